@@ -1,0 +1,9 @@
+//! The developer commands of the workspace (`cargo xtask ...`), as a library so that plain
+//! `cargo test` can run the same checks.
+
+pub mod generate;
+pub mod lint;
+pub mod postprocess;
+pub mod schema;
+pub mod spec;
+pub mod transform;

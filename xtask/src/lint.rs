@@ -1,0 +1,358 @@
+//! `cargo xtask lint`: rules a spec must pass before anything is generated from it.
+//!
+//! Every finding names the file, the JSON pointer and the rule, so that an author can jump to
+//! the offending line. The rules guard against what breaks progenitor or the users of the
+//! generated crate, not against matters of taste (Spectral covers those).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use serde_json::Value;
+
+use crate::schema;
+use crate::spec::{self, SpecFile, is_success, join, operations};
+
+/// The spec extensions the project understands (documented in `openapi/README.md`).
+pub const KNOWN_EXTENSIONS: [&str; 2] = ["x-client-base-path", "x-secret"];
+
+/// One lint finding.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Finding {
+    pub file: String,
+    pub pointer: String,
+    pub rule: &'static str,
+    pub message: String,
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let pointer = if self.pointer.is_empty() { "/" } else { &self.pointer };
+        write!(f, "{}#{}: [{}] {}", self.file, pointer, self.rule, self.message)
+    }
+}
+
+struct Linter<'a> {
+    spec: &'a SpecFile,
+    findings: Vec<Finding>,
+}
+
+impl Linter<'_> {
+    fn report(&mut self, pointer: &str, rule: &'static str, message: impl Into<String>) {
+        self.findings.push(Finding {
+            file: self.spec.rel_path.clone(),
+            pointer: pointer.to_string(),
+            rule,
+            message: message.into(),
+        });
+    }
+}
+
+/// Lints one spec; an empty result means it passed.
+pub fn lint(spec: &SpecFile) -> Vec<Finding> {
+    let mut linter = Linter { spec, findings: Vec::new() };
+    let doc = &spec.doc;
+    check_version(&mut linter, doc);
+    check_refs(&mut linter, doc, doc, "");
+    check_extensions(&mut linter, doc, "");
+    check_operations(&mut linter, doc);
+    check_base_path(&mut linter, doc);
+    check_examples(&mut linter, doc, doc, "");
+    check_patterns(&mut linter, doc);
+    linter.findings.sort();
+    linter.findings.dedup();
+    linter.findings
+}
+
+fn check_version(l: &mut Linter<'_>, doc: &Value) {
+    match doc.get("openapi").and_then(Value::as_str) {
+        Some(v) if v.starts_with("3.0.") => {}
+        Some(v) => l.report("/openapi", "openapi-version", format!("version {v} is not 3.0.x")),
+        None => l.report("/openapi", "openapi-version", "missing `openapi: 3.0.3`"),
+    }
+}
+
+/// Every `$ref` is local and resolves.
+fn check_refs(l: &mut Linter<'_>, doc: &Value, node: &Value, pointer: &str) {
+    match node {
+        Value::Object(map) => {
+            if let Some(r) = map.get("$ref") {
+                match r.as_str() {
+                    Some(s) if s.starts_with("#/") => {
+                        if spec::resolve(doc, s).is_none() {
+                            l.report(pointer, "ref-resolves", format!("`$ref: {s}` points at nothing"));
+                        }
+                    }
+                    Some(s) => l.report(
+                        pointer,
+                        "ref-resolves",
+                        format!("`$ref: {s}` is not a local reference (`#/...`)"),
+                    ),
+                    None => l.report(pointer, "ref-resolves", "`$ref` is not a string"),
+                }
+            }
+            for (key, value) in map {
+                check_refs(l, doc, value, &join(pointer, key));
+            }
+        }
+        Value::Array(items) => {
+            for (i, value) in items.iter().enumerate() {
+                check_refs(l, doc, value, &join(pointer, &i.to_string()));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Only known `x-` extensions, each where it means something.
+fn check_extensions(l: &mut Linter<'_>, node: &Value, pointer: &str) {
+    match node {
+        Value::Object(map) => {
+            for (key, value) in map {
+                let at = join(pointer, key);
+                // Keys inside these maps are names chosen by the author, not keywords.
+                let is_name_map = ["properties", "schemas", "examples", "responses", "parameters", "headers"]
+                    .iter()
+                    .any(|m| pointer.ends_with(&format!("/{m}")))
+                    || pointer == "/paths";
+                if key.starts_with("x-") && !is_name_map {
+                    if !KNOWN_EXTENSIONS.contains(&key.as_str()) {
+                        l.report(
+                            &at,
+                            "known-extension",
+                            format!("unknown extension `{key}` (known: {})", KNOWN_EXTENSIONS.join(", ")),
+                        );
+                    }
+                    if key == "x-secret" {
+                        if value != &Value::Bool(true) {
+                            l.report(&at, "secret-string", "`x-secret` takes the value `true`");
+                        }
+                        if map.get("type").and_then(Value::as_str) != Some("string") {
+                            l.report(&at, "secret-string", "`x-secret` goes on a `type: string` property schema");
+                        }
+                    }
+                    if key == "x-client-base-path" && !pointer.is_empty() {
+                        l.report(&at, "known-extension", "`x-client-base-path` belongs at the top level");
+                    }
+                }
+                check_extensions(l, value, &at);
+            }
+        }
+        Value::Array(items) => {
+            for (i, value) in items.iter().enumerate() {
+                check_extensions(l, value, &join(pointer, &i.to_string()));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `operationId` present and unique; responses declared the way progenitor can use them.
+fn check_operations(l: &mut Linter<'_>, doc: &Value) {
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    for operation in operations(doc) {
+        let pointer = operation.pointer.clone();
+        match operation.op.get("operationId").and_then(Value::as_str) {
+            None | Some("") => l.report(&pointer, "operation-id", "missing `operationId`"),
+            Some(id) => {
+                if let Some(first) = seen.get(id) {
+                    let message = format!("duplicate `operationId: {id}` (first at {first})");
+                    l.report(&join(&pointer, "operationId"), "operation-id-unique", message);
+                } else {
+                    seen.insert(id.to_string(), pointer.clone());
+                }
+            }
+        }
+        let responses_at = join(&pointer, "responses");
+        let Some(responses) = operation.op.get("responses").and_then(Value::as_object) else {
+            l.report(&pointer, "responses", "no `responses`");
+            continue;
+        };
+        if responses.contains_key("default") {
+            l.report(
+                &join(&responses_at, "default"),
+                "no-default-response",
+                "a `default` response is read as both success and error: declare `4XX`/`5XX` (or explicit codes)",
+            );
+        }
+        let mut success_bodies = BTreeSet::new();
+        let mut error_bodies = BTreeSet::new();
+        let mut has_success = false;
+        for (code, response) in responses {
+            let at = join(&responses_at, code);
+            let Some((response, _)) = spec::deref(doc, response, &at) else { continue };
+            let bodies = response_bodies(response);
+            if is_success(code) {
+                has_success = true;
+                success_bodies.extend(bodies);
+            } else if code != "default" {
+                error_bodies.extend(bodies);
+            }
+        }
+        if !has_success {
+            l.report(&responses_at, "success-response", "no 2XX response");
+        }
+        if success_bodies.len() > 1 {
+            l.report(
+                &responses_at,
+                "one-success-body",
+                format!("success responses have {} different body types; use one", success_bodies.len()),
+            );
+        }
+        if error_bodies.len() > 1 {
+            l.report(
+                &responses_at,
+                "one-error-body",
+                format!("error responses have {} different body types; use one error schema", error_bodies.len()),
+            );
+        }
+        for class in ["4XX", "5XX"] {
+            if !responses.contains_key(class) {
+                l.report(&responses_at, "error-responses", format!("no `{class}` response declared"));
+            }
+        }
+    }
+}
+
+/// The schemas of a response's bodies, as canonical JSON text (a `$ref` compares by target).
+fn response_bodies(response: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(content) = response.get("content").and_then(Value::as_object) {
+        for media in content.values() {
+            if let Some(schema) = media.get("schema") {
+                out.push(schema.to_string());
+            }
+        }
+    }
+    out
+}
+
+/// With `x-client-base-path`, every path starts with it.
+fn check_base_path(l: &mut Linter<'_>, doc: &Value) {
+    let Some(base) = doc.get("x-client-base-path") else { return };
+    let Some(base) = base.as_str().filter(|b| b.starts_with('/') && !b.ends_with('/')) else {
+        l.report("/x-client-base-path", "base-path", "must be a path like `/v5/{project_id}`");
+        return;
+    };
+    if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
+        for path in paths.keys() {
+            if !path.starts_with(base) {
+                l.report(&join("/paths", path), "base-path", format!("does not start with `{base}`"));
+            }
+        }
+    }
+}
+
+/// Every example validates against its own schema.
+fn check_examples(l: &mut Linter<'_>, doc: &Value, node: &Value, pointer: &str) {
+    match node {
+        Value::Object(map) => {
+            // A media type or a parameter: `schema` beside `example`/`examples`.
+            if map.contains_key("schema") {
+                let schema_at = join(pointer, "schema");
+                if let Some(example) = map.get("example") {
+                    validate_example(l, doc, &schema_at, example, &join(pointer, "example"), "example");
+                }
+                if let Some(examples) = map.get("examples").and_then(Value::as_object) {
+                    for (name, example) in examples {
+                        let at = join(&join(pointer, "examples"), name);
+                        let Some((example, _)) = spec::deref(doc, example, &at) else { continue };
+                        match example.get("value") {
+                            Some(value) => validate_example(l, doc, &schema_at, value, &at, name),
+                            None => l.report(&at, "example-valid", format!("example `{name}` has no `value`")),
+                        }
+                    }
+                }
+            }
+            // A schema with its own `example`.
+            if is_schema_position(pointer) {
+                if let Some(example) = map.get("example") {
+                    validate_example(l, doc, pointer, example, &join(pointer, "example"), "example");
+                }
+            }
+            for (key, value) in map {
+                // Example values are data, not spec: do not look for examples inside them.
+                let in_name_map = pointer.ends_with("/properties");
+                if (key == "example" || key == "examples") && !in_name_map {
+                    continue;
+                }
+                check_examples(l, doc, value, &join(pointer, key));
+            }
+        }
+        Value::Array(items) => {
+            for (i, value) in items.iter().enumerate() {
+                check_examples(l, doc, value, &join(pointer, &i.to_string()));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Whether a pointer names a schema object (so that its `example` is a schema example).
+fn is_schema_position(pointer: &str) -> bool {
+    let parts: Vec<&str> = pointer.split('/').collect();
+    let n = parts.len();
+    (n >= 2 && (parts[n - 1] == "schema" || parts[n - 1] == "items" || parts[n - 1] == "additionalProperties"))
+        || (n >= 3 && matches!(parts[n - 2], "properties" | "schemas" | "allOf" | "anyOf" | "oneOf"))
+}
+
+fn validate_example(l: &mut Linter<'_>, doc: &Value, schema_at: &str, value: &Value, at: &str, name: &str) {
+    if let Err(errors) = schema::validate(doc, schema_at, value) {
+        for error in errors {
+            l.report(at, "example-valid", format!("example `{name}` does not match its schema: {error}"));
+        }
+    }
+}
+
+/// Patterns kept for generation (request-side schemas) compile with `regress`, the engine the
+/// generated code uses; otherwise the generated validator would panic the first time it runs.
+/// Response-side schemas lose their patterns in generation (see `transform`), so only the wire
+/// tools (Prism, the lint's own example check) read those.
+fn check_patterns(l: &mut Linter<'_>, doc: &Value) {
+    let reachable = crate::transform::response_reachable(doc);
+    let mut stack: Vec<(String, &Value)> = Vec::new();
+    if let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) {
+        for (name, schema) in schemas {
+            if !reachable.contains(name) {
+                stack.push((join("/components/schemas", name), schema));
+            }
+        }
+    }
+    for operation in operations(doc) {
+        if let Some(params) = operation.op.get("parameters").and_then(Value::as_array) {
+            for (i, p) in params.iter().enumerate() {
+                if let Some(schema) = p.get("schema") {
+                    stack.push((join(&join(&join(&operation.pointer, "parameters"), &i.to_string()), "schema"), schema));
+                }
+            }
+        }
+    }
+    if let Some(params) = doc.pointer("/components/parameters").and_then(Value::as_object) {
+        for (name, p) in params {
+            if let Some(schema) = p.get("schema") {
+                stack.push((join(&join("/components/parameters", name), "schema"), schema));
+            }
+        }
+    }
+    while let Some((at, node)) = stack.pop() {
+        let Some(map) = node.as_object() else { continue };
+        if let Some(pattern) = map.get("pattern").and_then(Value::as_str) {
+            if let Err(e) = regress::Regex::new(pattern) {
+                l.report(
+                    &join(&at, "pattern"),
+                    "pattern-compiles",
+                    format!("the generated client's regex engine (regress) rejects this pattern: {e}"),
+                );
+            }
+        }
+        for key in ["items", "additionalProperties", "not"] {
+            if let Some(child) = map.get(key) {
+                stack.push((join(&at, key), child));
+            }
+        }
+        if let Some(props) = map.get("properties").and_then(Value::as_object) {
+            for (name, child) in props {
+                stack.push((join(&join(&at, "properties"), name), child));
+            }
+        }
+    }
+}
