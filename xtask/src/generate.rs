@@ -86,6 +86,17 @@ pub fn generate_module(spec: &SpecFile) -> Result<String, String> {
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| format!("{}: progenitor output does not parse: {e}", spec.rel_path))?;
     postprocess::run(&mut file, &support()).map_err(|e| format!("{}: {e}", spec.rel_path))?;
+    if let Some(base) = spec.doc.get("x-client-base-path").and_then(|v| v.as_str()) {
+        let params = transform::base_path_params(&spec.doc).join("`, `");
+        let doc = format!(
+            " The path prefix of every operation (`x-client-base-path`): the client's base URL is the\n \
+             endpoint followed by this prefix with `{params}` filled in, so operations never take it."
+        );
+        file.items.push(syn::parse_quote! {
+            #[doc = #doc]
+            pub const BASE_PATH: &str = #base;
+        });
+    }
     let body = prettyplease::unparse(&file);
     Ok(format!("{}{body}", header(&spec.rel_path)))
 }

@@ -303,8 +303,8 @@ fn validate_example(l: &mut Linter<'_>, doc: &Value, schema_at: &str, value: &Va
     }
 }
 
-/// Patterns kept for generation (request-side schemas) compile with `regress`, the engine the
-/// generated code uses; otherwise the generated validator would panic the first time it runs.
+/// Patterns kept for generation (request-side schemas) compile with `regress` in Unicode mode,
+/// as the generated code uses it; otherwise the generated validator would panic the first time it runs.
 /// Response-side schemas lose their patterns in generation (see `transform`), so only the wire
 /// tools (Prism, the lint's own example check) read those.
 fn check_patterns(l: &mut Linter<'_>, doc: &Value) {
@@ -336,7 +336,7 @@ fn check_patterns(l: &mut Linter<'_>, doc: &Value) {
     while let Some((at, node)) = stack.pop() {
         let Some(map) = node.as_object() else { continue };
         if let Some(pattern) = map.get("pattern").and_then(Value::as_str) {
-            if let Err(e) = regress::Regex::new(pattern) {
+            if let Err(e) = regress::Regex::with_flags(pattern, "u") {
                 l.report(
                     &join(&at, "pattern"),
                     "pattern-compiles",

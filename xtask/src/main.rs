@@ -12,12 +12,23 @@ commands:
   generate           lint every spec under openapi/ and rewrite the generated client modules
   generate --check   fail with a diff if the generated modules are stale (writes nothing)
   lint               lint every spec under openapi/ (file, JSON pointer and rule per finding)
-  help               this text";
+  help               this text
+
+options:
+  --root DIR         act on the workspace at DIR (default: this one)";
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let mut root = spec::workspace_root();
+    if let Some(i) = args.iter().position(|a| a == "--root") {
+        let Some(dir) = args.get(i + 1).cloned() else {
+            eprintln!("--root needs a directory\n\n{USAGE}");
+            return ExitCode::from(2);
+        };
+        root = dir.into();
+        args.drain(i..=i + 1);
+    }
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let root = spec::workspace_root();
     match args.as_slice() {
         ["generate"] => generate(&root, false),
         ["generate", "--check"] => generate(&root, true),

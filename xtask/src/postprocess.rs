@@ -1,8 +1,8 @@
 //! Passes over progenitor's syntax tree, where its output is not what users need.
 //!
-//! 1. [`open_enums`]: enums marked by [`crate::transform`] get an `Unknown` variant that keeps a
+//! 1. [`open_enums`]: enums marked by [`crate::transform`] get an `Unrecognized` variant that keeps a
 //!    value this crate does not know (and serializes it back unchanged), instead of failing the
-//!    whole call. User code cannot build an `Unknown`, so what a program constructs is always
+//!    whole call. User code cannot build an `Unrecognized`, so what a program constructs is always
 //!    a documented value; parsing a string into the enum (`FromStr`, builders) stays strict.
 //! 2. [`redact_secrets`]: structs with a secret field get a hand-rolled `Debug` that prints
 //!    `<redacted>` for it; the same for their typify builders and the secret's newtype.
@@ -10,6 +10,11 @@
 //!    document; the client sends only what the API defines.
 //! 4. [`route_error_bodies`]: error responses are read by a hand-written function so that a
 //!    non-JSON or empty error body still yields the status, headers and raw body.
+//! 5. [`optional_arrays`]: an optional array is `Option<Vec<T>>`, not a `Vec` that is dropped
+//!    when empty: `None` is not sent, `Some(vec![])` sends `[]` (on an update, "clear the
+//!    list"), and a response's `[]` round-trips.
+//! 6. [`UnicodePatterns`]: `pattern` validators are compiled in regress's Unicode mode, the
+//!    semantics of JSON Schema tools (ECMAScript with `u`), so `\p{L}` means a letter.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -37,6 +42,7 @@ pub struct Support {
 pub struct Report {
     pub open_enums: Vec<String>,
     pub redacted: Vec<String>,
+    pub optional_arrays: usize,
     pub api_version_headers_removed: usize,
     pub error_arms_rewritten: usize,
 }
@@ -49,6 +55,8 @@ pub fn run(file: &mut File, support: &Support) -> Result<Report, String> {
     enum_parse_errors(items)?;
     report.open_enums = open_enums(items, support)?;
     report.redacted = redact_secrets(items, support)?;
+    report.optional_arrays = optional_arrays(items)?;
+    UnicodePatterns.visit_file_mut(file);
     let mut header = DropApiVersion { removed: 0 };
     header.visit_file_mut(file);
     report.api_version_headers_removed = header.removed;
@@ -211,6 +219,9 @@ fn open_enums(items: &mut Vec<Item>, support: &Support) -> Result<Vec<String>, S
             continue;
         }
         let values = variant_values(e)?;
+        if values.iter().any(|(v, _)| v == "Unrecognized") {
+            return Err(format!("enum {} has a documented value named `Unrecognized`, the name of the open-enum catch-all", e.ident));
+        }
         drop_derives(&mut e.attrs, &["Serialize", "Deserialize", "Copy"])?;
         e.attrs.retain(|a| !a.path().is_ident("serde"));
         for variant in e.variants.iter_mut() {
@@ -222,7 +233,7 @@ fn open_enums(items: &mut Vec<Item>, support: &Support) -> Result<Vec<String>, S
             ///
             /// It serializes back unchanged. Programs cannot construct one: every value a
             /// program builds is a documented one.
-            Unknown(#unknown)
+            Unrecognized(#unknown)
         });
         opened.insert(e.ident.to_string(), values);
     }
@@ -242,12 +253,12 @@ fn open_enums(items: &mut Vec<Item>, support: &Support) -> Result<Vec<String>, S
                 pub fn as_str(&self) -> &str {
                     match self {
                         #(Self::#variants => #strings,)*
-                        Self::Unknown(value) => value.as_str(),
+                        Self::Unrecognized(value) => value.as_str(),
                     }
                 }
-                /// Whether this is a value this crate knows (not [`Self::Unknown`]).
+                /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
                 pub fn is_known(&self) -> bool {
-                    !matches!(self, Self::Unknown(_))
+                    !matches!(self, Self::Unrecognized(_))
                 }
             }
             impl ::std::fmt::Display for #ident {
@@ -271,7 +282,7 @@ fn open_enums(items: &mut Vec<Item>, support: &Support) -> Result<Vec<String>, S
                     let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
                     Ok(match value.as_str() {
                         #(#strings => Self::#variants,)*
-                        _ => Self::Unknown(#unknown::new(value)),
+                        _ => Self::Unrecognized(#unknown::new(value)),
                     })
                 }
             }
@@ -318,7 +329,7 @@ fn redact_secrets(items: &mut Vec<Item>, support: &Support) -> Result<Vec<String
     for (struct_name, secret) in &secret_fields {
         for (scope, list) in [("types", &mut *items), ("types::builder", &mut builder_items)] {
             let Some(s) = list.iter_mut().find_map(|i| match i {
-                Item::Struct(s) if s.ident == struct_name => Some(s),
+                Item::Struct(s) if s.ident == struct_name.as_str() => Some(s),
                 _ => None,
             }) else {
                 if scope == "types" {
@@ -412,8 +423,34 @@ impl VisitMut for DropApiVersion {
             let text = stmt.to_token_stream().to_string();
             !(text.starts_with("header_map . append") && text.contains("\"api-version\""))
         });
-        self.removed += before - block.stmts.len();
+        let removed = before - block.stmts.len();
+        self.removed += removed;
+        if removed > 0 {
+            // Nothing else goes into the map (no header parameters): drop it altogether.
+            let text = block.to_token_stream().to_string();
+            if !text.contains("header_map . append") && !text.contains("header_map . insert") {
+                block.stmts.retain(|stmt| !stmt.to_token_stream().to_string().starts_with("let mut header_map"));
+                DropHeaderMap.visit_block_mut(block);
+            }
+        }
         visit_mut::visit_block_mut(self, block);
+    }
+}
+
+/// `x.headers(header_map)` -> `x`.
+struct DropHeaderMap;
+
+impl VisitMut for DropHeaderMap {
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        if let Expr::MethodCall(call) = expr {
+            if call.method == "headers" && call.args.to_token_stream().to_string() == "header_map" {
+                let receiver = (*call.receiver).clone();
+                *expr = receiver;
+                self.visit_expr_mut(expr);
+                return;
+            }
+        }
+        visit_mut::visit_expr_mut(self, expr);
     }
 }
 
@@ -466,4 +503,106 @@ fn route_error_bodies(file: &mut File, support: &Support) -> Result<usize, Strin
         return Err("error arms rewritten but no `types::ErrorBody` in signatures: is the error schema named ErrorBody?".into());
     }
     Ok(route.arms)
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. Optional arrays
+
+fn optional_arrays(items: &mut [Item]) -> Result<usize, String> {
+    const SKIP_EMPTY: &str = "skip_serializing_if = \"::std::vec::Vec::is_empty\"";
+    let mut changed: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for item in items.iter_mut() {
+        let Item::Struct(s) = item else { continue };
+        let Fields::Named(fields) = &mut s.fields else { continue };
+        for field in fields.named.iter_mut() {
+            let Some(attr) = field.attrs.iter_mut().find(|a| {
+                a.path().is_ident("serde") && a.to_token_stream().to_string().replace(' ', "").contains(&SKIP_EMPTY.replace(' ', ""))
+            }) else {
+                continue;
+            };
+            *attr = syn::parse_quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]);
+            let ty = &field.ty;
+            field.ty = syn::parse_quote!(::std::option::Option<#ty>);
+            let name = field.ident.as_ref().map(ToString::to_string).unwrap_or_default();
+            changed.entry(s.ident.to_string()).or_default().insert(name);
+        }
+    }
+    let count = changed.values().map(BTreeSet::len).sum();
+    let Some((_, builder_items)) = find_mod_mut(items, "builder").and_then(|m| m.content.as_mut()) else {
+        return Ok(count);
+    };
+    for item in builder_items.iter_mut() {
+        match item {
+            Item::Struct(s) => {
+                let Some(fields_changed) = changed.get(&s.ident.to_string()) else { continue };
+                let Fields::Named(fields) = &mut s.fields else { continue };
+                for field in fields.named.iter_mut() {
+                    let name = field.ident.as_ref().map(ToString::to_string).unwrap_or_default();
+                    if fields_changed.contains(&name) {
+                        wrap_first_generic(&mut field.ty)?;
+                    }
+                }
+            }
+            Item::Impl(i) if i.trait_.is_none() => {
+                let Some((name, _)) = impl_target(i) else { continue };
+                let Some(fields_changed) = changed.get(&name) else { continue };
+                for impl_item in i.items.iter_mut() {
+                    let syn::ImplItem::Fn(f) = impl_item else { continue };
+                    if !fields_changed.contains(&f.sig.ident.to_string()) {
+                        continue;
+                    }
+                    // `where T: TryInto<Vec<X>>` -> `TryInto<Option<Vec<X>>>`
+                    let Some(where_clause) = f.sig.generics.where_clause.as_mut() else { continue };
+                    for predicate in where_clause.predicates.iter_mut() {
+                        let syn::WherePredicate::Type(pt) = predicate else { continue };
+                        for bound in pt.bounds.iter_mut() {
+                            let syn::TypeParamBound::Trait(tb) = bound else { continue };
+                            let Some(last) = tb.path.segments.last_mut() else { continue };
+                            if last.ident == "TryInto" {
+                                if let syn::PathArguments::AngleBracketed(args) = &mut last.arguments {
+                                    if let Some(syn::GenericArgument::Type(t)) = args.args.first_mut() {
+                                        let inner = t.clone();
+                                        *t = syn::parse_quote!(::std::option::Option<#inner>);
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(count)
+}
+
+/// `Result<X, E>` -> `Result<Option<X>, E>`.
+fn wrap_first_generic(ty: &mut Type) -> Result<(), String> {
+    if let Type::Path(tp) = ty {
+        if let Some(last) = tp.path.segments.last_mut() {
+            if let syn::PathArguments::AngleBracketed(args) = &mut last.arguments {
+                if let Some(syn::GenericArgument::Type(t)) = args.args.first_mut() {
+                    let inner = t.clone();
+                    *t = syn::parse_quote!(::std::option::Option<#inner>);
+                    return Ok(());
+                }
+            }
+        }
+    }
+    Err(format!("unexpected builder field type `{}`", ty.to_token_stream()))
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. Unicode-mode patterns
+
+struct UnicodePatterns;
+
+impl VisitMut for UnicodePatterns {
+    fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
+        if call.func.to_token_stream().to_string() == ":: regress :: Regex :: new" && call.args.len() == 1 {
+            let pattern = &call.args[0];
+            *call = syn::parse_quote!(::regress::Regex::with_flags(#pattern, "u"));
+        }
+        visit_mut::visit_expr_call_mut(self, call);
+    }
 }

@@ -1,0 +1,12 @@
+#![doc = include_str!("../../../README.md")]
+
+pub mod config;
+pub mod error;
+mod generated;
+mod support;
+
+pub use config::ConfigError;
+pub use error::ServiceError;
+pub use generated::{ipsec_v2, vpn_v5};
+pub use progenitor_client::{Error, ResponseValue};
+pub use support::UnknownValue;

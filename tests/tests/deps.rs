@@ -1,0 +1,64 @@
+//! A consumer of the client crate compiles none of the generator's crates: the generated code
+//! is checked in, so progenitor, typify, openapiv3 and prettyplease stay on the xtask side.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::process::Command;
+
+use serde_json::Value;
+
+/// Packages a consumer's build of `huaweicloud-vpn` compiles (normal and build dependencies,
+/// transitively; dev-dependencies are the crate's own business).
+fn consumer_graph() -> BTreeSet<String> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .args(["metadata", "--format-version", "1", "--locked", "--manifest-path"])
+        .arg(vpn_tests::root().join("Cargo.toml"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "cargo metadata failed: {}", String::from_utf8_lossy(&out.stderr));
+    let meta: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names: BTreeMap<&str, &str> = meta["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["id"].as_str().unwrap(), p["name"].as_str().unwrap()))
+        .collect();
+    let nodes: BTreeMap<&str, &Value> =
+        meta["resolve"]["nodes"].as_array().unwrap().iter().map(|n| (n["id"].as_str().unwrap(), n)).collect();
+    let start = names.iter().find(|(_, name)| **name == "huaweicloud-vpn").map(|(id, _)| *id).unwrap();
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![start];
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id) {
+            continue;
+        }
+        for dep in nodes[id]["deps"].as_array().unwrap() {
+            let compiled = dep["dep_kinds"].as_array().unwrap().iter().any(|k| k["kind"].is_null() || k["kind"] == "build");
+            if compiled {
+                stack.push(dep["pkg"].as_str().unwrap());
+            }
+        }
+    }
+    seen.into_iter().map(|id| names[id].to_string()).collect()
+}
+
+#[test]
+fn consumers_compile_none_of_the_generator() {
+    let graph = consumer_graph();
+    assert!(graph.contains("huaweicloud-vpn") && graph.contains("reqwest") && graph.contains("progenitor-client"));
+    let forbidden = [
+        "progenitor",
+        "progenitor-impl",
+        "progenitor-macro",
+        "typify",
+        "typify-impl",
+        "typify-macro",
+        "openapiv3",
+        "prettyplease",
+        "xtask",
+        "schemars",
+    ];
+    let found: Vec<&str> = forbidden.iter().copied().filter(|f| graph.contains(*f)).collect();
+    assert!(found.is_empty(), "the client crate's dependency graph contains generator crates: {found:?}");
+    println!("a consumer compiles {} packages", graph.len());
+}

@@ -1,0 +1,27 @@
+//! Plain `cargo test` fails when the checked-in generated code is stale (the rust-analyzer
+//! pattern): the same code path as `cargo xtask generate --check`.
+
+use xtask::generate::{self, FIX_HINT};
+use xtask::spec;
+
+#[test]
+fn generated_code_is_fresh() {
+    let root = spec::workspace_root();
+    let generated = match generate::generate_all(&root) {
+        Ok(generated) => generated,
+        Err(e) => panic!("{e}"),
+    };
+    let stale = generate::stale_files(&root, &generated);
+    if !stale.is_empty() {
+        let diffs: Vec<String> = stale.iter().map(|s| s.diff.clone()).collect();
+        panic!("{}\n{} file(s) differ. {FIX_HINT}", diffs.join("\n"), stale.len());
+    }
+}
+
+#[test]
+fn project_specs_lint_clean() {
+    let specs = generate::load_all(&spec::workspace_root()).unwrap();
+    assert!(specs.len() >= 2);
+    let findings = generate::lint_all(&specs);
+    assert!(findings.is_empty(), "{}", findings.iter().map(|f| f.to_string()).collect::<Vec<_>>().join("\n"));
+}
