@@ -87,6 +87,7 @@ pub fn generate_module(spec: &SpecFile) -> Result<String, String> {
         syn::parse2(tokens).map_err(|e| format!("{}: progenitor output does not parse: {e}", spec.rel_path))?;
     postprocess::run(&mut file, &support()).map_err(|e| format!("{}: {e}", spec.rel_path))?;
     if let Some(base) = spec.doc.get("x-client-base-path").and_then(|v| v.as_str()) {
+        postprocess::document_full_paths(&mut file, base);
         let params = transform::base_path_params(&spec.doc).join("`, `");
         let doc = format!(
             " The path prefix of every operation (`x-client-base-path`): the client's base URL is the\n \

@@ -61,6 +61,7 @@ pub fn run(file: &mut File, support: &Support) -> Result<Report, String> {
     header.visit_file_mut(file);
     report.api_version_headers_removed = header.removed;
     report.error_arms_rewritten = route_error_bodies(file, support)?;
+    edit_docs(file, |text| text.contains("```ignore").then(|| text.replace("```ignore", "```text")));
     let leftover = file.to_token_stream().to_string();
     for marker in [OPEN_ENUM_MARKER, SECRET_MARKER] {
         if leftover.contains(marker) {
@@ -605,4 +606,45 @@ impl VisitMut for UnicodePatterns {
         }
         visit_mut::visit_expr_call_mut(self, call);
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7. Documented paths are the real ones
+
+/// progenitor documents each method with the path it was given, which lacks the base path the
+/// client hoisted (`/vpn-connection`); users compare with the API reference, so write the
+/// real one (`/v5/{project_id}/vpn-connection`).
+pub fn document_full_paths(file: &mut File, base_path: &str) -> usize {
+    let needle = " request to `/";
+    let replacement = format!(" request to `{base_path}/");
+    edit_docs(file, |text| text.contains(needle).then(|| text.replace(needle, &replacement)))
+}
+
+/// Rewrites every `#[doc]` string for which `edit` returns a new text; returns how many.
+///
+/// Also used to turn progenitor's per-method usage sketches from ```` ```ignore ```` into
+/// ```` ```text ````: they are not compilable examples, and an ignored doctest is a skipped test.
+fn edit_docs(file: &mut File, edit: impl Fn(&str) -> Option<String>) -> usize {
+    struct Docs<F> {
+        edit: F,
+        count: usize,
+    }
+    impl<F: Fn(&str) -> Option<String>> VisitMut for Docs<F> {
+        fn visit_attribute_mut(&mut self, attr: &mut Attribute) {
+            if !attr.path().is_ident("doc") {
+                return;
+            }
+            if let syn::Meta::NameValue(nv) = &mut attr.meta {
+                if let Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) = &nv.value {
+                    if let Some(fixed) = (self.edit)(&s.value()) {
+                        nv.value = syn::parse_quote!(#fixed);
+                        self.count += 1;
+                    }
+                }
+            }
+        }
+    }
+    let mut docs = Docs { edit, count: 0 };
+    docs.visit_file_mut(file);
+    docs.count
 }

@@ -3179,7 +3179,7 @@ Arguments:
 - `name`: Only return connections with this name.
 - `status`: Only return connections in this state (for example ACTIVE).
 - `vpnservice_id`: Only return connections of this VPN service.
-```ignore
+```text
 let response = client.list_ipsec_site_connections()
     .fields(fields)
     .id(id)
@@ -3205,7 +3205,7 @@ page. The real path is the one given here.
 
 Sends a `POST` request to `/v2.0/vpn/ipsec-site-connections`
 
-```ignore
+```text
 let response = client.create_ipsec_site_connection()
     .body(body)
     .send()
@@ -3224,7 +3224,7 @@ Sends a `GET` request to `/v2.0/vpn/ipsec-site-connections/{connection_id}`
 
 Arguments:
 - `connection_id`: ID of the IPsec site connection.
-```ignore
+```text
 let response = client.show_ipsec_site_connection()
     .connection_id(connection_id)
     .send()
@@ -3242,7 +3242,7 @@ Sends a `PUT` request to `/v2.0/vpn/ipsec-site-connections/{connection_id}`
 Arguments:
 - `connection_id`: ID of the IPsec site connection.
 - `body`
-```ignore
+```text
 let response = client.update_ipsec_site_connection()
     .connection_id(connection_id)
     .body(body)
@@ -3262,7 +3262,7 @@ Sends a `DELETE` request to `/v2.0/vpn/ipsec-site-connections/{connection_id}`
 
 Arguments:
 - `connection_id`: ID of the IPsec site connection.
-```ignore
+```text
 let response = client.delete_ipsec_site_connection()
     .connection_id(connection_id)
     .send()

@@ -6878,12 +6878,12 @@ impl Client {
 
 Lists the connection monitors of the project, optionally filtered. This list is not paginated.
 
-Sends a `GET` request to `/connection-monitors`
+Sends a `GET` request to `/v5/{project_id}/connection-monitors`
 
 Arguments:
 - `enterprise_project_id`: Only return monitors of these enterprise projects; repeat the parameter for several values.
 - `vpn_connection_id`: Only return the monitors of this VPN connection.
-```ignore
+```text
 let response = client.list_connection_monitors()
     .enterprise_project_id(enterprise_project_id)
     .vpn_connection_id(vpn_connection_id)
@@ -6900,9 +6900,9 @@ the customer gateway and records round-trip time and packet loss. The
 response has no `status`; read the monitor back to get it.
 
 
-Sends a `POST` request to `/connection-monitors`
+Sends a `POST` request to `/v5/{project_id}/connection-monitors`
 
-```ignore
+```text
 let response = client.create_connection_monitor()
     .body(body)
     .send()
@@ -6915,11 +6915,11 @@ let response = client.create_connection_monitor()
 
 Returns one connection monitor, including its status.
 
-Sends a `GET` request to `/connection-monitors/{connection_monitor_id}`
+Sends a `GET` request to `/v5/{project_id}/connection-monitors/{connection_monitor_id}`
 
 Arguments:
 - `connection_monitor_id`: ID of the connection monitor.
-```ignore
+```text
 let response = client.show_connection_monitor()
     .connection_monitor_id(connection_monitor_id)
     .send()
@@ -6932,11 +6932,11 @@ let response = client.show_connection_monitor()
 
 Stops and deletes a connection monitor. The answer has no body.
 
-Sends a `DELETE` request to `/connection-monitors/{connection_monitor_id}`
+Sends a `DELETE` request to `/v5/{project_id}/connection-monitors/{connection_monitor_id}`
 
 Arguments:
 - `connection_monitor_id`: ID of the connection monitor.
-```ignore
+```text
 let response = client.delete_connection_monitor()
     .connection_monitor_id(connection_monitor_id)
     .send()
@@ -6954,7 +6954,7 @@ reached when `page_info.current_count` is smaller than `limit` or
 `next_marker` is absent.
 
 
-Sends a `GET` request to `/vpn-connection`
+Sends a `GET` request to `/v5/{project_id}/vpn-connection`
 
 Arguments:
 - `eip_id`: Only return connections that use the gateway EIP with this ID.
@@ -6964,7 +6964,7 @@ Arguments:
 - `vgw_id`: Only return connections of this VPN gateway.
 - `vgw_ip`: Only return connections that use this gateway EIP ID (the same value as `vgw_ip` in a connection).
 - `vpn_id`: Only return the connection with this ID.
-```ignore
+```text
 let response = client.list_vpn_connections()
     .eip_id(eip_id)
     .enterprise_project_id(enterprise_project_id)
@@ -6988,9 +6988,9 @@ that are left out take the server defaults. The response does not contain
 to get them.
 
 
-Sends a `POST` request to `/vpn-connection`
+Sends a `POST` request to `/v5/{project_id}/vpn-connection`
 
-```ignore
+```text
 let response = client.create_vpn_connection()
     .body(body)
     .send()
@@ -7003,11 +7003,11 @@ let response = client.create_vpn_connection()
 
 Returns one VPN connection, including its status, monitor ID and, for BGP connections, the BGP peer state.
 
-Sends a `GET` request to `/vpn-connection/{vpn_connection_id}`
+Sends a `GET` request to `/v5/{project_id}/vpn-connection/{vpn_connection_id}`
 
 Arguments:
 - `vpn_connection_id`: ID of the VPN connection.
-```ignore
+```text
 let response = client.show_vpn_connection()
     .vpn_connection_id(vpn_connection_id)
     .send()
@@ -7023,12 +7023,12 @@ response does not contain `status` or `bgp_peer`. The server may adjust or
 ignore some values, so read the connection back to confirm a change.
 
 
-Sends a `PUT` request to `/vpn-connection/{vpn_connection_id}`
+Sends a `PUT` request to `/v5/{project_id}/vpn-connection/{vpn_connection_id}`
 
 Arguments:
 - `vpn_connection_id`: ID of the VPN connection.
 - `body`
-```ignore
+```text
 let response = client.update_vpn_connection()
     .vpn_connection_id(vpn_connection_id)
     .body(body)
@@ -7042,11 +7042,11 @@ let response = client.update_vpn_connection()
 
 Deletes a VPN connection. The answer has no body.
 
-Sends a `DELETE` request to `/vpn-connection/{vpn_connection_id}`
+Sends a `DELETE` request to `/v5/{project_id}/vpn-connection/{vpn_connection_id}`
 
 Arguments:
 - `vpn_connection_id`: ID of the VPN connection.
-```ignore
+```text
 let response = client.delete_vpn_connection()
     .vpn_connection_id(vpn_connection_id)
     .send()
@@ -7111,7 +7111,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/connection-monitors`
+        ///Sends a `GET` request to `/v5/{project_id}/connection-monitors`
         pub async fn send(
             self,
         ) -> Result<
@@ -7201,7 +7201,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/connection-monitors`
+        ///Sends a `POST` request to `/v5/{project_id}/connection-monitors`
         pub async fn send(
             self,
         ) -> Result<
@@ -7270,7 +7270,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/connection-monitors/{connection_monitor_id}`
+        ///Sends a `GET` request to `/v5/{project_id}/connection-monitors/{connection_monitor_id}`
         pub async fn send(
             self,
         ) -> Result<
@@ -7337,7 +7337,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/connection-monitors/{connection_monitor_id}`
+        ///Sends a `DELETE` request to `/v5/{project_id}/connection-monitors/{connection_monitor_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<()>, Error<crate::ServiceError>> {
@@ -7490,7 +7490,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/vpn-connection`
+        ///Sends a `GET` request to `/v5/{project_id}/vpn-connection`
         pub async fn send(
             self,
         ) -> Result<
@@ -7594,7 +7594,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/vpn-connection`
+        ///Sends a `POST` request to `/v5/{project_id}/vpn-connection`
         pub async fn send(
             self,
         ) -> Result<
@@ -7663,7 +7663,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/vpn-connection/{vpn_connection_id}`
+        ///Sends a `GET` request to `/v5/{project_id}/vpn-connection/{vpn_connection_id}`
         pub async fn send(
             self,
         ) -> Result<
@@ -7758,7 +7758,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/vpn-connection/{vpn_connection_id}`
+        ///Sends a `PUT` request to `/v5/{project_id}/vpn-connection/{vpn_connection_id}`
         pub async fn send(
             self,
         ) -> Result<
@@ -7831,7 +7831,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/vpn-connection/{vpn_connection_id}`
+        ///Sends a `DELETE` request to `/v5/{project_id}/vpn-connection/{vpn_connection_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<()>, Error<crate::ServiceError>> {
