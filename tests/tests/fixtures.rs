@@ -55,11 +55,10 @@ fn secrets(body: &Value, out: &mut Vec<String>) {
     match body {
         Value::Object(map) => {
             for (key, value) in map {
-                if key == "psk" {
-                    if let Some(s) = value.as_str() {
+                if key == "psk"
+                    && let Some(s) = value.as_str() {
                         out.push(s.to_string());
                     }
-                }
                 secrets(value, out);
             }
         }

@@ -264,11 +264,10 @@ fn check_examples(l: &mut Linter<'_>, doc: &Value, node: &Value, pointer: &str) 
                 }
             }
             // A schema with its own `example`.
-            if is_schema_position(pointer) {
-                if let Some(example) = map.get("example") {
+            if is_schema_position(pointer)
+                && let Some(example) = map.get("example") {
                     validate_example(l, doc, pointer, example, &join(pointer, "example"), "example");
                 }
-            }
             for (key, value) in map {
                 // Example values are data, not spec: do not look for examples inside them.
                 let in_name_map = pointer.ends_with("/properties");
@@ -335,15 +334,14 @@ fn check_patterns(l: &mut Linter<'_>, doc: &Value) {
     }
     while let Some((at, node)) = stack.pop() {
         let Some(map) = node.as_object() else { continue };
-        if let Some(pattern) = map.get("pattern").and_then(Value::as_str) {
-            if let Err(e) = regress::Regex::with_flags(pattern, "u") {
+        if let Some(pattern) = map.get("pattern").and_then(Value::as_str)
+            && let Err(e) = regress::Regex::with_flags(pattern, "u") {
                 l.report(
                     &join(&at, "pattern"),
                     "pattern-compiles",
                     format!("the generated client's regex engine (regress) rejects this pattern: {e}"),
                 );
             }
-        }
         for key in ["items", "additionalProperties", "not"] {
             if let Some(child) = map.get(key) {
                 stack.push((join(&at, key), child));

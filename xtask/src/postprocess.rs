@@ -85,8 +85,8 @@ fn take_marker(attrs: &mut Vec<Attribute>, marker: &str) -> bool {
         if !attr.path().is_ident("doc") {
             continue;
         }
-        if let syn::Meta::NameValue(nv) = &mut attr.meta {
-            if let Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) = &nv.value {
+        if let syn::Meta::NameValue(nv) = &mut attr.meta
+            && let Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) = &nv.value {
                 let text = s.value();
                 if text.contains(marker) {
                     found = true;
@@ -94,7 +94,6 @@ fn take_marker(attrs: &mut Vec<Attribute>, marker: &str) -> bool {
                     nv.value = syn::parse_quote!(#cleaned);
                 }
             }
-        }
     }
     attrs.retain(|attr| {
         if !attr.path().is_ident("doc") {
@@ -150,12 +149,11 @@ fn drop_derives(attrs: &mut [Attribute], remove: &[&str]) -> Result<(), String> 
 fn enum_parse_errors(items: &mut [Item]) -> Result<(), String> {
     let mut allowed: BTreeMap<String, String> = BTreeMap::new();
     for item in items.iter() {
-        if let Item::Enum(e) = item {
-            if let Ok(values) = variant_values(e) {
+        if let Item::Enum(e) = item
+            && let Ok(values) = variant_values(e) {
                 let list: Vec<String> = values.into_iter().map(|(_, v)| v).collect();
                 allowed.insert(e.ident.to_string(), list.join(", "));
             }
-        }
     }
     struct Rewrite<'a> {
         message: &'a str,
@@ -315,11 +313,10 @@ fn redact_secrets(items: &mut Vec<Item>, support: &Support) -> Result<Vec<String
     }
     // typify may also repeat the description on a constrained string's newtype.
     for item in items.iter_mut() {
-        if let Item::Struct(s) = item {
-            if take_marker(&mut s.attrs, SECRET_MARKER) {
+        if let Item::Struct(s) = item
+            && take_marker(&mut s.attrs, SECRET_MARKER) {
                 newtypes.insert(s.ident.to_string());
             }
-        }
     }
     let redacted = &support.redacted;
     let mut done = Vec::new();
@@ -374,11 +371,10 @@ fn innermost_ident(ty: &Type) -> Option<String> {
     let Type::Path(tp) = ty else { return None };
     let last = tp.path.segments.last()?;
     if last.ident == "Option" {
-        if let syn::PathArguments::AngleBracketed(args) = &last.arguments {
-            if let Some(syn::GenericArgument::Type(inner)) = args.args.first() {
+        if let syn::PathArguments::AngleBracketed(args) = &last.arguments
+            && let Some(syn::GenericArgument::Type(inner)) = args.args.first() {
                 return innermost_ident(inner);
             }
-        }
         return None;
     }
     (tp.path.segments.len() == 1).then(|| last.ident.to_string())
@@ -443,14 +439,13 @@ struct DropHeaderMap;
 
 impl VisitMut for DropHeaderMap {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
-        if let Expr::MethodCall(call) = expr {
-            if call.method == "headers" && call.args.to_token_stream().to_string() == "header_map" {
+        if let Expr::MethodCall(call) = expr
+            && call.method == "headers" && call.args.to_token_stream().to_string() == "header_map" {
                 let receiver = (*call.receiver).clone();
                 *expr = receiver;
                 self.visit_expr_mut(expr);
                 return;
             }
-        }
         visit_mut::visit_expr_mut(self, expr);
     }
 }
@@ -559,14 +554,12 @@ fn optional_arrays(items: &mut [Item]) -> Result<usize, String> {
                         for bound in pt.bounds.iter_mut() {
                             let syn::TypeParamBound::Trait(tb) = bound else { continue };
                             let Some(last) = tb.path.segments.last_mut() else { continue };
-                            if last.ident == "TryInto" {
-                                if let syn::PathArguments::AngleBracketed(args) = &mut last.arguments {
-                                    if let Some(syn::GenericArgument::Type(t)) = args.args.first_mut() {
+                            if last.ident == "TryInto"
+                                && let syn::PathArguments::AngleBracketed(args) = &mut last.arguments
+                                    && let Some(syn::GenericArgument::Type(t)) = args.args.first_mut() {
                                         let inner = t.clone();
                                         *t = syn::parse_quote!(::std::option::Option<#inner>);
                                     }
-                                }
-                            }
                         }
                     }
                 }
@@ -579,17 +572,14 @@ fn optional_arrays(items: &mut [Item]) -> Result<usize, String> {
 
 /// `Result<X, E>` -> `Result<Option<X>, E>`.
 fn wrap_first_generic(ty: &mut Type) -> Result<(), String> {
-    if let Type::Path(tp) = ty {
-        if let Some(last) = tp.path.segments.last_mut() {
-            if let syn::PathArguments::AngleBracketed(args) = &mut last.arguments {
-                if let Some(syn::GenericArgument::Type(t)) = args.args.first_mut() {
+    if let Type::Path(tp) = ty
+        && let Some(last) = tp.path.segments.last_mut()
+            && let syn::PathArguments::AngleBracketed(args) = &mut last.arguments
+                && let Some(syn::GenericArgument::Type(t)) = args.args.first_mut() {
                     let inner = t.clone();
                     *t = syn::parse_quote!(::std::option::Option<#inner>);
                     return Ok(());
                 }
-            }
-        }
-    }
     Err(format!("unexpected builder field type `{}`", ty.to_token_stream()))
 }
 
@@ -634,14 +624,12 @@ fn edit_docs(file: &mut File, edit: impl Fn(&str) -> Option<String>) -> usize {
             if !attr.path().is_ident("doc") {
                 return;
             }
-            if let syn::Meta::NameValue(nv) = &mut attr.meta {
-                if let Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) = &nv.value {
-                    if let Some(fixed) = (self.edit)(&s.value()) {
+            if let syn::Meta::NameValue(nv) = &mut attr.meta
+                && let Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) = &nv.value
+                    && let Some(fixed) = (self.edit)(&s.value()) {
                         nv.value = syn::parse_quote!(#fixed);
                         self.count += 1;
                     }
-                }
-            }
         }
     }
     let mut docs = Docs { edit, count: 0 };

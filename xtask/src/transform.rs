@@ -129,11 +129,10 @@ fn strip_base_path(doc: &mut Value) {
             params.retain(keep);
         }
         for method in METHODS {
-            if let Some(params) = item.get_mut(method).and_then(|op| op.get_mut("parameters")) {
-                if let Some(params) = params.as_array_mut() {
+            if let Some(params) = item.get_mut(method).and_then(|op| op.get_mut("parameters"))
+                && let Some(params) = params.as_array_mut() {
                     params.retain(keep);
                 }
-            }
         }
         paths.insert(new_path, item);
     }
@@ -155,15 +154,12 @@ pub fn response_reachable(doc: &Value) -> BTreeSet<String> {
     while let Some(node) = stack.pop() {
         match node {
             Value::Object(map) => {
-                if let Some(r) = map.get("$ref").and_then(Value::as_str) {
-                    if let Some(name) = r.strip_prefix("#/components/schemas/") {
-                        if seen.insert(name.to_string()) {
-                            if let Some(target) = spec::resolve(doc, r) {
+                if let Some(r) = map.get("$ref").and_then(Value::as_str)
+                    && let Some(name) = r.strip_prefix("#/components/schemas/")
+                        && seen.insert(name.to_string())
+                            && let Some(target) = spec::resolve(doc, r) {
                                 stack.push(target);
                             }
-                        }
-                    }
-                }
                 stack.extend(map.values());
             }
             Value::Array(items) => stack.extend(items.iter()),
