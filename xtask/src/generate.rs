@@ -29,7 +29,11 @@ impl std::fmt::Display for GenerateError {
                 for finding in findings {
                     writeln!(f, "{finding}")?;
                 }
-                write!(f, "{} lint finding(s); nothing was generated", findings.len())
+                write!(
+                    f,
+                    "{} lint finding(s); nothing was generated",
+                    findings.len()
+                )
             }
             GenerateError::Other(message) => write!(f, "{message}"),
         }
@@ -44,7 +48,10 @@ impl From<String> for GenerateError {
 
 /// Loads every spec under `openapi/`.
 pub fn load_all(root: &Path) -> Result<Vec<SpecFile>, String> {
-    spec::discover(root)?.iter().map(|path| spec::load(root, path)).collect()
+    spec::discover(root)?
+        .iter()
+        .map(|path| spec::load(root, path))
+        .collect()
 }
 
 /// Lints every spec and returns all findings.
@@ -73,18 +80,20 @@ pub fn generate_module(spec: &SpecFile) -> Result<String, String> {
         .with_tag(progenitor_impl::TagStyle::Merged);
     let mut generator = progenitor_impl::Generator::new(&settings);
     // progenitor panics on some specs it cannot handle; report that as an error on this file.
-    let tokens = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| generator.generate_tokens(&openapi)))
-        .map_err(|panic| {
-            let message = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_else(|| "unknown panic".into());
-            format!("{}: progenitor panicked: {message}", spec.rel_path)
-        })?
-        .map_err(|e| format!("{}: progenitor: {e}", spec.rel_path))?;
-    let mut file: syn::File =
-        syn::parse2(tokens).map_err(|e| format!("{}: progenitor output does not parse: {e}", spec.rel_path))?;
+    let tokens = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        generator.generate_tokens(&openapi)
+    }))
+    .map_err(|panic| {
+        let message = panic
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "unknown panic".into());
+        format!("{}: progenitor panicked: {message}", spec.rel_path)
+    })?
+    .map_err(|e| format!("{}: progenitor: {e}", spec.rel_path))?;
+    let mut file: syn::File = syn::parse2(tokens)
+        .map_err(|e| format!("{}: progenitor output does not parse: {e}", spec.rel_path))?;
     postprocess::run(&mut file, &support()).map_err(|e| format!("{}: {e}", spec.rel_path))?;
     if let Some(base) = spec.doc.get("x-client-base-path").and_then(|v| v.as_str()) {
         postprocess::document_full_paths(&mut file, base);
@@ -125,9 +134,19 @@ pub fn generate_all(root: &Path) -> Result<BTreeMap<PathBuf, String>, GenerateEr
     mod_rs.push_str("//! The generated API modules, one per spec under `openapi/`.\n\n");
     for spec in &specs {
         let text = generate_module(spec)?;
-        out.insert(Path::new(OUTPUT_DIR).join(format!("{}.rs", spec.module)), text);
-        let title = spec.doc.pointer("/info/title").and_then(|v| v.as_str()).unwrap_or(&spec.module);
-        mod_rs.push_str(&format!("/// {title}: generated from `{}`.\n", spec.rel_path));
+        out.insert(
+            Path::new(OUTPUT_DIR).join(format!("{}.rs", spec.module)),
+            text,
+        );
+        let title = spec
+            .doc
+            .pointer("/info/title")
+            .and_then(|v| v.as_str())
+            .unwrap_or(&spec.module);
+        mod_rs.push_str(&format!(
+            "/// {title}: generated from `{}`.\n",
+            spec.rel_path
+        ));
         mod_rs.push_str(&format!("pub mod {};\n", spec.module));
     }
     out.insert(Path::new(OUTPUT_DIR).join("mod.rs"), mod_rs);
@@ -149,9 +168,15 @@ pub fn stale_files(root: &Path, generated: &BTreeMap<PathBuf, String>) -> Vec<St
             let diff = similar::TextDiff::from_lines(&actual, expected)
                 .unified_diff()
                 .context_radius(3)
-                .header(&format!("a/{}", rel.display()), &format!("b/{}", rel.display()))
+                .header(
+                    &format!("a/{}", rel.display()),
+                    &format!("b/{}", rel.display()),
+                )
                 .to_string();
-            out.push(Stale { path: rel.clone(), diff });
+            out.push(Stale {
+                path: rel.clone(),
+                diff,
+            });
         }
     }
     if let Ok(entries) = std::fs::read_dir(root.join(OUTPUT_DIR)) {
@@ -162,7 +187,10 @@ pub fn stale_files(root: &Path, generated: &BTreeMap<PathBuf, String>) -> Vec<St
             .collect();
         extra.sort();
         for rel in extra {
-            out.push(Stale { diff: format!("{} is not produced by any spec: delete it\n", rel.display()), path: rel });
+            out.push(Stale {
+                diff: format!("{} is not produced by any spec: delete it\n", rel.display()),
+                path: rel,
+            });
         }
     }
     out
@@ -176,7 +204,9 @@ pub fn write(root: &Path, generated: &BTreeMap<PathBuf, String>) -> Result<Vec<P
     for entry in stale {
         let path = root.join(&entry.path);
         match generated.get(&entry.path) {
-            Some(text) => std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?,
+            Some(text) => {
+                std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?
+            }
             None => std::fs::remove_file(&path).map_err(|e| format!("{}: {e}", path.display()))?,
         }
         written.push(entry.path);
@@ -185,4 +215,5 @@ pub fn write(root: &Path, generated: &BTreeMap<PathBuf, String>) -> Result<Vec<P
 }
 
 /// The message a stale check ends with.
-pub const FIX_HINT: &str = "generated code is stale: run `cargo xtask generate` and commit the result";
+pub const FIX_HINT: &str =
+    "generated code is stale: run `cargo xtask generate` and commit the result";

@@ -26,8 +26,16 @@ pub struct Finding {
 
 impl fmt::Display for Finding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let pointer = if self.pointer.is_empty() { "/" } else { &self.pointer };
-        write!(f, "{}#{}: [{}] {}", self.file, pointer, self.rule, self.message)
+        let pointer = if self.pointer.is_empty() {
+            "/"
+        } else {
+            &self.pointer
+        };
+        write!(
+            f,
+            "{}#{}: [{}] {}",
+            self.file, pointer, self.rule, self.message
+        )
     }
 }
 
@@ -49,7 +57,10 @@ impl Linter<'_> {
 
 /// Lints one spec; an empty result means it passed.
 pub fn lint(spec: &SpecFile) -> Vec<Finding> {
-    let mut linter = Linter { spec, findings: Vec::new() };
+    let mut linter = Linter {
+        spec,
+        findings: Vec::new(),
+    };
     let doc = &spec.doc;
     check_version(&mut linter, doc);
     check_refs(&mut linter, doc, doc, "");
@@ -66,7 +77,11 @@ pub fn lint(spec: &SpecFile) -> Vec<Finding> {
 fn check_version(l: &mut Linter<'_>, doc: &Value) {
     match doc.get("openapi").and_then(Value::as_str) {
         Some(v) if v.starts_with("3.0.") => {}
-        Some(v) => l.report("/openapi", "openapi-version", format!("version {v} is not 3.0.x")),
+        Some(v) => l.report(
+            "/openapi",
+            "openapi-version",
+            format!("version {v} is not 3.0.x"),
+        ),
         None => l.report("/openapi", "openapi-version", "missing `openapi: 3.0.3`"),
     }
 }
@@ -79,7 +94,11 @@ fn check_refs(l: &mut Linter<'_>, doc: &Value, node: &Value, pointer: &str) {
                 match r.as_str() {
                     Some(s) if s.starts_with("#/") => {
                         if spec::resolve(doc, s).is_none() {
-                            l.report(pointer, "ref-resolves", format!("`$ref: {s}` points at nothing"));
+                            l.report(
+                                pointer,
+                                "ref-resolves",
+                                format!("`$ref: {s}` points at nothing"),
+                            );
                         }
                     }
                     Some(s) => l.report(
@@ -110,16 +129,26 @@ fn check_extensions(l: &mut Linter<'_>, node: &Value, pointer: &str) {
             for (key, value) in map {
                 let at = join(pointer, key);
                 // Keys inside these maps are names chosen by the author, not keywords.
-                let is_name_map = ["properties", "schemas", "examples", "responses", "parameters", "headers"]
-                    .iter()
-                    .any(|m| pointer.ends_with(&format!("/{m}")))
+                let is_name_map = [
+                    "properties",
+                    "schemas",
+                    "examples",
+                    "responses",
+                    "parameters",
+                    "headers",
+                ]
+                .iter()
+                .any(|m| pointer.ends_with(&format!("/{m}")))
                     || pointer == "/paths";
                 if key.starts_with("x-") && !is_name_map {
                     if !KNOWN_EXTENSIONS.contains(&key.as_str()) {
                         l.report(
                             &at,
                             "known-extension",
-                            format!("unknown extension `{key}` (known: {})", KNOWN_EXTENSIONS.join(", ")),
+                            format!(
+                                "unknown extension `{key}` (known: {})",
+                                KNOWN_EXTENSIONS.join(", ")
+                            ),
                         );
                     }
                     if key == "x-secret" {
@@ -127,11 +156,19 @@ fn check_extensions(l: &mut Linter<'_>, node: &Value, pointer: &str) {
                             l.report(&at, "secret-string", "`x-secret` takes the value `true`");
                         }
                         if map.get("type").and_then(Value::as_str) != Some("string") {
-                            l.report(&at, "secret-string", "`x-secret` goes on a `type: string` property schema");
+                            l.report(
+                                &at,
+                                "secret-string",
+                                "`x-secret` goes on a `type: string` property schema",
+                            );
                         }
                     }
                     if key == "x-client-base-path" && !pointer.is_empty() {
-                        l.report(&at, "known-extension", "`x-client-base-path` belongs at the top level");
+                        l.report(
+                            &at,
+                            "known-extension",
+                            "`x-client-base-path` belongs at the top level",
+                        );
                     }
                 }
                 check_extensions(l, value, &at);
@@ -156,7 +193,11 @@ fn check_operations(l: &mut Linter<'_>, doc: &Value) {
             Some(id) => {
                 if let Some(first) = seen.get(id) {
                     let message = format!("duplicate `operationId: {id}` (first at {first})");
-                    l.report(&join(&pointer, "operationId"), "operation-id-unique", message);
+                    l.report(
+                        &join(&pointer, "operationId"),
+                        "operation-id-unique",
+                        message,
+                    );
                 } else {
                     seen.insert(id.to_string(), pointer.clone());
                 }
@@ -179,7 +220,9 @@ fn check_operations(l: &mut Linter<'_>, doc: &Value) {
         let mut has_success = false;
         for (code, response) in responses {
             let at = join(&responses_at, code);
-            let Some((response, _)) = spec::deref(doc, response, &at) else { continue };
+            let Some((response, _)) = spec::deref(doc, response, &at) else {
+                continue;
+            };
             let bodies = response_bodies(response);
             if is_success(code) {
                 has_success = true;
@@ -195,19 +238,29 @@ fn check_operations(l: &mut Linter<'_>, doc: &Value) {
             l.report(
                 &responses_at,
                 "one-success-body",
-                format!("success responses have {} different body types; use one", success_bodies.len()),
+                format!(
+                    "success responses have {} different body types; use one",
+                    success_bodies.len()
+                ),
             );
         }
         if error_bodies.len() > 1 {
             l.report(
                 &responses_at,
                 "one-error-body",
-                format!("error responses have {} different body types; use one error schema", error_bodies.len()),
+                format!(
+                    "error responses have {} different body types; use one error schema",
+                    error_bodies.len()
+                ),
             );
         }
         for class in ["4XX", "5XX"] {
             if !responses.contains_key(class) {
-                l.report(&responses_at, "error-responses", format!("no `{class}` response declared"));
+                l.report(
+                    &responses_at,
+                    "error-responses",
+                    format!("no `{class}` response declared"),
+                );
             }
         }
     }
@@ -228,15 +281,28 @@ fn response_bodies(response: &Value) -> Vec<String> {
 
 /// With `x-client-base-path`, every path starts with it.
 fn check_base_path(l: &mut Linter<'_>, doc: &Value) {
-    let Some(base) = doc.get("x-client-base-path") else { return };
-    let Some(base) = base.as_str().filter(|b| b.starts_with('/') && !b.ends_with('/')) else {
-        l.report("/x-client-base-path", "base-path", "must be a path like `/v5/{project_id}`");
+    let Some(base) = doc.get("x-client-base-path") else {
+        return;
+    };
+    let Some(base) = base
+        .as_str()
+        .filter(|b| b.starts_with('/') && !b.ends_with('/'))
+    else {
+        l.report(
+            "/x-client-base-path",
+            "base-path",
+            "must be a path like `/v5/{project_id}`",
+        );
         return;
     };
     if let Some(paths) = doc.get("paths").and_then(Value::as_object) {
         for path in paths.keys() {
             if !path.starts_with(base) {
-                l.report(&join("/paths", path), "base-path", format!("does not start with `{base}`"));
+                l.report(
+                    &join("/paths", path),
+                    "base-path",
+                    format!("does not start with `{base}`"),
+                );
             }
         }
     }
@@ -250,24 +316,45 @@ fn check_examples(l: &mut Linter<'_>, doc: &Value, node: &Value, pointer: &str) 
             if map.contains_key("schema") {
                 let schema_at = join(pointer, "schema");
                 if let Some(example) = map.get("example") {
-                    validate_example(l, doc, &schema_at, example, &join(pointer, "example"), "example");
+                    validate_example(
+                        l,
+                        doc,
+                        &schema_at,
+                        example,
+                        &join(pointer, "example"),
+                        "example",
+                    );
                 }
                 if let Some(examples) = map.get("examples").and_then(Value::as_object) {
                     for (name, example) in examples {
                         let at = join(&join(pointer, "examples"), name);
-                        let Some((example, _)) = spec::deref(doc, example, &at) else { continue };
+                        let Some((example, _)) = spec::deref(doc, example, &at) else {
+                            continue;
+                        };
                         match example.get("value") {
                             Some(value) => validate_example(l, doc, &schema_at, value, &at, name),
-                            None => l.report(&at, "example-valid", format!("example `{name}` has no `value`")),
+                            None => l.report(
+                                &at,
+                                "example-valid",
+                                format!("example `{name}` has no `value`"),
+                            ),
                         }
                     }
                 }
             }
             // A schema with its own `example`.
             if is_schema_position(pointer)
-                && let Some(example) = map.get("example") {
-                    validate_example(l, doc, pointer, example, &join(pointer, "example"), "example");
-                }
+                && let Some(example) = map.get("example")
+            {
+                validate_example(
+                    l,
+                    doc,
+                    pointer,
+                    example,
+                    &join(pointer, "example"),
+                    "example",
+                );
+            }
             for (key, value) in map {
                 // Example values are data, not spec: do not look for examples inside them.
                 let in_name_map = pointer.ends_with("/properties");
@@ -290,14 +377,32 @@ fn check_examples(l: &mut Linter<'_>, doc: &Value, node: &Value, pointer: &str) 
 fn is_schema_position(pointer: &str) -> bool {
     let parts: Vec<&str> = pointer.split('/').collect();
     let n = parts.len();
-    (n >= 2 && (parts[n - 1] == "schema" || parts[n - 1] == "items" || parts[n - 1] == "additionalProperties"))
-        || (n >= 3 && matches!(parts[n - 2], "properties" | "schemas" | "allOf" | "anyOf" | "oneOf"))
+    (n >= 2
+        && (parts[n - 1] == "schema"
+            || parts[n - 1] == "items"
+            || parts[n - 1] == "additionalProperties"))
+        || (n >= 3
+            && matches!(
+                parts[n - 2],
+                "properties" | "schemas" | "allOf" | "anyOf" | "oneOf"
+            ))
 }
 
-fn validate_example(l: &mut Linter<'_>, doc: &Value, schema_at: &str, value: &Value, at: &str, name: &str) {
+fn validate_example(
+    l: &mut Linter<'_>,
+    doc: &Value,
+    schema_at: &str,
+    value: &Value,
+    at: &str,
+    name: &str,
+) {
     if let Err(errors) = schema::validate(doc, schema_at, value) {
         for error in errors {
-            l.report(at, "example-valid", format!("example `{name}` does not match its schema: {error}"));
+            l.report(
+                at,
+                "example-valid",
+                format!("example `{name}` does not match its schema: {error}"),
+            );
         }
     }
 }
@@ -309,7 +414,10 @@ fn validate_example(l: &mut Linter<'_>, doc: &Value, schema_at: &str, value: &Va
 fn check_patterns(l: &mut Linter<'_>, doc: &Value) {
     let reachable = crate::transform::response_reachable(doc);
     let mut stack: Vec<(String, &Value)> = Vec::new();
-    if let Some(schemas) = doc.pointer("/components/schemas").and_then(Value::as_object) {
+    if let Some(schemas) = doc
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    {
         for (name, schema) in schemas {
             if !reachable.contains(name) {
                 stack.push((join("/components/schemas", name), schema));
@@ -320,28 +428,43 @@ fn check_patterns(l: &mut Linter<'_>, doc: &Value) {
         if let Some(params) = operation.op.get("parameters").and_then(Value::as_array) {
             for (i, p) in params.iter().enumerate() {
                 if let Some(schema) = p.get("schema") {
-                    stack.push((join(&join(&join(&operation.pointer, "parameters"), &i.to_string()), "schema"), schema));
+                    stack.push((
+                        join(
+                            &join(&join(&operation.pointer, "parameters"), &i.to_string()),
+                            "schema",
+                        ),
+                        schema,
+                    ));
                 }
             }
         }
     }
-    if let Some(params) = doc.pointer("/components/parameters").and_then(Value::as_object) {
+    if let Some(params) = doc
+        .pointer("/components/parameters")
+        .and_then(Value::as_object)
+    {
         for (name, p) in params {
             if let Some(schema) = p.get("schema") {
-                stack.push((join(&join("/components/parameters", name), "schema"), schema));
+                stack.push((
+                    join(&join("/components/parameters", name), "schema"),
+                    schema,
+                ));
             }
         }
     }
     while let Some((at, node)) = stack.pop() {
-        let Some(map) = node.as_object() else { continue };
+        let Some(map) = node.as_object() else {
+            continue;
+        };
         if let Some(pattern) = map.get("pattern").and_then(Value::as_str)
-            && let Err(e) = regress::Regex::with_flags(pattern, "u") {
-                l.report(
-                    &join(&at, "pattern"),
-                    "pattern-compiles",
-                    format!("the generated client's regex engine (regress) rejects this pattern: {e}"),
-                );
-            }
+            && let Err(e) = regress::Regex::with_flags(pattern, "u")
+        {
+            l.report(
+                &join(&at, "pattern"),
+                "pattern-compiles",
+                format!("the generated client's regex engine (regress) rejects this pattern: {e}"),
+            );
+        }
         for key in ["items", "additionalProperties", "not"] {
             if let Some(child) = map.get(key) {
                 stack.push((join(&at, key), child));

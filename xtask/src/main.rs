@@ -65,7 +65,9 @@ fn generate(root: &std::path::Path, check: bool) -> ExitCode {
         return ExitCode::FAILURE;
     }
     match generate::write(root, &generated) {
-        Ok(written) if written.is_empty() => println!("generated code is up to date ({} files)", generated.len()),
+        Ok(written) if written.is_empty() => {
+            println!("generated code is up to date ({} files)", generated.len())
+        }
         Ok(written) => {
             for path in &written {
                 println!("wrote {}", path.display());

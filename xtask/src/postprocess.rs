@@ -50,8 +50,13 @@ pub struct Report {
 /// Runs every pass. Fails if a marker is left behind (a pass missed something).
 pub fn run(file: &mut File, support: &Support) -> Result<Report, String> {
     let mut report = Report::default();
-    let types = find_mod_mut(&mut file.items, "types").ok_or("progenitor output has no `types` module")?;
-    let items = &mut types.content.as_mut().ok_or("`types` module has no body")?.1;
+    let types =
+        find_mod_mut(&mut file.items, "types").ok_or("progenitor output has no `types` module")?;
+    let items = &mut types
+        .content
+        .as_mut()
+        .ok_or("`types` module has no body")?
+        .1;
     enum_parse_errors(items)?;
     report.open_enums = open_enums(items, support)?;
     report.redacted = redact_secrets(items, support)?;
@@ -61,11 +66,16 @@ pub fn run(file: &mut File, support: &Support) -> Result<Report, String> {
     header.visit_file_mut(file);
     report.api_version_headers_removed = header.removed;
     report.error_arms_rewritten = route_error_bodies(file, support)?;
-    edit_docs(file, |text| text.contains("```ignore").then(|| text.replace("```ignore", "```text")));
+    edit_docs(file, |text| {
+        text.contains("```ignore")
+            .then(|| text.replace("```ignore", "```text"))
+    });
     let leftover = file.to_token_stream().to_string();
     for marker in [OPEN_ENUM_MARKER, SECRET_MARKER] {
         if leftover.contains(marker) {
-            return Err(format!("post-processing left a `{marker}` marker in the output"));
+            return Err(format!(
+                "post-processing left a `{marker}` marker in the output"
+            ));
         }
     }
     Ok(report)
@@ -86,14 +96,18 @@ fn take_marker(attrs: &mut Vec<Attribute>, marker: &str) -> bool {
             continue;
         }
         if let syn::Meta::NameValue(nv) = &mut attr.meta
-            && let Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) = &nv.value {
-                let text = s.value();
-                if text.contains(marker) {
-                    found = true;
-                    let cleaned = text.replace(marker, "").trim_end().to_string();
-                    nv.value = syn::parse_quote!(#cleaned);
-                }
+            && let Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) = &nv.value
+        {
+            let text = s.value();
+            if text.contains(marker) {
+                found = true;
+                let cleaned = text.replace(marker, "").trim_end().to_string();
+                nv.value = syn::parse_quote!(#cleaned);
             }
+        }
     }
     attrs.retain(|attr| {
         if !attr.path().is_ident("doc") {
@@ -110,7 +124,9 @@ fn take_marker(attrs: &mut Vec<Attribute>, marker: &str) -> bool {
 
 /// The `impl <Trait> for <Name>` items' self-type name, if it is a plain identifier.
 fn impl_target(item: &syn::ItemImpl) -> Option<(String, String)> {
-    let Type::Path(tp) = &*item.self_ty else { return None };
+    let Type::Path(tp) = &*item.self_ty else {
+        return None;
+    };
     let name = tp.path.get_ident()?.to_string();
     let trait_name = item
         .trait_
@@ -128,12 +144,18 @@ fn drop_derives(attrs: &mut [Attribute], remove: &[&str]) -> Result<(), String> 
             continue;
         }
         let paths = attr
-            .parse_args_with(syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated)
+            .parse_args_with(
+                syn::punctuated::Punctuated::<syn::Path, syn::Token![,]>::parse_terminated,
+            )
             .map_err(|e| format!("unreadable derive: {e}"))?;
         let kept: Vec<&syn::Path> = paths
             .iter()
             .filter(|p| {
-                let last = p.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+                let last = p
+                    .segments
+                    .last()
+                    .map(|s| s.ident.to_string())
+                    .unwrap_or_default();
                 !remove.contains(&last.as_str())
             })
             .collect();
@@ -150,10 +172,11 @@ fn enum_parse_errors(items: &mut [Item]) -> Result<(), String> {
     let mut allowed: BTreeMap<String, String> = BTreeMap::new();
     for item in items.iter() {
         if let Item::Enum(e) = item
-            && let Ok(values) = variant_values(e) {
-                let list: Vec<String> = values.into_iter().map(|(_, v)| v).collect();
-                allowed.insert(e.ident.to_string(), list.join(", "));
-            }
+            && let Ok(values) = variant_values(e)
+        {
+            let list: Vec<String> = values.into_iter().map(|(_, v)| v).collect();
+            allowed.insert(e.ident.to_string(), list.join(", "));
+        }
     }
     struct Rewrite<'a> {
         message: &'a str,
@@ -170,7 +193,9 @@ fn enum_parse_errors(items: &mut [Item]) -> Result<(), String> {
     }
     for item in items.iter_mut() {
         let Item::Impl(i) = item else { continue };
-        let Some((name, trait_name)) = impl_target(i) else { continue };
+        let Some((name, trait_name)) = impl_target(i) else {
+            continue;
+        };
         if trait_name != "FromStr" {
             continue;
         }
@@ -190,7 +215,10 @@ fn variant_values(item: &ItemEnum) -> Result<Vec<(Ident, String)>, String> {
     let mut out = Vec::new();
     for variant in &item.variants {
         if !matches!(variant.fields, Fields::Unit) {
-            return Err(format!("enum {} has a non-unit variant {}: not a string enum", item.ident, variant.ident));
+            return Err(format!(
+                "enum {} has a non-unit variant {}: not a string enum",
+                item.ident, variant.ident
+            ));
         }
         let mut value = variant.ident.to_string();
         for attr in &variant.attrs {
@@ -219,7 +247,10 @@ fn open_enums(items: &mut Vec<Item>, support: &Support) -> Result<Vec<String>, S
         }
         let values = variant_values(e)?;
         if values.iter().any(|(v, _)| v == "Unrecognized") {
-            return Err(format!("enum {} has a documented value named `Unrecognized`, the name of the open-enum catch-all", e.ident));
+            return Err(format!(
+                "enum {} has a documented value named `Unrecognized`, the name of the open-enum catch-all",
+                e.ident
+            ));
         }
         drop_derives(&mut e.attrs, &["Serialize", "Deserialize", "Copy"])?;
         e.attrs.retain(|a| !a.path().is_ident("serde"));
@@ -300,11 +331,20 @@ fn redact_secrets(items: &mut Vec<Item>, support: &Support) -> Result<Vec<String
     let mut newtypes: BTreeSet<String> = BTreeSet::new();
     for item in items.iter_mut() {
         let Item::Struct(s) = item else { continue };
-        let Fields::Named(fields) = &mut s.fields else { continue };
+        let Fields::Named(fields) = &mut s.fields else {
+            continue;
+        };
         for field in fields.named.iter_mut() {
             if take_marker(&mut field.attrs, SECRET_MARKER) {
-                let name = field.ident.as_ref().map(ToString::to_string).unwrap_or_default();
-                secret_fields.entry(s.ident.to_string()).or_default().insert(name);
+                let name = field
+                    .ident
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default();
+                secret_fields
+                    .entry(s.ident.to_string())
+                    .or_default()
+                    .insert(name);
                 if let Some(inner) = innermost_ident(&field.ty) {
                     newtypes.insert(inner);
                 }
@@ -314,9 +354,10 @@ fn redact_secrets(items: &mut Vec<Item>, support: &Support) -> Result<Vec<String
     // typify may also repeat the description on a constrained string's newtype.
     for item in items.iter_mut() {
         if let Item::Struct(s) = item
-            && take_marker(&mut s.attrs, SECRET_MARKER) {
-                newtypes.insert(s.ident.to_string());
-            }
+            && take_marker(&mut s.attrs, SECRET_MARKER)
+        {
+            newtypes.insert(s.ident.to_string());
+        }
     }
     let redacted = &support.redacted;
     let mut done = Vec::new();
@@ -325,7 +366,10 @@ fn redact_secrets(items: &mut Vec<Item>, support: &Support) -> Result<Vec<String
         .map(|(_, items)| std::mem::take(items));
     let mut builder_items = builder_items.unwrap_or_default();
     for (struct_name, secret) in &secret_fields {
-        for (scope, list) in [("types", &mut *items), ("types::builder", &mut builder_items)] {
+        for (scope, list) in [
+            ("types", &mut *items),
+            ("types::builder", &mut builder_items),
+        ] {
             let Some(s) = list.iter_mut().find_map(|i| match i {
                 Item::Struct(s) if s.ident == struct_name.as_str() => Some(s),
                 _ => None,
@@ -372,15 +416,20 @@ fn innermost_ident(ty: &Type) -> Option<String> {
     let last = tp.path.segments.last()?;
     if last.ident == "Option" {
         if let syn::PathArguments::AngleBracketed(args) = &last.arguments
-            && let Some(syn::GenericArgument::Type(inner)) = args.args.first() {
-                return innermost_ident(inner);
-            }
+            && let Some(syn::GenericArgument::Type(inner)) = args.args.first()
+        {
+            return innermost_ident(inner);
+        }
         return None;
     }
     (tp.path.segments.len() == 1).then(|| last.ident.to_string())
 }
 
-fn debug_impl(s: &ItemStruct, secret: &BTreeSet<String>, redacted: &TokenStream) -> Result<Item, String> {
+fn debug_impl(
+    s: &ItemStruct,
+    secret: &BTreeSet<String>,
+    redacted: &TokenStream,
+) -> Result<Item, String> {
     let Fields::Named(fields) = &s.fields else {
         return Err(format!("{} has secret fields but no named fields", s.ident));
     };
@@ -426,7 +475,12 @@ impl VisitMut for DropApiVersion {
             // Nothing else goes into the map (no header parameters): drop it altogether.
             let text = block.to_token_stream().to_string();
             if !text.contains("header_map . append") && !text.contains("header_map . insert") {
-                block.stmts.retain(|stmt| !stmt.to_token_stream().to_string().starts_with("let mut header_map"));
+                block.stmts.retain(|stmt| {
+                    !stmt
+                        .to_token_stream()
+                        .to_string()
+                        .starts_with("let mut header_map")
+                });
                 DropHeaderMap.visit_block_mut(block);
             }
         }
@@ -440,12 +494,14 @@ struct DropHeaderMap;
 impl VisitMut for DropHeaderMap {
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
         if let Expr::MethodCall(call) = expr
-            && call.method == "headers" && call.args.to_token_stream().to_string() == "header_map" {
-                let receiver = (*call.receiver).clone();
-                *expr = receiver;
-                self.visit_expr_mut(expr);
-                return;
-            }
+            && call.method == "headers"
+            && call.args.to_token_stream().to_string() == "header_map"
+        {
+            let receiver = (*call.receiver).clone();
+            *expr = receiver;
+            self.visit_expr_mut(expr);
+            return;
+        }
         visit_mut::visit_expr_mut(self, expr);
     }
 }
@@ -472,7 +528,9 @@ impl VisitMut for ErrorRoute<'_> {
 
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
         let text = expr.to_token_stream().to_string();
-        if text == "Err (Error :: ErrorResponse (ResponseValue :: from_response (response) . await ?))" {
+        if text
+            == "Err (Error :: ErrorResponse (ResponseValue :: from_response (response) . await ?))"
+        {
             let error_fn = &self.support.error_fn;
             *expr = syn::parse_quote!(Err(#error_fn(response).await));
             self.arms += 1;
@@ -483,7 +541,11 @@ impl VisitMut for ErrorRoute<'_> {
 }
 
 fn route_error_bodies(file: &mut File, support: &Support) -> Result<usize, String> {
-    let mut route = ErrorRoute { support, arms: 0, types: 0 };
+    let mut route = ErrorRoute {
+        support,
+        arms: 0,
+        types: 0,
+    };
     for item in file.items.iter_mut() {
         // The `types` module keeps its own `ErrorBody` (the documented schema).
         if matches!(item, Item::Mod(m) if m.ident == "types") {
@@ -493,7 +555,10 @@ fn route_error_bodies(file: &mut File, support: &Support) -> Result<usize, Strin
     }
     let leftover = file.to_token_stream().to_string();
     if leftover.contains("Error :: ErrorResponse (ResponseValue :: from_response") {
-        return Err("an error response is still parsed by progenitor; the error route pass missed it".into());
+        return Err(
+            "an error response is still parsed by progenitor; the error route pass missed it"
+                .into(),
+        );
     }
     if route.arms > 0 && route.types == 0 {
         return Err("error arms rewritten but no `types::ErrorBody` in signatures: is the error schema named ErrorBody?".into());
@@ -509,57 +574,92 @@ fn optional_arrays(items: &mut [Item]) -> Result<usize, String> {
     let mut changed: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for item in items.iter_mut() {
         let Item::Struct(s) = item else { continue };
-        let Fields::Named(fields) = &mut s.fields else { continue };
+        let Fields::Named(fields) = &mut s.fields else {
+            continue;
+        };
         for field in fields.named.iter_mut() {
             let Some(attr) = field.attrs.iter_mut().find(|a| {
-                a.path().is_ident("serde") && a.to_token_stream().to_string().replace(' ', "").contains(&SKIP_EMPTY.replace(' ', ""))
+                a.path().is_ident("serde")
+                    && a.to_token_stream()
+                        .to_string()
+                        .replace(' ', "")
+                        .contains(&SKIP_EMPTY.replace(' ', ""))
             }) else {
                 continue;
             };
             *attr = syn::parse_quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]);
             let ty = &field.ty;
             field.ty = syn::parse_quote!(::std::option::Option<#ty>);
-            let name = field.ident.as_ref().map(ToString::to_string).unwrap_or_default();
+            let name = field
+                .ident
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default();
             changed.entry(s.ident.to_string()).or_default().insert(name);
         }
     }
     let count = changed.values().map(BTreeSet::len).sum();
-    let Some((_, builder_items)) = find_mod_mut(items, "builder").and_then(|m| m.content.as_mut()) else {
+    let Some((_, builder_items)) = find_mod_mut(items, "builder").and_then(|m| m.content.as_mut())
+    else {
         return Ok(count);
     };
     for item in builder_items.iter_mut() {
         match item {
             Item::Struct(s) => {
-                let Some(fields_changed) = changed.get(&s.ident.to_string()) else { continue };
-                let Fields::Named(fields) = &mut s.fields else { continue };
+                let Some(fields_changed) = changed.get(&s.ident.to_string()) else {
+                    continue;
+                };
+                let Fields::Named(fields) = &mut s.fields else {
+                    continue;
+                };
                 for field in fields.named.iter_mut() {
-                    let name = field.ident.as_ref().map(ToString::to_string).unwrap_or_default();
+                    let name = field
+                        .ident
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default();
                     if fields_changed.contains(&name) {
                         wrap_first_generic(&mut field.ty)?;
                     }
                 }
             }
             Item::Impl(i) if i.trait_.is_none() => {
-                let Some((name, _)) = impl_target(i) else { continue };
-                let Some(fields_changed) = changed.get(&name) else { continue };
+                let Some((name, _)) = impl_target(i) else {
+                    continue;
+                };
+                let Some(fields_changed) = changed.get(&name) else {
+                    continue;
+                };
                 for impl_item in i.items.iter_mut() {
-                    let syn::ImplItem::Fn(f) = impl_item else { continue };
+                    let syn::ImplItem::Fn(f) = impl_item else {
+                        continue;
+                    };
                     if !fields_changed.contains(&f.sig.ident.to_string()) {
                         continue;
                     }
                     // `where T: TryInto<Vec<X>>` -> `TryInto<Option<Vec<X>>>`
-                    let Some(where_clause) = f.sig.generics.where_clause.as_mut() else { continue };
+                    let Some(where_clause) = f.sig.generics.where_clause.as_mut() else {
+                        continue;
+                    };
                     for predicate in where_clause.predicates.iter_mut() {
-                        let syn::WherePredicate::Type(pt) = predicate else { continue };
+                        let syn::WherePredicate::Type(pt) = predicate else {
+                            continue;
+                        };
                         for bound in pt.bounds.iter_mut() {
-                            let syn::TypeParamBound::Trait(tb) = bound else { continue };
-                            let Some(last) = tb.path.segments.last_mut() else { continue };
+                            let syn::TypeParamBound::Trait(tb) = bound else {
+                                continue;
+                            };
+                            let Some(last) = tb.path.segments.last_mut() else {
+                                continue;
+                            };
                             if last.ident == "TryInto"
-                                && let syn::PathArguments::AngleBracketed(args) = &mut last.arguments
-                                    && let Some(syn::GenericArgument::Type(t)) = args.args.first_mut() {
-                                        let inner = t.clone();
-                                        *t = syn::parse_quote!(::std::option::Option<#inner>);
-                                    }
+                                && let syn::PathArguments::AngleBracketed(args) =
+                                    &mut last.arguments
+                                && let Some(syn::GenericArgument::Type(t)) = args.args.first_mut()
+                            {
+                                let inner = t.clone();
+                                *t = syn::parse_quote!(::std::option::Option<#inner>);
+                            }
                         }
                     }
                 }
@@ -574,13 +674,17 @@ fn optional_arrays(items: &mut [Item]) -> Result<usize, String> {
 fn wrap_first_generic(ty: &mut Type) -> Result<(), String> {
     if let Type::Path(tp) = ty
         && let Some(last) = tp.path.segments.last_mut()
-            && let syn::PathArguments::AngleBracketed(args) = &mut last.arguments
-                && let Some(syn::GenericArgument::Type(t)) = args.args.first_mut() {
-                    let inner = t.clone();
-                    *t = syn::parse_quote!(::std::option::Option<#inner>);
-                    return Ok(());
-                }
-    Err(format!("unexpected builder field type `{}`", ty.to_token_stream()))
+        && let syn::PathArguments::AngleBracketed(args) = &mut last.arguments
+        && let Some(syn::GenericArgument::Type(t)) = args.args.first_mut()
+    {
+        let inner = t.clone();
+        *t = syn::parse_quote!(::std::option::Option<#inner>);
+        return Ok(());
+    }
+    Err(format!(
+        "unexpected builder field type `{}`",
+        ty.to_token_stream()
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -590,7 +694,9 @@ struct UnicodePatterns;
 
 impl VisitMut for UnicodePatterns {
     fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
-        if call.func.to_token_stream().to_string() == ":: regress :: Regex :: new" && call.args.len() == 1 {
+        if call.func.to_token_stream().to_string() == ":: regress :: Regex :: new"
+            && call.args.len() == 1
+        {
             let pattern = &call.args[0];
             *call = syn::parse_quote!(::regress::Regex::with_flags(#pattern, "u"));
         }
@@ -607,7 +713,10 @@ impl VisitMut for UnicodePatterns {
 pub fn document_full_paths(file: &mut File, base_path: &str) -> usize {
     let needle = " request to `/";
     let replacement = format!(" request to `{base_path}/");
-    edit_docs(file, |text| text.contains(needle).then(|| text.replace(needle, &replacement)))
+    edit_docs(file, |text| {
+        text.contains(needle)
+            .then(|| text.replace(needle, &replacement))
+    })
 }
 
 /// Rewrites every `#[doc]` string for which `edit` returns a new text; returns how many.
@@ -625,11 +734,15 @@ fn edit_docs(file: &mut File, edit: impl Fn(&str) -> Option<String>) -> usize {
                 return;
             }
             if let syn::Meta::NameValue(nv) = &mut attr.meta
-                && let Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(s), .. }) = &nv.value
-                    && let Some(fixed) = (self.edit)(&s.value()) {
-                        nv.value = syn::parse_quote!(#fixed);
-                        self.count += 1;
-                    }
+                && let Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) = &nv.value
+                && let Some(fixed) = (self.edit)(&s.value())
+            {
+                nv.value = syn::parse_quote!(#fixed);
+                self.count += 1;
+            }
         }
     }
     let mut docs = Docs { edit, count: 0 };

@@ -21,7 +21,11 @@ pub fn validate(doc: &Value, schema_pointer: &str, instance: &Value) -> Result<(
             format!("at {at}: {} (rule {})", e.masked(), e.schema_path())
         })
         .collect();
-    if errors.is_empty() { Ok(()) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
 }
 
 /// Builds a validator whose root is the spec with a `$ref` to the schema under test.
@@ -35,7 +39,10 @@ pub fn build(doc: &Value, schema_pointer: &str) -> Result<jsonschema::Validator,
             }
         }
     }
-    root.insert("$ref".into(), json!(format!("#{}", fragment(schema_pointer))));
+    root.insert(
+        "$ref".into(),
+        json!(format!("#{}", fragment(schema_pointer))),
+    );
     jsonschema::draft4::options()
         .should_validate_formats(true)
         .build(&Value::Object(root))
@@ -47,7 +54,9 @@ fn fragment(pointer: &str) -> String {
     let mut out = String::with_capacity(pointer.len());
     for byte in pointer.bytes() {
         match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => out.push(byte as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(byte as char)
+            }
             _ => out.push_str(&format!("%{byte:02X}")),
         }
     }

@@ -61,7 +61,11 @@ pub fn parse(rel_path: &str, text: &str) -> Result<SpecFile, String> {
         .map(|s| s.to_string_lossy().into_owned())
         .unwrap_or_default();
     let module = stem.replace(['-', '.'], "_");
-    Ok(SpecFile { rel_path: rel_path.to_string(), module, doc })
+    Ok(SpecFile {
+        rel_path: rel_path.to_string(),
+        module,
+        doc,
+    })
 }
 
 /// Escapes one JSON-pointer token (RFC 6901).
@@ -97,7 +101,9 @@ pub fn deref<'a>(doc: &'a Value, value: &'a Value, pointer: &str) -> Option<(&'a
 }
 
 /// The HTTP methods an OpenAPI path item may hold, in the order they are reported.
-pub const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+pub const METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
 
 /// An operation found in `paths`.
 pub struct Operation<'a> {
@@ -115,7 +121,12 @@ pub fn operations(doc: &Value) -> Vec<Operation<'_>> {
             for method in METHODS {
                 if let Some(op) = item.get(method) {
                     let pointer = join(&join("/paths", path), method);
-                    out.push(Operation { path, method, pointer, op });
+                    out.push(Operation {
+                        path,
+                        method,
+                        pointer,
+                        op,
+                    });
                 }
             }
         }

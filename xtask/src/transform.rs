@@ -51,7 +51,10 @@ pub fn for_generation(doc: &Value) -> Value {
     let mut out = doc.clone();
     strip_base_path(&mut out);
     let reachable = response_reachable(&out);
-    if let Some(schemas) = out.pointer_mut("/components/schemas").and_then(Value::as_object_mut) {
+    if let Some(schemas) = out
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+    {
         for (name, schema) in schemas.iter_mut() {
             walk_schema(schema, reachable.contains(name));
         }
@@ -60,7 +63,9 @@ pub fn for_generation(doc: &Value) -> Value {
     if let Some(paths) = out.get_mut("paths").and_then(Value::as_object_mut) {
         for item in paths.values_mut() {
             for method in METHODS {
-                let Some(op) = item.get_mut(method) else { continue };
+                let Some(op) = item.get_mut(method) else {
+                    continue;
+                };
                 if let Some(params) = op.get_mut("parameters").and_then(Value::as_array_mut) {
                     for p in params {
                         if let Some(s) = p.get_mut("schema") {
@@ -68,7 +73,10 @@ pub fn for_generation(doc: &Value) -> Value {
                         }
                     }
                 }
-                if let Some(content) = op.pointer_mut("/requestBody/content").and_then(Value::as_object_mut) {
+                if let Some(content) = op
+                    .pointer_mut("/requestBody/content")
+                    .and_then(Value::as_object_mut)
+                {
                     for media in content.values_mut() {
                         if let Some(s) = media.get_mut("schema") {
                             walk_schema(s, false);
@@ -77,7 +85,9 @@ pub fn for_generation(doc: &Value) -> Value {
                 }
                 if let Some(responses) = op.get_mut("responses").and_then(Value::as_object_mut) {
                     for response in responses.values_mut() {
-                        if let Some(content) = response.get_mut("content").and_then(Value::as_object_mut) {
+                        if let Some(content) =
+                            response.get_mut("content").and_then(Value::as_object_mut)
+                        {
                             for media in content.values_mut() {
                                 if let Some(s) = media.get_mut("schema") {
                                     walk_schema(s, true);
@@ -89,7 +99,10 @@ pub fn for_generation(doc: &Value) -> Value {
             }
         }
     }
-    if let Some(params) = out.pointer_mut("/components/parameters").and_then(Value::as_object_mut) {
+    if let Some(params) = out
+        .pointer_mut("/components/parameters")
+        .and_then(Value::as_object_mut)
+    {
         for p in params.values_mut() {
             if let Some(s) = p.get_mut("schema") {
                 walk_schema(s, false);
@@ -101,17 +114,29 @@ pub fn for_generation(doc: &Value) -> Value {
 
 /// The names of the base path's parameters, e.g. `["project_id"]`.
 pub fn base_path_params(doc: &Value) -> Vec<String> {
-    let Some(base) = doc.get("x-client-base-path").and_then(Value::as_str) else { return Vec::new() };
-    base.split('{').skip(1).filter_map(|s| s.split('}').next()).map(str::to_string).collect()
+    let Some(base) = doc.get("x-client-base-path").and_then(Value::as_str) else {
+        return Vec::new();
+    };
+    base.split('{')
+        .skip(1)
+        .filter_map(|s| s.split('}').next())
+        .map(str::to_string)
+        .collect()
 }
 
 fn strip_base_path(doc: &mut Value) {
-    let Some(base) = doc.get("x-client-base-path").and_then(Value::as_str).map(str::to_string) else {
+    let Some(base) = doc
+        .get("x-client-base-path")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+    else {
         return;
     };
     let hoisted = base_path_params(doc);
     let resolved = doc.clone();
-    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else { return };
+    let Some(paths) = doc.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
     let old = std::mem::take(paths);
     for (path, mut item) in old {
         let new_path = match path.strip_prefix(base.as_str()) {
@@ -130,9 +155,10 @@ fn strip_base_path(doc: &mut Value) {
         }
         for method in METHODS {
             if let Some(params) = item.get_mut(method).and_then(|op| op.get_mut("parameters"))
-                && let Some(params) = params.as_array_mut() {
-                    params.retain(keep);
-                }
+                && let Some(params) = params.as_array_mut()
+            {
+                params.retain(keep);
+            }
         }
         paths.insert(new_path, item);
     }
@@ -143,9 +169,13 @@ pub fn response_reachable(doc: &Value) -> BTreeSet<String> {
     let mut seen = BTreeSet::new();
     let mut stack: Vec<&Value> = Vec::new();
     for operation in operations(doc) {
-        let Some(responses) = operation.op.get("responses").and_then(Value::as_object) else { continue };
+        let Some(responses) = operation.op.get("responses").and_then(Value::as_object) else {
+            continue;
+        };
         for response in responses.values() {
-            let Some((response, _)) = spec::deref(doc, response, "") else { continue };
+            let Some((response, _)) = spec::deref(doc, response, "") else {
+                continue;
+            };
             if let Some(content) = response.get("content").and_then(Value::as_object) {
                 stack.extend(content.values().filter_map(|m| m.get("schema")));
             }
@@ -156,10 +186,11 @@ pub fn response_reachable(doc: &Value) -> BTreeSet<String> {
             Value::Object(map) => {
                 if let Some(r) = map.get("$ref").and_then(Value::as_str)
                     && let Some(name) = r.strip_prefix("#/components/schemas/")
-                        && seen.insert(name.to_string())
-                            && let Some(target) = spec::resolve(doc, r) {
-                                stack.push(target);
-                            }
+                    && seen.insert(name.to_string())
+                    && let Some(target) = spec::resolve(doc, r)
+                {
+                    stack.push(target);
+                }
                 stack.extend(map.values());
             }
             Value::Array(items) => stack.extend(items.iter()),

@@ -22,7 +22,12 @@ fn scratch() -> tempfile::TempDir {
 }
 
 fn xtask(root: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).arg("--root").arg(root).output().unwrap()
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .output()
+        .unwrap()
 }
 
 fn snapshot(root: &Path) -> Vec<(String, Vec<u8>)> {
@@ -30,7 +35,10 @@ fn snapshot(root: &Path) -> Vec<(String, Vec<u8>)> {
         .unwrap()
         .map(|e| {
             let e = e.unwrap();
-            (e.file_name().to_string_lossy().into_owned(), std::fs::read(e.path()).unwrap())
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
         })
         .collect();
     files.sort();
@@ -49,24 +57,48 @@ fn check_passes_on_fresh_code_and_fails_with_a_diff_when_stale() {
     let dir = scratch();
     let root = dir.path();
     let out = xtask(root, &["generate", "--check"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 
     // A spec change the generated code has not caught up with.
-    edit(root, "operationId: ShowVpnConnection", "operationId: GetVpnConnection");
+    edit(
+        root,
+        "operationId: ShowVpnConnection",
+        "operationId: GetVpnConnection",
+    );
     let before = snapshot(root);
     let out = xtask(root, &["generate", "--check"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
-    assert!(stderr.contains("--- a/crates/huaweicloud-vpn/src/generated/vpn_v5.rs"), "{stderr}");
-    assert!(stderr.contains("+    pub fn get_vpn_connection(&self)"), "{stderr}");
-    assert!(stderr.contains("-    pub fn show_vpn_connection(&self)"), "{stderr}");
+    assert!(
+        stderr.contains("--- a/crates/huaweicloud-vpn/src/generated/vpn_v5.rs"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("+    pub fn get_vpn_connection(&self)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("-    pub fn show_vpn_connection(&self)"),
+        "{stderr}"
+    );
     assert!(stderr.contains("run `cargo xtask generate`"), "{stderr}");
     assert_eq!(before, snapshot(root), "--check must not write");
 
     // `generate` brings it up to date, deterministically.
     let out = xtask(root, &["generate"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("wrote crates/huaweicloud-vpn/src/generated/vpn_v5.rs"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .contains("wrote crates/huaweicloud-vpn/src/generated/vpn_v5.rs")
+    );
     let after = snapshot(root);
     assert_ne!(before, after);
     let out = xtask(root, &["generate"]);
@@ -80,7 +112,11 @@ fn a_bad_spec_leaves_every_generated_file_untouched() {
     let dir = scratch();
     let root = dir.path();
     // Valid change in one spec, a lint error in the same run: nothing may be written.
-    edit(root, "operationId: ShowVpnConnection", "summary: no id here");
+    edit(
+        root,
+        "operationId: ShowVpnConnection",
+        "summary: no id here",
+    );
     let before = snapshot(root);
     let out = xtask(root, &["generate"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -101,7 +137,9 @@ fn stray_generated_files_are_reported() {
     std::fs::write(root.join(OUTPUT_DIR).join("old_api.rs"), "// left over\n").unwrap();
     let out = xtask(root, &["generate", "--check"]);
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("old_api.rs is not produced by any spec"));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("old_api.rs is not produced by any spec")
+    );
     assert!(xtask(root, &["generate"]).status.success());
     assert!(!root.join(OUTPUT_DIR).join("old_api.rs").exists());
 }

@@ -14,7 +14,11 @@ fn generated_code_is_fresh() {
     let stale = generate::stale_files(&root, &generated);
     if !stale.is_empty() {
         let diffs: Vec<String> = stale.iter().map(|s| s.diff.clone()).collect();
-        panic!("{}\n{} file(s) differ. {FIX_HINT}", diffs.join("\n"), stale.len());
+        panic!(
+            "{}\n{} file(s) differ. {FIX_HINT}",
+            diffs.join("\n"),
+            stale.len()
+        );
     }
 }
 
@@ -23,5 +27,13 @@ fn project_specs_lint_clean() {
     let specs = generate::load_all(&spec::workspace_root()).unwrap();
     assert!(specs.len() >= 2);
     let findings = generate::lint_all(&specs);
-    assert!(findings.is_empty(), "{}", findings.iter().map(|f| f.to_string()).collect::<Vec<_>>().join("\n"));
+    assert!(
+        findings.is_empty(),
+        "{}",
+        findings
+            .iter()
+            .map(|f| f.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
 }

@@ -31,12 +31,27 @@ fn generation_is_deterministic() {
 fn passes_do_what_they_say() {
     let text = generate::generate_module(&sample("passes.yaml")).unwrap();
     // Base path hoisted: no project_id setter, URL starts at the base URL.
-    assert!(!text.contains("fn project_id"), "project_id must not be a per-call parameter");
-    assert!(text.contains("\"{}/widgets\""), "path must be relative to the base URL");
+    assert!(
+        !text.contains("fn project_id"),
+        "project_id must not be a per-call parameter"
+    );
+    assert!(
+        text.contains("\"{}/widgets\""),
+        "path must be relative to the base URL"
+    );
     // Response enum open, request enum closed.
     assert!(text.contains("Unrecognized(crate::UnknownValue)"));
-    let color = text.split("pub enum Color").nth(1).unwrap().split('}').next().unwrap();
-    assert!(!color.contains("Unrecognized"), "request-only enum must stay closed: {color}");
+    let color = text
+        .split("pub enum Color")
+        .nth(1)
+        .unwrap()
+        .split('}')
+        .next()
+        .unwrap();
+    assert!(
+        !color.contains("Unrecognized"),
+        "request-only enum must stay closed: {color}"
+    );
     // Defaults are not filled in by the client: `size` stays optional.
     assert!(text.contains("pub size: ::std::option::Option<::std::num::NonZeroU64>"));
     // Secrets redacted in the type, its builder and the constrained newtype.

@@ -10,7 +10,10 @@ use crate::{ipsec_v2, vpn_v5};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ConfigError {
     /// The endpoint is not an absolute `http`/`https` URL without query or fragment.
-    InvalidEndpoint { endpoint: String, reason: &'static str },
+    InvalidEndpoint {
+        endpoint: String,
+        reason: &'static str,
+    },
     /// The project id is not 32 hexadecimal characters.
     InvalidProjectId { reason: String },
     /// The HTTP client could not be built (for example, no TLS backend).
@@ -20,7 +23,9 @@ pub enum ConfigError {
 impl fmt::Display for ConfigError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            ConfigError::InvalidEndpoint { endpoint, reason } => write!(f, "endpoint `{endpoint}`: {reason}"),
+            ConfigError::InvalidEndpoint { endpoint, reason } => {
+                write!(f, "endpoint `{endpoint}`: {reason}")
+            }
             ConfigError::InvalidProjectId { reason } => write!(f, "project id: {reason}"),
             ConfigError::HttpClient { reason } => write!(f, "HTTP client: {reason}"),
         }
@@ -32,10 +37,15 @@ impl std::error::Error for ConfigError {}
 /// Checks an endpoint such as `https://vpn.eu-de.otc.t-systems.com` and returns it without a
 /// trailing `/`.
 pub(crate) fn check_endpoint(endpoint: &str) -> Result<String, ConfigError> {
-    let invalid = |reason| ConfigError::InvalidEndpoint { endpoint: endpoint.to_string(), reason };
+    let invalid = |reason| ConfigError::InvalidEndpoint {
+        endpoint: endpoint.to_string(),
+        reason,
+    };
     let url = reqwest::Url::parse(endpoint).map_err(|_| invalid("not an absolute URL"))?;
     if url.scheme() != "https" && url.scheme() != "http" {
-        return Err(invalid("the scheme must be https (or http for a local test server)"));
+        return Err(invalid(
+            "the scheme must be https (or http for a local test server)",
+        ));
     }
     if url.host_str().is_none_or(str::is_empty) {
         return Err(invalid("no host"));
@@ -53,7 +63,10 @@ pub(crate) fn check_endpoint(endpoint: &str) -> Result<String, ConfigError> {
 pub(crate) fn check_project_id(project_id: &str) -> Result<(), ConfigError> {
     if project_id.len() != 32 {
         return Err(ConfigError::InvalidProjectId {
-            reason: format!("must be 32 hexadecimal characters, got {} characters", project_id.chars().count()),
+            reason: format!(
+                "must be 32 hexadecimal characters, got {} characters",
+                project_id.chars().count()
+            ),
         });
     }
     if let Some(bad) = project_id.chars().find(|c| !c.is_ascii_hexdigit()) {
@@ -113,7 +126,10 @@ impl ipsec_v2::Client {
     }
 
     /// Like [`for_endpoint`](Self::for_endpoint), with a `reqwest::Client` of your own.
-    pub fn for_endpoint_with_client(endpoint: &str, http: reqwest::Client) -> Result<Self, ConfigError> {
+    pub fn for_endpoint_with_client(
+        endpoint: &str,
+        http: reqwest::Client,
+    ) -> Result<Self, ConfigError> {
         Ok(Self::new_with_client(&check_endpoint(endpoint)?, http))
     }
 }
@@ -124,5 +140,7 @@ fn default_http_client() -> Result<reqwest::Client, ConfigError> {
         .connect_timeout(std::time::Duration::from_secs(10))
         .timeout(timeout)
         .build()
-        .map_err(|e| ConfigError::HttpClient { reason: e.to_string() })
+        .map_err(|e| ConfigError::HttpClient {
+            reason: e.to_string(),
+        })
 }

@@ -46,7 +46,12 @@ impl ServiceError {
             .and_then(|v| v.to_str().ok())
             .map(str::to_string)
             .or_else(|| obj.and_then(|o| text(o.get("request_id"))));
-        ServiceError { code, message, request_id, raw_body }
+        ServiceError {
+            code,
+            message,
+            request_id,
+            raw_body,
+        }
     }
 
     /// The service's error code, e.g. `VPN.0001`, `APIGW.0301` or a Neutron error type.
@@ -87,7 +92,11 @@ impl fmt::Display for ServiceError {
             (Some(code), Some(message)) => write!(f, "{code}: {message}")?,
             (Some(code), None) => write!(f, "{code}")?,
             (None, Some(message)) => write!(f, "{message}")?,
-            (None, None) => write!(f, "error body not in a documented shape ({} bytes)", self.raw_body.len())?,
+            (None, None) => write!(
+                f,
+                "error body not in a documented shape ({} bytes)",
+                self.raw_body.len()
+            )?,
         }
         if let Some(id) = &self.request_id {
             write!(f, " (request id {id})")?;

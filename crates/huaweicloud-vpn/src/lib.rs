@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod error;
+#[rustfmt::skip]
 mod generated;
 mod support;
 
