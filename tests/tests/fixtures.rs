@@ -47,7 +47,9 @@ fn round_trip(module: &str, name: &str, body: &Value) -> Result<(String, Value),
 fn component_name(doc: &Value, pointer: &str) -> Option<String> {
     let schema = doc.pointer(pointer)?;
     let reference = schema.get("$ref")?.as_str()?;
-    reference.strip_prefix("#/components/schemas/").map(str::to_string)
+    reference
+        .strip_prefix("#/components/schemas/")
+        .map(str::to_string)
 }
 
 /// Values of secret fields in a body (any `psk`), which must not reach Debug output.
@@ -56,9 +58,10 @@ fn secrets(body: &Value, out: &mut Vec<String>) {
         Value::Object(map) => {
             for (key, value) in map {
                 if key == "psk"
-                    && let Some(s) = value.as_str() {
-                        out.push(s.to_string());
-                    }
+                    && let Some(s) = value.as_str()
+                {
+                    out.push(s.to_string());
+                }
                 secrets(value, out);
             }
         }
@@ -74,9 +77,15 @@ fn check(fixture: &Fixture) -> Result<String, String> {
     let spec = &specs[index];
     let pointer = schema_pointer(spec, &op_pointer, &fixture.kind)
         .ok_or_else(|| format!("the spec declares no body for {:?}", fixture.kind))?;
-    xtask::schema::validate(&spec.doc, &pointer, &fixture.body)
-        .map_err(|errors| format!("does not match its schema in {}:\n  {}", spec.rel_path, errors.join("\n  ")))?;
-    let name = component_name(&spec.doc, &pointer).ok_or_else(|| format!("{pointer} is not a $ref to a component"))?;
+    xtask::schema::validate(&spec.doc, &pointer, &fixture.body).map_err(|errors| {
+        format!(
+            "does not match its schema in {}:\n  {}",
+            spec.rel_path,
+            errors.join("\n  ")
+        )
+    })?;
+    let name = component_name(&spec.doc, &pointer)
+        .ok_or_else(|| format!("{pointer} is not a $ref to a component"))?;
     let (debug, back) = round_trip(&spec.module, &name, &fixture.body)?;
     if back != fixture.body {
         return Err(format!(
@@ -97,18 +106,31 @@ fn check(fixture: &Fixture) -> Result<String, String> {
 #[test]
 fn every_fixture_validates_round_trips_and_is_pinned() {
     let all = fixtures();
-    assert!(all.len() >= 30, "expected the full fixture set, found {}", all.len());
+    assert!(
+        all.len() >= 30,
+        "expected the full fixture set, found {}",
+        all.len()
+    );
     let mut failures = Vec::new();
     for fixture in &all {
         match check(fixture) {
             Ok(debug) => {
-                let snapshot = format!("{}__{}", fixture.operation, fixture.file.trim_end_matches(".json"));
+                let snapshot = format!(
+                    "{}__{}",
+                    fixture.operation,
+                    fixture.file.trim_end_matches(".json")
+                );
                 insta::assert_snapshot!(snapshot, debug);
             }
             Err(e) => failures.push(format!("{}: {e}", fixture.name())),
         }
     }
-    assert!(failures.is_empty(), "{} fixture(s) failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} fixture(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -119,23 +141,40 @@ fn every_operation_has_fixtures_and_every_fixture_a_source() {
     for spec in &specs {
         for op in xtask::spec::operations(&spec.doc) {
             let id = op.op["operationId"].as_str().unwrap();
-            assert!(folders.contains(id), "{id} ({}) has no fixture folder", spec.rel_path);
-            let has_success = all.iter().any(|f| f.operation == id && matches!(f.kind, Kind::Response(c) if c < 300));
-            let documents_body = op.op["responses"].as_object().unwrap().iter().any(|(code, r)| {
-                code.starts_with('2') && r.get("content").is_some()
-            });
-            assert_eq!(has_success, documents_body, "{id}: success-body fixture iff the spec documents a body");
+            assert!(
+                folders.contains(id),
+                "{id} ({}) has no fixture folder",
+                spec.rel_path
+            );
+            let has_success = all
+                .iter()
+                .any(|f| f.operation == id && matches!(f.kind, Kind::Response(c) if c < 300));
+            let documents_body = op.op["responses"]
+                .as_object()
+                .unwrap()
+                .iter()
+                .any(|(code, r)| code.starts_with('2') && r.get("content").is_some());
+            assert_eq!(
+                has_success, documents_body,
+                "{id}: success-body fixture iff the spec documents a body"
+            );
             if op.op.get("requestBody").is_some() {
                 assert!(
-                    all.iter().any(|f| f.operation == id && f.kind == Kind::Request),
+                    all.iter()
+                        .any(|f| f.operation == id && f.kind == Kind::Request),
                     "{id} takes a body but has no request fixture"
                 );
             }
         }
     }
     for folder in &folders {
-        let sources = std::fs::read_to_string(vpn_tests::root().join("tests/fixtures").join(folder).join("SOURCES.md"))
-            .unwrap_or_else(|_| panic!("{folder}/SOURCES.md is missing"));
+        let sources = std::fs::read_to_string(
+            vpn_tests::root()
+                .join("tests/fixtures")
+                .join(folder)
+                .join("SOURCES.md"),
+        )
+        .unwrap_or_else(|_| panic!("{folder}/SOURCES.md is missing"));
         for fixture in all.iter().filter(|f| &f.operation == folder) {
             let line = sources
                 .lines()
@@ -170,7 +209,9 @@ fn spec_examples_are_fixtures() {
                 }
             }
             for (kind, m) in media {
-                let Some(examples) = m.get("examples").and_then(Value::as_object) else { continue };
+                let Some(examples) = m.get("examples").and_then(Value::as_object) else {
+                    continue;
+                };
                 for (label, example) in examples {
                     let value = &example["value"];
                     let found = all.iter().any(|f| {
@@ -182,8 +223,14 @@ fn spec_examples_are_fixtures() {
                             }
                     });
                     // Shared error examples belong to every operation: any fixture with that body.
-                    let found = found || (matches!(kind, Kind::Response(0)) && all.iter().any(|f| &f.body == value));
-                    assert!(found, "{} {id}: example `{label}` has no identical fixture", spec.rel_path);
+                    let found = found
+                        || (matches!(kind, Kind::Response(0))
+                            && all.iter().any(|f| &f.body == value));
+                    assert!(
+                        found,
+                        "{} {id}: example `{label}` has no identical fixture",
+                        spec.rel_path
+                    );
                     checked += 1;
                 }
             }
@@ -207,10 +254,16 @@ fn every_seed_example_is_a_fixture() {
         ("004_f888ad75735bdb05.txt", 2),
     ];
     for (file, count) in expected {
-        let text = std::fs::read_to_string(seeds_dir.join(file))
-            .unwrap_or_else(|e| panic!("{file}: {e} (the seeds live in ../shared/seeds beside the repository)"));
+        let text = std::fs::read_to_string(seeds_dir.join(file)).unwrap_or_else(|e| {
+            panic!("{file}: {e} (the seeds live in ../shared/seeds beside the repository)")
+        });
         let blocks = json_blocks(&text);
-        assert_eq!(blocks.len(), count, "{file}: expected {count} JSON bodies, found {}", blocks.len());
+        assert_eq!(
+            blocks.len(),
+            count,
+            "{file}: expected {count} JSON bodies, found {}",
+            blocks.len()
+        );
         for block in blocks {
             assert!(
                 all.iter().any(|f| f.body == block),

@@ -15,6 +15,11 @@
 //!    list"), and a response's `[]` round-trips.
 //! 6. [`UnicodePatterns`]: `pattern` validators are compiled in regress's Unicode mode, the
 //!    semantics of JSON Schema tools (ECMAScript with `u`), so `\p{L}` means a letter.
+//! 7. [`document_full_paths`]: method docs name the real path (`/v5/{project_id}/...`).
+//! 8. [`optional_setters`]: a typify builder's setter for an optional field takes the value
+//!    (`.psk("...")`, `.name("vpn-1")`, `.peer_subnets(vec![..])`), not an `Option` of the
+//!    finished type; conversion errors are kept and reported by `send()` with the field name,
+//!    like those of required fields. An unset optional field stays `None`.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -43,6 +48,7 @@ pub struct Report {
     pub open_enums: Vec<String>,
     pub redacted: Vec<String>,
     pub optional_arrays: usize,
+    pub optional_setters: usize,
     pub api_version_headers_removed: usize,
     pub error_arms_rewritten: usize,
 }
@@ -61,6 +67,7 @@ pub fn run(file: &mut File, support: &Support) -> Result<Report, String> {
     report.open_enums = open_enums(items, support)?;
     report.redacted = redact_secrets(items, support)?;
     report.optional_arrays = optional_arrays(items)?;
+    report.optional_setters = optional_setters(items)?;
     UnicodePatterns.visit_file_mut(file);
     let mut header = DropApiVersion { removed: 0 };
     header.visit_file_mut(file);
@@ -623,47 +630,6 @@ fn optional_arrays(items: &mut [Item]) -> Result<usize, String> {
                     }
                 }
             }
-            Item::Impl(i) if i.trait_.is_none() => {
-                let Some((name, _)) = impl_target(i) else {
-                    continue;
-                };
-                let Some(fields_changed) = changed.get(&name) else {
-                    continue;
-                };
-                for impl_item in i.items.iter_mut() {
-                    let syn::ImplItem::Fn(f) = impl_item else {
-                        continue;
-                    };
-                    if !fields_changed.contains(&f.sig.ident.to_string()) {
-                        continue;
-                    }
-                    // `where T: TryInto<Vec<X>>` -> `TryInto<Option<Vec<X>>>`
-                    let Some(where_clause) = f.sig.generics.where_clause.as_mut() else {
-                        continue;
-                    };
-                    for predicate in where_clause.predicates.iter_mut() {
-                        let syn::WherePredicate::Type(pt) = predicate else {
-                            continue;
-                        };
-                        for bound in pt.bounds.iter_mut() {
-                            let syn::TypeParamBound::Trait(tb) = bound else {
-                                continue;
-                            };
-                            let Some(last) = tb.path.segments.last_mut() else {
-                                continue;
-                            };
-                            if last.ident == "TryInto"
-                                && let syn::PathArguments::AngleBracketed(args) =
-                                    &mut last.arguments
-                                && let Some(syn::GenericArgument::Type(t)) = args.args.first_mut()
-                            {
-                                let inner = t.clone();
-                                *t = syn::parse_quote!(::std::option::Option<#inner>);
-                            }
-                        }
-                    }
-                }
-            }
             _ => {}
         }
     }
@@ -748,4 +714,129 @@ fn edit_docs(file: &mut File, edit: impl Fn(&str) -> Option<String>) -> usize {
     let mut docs = Docs { edit, count: 0 };
     docs.visit_file_mut(file);
     docs.count
+}
+
+// ---------------------------------------------------------------------------------------------
+// 8. Optional setters take the value
+
+fn optional_setters(items: &mut [Item]) -> Result<usize, String> {
+    let Some((_, builder_items)) = find_mod_mut(items, "builder").and_then(|m| m.content.as_mut())
+    else {
+        return Ok(0);
+    };
+    // struct -> fields whose builder slot is `Result<Option<X>, String>`
+    let mut optional: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for item in builder_items.iter() {
+        let Item::Struct(s) = item else { continue };
+        let Fields::Named(fields) = &s.fields else {
+            continue;
+        };
+        for field in &fields.named {
+            let ty = field.ty.to_token_stream().to_string();
+            if ty.starts_with(":: std :: result :: Result < :: std :: option :: Option <") {
+                let name = field
+                    .ident
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default();
+                optional
+                    .entry(s.ident.to_string())
+                    .or_default()
+                    .insert(name);
+            }
+        }
+    }
+    let mut count = 0;
+    for item in builder_items.iter_mut() {
+        let Item::Impl(i) = item else { continue };
+        if i.trait_.is_some() {
+            continue;
+        }
+        let Some((name, _)) = impl_target(i) else {
+            continue;
+        };
+        let Some(fields) = optional.get(&name) else {
+            continue;
+        };
+        for impl_item in i.items.iter_mut() {
+            let syn::ImplItem::Fn(f) = impl_item else {
+                continue;
+            };
+            if !fields.contains(&f.sig.ident.to_string()) {
+                continue;
+            }
+            // `where T: TryInto<Option<X>>` -> `TryInto<X>` (arrays already say `TryInto<Vec<X>>`).
+            let Some(where_clause) = f.sig.generics.where_clause.as_mut() else {
+                continue;
+            };
+            for predicate in where_clause.predicates.iter_mut() {
+                let syn::WherePredicate::Type(pt) = predicate else {
+                    continue;
+                };
+                for bound in pt.bounds.iter_mut() {
+                    let syn::TypeParamBound::Trait(tb) = bound else {
+                        continue;
+                    };
+                    let Some(last) = tb.path.segments.last_mut() else {
+                        continue;
+                    };
+                    if last.ident != "TryInto" {
+                        continue;
+                    }
+                    if let syn::PathArguments::AngleBracketed(args) = &mut last.arguments
+                        && let Some(syn::GenericArgument::Type(t)) = args.args.first_mut()
+                        && let Some(inner) = option_inner(t)
+                    {
+                        *t = inner;
+                    }
+                }
+            }
+            // `value.try_into().map_err(..)` -> `value.try_into().map(Some).map_err(..)`
+            let mut wrap = WrapSome { done: false };
+            wrap.visit_block_mut(&mut f.block);
+            if !wrap.done {
+                return Err(format!(
+                    "builder::{name}::{}: setter body not in the expected shape",
+                    f.sig.ident
+                ));
+            }
+            count += 1;
+        }
+    }
+    Ok(count)
+}
+
+/// `Option<X>` (any path spelling) -> `X`.
+fn option_inner(ty: &Type) -> Option<Type> {
+    let Type::Path(tp) = ty else { return None };
+    let last = tp.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(inner) => Some(inner.clone()),
+        _ => None,
+    }
+}
+
+/// Inserts `.map(Some)` after `value.try_into()` in a setter body.
+struct WrapSome {
+    done: bool,
+}
+
+impl VisitMut for WrapSome {
+    fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
+        if call.method == "map_err"
+            && call.receiver.to_token_stream().to_string() == "value . try_into ()"
+        {
+            let receiver = &call.receiver;
+            *call.receiver = syn::parse_quote!(#receiver.map(::std::option::Option::Some));
+            self.done = true;
+            return;
+        }
+        visit_mut::visit_expr_method_call_mut(self, call);
+    }
 }

@@ -62,6 +62,19 @@ fn passes_do_what_they_say() {
     assert!(!text.contains("api-version"));
     assert!(text.contains("crate::error::error_response(response).await"));
     assert!(!text.contains("[[xtask:"));
+    // Optional setters take the value itself, wrapped in `Some` by the builder.
+    let setter = text
+        .split("pub fn psk<T>")
+        .nth(1)
+        .unwrap()
+        .split("self\n")
+        .next()
+        .unwrap();
+    assert!(
+        setter.contains("TryInto<super::CreateWidgetPsk>")
+            && setter.contains(".map(::std::option::Option::Some)"),
+        "{setter}"
+    );
     // Enum parse errors name the documented values.
     assert!(text.contains("not one of the documented values (red, green)"));
     assert!(!text.contains("\"invalid value\""));

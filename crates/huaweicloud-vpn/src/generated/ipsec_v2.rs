@@ -1127,11 +1127,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         impl CreateIpsecSiteConnection {
             pub fn admin_state_up<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.admin_state_up = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for admin_state_up: {e}"
@@ -1141,13 +1142,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateIpsecSiteConnectionDescription>,
-                >,
+                T: ::std::convert::TryInto<super::CreateIpsecSiteConnectionDescription>,
                 T::Error: ::std::fmt::Display,
             {
                 self.description = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for description: {e}")
                     });
@@ -1155,13 +1155,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn dpd<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::IpsecSiteConnectionDpd>,
-                >,
+                T: ::std::convert::TryInto<super::IpsecSiteConnectionDpd>,
                 T::Error: ::std::fmt::Display,
             {
                 self.dpd = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for dpd: {e}")
                     });
@@ -1181,11 +1180,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn initiator<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Initiator>>,
+                T: ::std::convert::TryInto<super::Initiator>,
                 T::Error: ::std::fmt::Display,
             {
                 self.initiator = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for initiator: {e}")
                     });
@@ -1221,11 +1221,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn mtu<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.mtu = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for mtu: {e}")
                     });
@@ -1233,13 +1234,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateIpsecSiteConnectionName>,
-                >,
+                T: ::std::convert::TryInto<super::CreateIpsecSiteConnectionName>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -1259,13 +1259,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn peer_cidrs<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.peer_cidrs = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for peer_cidrs: {e}")
                     });
@@ -1311,11 +1310,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn tenant_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.tenant_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for tenant_id: {e}")
                     });
@@ -1476,11 +1476,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         impl ErrorBody {
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.code = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for code: {e}")
                     });
@@ -1488,11 +1489,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn error_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.error_code = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for error_code: {e}")
                     });
@@ -1500,11 +1502,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn error_msg<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.error_msg = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for error_msg: {e}")
                     });
@@ -1512,11 +1515,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.message = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for message: {e}")
                     });
@@ -1524,13 +1528,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn neutron_error<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::NeutronErrorDetail>,
-                >,
+                T: ::std::convert::TryInto<super::NeutronErrorDetail>,
                 T::Error: ::std::fmt::Display,
             {
                 self.neutron_error = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for neutron_error: {e}")
                     });
@@ -1538,11 +1541,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn request_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.request_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for request_id: {e}")
                     });
@@ -1708,11 +1712,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         impl IpsecSiteConnection {
             pub fn admin_state_up<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.admin_state_up = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for admin_state_up: {e}"
@@ -1722,11 +1727,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn auth_mode<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.auth_mode = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for auth_mode: {e}")
                     });
@@ -1734,11 +1740,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for created_at: {e}")
                     });
@@ -1746,11 +1753,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.description = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for description: {e}")
                     });
@@ -1758,13 +1766,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn dpd<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::IpsecSiteConnectionDpd>,
-                >,
+                T: ::std::convert::TryInto<super::IpsecSiteConnectionDpd>,
                 T::Error: ::std::fmt::Display,
             {
                 self.dpd = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for dpd: {e}")
                     });
@@ -1772,21 +1779,23 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
             pub fn ikepolicy_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.ikepolicy_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for ikepolicy_id: {e}")
                     });
@@ -1794,11 +1803,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn initiator<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Initiator>>,
+                T: ::std::convert::TryInto<super::Initiator>,
                 T::Error: ::std::fmt::Display,
             {
                 self.initiator = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for initiator: {e}")
                     });
@@ -1806,11 +1816,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn ipsecpolicy_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.ipsecpolicy_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for ipsecpolicy_id: {e}"
@@ -1820,11 +1831,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn local_ep_group_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.local_ep_group_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for local_ep_group_id: {e}"
@@ -1834,11 +1846,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn mtu<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.mtu = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for mtu: {e}")
                     });
@@ -1846,11 +1859,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -1858,11 +1872,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn order_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.order_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for order_id: {e}")
                     });
@@ -1870,11 +1885,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn peer_address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.peer_address = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for peer_address: {e}")
                     });
@@ -1882,13 +1898,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn peer_cidrs<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.peer_cidrs = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for peer_cidrs: {e}")
                     });
@@ -1896,11 +1911,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn peer_ep_group_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.peer_ep_group_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for peer_ep_group_id: {e}"
@@ -1910,11 +1926,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn peer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.peer_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for peer_id: {e}")
                     });
@@ -1922,11 +1939,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn product_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.product_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for product_id: {e}")
                     });
@@ -1934,11 +1952,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn project_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.project_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for project_id: {e}")
                     });
@@ -1946,11 +1965,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn psk<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.psk = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for psk: {e}")
                     });
@@ -1958,11 +1978,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn route_mode<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.route_mode = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for route_mode: {e}")
                     });
@@ -1970,13 +1991,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::IpsecSiteConnectionStatus>,
-                >,
+                T: ::std::convert::TryInto<super::IpsecSiteConnectionStatus>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
                     });
@@ -1984,11 +2004,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn tenant_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.tenant_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for tenant_id: {e}")
                     });
@@ -1996,11 +2017,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn vpnservice_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.vpnservice_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for vpnservice_id: {e}")
                     });
@@ -2098,11 +2120,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         impl IpsecSiteConnectionDpd {
             pub fn action<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::DpdAction>>,
+                T: ::std::convert::TryInto<super::DpdAction>,
                 T::Error: ::std::fmt::Display,
             {
                 self.action = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for action: {e}")
                     });
@@ -2110,11 +2133,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn interval<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.interval = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for interval: {e}")
                     });
@@ -2122,11 +2146,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn timeout<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.timeout = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for timeout: {e}")
                     });
@@ -2173,13 +2198,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         impl IpsecSiteConnectionResponse {
             pub fn ipsec_site_connection<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::IpsecSiteConnection>,
-                >,
+                T: ::std::convert::TryInto<super::IpsecSiteConnection>,
                 T::Error: ::std::fmt::Display,
             {
                 self.ipsec_site_connection = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for ipsec_site_connection: {e}"
@@ -2224,13 +2248,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         impl ListIpsecSiteConnectionsResponse {
             pub fn ipsec_site_connections<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::IpsecSiteConnection>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::IpsecSiteConnection>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.ipsec_site_connections = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for ipsec_site_connections: {e}"
@@ -2285,11 +2308,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         impl NeutronErrorDetail {
             pub fn detail<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.detail = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for detail: {e}")
                     });
@@ -2297,11 +2321,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.message = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for message: {e}")
                     });
@@ -2309,11 +2334,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for type_: {e}")
                     });
@@ -2413,11 +2439,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         impl UpdateIpsecSiteConnection {
             pub fn admin_state_up<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.admin_state_up = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for admin_state_up: {e}"
@@ -2427,13 +2454,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn description<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateIpsecSiteConnectionDescription>,
-                >,
+                T: ::std::convert::TryInto<super::UpdateIpsecSiteConnectionDescription>,
                 T::Error: ::std::fmt::Display,
             {
                 self.description = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for description: {e}")
                     });
@@ -2441,13 +2467,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn dpd<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateIpsecSiteConnectionDpd>,
-                >,
+                T: ::std::convert::TryInto<super::UpdateIpsecSiteConnectionDpd>,
                 T::Error: ::std::fmt::Display,
             {
                 self.dpd = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for dpd: {e}")
                     });
@@ -2455,11 +2480,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn initiator<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Initiator>>,
+                T: ::std::convert::TryInto<super::Initiator>,
                 T::Error: ::std::fmt::Display,
             {
                 self.initiator = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for initiator: {e}")
                     });
@@ -2467,11 +2493,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn local_ep_group_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.local_ep_group_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for local_ep_group_id: {e}"
@@ -2481,11 +2508,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn mtu<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.mtu = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for mtu: {e}")
                     });
@@ -2493,13 +2521,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateIpsecSiteConnectionName>,
-                >,
+                T: ::std::convert::TryInto<super::UpdateIpsecSiteConnectionName>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -2507,13 +2534,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn peer_address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateIpsecSiteConnectionPeerAddress>,
-                >,
+                T: ::std::convert::TryInto<super::UpdateIpsecSiteConnectionPeerAddress>,
                 T::Error: ::std::fmt::Display,
             {
                 self.peer_address = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for peer_address: {e}")
                     });
@@ -2521,13 +2547,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn peer_cidrs<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.peer_cidrs = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for peer_cidrs: {e}")
                     });
@@ -2535,11 +2560,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn peer_ep_group_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.peer_ep_group_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for peer_ep_group_id: {e}"
@@ -2549,13 +2575,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn peer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateIpsecSiteConnectionPeerId>,
-                >,
+                T: ::std::convert::TryInto<super::UpdateIpsecSiteConnectionPeerId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.peer_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for peer_id: {e}")
                     });
@@ -2563,13 +2588,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn psk<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateIpsecSiteConnectionPsk>,
-                >,
+                T: ::std::convert::TryInto<super::UpdateIpsecSiteConnectionPsk>,
                 T::Error: ::std::fmt::Display,
             {
                 self.psk = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for psk: {e}")
                     });
@@ -2644,11 +2668,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         impl UpdateIpsecSiteConnectionDpd {
             pub fn action<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::DpdAction>>,
+                T: ::std::convert::TryInto<super::DpdAction>,
                 T::Error: ::std::fmt::Display,
             {
                 self.action = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for action: {e}")
                     });
@@ -2656,11 +2681,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn interval<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.interval = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for interval: {e}")
                     });
@@ -2668,11 +2694,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn timeout<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.timeout = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for timeout: {e}")
                     });

@@ -2109,11 +2109,12 @@ the update response has no `status` or `bgp_peer`.
         impl BgpPeer {
             pub fn num_message_received<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.num_message_received = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for num_message_received: {e}"
@@ -2123,11 +2124,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn num_message_sent<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.num_message_sent = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for num_message_sent: {e}"
@@ -2137,11 +2139,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn num_received_routes<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.num_received_routes = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for num_received_routes: {e}"
@@ -2151,11 +2154,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn peer_asn<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.peer_asn = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for peer_asn: {e}")
                     });
@@ -2163,11 +2167,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn peer_ip_address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.peer_ip_address = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for peer_ip_address: {e}"
@@ -2177,11 +2182,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn state<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.state = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for state: {e}")
                     });
@@ -2189,11 +2195,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn state_duration<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.state_duration = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for state_duration: {e}"
@@ -2278,11 +2285,12 @@ the update response has no `status` or `bgp_peer`.
         impl ConnectionMonitor {
             pub fn destination_ip<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.destination_ip = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for destination_ip: {e}"
@@ -2292,23 +2300,23 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
             pub fn proto_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ConnectionMonitorProtocol>,
-                >,
+                T: ::std::convert::TryInto<super::ConnectionMonitorProtocol>,
                 T::Error: ::std::fmt::Display,
             {
                 self.proto_type = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for proto_type: {e}")
                     });
@@ -2316,11 +2324,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn source_ip<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.source_ip = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for source_ip: {e}")
                     });
@@ -2328,13 +2337,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ConnectionMonitorStatus>,
-                >,
+                T: ::std::convert::TryInto<super::ConnectionMonitorStatus>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
                     });
@@ -2342,13 +2350,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ConnectionMonitorType>,
-                >,
+                T: ::std::convert::TryInto<super::ConnectionMonitorType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for type_: {e}")
                     });
@@ -2356,11 +2363,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn vpn_connection_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.vpn_connection_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for vpn_connection_id: {e}"
@@ -2420,13 +2428,12 @@ the update response has no `status` or `bgp_peer`.
         impl ConnectionMonitorResponse {
             pub fn connection_monitor<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ConnectionMonitor>,
-                >,
+                T: ::std::convert::TryInto<super::ConnectionMonitor>,
                 T::Error: ::std::fmt::Display,
             {
                 self.connection_monitor = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for connection_monitor: {e}"
@@ -2436,11 +2443,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn request_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.request_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for request_id: {e}")
                     });
@@ -2642,13 +2650,12 @@ the update response has no `status` or `bgp_peer`.
         impl CreateIkePolicy {
             pub fn authentication_algorithm<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AuthenticationAlgorithm>,
-                >,
+                T: ::std::convert::TryInto<super::AuthenticationAlgorithm>,
                 T::Error: ::std::fmt::Display,
             {
                 self.authentication_algorithm = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for authentication_algorithm: {e}"
@@ -2658,13 +2665,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn authentication_method<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::IkeAuthenticationMethod>,
-                >,
+                T: ::std::convert::TryInto<super::IkeAuthenticationMethod>,
                 T::Error: ::std::fmt::Display,
             {
                 self.authentication_method = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for authentication_method: {e}"
@@ -2674,11 +2680,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn dh_group<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.dh_group = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for dh_group: {e}")
                     });
@@ -2686,11 +2693,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn dpd<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Dpd>>,
+                T: ::std::convert::TryInto<super::Dpd>,
                 T::Error: ::std::fmt::Display,
             {
                 self.dpd = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for dpd: {e}")
                     });
@@ -2698,13 +2706,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn encryption_algorithm<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::EncryptionAlgorithm>,
-                >,
+                T: ::std::convert::TryInto<super::EncryptionAlgorithm>,
                 T::Error: ::std::fmt::Display,
             {
                 self.encryption_algorithm = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for encryption_algorithm: {e}"
@@ -2714,11 +2721,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn ike_version<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::IkeVersion>>,
+                T: ::std::convert::TryInto<super::IkeVersion>,
                 T::Error: ::std::fmt::Display,
             {
                 self.ike_version = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for ike_version: {e}")
                     });
@@ -2726,11 +2734,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn lifetime_seconds<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.lifetime_seconds = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for lifetime_seconds: {e}"
@@ -2740,13 +2749,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn local_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateIkePolicyLocalId>,
-                >,
+                T: ::std::convert::TryInto<super::CreateIkePolicyLocalId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.local_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for local_id: {e}")
                     });
@@ -2754,11 +2762,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn local_id_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::IkeIdType>>,
+                T: ::std::convert::TryInto<super::IkeIdType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.local_id_type = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for local_id_type: {e}")
                     });
@@ -2766,13 +2775,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn peer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateIkePolicyPeerId>,
-                >,
+                T: ::std::convert::TryInto<super::CreateIkePolicyPeerId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.peer_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for peer_id: {e}")
                     });
@@ -2780,11 +2788,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn peer_id_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::IkeIdType>>,
+                T: ::std::convert::TryInto<super::IkeIdType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.peer_id_type = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for peer_id_type: {e}")
                     });
@@ -2792,13 +2801,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn phase1_negotiation_mode<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::Phase1NegotiationMode>,
-                >,
+                T: ::std::convert::TryInto<super::Phase1NegotiationMode>,
                 T::Error: ::std::fmt::Display,
             {
                 self.phase1_negotiation_mode = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for phase1_negotiation_mode: {e}"
@@ -2888,13 +2896,12 @@ the update response has no `status` or `bgp_peer`.
         impl CreateIpsecPolicy {
             pub fn authentication_algorithm<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AuthenticationAlgorithm>,
-                >,
+                T: ::std::convert::TryInto<super::AuthenticationAlgorithm>,
                 T::Error: ::std::fmt::Display,
             {
                 self.authentication_algorithm = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for authentication_algorithm: {e}"
@@ -2904,13 +2911,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn encapsulation_mode<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::EncapsulationMode>,
-                >,
+                T: ::std::convert::TryInto<super::EncapsulationMode>,
                 T::Error: ::std::fmt::Display,
             {
                 self.encapsulation_mode = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for encapsulation_mode: {e}"
@@ -2920,13 +2926,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn encryption_algorithm<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::EncryptionAlgorithm>,
-                >,
+                T: ::std::convert::TryInto<super::EncryptionAlgorithm>,
                 T::Error: ::std::fmt::Display,
             {
                 self.encryption_algorithm = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for encryption_algorithm: {e}"
@@ -2936,11 +2941,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn lifetime_seconds<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.lifetime_seconds = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for lifetime_seconds: {e}"
@@ -2950,11 +2956,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn pfs<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.pfs = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for pfs: {e}")
                     });
@@ -2962,13 +2969,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn transform_protocol<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::TransformProtocol>,
-                >,
+                T: ::std::convert::TryInto<super::TransformProtocol>,
                 T::Error: ::std::fmt::Display,
             {
                 self.transform_protocol = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for transform_protocol: {e}"
@@ -3123,11 +3129,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn enable_health_check<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.enable_health_check = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for enable_health_check: {e}"
@@ -3137,11 +3144,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn enable_hub<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.enable_hub = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for enable_hub: {e}")
                     });
@@ -3149,11 +3157,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn enable_nqa<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.enable_nqa = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for enable_nqa: {e}")
                     });
@@ -3161,11 +3170,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn ha_role<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::HaRole>>,
+                T: ::std::convert::TryInto<super::HaRole>,
                 T::Error: ::std::fmt::Display,
             {
                 self.ha_role = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for ha_role: {e}")
                     });
@@ -3173,13 +3183,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn ikepolicy<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateIkePolicy>,
-                >,
+                T: ::std::convert::TryInto<super::CreateIkePolicy>,
                 T::Error: ::std::fmt::Display,
             {
                 self.ikepolicy = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for ikepolicy: {e}")
                     });
@@ -3187,13 +3196,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn ipsecpolicy<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateIpsecPolicy>,
-                >,
+                T: ::std::convert::TryInto<super::CreateIpsecPolicy>,
                 T::Error: ::std::fmt::Display,
             {
                 self.ipsecpolicy = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for ipsecpolicy: {e}")
                     });
@@ -3201,13 +3209,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateVpnConnectionName>,
-                >,
+                T: ::std::convert::TryInto<super::CreateVpnConnectionName>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -3215,13 +3222,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn peer_subnets<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.peer_subnets = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for peer_subnets: {e}")
                     });
@@ -3229,13 +3235,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn peer_subnets_v6<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.peer_subnets_v6 = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for peer_subnets_v6: {e}"
@@ -3245,13 +3250,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn policy_rules<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::PolicyRule>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PolicyRule>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.policy_rules = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for policy_rules: {e}")
                     });
@@ -3259,13 +3263,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn policy_rules_v6<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::PolicyRule>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PolicyRule>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.policy_rules_v6 = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for policy_rules_v6: {e}"
@@ -3275,13 +3278,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn psk<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CreateVpnConnectionPsk>,
-                >,
+                T: ::std::convert::TryInto<super::CreateVpnConnectionPsk>,
                 T::Error: ::std::fmt::Display,
             {
                 self.psk = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for psk: {e}")
                     });
@@ -3289,13 +3291,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn style<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ConnectionStyle>,
-                >,
+                T: ::std::convert::TryInto<super::ConnectionStyle>,
                 T::Error: ::std::fmt::Display,
             {
                 self.style = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for style: {e}")
                     });
@@ -3303,13 +3304,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn tags<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Tag>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Tag>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.tags = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for tags: {e}")
                     });
@@ -3317,11 +3317,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn tunnel_local_address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.tunnel_local_address = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for tunnel_local_address: {e}"
@@ -3331,11 +3332,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn tunnel_peer_address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.tunnel_peer_address = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for tunnel_peer_address: {e}"
@@ -3500,11 +3502,12 @@ the update response has no `status` or `bgp_peer`.
         impl Dpd {
             pub fn interval<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.interval = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for interval: {e}")
                     });
@@ -3512,11 +3515,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn msg<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::DpdMsg>>,
+                T: ::std::convert::TryInto<super::DpdMsg>,
                 T::Error: ::std::fmt::Display,
             {
                 self.msg = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for msg: {e}")
                     });
@@ -3524,11 +3528,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn timeout<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.timeout = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for timeout: {e}")
                     });
@@ -3598,11 +3603,12 @@ the update response has no `status` or `bgp_peer`.
         impl ErrorBody {
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.code = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for code: {e}")
                     });
@@ -3610,11 +3616,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn error_code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.error_code = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for error_code: {e}")
                     });
@@ -3622,11 +3629,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn error_msg<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.error_msg = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for error_msg: {e}")
                     });
@@ -3634,11 +3642,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.message = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for message: {e}")
                     });
@@ -3646,13 +3655,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn neutron_error<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::NeutronErrorDetail>,
-                >,
+                T: ::std::convert::TryInto<super::NeutronErrorDetail>,
                 T::Error: ::std::fmt::Display,
             {
                 self.neutron_error = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for neutron_error: {e}")
                     });
@@ -3660,11 +3668,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn request_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.request_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for request_id: {e}")
                     });
@@ -3770,13 +3779,12 @@ the update response has no `status` or `bgp_peer`.
         impl IkePolicy {
             pub fn authentication_algorithm<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AuthenticationAlgorithm>,
-                >,
+                T: ::std::convert::TryInto<super::AuthenticationAlgorithm>,
                 T::Error: ::std::fmt::Display,
             {
                 self.authentication_algorithm = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for authentication_algorithm: {e}"
@@ -3786,13 +3794,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn authentication_method<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::IkeAuthenticationMethod>,
-                >,
+                T: ::std::convert::TryInto<super::IkeAuthenticationMethod>,
                 T::Error: ::std::fmt::Display,
             {
                 self.authentication_method = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for authentication_method: {e}"
@@ -3802,11 +3809,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn dh_group<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.dh_group = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for dh_group: {e}")
                     });
@@ -3814,11 +3822,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn dpd<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Dpd>>,
+                T: ::std::convert::TryInto<super::Dpd>,
                 T::Error: ::std::fmt::Display,
             {
                 self.dpd = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for dpd: {e}")
                     });
@@ -3826,13 +3835,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn encryption_algorithm<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::EncryptionAlgorithm>,
-                >,
+                T: ::std::convert::TryInto<super::EncryptionAlgorithm>,
                 T::Error: ::std::fmt::Display,
             {
                 self.encryption_algorithm = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for encryption_algorithm: {e}"
@@ -3842,11 +3850,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn ike_version<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::IkeVersion>>,
+                T: ::std::convert::TryInto<super::IkeVersion>,
                 T::Error: ::std::fmt::Display,
             {
                 self.ike_version = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for ike_version: {e}")
                     });
@@ -3854,11 +3863,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn lifetime_seconds<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.lifetime_seconds = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for lifetime_seconds: {e}"
@@ -3868,11 +3878,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn local_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.local_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for local_id: {e}")
                     });
@@ -3880,11 +3891,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn local_id_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::IkeIdType>>,
+                T: ::std::convert::TryInto<super::IkeIdType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.local_id_type = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for local_id_type: {e}")
                     });
@@ -3892,11 +3904,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn peer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.peer_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for peer_id: {e}")
                     });
@@ -3904,11 +3917,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn peer_id_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::IkeIdType>>,
+                T: ::std::convert::TryInto<super::IkeIdType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.peer_id_type = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for peer_id_type: {e}")
                     });
@@ -3916,13 +3930,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn phase1_negotiation_mode<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::Phase1NegotiationMode>,
-                >,
+                T: ::std::convert::TryInto<super::Phase1NegotiationMode>,
                 T::Error: ::std::fmt::Display,
             {
                 self.phase1_negotiation_mode = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for phase1_negotiation_mode: {e}"
@@ -4012,13 +4025,12 @@ the update response has no `status` or `bgp_peer`.
         impl IpsecPolicy {
             pub fn authentication_algorithm<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AuthenticationAlgorithm>,
-                >,
+                T: ::std::convert::TryInto<super::AuthenticationAlgorithm>,
                 T::Error: ::std::fmt::Display,
             {
                 self.authentication_algorithm = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for authentication_algorithm: {e}"
@@ -4028,13 +4040,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn encapsulation_mode<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::EncapsulationMode>,
-                >,
+                T: ::std::convert::TryInto<super::EncapsulationMode>,
                 T::Error: ::std::fmt::Display,
             {
                 self.encapsulation_mode = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for encapsulation_mode: {e}"
@@ -4044,13 +4055,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn encryption_algorithm<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::EncryptionAlgorithm>,
-                >,
+                T: ::std::convert::TryInto<super::EncryptionAlgorithm>,
                 T::Error: ::std::fmt::Display,
             {
                 self.encryption_algorithm = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for encryption_algorithm: {e}"
@@ -4060,11 +4070,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn lifetime_seconds<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.lifetime_seconds = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for lifetime_seconds: {e}"
@@ -4074,11 +4085,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn pfs<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.pfs = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for pfs: {e}")
                     });
@@ -4086,13 +4098,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn transform_protocol<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::TransformProtocol>,
-                >,
+                T: ::std::convert::TryInto<super::TransformProtocol>,
                 T::Error: ::std::fmt::Display,
             {
                 self.transform_protocol = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for transform_protocol: {e}"
@@ -4150,13 +4161,12 @@ the update response has no `status` or `bgp_peer`.
         impl ListConnectionMonitorsResponse {
             pub fn connection_monitors<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::ConnectionMonitor>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ConnectionMonitor>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.connection_monitors = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for connection_monitors: {e}"
@@ -4166,11 +4176,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn request_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.request_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for request_id: {e}")
                     });
@@ -4230,11 +4241,12 @@ the update response has no `status` or `bgp_peer`.
         impl ListVpnConnectionsResponse {
             pub fn page_info<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::PageInfo>>,
+                T: ::std::convert::TryInto<super::PageInfo>,
                 T::Error: ::std::fmt::Display,
             {
                 self.page_info = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for page_info: {e}")
                     });
@@ -4242,11 +4254,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn request_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.request_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for request_id: {e}")
                     });
@@ -4254,11 +4267,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn total_count<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.total_count = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for total_count: {e}")
                     });
@@ -4266,13 +4280,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn vpn_connections<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::VpnConnection>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::VpnConnection>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.vpn_connections = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for vpn_connections: {e}"
@@ -4333,11 +4346,12 @@ the update response has no `status` or `bgp_peer`.
         impl NeutronErrorDetail {
             pub fn detail<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.detail = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for detail: {e}")
                     });
@@ -4345,11 +4359,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn message<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.message = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for message: {e}")
                     });
@@ -4357,11 +4372,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn type_<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.type_ = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for type_: {e}")
                     });
@@ -4411,11 +4427,12 @@ the update response has no `status` or `bgp_peer`.
         impl PageInfo {
             pub fn current_count<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i32>>,
+                T: ::std::convert::TryInto<i32>,
                 T::Error: ::std::fmt::Display,
             {
                 self.current_count = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for current_count: {e}")
                     });
@@ -4423,11 +4440,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn next_marker<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.next_marker = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for next_marker: {e}")
                     });
@@ -4480,13 +4498,12 @@ the update response has no `status` or `bgp_peer`.
         impl PolicyRule {
             pub fn destination<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.destination = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for destination: {e}")
                     });
@@ -4494,11 +4511,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn rule_index<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.rule_index = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for rule_index: {e}")
                     });
@@ -4506,11 +4524,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn source<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.source = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for source: {e}")
                     });
@@ -4623,11 +4642,12 @@ the update response has no `status` or `bgp_peer`.
         impl UpdateDpd {
             pub fn interval<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.interval = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for interval: {e}")
                     });
@@ -4635,11 +4655,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn msg<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::DpdMsg>>,
+                T: ::std::convert::TryInto<super::DpdMsg>,
                 T::Error: ::std::fmt::Display,
             {
                 self.msg = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for msg: {e}")
                     });
@@ -4647,11 +4668,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn timeout<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.timeout = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for timeout: {e}")
                     });
@@ -4746,13 +4768,12 @@ the update response has no `status` or `bgp_peer`.
         impl UpdateIkePolicy {
             pub fn authentication_algorithm<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AuthenticationAlgorithm>,
-                >,
+                T: ::std::convert::TryInto<super::AuthenticationAlgorithm>,
                 T::Error: ::std::fmt::Display,
             {
                 self.authentication_algorithm = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for authentication_algorithm: {e}"
@@ -4762,11 +4783,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn dh_group<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.dh_group = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for dh_group: {e}")
                     });
@@ -4774,11 +4796,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn dpd<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::UpdateDpd>>,
+                T: ::std::convert::TryInto<super::UpdateDpd>,
                 T::Error: ::std::fmt::Display,
             {
                 self.dpd = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for dpd: {e}")
                     });
@@ -4786,13 +4809,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn encryption_algorithm<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::EncryptionAlgorithm>,
-                >,
+                T: ::std::convert::TryInto<super::EncryptionAlgorithm>,
                 T::Error: ::std::fmt::Display,
             {
                 self.encryption_algorithm = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for encryption_algorithm: {e}"
@@ -4802,11 +4824,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn ike_version<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::IkeVersion>>,
+                T: ::std::convert::TryInto<super::IkeVersion>,
                 T::Error: ::std::fmt::Display,
             {
                 self.ike_version = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for ike_version: {e}")
                     });
@@ -4814,11 +4837,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn lifetime_seconds<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.lifetime_seconds = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for lifetime_seconds: {e}"
@@ -4828,13 +4852,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn local_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateIkePolicyLocalId>,
-                >,
+                T: ::std::convert::TryInto<super::UpdateIkePolicyLocalId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.local_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for local_id: {e}")
                     });
@@ -4842,11 +4865,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn local_id_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::IkeIdType>>,
+                T: ::std::convert::TryInto<super::IkeIdType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.local_id_type = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for local_id_type: {e}")
                     });
@@ -4854,13 +4878,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn peer_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateIkePolicyPeerId>,
-                >,
+                T: ::std::convert::TryInto<super::UpdateIkePolicyPeerId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.peer_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for peer_id: {e}")
                     });
@@ -4868,11 +4891,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn peer_id_type<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::IkeIdType>>,
+                T: ::std::convert::TryInto<super::IkeIdType>,
                 T::Error: ::std::fmt::Display,
             {
                 self.peer_id_type = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for peer_id_type: {e}")
                     });
@@ -4880,13 +4904,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn phase1_negotiation_mode<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::Phase1NegotiationMode>,
-                >,
+                T: ::std::convert::TryInto<super::Phase1NegotiationMode>,
                 T::Error: ::std::fmt::Display,
             {
                 self.phase1_negotiation_mode = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for phase1_negotiation_mode: {e}"
@@ -4974,13 +4997,12 @@ the update response has no `status` or `bgp_peer`.
         impl UpdateIpsecPolicy {
             pub fn authentication_algorithm<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::AuthenticationAlgorithm>,
-                >,
+                T: ::std::convert::TryInto<super::AuthenticationAlgorithm>,
                 T::Error: ::std::fmt::Display,
             {
                 self.authentication_algorithm = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for authentication_algorithm: {e}"
@@ -4990,13 +5012,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn encapsulation_mode<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::EncapsulationMode>,
-                >,
+                T: ::std::convert::TryInto<super::EncapsulationMode>,
                 T::Error: ::std::fmt::Display,
             {
                 self.encapsulation_mode = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for encapsulation_mode: {e}"
@@ -5006,13 +5027,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn encryption_algorithm<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::EncryptionAlgorithm>,
-                >,
+                T: ::std::convert::TryInto<super::EncryptionAlgorithm>,
                 T::Error: ::std::fmt::Display,
             {
                 self.encryption_algorithm = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for encryption_algorithm: {e}"
@@ -5022,11 +5042,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn lifetime_seconds<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.lifetime_seconds = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for lifetime_seconds: {e}"
@@ -5036,11 +5057,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn pfs<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.pfs = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for pfs: {e}")
                     });
@@ -5048,13 +5070,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn transform_protocol<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::TransformProtocol>,
-                >,
+                T: ::std::convert::TryInto<super::TransformProtocol>,
                 T::Error: ::std::fmt::Display,
             {
                 self.transform_protocol = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for transform_protocol: {e}"
@@ -5162,13 +5183,12 @@ the update response has no `status` or `bgp_peer`.
         impl UpdateVpnConnection {
             pub fn cgw_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateVpnConnectionCgwId>,
-                >,
+                T: ::std::convert::TryInto<super::UpdateVpnConnectionCgwId>,
                 T::Error: ::std::fmt::Display,
             {
                 self.cgw_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for cgw_id: {e}")
                     });
@@ -5176,11 +5196,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn enable_hub<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.enable_hub = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for enable_hub: {e}")
                     });
@@ -5188,13 +5209,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn ikepolicy<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateIkePolicy>,
-                >,
+                T: ::std::convert::TryInto<super::UpdateIkePolicy>,
                 T::Error: ::std::fmt::Display,
             {
                 self.ikepolicy = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for ikepolicy: {e}")
                     });
@@ -5202,13 +5222,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn ipsecpolicy<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateIpsecPolicy>,
-                >,
+                T: ::std::convert::TryInto<super::UpdateIpsecPolicy>,
                 T::Error: ::std::fmt::Display,
             {
                 self.ipsecpolicy = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for ipsecpolicy: {e}")
                     });
@@ -5216,13 +5235,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateVpnConnectionName>,
-                >,
+                T: ::std::convert::TryInto<super::UpdateVpnConnectionName>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -5230,13 +5248,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn peer_subnets<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.peer_subnets = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for peer_subnets: {e}")
                     });
@@ -5244,13 +5261,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn peer_subnets_v6<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.peer_subnets_v6 = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for peer_subnets_v6: {e}"
@@ -5260,13 +5276,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn policy_rules<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::PolicyRule>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PolicyRule>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.policy_rules = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for policy_rules: {e}")
                     });
@@ -5274,13 +5289,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn policy_rules_v6<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::PolicyRule>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PolicyRule>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.policy_rules_v6 = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for policy_rules_v6: {e}"
@@ -5290,13 +5304,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn psk<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UpdateVpnConnectionPsk>,
-                >,
+                T: ::std::convert::TryInto<super::UpdateVpnConnectionPsk>,
                 T::Error: ::std::fmt::Display,
             {
                 self.psk = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for psk: {e}")
                     });
@@ -5304,11 +5317,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn tunnel_local_address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.tunnel_local_address = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for tunnel_local_address: {e}"
@@ -5318,11 +5332,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn tunnel_peer_address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.tunnel_peer_address = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for tunnel_peer_address: {e}"
@@ -5559,11 +5574,12 @@ the update response has no `status` or `bgp_peer`.
         impl VpnConnection {
             pub fn bgp_peer<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::BgpPeer>>,
+                T: ::std::convert::TryInto<super::BgpPeer>,
                 T::Error: ::std::fmt::Display,
             {
                 self.bgp_peer = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for bgp_peer: {e}")
                     });
@@ -5571,11 +5587,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn cgw_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.cgw_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for cgw_id: {e}")
                     });
@@ -5583,11 +5600,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn connection_monitor_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.connection_monitor_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for connection_monitor_id: {e}"
@@ -5597,11 +5615,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn created_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.created_at = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for created_at: {e}")
                     });
@@ -5609,11 +5628,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn enable_health_check<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.enable_health_check = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for enable_health_check: {e}"
@@ -5623,11 +5643,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn enable_hub<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.enable_hub = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for enable_hub: {e}")
                     });
@@ -5635,11 +5656,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn enable_nqa<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
+                T: ::std::convert::TryInto<bool>,
                 T::Error: ::std::fmt::Display,
             {
                 self.enable_nqa = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for enable_nqa: {e}")
                     });
@@ -5647,11 +5669,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn enterprise_project_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.enterprise_project_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for enterprise_project_id: {e}"
@@ -5661,11 +5684,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn ha_role<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.ha_role = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for ha_role: {e}")
                     });
@@ -5673,21 +5697,23 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
             pub fn ikepolicy<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::IkePolicy>>,
+                T: ::std::convert::TryInto<super::IkePolicy>,
                 T::Error: ::std::fmt::Display,
             {
                 self.ikepolicy = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for ikepolicy: {e}")
                     });
@@ -5695,11 +5721,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn ipsecpolicy<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::IpsecPolicy>>,
+                T: ::std::convert::TryInto<super::IpsecPolicy>,
                 T::Error: ::std::fmt::Display,
             {
                 self.ipsecpolicy = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for ipsecpolicy: {e}")
                     });
@@ -5707,11 +5734,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn name<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.name = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -5719,13 +5747,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn peer_subnets<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.peer_subnets = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for peer_subnets: {e}")
                     });
@@ -5733,13 +5760,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn peer_subnets_v6<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.peer_subnets_v6 = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for peer_subnets_v6: {e}"
@@ -5749,13 +5775,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn policy_rules<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::PolicyRule>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PolicyRule>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.policy_rules = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for policy_rules: {e}")
                     });
@@ -5763,13 +5788,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn policy_rules_v6<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::PolicyRule>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PolicyRule>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.policy_rules_v6 = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for policy_rules_v6: {e}"
@@ -5779,13 +5803,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::VpnConnectionStatus>,
-                >,
+                T: ::std::convert::TryInto<super::VpnConnectionStatus>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
                     });
@@ -5793,13 +5816,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn style<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ReportedConnectionStyle>,
-                >,
+                T: ::std::convert::TryInto<super::ReportedConnectionStyle>,
                 T::Error: ::std::fmt::Display,
             {
                 self.style = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for style: {e}")
                     });
@@ -5807,13 +5829,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn tags<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Tag>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Tag>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.tags = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for tags: {e}")
                     });
@@ -5821,11 +5842,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn tunnel_local_address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.tunnel_local_address = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for tunnel_local_address: {e}"
@@ -5835,11 +5857,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn tunnel_peer_address<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.tunnel_peer_address = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for tunnel_peer_address: {e}"
@@ -5849,11 +5872,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.updated_at = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for updated_at: {e}")
                     });
@@ -5861,11 +5885,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn vgw_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.vgw_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for vgw_id: {e}")
                     });
@@ -5873,11 +5898,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn vgw_ip<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.vgw_ip = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for vgw_ip: {e}")
                     });
@@ -5971,11 +5997,12 @@ the update response has no `status` or `bgp_peer`.
         impl VpnConnectionResponse {
             pub fn request_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.request_id = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for request_id: {e}")
                     });
@@ -5983,11 +6010,12 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn vpn_connection<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::VpnConnection>>,
+                T: ::std::convert::TryInto<super::VpnConnection>,
                 T::Error: ::std::fmt::Display,
             {
                 self.vpn_connection = value
                     .try_into()
+                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for vpn_connection: {e}"

@@ -1,0 +1,1015 @@
+//! Wire-level contract tests: every operation of both specs is driven through the generated
+//! client against a local `wiremock` server, and both sides of the exchange are checked.
+//!
+//! - What the client sends: exactly one request, with the documented method, path (a real
+//!   32-hex project id in the v5 paths), query string (exact encoding, repeated keys for
+//!   arrays), body (the request fixture), `Accept`/`Content-Type`, and no header outside a small
+//!   allow-list (in particular no `api-version`).
+//! - What the client makes of the answer: the documented success status with the fixture body
+//!   parses and serializes back to the same JSON; every error fixture becomes
+//!   `Error::ErrorResponse` with the code, message and request id of its body shape; proxies'
+//!   HTML and empty bodies, unknown enum values, an undocumented success status and invalid
+//!   input are handled without a panic.
+//!
+//! The wire contract of each operation is written once, in [`documented`], and cross-checked
+//! against the specs by `documented_calls_match_the_specs`.
+
+use std::collections::BTreeSet;
+
+use huaweicloud_vpn::{Error, ResponseValue, ServiceError, ipsec_v2, vpn_v5};
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value, json};
+use vpn_tests::{Kind, find_operation, fixture, fixtures, specs};
+use wiremock::matchers::{any, body_json, method, path};
+use wiremock::{Match, Mock, MockServer, Request, ResponseTemplate};
+
+// ---------------------------------------------------------------------------------------------
+// Identifiers used on the wire.
+
+/// A real-looking project id: 32 hexadecimal characters, as the v5 path parameter requires.
+const PROJECT_ID: &str = "0605767f6b00d5b62f36c0153ddd0b1c";
+/// Path ids, taken from the fixtures.
+const VPN_CONNECTION_ID: &str = "98c5af8a-demo-a8df-va86-ae2280a6f4c3";
+const CONNECTION_MONITOR_ID: &str = "76f64229-demo-a8df-va86-3907e2815b6d";
+const IPSEC_CONNECTION_ID: &str = "851f280f-5639-4ea3-81aa-e298525ab74b";
+/// The `X-Request-Id` header the mock server answers with.
+const HEADER_REQUEST_ID: &str = "7b4d1f0e-hdr0-4c2a-9e3b-5a6c7d8e9f01";
+
+/// The only request headers the client may send: what the generated code sets (`accept`,
+/// `content-type` for bodies) and what reqwest/hyper add by themselves (`host`,
+/// `content-length`). Anything else (an `api-version` header, a user agent, ...) is undocumented.
+const ALLOWED_HEADERS: &[&str] = &["host", "accept", "content-type", "content-length"];
+
+// ---------------------------------------------------------------------------------------------
+// The documented wire contract of each operation.
+
+/// The response the mock server gives.
+#[derive(Clone, Debug)]
+enum Answer {
+    /// No body (the 204 of deletes, or an empty proxy answer).
+    Empty,
+    /// A JSON body (served with `content-type: application/json`).
+    Json(Value),
+    /// A body of another media type, e.g. an HTML error page.
+    Raw(&'static str, &'static str),
+}
+
+/// One exchange: what the client must send and what the server answers.
+#[derive(Clone, Debug)]
+struct Expect {
+    /// `operationId` (= fixture folder).
+    op: &'static str,
+    method: &'static str,
+    /// The path template, as written in the spec.
+    template: &'static str,
+    /// The raw query string the client must send (`""` for none).
+    query: &'static str,
+    /// The request body (JSON) the client must send, if any.
+    request: Option<Value>,
+    status: u16,
+    response: Answer,
+    /// The `X-Request-Id` header the server answers with, if any.
+    x_request_id: Option<&'static str>,
+}
+
+impl Expect {
+    fn new(op: &'static str, method: &'static str, template: &'static str) -> Self {
+        Expect {
+            op,
+            method,
+            template,
+            query: "",
+            request: None,
+            status: 0,
+            response: Answer::Empty,
+            x_request_id: Some(HEADER_REQUEST_ID),
+        }
+    }
+
+    fn query(mut self, raw: &'static str) -> Self {
+        self.query = raw;
+        self
+    }
+
+    fn request(mut self, file: &str) -> Self {
+        self.request = Some(fixture(self.op, file));
+        self
+    }
+
+    /// Answers `status` with the fixture `file` of this operation.
+    fn answer(mut self, status: u16, file: &str) -> Self {
+        self.status = status;
+        self.response = Answer::Json(fixture(self.op, file));
+        self
+    }
+
+    /// Answers `status` without a body.
+    fn answer_empty(mut self, status: u16) -> Self {
+        self.status = status;
+        self.response = Answer::Empty;
+        self
+    }
+
+    /// The concrete path: the template with the test's ids filled in.
+    fn path(&self) -> String {
+        self.template
+            .replace("{project_id}", PROJECT_ID)
+            .replace("{vpn_connection_id}", VPN_CONNECTION_ID)
+            .replace("{connection_monitor_id}", CONNECTION_MONITOR_ID)
+            .replace("{connection_id}", IPSEC_CONNECTION_ID)
+    }
+
+    /// The JSON the client's parsed result must serialize back to (`null` for `()`).
+    fn response_json(&self) -> Value {
+        match &self.response {
+            Answer::Json(v) => v.clone(),
+            _ => Value::Null,
+        }
+    }
+}
+
+/// The filters set on the list calls (see [`invoke`]) and the exact query strings they must
+/// produce: arrays as repeated keys (`style: form, explode: true`), reserved characters
+/// (`:`, `/`, `&`, `=`) and non-ASCII percent-encoded.
+const LIST_VPN_CONNECTIONS_QUERY: &str = "eip_id=0c464dad-demo-a8df-va86-c22bb0eb0bde\
+    &enterprise_project_id=0&enterprise_project_id=6b8f2d31-1c2a-4bde-9f1e-3a2b4c5d6e7f\
+    &limit=10&marker=2022-11-26T13%3A41%3A34.626Z\
+    &vgw_id=b32d91a4-demo-a8df-va86-e907174eb11d\
+    &vgw_ip=7a0e1f52-demo-a8df-va86-0d9b8e6c2f17\
+    &vpn_id=98c5af8a-demo-a8df-va86-ae2280a6f4c3";
+const LIST_CONNECTION_MONITORS_QUERY: &str = "enterprise_project_id=0&enterprise_project_id=6b8f2d31-1c2a-4bde-9f1e-3a2b4c5d6e7f\
+    &vpn_connection_id=cae286f2-demo-a8df-va86-e22416ca1220";
+const LIST_IPSEC_SITE_CONNECTIONS_QUERY: &str = "fields=id&fields=name&fields=status\
+    &id=851f280f-5639-4ea3-81aa-e298525ab74b&name=vpn%2Fk%C3%B6ln%26hq%3D1&status=ACTIVE\
+    &vpnservice_id=5c561d9d-eaea-45f6-ae3e-08d1a7080828";
+
+/// The 14 documented operations: method, path, query, request body, success status and body.
+fn documented(op: &str) -> Option<Expect> {
+    const VPN: &str = "/v5/{project_id}/vpn-connection";
+    const VPN_ONE: &str = "/v5/{project_id}/vpn-connection/{vpn_connection_id}";
+    const MON: &str = "/v5/{project_id}/connection-monitors";
+    const MON_ONE: &str = "/v5/{project_id}/connection-monitors/{connection_monitor_id}";
+    const IPSEC: &str = "/v2.0/vpn/ipsec-site-connections";
+    const IPSEC_ONE: &str = "/v2.0/vpn/ipsec-site-connections/{connection_id}";
+    Some(match op {
+        "CreateVpnConnection" => Expect::new("CreateVpnConnection", "POST", VPN)
+            .request("request.seed-003.json")
+            .answer(201, "response-201.seed-003.json"),
+        "ListVpnConnections" => Expect::new("ListVpnConnections", "GET", VPN)
+            .query(LIST_VPN_CONNECTIONS_QUERY)
+            .answer(200, "response-200.built.json"),
+        "ShowVpnConnection" => Expect::new("ShowVpnConnection", "GET", VPN_ONE)
+            .answer(200, "response-200.seed-003.json"),
+        "UpdateVpnConnection" => Expect::new("UpdateVpnConnection", "PUT", VPN_ONE)
+            .request("request.built.json")
+            .answer(200, "response-200.built.json"),
+        "DeleteVpnConnection" => {
+            Expect::new("DeleteVpnConnection", "DELETE", VPN_ONE).answer_empty(204)
+        }
+        "CreateConnectionMonitor" => Expect::new("CreateConnectionMonitor", "POST", MON)
+            .request("request.seed-000.json")
+            .answer(201, "response-201.seed-000.json"),
+        "ListConnectionMonitors" => Expect::new("ListConnectionMonitors", "GET", MON)
+            .query(LIST_CONNECTION_MONITORS_QUERY)
+            .answer(200, "response-200.built.json"),
+        "ShowConnectionMonitor" => Expect::new("ShowConnectionMonitor", "GET", MON_ONE)
+            .answer(200, "response-200.seed-000.json"),
+        "DeleteConnectionMonitor" => {
+            Expect::new("DeleteConnectionMonitor", "DELETE", MON_ONE).answer_empty(204)
+        }
+        "CreateIpsecSiteConnection" => Expect::new("CreateIpsecSiteConnection", "POST", IPSEC)
+            .request("request.seed-004.json")
+            .answer(201, "response-201.seed-004.json"),
+        "ListIpsecSiteConnections" => Expect::new("ListIpsecSiteConnections", "GET", IPSEC)
+            .query(LIST_IPSEC_SITE_CONNECTIONS_QUERY)
+            .answer(200, "response-200.built.json"),
+        "ShowIpsecSiteConnection" => Expect::new("ShowIpsecSiteConnection", "GET", IPSEC_ONE)
+            .answer(200, "response-200.built.json"),
+        "UpdateIpsecSiteConnection" => Expect::new("UpdateIpsecSiteConnection", "PUT", IPSEC_ONE)
+            .request("request.built.json")
+            .answer(200, "response-200.built.json"),
+        "DeleteIpsecSiteConnection" => {
+            Expect::new("DeleteIpsecSiteConnection", "DELETE", IPSEC_ONE).answer_empty(204)
+        }
+        _ => return None,
+    })
+}
+
+fn expect(op: &str) -> Expect {
+    documented(op).unwrap_or_else(|| panic!("no documented call for {op}"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Driving the client.
+
+/// A successful call, reduced to what the tests compare.
+#[derive(Debug)]
+struct Outcome {
+    status: StatusCode,
+    headers: HeaderMap,
+    /// The parsed body serialized back (`null` for `()`).
+    body: Value,
+}
+
+type CallResult = Result<Outcome, Error<ServiceError>>;
+
+#[allow(clippy::result_large_err)] // the client's own error type
+fn outcome<T: Serialize>(result: Result<ResponseValue<T>, Error<ServiceError>>) -> CallResult {
+    result.map(|rv| Outcome {
+        status: rv.status(),
+        headers: rv.headers().clone(),
+        body: serde_json::to_value(rv.into_inner()).expect("a parsed response serializes"),
+    })
+}
+
+fn v5_client(server: &MockServer) -> vpn_v5::Client {
+    vpn_v5::Client::for_project(&server.uri(), PROJECT_ID).expect("valid endpoint and project id")
+}
+
+fn v2_client(server: &MockServer) -> ipsec_v2::Client {
+    ipsec_v2::Client::for_endpoint(&server.uri()).expect("valid endpoint")
+}
+
+/// The typed request body of `op`, from its request fixture.
+fn body<T: DeserializeOwned>(op: &str) -> T {
+    let value = expect(op)
+        .request
+        .unwrap_or_else(|| panic!("{op} has no request body"));
+    serde_json::from_value(value)
+        .unwrap_or_else(|e| panic!("{op}: request fixture does not parse: {e}"))
+}
+
+fn two_enterprise_projects() -> Vec<String> {
+    vec![
+        "0".to_string(),
+        "6b8f2d31-1c2a-4bde-9f1e-3a2b4c5d6e7f".to_string(),
+    ]
+}
+
+/// Calls `op` through the client, with the ids, filters and body of its documented call.
+async fn invoke(op: &str, server: &MockServer) -> CallResult {
+    let v5 = v5_client(server);
+    let v2 = v2_client(server);
+    match op {
+        "CreateVpnConnection" => outcome(
+            v5.create_vpn_connection()
+                .body(body::<vpn_v5::types::CreateVpnConnectionRequest>(op))
+                .send()
+                .await,
+        ),
+        "ListVpnConnections" => outcome(
+            v5.list_vpn_connections()
+                .vpn_id(VPN_CONNECTION_ID)
+                .eip_id("0c464dad-demo-a8df-va86-c22bb0eb0bde")
+                .vgw_ip("7a0e1f52-demo-a8df-va86-0d9b8e6c2f17")
+                .vgw_id("b32d91a4-demo-a8df-va86-e907174eb11d")
+                .enterprise_project_id(two_enterprise_projects())
+                .limit(10)
+                .marker("2022-11-26T13:41:34.626Z")
+                .send()
+                .await,
+        ),
+        "ShowVpnConnection" => outcome(
+            v5.show_vpn_connection()
+                .vpn_connection_id(VPN_CONNECTION_ID)
+                .send()
+                .await,
+        ),
+        "UpdateVpnConnection" => outcome(
+            v5.update_vpn_connection()
+                .vpn_connection_id(VPN_CONNECTION_ID)
+                .body(body::<vpn_v5::types::UpdateVpnConnectionRequest>(op))
+                .send()
+                .await,
+        ),
+        "DeleteVpnConnection" => outcome(
+            v5.delete_vpn_connection()
+                .vpn_connection_id(VPN_CONNECTION_ID)
+                .send()
+                .await,
+        ),
+        "CreateConnectionMonitor" => outcome(
+            v5.create_connection_monitor()
+                .body(body::<vpn_v5::types::CreateConnectionMonitorRequest>(op))
+                .send()
+                .await,
+        ),
+        "ListConnectionMonitors" => outcome(
+            v5.list_connection_monitors()
+                .vpn_connection_id("cae286f2-demo-a8df-va86-e22416ca1220")
+                .enterprise_project_id(two_enterprise_projects())
+                .send()
+                .await,
+        ),
+        "ShowConnectionMonitor" => outcome(
+            v5.show_connection_monitor()
+                .connection_monitor_id(CONNECTION_MONITOR_ID)
+                .send()
+                .await,
+        ),
+        "DeleteConnectionMonitor" => outcome(
+            v5.delete_connection_monitor()
+                .connection_monitor_id(CONNECTION_MONITOR_ID)
+                .send()
+                .await,
+        ),
+        "CreateIpsecSiteConnection" => outcome(
+            v2.create_ipsec_site_connection()
+                .body(body::<ipsec_v2::types::CreateIpsecSiteConnectionRequest>(
+                    op,
+                ))
+                .send()
+                .await,
+        ),
+        "ListIpsecSiteConnections" => outcome(
+            v2.list_ipsec_site_connections()
+                .fields(vec![
+                    "id".to_string(),
+                    "name".to_string(),
+                    "status".to_string(),
+                ])
+                .id(IPSEC_CONNECTION_ID)
+                .name("vpn/köln&hq=1")
+                .status("ACTIVE")
+                .vpnservice_id("5c561d9d-eaea-45f6-ae3e-08d1a7080828")
+                .send()
+                .await,
+        ),
+        "ShowIpsecSiteConnection" => outcome(
+            v2.show_ipsec_site_connection()
+                .connection_id(IPSEC_CONNECTION_ID)
+                .send()
+                .await,
+        ),
+        "UpdateIpsecSiteConnection" => outcome(
+            v2.update_ipsec_site_connection()
+                .connection_id(IPSEC_CONNECTION_ID)
+                .body(body::<ipsec_v2::types::UpdateIpsecSiteConnectionRequest>(
+                    op,
+                ))
+                .send()
+                .await,
+        ),
+        "DeleteIpsecSiteConnection" => outcome(
+            v2.delete_ipsec_site_connection()
+                .connection_id(IPSEC_CONNECTION_ID)
+                .send()
+                .await,
+        ),
+        other => panic!("no client call for {other}"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The mock server and the wire checks.
+
+/// The query segments (`key=value`, still encoded) in a comparable order: stable-sorted by key,
+/// so the order of distinct parameters (which carries no meaning) is free, while the order of
+/// a repeated key's values (an array's order) and every byte of the encoding are kept. Empty
+/// segments (`a=1&&b=2`) are kept too.
+fn query_segments(raw: &str) -> Vec<&str> {
+    if raw.is_empty() {
+        return Vec::new();
+    }
+    let mut segments: Vec<&str> = raw.split('&').collect();
+    segments.sort_by_key(|s| s.split('=').next().unwrap_or(""));
+    segments
+}
+
+/// Matches a request whose raw query string is exactly the expected one (see [`query_segments`]).
+struct RawQuery(&'static str);
+
+impl Match for RawQuery {
+    fn matches(&self, request: &Request) -> bool {
+        query_segments(request.url.query().unwrap_or("")) == query_segments(self.0)
+    }
+}
+
+/// Matches a request without a body.
+struct EmptyBody;
+
+impl Match for EmptyBody {
+    fn matches(&self, request: &Request) -> bool {
+        request.body.is_empty()
+    }
+}
+
+fn respond(e: &Expect) -> ResponseTemplate {
+    let mut template = ResponseTemplate::new(e.status);
+    if let Some(id) = e.x_request_id {
+        template = template.insert_header("X-Request-Id", id);
+    }
+    match &e.response {
+        Answer::Empty => template,
+        Answer::Json(v) => template.set_body_json(v),
+        Answer::Raw(text, mime) => template.set_body_raw(text.as_bytes().to_vec(), mime),
+    }
+}
+
+/// Starts a mock server on loopback with one mock that matches exactly the documented request
+/// (method, path, query, body) and must be hit exactly once.
+async fn mount(e: &Expect) -> MockServer {
+    let server = MockServer::start().await;
+    let mock = Mock::given(method(e.method))
+        .and(path(e.path()))
+        .and(RawQuery(e.query));
+    let mock = match &e.request {
+        Some(v) => mock.and(body_json(v)),
+        None => mock.and(EmptyBody),
+    };
+    mock.respond_with(respond(e))
+        .expect(1)
+        .named(e.op)
+        .mount(&server)
+        .await;
+    server
+}
+
+fn header_values<'a>(request: &'a Request, name: &str) -> Vec<&'a [u8]> {
+    request
+        .headers
+        .get_all(name)
+        .iter()
+        .map(|v| v.as_bytes())
+        .collect()
+}
+
+/// Checks what the client sent: exactly one request, exactly as documented.
+async fn assert_wire(server: &MockServer, e: &Expect) {
+    let requests = server
+        .received_requests()
+        .await
+        .expect("request recording is on");
+    assert_eq!(
+        requests.len(),
+        1,
+        "{}: expected exactly one request, got {requests:#?}",
+        e.op
+    );
+    let r = &requests[0];
+    // Every failure names the exchange and prints the request headers as sent.
+    let ctx = format!(
+        "{} ({} {}) with request headers {:?}",
+        e.op, r.method, r.url, r.headers
+    );
+
+    assert_eq!(r.method.as_str(), e.method, "{ctx}: method");
+    assert_eq!(r.url.path(), e.path(), "{ctx}: path");
+    let raw_query = r.url.query().unwrap_or("");
+    assert_eq!(
+        query_segments(raw_query),
+        query_segments(e.query),
+        "{ctx}: query string\n  sent:     {raw_query:?}\n  expected: {:?}",
+        e.query
+    );
+
+    assert_eq!(
+        header_values(r, "accept"),
+        [b"application/json"],
+        "{ctx}: accept"
+    );
+    match &e.request {
+        Some(expected) => {
+            let sent: Value = serde_json::from_slice(&r.body).unwrap_or_else(|err| {
+                panic!(
+                    "{ctx}: body is not JSON ({err}): {:?}",
+                    String::from_utf8_lossy(&r.body)
+                )
+            });
+            assert_eq!(
+                &sent,
+                expected,
+                "{ctx}: body\n  sent:     {}\n  expected: {}",
+                serde_json::to_string_pretty(&sent).unwrap(),
+                serde_json::to_string_pretty(expected).unwrap()
+            );
+            assert_eq!(
+                header_values(r, "content-type"),
+                [b"application/json"],
+                "{ctx}: content-type"
+            );
+        }
+        None => {
+            assert!(
+                r.body.is_empty(),
+                "{ctx}: body must be empty, got {:?}",
+                String::from_utf8_lossy(&r.body)
+            );
+            assert!(
+                r.headers.get("content-type").is_none(),
+                "{ctx}: content-type without a body"
+            );
+        }
+    }
+
+    assert!(
+        r.headers.get("api-version").is_none(),
+        "{ctx}: undocumented `api-version` header"
+    );
+    let names: BTreeSet<&str> = r.headers.keys().map(|k| k.as_str()).collect();
+    let extra: Vec<&str> = names
+        .iter()
+        .copied()
+        .filter(|n| !ALLOWED_HEADERS.contains(n))
+        .collect();
+    assert!(
+        extra.is_empty(),
+        "{ctx}: undocumented headers {extra:?} (allowed: {ALLOWED_HEADERS:?})"
+    );
+}
+
+/// The whole contract of one success exchange.
+async fn contract(e: Expect) {
+    let server = mount(&e).await;
+    let result = invoke(e.op, &server).await;
+    assert_wire(&server, &e).await;
+    let got = result.unwrap_or_else(|err| {
+        panic!(
+            "{}: expected {} with the fixture, got {err:?}",
+            e.op, e.status
+        )
+    });
+    assert_eq!(got.status.as_u16(), e.status, "{}: status", e.op);
+    assert_eq!(
+        got.headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok()),
+        Some(HEADER_REQUEST_ID),
+        "{}: the response headers are kept",
+        e.op
+    );
+    let expected = e.response_json();
+    assert_eq!(
+        got.body,
+        expected,
+        "{}: parsed response differs from the fixture\n  parsed:  {}\n  fixture: {}",
+        e.op,
+        serde_json::to_string_pretty(&got.body).unwrap(),
+        serde_json::to_string_pretty(&expected).unwrap()
+    );
+    server.verify().await;
+}
+
+/// The `ServiceError` of a failed call, after checking it is an `ErrorResponse` with `status`.
+fn service_error<T: std::fmt::Debug>(
+    result: Result<T, Error<ServiceError>>,
+    status: u16,
+    ctx: &str,
+) -> ServiceError {
+    match result {
+        Err(Error::ErrorResponse(rv)) => {
+            assert_eq!(rv.status().as_u16(), status, "{ctx}: status");
+            rv.into_inner()
+        }
+        other => panic!("{ctx}: expected Error::ErrorResponse({status}), got {other:?}"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The table itself follows the specs.
+
+#[test]
+fn documented_calls_match_the_specs() {
+    let specs = specs();
+    let mut seen = Vec::new();
+    for spec in &specs {
+        for op in xtask::spec::operations(&spec.doc) {
+            let id = op
+                .op
+                .get("operationId")
+                .and_then(Value::as_str)
+                .expect("operationId")
+                .to_string();
+            seen.push(id);
+        }
+    }
+    assert_eq!(seen.len(), 14, "the specs have 14 operations: {seen:?}");
+    for id in &seen {
+        let e = documented(id).unwrap_or_else(|| panic!("{id}: no contract test"));
+        let (i, spec_path, spec_method, pointer) = find_operation(&specs, id).unwrap();
+        let doc = &specs[i].doc;
+        assert_eq!(e.template, spec_path, "{id}: path");
+        assert!(
+            e.method.eq_ignore_ascii_case(&spec_method),
+            "{id}: method {} vs {spec_method}",
+            e.method
+        );
+        assert!(
+            doc.pointer(&format!("{pointer}/responses/{}", e.status))
+                .is_some(),
+            "{id}: status {}",
+            e.status
+        );
+        let has_body = doc.pointer(&format!("{pointer}/requestBody")).is_some();
+        assert_eq!(e.request.is_some(), has_body, "{id}: request body");
+        let query_params: BTreeSet<&str> = doc
+            .pointer(&format!("{pointer}/parameters"))
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|p| p.get("in").and_then(Value::as_str) == Some("query"))
+            .filter_map(|p| p.get("name").and_then(Value::as_str))
+            .collect();
+        let sent: BTreeSet<&str> = query_segments(e.query)
+            .iter()
+            .map(|s| s.split('=').next().unwrap())
+            .collect();
+        // The list tests set every documented filter.
+        assert_eq!(sent, query_params, "{id}: query parameters");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// One contract test per operation.
+
+#[tokio::test]
+async fn create_vpn_connection() {
+    contract(expect("CreateVpnConnection")).await;
+}
+
+#[tokio::test]
+async fn list_vpn_connections() {
+    contract(expect("ListVpnConnections")).await;
+}
+
+#[tokio::test]
+async fn show_vpn_connection() {
+    contract(expect("ShowVpnConnection")).await;
+}
+
+#[tokio::test]
+async fn update_vpn_connection() {
+    contract(expect("UpdateVpnConnection")).await;
+}
+
+#[tokio::test]
+async fn delete_vpn_connection() {
+    contract(expect("DeleteVpnConnection")).await;
+}
+
+#[tokio::test]
+async fn create_connection_monitor() {
+    // Both documented response examples.
+    for file in ["response-201.seed-000.json", "response-201.seed-002.json"] {
+        contract(expect("CreateConnectionMonitor").answer(201, file)).await;
+    }
+}
+
+#[tokio::test]
+async fn list_connection_monitors() {
+    contract(expect("ListConnectionMonitors")).await;
+}
+
+#[tokio::test]
+async fn show_connection_monitor() {
+    contract(expect("ShowConnectionMonitor")).await;
+}
+
+#[tokio::test]
+async fn delete_connection_monitor() {
+    contract(expect("DeleteConnectionMonitor")).await;
+}
+
+#[tokio::test]
+async fn create_ipsec_site_connection() {
+    contract(expect("CreateIpsecSiteConnection")).await;
+}
+
+#[tokio::test]
+async fn list_ipsec_site_connections() {
+    contract(expect("ListIpsecSiteConnections")).await;
+}
+
+#[tokio::test]
+async fn show_ipsec_site_connection() {
+    contract(expect("ShowIpsecSiteConnection")).await;
+}
+
+#[tokio::test]
+async fn update_ipsec_site_connection() {
+    contract(expect("UpdateIpsecSiteConnection")).await;
+}
+
+#[tokio::test]
+async fn delete_ipsec_site_connection() {
+    contract(expect("DeleteIpsecSiteConnection")).await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors.
+
+/// The body shape of an error fixture and the code, message and request id it carries, read
+/// by shape (independently of `ServiceError`'s own logic).
+fn documented_error(body: &Value) -> (&'static str, Option<&str>, Option<&str>, Option<&str>) {
+    fn s(v: Option<&Value>) -> Option<&str> {
+        v.and_then(Value::as_str)
+    }
+    if let Some(n) = body.get("NeutronError") {
+        ("neutron", s(n.get("type")), s(n.get("message")), None)
+    } else if body.get("code").is_some() {
+        (
+            "vpn",
+            s(body.get("code")),
+            s(body.get("message")),
+            s(body.get("request_id")),
+        )
+    } else if body.get("request_id").is_some() {
+        (
+            "apigw",
+            s(body.get("error_code")),
+            s(body.get("error_msg")),
+            s(body.get("request_id")),
+        )
+    } else {
+        (
+            "api-definition",
+            s(body.get("error_code")),
+            s(body.get("error_msg")),
+            None,
+        )
+    }
+}
+
+#[tokio::test]
+async fn every_error_fixture_is_an_error_response() {
+    let mut shapes = BTreeSet::new();
+    let mut count = 0;
+    for f in fixtures() {
+        let Kind::Response(status) = f.kind else {
+            continue;
+        };
+        if status < 400 {
+            continue;
+        }
+        let name = f.name();
+        let mut e = expect(&f.operation);
+        e.status = status;
+        e.response = Answer::Json(f.body.clone());
+        e.x_request_id = None; // the request id, if any, comes from the body here
+        let server = mount(&e).await;
+        let result = invoke(e.op, &server).await;
+        assert_wire(&server, &e).await;
+        let error = service_error(result, status, &name);
+
+        let (shape, code, message, request_id) = documented_error(&f.body);
+        shapes.insert(shape);
+        assert!(
+            code.is_some() && message.is_some(),
+            "{name}: fixture without code/message"
+        );
+        assert_eq!(error.code(), code, "{name}: code");
+        assert_eq!(error.message(), message, "{name}: message");
+        assert_eq!(
+            error.request_id(),
+            request_id,
+            "{name}: request id from the body"
+        );
+        let raw: Value = serde_json::from_str(error.raw_body()).expect("raw body is the JSON sent");
+        assert_eq!(raw, f.body, "{name}: raw body");
+        server.verify().await;
+        count += 1;
+    }
+    assert!(count >= 20, "only {count} error fixtures");
+    let all: BTreeSet<&str> = ["vpn", "apigw", "api-definition", "neutron"].into();
+    assert_eq!(shapes, all, "every documented error shape is covered");
+}
+
+/// A `ShowVpnConnection` exchange answered with `status` and `answer`.
+fn show_answering(status: u16, answer: Answer, x_request_id: Option<&'static str>) -> Expect {
+    let mut e = expect("ShowVpnConnection");
+    e.status = status;
+    e.response = answer;
+    e.x_request_id = x_request_id;
+    e
+}
+
+/// Mounts `e`, calls its operation, checks the wire, and returns the `ServiceError`.
+async fn failing_call(e: &Expect) -> ServiceError {
+    let server = mount(e).await;
+    let result = invoke(e.op, &server).await;
+    assert_wire(&server, e).await;
+    server.verify().await;
+    service_error(result, e.status, e.op)
+}
+
+#[tokio::test]
+async fn html_502_from_a_proxy_is_an_error_response() {
+    const HTML: &str = "<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n\
+        <center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+    let error = failing_call(&show_answering(502, Answer::Raw(HTML, "text/html"), None)).await;
+    assert_eq!(error.code(), None);
+    assert_eq!(error.message(), None);
+    assert_eq!(error.request_id(), None);
+    assert_eq!(error.raw_body(), HTML);
+    // Display and Debug do not panic either, and Debug does not dump the page.
+    assert!(!error.to_string().is_empty());
+    assert!(!format!("{error:?}").contains("nginx"));
+}
+
+#[tokio::test]
+async fn empty_503_is_an_error_response() {
+    let error = failing_call(&show_answering(503, Answer::Empty, Some(HEADER_REQUEST_ID))).await;
+    assert_eq!(error.code(), None);
+    assert_eq!(error.message(), None);
+    assert_eq!(error.raw_body(), "");
+    assert_eq!(error.request_id(), Some(HEADER_REQUEST_ID));
+}
+
+#[tokio::test]
+async fn x_request_id_header_wins_over_the_body() {
+    let body = fixture("ShowVpnConnection", "response-401.apigw-0301.json");
+    let in_body = body["request_id"].as_str().unwrap().to_string();
+    assert_ne!(in_body, HEADER_REQUEST_ID);
+    let error = failing_call(&show_answering(
+        401,
+        Answer::Json(body),
+        Some(HEADER_REQUEST_ID),
+    ))
+    .await;
+    assert_eq!(error.request_id(), Some(HEADER_REQUEST_ID));
+    assert_eq!(error.code(), Some("APIGW.0301"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Responses the spec does not fully describe.
+
+#[tokio::test]
+async fn unknown_enum_values_and_extra_fields_are_accepted() {
+    let documented_body = fixture("ShowVpnConnection", "response-200.seed-003.json");
+    let mut kept = documented_body.clone();
+    kept["vpn_connection"]["status"] = json!("MIGRATING");
+    kept["vpn_connection"]["style"] = json!("HUB");
+    let mut sent = kept.clone();
+    sent["vpn_connection"]["future_field"] = json!({"nested": [1, 2, 3]});
+    sent["page_hint"] = json!("undocumented");
+
+    let e = show_answering(200, Answer::Json(sent), Some(HEADER_REQUEST_ID));
+    let server = mount(&e).await;
+    let result = v5_client(&server)
+        .show_vpn_connection()
+        .vpn_connection_id(VPN_CONNECTION_ID)
+        .send()
+        .await;
+    assert_wire(&server, &e).await;
+    server.verify().await;
+
+    let response = result
+        .expect("unknown values and fields are not an error")
+        .into_inner();
+    let connection = response.vpn_connection.as_ref().expect("vpn_connection");
+    match &connection.status {
+        Some(vpn_v5::types::VpnConnectionStatus::Unrecognized(value)) => {
+            assert_eq!(value.as_str(), "MIGRATING")
+        }
+        other => panic!("status: expected Unrecognized(MIGRATING), got {other:?}"),
+    }
+    let status = connection.status.as_ref().unwrap();
+    assert_eq!(status.as_str(), "MIGRATING");
+    assert!(!status.is_known());
+    match &connection.style {
+        Some(vpn_v5::types::ReportedConnectionStyle::Unrecognized(value)) => {
+            assert_eq!(value.as_str(), "HUB")
+        }
+        other => panic!("style: expected Unrecognized(HUB), got {other:?}"),
+    }
+    // Serialized back: the unknown values unchanged, everything documented unchanged, and the
+    // undocumented fields dropped (the types keep no `additionalProperties`).
+    assert_eq!(serde_json::to_value(&response).unwrap(), kept);
+}
+
+#[tokio::test]
+async fn undocumented_success_status_is_an_unexpected_response() {
+    // The spec says 201 for CreateVpnConnection; a server answering 200 is not accepted as a
+    // success. progenitor reports it as `Error::UnexpectedResponse`, with the raw response.
+    let mut e = expect("CreateVpnConnection");
+    e.status = 200;
+    let server = mount(&e).await;
+    let result = invoke(e.op, &server).await;
+    assert_wire(&server, &e).await;
+    server.verify().await;
+    match result {
+        Err(Error::UnexpectedResponse(response)) => {
+            assert_eq!(response.status().as_u16(), 200);
+            let text = response.text().await.expect("body still readable");
+            let parsed: Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(parsed, e.response_json());
+        }
+        other => panic!("expected Error::UnexpectedResponse(200), got {other:?}"),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Invalid input never reaches the wire.
+
+/// A server that must not be called: any request is recorded, and the mock expects none.
+async fn untouched_server() -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(500))
+        .expect(0)
+        .mount(&server)
+        .await;
+    server
+}
+
+async fn assert_untouched(server: &MockServer) {
+    let requests = server
+        .received_requests()
+        .await
+        .expect("request recording is on");
+    assert!(
+        requests.is_empty(),
+        "nothing may be sent, got {requests:#?}"
+    );
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn short_psk_is_rejected_before_sending() {
+    const SHORT_PSK: &str = "Qx7#kZ2"; // 7 characters, minLength is 8
+    let server = untouched_server().await;
+    let connection = vpn_v5::types::CreateVpnConnection::builder()
+        .vgw_id("b32d91a4-demo-a8df-va86-e907174eb11d")
+        .vgw_ip("0c464dad-demo-a8df-va86-c22bb0eb0bde")
+        .cgw_id("5247ae10-demo-a8df-va86-dd36659a7f5d")
+        .peer_subnets(vec!["192.168.44.0/24".to_string()])
+        .psk(SHORT_PSK);
+    let request = vpn_v5::types::CreateVpnConnectionRequest::builder().vpn_connection(connection);
+    let result = v5_client(&server)
+        .create_vpn_connection()
+        .body(request)
+        .send()
+        .await;
+    match result {
+        Err(Error::InvalidRequest(message)) => {
+            assert!(
+                message.contains("psk"),
+                "the message names the field: {message}"
+            );
+            assert!(
+                !message.contains(SHORT_PSK),
+                "the message leaks the psk: {message}"
+            );
+        }
+        other => panic!("expected Error::InvalidRequest, got {other:?}"),
+    }
+    assert_untouched(&server).await;
+
+    // The same key through the value type directly: rejected, without echoing it.
+    let error = SHORT_PSK
+        .parse::<vpn_v5::types::CreateVpnConnectionPsk>()
+        .unwrap_err()
+        .to_string();
+    assert!(!error.contains(SHORT_PSK), "{error}");
+}
+
+#[tokio::test]
+async fn missing_path_parameter_is_rejected_before_sending() {
+    let server = untouched_server().await;
+    let v5 = v5_client(&server);
+    let v2 = v2_client(&server);
+    let errors = [
+        (
+            "vpn_connection_id",
+            outcome(v5.show_vpn_connection().send().await),
+        ),
+        (
+            "vpn_connection_id",
+            outcome(v5.delete_vpn_connection().send().await),
+        ),
+        (
+            "vpn_connection_id",
+            outcome(
+                v5.update_vpn_connection()
+                    .body(body::<vpn_v5::types::UpdateVpnConnectionRequest>(
+                        "UpdateVpnConnection",
+                    ))
+                    .send()
+                    .await,
+            ),
+        ),
+        (
+            "connection_monitor_id",
+            outcome(v5.show_connection_monitor().send().await),
+        ),
+        (
+            "connection_id",
+            outcome(v2.show_ipsec_site_connection().send().await),
+        ),
+    ];
+    for (field, result) in errors {
+        match result {
+            Err(Error::InvalidRequest(message)) => {
+                assert!(
+                    message.contains(field),
+                    "the message names {field}: {message}"
+                )
+            }
+            other => panic!("expected Error::InvalidRequest naming {field}, got {other:?}"),
+        }
+    }
+    assert_untouched(&server).await;
+}
