@@ -6,7 +6,10 @@ use serde_json::Value;
 
 /// The workspace root.
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 /// What a fixture file holds, read from its name.
@@ -44,26 +47,48 @@ impl Fixture {
 pub fn fixtures() -> Vec<Fixture> {
     let dir = root().join("tests/fixtures");
     let mut out = Vec::new();
-    let mut ops: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut ops: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     ops.sort();
     for op_dir in ops.into_iter().filter(|p| p.is_dir()) {
         let operation = op_dir.file_name().unwrap().to_string_lossy().into_owned();
-        let mut files: Vec<_> = std::fs::read_dir(&op_dir).unwrap().map(|e| e.unwrap().path()).collect();
+        let mut files: Vec<_> = std::fs::read_dir(&op_dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
         files.sort();
-        for path in files.into_iter().filter(|p| p.extension().is_some_and(|e| e == "json")) {
+        for path in files
+            .into_iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        {
             let file = path.file_name().unwrap().to_string_lossy().into_owned();
             let stem = file.trim_end_matches(".json");
-            let (head, label) = stem.split_once('.').map(|(h, l)| (h.to_string(), l.to_string())).unwrap_or_else(|| panic!("{operation}/{file}: name is not <kind>.<label>.json"));
+            let (head, label) = stem
+                .split_once('.')
+                .map(|(h, l)| (h.to_string(), l.to_string()))
+                .unwrap_or_else(|| panic!("{operation}/{file}: name is not <kind>.<label>.json"));
             let kind = if head == "request" {
                 Kind::Request
             } else if let Some(code) = head.strip_prefix("response-") {
-                Kind::Response(code.parse().unwrap_or_else(|_| panic!("{operation}/{file}: bad status")))
+                Kind::Response(
+                    code.parse()
+                        .unwrap_or_else(|_| panic!("{operation}/{file}: bad status")),
+                )
             } else {
                 panic!("{operation}/{file}: name must start with request. or response-<status>.")
             };
             let text = std::fs::read_to_string(&path).unwrap();
-            let body = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{operation}/{file}: not JSON: {e}"));
-            out.push(Fixture { operation: operation.clone(), file, kind, label, body });
+            let body = serde_json::from_str(&text)
+                .unwrap_or_else(|e| panic!("{operation}/{file}: not JSON: {e}"));
+            out.push(Fixture {
+                operation: operation.clone(),
+                file,
+                kind,
+                label,
+                body,
+            });
         }
     }
     out
@@ -82,11 +107,19 @@ pub fn specs() -> Vec<xtask::spec::SpecFile> {
 }
 
 /// Finds an operation by `operationId` in the specs: (spec, path, method, operation pointer).
-pub fn find_operation(specs: &[xtask::spec::SpecFile], operation_id: &str) -> Option<(usize, String, String, String)> {
+pub fn find_operation(
+    specs: &[xtask::spec::SpecFile],
+    operation_id: &str,
+) -> Option<(usize, String, String, String)> {
     for (i, spec) in specs.iter().enumerate() {
         for op in xtask::spec::operations(&spec.doc) {
             if op.op.get("operationId").and_then(Value::as_str) == Some(operation_id) {
-                return Some((i, op.path.to_string(), op.method.to_string(), op.pointer.clone()));
+                return Some((
+                    i,
+                    op.path.to_string(),
+                    op.method.to_string(),
+                    op.pointer.clone(),
+                ));
             }
         }
     }
@@ -97,7 +130,11 @@ pub fn find_operation(specs: &[xtask::spec::SpecFile], operation_id: &str) -> Op
 ///
 /// Requests: the request body's schema. Responses: the schema under the exact status, else
 /// under its class (`4XX`), following a `$ref`'d response.
-pub fn schema_pointer(spec: &xtask::spec::SpecFile, op_pointer: &str, kind: &Kind) -> Option<String> {
+pub fn schema_pointer(
+    spec: &xtask::spec::SpecFile,
+    op_pointer: &str,
+    kind: &Kind,
+) -> Option<String> {
     let doc = &spec.doc;
     match kind {
         Kind::Request => {
@@ -108,7 +145,9 @@ pub fn schema_pointer(spec: &xtask::spec::SpecFile, op_pointer: &str, kind: &Kin
             let class = format!("{}XX", code / 100);
             for key in [code.to_string(), class] {
                 let at = format!("{op_pointer}/responses/{key}");
-                let Some(response) = doc.pointer(&at) else { continue };
+                let Some(response) = doc.pointer(&at) else {
+                    continue;
+                };
                 let (_, resolved_at) = xtask::spec::deref(doc, response, &at)?;
                 let schema_at = format!("{resolved_at}/content/application~1json/schema");
                 return doc.pointer(&schema_at).map(|_| schema_at);

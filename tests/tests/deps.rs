@@ -11,11 +11,21 @@ use serde_json::Value;
 fn consumer_graph() -> BTreeSet<String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--locked", "--manifest-path"])
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--locked",
+            "--manifest-path",
+        ])
         .arg(vpn_tests::root().join("Cargo.toml"))
         .output()
         .unwrap();
-    assert!(out.status.success(), "cargo metadata failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "cargo metadata failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let meta: Value = serde_json::from_slice(&out.stdout).unwrap();
     let names: BTreeMap<&str, &str> = meta["packages"]
         .as_array()
@@ -23,9 +33,17 @@ fn consumer_graph() -> BTreeSet<String> {
         .iter()
         .map(|p| (p["id"].as_str().unwrap(), p["name"].as_str().unwrap()))
         .collect();
-    let nodes: BTreeMap<&str, &Value> =
-        meta["resolve"]["nodes"].as_array().unwrap().iter().map(|n| (n["id"].as_str().unwrap(), n)).collect();
-    let start = names.iter().find(|(_, name)| **name == "huaweicloud-vpn").map(|(id, _)| *id).unwrap();
+    let nodes: BTreeMap<&str, &Value> = meta["resolve"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| (n["id"].as_str().unwrap(), n))
+        .collect();
+    let start = names
+        .iter()
+        .find(|(_, name)| **name == "huaweicloud-vpn")
+        .map(|(id, _)| *id)
+        .unwrap();
     let mut seen = BTreeSet::new();
     let mut stack = vec![start];
     while let Some(id) = stack.pop() {
@@ -33,7 +51,11 @@ fn consumer_graph() -> BTreeSet<String> {
             continue;
         }
         for dep in nodes[id]["deps"].as_array().unwrap() {
-            let compiled = dep["dep_kinds"].as_array().unwrap().iter().any(|k| k["kind"].is_null() || k["kind"] == "build");
+            let compiled = dep["dep_kinds"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|k| k["kind"].is_null() || k["kind"] == "build");
             if compiled {
                 stack.push(dep["pkg"].as_str().unwrap());
             }
@@ -45,7 +67,11 @@ fn consumer_graph() -> BTreeSet<String> {
 #[test]
 fn consumers_compile_none_of_the_generator() {
     let graph = consumer_graph();
-    assert!(graph.contains("huaweicloud-vpn") && graph.contains("reqwest") && graph.contains("progenitor-client"));
+    assert!(
+        graph.contains("huaweicloud-vpn")
+            && graph.contains("reqwest")
+            && graph.contains("progenitor-client")
+    );
     let forbidden = [
         "progenitor",
         "progenitor-impl",
@@ -58,7 +84,14 @@ fn consumers_compile_none_of_the_generator() {
         "xtask",
         "schemars",
     ];
-    let found: Vec<&str> = forbidden.iter().copied().filter(|f| graph.contains(*f)).collect();
-    assert!(found.is_empty(), "the client crate's dependency graph contains generator crates: {found:?}");
+    let found: Vec<&str> = forbidden
+        .iter()
+        .copied()
+        .filter(|f| graph.contains(*f))
+        .collect();
+    assert!(
+        found.is_empty(),
+        "the client crate's dependency graph contains generator crates: {found:?}"
+    );
     println!("a consumer compiles {} packages", graph.len());
 }
