@@ -967,6 +967,63 @@ async fn short_psk_is_rejected_before_sending() {
 }
 
 #[tokio::test]
+async fn out_of_range_integers_are_rejected_before_sending() {
+    let server = untouched_server().await;
+    // A body field: IKE lifetime_seconds is documented as 60..=604800.
+    let ike = vpn_v5::types::CreateIkePolicy::builder().lifetime_seconds(30);
+    let connection = vpn_v5::types::CreateVpnConnection::builder()
+        .vgw_id("b32d91a4-demo-a8df-va86-e907174eb11d")
+        .vgw_ip("0c464dad-demo-a8df-va86-c22bb0eb0bde")
+        .cgw_id("5247ae10-demo-a8df-va86-dd36659a7f5d")
+        .ikepolicy(ike);
+    let request = vpn_v5::types::CreateVpnConnectionRequest::builder().vpn_connection(connection);
+    match v5_client(&server)
+        .create_vpn_connection()
+        .body(request)
+        .send()
+        .await
+    {
+        Err(Error::InvalidRequest(message)) => assert!(
+            message.contains("lifetime_seconds")
+                && message.contains("must be between 60 and 604800, got 30"),
+            "the message names the field and the rule: {message}"
+        ),
+        other => panic!("expected Error::InvalidRequest, got {other:?}"),
+    }
+    // A query parameter: limit is documented as 0..=2000.
+    match v5_client(&server)
+        .list_vpn_connections()
+        .limit(5000)
+        .send()
+        .await
+    {
+        Err(Error::InvalidRequest(message)) => {
+            assert_eq!(message, "limit: must be between 0 and 2000, got 5000")
+        }
+        other => panic!("expected Error::InvalidRequest, got {other:?}"),
+    }
+    // A request body read from JSON is held to the same rule.
+    let mut body = vpn_tests::fixture("CreateVpnConnection", "request.seed-003.json");
+    body["vpn_connection"]["ikepolicy"] = serde_json::json!({"lifetime_seconds": 604801});
+    let error =
+        serde_json::from_value::<vpn_v5::types::CreateVpnConnectionRequest>(body).unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("must be between 60 and 604800, got 604801"),
+        "{error}"
+    );
+    assert_untouched(&server).await;
+
+    // Responses are not held to request limits: a server value outside them is data.
+    let mut shown = vpn_tests::fixture("ShowVpnConnection", "response-200.seed-003.json");
+    shown["vpn_connection"]["ikepolicy"]["lifetime_seconds"] = serde_json::json!(5);
+    let parsed: vpn_v5::types::VpnConnectionResponse = serde_json::from_value(shown).unwrap();
+    let ike = parsed.vpn_connection.unwrap().ikepolicy.unwrap();
+    assert_eq!(ike.lifetime_seconds, Some(5));
+}
+
+#[tokio::test]
 async fn missing_path_parameter_is_rejected_before_sending() {
     let server = untouched_server().await;
     let v5 = v5_client(&server);

@@ -563,22 +563,27 @@ async fn prism_refuses_requests_that_break_the_spec() {
         "vpn_connection",
     );
 
-    // 3. A query parameter out of range, through the generated client (which does not check
-    //    ranges): the client surfaces Prism's refusal as an error response.
+    // 3. A query parameter out of range. The generated client refuses it before sending
+    //    (`limit` is `Bounded<0, 2000>`), so it goes raw; both sides agree on the rule.
+    let resp = http
+        .get(format!("{base}/vpn-connection?limit=5000"))
+        .send()
+        .await
+        .unwrap();
+    expect_refused(
+        "list with limit=5000",
+        resp.status(),
+        resp.headers(),
+        422,
+        "limit",
+    );
     let client =
         vpn_v5::Client::for_project_with_client(&prism.endpoint, PROJECT_ID, http.clone()).unwrap();
     match client.list_vpn_connections().limit(5000).send().await {
-        Err(Error::ErrorResponse(rv)) => expect_refused(
-            "list with limit=5000",
-            rv.status(),
-            rv.headers(),
-            422,
-            "limit",
-        ),
-        other => panic!(
-            "list with limit=5000: expected a 422 error response, got {other:?}{}",
-            prism.log_tail()
-        ),
+        Err(Error::InvalidRequest(message)) => {
+            assert_eq!(message, "limit: must be between 0 and 2000, got 5000")
+        }
+        other => panic!("list with limit=5000: the client must refuse it, got {other:?}"),
     }
 
     // 4. No X-Auth-Token: the security requirement is enforced too.

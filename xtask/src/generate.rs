@@ -66,12 +66,14 @@ pub fn support() -> Support {
         error_fn: quote!(crate::error::error_response),
         unknown_value: quote!(crate::UnknownValue),
         redacted: quote!(crate::support::REDACTED),
+        bounded: quote!(crate::Bounded),
     }
 }
 
 /// Generates one spec's module text.
 pub fn generate_module(spec: &SpecFile) -> Result<String, String> {
     let doc = transform::for_generation(&spec.doc);
+    let doc_for_params = doc.clone();
     let openapi: openapiv3::OpenAPI = serde_json::from_value(doc)
         .map_err(|e| format!("{}: not an OpenAPI 3.0 document: {e}", spec.rel_path))?;
     let mut settings = progenitor_impl::GenerationSettings::new();
@@ -94,7 +96,9 @@ pub fn generate_module(spec: &SpecFile) -> Result<String, String> {
     .map_err(|e| format!("{}: progenitor: {e}", spec.rel_path))?;
     let mut file: syn::File = syn::parse2(tokens)
         .map_err(|e| format!("{}: progenitor output does not parse: {e}", spec.rel_path))?;
-    postprocess::run(&mut file, &support()).map_err(|e| format!("{}: {e}", spec.rel_path))?;
+    let ranged = ranged_params(&doc_for_params);
+    postprocess::run(&mut file, &support(), &ranged)
+        .map_err(|e| format!("{}: {e}", spec.rel_path))?;
     if let Some(base) = spec.doc.get("x-client-base-path").and_then(|v| v.as_str()) {
         postprocess::document_full_paths(&mut file, base);
         let params = transform::base_path_params(&spec.doc).join("`, `");
@@ -217,3 +221,51 @@ pub fn write(root: &Path, generated: &BTreeMap<PathBuf, String>) -> Result<Vec<P
 /// The message a stale check ends with.
 pub const FIX_HINT: &str =
     "generated code is stale: run `cargo xtask generate` and commit the result";
+
+/// Operation parameters with integer limits, as (builder struct, field, min, max). progenitor
+/// names an operation's builder after its `operationId` (PascalCase) and the field after the
+/// parameter (snake_case).
+fn ranged_params(doc: &serde_json::Value) -> Vec<postprocess::RangedParam> {
+    let mut out = Vec::new();
+    for operation in spec::operations(doc) {
+        let Some(id) = operation.op.get("operationId").and_then(|v| v.as_str()) else {
+            continue;
+        };
+        let Some(params) = operation.op.get("parameters").and_then(|v| v.as_array()) else {
+            continue;
+        };
+        for p in params {
+            let Some((p, _)) = spec::deref(doc, p, "") else {
+                continue;
+            };
+            let (Some(name), Some(schema)) =
+                (p.get("name").and_then(|v| v.as_str()), p.get("schema"))
+            else {
+                continue;
+            };
+            if let Some((min, max)) = transform::integer_range(schema) {
+                out.push((pascal(id), snake(name), min, max));
+            }
+        }
+    }
+    out
+}
+
+fn pascal(s: &str) -> String {
+    let mut out = String::new();
+    for part in s
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|p| !p.is_empty())
+    {
+        let mut chars = part.chars();
+        if let Some(first) = chars.next() {
+            out.push(first.to_ascii_uppercase());
+            out.extend(chars);
+        }
+    }
+    out
+}
+
+fn snake(s: &str) -> String {
+    s.replace(['-', '.'], "_").to_ascii_lowercase()
+}

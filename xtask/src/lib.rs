@@ -3,6 +3,7 @@
 
 pub mod generate;
 pub mod lint;
+pub mod outline;
 pub mod postprocess;
 pub mod schema;
 pub mod spec;

@@ -20,6 +20,9 @@
 //!    (`.psk("...")`, `.name("vpn-1")`, `.peer_subnets(vec![..])`), not an `Option` of the
 //!    finished type; conversion errors are kept and reported by `send()` with the field name,
 //!    like those of required fields. An unset optional field stays `None`.
+//! 9. [`bounded_fields`] and [`bounded_params`]: request integers with documented limits
+//!    (`lifetime_seconds` 60..=604800, the page `limit` 0..=2000) are `crate::Bounded<MIN, MAX>`,
+//!    so an out-of-range value is an error naming the rule before anything is sent.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -28,7 +31,7 @@ use quote::{ToTokens, format_ident, quote};
 use syn::visit_mut::{self, VisitMut};
 use syn::{Attribute, Expr, Fields, File, Ident, Item, ItemEnum, ItemMod, ItemStruct, Type};
 
-use crate::transform::{OPEN_ENUM_MARKER, SECRET_MARKER};
+use crate::transform::{OPEN_ENUM_MARKER, RANGE_MARKER, SECRET_MARKER};
 
 /// Paths into the hand-written part of the client crate that generated code relies on.
 pub struct Support {
@@ -40,7 +43,12 @@ pub struct Support {
     pub unknown_value: TokenStream,
     /// A value whose `Debug` prints `<redacted>`.
     pub redacted: TokenStream,
+    /// `Bounded<MIN, MAX>`: an integer checked against an inclusive range.
+    pub bounded: TokenStream,
 }
+
+/// A query or path parameter with documented integer limits: (builder struct, field, min, max).
+pub type RangedParam = (String, String, i64, i64);
 
 /// What the passes did, for the summary line and for tests.
 #[derive(Debug, Default)]
@@ -49,12 +57,18 @@ pub struct Report {
     pub redacted: Vec<String>,
     pub optional_arrays: usize,
     pub optional_setters: usize,
+    pub bounded_fields: usize,
+    pub bounded_params: usize,
     pub api_version_headers_removed: usize,
     pub error_arms_rewritten: usize,
 }
 
 /// Runs every pass. Fails if a marker is left behind (a pass missed something).
-pub fn run(file: &mut File, support: &Support) -> Result<Report, String> {
+pub fn run(
+    file: &mut File,
+    support: &Support,
+    ranged_params: &[RangedParam],
+) -> Result<Report, String> {
     let mut report = Report::default();
     let types =
         find_mod_mut(&mut file.items, "types").ok_or("progenitor output has no `types` module")?;
@@ -67,18 +81,20 @@ pub fn run(file: &mut File, support: &Support) -> Result<Report, String> {
     report.open_enums = open_enums(items, support)?;
     report.redacted = redact_secrets(items, support)?;
     report.optional_arrays = optional_arrays(items)?;
+    report.bounded_fields = bounded_fields(items, support)?;
     report.optional_setters = optional_setters(items)?;
     UnicodePatterns.visit_file_mut(file);
     let mut header = DropApiVersion { removed: 0 };
     header.visit_file_mut(file);
     report.api_version_headers_removed = header.removed;
     report.error_arms_rewritten = route_error_bodies(file, support)?;
+    report.bounded_params = bounded_params(file, support, ranged_params)?;
     edit_docs(file, |text| {
         text.contains("```ignore")
             .then(|| text.replace("```ignore", "```text"))
     });
     let leftover = file.to_token_stream().to_string();
-    for marker in [OPEN_ENUM_MARKER, SECRET_MARKER] {
+    for marker in [OPEN_ENUM_MARKER, SECRET_MARKER, RANGE_MARKER] {
         if leftover.contains(marker) {
             return Err(format!(
                 "post-processing left a `{marker}` marker in the output"
@@ -839,4 +855,272 @@ impl VisitMut for WrapSome {
         }
         visit_mut::visit_expr_method_call_mut(self, call);
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 9. Bounded integers
+
+/// `crate::Bounded<MIN, MAX>` as a type (negative bounds in braces, as const arguments need).
+fn bounded_type(support: &Support, min: i64, max: i64) -> Type {
+    let arg = |v: i64| -> TokenStream {
+        match v {
+            i64::MIN => quote!({ i64::MIN }),
+            i64::MAX => quote!({ i64::MAX }),
+            v if v < 0 => {
+                let lit = proc_macro2::Literal::i64_unsuffixed(v);
+                quote!({ #lit })
+            }
+            v => proc_macro2::Literal::i64_unsuffixed(v).into_token_stream(),
+        }
+    };
+    let bounded = &support.bounded;
+    let (min, max) = (arg(min), arg(max));
+    syn::parse_quote!(#bounded<#min, #max>)
+}
+
+/// Replaces every occurrence of the type `from` (compared as tokens) by `to`.
+struct ReplaceType<'a> {
+    from: String,
+    to: &'a Type,
+    count: usize,
+}
+
+impl VisitMut for ReplaceType<'_> {
+    fn visit_type_mut(&mut self, ty: &mut Type) {
+        if ty.to_token_stream().to_string() == self.from {
+            *ty = self.to.clone();
+            self.count += 1;
+            return;
+        }
+        visit_mut::visit_type_mut(self, ty);
+    }
+}
+
+/// The integer type inside `Option<X>` or `X`.
+fn integer_inner(ty: &Type) -> Type {
+    option_inner(ty).unwrap_or_else(|| ty.clone())
+}
+
+fn bounded_fields(items: &mut [Item], support: &Support) -> Result<usize, String> {
+    // (struct, field) -> (original integer type, bounded type)
+    let mut changed: BTreeMap<(String, String), (String, Type)> = BTreeMap::new();
+    for item in items.iter_mut() {
+        let Item::Struct(s) = item else { continue };
+        let Fields::Named(fields) = &mut s.fields else {
+            continue;
+        };
+        for field in fields.named.iter_mut() {
+            let Some((min, max)) = take_range_marker(&mut field.attrs)? else {
+                continue;
+            };
+            let original = integer_inner(&field.ty);
+            let bounded = bounded_type(support, min, max);
+            let mut replace = ReplaceType {
+                from: original.to_token_stream().to_string(),
+                to: &bounded,
+                count: 0,
+            };
+            replace.visit_type_mut(&mut field.ty);
+            let name = field
+                .ident
+                .as_ref()
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            changed.insert((s.ident.to_string(), name), (replace.from, bounded));
+        }
+    }
+    let Some((_, builder_items)) = find_mod_mut(items, "builder").and_then(|m| m.content.as_mut())
+    else {
+        return Ok(changed.len());
+    };
+    for item in builder_items.iter_mut() {
+        match item {
+            Item::Struct(s) => {
+                let Fields::Named(fields) = &mut s.fields else {
+                    continue;
+                };
+                for field in fields.named.iter_mut() {
+                    let name = field
+                        .ident
+                        .as_ref()
+                        .map(ToString::to_string)
+                        .unwrap_or_default();
+                    if let Some((from, to)) = changed.get(&(s.ident.to_string(), name)) {
+                        ReplaceType {
+                            from: from.clone(),
+                            to,
+                            count: 0,
+                        }
+                        .visit_type_mut(&mut field.ty);
+                    }
+                }
+            }
+            Item::Impl(i) if i.trait_.is_none() => {
+                let Some((name, _)) = impl_target(i) else {
+                    continue;
+                };
+                for impl_item in i.items.iter_mut() {
+                    let syn::ImplItem::Fn(f) = impl_item else {
+                        continue;
+                    };
+                    if let Some((from, to)) = changed.get(&(name.clone(), f.sig.ident.to_string()))
+                    {
+                        let mut replace = ReplaceType {
+                            from: from.clone(),
+                            to,
+                            count: 0,
+                        };
+                        replace.visit_generics_mut(&mut f.sig.generics);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(changed.len())
+}
+
+/// Reads and removes `[[xtask:range:MIN:MAX]]` from doc attributes.
+fn take_range_marker(attrs: &mut Vec<Attribute>) -> Result<Option<(i64, i64)>, String> {
+    let mut found = None;
+    for attr in attrs.iter() {
+        if !attr.path().is_ident("doc") {
+            continue;
+        }
+        if let syn::Meta::NameValue(nv) = &attr.meta
+            && let Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(s),
+                ..
+            }) = &nv.value
+        {
+            let text = s.value();
+            if let Some(start) = text.find(RANGE_MARKER) {
+                let rest = &text[start + RANGE_MARKER.len()..];
+                let body = rest.split("]]").next().unwrap_or_default();
+                let (min, max) = body
+                    .split_once(':')
+                    .ok_or_else(|| format!("bad range marker `{body}`"))?;
+                let parse = |v: &str| {
+                    v.parse::<i64>()
+                        .map_err(|e| format!("bad range marker `{body}`: {e}"))
+                };
+                found = Some((parse(min)?, parse(max)?, format!("{RANGE_MARKER}{body}]]")));
+            }
+        }
+    }
+    let Some((min, max, marker)) = found else {
+        return Ok(None);
+    };
+    take_marker(attrs, &marker);
+    Ok(Some((min, max)))
+}
+
+/// Query and path parameters with limits: the operation builder's slot and setter take
+/// `Bounded`, and the setter's error says which rule was broken.
+fn bounded_params(
+    file: &mut File,
+    support: &Support,
+    params: &[RangedParam],
+) -> Result<usize, String> {
+    if params.is_empty() {
+        return Ok(0);
+    }
+    let builder =
+        find_mod_mut(&mut file.items, "builder").ok_or("no operation `builder` module")?;
+    let items = &mut builder.content.as_mut().ok_or("empty `builder` module")?.1;
+    let mut done = 0;
+    for (struct_name, field_name, min, max) in params {
+        let bounded = bounded_type(support, *min, *max);
+        let mut original = None;
+        for item in items.iter_mut() {
+            let Item::Struct(s) = item else { continue };
+            if s.ident != struct_name.as_str() {
+                continue;
+            }
+            let Fields::Named(fields) = &mut s.fields else {
+                continue;
+            };
+            for field in fields.named.iter_mut() {
+                if field
+                    .ident
+                    .as_ref()
+                    .is_some_and(|i| i == field_name.as_str())
+                {
+                    // `Result<Option<X>, String>` -> X
+                    let inner = match &field.ty {
+                        Type::Path(tp) => match &tp.path.segments.last().map(|s| &s.arguments) {
+                            Some(syn::PathArguments::AngleBracketed(args)) => {
+                                match args.args.first() {
+                                    Some(syn::GenericArgument::Type(t)) => integer_inner(t),
+                                    _ => continue,
+                                }
+                            }
+                            _ => continue,
+                        },
+                        _ => continue,
+                    };
+                    let from = inner.to_token_stream().to_string();
+                    ReplaceType {
+                        from: from.clone(),
+                        to: &bounded,
+                        count: 0,
+                    }
+                    .visit_type_mut(&mut field.ty);
+                    original = Some(from);
+                }
+            }
+        }
+        let Some(from) = original else {
+            return Err(format!(
+                "parameter {struct_name}.{field_name} has limits but no builder field"
+            ));
+        };
+        for item in items.iter_mut() {
+            let Item::Impl(i) = item else { continue };
+            if i.trait_.is_some() || impl_target_any(i).as_deref() != Some(struct_name.as_str()) {
+                continue;
+            }
+            for impl_item in i.items.iter_mut() {
+                let syn::ImplItem::Fn(f) = impl_item else {
+                    continue;
+                };
+                if f.sig.ident != field_name.as_str() {
+                    continue;
+                }
+                ReplaceType {
+                    from: from.clone(),
+                    to: &bounded,
+                    count: 0,
+                }
+                .visit_generics_mut(&mut f.sig.generics);
+                let where_clause = f.sig.generics.make_where_clause();
+                where_clause
+                    .predicates
+                    .push(syn::parse_quote!(V::Error: ::std::fmt::Display));
+                let message = format!("{field_name}: {{e}}");
+                let field_ident = format_ident!("{field_name}");
+                f.block = syn::parse_quote!({
+                    self.#field_ident = value.try_into().map(Some).map_err(|e| format!(#message));
+                    self
+                });
+                done += 1;
+            }
+        }
+    }
+    if done != params.len() {
+        return Err(format!(
+            "{} of {} limited parameters got a checked setter",
+            done,
+            params.len()
+        ));
+    }
+    Ok(done)
+}
+
+/// The self type's last identifier, generics ignored (`ListVpnConnections<'a>` -> `ListVpnConnections`).
+fn impl_target_any(item: &syn::ItemImpl) -> Option<String> {
+    let Type::Path(tp) = &*item.self_ty else {
+        return None;
+    };
+    tp.path.segments.last().map(|s| s.ident.to_string())
 }

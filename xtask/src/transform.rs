@@ -13,6 +13,8 @@
 //!   value outside the documented limits is data, not a failed call. Its string enums are
 //!   marked [`OPEN_ENUM_MARKER`] and become open enums. Request-only schemas keep every
 //!   constraint, so bad input is caught before it is sent.
+//! * **Integer limits.** Request-side integer properties with `minimum`/`maximum` are marked
+//!   [`RANGE_MARKER`]; the post-processing pass types them `crate::Bounded<MIN, MAX>`.
 //! * **Secrets.** Properties with `x-secret: true` are marked [`SECRET_MARKER`] so that the
 //!   post-processing pass can keep them out of `Debug` output.
 //!
@@ -29,6 +31,36 @@ use crate::spec::{self, METHODS, operations};
 pub const OPEN_ENUM_MARKER: &str = "[[xtask:open-enum]]";
 /// Appended to the description of a secret property.
 pub const SECRET_MARKER: &str = "[[xtask:secret]]";
+/// Starts the marker of a request-side integer property with documented limits:
+/// `[[xtask:range:MIN:MAX]]`, inclusive (typify checks no integer ranges itself).
+pub const RANGE_MARKER: &str = "[[xtask:range:";
+
+/// The inclusive range of an integer schema with `minimum`/`maximum`, if it has any.
+pub fn integer_range(schema: &Value) -> Option<(i64, i64)> {
+    if schema.get("type").and_then(Value::as_str) != Some("integer") {
+        return None;
+    }
+    let exclusive = |key| schema.get(key).and_then(Value::as_bool).unwrap_or(false);
+    let bound = |key| schema.get(key).and_then(Value::as_f64);
+    let min = bound("minimum").map(|m| {
+        if exclusive("exclusiveMinimum") {
+            m.floor() as i64 + 1
+        } else {
+            m.ceil() as i64
+        }
+    });
+    let max = bound("maximum").map(|m| {
+        if exclusive("exclusiveMaximum") {
+            m.ceil() as i64 - 1
+        } else {
+            m.floor() as i64
+        }
+    });
+    if min.is_none() && max.is_none() {
+        return None;
+    }
+    Some((min.unwrap_or(i64::MIN), max.unwrap_or(i64::MAX)))
+}
 
 /// Value constraints dropped from response-reachable schemas.
 const CONSTRAINTS: [&str; 12] = [
@@ -229,6 +261,12 @@ fn walk_schema(schema: &mut Value, response_side: bool) {
     }
     if let Some(props) = map.get_mut("properties").and_then(Value::as_object_mut) {
         for child in props.values_mut() {
+            if !response_side
+                && let Some((min, max)) = integer_range(child)
+                && let Some(child) = child.as_object_mut()
+            {
+                append_marker(child, &format!("{RANGE_MARKER}{min}:{max}]]"));
+            }
             walk_schema(child, response_side);
         }
     }

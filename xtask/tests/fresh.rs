@@ -37,3 +37,23 @@ fn project_specs_lint_clean() {
             .join("\n")
     );
 }
+
+/// The public API of each checked-in generated module, pinned with insta: a spec change shows
+/// up here as a short, readable diff of types, fields, variants and methods.
+#[test]
+fn generated_api_outline_is_pinned() {
+    let root = spec::workspace_root();
+    for spec in generate::load_all(&root).unwrap() {
+        let path = root
+            .join(generate::OUTPUT_DIR)
+            .join(format!("{}.rs", spec.module));
+        let source = std::fs::read_to_string(&path).unwrap();
+        let outline = xtask::outline::outline(&source).unwrap();
+        assert!(
+            outline.contains("fn Client::"),
+            "{}: no operations in the outline",
+            spec.rel_path
+        );
+        insta::assert_snapshot!(format!("api_outline_{}", spec.module), outline);
+    }
+}

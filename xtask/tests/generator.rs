@@ -53,7 +53,18 @@ fn passes_do_what_they_say() {
         "request-only enum must stay closed: {color}"
     );
     // Defaults are not filled in by the client: `size` stays optional.
-    assert!(text.contains("pub size: ::std::option::Option<::std::num::NonZeroU64>"));
+    assert!(
+        text.contains("pub size: ::std::option::Option<crate::Bounded<1, 10>>"),
+        "request integer limits"
+    );
+    // A response integer keeps no limits; a query parameter with limits is checked.
+    assert!(text.contains("V: std::convert::TryInto<crate::Bounded<0, 2000>>"));
+    assert!(text.contains(r#"map_err(|e| format!("limit: {e}"))"#));
+    // Optional arrays: Option<Vec<T>>, not a Vec dropped when empty.
+    assert!(
+        text.contains("pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>")
+    );
+    assert!(!text.contains("Vec::is_empty"));
     // Secrets redacted in the type, its builder and the constrained newtype.
     assert!(text.contains("impl ::std::fmt::Debug for CreateWidget"));
     assert!(text.contains(".field(\"psk\", &crate::support::REDACTED)"));

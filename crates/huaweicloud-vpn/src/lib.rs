@@ -10,4 +10,4 @@ pub use config::ConfigError;
 pub use error::ServiceError;
 pub use generated::{ipsec_v2, vpn_v5};
 pub use progenitor_client::{Error, ResponseValue};
-pub use support::UnknownValue;
+pub use support::{Bounded, OutOfRange, UnknownValue};

@@ -44,3 +44,117 @@ impl fmt::Debug for Redacted {
         f.write_str("<redacted>")
     }
 }
+
+/// An integer the API accepts only between `MIN` and `MAX` (inclusive), such as an IKE
+/// `lifetime_seconds` (`Bounded<60, 604800>`) or a page `limit` (`Bounded<0, 2000>`).
+///
+/// Request fields with documented limits use it, so an out-of-range value is an error naming
+/// the rule before anything is sent. Builders accept plain integers:
+///
+/// ```
+/// use huaweicloud_vpn::Bounded;
+/// let ok = Bounded::<60, 604800>::try_from(86400_i64).unwrap();
+/// assert_eq!(ok.get(), 86400);
+/// let err = Bounded::<60, 604800>::try_from(5_u32).unwrap_err();
+/// assert_eq!(err.to_string(), "must be between 60 and 604800, got 5");
+/// ```
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Bounded<const MIN: i64, const MAX: i64>(i64);
+
+/// A value outside a [`Bounded`] range.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutOfRange {
+    min: i64,
+    max: i64,
+    value: i128,
+}
+
+impl fmt::Display for OutOfRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.min, self.max) {
+            (i64::MIN, max) => write!(f, "must be at most {max}, got {}", self.value),
+            (min, i64::MAX) => write!(f, "must be at least {min}, got {}", self.value),
+            (min, max) => write!(f, "must be between {min} and {max}, got {}", self.value),
+        }
+    }
+}
+
+impl std::error::Error for OutOfRange {}
+
+impl<const MIN: i64, const MAX: i64> Bounded<MIN, MAX> {
+    /// The smallest accepted value.
+    pub const MIN: i64 = MIN;
+    /// The largest accepted value.
+    pub const MAX: i64 = MAX;
+
+    /// Checks `value` against the range.
+    pub fn new(value: i64) -> Result<Self, OutOfRange> {
+        Self::check(i128::from(value))
+    }
+
+    fn check(value: i128) -> Result<Self, OutOfRange> {
+        if value < i128::from(MIN) || value > i128::from(MAX) {
+            return Err(OutOfRange {
+                min: MIN,
+                max: MAX,
+                value,
+            });
+        }
+        Ok(Bounded(value as i64))
+    }
+
+    /// The value.
+    pub fn get(self) -> i64 {
+        self.0
+    }
+}
+
+macro_rules! bounded_from {
+    ($($t:ty),*) => {$(
+        impl<const MIN: i64, const MAX: i64> TryFrom<$t> for Bounded<MIN, MAX> {
+            type Error = OutOfRange;
+            fn try_from(value: $t) -> Result<Self, OutOfRange> {
+                Self::check(value as i128)
+            }
+        }
+    )*};
+}
+bounded_from!(i8, i16, i32, i64, u8, u16, u32, u64, isize, usize);
+
+impl<const MIN: i64, const MAX: i64> std::ops::Deref for Bounded<MIN, MAX> {
+    type Target = i64;
+    fn deref(&self) -> &i64 {
+        &self.0
+    }
+}
+
+impl<const MIN: i64, const MAX: i64> From<Bounded<MIN, MAX>> for i64 {
+    fn from(value: Bounded<MIN, MAX>) -> i64 {
+        value.0
+    }
+}
+
+impl<const MIN: i64, const MAX: i64> fmt::Debug for Bounded<MIN, MAX> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl<const MIN: i64, const MAX: i64> fmt::Display for Bounded<MIN, MAX> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl<const MIN: i64, const MAX: i64> serde::Serialize for Bounded<MIN, MAX> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_i64(self.0)
+    }
+}
+
+impl<'de, const MIN: i64, const MAX: i64> serde::Deserialize<'de> for Bounded<MIN, MAX> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = i64::deserialize(deserializer)?;
+        Self::new(value).map_err(serde::de::Error::custom)
+    }
+}

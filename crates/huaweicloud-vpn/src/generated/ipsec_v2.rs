@@ -31,7 +31,7 @@ pub mod types {
         pub local_ep_group_id: ::std::string::String,
         ///MTU of the connection; only 1500 is accepted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub mtu: ::std::option::Option<i64>,
+        pub mtu: ::std::option::Option<crate::Bounded<1500, 1500>>,
         ///Connection name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<CreateIpsecSiteConnectionName>,
@@ -691,7 +691,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         pub local_ep_group_id: ::std::option::Option<::std::string::String>,
         ///MTU of the connection; only 1500 is accepted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub mtu: ::std::option::Option<i64>,
+        pub mtu: ::std::option::Option<crate::Bounded<1500, 1500>>,
         ///Connection name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<UpdateIpsecSiteConnectionName>,
@@ -1060,7 +1060,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
                 ::std::string::String,
             >,
             mtu: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::std::option::Option<crate::Bounded<1500, 1500>>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
@@ -1221,7 +1221,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn mtu<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<crate::Bounded<1500, 1500>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.mtu = value
@@ -2390,7 +2390,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
                 ::std::string::String,
             >,
             mtu: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::std::option::Option<crate::Bounded<1500, 1500>>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
@@ -2508,7 +2508,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             }
             pub fn mtu<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<crate::Bounded<1500, 1500>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.mtu = value

@@ -349,7 +349,7 @@ pub mod types {
         pub ike_version: ::std::option::Option<IkeVersion>,
         ///Lifetime of the IKE SA in seconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub lifetime_seconds: ::std::option::Option<i64>,
+        pub lifetime_seconds: ::std::option::Option<crate::Bounded<60, 604800>>,
         ///Local identity (an IP address or FQDN, according to `local_id_type`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub local_id: ::std::option::Option<CreateIkePolicyLocalId>,
@@ -487,7 +487,7 @@ pub mod types {
         pub encryption_algorithm: ::std::option::Option<EncryptionAlgorithm>,
         ///Lifetime of the IPsec SA in seconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub lifetime_seconds: ::std::option::Option<i64>,
+        pub lifetime_seconds: ::std::option::Option<crate::Bounded<30, 604800>>,
         ///Perfect forward secrecy DH group. Known values are group1 to group21 as offered by the service (group1, group2, group5, group14, group15, group16, group19, group20, group21) and `disable`; the server picks one when left out.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pfs: ::std::option::Option<::std::string::String>,
@@ -1500,12 +1500,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
     pub struct UpdateDpd {
         ///Seconds between DPD probes.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub interval: ::std::option::Option<i64>,
+        pub interval: ::std::option::Option<crate::Bounded<10, 3600>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub msg: ::std::option::Option<DpdMsg>,
         ///Seconds to wait for a DPD answer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub timeout: ::std::option::Option<i64>,
+        pub timeout: ::std::option::Option<crate::Bounded<2, 60>>,
     }
     impl UpdateDpd {
         pub fn builder() -> builder::UpdateDpd {
@@ -1528,7 +1528,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         pub ike_version: ::std::option::Option<IkeVersion>,
         ///Lifetime of the IKE SA in seconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub lifetime_seconds: ::std::option::Option<i64>,
+        pub lifetime_seconds: ::std::option::Option<crate::Bounded<60, 604800>>,
         ///Local identity.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub local_id: ::std::option::Option<UpdateIkePolicyLocalId>,
@@ -1666,7 +1666,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         pub encryption_algorithm: ::std::option::Option<EncryptionAlgorithm>,
         ///Lifetime of the IPsec SA in seconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub lifetime_seconds: ::std::option::Option<i64>,
+        pub lifetime_seconds: ::std::option::Option<crate::Bounded<30, 604800>>,
         ///Perfect forward secrecy DH group. Known values are group1 to group21 as offered by the service (group1, group2, group5, group14, group15, group16, group19, group20, group21) and `disable`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pfs: ::std::option::Option<::std::string::String>,
@@ -2605,7 +2605,7 @@ the update response has no `status` or `bgp_peer`.
                 ::std::string::String,
             >,
             lifetime_seconds: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::std::option::Option<crate::Bounded<60, 604800>>,
                 ::std::string::String,
             >,
             local_id: ::std::result::Result<
@@ -2734,7 +2734,7 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn lifetime_seconds<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<crate::Bounded<60, 604800>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.lifetime_seconds = value
@@ -2869,7 +2869,7 @@ the update response has no `status` or `bgp_peer`.
                 ::std::string::String,
             >,
             lifetime_seconds: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::std::option::Option<crate::Bounded<30, 604800>>,
                 ::std::string::String,
             >,
             pfs: ::std::result::Result<
@@ -2941,7 +2941,7 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn lifetime_seconds<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<crate::Bounded<30, 604800>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.lifetime_seconds = value
@@ -4618,7 +4618,7 @@ the update response has no `status` or `bgp_peer`.
         #[derive(Clone, Debug)]
         pub struct UpdateDpd {
             interval: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::std::option::Option<crate::Bounded<10, 3600>>,
                 ::std::string::String,
             >,
             msg: ::std::result::Result<
@@ -4626,7 +4626,7 @@ the update response has no `status` or `bgp_peer`.
                 ::std::string::String,
             >,
             timeout: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::std::option::Option<crate::Bounded<2, 60>>,
                 ::std::string::String,
             >,
         }
@@ -4642,7 +4642,7 @@ the update response has no `status` or `bgp_peer`.
         impl UpdateDpd {
             pub fn interval<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<crate::Bounded<10, 3600>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.interval = value
@@ -4668,7 +4668,7 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn timeout<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<crate::Bounded<2, 60>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.timeout = value
@@ -4724,7 +4724,7 @@ the update response has no `status` or `bgp_peer`.
                 ::std::string::String,
             >,
             lifetime_seconds: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::std::option::Option<crate::Bounded<60, 604800>>,
                 ::std::string::String,
             >,
             local_id: ::std::result::Result<
@@ -4837,7 +4837,7 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn lifetime_seconds<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<crate::Bounded<60, 604800>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.lifetime_seconds = value
@@ -4970,7 +4970,7 @@ the update response has no `status` or `bgp_peer`.
                 ::std::string::String,
             >,
             lifetime_seconds: ::std::result::Result<
-                ::std::option::Option<i64>,
+                ::std::option::Option<crate::Bounded<30, 604800>>,
                 ::std::string::String,
             >,
             pfs: ::std::result::Result<
@@ -5042,7 +5042,7 @@ the update response has no `status` or `bgp_peer`.
             }
             pub fn lifetime_seconds<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<i64>,
+                T: ::std::convert::TryInto<crate::Bounded<30, 604800>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.lifetime_seconds = value
@@ -7411,7 +7411,7 @@ pub mod builder {
             Option<::std::vec::Vec<::std::string::String>>,
             String,
         >,
-        limit: Result<Option<i32>, String>,
+        limit: Result<Option<crate::Bounded<0, 2000>>, String>,
         marker: Result<Option<::std::string::String>, String>,
         vgw_id: Result<Option<::std::string::String>, String>,
         vgw_ip: Result<Option<::std::string::String>, String>,
@@ -7458,12 +7458,10 @@ pub mod builder {
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i32>,
+            V: std::convert::TryInto<crate::Bounded<0, 2000>>,
+            V::Error: ::std::fmt::Display,
         {
-            self.limit = value
-                .try_into()
-                .map(Some)
-                .map_err(|_| "conversion to `i32` for limit failed".to_string());
+            self.limit = value.try_into().map(Some).map_err(|e| format!("limit: {e}"));
             self
         }
         pub fn marker<V>(mut self, value: V) -> Self
