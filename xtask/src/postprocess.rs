@@ -627,26 +627,23 @@ fn optional_arrays(items: &mut [Item]) -> Result<usize, String> {
         return Ok(count);
     };
     for item in builder_items.iter_mut() {
-        match item {
-            Item::Struct(s) => {
-                let Some(fields_changed) = changed.get(&s.ident.to_string()) else {
-                    continue;
-                };
-                let Fields::Named(fields) = &mut s.fields else {
-                    continue;
-                };
-                for field in fields.named.iter_mut() {
-                    let name = field
-                        .ident
-                        .as_ref()
-                        .map(ToString::to_string)
-                        .unwrap_or_default();
-                    if fields_changed.contains(&name) {
-                        wrap_first_generic(&mut field.ty)?;
-                    }
+        if let Item::Struct(s) = item {
+            let Some(fields_changed) = changed.get(&s.ident.to_string()) else {
+                continue;
+            };
+            let Fields::Named(fields) = &mut s.fields else {
+                continue;
+            };
+            for field in fields.named.iter_mut() {
+                let name = field
+                    .ident
+                    .as_ref()
+                    .map(ToString::to_string)
+                    .unwrap_or_default();
+                if fields_changed.contains(&name) {
+                    wrap_first_generic(&mut field.ty)?;
                 }
             }
-            _ => {}
         }
     }
     Ok(count)
