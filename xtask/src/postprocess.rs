@@ -111,6 +111,28 @@ fn find_mod_mut<'a>(items: &'a mut [Item], name: &str) -> Option<&'a mut ItemMod
     })
 }
 
+/// The name of a named field (`""` for a tuple field).
+fn field_name(field: &syn::Field) -> String {
+    field
+        .ident
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default()
+}
+
+/// Calls `f(struct name, field)` for every named field of every struct in `items`.
+fn for_each_named_field(items: &mut [Item], mut f: impl FnMut(&str, &mut syn::Field)) {
+    for item in items.iter_mut() {
+        let Item::Struct(s) = item else { continue };
+        let name = s.ident.to_string();
+        if let Fields::Named(fields) = &mut s.fields {
+            for field in fields.named.iter_mut() {
+                f(&name, field);
+            }
+        }
+    }
+}
+
 /// Removes `marker` from `#[doc]` attributes; returns whether it was there. Empty docs go.
 fn take_marker(attrs: &mut Vec<Attribute>, marker: &str) -> bool {
     let mut found = false;
@@ -352,28 +374,17 @@ fn redact_secrets(items: &mut Vec<Item>, support: &Support) -> Result<Vec<String
     // (struct name) -> secret field names, found by the marker on the field's docs.
     let mut secret_fields: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut newtypes: BTreeSet<String> = BTreeSet::new();
-    for item in items.iter_mut() {
-        let Item::Struct(s) = item else { continue };
-        let Fields::Named(fields) = &mut s.fields else {
-            continue;
-        };
-        for field in fields.named.iter_mut() {
-            if take_marker(&mut field.attrs, SECRET_MARKER) {
-                let name = field
-                    .ident
-                    .as_ref()
-                    .map(ToString::to_string)
-                    .unwrap_or_default();
-                secret_fields
-                    .entry(s.ident.to_string())
-                    .or_default()
-                    .insert(name);
-                if let Some(inner) = innermost_ident(&field.ty) {
-                    newtypes.insert(inner);
-                }
+    for_each_named_field(items, |struct_name, field| {
+        if take_marker(&mut field.attrs, SECRET_MARKER) {
+            secret_fields
+                .entry(struct_name.to_string())
+                .or_default()
+                .insert(field_name(field));
+            if let Some(inner) = innermost_ident(&field.ty) {
+                newtypes.insert(inner);
             }
         }
-    }
+    });
     // typify may also repeat the description on a constrained string's newtype.
     for item in items.iter_mut() {
         if let Item::Struct(s) = item
@@ -595,32 +606,24 @@ fn route_error_bodies(file: &mut File, support: &Support) -> Result<usize, Strin
 fn optional_arrays(items: &mut [Item]) -> Result<usize, String> {
     const SKIP_EMPTY: &str = "skip_serializing_if = \"::std::vec::Vec::is_empty\"";
     let mut changed: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for item in items.iter_mut() {
-        let Item::Struct(s) = item else { continue };
-        let Fields::Named(fields) = &mut s.fields else {
-            continue;
+    for_each_named_field(items, |struct_name, field| {
+        let Some(attr) = field.attrs.iter_mut().find(|a| {
+            a.path().is_ident("serde")
+                && a.to_token_stream()
+                    .to_string()
+                    .replace(' ', "")
+                    .contains(&SKIP_EMPTY.replace(' ', ""))
+        }) else {
+            return;
         };
-        for field in fields.named.iter_mut() {
-            let Some(attr) = field.attrs.iter_mut().find(|a| {
-                a.path().is_ident("serde")
-                    && a.to_token_stream()
-                        .to_string()
-                        .replace(' ', "")
-                        .contains(&SKIP_EMPTY.replace(' ', ""))
-            }) else {
-                continue;
-            };
-            *attr = syn::parse_quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]);
-            let ty = &field.ty;
-            field.ty = syn::parse_quote!(::std::option::Option<#ty>);
-            let name = field
-                .ident
-                .as_ref()
-                .map(ToString::to_string)
-                .unwrap_or_default();
-            changed.entry(s.ident.to_string()).or_default().insert(name);
-        }
-    }
+        *attr = syn::parse_quote!(#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]);
+        let ty = &field.ty;
+        field.ty = syn::parse_quote!(::std::option::Option<#ty>);
+        changed
+            .entry(struct_name.to_string())
+            .or_default()
+            .insert(field_name(field));
+    });
     let count = changed.values().map(BTreeSet::len).sum();
     let Some((_, builder_items)) = find_mod_mut(items, "builder").and_then(|m| m.content.as_mut())
     else {
@@ -635,11 +638,7 @@ fn optional_arrays(items: &mut [Item]) -> Result<usize, String> {
                 continue;
             };
             for field in fields.named.iter_mut() {
-                let name = field
-                    .ident
-                    .as_ref()
-                    .map(ToString::to_string)
-                    .unwrap_or_default();
+                let name = field_name(field);
                 if fields_changed.contains(&name) {
                     wrap_first_generic(&mut field.ty)?;
                 }
@@ -747,11 +746,7 @@ fn optional_setters(items: &mut [Item]) -> Result<usize, String> {
         for field in &fields.named {
             let ty = field.ty.to_token_stream().to_string();
             if ty.starts_with(":: std :: result :: Result < :: std :: option :: Option <") {
-                let name = field
-                    .ident
-                    .as_ref()
-                    .map(ToString::to_string)
-                    .unwrap_or_default();
+                let name = field_name(field);
                 optional
                     .entry(s.ident.to_string())
                     .or_default()
@@ -901,30 +896,29 @@ fn integer_inner(ty: &Type) -> Type {
 fn bounded_fields(items: &mut [Item], support: &Support) -> Result<usize, String> {
     // (struct, field) -> (original integer type, bounded type)
     let mut changed: BTreeMap<(String, String), (String, Type)> = BTreeMap::new();
-    for item in items.iter_mut() {
-        let Item::Struct(s) = item else { continue };
-        let Fields::Named(fields) = &mut s.fields else {
-            continue;
+    let mut error = None;
+    for_each_named_field(items, |struct_name, field| {
+        let (min, max) = match take_range_marker(&mut field.attrs) {
+            Ok(Some(range)) => range,
+            Ok(None) => return,
+            Err(e) => return error = Some(e),
         };
-        for field in fields.named.iter_mut() {
-            let Some((min, max)) = take_range_marker(&mut field.attrs)? else {
-                continue;
-            };
-            let original = integer_inner(&field.ty);
-            let bounded = bounded_type(support, min, max);
-            let mut replace = ReplaceType {
-                from: original.to_token_stream().to_string(),
-                to: &bounded,
-                count: 0,
-            };
-            replace.visit_type_mut(&mut field.ty);
-            let name = field
-                .ident
-                .as_ref()
-                .map(ToString::to_string)
-                .unwrap_or_default();
-            changed.insert((s.ident.to_string(), name), (replace.from, bounded));
+        let original = integer_inner(&field.ty);
+        let bounded = bounded_type(support, min, max);
+        let from = original.to_token_stream().to_string();
+        ReplaceType {
+            from: from.clone(),
+            to: &bounded,
+            count: 0,
         }
+        .visit_type_mut(&mut field.ty);
+        changed.insert(
+            (struct_name.to_string(), field_name(field)),
+            (from, bounded),
+        );
+    });
+    if let Some(e) = error {
+        return Err(e);
     }
     let Some((_, builder_items)) = find_mod_mut(items, "builder").and_then(|m| m.content.as_mut())
     else {
@@ -937,11 +931,7 @@ fn bounded_fields(items: &mut [Item], support: &Support) -> Result<usize, String
                     continue;
                 };
                 for field in fields.named.iter_mut() {
-                    let name = field
-                        .ident
-                        .as_ref()
-                        .map(ToString::to_string)
-                        .unwrap_or_default();
+                    let name = field_name(field);
                     if let Some((from, to)) = changed.get(&(s.ident.to_string(), name)) {
                         ReplaceType {
                             from: from.clone(),
