@@ -9,7 +9,8 @@
 //!   stays `None` and is not sent (typify would otherwise make it non-optional and always send
 //!   it, which on an update would overwrite the server's value).
 //! * **Tolerant responses.** Every schema reachable from a response loses its value constraints
-//!   (lengths, patterns, ranges, item counts, string formats, enums on non-strings): a server
+//!   (lengths, patterns, ranges, item counts, string formats, enums on non-strings,
+//!   `additionalProperties: false`): a server
 //!   value outside the documented limits is data, not a failed call. Its string enums are
 //!   marked [`OPEN_ENUM_MARKER`] and become open enums. Request-only schemas keep every
 //!   constraint, so bad input is caught before it is sent.
@@ -240,6 +241,10 @@ fn walk_schema(schema: &mut Value, response_side: bool) {
     if response_side {
         for keyword in CONSTRAINTS {
             map.remove(keyword);
+        }
+        // typify turns `additionalProperties: false` into `deny_unknown_fields`.
+        if map.get("additionalProperties") == Some(&Value::Bool(false)) {
+            map.remove("additionalProperties");
         }
         let is_string = map.get("type").and_then(Value::as_str) == Some("string");
         if is_string {

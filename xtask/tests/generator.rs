@@ -60,6 +60,13 @@ fn passes_do_what_they_say() {
     // A response integer keeps no limits; a query parameter with limits is checked.
     assert!(text.contains("V: std::convert::TryInto<crate::Bounded<0, 2000>>"));
     assert!(text.contains(r#"map_err(|e| format!("limit: {e}"))"#));
+    // A response type ignores unknown fields even with `additionalProperties: false`; a
+    // request type keeps the rule.
+    let widget = text.split("pub struct Widget {").next().unwrap();
+    let widget_attrs = &widget[widget.len().saturating_sub(200)..];
+    assert!(!widget_attrs.contains("deny_unknown_fields"), "{widget_attrs}");
+    let create = text.split("pub struct CreateWidget {").next().unwrap();
+    assert!(create[create.len().saturating_sub(200)..].contains("deny_unknown_fields"));
     // Optional arrays: Option<Vec<T>>, not a Vec dropped when empty.
     assert!(
         text.contains("pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>")
