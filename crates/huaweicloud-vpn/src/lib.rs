@@ -1,5 +1,6 @@
 #![doc = include_str!("../../../README.md")]
 
+pub mod auth;
 pub mod config;
 pub mod error;
 pub mod secret;
@@ -9,7 +10,7 @@ mod support;
 
 pub use config::ConfigError;
 pub use error::ServiceError;
-pub use secret::SecretString;
 pub use generated::{ipsec_v2, vpn_v5};
 pub use progenitor_client::{Error, ResponseValue};
+pub use secret::SecretString;
 pub use support::{Bounded, OutOfRange, UnknownValue};

@@ -55,7 +55,10 @@ mod tests {
     #[test]
     fn never_printed() {
         let s = SecretString::new("hunter2-secret");
-        assert_eq!(format!("{s:?} {s} {s:#?}"), "<redacted> <redacted> <redacted>");
+        assert_eq!(
+            format!("{s:?} {s} {s:#?}"),
+            "<redacted> <redacted> <redacted>"
+        );
         assert_eq!(s.expose(), "hunter2-secret");
     }
 }
