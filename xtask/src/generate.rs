@@ -79,7 +79,11 @@ pub fn generate_module(spec: &SpecFile) -> Result<String, String> {
     let mut settings = progenitor_impl::GenerationSettings::new();
     settings
         .with_interface(progenitor_impl::InterfaceStyle::Builder)
-        .with_tag(progenitor_impl::TagStyle::Merged);
+        .with_tag(progenitor_impl::TagStyle::Merged)
+        // Every call goes through the hand-written runtime (auth, retries, tracing); `Expected`
+        // makes a missing `ClientHooks` impl a compile error rather than a silent no-op.
+        .with_inner_type(quote!(crate::runtime::Runtime))
+        .with_hooks(progenitor_impl::HooksMode::Expected);
     let mut generator = progenitor_impl::Generator::new(&settings);
     // progenitor panics on some specs it cannot handle; report that as an error on this file.
     let tokens = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {

@@ -21,6 +21,7 @@ use serde_json::Value;
 /// has the text. The request id comes from the `X-Request-Id` header, else from the body.
 #[derive(Clone, PartialEq, Eq)]
 pub struct ServiceError {
+    status: u16,
     code: Option<String>,
     message: Option<String>,
     request_id: Option<String>,
@@ -28,8 +29,8 @@ pub struct ServiceError {
 }
 
 impl ServiceError {
-    /// Reads an error from its headers and body bytes. Never fails, never panics.
-    pub fn from_parts(headers: &HeaderMap, body: &[u8]) -> Self {
+    /// Reads an error from its status, headers and body bytes. Never fails, never panics.
+    pub fn from_parts(status: u16, headers: &HeaderMap, body: &[u8]) -> Self {
         let raw_body = String::from_utf8_lossy(body).into_owned();
         let json: Option<Value> = serde_json::from_slice(body).ok();
         let obj = json.as_ref().and_then(Value::as_object);
@@ -47,11 +48,27 @@ impl ServiceError {
             .map(str::to_string)
             .or_else(|| obj.and_then(|o| text(o.get("request_id"))));
         ServiceError {
+            status,
             code,
             message,
             request_id,
             raw_body,
         }
+    }
+
+    /// The HTTP status of the answer.
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// Whether asking again later may succeed: 429, 502, 503, 504, or the VPN service's
+    /// "busy" codes `VPN.0030` and `VPN.0031` (which come as 400s). See [`crate::retry`].
+    pub fn is_retryable(&self) -> bool {
+        crate::retry::RETRYABLE_STATUSES.contains(&self.status)
+            || self
+                .code
+                .as_deref()
+                .is_some_and(|c| crate::retry::RETRYABLE_CODES.contains(&c))
     }
 
     /// The service's error code, e.g. `VPN.0001`, `APIGW.0301` or a Neutron error type.
@@ -78,6 +95,7 @@ impl ServiceError {
 impl fmt::Debug for ServiceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ServiceError")
+            .field("status", &self.status)
             .field("code", &self.code)
             .field("message", &self.message)
             .field("request_id", &self.request_id)
@@ -111,9 +129,58 @@ pub(crate) async fn error_response(response: reqwest::Response) -> Error<Service
     let headers = response.headers().clone();
     match response.bytes().await {
         Ok(body) => {
-            let error = ServiceError::from_parts(&headers, &body);
+            let error = ServiceError::from_parts(status.as_u16(), &headers, &body);
             Error::ErrorResponse(ResponseValue::new(error, status, headers))
         }
         Err(e) => Error::ResponseBodyError(e),
+    }
+}
+
+/// Questions every failed call can answer, whatever went wrong.
+pub trait ErrorExt {
+    /// The HTTP status, when there was an answer.
+    fn http_status(&self) -> Option<u16>;
+    /// The server's error body, when it answered with an error.
+    fn service_error(&self) -> Option<&ServiceError>;
+    /// The request id (from `X-Request-Id` or the body), when there was an answer.
+    fn request_id(&self) -> Option<&str>;
+    /// Whether the same call may succeed later: a retryable answer (see
+    /// [`ServiceError::is_retryable`]) or a connection failure or timeout. The client's own
+    /// retries have already been spent when you see this.
+    fn is_retryable(&self) -> bool;
+}
+
+impl ErrorExt for Error<ServiceError> {
+    fn http_status(&self) -> Option<u16> {
+        self.status().map(|s| s.as_u16())
+    }
+
+    fn service_error(&self) -> Option<&ServiceError> {
+        match self {
+            Error::ErrorResponse(answer) => Some(answer.as_ref()),
+            _ => None,
+        }
+    }
+
+    fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::ErrorResponse(answer) => answer.request_id(),
+            Error::UnexpectedResponse(response) => response
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok()),
+            _ => None,
+        }
+    }
+
+    fn is_retryable(&self) -> bool {
+        match self {
+            Error::ErrorResponse(answer) => answer.as_ref().is_retryable(),
+            Error::CommunicationError(e) => e.is_connect() || e.is_timeout() || e.is_request(),
+            Error::UnexpectedResponse(r) => {
+                crate::retry::RETRYABLE_STATUSES.contains(&r.status().as_u16())
+            }
+            _ => false,
+        }
     }
 }
