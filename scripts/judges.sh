@@ -1,11 +1,17 @@
 #!/usr/bin/env bash
-# The two independent judges of the OpenAPI specs, run from the repository root:
+# The independent judges, run from the repository root:
 #   1. Spectral lints openapi/*.yaml with .spectral.yaml (fails on errors; warnings are shown).
 #   2. Prism mocks each spec with request/response validation, and the `prism` test of
 #      vpn-tests calls every operation through the generated client against it
 #      (tests/tests/prism.rs).
-# Needs Node >= 20.17 with npm, and cargo. Installs the pinned Node tools with `npm ci` when
-# node_modules is missing or older than package-lock.json.
+#   3. The official Python SDK's signer (huaweicloudsdkcore, pinned in requirements-judges.txt)
+#      signs a few hundred generated requests, and the `signer_official` test of vpn-tests
+#      checks that our AK/SK signer agrees exactly (tests/tests/signer_official.rs,
+#      scripts/official_signer.py).
+# Needs Node >= 20.17 with npm, Python 3 with venv and pip, and cargo. Installs the pinned Node
+# tools with `npm ci` when node_modules is missing or older than package-lock.json, and the
+# pinned Python packages into .venv-judges when it is missing or older than
+# requirements-judges.txt.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -34,5 +40,26 @@ node_modules/.bin/spectral lint --ruleset .spectral.yaml --fail-severity=error o
 
 step "Prism $(node_modules/.bin/prism --version): every operation through the generated client"
 cargo test -p vpn-tests --features prism --test prism
+
+python=${JUDGES_PYTHON:-python3}   # the Python that makes the venv
+if ! command -v "$python" >/dev/null; then
+    echo "judges.sh: $python is needed (Python 3 with venv and pip) for the official signer" >&2
+    exit 1
+fi
+venv=.venv-judges
+pip_stamp=$venv/.requirements-installed   # touched after a successful pip install
+if [[ ! -x $venv/bin/python || ! -f $pip_stamp || requirements-judges.txt -nt $pip_stamp ]]; then
+    step "Python venv $venv ($("$python" --version 2>&1)) with requirements-judges.txt"
+    rm -rf "$venv"
+    "$python" -m venv "$venv"
+    PIP_DISABLE_PIP_VERSION_CHECK=1 "$venv/bin/python" -m pip install --quiet --no-input \
+        -r requirements-judges.txt
+    touch "$pip_stamp"
+fi
+
+step "Official signer (huaweicloudsdkcore $("$venv/bin/python" -c \
+    'from importlib.metadata import version; print(version("huaweicloudsdkcore"))')) against ours"
+OFFICIAL_SIGNER_PYTHON="$PWD/$venv/bin/python" \
+    cargo test -p vpn-tests --features official-signer --test signer_official
 
 step "judges: all green"

@@ -4,4 +4,4 @@ mod iam;
 mod signer;
 
 pub use iam::{IamError, PasswordAuth, ProjectScope, TokenProvider};
-pub use signer::{AkSk, SignError, sign};
+pub use signer::{ALGORITHM, AkSk, SignError, SignedParts, canonical_request, sign, signature_for};
