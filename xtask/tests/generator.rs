@@ -64,7 +64,10 @@ fn passes_do_what_they_say() {
     // request type keeps the rule.
     let widget = text.split("pub struct Widget {").next().unwrap();
     let widget_attrs = &widget[widget.len().saturating_sub(200)..];
-    assert!(!widget_attrs.contains("deny_unknown_fields"), "{widget_attrs}");
+    assert!(
+        !widget_attrs.contains("deny_unknown_fields"),
+        "{widget_attrs}"
+    );
     let create = text.split("pub struct CreateWidget {").next().unwrap();
     assert!(create[create.len().saturating_sub(200)..].contains("deny_unknown_fields"));
     // Optional arrays: Option<Vec<T>>, not a Vec dropped when empty.
