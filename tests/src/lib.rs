@@ -1,5 +1,8 @@
 //! Helpers shared by the test suites: where the fixtures are, and what each one is.
 
+pub mod iam_standin;
+pub mod logs;
+
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;

@@ -6,138 +6,19 @@
 //! refreshing inside the margin, refreshing after a 401, errors, and that neither the password
 //! nor a token shows up in `Debug`, `Display` or the logs.
 
-use std::io;
-use std::sync::atomic::{AtomicI64, AtomicU16, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, SystemTime};
 
 use huaweicloud_vpn::SecretString;
 use huaweicloud_vpn::auth::{IamError, PasswordAuth, ProjectScope, TokenProvider};
 use serde_json::{Value, json};
+use vpn_tests::iam_standin::{
+    DOMAIN, IamStandIn, PASSWORD, PROJECT_ID, TOKEN_PREFIX, USER, rfc3339_in, utc_timestamp,
+};
+use vpn_tests::logs::capture_logs;
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
-
-const USER: &str = "vpn-operator";
-const PASSWORD: &str = "Pa55-w0rd-never-shown";
-const DOMAIN: &str = "acme-domain";
-const PROJECT_ID: &str = "0605767f6b00d5b62f36c0153ddd0b1c";
-/// Every token the stand-in hands out starts with this, so a test can look for any of them.
-const TOKEN_PREFIX: &str = "MIIZ-test-token-";
-
-// ---------------------------------------------------------------------------------------------
-// The IAM stand-in.
-
-/// Answers `POST /v3/auth/tokens`: 201, a fresh token per request, `expires_at` = now +
-/// `lifetime_secs`. With `fail_status` set, it answers that status with a Keystone error body
-/// instead.
-#[derive(Clone)]
-struct IamStandIn {
-    requests: Arc<AtomicUsize>,
-    lifetime_secs: Arc<AtomicI64>,
-    fail_status: Arc<AtomicU16>,
-    delay: Duration,
-}
-
-impl IamStandIn {
-    fn new(lifetime_secs: i64) -> Self {
-        IamStandIn {
-            requests: Arc::new(AtomicUsize::new(0)),
-            lifetime_secs: Arc::new(AtomicI64::new(lifetime_secs)),
-            fail_status: Arc::new(AtomicU16::new(0)),
-            delay: Duration::ZERO,
-        }
-    }
-
-    /// Each answer takes `delay`: concurrent callers pile up behind the first request.
-    fn slow(mut self, delay: Duration) -> Self {
-        self.delay = delay;
-        self
-    }
-
-    fn count(&self) -> usize {
-        self.requests.load(Ordering::SeqCst)
-    }
-
-    fn set_lifetime(&self, secs: i64) {
-        self.lifetime_secs.store(secs, Ordering::SeqCst);
-    }
-
-    fn fail_with(&self, status: u16) {
-        self.fail_status.store(status, Ordering::SeqCst);
-    }
-
-    async fn start(&self) -> MockServer {
-        let server = MockServer::start().await;
-        Mock::given(method("POST"))
-            .and(path("/v3/auth/tokens"))
-            .respond_with(self.clone())
-            .mount(&server)
-            .await;
-        server
-    }
-}
-
-/// `expires_at` as IAM writes it (`2026-11-23T03:00:00.123000Z`), `secs` from now.
-fn rfc3339_in(secs: i64) -> String {
-    let now = SystemTime::now();
-    let at = if secs >= 0 {
-        now + Duration::from_secs(secs.unsigned_abs())
-    } else {
-        now - Duration::from_secs(secs.unsigned_abs())
-    };
-    // Microseconds and `Z`, as IAM writes it.
-    format!("{}000Z", utc_timestamp(at))
-}
-
-/// `YYYY-MM-DDTHH:MM:SS.mmm` (UTC), computed here (civil-from-days) to need no date crate.
-fn utc_timestamp(t: SystemTime) -> String {
-    let d = t.duration_since(SystemTime::UNIX_EPOCH).unwrap();
-    let secs = d.as_secs() as i64;
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60,
-        d.subsec_millis()
-    )
-}
-
-impl Respond for IamStandIn {
-    fn respond(&self, _request: &Request) -> ResponseTemplate {
-        let n = self.requests.fetch_add(1, Ordering::SeqCst) + 1;
-        let fail = self.fail_status.load(Ordering::SeqCst);
-        let answer = if fail != 0 {
-            ResponseTemplate::new(fail).set_body_json(json!({
-                "error": {"code": fail, "title": "Unauthorized",
-                          "message": "The request you have made requires authentication."}
-            }))
-        } else {
-            let expires_at = rfc3339_in(self.lifetime_secs.load(Ordering::SeqCst));
-            ResponseTemplate::new(201)
-                .insert_header("X-Subject-Token", format!("{TOKEN_PREFIX}{n:04}").as_str())
-                .set_body_json(json!({
-                    "token": {
-                        "expires_at": expires_at,
-                        "issued_at": rfc3339_in(0),
-                        "methods": ["password"],
-                        "project": {"id": PROJECT_ID, "name": "eu-de"},
-                        "user": {"name": USER, "domain": {"name": DOMAIN}}
-                    }
-                }))
-        };
-        answer.set_delay(self.delay)
-    }
-}
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 fn auth(server: &MockServer, project: ProjectScope) -> PasswordAuth {
     PasswordAuth::new(&server.uri(), USER, PASSWORD, DOMAIN, project)
@@ -676,43 +557,4 @@ async fn logs_show_neither_password_nor_token() {
     assert!(logs.contains("IAM token cached until"), "{logs}");
     assert!(!logs.contains(PASSWORD), "{logs}");
     assert!(!logs.contains(TOKEN_PREFIX), "{logs}");
-}
-
-/// A `tracing` writer that keeps everything written.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Captured {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
-    }
-}
-
-impl io::Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
-/// Installs, once for the whole test binary, a global subscriber that records every event at
-/// TRACE level; every test calls it first. Global rather than per-test (`set_default`):
-/// `tracing` caches each call site's interest process-wide, so with a thread-local subscriber an
-/// event hit first by a concurrent test without a subscriber can go unrecorded.
-fn capture_logs() -> &'static Captured {
-    static LOGS: OnceLock<Captured> = OnceLock::new();
-    LOGS.get_or_init(|| {
-        let logs = Captured::default();
-        let writer = logs.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_ansi(false)
-            .with_writer(move || writer.clone())
-            .finish();
-        tracing::subscriber::set_global_default(subscriber).unwrap();
-        logs
-    })
 }
