@@ -3,12 +3,14 @@
 pub mod auth;
 pub mod config;
 pub mod error;
+pub mod pagination;
 pub mod retry;
 mod runtime;
 pub mod secret;
 #[rustfmt::skip]
 mod generated;
 mod support;
+pub mod wait;
 
 pub use config::{ClientBuilder, Cloud, ConfigError};
 pub use error::{ErrorExt, ServiceError};
