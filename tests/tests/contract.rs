@@ -34,6 +34,8 @@ const PROJECT_ID: &str = "0605767f6b00d5b62f36c0153ddd0b1c";
 /// Path ids, taken from the fixtures.
 const VPN_CONNECTION_ID: &str = "98c5af8a-demo-a8df-va86-ae2280a6f4c3";
 const CONNECTION_MONITOR_ID: &str = "76f64229-demo-a8df-va86-3907e2815b6d";
+const VGW_ID: &str = "b32d91a4-demo-a8df-va86-e907174eb11d";
+const CUSTOMER_GATEWAY_ID: &str = "5247ae10-demo-a8df-va86-dd36659a7f5d";
 const IPSEC_CONNECTION_ID: &str = "851f280f-5639-4ea3-81aa-e298525ab74b";
 /// The `X-Request-Id` header the mock server answers with.
 const HEADER_REQUEST_ID: &str = "7b4d1f0e-hdr0-4c2a-9e3b-5a6c7d8e9f01";
@@ -119,6 +121,8 @@ impl Expect {
             .replace("{project_id}", PROJECT_ID)
             .replace("{vpn_connection_id}", VPN_CONNECTION_ID)
             .replace("{connection_monitor_id}", CONNECTION_MONITOR_ID)
+            .replace("{vgw_id}", VGW_ID)
+            .replace("{customer_gateway_id}", CUSTOMER_GATEWAY_ID)
             .replace("{connection_id}", IPSEC_CONNECTION_ID)
     }
 
@@ -142,16 +146,26 @@ const LIST_VPN_CONNECTIONS_QUERY: &str = "eip_id=0c464dad-demo-a8df-va86-c22bb0e
     &vpn_id=98c5af8a-demo-a8df-va86-ae2280a6f4c3";
 const LIST_CONNECTION_MONITORS_QUERY: &str = "enterprise_project_id=0&enterprise_project_id=6b8f2d31-1c2a-4bde-9f1e-3a2b4c5d6e7f\
     &vpn_connection_id=cae286f2-demo-a8df-va86-e22416ca1220";
+const LIST_VGWS_QUERY: &str = "enterprise_project_id=0&enterprise_project_id=6b8f2d31-1c2a-4bde-9f1e-3a2b4c5d6e7f\
+    &vgw_id=b32d91a4-demo-a8df-va86-e907174eb11d";
+const LIST_CGWS_QUERY: &str = "cgw_id=5247ae10-demo-a8df-va86-dd36659a7f5d\
+    &limit=10&marker=2022-11-25T08%3A30%3A12.512Z";
 const LIST_IPSEC_SITE_CONNECTIONS_QUERY: &str = "fields=id&fields=name&fields=status\
     &id=851f280f-5639-4ea3-81aa-e298525ab74b&name=vpn%2Fk%C3%B6ln%26hq%3D1&status=ACTIVE\
     &vpnservice_id=5c561d9d-eaea-45f6-ae3e-08d1a7080828";
 
-/// The 14 documented operations: method, path, query, request body, success status and body.
+/// The 26 documented operations: method, path, query, request body, success status and body.
 fn documented(op: &str) -> Option<Expect> {
     const VPN: &str = "/v5/{project_id}/vpn-connection";
     const VPN_ONE: &str = "/v5/{project_id}/vpn-connection/{vpn_connection_id}";
     const MON: &str = "/v5/{project_id}/connection-monitors";
     const MON_ONE: &str = "/v5/{project_id}/connection-monitors/{connection_monitor_id}";
+    const VGW: &str = "/v5/{project_id}/vpn-gateways";
+    const VGW_ONE: &str = "/v5/{project_id}/vpn-gateways/{vgw_id}";
+    const VGW_AZS: &str = "/v5/{project_id}/vpn-gateways/availability-zones";
+    const CGW: &str = "/v5/{project_id}/customer-gateways";
+    const CGW_ONE: &str = "/v5/{project_id}/customer-gateways/{customer_gateway_id}";
+    const QUOTAS: &str = "/v5/{project_id}/vpn/quotas";
     const IPSEC: &str = "/v2.0/vpn/ipsec-site-connections";
     const IPSEC_ONE: &str = "/v2.0/vpn/ipsec-site-connections/{connection_id}";
     Some(match op {
@@ -179,6 +193,33 @@ fn documented(op: &str) -> Option<Expect> {
             .answer(200, "response-200.seed-000.json"),
         "DeleteConnectionMonitor" => {
             Expect::new("DeleteConnectionMonitor", "DELETE", MON_ONE).answer_empty(204)
+        }
+        "CreateVgw" => Expect::new("CreateVgw", "POST", VGW)
+            .request("request.built.json")
+            .answer(201, "response-201.built.json"),
+        "ListVgws" => Expect::new("ListVgws", "GET", VGW)
+            .query(LIST_VGWS_QUERY)
+            .answer(200, "response-200.built.json"),
+        "ShowVgw" => Expect::new("ShowVgw", "GET", VGW_ONE).answer(200, "response-200.built.json"),
+        "UpdateVgw" => Expect::new("UpdateVgw", "PUT", VGW_ONE)
+            .request("request.built.json")
+            .answer(200, "response-200.built.json"),
+        "DeleteVgw" => Expect::new("DeleteVgw", "DELETE", VGW_ONE).answer_empty(204),
+        "ListAvailabilityZones" => Expect::new("ListAvailabilityZones", "GET", VGW_AZS)
+            .answer(200, "response-200.built.json"),
+        "CreateCgw" => Expect::new("CreateCgw", "POST", CGW)
+            .request("request.built.json")
+            .answer(201, "response-201.built.json"),
+        "ListCgws" => Expect::new("ListCgws", "GET", CGW)
+            .query(LIST_CGWS_QUERY)
+            .answer(200, "response-200.built.json"),
+        "ShowCgw" => Expect::new("ShowCgw", "GET", CGW_ONE).answer(200, "response-200.built.json"),
+        "UpdateCgw" => Expect::new("UpdateCgw", "PUT", CGW_ONE)
+            .request("request.built.json")
+            .answer(200, "response-200.built.json"),
+        "DeleteCgw" => Expect::new("DeleteCgw", "DELETE", CGW_ONE).answer_empty(204),
+        "ShowQuotasInfo" => {
+            Expect::new("ShowQuotasInfo", "GET", QUOTAS).answer(200, "response-200.built.json")
         }
         "CreateIpsecSiteConnection" => Expect::new("CreateIpsecSiteConnection", "POST", IPSEC)
             .request("request.seed-004.json")
@@ -233,13 +274,19 @@ fn v2_client(server: &MockServer) -> ipsec_v2::Client {
     ipsec_v2::Client::for_endpoint(&server.uri()).expect("valid endpoint")
 }
 
-/// The typed request body of `op`, from its request fixture.
+/// The typed request body of `op`, from its documented request fixture.
 fn body<T: DeserializeOwned>(op: &str) -> T {
-    let value = expect(op)
+    typed(&expect(op))
+}
+
+/// The typed request body of an exchange, from the request JSON it expects.
+fn typed<T: DeserializeOwned>(e: &Expect) -> T {
+    let value = e
         .request
-        .unwrap_or_else(|| panic!("{op} has no request body"));
+        .clone()
+        .unwrap_or_else(|| panic!("{} has no request body", e.op));
     serde_json::from_value(value)
-        .unwrap_or_else(|e| panic!("{op}: request fixture does not parse: {e}"))
+        .unwrap_or_else(|err| panic!("{}: request fixture does not parse: {err}", e.op))
 }
 
 fn two_enterprise_projects() -> Vec<String> {
@@ -249,14 +296,16 @@ fn two_enterprise_projects() -> Vec<String> {
     ]
 }
 
-/// Calls `op` through the client, with the ids, filters and body of its documented call.
-async fn invoke(op: &str, server: &MockServer) -> CallResult {
+/// Calls the operation of `e` through the client, with the ids and filters of its documented
+/// call and the request body `e` expects.
+async fn invoke(e: &Expect, server: &MockServer) -> CallResult {
+    let op = e.op;
     let v5 = v5_client(server);
     let v2 = v2_client(server);
     match op {
         "CreateVpnConnection" => outcome(
             v5.create_vpn_connection()
-                .body(body::<vpn_v5::types::CreateVpnConnectionRequest>(op))
+                .body(typed::<vpn_v5::types::CreateVpnConnectionRequest>(e))
                 .send()
                 .await,
         ),
@@ -281,7 +330,7 @@ async fn invoke(op: &str, server: &MockServer) -> CallResult {
         "UpdateVpnConnection" => outcome(
             v5.update_vpn_connection()
                 .vpn_connection_id(VPN_CONNECTION_ID)
-                .body(body::<vpn_v5::types::UpdateVpnConnectionRequest>(op))
+                .body(typed::<vpn_v5::types::UpdateVpnConnectionRequest>(e))
                 .send()
                 .await,
         ),
@@ -293,7 +342,7 @@ async fn invoke(op: &str, server: &MockServer) -> CallResult {
         ),
         "CreateConnectionMonitor" => outcome(
             v5.create_connection_monitor()
-                .body(body::<vpn_v5::types::CreateConnectionMonitorRequest>(op))
+                .body(typed::<vpn_v5::types::CreateConnectionMonitorRequest>(e))
                 .send()
                 .await,
         ),
@@ -316,10 +365,67 @@ async fn invoke(op: &str, server: &MockServer) -> CallResult {
                 .send()
                 .await,
         ),
+        "CreateVgw" => outcome(
+            v5.create_vgw()
+                .body(typed::<vpn_v5::types::CreateVpnGatewayRequest>(e))
+                .send()
+                .await,
+        ),
+        "ListVgws" => outcome(
+            v5.list_vgws()
+                .vgw_id(VGW_ID)
+                .enterprise_project_id(two_enterprise_projects())
+                .send()
+                .await,
+        ),
+        "ShowVgw" => outcome(v5.show_vgw().vgw_id(VGW_ID).send().await),
+        "UpdateVgw" => outcome(
+            v5.update_vgw()
+                .vgw_id(VGW_ID)
+                .body(typed::<vpn_v5::types::UpdateVpnGatewayRequest>(e))
+                .send()
+                .await,
+        ),
+        "DeleteVgw" => outcome(v5.delete_vgw().vgw_id(VGW_ID).send().await),
+        "ListAvailabilityZones" => outcome(v5.list_availability_zones().send().await),
+        "CreateCgw" => outcome(
+            v5.create_cgw()
+                .body(typed::<vpn_v5::types::CreateCustomerGatewayRequest>(e))
+                .send()
+                .await,
+        ),
+        "ListCgws" => outcome(
+            v5.list_cgws()
+                .cgw_id(CUSTOMER_GATEWAY_ID)
+                .limit(10)
+                .marker("2022-11-25T08:30:12.512Z")
+                .send()
+                .await,
+        ),
+        "ShowCgw" => outcome(
+            v5.show_cgw()
+                .customer_gateway_id(CUSTOMER_GATEWAY_ID)
+                .send()
+                .await,
+        ),
+        "UpdateCgw" => outcome(
+            v5.update_cgw()
+                .customer_gateway_id(CUSTOMER_GATEWAY_ID)
+                .body(typed::<vpn_v5::types::UpdateCustomerGatewayRequest>(e))
+                .send()
+                .await,
+        ),
+        "DeleteCgw" => outcome(
+            v5.delete_cgw()
+                .customer_gateway_id(CUSTOMER_GATEWAY_ID)
+                .send()
+                .await,
+        ),
+        "ShowQuotasInfo" => outcome(v5.show_quotas_info().send().await),
         "CreateIpsecSiteConnection" => outcome(
             v2.create_ipsec_site_connection()
-                .body(body::<ipsec_v2::types::CreateIpsecSiteConnectionRequest>(
-                    op,
+                .body(typed::<ipsec_v2::types::CreateIpsecSiteConnectionRequest>(
+                    e,
                 ))
                 .send()
                 .await,
@@ -347,8 +453,8 @@ async fn invoke(op: &str, server: &MockServer) -> CallResult {
         "UpdateIpsecSiteConnection" => outcome(
             v2.update_ipsec_site_connection()
                 .connection_id(IPSEC_CONNECTION_ID)
-                .body(body::<ipsec_v2::types::UpdateIpsecSiteConnectionRequest>(
-                    op,
+                .body(typed::<ipsec_v2::types::UpdateIpsecSiteConnectionRequest>(
+                    e,
                 ))
                 .send()
                 .await,
@@ -524,7 +630,7 @@ async fn assert_wire(server: &MockServer, e: &Expect) {
 /// The whole contract of one success exchange.
 async fn contract(e: Expect) {
     let server = mount(&e).await;
-    let result = invoke(e.op, &server).await;
+    let result = invoke(&e, &server).await;
     assert_wire(&server, &e).await;
     let got = result.unwrap_or_else(|err| {
         panic!(
@@ -586,7 +692,7 @@ fn documented_calls_match_the_specs() {
             seen.push(id);
         }
     }
-    assert_eq!(seen.len(), 14, "the specs have 14 operations: {seen:?}");
+    assert_eq!(seen.len(), 26, "the specs have 26 operations: {seen:?}");
     for id in &seen {
         let e = documented(id).unwrap_or_else(|| panic!("{id}: no contract test"));
         let (i, spec_path, spec_method, pointer) = find_operation(&specs, id).unwrap();
@@ -674,6 +780,84 @@ async fn delete_connection_monitor() {
 }
 
 #[tokio::test]
+async fn create_vgw() {
+    // Both documented request/response pairs: a VPC gateway with new EIPs, and an
+    // enterprise-router gateway with existing ones.
+    for (request, response) in [
+        ("request.built.json", "response-201.built.json"),
+        ("request.built-er.json", "response-201.built-er.json"),
+    ] {
+        contract(expect("CreateVgw").request(request).answer(201, response)).await;
+    }
+}
+
+#[tokio::test]
+async fn list_vgws() {
+    contract(expect("ListVgws")).await;
+}
+
+#[tokio::test]
+async fn show_vgw() {
+    contract(expect("ShowVgw")).await;
+}
+
+#[tokio::test]
+async fn update_vgw() {
+    // Both documented requests (the second only swaps an EIP), answered with the one
+    // documented response.
+    for request in ["request.built.json", "request.replace-eip.json"] {
+        contract(expect("UpdateVgw").request(request)).await;
+    }
+}
+
+#[tokio::test]
+async fn delete_vgw() {
+    contract(expect("DeleteVgw")).await;
+}
+
+#[tokio::test]
+async fn list_availability_zones() {
+    contract(expect("ListAvailabilityZones")).await;
+}
+
+#[tokio::test]
+async fn create_cgw() {
+    // Both documented request/response pairs: identified by IP, and by FQDN with a CA
+    // certificate.
+    for (request, response) in [
+        ("request.built.json", "response-201.built.json"),
+        ("request.built-fqdn.json", "response-201.built-fqdn.json"),
+    ] {
+        contract(expect("CreateCgw").request(request).answer(201, response)).await;
+    }
+}
+
+#[tokio::test]
+async fn list_cgws() {
+    contract(expect("ListCgws")).await;
+}
+
+#[tokio::test]
+async fn show_cgw() {
+    contract(expect("ShowCgw")).await;
+}
+
+#[tokio::test]
+async fn update_cgw() {
+    contract(expect("UpdateCgw")).await;
+}
+
+#[tokio::test]
+async fn delete_cgw() {
+    contract(expect("DeleteCgw")).await;
+}
+
+#[tokio::test]
+async fn show_quotas_info() {
+    contract(expect("ShowQuotasInfo")).await;
+}
+
+#[tokio::test]
 async fn create_ipsec_site_connection() {
     contract(expect("CreateIpsecSiteConnection")).await;
 }
@@ -750,7 +934,7 @@ async fn every_error_fixture_is_an_error_response() {
         e.response = Answer::Json(f.body.clone());
         e.x_request_id = None; // the request id, if any, comes from the body here
         let server = mount(&e).await;
-        let result = invoke(e.op, &server).await;
+        let result = invoke(&e, &server).await;
         assert_wire(&server, &e).await;
         let error = service_error(result, status, &name);
 
@@ -789,7 +973,7 @@ fn show_answering(status: u16, answer: Answer, x_request_id: Option<&'static str
 /// Mounts `e`, calls its operation, checks the wire, and returns the `ServiceError`.
 async fn failing_call(e: &Expect) -> ServiceError {
     let server = mount(e).await;
-    let result = invoke(e.op, &server).await;
+    let result = invoke(e, &server).await;
     assert_wire(&server, e).await;
     server.verify().await;
     service_error(result, e.status, e.op)
@@ -887,7 +1071,7 @@ async fn undocumented_success_status_is_an_unexpected_response() {
     let mut e = expect("CreateVpnConnection");
     e.status = 200;
     let server = mount(&e).await;
-    let result = invoke(e.op, &server).await;
+    let result = invoke(&e, &server).await;
     assert_wire(&server, &e).await;
     server.verify().await;
     match result {
@@ -1051,6 +1235,20 @@ async fn missing_path_parameter_is_rejected_before_sending() {
         (
             "connection_monitor_id",
             outcome(v5.show_connection_monitor().send().await),
+        ),
+        ("vgw_id", outcome(v5.show_vgw().send().await)),
+        ("vgw_id", outcome(v5.delete_vgw().send().await)),
+        ("customer_gateway_id", outcome(v5.show_cgw().send().await)),
+        (
+            "customer_gateway_id",
+            outcome(
+                v5.update_cgw()
+                    .body(body::<vpn_v5::types::UpdateCustomerGatewayRequest>(
+                        "UpdateCgw",
+                    ))
+                    .send()
+                    .await,
+            ),
         ),
         (
             "connection_id",

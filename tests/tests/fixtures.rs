@@ -34,6 +34,16 @@ fn round_trip(module: &str, name: &str, body: &Value) -> Result<(String, Value),
         vpn_v5::CreateConnectionMonitorRequest,
         vpn_v5::ConnectionMonitorResponse,
         vpn_v5::ListConnectionMonitorsResponse,
+        vpn_v5::CreateVpnGatewayRequest,
+        vpn_v5::UpdateVpnGatewayRequest,
+        vpn_v5::VpnGatewayResponse,
+        vpn_v5::ListVpnGatewaysResponse,
+        vpn_v5::AvailabilityZonesResponse,
+        vpn_v5::CreateCustomerGatewayRequest,
+        vpn_v5::UpdateCustomerGatewayRequest,
+        vpn_v5::CustomerGatewayResponse,
+        vpn_v5::ListCustomerGatewaysResponse,
+        vpn_v5::QuotasResponse,
         vpn_v5::ErrorBody,
         ipsec_v2::CreateIpsecSiteConnectionRequest,
         ipsec_v2::UpdateIpsecSiteConnectionRequest,
@@ -52,20 +62,39 @@ fn component_name(doc: &Value, pointer: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-/// Values of secret fields in a body (any `psk`), which must not reach Debug output.
-fn secrets(body: &Value, out: &mut Vec<String>) {
+/// The names of the properties a spec marks `x-secret: true` (`psk`, `content`, ...).
+fn secret_names(node: &Value, out: &mut BTreeSet<String>) {
+    match node {
+        Value::Object(map) => {
+            if let Some(props) = map.get("properties").and_then(Value::as_object) {
+                for (name, schema) in props {
+                    if schema.get("x-secret") == Some(&Value::Bool(true)) {
+                        out.insert(name.clone());
+                    }
+                }
+            }
+            map.values().for_each(|v| secret_names(v, out));
+        }
+        Value::Array(items) => items.iter().for_each(|v| secret_names(v, out)),
+        _ => {}
+    }
+}
+
+/// Values of secret fields in a body (any property named in `names`), which must not reach
+/// Debug output.
+fn secrets(body: &Value, names: &BTreeSet<String>, out: &mut Vec<String>) {
     match body {
         Value::Object(map) => {
             for (key, value) in map {
-                if key == "psk"
+                if names.contains(key)
                     && let Some(s) = value.as_str()
                 {
                     out.push(s.to_string());
                 }
-                secrets(value, out);
+                secrets(value, names, out);
             }
         }
-        Value::Array(items) => items.iter().for_each(|v| secrets(v, out)),
+        Value::Array(items) => items.iter().for_each(|v| secrets(v, names, out)),
         _ => {}
     }
 }
@@ -93,8 +122,15 @@ fn check(fixture: &Fixture) -> Result<String, String> {
             fixture.body, back
         ));
     }
+    let mut secret_fields = BTreeSet::new();
+    secret_names(&spec.doc, &mut secret_fields);
+    assert!(
+        secret_fields.contains("psk"),
+        "{}: no x-secret properties found",
+        spec.rel_path
+    );
     let mut secret_values = Vec::new();
-    secrets(&fixture.body, &mut secret_values);
+    secrets(&fixture.body, &secret_fields, &mut secret_values);
     for secret in secret_values {
         if debug.contains(&format!("\"{secret}\"")) {
             return Err("a secret value appears in Debug output".into());

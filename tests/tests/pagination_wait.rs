@@ -49,10 +49,10 @@ impl Respond for Pages {
             .collect();
         let last = start + items.len() >= self.total;
         let mut page_info = json!({"current_count": items.len()});
-        if !last || self.next_marker_on_last_page {
-            if let Some(item) = items.last() {
-                page_info["next_marker"] = item["created_at"].clone();
-            }
+        if (!last || self.next_marker_on_last_page)
+            && let Some(item) = items.last()
+        {
+            page_info["next_marker"] = item["created_at"].clone();
         }
         ResponseTemplate::new(200).set_body_json(json!({
             "vpn_connections": items, "page_info": page_info, "total_count": self.total, "request_id": "r"

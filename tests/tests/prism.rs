@@ -285,6 +285,141 @@ async fn vpn_v5_every_operation_passes_prism() {
     );
     let mut called = Called::new("vpn_v5");
 
+    // Quotas and availability zones.
+    let quotas = prism.check(
+        &mut called,
+        "ShowQuotasInfo",
+        200,
+        client.show_quotas_info().send().await,
+    );
+    assert!(
+        quotas
+            .quotas
+            .and_then(|q| q.resources)
+            .is_some_and(|r| !r.is_empty()),
+        "the quota example has resources"
+    );
+    let zones = prism.check(
+        &mut called,
+        "ListAvailabilityZones",
+        200,
+        client.list_availability_zones().send().await,
+    );
+    // Prism routes the literal path, not ShowVgw with vgw_id `availability-zones`: the body is
+    // the zones example (a gateway body would parse into an empty AvailabilityZonesResponse).
+    assert!(
+        zones
+            .availability_zones
+            .and_then(|z| z.professional1)
+            .and_then(|p| p.vpc)
+            .is_some_and(|v| !v.is_empty()),
+        "the availability-zones example has zones"
+    );
+
+    // VPN gateways.
+    let body: vpn_v5::types::CreateVpnGatewayRequest = request("CreateVgw", "request.built.json");
+    let gateway = prism.check(
+        &mut called,
+        "CreateVgw",
+        201,
+        client.create_vgw().body(body).send().await,
+    );
+    let vgw_id = gateway
+        .vpn_gateway
+        .as_ref()
+        .and_then(|g| g.id.clone())
+        .expect("created gateway has an id");
+
+    let gateways = prism.check(
+        &mut called,
+        "ListVgws",
+        200,
+        client
+            .list_vgws()
+            .vgw_id(&*vgw_id)
+            .enterprise_project_id(vec!["0".to_string(), "ent-2".to_string()])
+            .send()
+            .await,
+    );
+    assert!(
+        gateways.vpn_gateways.is_some_and(|g| !g.is_empty()),
+        "the list example has gateways"
+    );
+
+    let shown = prism.check(
+        &mut called,
+        "ShowVgw",
+        200,
+        client.show_vgw().vgw_id(&*vgw_id).send().await,
+    );
+    assert!(
+        shown.vpn_gateway.and_then(|g| g.eip1).is_some(),
+        "the show example is a gateway with EIPs"
+    );
+
+    let body: vpn_v5::types::UpdateVpnGatewayRequest = request("UpdateVgw", "request.built.json");
+    prism.check(
+        &mut called,
+        "UpdateVgw",
+        200,
+        client.update_vgw().vgw_id(&*vgw_id).body(body).send().await,
+    );
+
+    // Customer gateways.
+    let body: vpn_v5::types::CreateCustomerGatewayRequest =
+        request("CreateCgw", "request.built.json");
+    let customer_gateway = prism.check(
+        &mut called,
+        "CreateCgw",
+        201,
+        client.create_cgw().body(body).send().await,
+    );
+    let cgw_id = customer_gateway
+        .customer_gateway
+        .as_ref()
+        .and_then(|c| c.id.clone())
+        .expect("created customer gateway has an id");
+
+    let customer_gateways = prism.check(
+        &mut called,
+        "ListCgws",
+        200,
+        client
+            .list_cgws()
+            .cgw_id(&*cgw_id)
+            .limit(10)
+            .marker("2022-11-25T08:30:12.512Z")
+            .send()
+            .await,
+    );
+    assert!(
+        customer_gateways
+            .customer_gateways
+            .is_some_and(|c| !c.is_empty()),
+        "the list example has customer gateways"
+    );
+
+    prism.check(
+        &mut called,
+        "ShowCgw",
+        200,
+        client.show_cgw().customer_gateway_id(&*cgw_id).send().await,
+    );
+
+    let body: vpn_v5::types::UpdateCustomerGatewayRequest =
+        request("UpdateCgw", "request.built.json");
+    prism.check(
+        &mut called,
+        "UpdateCgw",
+        200,
+        client
+            .update_cgw()
+            .customer_gateway_id(&*cgw_id)
+            .body(body)
+            .send()
+            .await,
+    );
+
     // VPN connections.
     let body: vpn_v5::types::CreateVpnConnectionRequest =
         request("CreateVpnConnection", "request.seed-003.json");
@@ -403,6 +538,22 @@ async fn vpn_v5_every_operation_passes_prism() {
             .vpn_connection_id(&*id)
             .send()
             .await,
+    );
+    prism.check(
+        &mut called,
+        "DeleteCgw",
+        204,
+        client
+            .delete_cgw()
+            .customer_gateway_id(&*cgw_id)
+            .send()
+            .await,
+    );
+    prism.check(
+        &mut called,
+        "DeleteVgw",
+        204,
+        client.delete_vgw().vgw_id(&*vgw_id).send().await,
     );
 
     called.assert_complete();

@@ -7,5 +7,5 @@
 
 /// Classic VPN (v2.0) - IPsec site connections: generated from `openapi/ipsec-v2.yaml`.
 pub mod ipsec_v2;
-/// VPN (v5) - VPN connections and connection monitors: generated from `openapi/vpn-v5.yaml`.
+/// VPN (v5) - VPN connections, connection monitors, VPN gateways, customer gateways and quotas: generated from `openapi/vpn-v5.yaml`.
 pub mod vpn_v5;

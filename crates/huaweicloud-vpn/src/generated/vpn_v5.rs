@@ -10,6 +10,45 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    ///What a VPN gateway is attached to, a VPC or an enterprise router. In responses new values may appear; treat unknown ones as valid.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum AttachmentType {
+        Vpc,
+        Er,
+        /// A value this version of the crate does not know, kept as the server sent it.
+        ///
+        /// It serializes back unchanged. Programs cannot construct one: every value a
+        /// program builds is a documented one.
+        Unrecognized(crate::UnknownValue),
+    }
+    impl ::std::str::FromStr for AttachmentType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "vpc" => Ok(Self::Vpc),
+                "er" => Ok(Self::Er),
+                _ => Err("not one of the documented values (vpc, er)".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for AttachmentType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for AttachmentType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///Hash algorithm for IKE or IPsec authentication. In responses new values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum AuthenticationAlgorithm {
@@ -60,6 +99,51 @@ pub mod types {
             value.parse()
         }
     }
+    ///Availability zones per gateway flavor. The keys are spelt as the service sends them (lower case, except the two NonFixedIP flavors).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct AvailabilityZones {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub basic: ::std::option::Option<VpnGatewayAvailabilityZones>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub gm: ::std::option::Option<VpnGatewayAvailabilityZones>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub professional1: ::std::option::Option<VpnGatewayAvailabilityZones>,
+        #[serde(
+            rename = "Professional1-NonFixedIP",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub professional1_non_fixed_ip: ::std::option::Option<
+            VpnGatewayAvailabilityZones,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub professional2: ::std::option::Option<VpnGatewayAvailabilityZones>,
+        #[serde(
+            rename = "Professional2-NonFixedIP",
+            skip_serializing_if = "::std::option::Option::is_none"
+        )]
+        pub professional2_non_fixed_ip: ::std::option::Option<
+            VpnGatewayAvailabilityZones,
+        >,
+    }
+    impl AvailabilityZones {
+        pub fn builder() -> builder::AvailabilityZones {
+            Default::default()
+        }
+    }
+    ///Body returned by ListAvailabilityZones.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct AvailabilityZonesResponse {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub availability_zones: ::std::option::Option<AvailabilityZones>,
+        ///ID of the request.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl AvailabilityZonesResponse {
+        pub fn builder() -> builder::AvailabilityZonesResponse {
+            Default::default()
+        }
+    }
     ///State of the BGP session of a BGP connection (show and list only).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct BgpPeer {
@@ -88,6 +172,217 @@ pub mod types {
     impl BgpPeer {
         pub fn builder() -> builder::BgpPeer {
             Default::default()
+        }
+    }
+    ///The CA certificate of a customer gateway as returned by the service (its details, never its content).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+    pub struct CaCertificate {
+        ///Expiry time, a UTC timestamp; plain string (no `date-time` format) for the same reason as `created_at`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expire_time: ::std::option::Option<::std::string::String>,
+        ///Certificate ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Whether the certificate content can still be replaced.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub is_updatable: ::std::option::Option<bool>,
+        ///Issuer of the certificate (a distinguished name). Marked sensitive in the API definition, so kept out of Debug output.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub issuer: ::std::option::Option<::std::string::String>,
+        ///Serial number of the certificate.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub serial_number: ::std::option::Option<::std::string::String>,
+        ///Signature algorithm of the certificate, such as `sha256WithRSAEncryption`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub signature_algorithm: ::std::option::Option<::std::string::String>,
+        ///Subject of the certificate (a distinguished name).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub subject: ::std::option::Option<::std::string::String>,
+    }
+    impl CaCertificate {
+        pub fn builder() -> builder::CaCertificate {
+            Default::default()
+        }
+    }
+    ///The CA certificate of a customer gateway as sent in requests (the API's CaCertificateRequest), for certificate authentication; an existing certificate (`id`) or a new one (`content`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+    pub struct CaCertificateRequest {
+        ///The certificate in PEM format. Marked sensitive in the API definition, so kept out of Debug output.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub content: ::std::option::Option<CaCertificateRequestContent>,
+        ///ID of an existing certificate to use.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<CaCertificateRequestId>,
+    }
+    impl CaCertificateRequest {
+        pub fn builder() -> builder::CaCertificateRequest {
+            Default::default()
+        }
+    }
+    ///The certificate in PEM format. Marked sensitive in the API definition, so kept out of Debug output.
+    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CaCertificateRequestContent(::std::string::String);
+    impl ::std::ops::Deref for CaCertificateRequestContent {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CaCertificateRequestContent> for ::std::string::String {
+        fn from(value: CaCertificateRequestContent) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CaCertificateRequestContent {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 8192usize {
+                return Err("longer than 8192 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CaCertificateRequestContent {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CaCertificateRequestContent {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CaCertificateRequestContent {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///ID of an existing certificate to use.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CaCertificateRequestId(::std::string::String);
+    impl ::std::ops::Deref for CaCertificateRequestId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CaCertificateRequestId> for ::std::string::String {
+        fn from(value: CaCertificateRequestId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CaCertificateRequestId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 36usize {
+                return Err("longer than 36 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CaCertificateRequestId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CaCertificateRequestId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CaCertificateRequestId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///How a new EIP's bandwidth is billed, as sent in requests. Responses may also report `95peak_plus` (see ReportedChargeMode).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum ChargeMode {
+        #[serde(rename = "bandwidth")]
+        Bandwidth,
+        #[serde(rename = "traffic")]
+        Traffic,
+    }
+    impl ::std::fmt::Display for ChargeMode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Bandwidth => f.write_str("bandwidth"),
+                Self::Traffic => f.write_str("traffic"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for ChargeMode {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "bandwidth" => Ok(Self::Bandwidth),
+                "traffic" => Ok(Self::Traffic),
+                _ => Err("not one of the documented values (bandwidth, traffic)".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ChargeMode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ChargeMode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///A connection monitor as returned by the service. Every field is optional (the create response has no `status`).
@@ -328,6 +623,161 @@ pub mod types {
     }
     impl CreateConnectionMonitorRequest {
         pub fn builder() -> builder::CreateConnectionMonitorRequest {
+            Default::default()
+        }
+    }
+    ///The customer gateway to create.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct CreateCustomerGateway {
+        ///BGP autonomous system number of the customer gateway (used by BGP connections).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub bgp_asn: ::std::option::Option<crate::Bounded<1, 4294967295>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ca_certificate: ::std::option::Option<CaCertificateRequest>,
+        ///Kind of identity in `id_value`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id_type: ::std::option::Option<CustomerGatewayIdType>,
+        ///Identity of the customer gateway, an IPv4 address or an FQDN according to `id_type`.
+        pub id_value: CreateCustomerGatewayIdValue,
+        ///Customer gateway name (letters, digits, Chinese characters, `-`, `_`, `.`). Generated by the server when left out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<CreateCustomerGatewayName>,
+        ///Resource tags.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
+    }
+    impl CreateCustomerGateway {
+        pub fn builder() -> builder::CreateCustomerGateway {
+            Default::default()
+        }
+    }
+    ///Identity of the customer gateway, an IPv4 address or an FQDN according to `id_type`.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CreateCustomerGatewayIdValue(::std::string::String);
+    impl ::std::ops::Deref for CreateCustomerGatewayIdValue {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreateCustomerGatewayIdValue> for ::std::string::String {
+        fn from(value: CreateCustomerGatewayIdValue) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CreateCustomerGatewayIdValue {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 128usize {
+                return Err("longer than 128 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateCustomerGatewayIdValue {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CreateCustomerGatewayIdValue {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateCustomerGatewayIdValue {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Customer gateway name (letters, digits, Chinese characters, `-`, `_`, `.`). Generated by the server when left out.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CreateCustomerGatewayName(::std::string::String);
+    impl ::std::ops::Deref for CreateCustomerGatewayName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreateCustomerGatewayName> for ::std::string::String {
+        fn from(value: CreateCustomerGatewayName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CreateCustomerGatewayName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 64usize {
+                return Err("longer than 64 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            { ::regress::Regex::with_flags("^[一-龥a-zA-Z0-9-_.]+$", "u").unwrap() });
+            if PATTERN.find(value).is_none() {
+                return Err("doesn't match pattern \"^[一-龥a-zA-Z0-9-_.]+$\"".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateCustomerGatewayName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CreateCustomerGatewayName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateCustomerGatewayName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Body of CreateCgw.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct CreateCustomerGatewayRequest {
+        pub customer_gateway: CreateCustomerGateway,
+    }
+    impl CreateCustomerGatewayRequest {
+        pub fn builder() -> builder::CreateCustomerGatewayRequest {
             Default::default()
         }
     }
@@ -850,6 +1300,977 @@ pub mod types {
                 })
         }
     }
+    ///The VPN gateway to create. No field is required by the API definition; a gateway attached to a VPC needs `vpc_id`, one attached to an enterprise router needs `er_id`.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct CreateVpnGateway {
+        ///First private address of a `private` gateway, in the access subnet.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub access_private_ip_1: ::std::option::Option<CreateVpnGatewayAccessPrivateIp1>,
+        ///Second private address of a `private` gateway, in the access subnet.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub access_private_ip_2: ::std::option::Option<CreateVpnGatewayAccessPrivateIp2>,
+        ///ID (a lower-case UUID) of the subnet in the access VPC; defaults to `connect_subnet`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub access_subnet_id: ::std::option::Option<CreateVpnGatewayAccessSubnetId>,
+        ///ID (a lower-case UUID) of the access VPC; defaults to `vpc_id`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub access_vpc_id: ::std::option::Option<CreateVpnGatewayAccessVpcId>,
+        ///What the gateway is attached to, a VPC or an enterprise router. The default `vpc` is from the API reference page, not the field list.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub attachment_type: ::std::option::Option<AttachmentType>,
+        ///Availability zones to deploy the gateway in (see ListAvailabilityZones).
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub availability_zone_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///BGP autonomous system number of the gateway.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub bgp_asn: ::std::option::Option<crate::Bounded<1, 4294967295>>,
+        ///ID of the VPC subnet the gateway uses for its interfaces.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub connect_subnet: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub eip1: ::std::option::Option<CreateVpnGatewayEip>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub eip2: ::std::option::Option<CreateVpnGatewayEip>,
+        ///Enterprise project ID (`0` is the default project).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enterprise_project_id: ::std::option::Option<
+            CreateVpnGatewayEnterpriseProjectId,
+        >,
+        ///ID (a UUID) of the enterprise router, for `attachment_type` `er` only.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub er_id: ::std::option::Option<CreateVpnGatewayErId>,
+        ///Gateway specification (forwarding bandwidth and connection limits).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub flavor: ::std::option::Option<VpnGatewayFlavor>,
+        ///Whether both gateway addresses carry traffic or one stands by.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ha_mode: ::std::option::Option<HaMode>,
+        ///IP version of the gateway. The default `ipv4` is from the API reference page, not the field list.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ip_version: ::std::option::Option<IpVersion>,
+        ///Cloud-side IPv4 subnets (CIDR) reachable through the gateway (VPC attachment only).
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub local_subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ///Cloud-side IPv6 subnets (CIDR) reachable through the gateway (VPC attachment only).
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub local_subnets_v6: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///Gateway name (letters, digits, Chinese characters, `-`, `_`, `.`). Generated by the server (`vpngw-` and four characters) when left out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<CreateVpnGatewayName>,
+        ///Whether the gateway connects to customer gateways over EIPs (`public`) or over private addresses in a VPC (`private`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub network_type: ::std::option::Option<VpnGatewayNetworkType>,
+        ///Resource tags.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
+        ///ID (a UUID) of the service VPC of a gateway attached to a VPC; for an enterprise-router gateway, the access VPC (`access_vpc_id` wins when both are set).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub vpc_id: ::std::option::Option<CreateVpnGatewayVpcId>,
+    }
+    impl CreateVpnGateway {
+        pub fn builder() -> builder::CreateVpnGateway {
+            Default::default()
+        }
+    }
+    ///First private address of a `private` gateway, in the access subnet.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CreateVpnGatewayAccessPrivateIp1(::std::string::String);
+    impl ::std::ops::Deref for CreateVpnGatewayAccessPrivateIp1 {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreateVpnGatewayAccessPrivateIp1>
+    for ::std::string::String {
+        fn from(value: CreateVpnGatewayAccessPrivateIp1) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CreateVpnGatewayAccessPrivateIp1 {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 64usize {
+                return Err("longer than 64 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateVpnGatewayAccessPrivateIp1 {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CreateVpnGatewayAccessPrivateIp1 {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateVpnGatewayAccessPrivateIp1 {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Second private address of a `private` gateway, in the access subnet.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CreateVpnGatewayAccessPrivateIp2(::std::string::String);
+    impl ::std::ops::Deref for CreateVpnGatewayAccessPrivateIp2 {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreateVpnGatewayAccessPrivateIp2>
+    for ::std::string::String {
+        fn from(value: CreateVpnGatewayAccessPrivateIp2) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CreateVpnGatewayAccessPrivateIp2 {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 64usize {
+                return Err("longer than 64 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateVpnGatewayAccessPrivateIp2 {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CreateVpnGatewayAccessPrivateIp2 {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateVpnGatewayAccessPrivateIp2 {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///ID (a lower-case UUID) of the subnet in the access VPC; defaults to `connect_subnet`.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CreateVpnGatewayAccessSubnetId(::std::string::String);
+    impl ::std::ops::Deref for CreateVpnGatewayAccessSubnetId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreateVpnGatewayAccessSubnetId> for ::std::string::String {
+        fn from(value: CreateVpnGatewayAccessSubnetId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CreateVpnGatewayAccessSubnetId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::with_flags(
+                        "^[a-z0-9]{8}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{12}$",
+                        "u",
+                    )
+                    .unwrap()
+            });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    "doesn't match pattern \"^[a-z0-9]{8}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{12}$\""
+                        .into(),
+                );
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateVpnGatewayAccessSubnetId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CreateVpnGatewayAccessSubnetId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateVpnGatewayAccessSubnetId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///ID (a lower-case UUID) of the access VPC; defaults to `vpc_id`.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CreateVpnGatewayAccessVpcId(::std::string::String);
+    impl ::std::ops::Deref for CreateVpnGatewayAccessVpcId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreateVpnGatewayAccessVpcId> for ::std::string::String {
+        fn from(value: CreateVpnGatewayAccessVpcId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CreateVpnGatewayAccessVpcId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::with_flags(
+                        "^[a-z0-9]{8}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{12}$",
+                        "u",
+                    )
+                    .unwrap()
+            });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    "doesn't match pattern \"^[a-z0-9]{8}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{12}$\""
+                        .into(),
+                );
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateVpnGatewayAccessVpcId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CreateVpnGatewayAccessVpcId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateVpnGatewayAccessVpcId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///An EIP of a new public gateway (`eip1`, `eip2`), either an existing one (`id`) or a new one described by `type`, `charge_mode` and the bandwidth fields.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct CreateVpnGatewayEip {
+        ///ID of the bandwidth to use.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub bandwidth_id: ::std::option::Option<CreateVpnGatewayEipBandwidthId>,
+        ///Name of the bandwidth of a new EIP (letters, digits, Chinese characters, `_`, `.`, `-`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub bandwidth_name: ::std::option::Option<CreateVpnGatewayEipBandwidthName>,
+        ///Bandwidth of a new EIP in Mbit/s; the gateway flavor limits it (for example to 300 for Professional1).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub bandwidth_size: ::std::option::Option<i32>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub charge_mode: ::std::option::Option<ChargeMode>,
+        ///ID (a UUID) of an existing EIP to use.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<CreateVpnGatewayEipId>,
+        ///Type of a new EIP, as offered by the region (for example `5_bgp`, dynamic BGP, or `5_sbgp`, static BGP). The reference also gives `minLength` 0, which says nothing and is left out.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<CreateVpnGatewayEipType>,
+    }
+    impl CreateVpnGatewayEip {
+        pub fn builder() -> builder::CreateVpnGatewayEip {
+            Default::default()
+        }
+    }
+    ///ID of the bandwidth to use.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CreateVpnGatewayEipBandwidthId(::std::string::String);
+    impl ::std::ops::Deref for CreateVpnGatewayEipBandwidthId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreateVpnGatewayEipBandwidthId> for ::std::string::String {
+        fn from(value: CreateVpnGatewayEipBandwidthId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CreateVpnGatewayEipBandwidthId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 36usize {
+                return Err("longer than 36 characters".into());
+            }
+            if value.chars().count() < 36usize {
+                return Err("shorter than 36 characters".into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::with_flags(
+                        "^[A-Za-z0-9]{8}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{12}$",
+                        "u",
+                    )
+                    .unwrap()
+            });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    "doesn't match pattern \"^[A-Za-z0-9]{8}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{12}$\""
+                        .into(),
+                );
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateVpnGatewayEipBandwidthId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CreateVpnGatewayEipBandwidthId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateVpnGatewayEipBandwidthId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Name of the bandwidth of a new EIP (letters, digits, Chinese characters, `_`, `.`, `-`).
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CreateVpnGatewayEipBandwidthName(::std::string::String);
+    impl ::std::ops::Deref for CreateVpnGatewayEipBandwidthName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreateVpnGatewayEipBandwidthName>
+    for ::std::string::String {
+        fn from(value: CreateVpnGatewayEipBandwidthName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CreateVpnGatewayEipBandwidthName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 64usize {
+                return Err("longer than 64 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            { ::regress::Regex::with_flags("^[一-龥A-Za-z0-9_.-]+$", "u").unwrap() });
+            if PATTERN.find(value).is_none() {
+                return Err("doesn't match pattern \"^[一-龥A-Za-z0-9_.-]+$\"".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateVpnGatewayEipBandwidthName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CreateVpnGatewayEipBandwidthName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateVpnGatewayEipBandwidthName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///ID (a UUID) of an existing EIP to use.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CreateVpnGatewayEipId(::std::string::String);
+    impl ::std::ops::Deref for CreateVpnGatewayEipId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreateVpnGatewayEipId> for ::std::string::String {
+        fn from(value: CreateVpnGatewayEipId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CreateVpnGatewayEipId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 36usize {
+                return Err("longer than 36 characters".into());
+            }
+            if value.chars().count() < 36usize {
+                return Err("shorter than 36 characters".into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::with_flags(
+                        "^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$",
+                        "u",
+                    )
+                    .unwrap()
+            });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    "doesn't match pattern \"^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$\""
+                        .into(),
+                );
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateVpnGatewayEipId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CreateVpnGatewayEipId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateVpnGatewayEipId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Type of a new EIP, as offered by the region (for example `5_bgp`, dynamic BGP, or `5_sbgp`, static BGP). The reference also gives `minLength` 0, which says nothing and is left out.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CreateVpnGatewayEipType(::std::string::String);
+    impl ::std::ops::Deref for CreateVpnGatewayEipType {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreateVpnGatewayEipType> for ::std::string::String {
+        fn from(value: CreateVpnGatewayEipType) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CreateVpnGatewayEipType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 36usize {
+                return Err("longer than 36 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateVpnGatewayEipType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CreateVpnGatewayEipType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateVpnGatewayEipType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Enterprise project ID (`0` is the default project).
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CreateVpnGatewayEnterpriseProjectId(::std::string::String);
+    impl ::std::ops::Deref for CreateVpnGatewayEnterpriseProjectId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreateVpnGatewayEnterpriseProjectId>
+    for ::std::string::String {
+        fn from(value: CreateVpnGatewayEnterpriseProjectId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CreateVpnGatewayEnterpriseProjectId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 64usize {
+                return Err("longer than 64 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateVpnGatewayEnterpriseProjectId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CreateVpnGatewayEnterpriseProjectId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateVpnGatewayEnterpriseProjectId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///ID (a UUID) of the enterprise router, for `attachment_type` `er` only.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CreateVpnGatewayErId(::std::string::String);
+    impl ::std::ops::Deref for CreateVpnGatewayErId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreateVpnGatewayErId> for ::std::string::String {
+        fn from(value: CreateVpnGatewayErId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CreateVpnGatewayErId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::with_flags(
+                        "^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$",
+                        "u",
+                    )
+                    .unwrap()
+            });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    "doesn't match pattern \"^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$\""
+                        .into(),
+                );
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateVpnGatewayErId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CreateVpnGatewayErId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateVpnGatewayErId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Gateway name (letters, digits, Chinese characters, `-`, `_`, `.`). Generated by the server (`vpngw-` and four characters) when left out.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CreateVpnGatewayName(::std::string::String);
+    impl ::std::ops::Deref for CreateVpnGatewayName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreateVpnGatewayName> for ::std::string::String {
+        fn from(value: CreateVpnGatewayName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CreateVpnGatewayName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 64usize {
+                return Err("longer than 64 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            { ::regress::Regex::with_flags("^[一-龥a-zA-Z0-9-_.]+$", "u").unwrap() });
+            if PATTERN.find(value).is_none() {
+                return Err("doesn't match pattern \"^[一-龥a-zA-Z0-9-_.]+$\"".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateVpnGatewayName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CreateVpnGatewayName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateVpnGatewayName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Body of CreateVgw.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct CreateVpnGatewayRequest {
+        pub vpn_gateway: CreateVpnGateway,
+    }
+    impl CreateVpnGatewayRequest {
+        pub fn builder() -> builder::CreateVpnGatewayRequest {
+            Default::default()
+        }
+    }
+    ///ID (a UUID) of the service VPC of a gateway attached to a VPC; for an enterprise-router gateway, the access VPC (`access_vpc_id` wins when both are set).
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CreateVpnGatewayVpcId(::std::string::String);
+    impl ::std::ops::Deref for CreateVpnGatewayVpcId {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<CreateVpnGatewayVpcId> for ::std::string::String {
+        fn from(value: CreateVpnGatewayVpcId) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for CreateVpnGatewayVpcId {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::with_flags(
+                        "^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$",
+                        "u",
+                    )
+                    .unwrap()
+            });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    "doesn't match pattern \"^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$\""
+                        .into(),
+                );
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateVpnGatewayVpcId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CreateVpnGatewayVpcId {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateVpnGatewayVpcId {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///A customer gateway as returned by the service. Every field is optional.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct CustomerGateway {
+        ///BGP autonomous system number of the customer gateway.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub bgp_asn: ::std::option::Option<i64>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ca_certificate: ::std::option::Option<CaCertificate>,
+        ///Creation time, a UTC timestamp such as `2022-11-25T08:30:12.512Z`; plain string (no `date-time` format) because servers vary in how they write timestamps. Also the pagination marker.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::std::string::String>,
+        ///Customer gateway ID (a UUID; masked in the documentation, e.g. `5247ae10-demo-a8df-va86-dd36659a7f5d`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Kind of identity; known values `ip` and `fqdn` (not an enum here, as the reference gives none for responses).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id_type: ::std::option::Option<::std::string::String>,
+        ///Identity of the customer gateway (an IP address or an FQDN; may be masked in documentation).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id_value: ::std::option::Option<::std::string::String>,
+        ///Customer gateway name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        ///Resource tags.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
+        ///Time of the last change, a UTC timestamp; plain string for the same reason as `created_at`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_at: ::std::option::Option<::std::string::String>,
+    }
+    impl CustomerGateway {
+        pub fn builder() -> builder::CustomerGateway {
+            Default::default()
+        }
+    }
+    ///Kind of identity of a customer gateway, as sent in requests. Responses return it as a plain string.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum CustomerGatewayIdType {
+        #[serde(rename = "ip")]
+        Ip,
+        #[serde(rename = "fqdn")]
+        Fqdn,
+    }
+    impl ::std::fmt::Display for CustomerGatewayIdType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Ip => f.write_str("ip"),
+                Self::Fqdn => f.write_str("fqdn"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for CustomerGatewayIdType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ip" => Ok(Self::Ip),
+                "fqdn" => Ok(Self::Fqdn),
+                _ => Err("not one of the documented values (ip, fqdn)".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CustomerGatewayIdType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for CustomerGatewayIdType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Body returned by CreateCgw, ShowCgw and UpdateCgw.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct CustomerGatewayResponse {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub customer_gateway: ::std::option::Option<CustomerGateway>,
+        ///ID of the request.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl CustomerGatewayResponse {
+        pub fn builder() -> builder::CustomerGatewayResponse {
+            Default::default()
+        }
+    }
     ///Dead peer detection settings (create requests and responses), with the service defaults.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Dpd {
@@ -1038,6 +2459,66 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
     impl ErrorBody {
         pub fn builder() -> builder::ErrorBody {
             Default::default()
+        }
+    }
+    ///High-availability mode of a VPN gateway, as sent in requests. Responses return it as a plain string.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum HaMode {
+        #[serde(rename = "active-active")]
+        ActiveActive,
+        #[serde(rename = "active-standby")]
+        ActiveStandby,
+    }
+    impl ::std::fmt::Display for HaMode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ActiveActive => f.write_str("active-active"),
+                Self::ActiveStandby => f.write_str("active-standby"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for HaMode {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "active-active" => Ok(Self::ActiveActive),
+                "active-standby" => Ok(Self::ActiveStandby),
+                _ => {
+                    Err(
+                        "not one of the documented values (active-active, active-standby)"
+                            .into(),
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for HaMode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for HaMode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     ///Role of a connection in an active/standby gateway pair (requests only).
@@ -1254,6 +2735,45 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
+    ///IP version of a VPN gateway. In responses new values may appear; treat unknown ones as valid.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum IpVersion {
+        Ipv4,
+        Ipv6,
+        /// A value this version of the crate does not know, kept as the server sent it.
+        ///
+        /// It serializes back unchanged. Programs cannot construct one: every value a
+        /// program builds is a documented one.
+        Unrecognized(crate::UnknownValue),
+    }
+    impl ::std::str::FromStr for IpVersion {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ipv4" => Ok(Self::Ipv4),
+                "ipv6" => Ok(Self::Ipv6),
+                _ => Err("not one of the documented values (ipv4, ipv6)".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for IpVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for IpVersion {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///IPsec (phase 2) policy as returned by the service.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct IpsecPolicy {
@@ -1294,6 +2814,26 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
+    ///Body returned by ListCgws.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct ListCustomerGatewaysResponse {
+        ///The customer gateways on this page.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub customer_gateways: ::std::option::Option<::std::vec::Vec<CustomerGateway>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub page_info: ::std::option::Option<PageInfo>,
+        ///ID of the request.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+        ///Number of customer gateways matching the filters, over all pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_count: ::std::option::Option<i64>,
+    }
+    impl ListCustomerGatewaysResponse {
+        pub fn builder() -> builder::ListCustomerGatewaysResponse {
+            Default::default()
+        }
+    }
     ///Body returned by ListVpnConnections.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ListVpnConnectionsResponse {
@@ -1311,6 +2851,21 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
     }
     impl ListVpnConnectionsResponse {
         pub fn builder() -> builder::ListVpnConnectionsResponse {
+            Default::default()
+        }
+    }
+    ///Body returned by ListVgws (not paginated).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct ListVpnGatewaysResponse {
+        ///ID of the request.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+        ///The gateways.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub vpn_gateways: ::std::option::Option<::std::vec::Vec<VpnGateway>>,
+    }
+    impl ListVpnGatewaysResponse {
+        pub fn builder() -> builder::ListVpnGatewaysResponse {
             Default::default()
         }
     }
@@ -1404,6 +2959,445 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
+    ///The policy template of a gateway, the IKE and IPsec settings new connections start from.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PolicyTemplate {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ike_policy: ::std::option::Option<PolicyTemplateIkePolicy>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ipsec_policy: ::std::option::Option<PolicyTemplateIpsecPolicy>,
+    }
+    impl PolicyTemplate {
+        pub fn builder() -> builder::PolicyTemplate {
+            Default::default()
+        }
+    }
+    ///Hash algorithm accepted in a gateway's policy template (requests only; narrower than AuthenticationAlgorithm).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum PolicyTemplateAuthenticationAlgorithm {
+        #[serde(rename = "sha2-256")]
+        Sha2256,
+        #[serde(rename = "sha2-384")]
+        Sha2384,
+        #[serde(rename = "sha2-512")]
+        Sha2512,
+    }
+    impl ::std::fmt::Display for PolicyTemplateAuthenticationAlgorithm {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Sha2256 => f.write_str("sha2-256"),
+                Self::Sha2384 => f.write_str("sha2-384"),
+                Self::Sha2512 => f.write_str("sha2-512"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PolicyTemplateAuthenticationAlgorithm {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "sha2-256" => Ok(Self::Sha2256),
+                "sha2-384" => Ok(Self::Sha2384),
+                "sha2-512" => Ok(Self::Sha2512),
+                _ => {
+                    Err(
+                        "not one of the documented values (sha2-256, sha2-384, sha2-512)"
+                            .into(),
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PolicyTemplateAuthenticationAlgorithm {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PolicyTemplateAuthenticationAlgorithm {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Diffie-Hellman group accepted for IKE in a gateway's policy template (requests only).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum PolicyTemplateDhGroup {
+        #[serde(rename = "group14")]
+        Group14,
+        #[serde(rename = "group15")]
+        Group15,
+        #[serde(rename = "group16")]
+        Group16,
+        #[serde(rename = "group19")]
+        Group19,
+        #[serde(rename = "group20")]
+        Group20,
+        #[serde(rename = "group21")]
+        Group21,
+    }
+    impl ::std::fmt::Display for PolicyTemplateDhGroup {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Group14 => f.write_str("group14"),
+                Self::Group15 => f.write_str("group15"),
+                Self::Group16 => f.write_str("group16"),
+                Self::Group19 => f.write_str("group19"),
+                Self::Group20 => f.write_str("group20"),
+                Self::Group21 => f.write_str("group21"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PolicyTemplateDhGroup {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "group14" => Ok(Self::Group14),
+                "group15" => Ok(Self::Group15),
+                "group16" => Ok(Self::Group16),
+                "group19" => Ok(Self::Group19),
+                "group20" => Ok(Self::Group20),
+                "group21" => Ok(Self::Group21),
+                _ => {
+                    Err(
+                        "not one of the documented values (group14, group15, group16, group19, group20, group21)"
+                            .into(),
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PolicyTemplateDhGroup {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for PolicyTemplateDhGroup {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Cipher accepted in a gateway's policy template (requests only; narrower than EncryptionAlgorithm).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum PolicyTemplateEncryptionAlgorithm {
+        #[serde(rename = "aes-128")]
+        Aes128,
+        #[serde(rename = "aes-192")]
+        Aes192,
+        #[serde(rename = "aes-256")]
+        Aes256,
+        #[serde(rename = "aes-128-gcm-16")]
+        Aes128Gcm16,
+        #[serde(rename = "aes-256-gcm-16")]
+        Aes256Gcm16,
+    }
+    impl ::std::fmt::Display for PolicyTemplateEncryptionAlgorithm {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Aes128 => f.write_str("aes-128"),
+                Self::Aes192 => f.write_str("aes-192"),
+                Self::Aes256 => f.write_str("aes-256"),
+                Self::Aes128Gcm16 => f.write_str("aes-128-gcm-16"),
+                Self::Aes256Gcm16 => f.write_str("aes-256-gcm-16"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PolicyTemplateEncryptionAlgorithm {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "aes-128" => Ok(Self::Aes128),
+                "aes-192" => Ok(Self::Aes192),
+                "aes-256" => Ok(Self::Aes256),
+                "aes-128-gcm-16" => Ok(Self::Aes128Gcm16),
+                "aes-256-gcm-16" => Ok(Self::Aes256Gcm16),
+                _ => {
+                    Err(
+                        "not one of the documented values (aes-128, aes-192, aes-256, aes-128-gcm-16, aes-256-gcm-16)"
+                            .into(),
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PolicyTemplateEncryptionAlgorithm {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for PolicyTemplateEncryptionAlgorithm {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///IKE (phase 1) part of a policy template as returned by the service (plain strings, as the reference gives them).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PolicyTemplateIkePolicy {
+        ///Hash algorithm, e.g. `sha2-256` (see PolicyTemplateAuthenticationAlgorithm).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub authentication_algorithm: ::std::option::Option<::std::string::String>,
+        ///Diffie-Hellman group, e.g. `group15` (see PolicyTemplateDhGroup).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dh_group: ::std::option::Option<::std::string::String>,
+        ///Cipher, e.g. `aes-128` (see PolicyTemplateEncryptionAlgorithm).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub encryption_algorithm: ::std::option::Option<::std::string::String>,
+        ///Lifetime of the IKE SA in seconds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lifetime_seconds: ::std::option::Option<i64>,
+    }
+    impl PolicyTemplateIkePolicy {
+        pub fn builder() -> builder::PolicyTemplateIkePolicy {
+            Default::default()
+        }
+    }
+    ///IPsec (phase 2) part of a policy template as returned by the service (plain strings, as the reference gives them).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PolicyTemplateIpsecPolicy {
+        ///Hash algorithm, e.g. `sha2-256`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub authentication_algorithm: ::std::option::Option<::std::string::String>,
+        ///Cipher, e.g. `aes-128`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub encryption_algorithm: ::std::option::Option<::std::string::String>,
+        ///Lifetime of the IPsec SA in seconds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lifetime_seconds: ::std::option::Option<i64>,
+        ///Perfect forward secrecy DH group, e.g. `group15`, or `disable`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pfs: ::std::option::Option<::std::string::String>,
+    }
+    impl PolicyTemplateIpsecPolicy {
+        pub fn builder() -> builder::PolicyTemplateIpsecPolicy {
+            Default::default()
+        }
+    }
+    ///Perfect forward secrecy group accepted for IPsec in a gateway's policy template, or `disable` (requests only).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum PolicyTemplatePfs {
+        #[serde(rename = "group14")]
+        Group14,
+        #[serde(rename = "group15")]
+        Group15,
+        #[serde(rename = "group16")]
+        Group16,
+        #[serde(rename = "group19")]
+        Group19,
+        #[serde(rename = "group20")]
+        Group20,
+        #[serde(rename = "group21")]
+        Group21,
+        #[serde(rename = "disable")]
+        Disable,
+    }
+    impl ::std::fmt::Display for PolicyTemplatePfs {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Group14 => f.write_str("group14"),
+                Self::Group15 => f.write_str("group15"),
+                Self::Group16 => f.write_str("group16"),
+                Self::Group19 => f.write_str("group19"),
+                Self::Group20 => f.write_str("group20"),
+                Self::Group21 => f.write_str("group21"),
+                Self::Disable => f.write_str("disable"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for PolicyTemplatePfs {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "group14" => Ok(Self::Group14),
+                "group15" => Ok(Self::Group15),
+                "group16" => Ok(Self::Group16),
+                "group19" => Ok(Self::Group19),
+                "group20" => Ok(Self::Group20),
+                "group21" => Ok(Self::Group21),
+                "disable" => Ok(Self::Disable),
+                _ => {
+                    Err(
+                        "not one of the documented values (group14, group15, group16, group19, group20, group21, disable)"
+                            .into(),
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for PolicyTemplatePfs {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for PolicyTemplatePfs {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///The quota of one resource type (the API's QuotaInfo).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct QuotaResource {
+        ///Maximum number of resources of this type.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub quota: ::std::option::Option<i64>,
+        ///Resource type; known values `vpn_gateway`, `customer_gateway` and `vpn_connection`, and on some regions `vpngw` and `vpn` (classic VPN). A plain string, as the reference gives it.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+        ///Number of resources of this type in use.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub used: ::std::option::Option<i64>,
+    }
+    impl QuotaResource {
+        pub fn builder() -> builder::QuotaResource {
+            Default::default()
+        }
+    }
+    ///The quotas of the project.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct Quotas {
+        ///One entry per resource type.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub resources: ::std::option::Option<::std::vec::Vec<QuotaResource>>,
+    }
+    impl Quotas {
+        pub fn builder() -> builder::Quotas {
+            Default::default()
+        }
+    }
+    ///Body returned by ShowQuotasInfo.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct QuotasResponse {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub quotas: ::std::option::Option<Quotas>,
+        ///ID of the request.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl QuotasResponse {
+        pub fn builder() -> builder::QuotasResponse {
+            Default::default()
+        }
+    }
+    ///How an EIP's bandwidth is billed, as returned by the service (`95peak_plus` is enhanced 95th-percentile billing). New values may appear; treat unknown ones as valid.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum ReportedChargeMode {
+        Bandwidth,
+        Traffic,
+        X95peakPlus,
+        /// A value this version of the crate does not know, kept as the server sent it.
+        ///
+        /// It serializes back unchanged. Programs cannot construct one: every value a
+        /// program builds is a documented one.
+        Unrecognized(crate::UnknownValue),
+    }
+    impl ::std::str::FromStr for ReportedChargeMode {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "bandwidth" => Ok(Self::Bandwidth),
+                "traffic" => Ok(Self::Traffic),
+                "95peak_plus" => Ok(Self::X95peakPlus),
+                _ => {
+                    Err(
+                        "not one of the documented values (bandwidth, traffic, 95peak_plus)"
+                            .into(),
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for ReportedChargeMode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for ReportedChargeMode {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     ///Routing mode as returned by the service, in upper case; requests use lower case (see ConnectionStyle). New values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ReportedConnectionStyle {
@@ -1493,6 +3487,92 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    ///The fields to change; fields left out keep their value. The identity and the BGP AS number cannot be changed.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct UpdateCustomerGateway {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ca_certificate: ::std::option::Option<CaCertificateRequest>,
+        ///Customer gateway name (letters, digits, Chinese characters, `-`, `_`, `.`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<UpdateCustomerGatewayName>,
+    }
+    impl UpdateCustomerGateway {
+        pub fn builder() -> builder::UpdateCustomerGateway {
+            Default::default()
+        }
+    }
+    ///Customer gateway name (letters, digits, Chinese characters, `-`, `_`, `.`).
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct UpdateCustomerGatewayName(::std::string::String);
+    impl ::std::ops::Deref for UpdateCustomerGatewayName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<UpdateCustomerGatewayName> for ::std::string::String {
+        fn from(value: UpdateCustomerGatewayName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for UpdateCustomerGatewayName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 64usize {
+                return Err("longer than 64 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            { ::regress::Regex::with_flags("^[一-龥a-zA-Z0-9-_.]+$", "u").unwrap() });
+            if PATTERN.find(value).is_none() {
+                return Err("doesn't match pattern \"^[一-龥a-zA-Z0-9-_.]+$\"".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UpdateCustomerGatewayName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for UpdateCustomerGatewayName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateCustomerGatewayName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Body of UpdateCgw.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct UpdateCustomerGatewayRequest {
+        pub customer_gateway: UpdateCustomerGateway,
+    }
+    impl UpdateCustomerGatewayRequest {
+        pub fn builder() -> builder::UpdateCustomerGatewayRequest {
+            Default::default()
         }
     }
     ///Dead peer detection changes; no defaults, fields left out are unchanged.
@@ -1675,6 +3755,63 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
     }
     impl UpdateIpsecPolicy {
         pub fn builder() -> builder::UpdateIpsecPolicy {
+            Default::default()
+        }
+    }
+    ///Changes to the policy template, the IKE and IPsec settings that new connections of the gateway start from. Narrower algorithm choices than a connection's own policies.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct UpdatePolicyTemplate {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ike_policy: ::std::option::Option<UpdatePolicyTemplateIkePolicy>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ipsec_policy: ::std::option::Option<UpdatePolicyTemplateIpsecPolicy>,
+    }
+    impl UpdatePolicyTemplate {
+        pub fn builder() -> builder::UpdatePolicyTemplate {
+            Default::default()
+        }
+    }
+    ///IKE (phase 1) part of the policy template; fields left out are unchanged.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct UpdatePolicyTemplateIkePolicy {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub authentication_algorithm: ::std::option::Option<
+            PolicyTemplateAuthenticationAlgorithm,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dh_group: ::std::option::Option<PolicyTemplateDhGroup>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub encryption_algorithm: ::std::option::Option<
+            PolicyTemplateEncryptionAlgorithm,
+        >,
+        ///Lifetime of the IKE SA in seconds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lifetime_seconds: ::std::option::Option<crate::Bounded<60, 604800>>,
+    }
+    impl UpdatePolicyTemplateIkePolicy {
+        pub fn builder() -> builder::UpdatePolicyTemplateIkePolicy {
+            Default::default()
+        }
+    }
+    ///IPsec (phase 2) part of the policy template; fields left out are unchanged.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct UpdatePolicyTemplateIpsecPolicy {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub authentication_algorithm: ::std::option::Option<
+            PolicyTemplateAuthenticationAlgorithm,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub encryption_algorithm: ::std::option::Option<
+            PolicyTemplateEncryptionAlgorithm,
+        >,
+        ///Lifetime of the IPsec SA in seconds.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub lifetime_seconds: ::std::option::Option<crate::Bounded<30, 604800>>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub pfs: ::std::option::Option<PolicyTemplatePfs>,
+    }
+    impl UpdatePolicyTemplateIpsecPolicy {
+        pub fn builder() -> builder::UpdatePolicyTemplateIpsecPolicy {
             Default::default()
         }
     }
@@ -1906,6 +4043,294 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
+    ///The fields to change; fields left out keep their value.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct UpdateVpnGateway {
+        ///ID (a UUID) of the EIP to use as the first gateway address.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub eip_id_1: ::std::option::Option<UpdateVpnGatewayEipId1>,
+        ///ID (a UUID) of the EIP to use as the second gateway address.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub eip_id_2: ::std::option::Option<UpdateVpnGatewayEipId2>,
+        ///The new list of cloud-side IPv4 subnets (CIDR).
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub local_subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ///The new list of cloud-side IPv6 subnets (CIDR).
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub local_subnets_v6: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///Gateway name (letters, digits, Chinese characters, `-`, `_`, `.`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<UpdateVpnGatewayName>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub policy_template: ::std::option::Option<UpdatePolicyTemplate>,
+    }
+    impl UpdateVpnGateway {
+        pub fn builder() -> builder::UpdateVpnGateway {
+            Default::default()
+        }
+    }
+    ///ID (a UUID) of the EIP to use as the first gateway address.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct UpdateVpnGatewayEipId1(::std::string::String);
+    impl ::std::ops::Deref for UpdateVpnGatewayEipId1 {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<UpdateVpnGatewayEipId1> for ::std::string::String {
+        fn from(value: UpdateVpnGatewayEipId1) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for UpdateVpnGatewayEipId1 {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 36usize {
+                return Err("longer than 36 characters".into());
+            }
+            if value.chars().count() < 36usize {
+                return Err("shorter than 36 characters".into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::with_flags(
+                        "^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$",
+                        "u",
+                    )
+                    .unwrap()
+            });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    "doesn't match pattern \"^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$\""
+                        .into(),
+                );
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UpdateVpnGatewayEipId1 {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for UpdateVpnGatewayEipId1 {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateVpnGatewayEipId1 {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///ID (a UUID) of the EIP to use as the second gateway address.
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct UpdateVpnGatewayEipId2(::std::string::String);
+    impl ::std::ops::Deref for UpdateVpnGatewayEipId2 {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<UpdateVpnGatewayEipId2> for ::std::string::String {
+        fn from(value: UpdateVpnGatewayEipId2) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for UpdateVpnGatewayEipId2 {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 36usize {
+                return Err("longer than 36 characters".into());
+            }
+            if value.chars().count() < 36usize {
+                return Err("shorter than 36 characters".into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            {
+                ::regress::Regex::with_flags(
+                        "^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$",
+                        "u",
+                    )
+                    .unwrap()
+            });
+            if PATTERN.find(value).is_none() {
+                return Err(
+                    "doesn't match pattern \"^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$\""
+                        .into(),
+                );
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UpdateVpnGatewayEipId2 {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for UpdateVpnGatewayEipId2 {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateVpnGatewayEipId2 {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Gateway name (letters, digits, Chinese characters, `-`, `_`, `.`).
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct UpdateVpnGatewayName(::std::string::String);
+    impl ::std::ops::Deref for UpdateVpnGatewayName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<UpdateVpnGatewayName> for ::std::string::String {
+        fn from(value: UpdateVpnGatewayName) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for UpdateVpnGatewayName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 64usize {
+                return Err("longer than 64 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            { ::regress::Regex::with_flags("^[一-龥a-zA-Z0-9-_.]+$", "u").unwrap() });
+            if PATTERN.find(value).is_none() {
+                return Err("doesn't match pattern \"^[一-龥a-zA-Z0-9-_.]+$\"".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UpdateVpnGatewayName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for UpdateVpnGatewayName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateVpnGatewayName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    ///Body of UpdateVgw.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct UpdateVpnGatewayRequest {
+        pub vpn_gateway: UpdateVpnGateway,
+    }
+    impl UpdateVpnGatewayRequest {
+        pub fn builder() -> builder::UpdateVpnGatewayRequest {
+            Default::default()
+        }
+    }
+    ///Upgrade readiness of a gateway, `ready`, `expiring soon` (with a blank, as the service spells it) or `unready`. New values may appear; treat unknown ones as valid.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum UpgradeInfo {
+        Ready,
+        ExpiringSoon,
+        Unready,
+        /// A value this version of the crate does not know, kept as the server sent it.
+        ///
+        /// It serializes back unchanged. Programs cannot construct one: every value a
+        /// program builds is a documented one.
+        Unrecognized(crate::UnknownValue),
+    }
+    impl ::std::str::FromStr for UpgradeInfo {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "ready" => Ok(Self::Ready),
+                "expiring soon" => Ok(Self::ExpiringSoon),
+                "unready" => Ok(Self::Unready),
+                _ => {
+                    Err(
+                        "not one of the documented values (ready, expiring soon, unready)"
+                            .into(),
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UpgradeInfo {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for UpgradeInfo {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     /**A VPN connection as returned by the service. Every field is optional: the
 create response has no `status`, `connection_monitor_id` or `bgp_peer`, and
 the update response has no `status` or `bgp_peer`.
@@ -2060,8 +4485,600 @@ the update response has no `status` or `bgp_peer`.
             value.parse()
         }
     }
+    /**A VPN gateway as returned by the service. Every field is optional: the
+create response lacks `status`, `eip1`, `eip2`, `availability_zone_ids`,
+`access_private_ip_1`/`_2`, `er_attachment_id`, `public_border_group`,
+`supported_features`, `supported_flavors`, `upgrade_info` and the
+timestamps; the update response lacks `status`, `applied_at`,
+`er_attachment_id`, `public_border_group`, `supported_features`,
+`supported_flavors` and `upgrade_info`. Show and list have them all.
+*/
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct VpnGateway {
+        ///First private address of a `private` gateway.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub access_private_ip_1: ::std::option::Option<::std::string::String>,
+        ///Second private address of a `private` gateway.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub access_private_ip_2: ::std::option::Option<::std::string::String>,
+        ///ID of the subnet in the access VPC.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub access_subnet_id: ::std::option::Option<::std::string::String>,
+        ///ID of the access VPC.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub access_vpc_id: ::std::option::Option<::std::string::String>,
+        ///Time the gateway was applied for (show and list only), a UTC timestamp; plain string for the same reason as `created_at`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub applied_at: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub attachment_type: ::std::option::Option<AttachmentType>,
+        ///Availability zones the gateway is deployed in.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub availability_zone_ids: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///BGP autonomous system number of the gateway.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub bgp_asn: ::std::option::Option<i64>,
+        ///ID of the gateway certificate (GM flavor only).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub certificate_id: ::std::option::Option<::std::string::String>,
+        ///ID of the VPC subnet the gateway uses.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub connect_subnet: ::std::option::Option<::std::string::String>,
+        ///Maximum number of VPN connections the gateway supports.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub connection_number: ::std::option::Option<i32>,
+        ///Creation time, a UTC timestamp such as `2022-11-20T09:12:45.301Z`. Kept a plain string (no `date-time` format) because servers vary in how they write timestamps.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub eip1: ::std::option::Option<VpnGatewayEip>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub eip2: ::std::option::Option<VpnGatewayEip>,
+        ///Enterprise project ID (`0` is the default project).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enterprise_project_id: ::std::option::Option<::std::string::String>,
+        ///ID of the gateway's attachment on the enterprise router (enterprise-router attachment only; show and list only).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub er_attachment_id: ::std::option::Option<::std::string::String>,
+        ///ID of the enterprise router (enterprise-router attachment only).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub er_id: ::std::option::Option<::std::string::String>,
+        ///Gateway specification; known values are those of VpnGatewayFlavor (not an enum here, as the reference gives none for responses).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub flavor: ::std::option::Option<::std::string::String>,
+        ///High-availability mode; known values `active-active` and `active-standby` (not an enum here, as the reference gives none for responses).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ha_mode: ::std::option::Option<::std::string::String>,
+        ///Gateway ID (a UUID; masked in the documentation, e.g. `b32d91a4-demo-a8df-va86-e907174eb11d`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ip_version: ::std::option::Option<IpVersion>,
+        ///Cloud-side IPv4 subnets (CIDR), VPC attachment only.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub local_subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ///Cloud-side IPv6 subnets (CIDR), VPC attachment only.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub local_subnets_v6: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///Gateway name.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub network_type: ::std::option::Option<VpnGatewayNetworkType>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub policy_template: ::std::option::Option<PolicyTemplate>,
+        ///Whether the gateway is in a central region (`center`) or at an edge site (show and list only).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub public_border_group: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<VpnGatewayStatus>,
+        ///Features the gateway supports (show and list only).
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub supported_features: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///Flavors the gateway supports (show and list only).
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub supported_flavors: ::std::option::Option<
+            ::std::vec::Vec<::std::string::String>,
+        >,
+        ///Resource tags.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
+        ///Time of the last change, a UTC timestamp; plain string for the same reason as `created_at`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_at: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub upgrade_info: ::std::option::Option<UpgradeInfo>,
+        ///Number of connection groups in use.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub used_connection_group: ::std::option::Option<i32>,
+        ///Number of VPN connections in use.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub used_connection_number: ::std::option::Option<i32>,
+        ///ID of the service VPC (VPC attachment only).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub vpc_id: ::std::option::Option<::std::string::String>,
+    }
+    impl VpnGateway {
+        pub fn builder() -> builder::VpnGateway {
+            Default::default()
+        }
+    }
+    ///The availability zones of one flavor, per attachment type.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct VpnGatewayAvailabilityZones {
+        ///Zones where a gateway attached to an enterprise router can be created.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub er: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+        ///Zones where a gateway attached to a VPC can be created.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub vpc: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    }
+    impl VpnGatewayAvailabilityZones {
+        pub fn builder() -> builder::VpnGatewayAvailabilityZones {
+            Default::default()
+        }
+    }
+    ///An EIP of a gateway as returned by the service (`eip1`, `eip2`; show, list and update only).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct VpnGatewayEip {
+        ///Billing information of the bandwidth (yearly/monthly orders).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub bandwidth_billing_info: ::std::option::Option<::std::string::String>,
+        ///ID of the EIP's bandwidth.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub bandwidth_id: ::std::option::Option<::std::string::String>,
+        ///Name of the bandwidth.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub bandwidth_name: ::std::option::Option<::std::string::String>,
+        ///Bandwidth in Mbit/s.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub bandwidth_size: ::std::option::Option<i32>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub charge_mode: ::std::option::Option<ReportedChargeMode>,
+        ///EIP ID, the value connections use as `vgw_ip`. The reference gives a UUID pattern, left out here because the published examples mask EIP IDs (`0c464dad-demo-a8df-va86-c22bb0eb0bde` in seed 003_0229c64885fed61c.txt) and a response value outside a pattern is data anyway.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///The public address (may be masked in documentation).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ip_address: ::std::option::Option<::std::string::String>,
+        ///Billing information of the address (yearly/monthly orders).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ip_billing_info: ::std::option::Option<::std::string::String>,
+        ///IP version of the address (4 or 6).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub ip_version: ::std::option::Option<i32>,
+        ///Bandwidth sharing type, such as `PER` (dedicated) or `WHOLE` (shared).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub share_type: ::std::option::Option<::std::string::String>,
+        ///EIP type, such as `5_bgp`.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl VpnGatewayEip {
+        pub fn builder() -> builder::VpnGatewayEip {
+            Default::default()
+        }
+    }
+    ///Specification of a VPN gateway, as sent in requests (Basic forwards up to 100 Mbit/s, Professional1 300 Mbit/s, Professional2 1 Gbit/s; GM uses Chinese national cryptography). Responses return the flavor as a plain string.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum VpnGatewayFlavor {
+        Basic,
+        Professional1,
+        Professional2,
+        Professional3,
+        #[serde(rename = "Professional1-NonFixedIP")]
+        Professional1NonFixedIp,
+        #[serde(rename = "Professional2-NonFixedIP")]
+        Professional2NonFixedIp,
+        #[serde(rename = "Professional3-NonFixedIP")]
+        Professional3NonFixedIp,
+        #[serde(rename = "GM")]
+        Gm,
+    }
+    impl ::std::fmt::Display for VpnGatewayFlavor {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Basic => f.write_str("Basic"),
+                Self::Professional1 => f.write_str("Professional1"),
+                Self::Professional2 => f.write_str("Professional2"),
+                Self::Professional3 => f.write_str("Professional3"),
+                Self::Professional1NonFixedIp => f.write_str("Professional1-NonFixedIP"),
+                Self::Professional2NonFixedIp => f.write_str("Professional2-NonFixedIP"),
+                Self::Professional3NonFixedIp => f.write_str("Professional3-NonFixedIP"),
+                Self::Gm => f.write_str("GM"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for VpnGatewayFlavor {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "Basic" => Ok(Self::Basic),
+                "Professional1" => Ok(Self::Professional1),
+                "Professional2" => Ok(Self::Professional2),
+                "Professional3" => Ok(Self::Professional3),
+                "Professional1-NonFixedIP" => Ok(Self::Professional1NonFixedIp),
+                "Professional2-NonFixedIP" => Ok(Self::Professional2NonFixedIp),
+                "Professional3-NonFixedIP" => Ok(Self::Professional3NonFixedIp),
+                "GM" => Ok(Self::Gm),
+                _ => {
+                    Err(
+                        "not one of the documented values (Basic, Professional1, Professional2, Professional3, Professional1-NonFixedIP, Professional2-NonFixedIP, Professional3-NonFixedIP, GM)"
+                            .into(),
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for VpnGatewayFlavor {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for VpnGatewayFlavor {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///How a gateway reaches customer gateways, over EIPs (public) or private addresses (private). In responses new values may appear; treat unknown ones as valid.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum VpnGatewayNetworkType {
+        Public,
+        Private,
+        /// A value this version of the crate does not know, kept as the server sent it.
+        ///
+        /// It serializes back unchanged. Programs cannot construct one: every value a
+        /// program builds is a documented one.
+        Unrecognized(crate::UnknownValue),
+    }
+    impl ::std::str::FromStr for VpnGatewayNetworkType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "public" => Ok(Self::Public),
+                "private" => Ok(Self::Private),
+                _ => Err("not one of the documented values (public, private)".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for VpnGatewayNetworkType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for VpnGatewayNetworkType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    ///Body returned by CreateVgw, ShowVgw and UpdateVgw.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct VpnGatewayResponse {
+        ///ID of the request.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub vpn_gateway: ::std::option::Option<VpnGateway>,
+    }
+    impl VpnGatewayResponse {
+        pub fn builder() -> builder::VpnGatewayResponse {
+            Default::default()
+        }
+    }
+    /**State of a VPN gateway. The API reference lists PENDING_CREATE, PENDING_UPDATE,
+PENDING_DELETE, ACTIVE, FAULT and FREEZED (frozen, spelt as for connections);
+newer references add UPGRADING, ROLLING_BACK and PENDING_UPGRADE_CONFIRM for
+gateway upgrades. New values may appear; treat unknown ones as valid.*/
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum VpnGatewayStatus {
+        PendingCreate,
+        PendingUpdate,
+        PendingDelete,
+        Active,
+        Fault,
+        Freezed,
+        Upgrading,
+        RollingBack,
+        PendingUpgradeConfirm,
+        /// A value this version of the crate does not know, kept as the server sent it.
+        ///
+        /// It serializes back unchanged. Programs cannot construct one: every value a
+        /// program builds is a documented one.
+        Unrecognized(crate::UnknownValue),
+    }
+    impl ::std::str::FromStr for VpnGatewayStatus {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "PENDING_CREATE" => Ok(Self::PendingCreate),
+                "PENDING_UPDATE" => Ok(Self::PendingUpdate),
+                "PENDING_DELETE" => Ok(Self::PendingDelete),
+                "ACTIVE" => Ok(Self::Active),
+                "FAULT" => Ok(Self::Fault),
+                "FREEZED" => Ok(Self::Freezed),
+                "UPGRADING" => Ok(Self::Upgrading),
+                "ROLLING_BACK" => Ok(Self::RollingBack),
+                "PENDING_UPGRADE_CONFIRM" => Ok(Self::PendingUpgradeConfirm),
+                _ => {
+                    Err(
+                        "not one of the documented values (PENDING_CREATE, PENDING_UPDATE, PENDING_DELETE, ACTIVE, FAULT, FREEZED, UPGRADING, ROLLING_BACK, PENDING_UPGRADE_CONFIRM)"
+                            .into(),
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for VpnGatewayStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for VpnGatewayStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
     /// Types for composing complex structures.
     pub mod builder {
+        #[derive(Clone, Debug)]
+        pub struct AvailabilityZones {
+            basic: ::std::result::Result<
+                ::std::option::Option<super::VpnGatewayAvailabilityZones>,
+                ::std::string::String,
+            >,
+            gm: ::std::result::Result<
+                ::std::option::Option<super::VpnGatewayAvailabilityZones>,
+                ::std::string::String,
+            >,
+            professional1: ::std::result::Result<
+                ::std::option::Option<super::VpnGatewayAvailabilityZones>,
+                ::std::string::String,
+            >,
+            professional1_non_fixed_ip: ::std::result::Result<
+                ::std::option::Option<super::VpnGatewayAvailabilityZones>,
+                ::std::string::String,
+            >,
+            professional2: ::std::result::Result<
+                ::std::option::Option<super::VpnGatewayAvailabilityZones>,
+                ::std::string::String,
+            >,
+            professional2_non_fixed_ip: ::std::result::Result<
+                ::std::option::Option<super::VpnGatewayAvailabilityZones>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AvailabilityZones {
+            fn default() -> Self {
+                Self {
+                    basic: Ok(Default::default()),
+                    gm: Ok(Default::default()),
+                    professional1: Ok(Default::default()),
+                    professional1_non_fixed_ip: Ok(Default::default()),
+                    professional2: Ok(Default::default()),
+                    professional2_non_fixed_ip: Ok(Default::default()),
+                }
+            }
+        }
+        impl AvailabilityZones {
+            pub fn basic<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::VpnGatewayAvailabilityZones>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.basic = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for basic: {e}")
+                    });
+                self
+            }
+            pub fn gm<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::VpnGatewayAvailabilityZones>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.gm = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| format!("error converting supplied value for gm: {e}"));
+                self
+            }
+            pub fn professional1<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::VpnGatewayAvailabilityZones>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.professional1 = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for professional1: {e}")
+                    });
+                self
+            }
+            pub fn professional1_non_fixed_ip<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::VpnGatewayAvailabilityZones>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.professional1_non_fixed_ip = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for professional1_non_fixed_ip: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn professional2<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::VpnGatewayAvailabilityZones>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.professional2 = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for professional2: {e}")
+                    });
+                self
+            }
+            pub fn professional2_non_fixed_ip<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::VpnGatewayAvailabilityZones>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.professional2_non_fixed_ip = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for professional2_non_fixed_ip: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AvailabilityZones> for super::AvailabilityZones {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AvailabilityZones,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    basic: value.basic?,
+                    gm: value.gm?,
+                    professional1: value.professional1?,
+                    professional1_non_fixed_ip: value.professional1_non_fixed_ip?,
+                    professional2: value.professional2?,
+                    professional2_non_fixed_ip: value.professional2_non_fixed_ip?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AvailabilityZones> for AvailabilityZones {
+            fn from(value: super::AvailabilityZones) -> Self {
+                Self {
+                    basic: Ok(value.basic),
+                    gm: Ok(value.gm),
+                    professional1: Ok(value.professional1),
+                    professional1_non_fixed_ip: Ok(value.professional1_non_fixed_ip),
+                    professional2: Ok(value.professional2),
+                    professional2_non_fixed_ip: Ok(value.professional2_non_fixed_ip),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct AvailabilityZonesResponse {
+            availability_zones: ::std::result::Result<
+                ::std::option::Option<super::AvailabilityZones>,
+                ::std::string::String,
+            >,
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for AvailabilityZonesResponse {
+            fn default() -> Self {
+                Self {
+                    availability_zones: Ok(Default::default()),
+                    request_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl AvailabilityZonesResponse {
+            pub fn availability_zones<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AvailabilityZones>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.availability_zones = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for availability_zones: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<AvailabilityZonesResponse>
+        for super::AvailabilityZonesResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: AvailabilityZonesResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    availability_zones: value.availability_zones?,
+                    request_id: value.request_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::AvailabilityZonesResponse>
+        for AvailabilityZonesResponse {
+            fn from(value: super::AvailabilityZonesResponse) -> Self {
+                Self {
+                    availability_zones: Ok(value.availability_zones),
+                    request_id: Ok(value.request_id),
+                }
+            }
+        }
         #[derive(Clone, Debug)]
         pub struct BgpPeer {
             num_message_received: ::std::result::Result<
@@ -2235,6 +5252,237 @@ the update response has no `status` or `bgp_peer`.
                     peer_ip_address: Ok(value.peer_ip_address),
                     state: Ok(value.state),
                     state_duration: Ok(value.state_duration),
+                }
+            }
+        }
+        #[derive(Clone)]
+        pub struct CaCertificate {
+            expire_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            is_updatable: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+            issuer: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            serial_number: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            signature_algorithm: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            subject: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CaCertificate {
+            fn default() -> Self {
+                Self {
+                    expire_time: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    is_updatable: Ok(Default::default()),
+                    issuer: Ok(Default::default()),
+                    serial_number: Ok(Default::default()),
+                    signature_algorithm: Ok(Default::default()),
+                    subject: Ok(Default::default()),
+                }
+            }
+        }
+        impl CaCertificate {
+            pub fn expire_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expire_time = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for expire_time: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn is_updatable<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.is_updatable = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for is_updatable: {e}")
+                    });
+                self
+            }
+            pub fn issuer<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.issuer = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for issuer: {e}")
+                    });
+                self
+            }
+            pub fn serial_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.serial_number = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for serial_number: {e}")
+                    });
+                self
+            }
+            pub fn signature_algorithm<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.signature_algorithm = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for signature_algorithm: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn subject<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.subject = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for subject: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CaCertificate> for super::CaCertificate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CaCertificate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    expire_time: value.expire_time?,
+                    id: value.id?,
+                    is_updatable: value.is_updatable?,
+                    issuer: value.issuer?,
+                    serial_number: value.serial_number?,
+                    signature_algorithm: value.signature_algorithm?,
+                    subject: value.subject?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CaCertificate> for CaCertificate {
+            fn from(value: super::CaCertificate) -> Self {
+                Self {
+                    expire_time: Ok(value.expire_time),
+                    id: Ok(value.id),
+                    is_updatable: Ok(value.is_updatable),
+                    issuer: Ok(value.issuer),
+                    serial_number: Ok(value.serial_number),
+                    signature_algorithm: Ok(value.signature_algorithm),
+                    subject: Ok(value.subject),
+                }
+            }
+        }
+        #[derive(Clone)]
+        pub struct CaCertificateRequest {
+            content: ::std::result::Result<
+                ::std::option::Option<super::CaCertificateRequestContent>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<super::CaCertificateRequestId>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CaCertificateRequest {
+            fn default() -> Self {
+                Self {
+                    content: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                }
+            }
+        }
+        impl CaCertificateRequest {
+            pub fn content<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CaCertificateRequestContent>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.content = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for content: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CaCertificateRequestId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CaCertificateRequest>
+        for super::CaCertificateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CaCertificateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    content: value.content?,
+                    id: value.id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CaCertificateRequest> for CaCertificateRequest {
+            fn from(value: super::CaCertificateRequest) -> Self {
+                Self {
+                    content: Ok(value.content),
+                    id: Ok(value.id),
                 }
             }
         }
@@ -2575,6 +5823,206 @@ the update response has no `status` or `bgp_peer`.
             fn from(value: super::CreateConnectionMonitorRequest) -> Self {
                 Self {
                     connection_monitor: Ok(value.connection_monitor),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateCustomerGateway {
+            bgp_asn: ::std::result::Result<
+                ::std::option::Option<crate::Bounded<1, 4294967295>>,
+                ::std::string::String,
+            >,
+            ca_certificate: ::std::result::Result<
+                ::std::option::Option<super::CaCertificateRequest>,
+                ::std::string::String,
+            >,
+            id_type: ::std::result::Result<
+                ::std::option::Option<super::CustomerGatewayIdType>,
+                ::std::string::String,
+            >,
+            id_value: ::std::result::Result<
+                super::CreateCustomerGatewayIdValue,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<super::CreateCustomerGatewayName>,
+                ::std::string::String,
+            >,
+            tags: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::Tag>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateCustomerGateway {
+            fn default() -> Self {
+                Self {
+                    bgp_asn: Ok(Default::default()),
+                    ca_certificate: Ok(Default::default()),
+                    id_type: Ok(Default::default()),
+                    id_value: Err("no value supplied for id_value".to_string()),
+                    name: Ok(Default::default()),
+                    tags: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateCustomerGateway {
+            pub fn bgp_asn<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Bounded<1, 4294967295>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bgp_asn = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for bgp_asn: {e}")
+                    });
+                self
+            }
+            pub fn ca_certificate<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CaCertificateRequest>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ca_certificate = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for ca_certificate: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn id_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CustomerGatewayIdType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id_type = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for id_type: {e}")
+                    });
+                self
+            }
+            pub fn id_value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CreateCustomerGatewayIdValue>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id_value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for id_value: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CreateCustomerGatewayName>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Tag>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tags = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for tags: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateCustomerGateway>
+        for super::CreateCustomerGateway {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateCustomerGateway,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    bgp_asn: value.bgp_asn?,
+                    ca_certificate: value.ca_certificate?,
+                    id_type: value.id_type?,
+                    id_value: value.id_value?,
+                    name: value.name?,
+                    tags: value.tags?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateCustomerGateway>
+        for CreateCustomerGateway {
+            fn from(value: super::CreateCustomerGateway) -> Self {
+                Self {
+                    bgp_asn: Ok(value.bgp_asn),
+                    ca_certificate: Ok(value.ca_certificate),
+                    id_type: Ok(value.id_type),
+                    id_value: Ok(value.id_value),
+                    name: Ok(value.name),
+                    tags: Ok(value.tags),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateCustomerGatewayRequest {
+            customer_gateway: ::std::result::Result<
+                super::CreateCustomerGateway,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateCustomerGatewayRequest {
+            fn default() -> Self {
+                Self {
+                    customer_gateway: Err(
+                        "no value supplied for customer_gateway".to_string(),
+                    ),
+                }
+            }
+        }
+        impl CreateCustomerGatewayRequest {
+            pub fn customer_gateway<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CreateCustomerGateway>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.customer_gateway = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for customer_gateway: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateCustomerGatewayRequest>
+        for super::CreateCustomerGatewayRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateCustomerGatewayRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    customer_gateway: value.customer_gateway?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateCustomerGatewayRequest>
+        for CreateCustomerGatewayRequest {
+            fn from(value: super::CreateCustomerGatewayRequest) -> Self {
+                Self {
+                    customer_gateway: Ok(value.customer_gateway),
                 }
             }
         }
@@ -3476,6 +6924,940 @@ the update response has no `status` or `bgp_peer`.
             }
         }
         #[derive(Clone, Debug)]
+        pub struct CreateVpnGateway {
+            access_private_ip_1: ::std::result::Result<
+                ::std::option::Option<super::CreateVpnGatewayAccessPrivateIp1>,
+                ::std::string::String,
+            >,
+            access_private_ip_2: ::std::result::Result<
+                ::std::option::Option<super::CreateVpnGatewayAccessPrivateIp2>,
+                ::std::string::String,
+            >,
+            access_subnet_id: ::std::result::Result<
+                ::std::option::Option<super::CreateVpnGatewayAccessSubnetId>,
+                ::std::string::String,
+            >,
+            access_vpc_id: ::std::result::Result<
+                ::std::option::Option<super::CreateVpnGatewayAccessVpcId>,
+                ::std::string::String,
+            >,
+            attachment_type: ::std::result::Result<
+                ::std::option::Option<super::AttachmentType>,
+                ::std::string::String,
+            >,
+            availability_zone_ids: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            bgp_asn: ::std::result::Result<
+                ::std::option::Option<crate::Bounded<1, 4294967295>>,
+                ::std::string::String,
+            >,
+            connect_subnet: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            eip1: ::std::result::Result<
+                ::std::option::Option<super::CreateVpnGatewayEip>,
+                ::std::string::String,
+            >,
+            eip2: ::std::result::Result<
+                ::std::option::Option<super::CreateVpnGatewayEip>,
+                ::std::string::String,
+            >,
+            enterprise_project_id: ::std::result::Result<
+                ::std::option::Option<super::CreateVpnGatewayEnterpriseProjectId>,
+                ::std::string::String,
+            >,
+            er_id: ::std::result::Result<
+                ::std::option::Option<super::CreateVpnGatewayErId>,
+                ::std::string::String,
+            >,
+            flavor: ::std::result::Result<
+                ::std::option::Option<super::VpnGatewayFlavor>,
+                ::std::string::String,
+            >,
+            ha_mode: ::std::result::Result<
+                ::std::option::Option<super::HaMode>,
+                ::std::string::String,
+            >,
+            ip_version: ::std::result::Result<
+                ::std::option::Option<super::IpVersion>,
+                ::std::string::String,
+            >,
+            local_subnets: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            local_subnets_v6: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<super::CreateVpnGatewayName>,
+                ::std::string::String,
+            >,
+            network_type: ::std::result::Result<
+                ::std::option::Option<super::VpnGatewayNetworkType>,
+                ::std::string::String,
+            >,
+            tags: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::Tag>>,
+                ::std::string::String,
+            >,
+            vpc_id: ::std::result::Result<
+                ::std::option::Option<super::CreateVpnGatewayVpcId>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateVpnGateway {
+            fn default() -> Self {
+                Self {
+                    access_private_ip_1: Ok(Default::default()),
+                    access_private_ip_2: Ok(Default::default()),
+                    access_subnet_id: Ok(Default::default()),
+                    access_vpc_id: Ok(Default::default()),
+                    attachment_type: Ok(Default::default()),
+                    availability_zone_ids: Ok(Default::default()),
+                    bgp_asn: Ok(Default::default()),
+                    connect_subnet: Ok(Default::default()),
+                    eip1: Ok(Default::default()),
+                    eip2: Ok(Default::default()),
+                    enterprise_project_id: Ok(Default::default()),
+                    er_id: Ok(Default::default()),
+                    flavor: Ok(Default::default()),
+                    ha_mode: Ok(Default::default()),
+                    ip_version: Ok(Default::default()),
+                    local_subnets: Ok(Default::default()),
+                    local_subnets_v6: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    network_type: Ok(Default::default()),
+                    tags: Ok(Default::default()),
+                    vpc_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateVpnGateway {
+            pub fn access_private_ip_1<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CreateVpnGatewayAccessPrivateIp1>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_private_ip_1 = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for access_private_ip_1: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn access_private_ip_2<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CreateVpnGatewayAccessPrivateIp2>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_private_ip_2 = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for access_private_ip_2: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn access_subnet_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CreateVpnGatewayAccessSubnetId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_subnet_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for access_subnet_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn access_vpc_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CreateVpnGatewayAccessVpcId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_vpc_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for access_vpc_id: {e}")
+                    });
+                self
+            }
+            pub fn attachment_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AttachmentType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attachment_type = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for attachment_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn availability_zone_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.availability_zone_ids = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for availability_zone_ids: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn bgp_asn<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Bounded<1, 4294967295>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bgp_asn = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for bgp_asn: {e}")
+                    });
+                self
+            }
+            pub fn connect_subnet<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connect_subnet = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for connect_subnet: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn eip1<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CreateVpnGatewayEip>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.eip1 = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for eip1: {e}")
+                    });
+                self
+            }
+            pub fn eip2<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CreateVpnGatewayEip>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.eip2 = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for eip2: {e}")
+                    });
+                self
+            }
+            pub fn enterprise_project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CreateVpnGatewayEnterpriseProjectId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enterprise_project_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for enterprise_project_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn er_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CreateVpnGatewayErId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.er_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for er_id: {e}")
+                    });
+                self
+            }
+            pub fn flavor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::VpnGatewayFlavor>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.flavor = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for flavor: {e}")
+                    });
+                self
+            }
+            pub fn ha_mode<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::HaMode>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ha_mode = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for ha_mode: {e}")
+                    });
+                self
+            }
+            pub fn ip_version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::IpVersion>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ip_version = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for ip_version: {e}")
+                    });
+                self
+            }
+            pub fn local_subnets<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.local_subnets = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for local_subnets: {e}")
+                    });
+                self
+            }
+            pub fn local_subnets_v6<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.local_subnets_v6 = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for local_subnets_v6: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CreateVpnGatewayName>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn network_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::VpnGatewayNetworkType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.network_type = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for network_type: {e}")
+                    });
+                self
+            }
+            pub fn tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Tag>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tags = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for tags: {e}")
+                    });
+                self
+            }
+            pub fn vpc_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CreateVpnGatewayVpcId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.vpc_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for vpc_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateVpnGateway> for super::CreateVpnGateway {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateVpnGateway,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    access_private_ip_1: value.access_private_ip_1?,
+                    access_private_ip_2: value.access_private_ip_2?,
+                    access_subnet_id: value.access_subnet_id?,
+                    access_vpc_id: value.access_vpc_id?,
+                    attachment_type: value.attachment_type?,
+                    availability_zone_ids: value.availability_zone_ids?,
+                    bgp_asn: value.bgp_asn?,
+                    connect_subnet: value.connect_subnet?,
+                    eip1: value.eip1?,
+                    eip2: value.eip2?,
+                    enterprise_project_id: value.enterprise_project_id?,
+                    er_id: value.er_id?,
+                    flavor: value.flavor?,
+                    ha_mode: value.ha_mode?,
+                    ip_version: value.ip_version?,
+                    local_subnets: value.local_subnets?,
+                    local_subnets_v6: value.local_subnets_v6?,
+                    name: value.name?,
+                    network_type: value.network_type?,
+                    tags: value.tags?,
+                    vpc_id: value.vpc_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateVpnGateway> for CreateVpnGateway {
+            fn from(value: super::CreateVpnGateway) -> Self {
+                Self {
+                    access_private_ip_1: Ok(value.access_private_ip_1),
+                    access_private_ip_2: Ok(value.access_private_ip_2),
+                    access_subnet_id: Ok(value.access_subnet_id),
+                    access_vpc_id: Ok(value.access_vpc_id),
+                    attachment_type: Ok(value.attachment_type),
+                    availability_zone_ids: Ok(value.availability_zone_ids),
+                    bgp_asn: Ok(value.bgp_asn),
+                    connect_subnet: Ok(value.connect_subnet),
+                    eip1: Ok(value.eip1),
+                    eip2: Ok(value.eip2),
+                    enterprise_project_id: Ok(value.enterprise_project_id),
+                    er_id: Ok(value.er_id),
+                    flavor: Ok(value.flavor),
+                    ha_mode: Ok(value.ha_mode),
+                    ip_version: Ok(value.ip_version),
+                    local_subnets: Ok(value.local_subnets),
+                    local_subnets_v6: Ok(value.local_subnets_v6),
+                    name: Ok(value.name),
+                    network_type: Ok(value.network_type),
+                    tags: Ok(value.tags),
+                    vpc_id: Ok(value.vpc_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateVpnGatewayEip {
+            bandwidth_id: ::std::result::Result<
+                ::std::option::Option<super::CreateVpnGatewayEipBandwidthId>,
+                ::std::string::String,
+            >,
+            bandwidth_name: ::std::result::Result<
+                ::std::option::Option<super::CreateVpnGatewayEipBandwidthName>,
+                ::std::string::String,
+            >,
+            bandwidth_size: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            charge_mode: ::std::result::Result<
+                ::std::option::Option<super::ChargeMode>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<super::CreateVpnGatewayEipId>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<super::CreateVpnGatewayEipType>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateVpnGatewayEip {
+            fn default() -> Self {
+                Self {
+                    bandwidth_id: Ok(Default::default()),
+                    bandwidth_name: Ok(Default::default()),
+                    bandwidth_size: Ok(Default::default()),
+                    charge_mode: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl CreateVpnGatewayEip {
+            pub fn bandwidth_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CreateVpnGatewayEipBandwidthId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bandwidth_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for bandwidth_id: {e}")
+                    });
+                self
+            }
+            pub fn bandwidth_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CreateVpnGatewayEipBandwidthName>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bandwidth_name = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for bandwidth_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn bandwidth_size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i32>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bandwidth_size = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for bandwidth_size: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn charge_mode<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ChargeMode>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.charge_mode = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for charge_mode: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CreateVpnGatewayEipId>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CreateVpnGatewayEipType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateVpnGatewayEip>
+        for super::CreateVpnGatewayEip {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateVpnGatewayEip,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    bandwidth_id: value.bandwidth_id?,
+                    bandwidth_name: value.bandwidth_name?,
+                    bandwidth_size: value.bandwidth_size?,
+                    charge_mode: value.charge_mode?,
+                    id: value.id?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateVpnGatewayEip> for CreateVpnGatewayEip {
+            fn from(value: super::CreateVpnGatewayEip) -> Self {
+                Self {
+                    bandwidth_id: Ok(value.bandwidth_id),
+                    bandwidth_name: Ok(value.bandwidth_name),
+                    bandwidth_size: Ok(value.bandwidth_size),
+                    charge_mode: Ok(value.charge_mode),
+                    id: Ok(value.id),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateVpnGatewayRequest {
+            vpn_gateway: ::std::result::Result<
+                super::CreateVpnGateway,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateVpnGatewayRequest {
+            fn default() -> Self {
+                Self {
+                    vpn_gateway: Err("no value supplied for vpn_gateway".to_string()),
+                }
+            }
+        }
+        impl CreateVpnGatewayRequest {
+            pub fn vpn_gateway<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CreateVpnGateway>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.vpn_gateway = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for vpn_gateway: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateVpnGatewayRequest>
+        for super::CreateVpnGatewayRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateVpnGatewayRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    vpn_gateway: value.vpn_gateway?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateVpnGatewayRequest>
+        for CreateVpnGatewayRequest {
+            fn from(value: super::CreateVpnGatewayRequest) -> Self {
+                Self {
+                    vpn_gateway: Ok(value.vpn_gateway),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomerGateway {
+            bgp_asn: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            ca_certificate: ::std::result::Result<
+                ::std::option::Option<super::CaCertificate>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id_value: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            tags: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::Tag>>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomerGateway {
+            fn default() -> Self {
+                Self {
+                    bgp_asn: Ok(Default::default()),
+                    ca_certificate: Ok(Default::default()),
+                    created_at: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    id_type: Ok(Default::default()),
+                    id_value: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    tags: Ok(Default::default()),
+                    updated_at: Ok(Default::default()),
+                }
+            }
+        }
+        impl CustomerGateway {
+            pub fn bgp_asn<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bgp_asn = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for bgp_asn: {e}")
+                    });
+                self
+            }
+            pub fn ca_certificate<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CaCertificate>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ca_certificate = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for ca_certificate: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn id_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id_type = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for id_type: {e}")
+                    });
+                self
+            }
+            pub fn id_value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id_value = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for id_value: {e}")
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Tag>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tags = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for tags: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomerGateway> for super::CustomerGateway {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomerGateway,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    bgp_asn: value.bgp_asn?,
+                    ca_certificate: value.ca_certificate?,
+                    created_at: value.created_at?,
+                    id: value.id?,
+                    id_type: value.id_type?,
+                    id_value: value.id_value?,
+                    name: value.name?,
+                    tags: value.tags?,
+                    updated_at: value.updated_at?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomerGateway> for CustomerGateway {
+            fn from(value: super::CustomerGateway) -> Self {
+                Self {
+                    bgp_asn: Ok(value.bgp_asn),
+                    ca_certificate: Ok(value.ca_certificate),
+                    created_at: Ok(value.created_at),
+                    id: Ok(value.id),
+                    id_type: Ok(value.id_type),
+                    id_value: Ok(value.id_value),
+                    name: Ok(value.name),
+                    tags: Ok(value.tags),
+                    updated_at: Ok(value.updated_at),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CustomerGatewayResponse {
+            customer_gateway: ::std::result::Result<
+                ::std::option::Option<super::CustomerGateway>,
+                ::std::string::String,
+            >,
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CustomerGatewayResponse {
+            fn default() -> Self {
+                Self {
+                    customer_gateway: Ok(Default::default()),
+                    request_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl CustomerGatewayResponse {
+            pub fn customer_gateway<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CustomerGateway>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.customer_gateway = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for customer_gateway: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CustomerGatewayResponse>
+        for super::CustomerGatewayResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CustomerGatewayResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    customer_gateway: value.customer_gateway?,
+                    request_id: value.request_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CustomerGatewayResponse>
+        for CustomerGatewayResponse {
+            fn from(value: super::CustomerGatewayResponse) -> Self {
+                Self {
+                    customer_gateway: Ok(value.customer_gateway),
+                    request_id: Ok(value.request_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct Dpd {
             interval: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -4210,6 +8592,116 @@ the update response has no `status` or `bgp_peer`.
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ListCustomerGatewaysResponse {
+            customer_gateways: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::CustomerGateway>>,
+                ::std::string::String,
+            >,
+            page_info: ::std::result::Result<
+                ::std::option::Option<super::PageInfo>,
+                ::std::string::String,
+            >,
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            total_count: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListCustomerGatewaysResponse {
+            fn default() -> Self {
+                Self {
+                    customer_gateways: Ok(Default::default()),
+                    page_info: Ok(Default::default()),
+                    request_id: Ok(Default::default()),
+                    total_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl ListCustomerGatewaysResponse {
+            pub fn customer_gateways<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CustomerGateway>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.customer_gateways = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for customer_gateways: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn page_info<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PageInfo>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.page_info = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for page_info: {e}")
+                    });
+                self
+            }
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_count: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListCustomerGatewaysResponse>
+        for super::ListCustomerGatewaysResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListCustomerGatewaysResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    customer_gateways: value.customer_gateways?,
+                    page_info: value.page_info?,
+                    request_id: value.request_id?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListCustomerGatewaysResponse>
+        for ListCustomerGatewaysResponse {
+            fn from(value: super::ListCustomerGatewaysResponse) -> Self {
+                Self {
+                    customer_gateways: Ok(value.customer_gateways),
+                    page_info: Ok(value.page_info),
+                    request_id: Ok(value.request_id),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ListVpnConnectionsResponse {
             page_info: ::std::result::Result<
                 ::std::option::Option<super::PageInfo>,
@@ -4316,6 +8808,74 @@ the update response has no `status` or `bgp_peer`.
                     request_id: Ok(value.request_id),
                     total_count: Ok(value.total_count),
                     vpn_connections: Ok(value.vpn_connections),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListVpnGatewaysResponse {
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            vpn_gateways: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::VpnGateway>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListVpnGatewaysResponse {
+            fn default() -> Self {
+                Self {
+                    request_id: Ok(Default::default()),
+                    vpn_gateways: Ok(Default::default()),
+                }
+            }
+        }
+        impl ListVpnGatewaysResponse {
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+            pub fn vpn_gateways<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::VpnGateway>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.vpn_gateways = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for vpn_gateways: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListVpnGatewaysResponse>
+        for super::ListVpnGatewaysResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListVpnGatewaysResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    request_id: value.request_id?,
+                    vpn_gateways: value.vpn_gateways?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListVpnGatewaysResponse>
+        for ListVpnGatewaysResponse {
+            fn from(value: super::ListVpnGatewaysResponse) -> Self {
+                Self {
+                    request_id: Ok(value.request_id),
+                    vpn_gateways: Ok(value.vpn_gateways),
                 }
             }
         }
@@ -4558,6 +9118,498 @@ the update response has no `status` or `bgp_peer`.
             }
         }
         #[derive(Clone, Debug)]
+        pub struct PolicyTemplate {
+            ike_policy: ::std::result::Result<
+                ::std::option::Option<super::PolicyTemplateIkePolicy>,
+                ::std::string::String,
+            >,
+            ipsec_policy: ::std::result::Result<
+                ::std::option::Option<super::PolicyTemplateIpsecPolicy>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PolicyTemplate {
+            fn default() -> Self {
+                Self {
+                    ike_policy: Ok(Default::default()),
+                    ipsec_policy: Ok(Default::default()),
+                }
+            }
+        }
+        impl PolicyTemplate {
+            pub fn ike_policy<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PolicyTemplateIkePolicy>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ike_policy = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for ike_policy: {e}")
+                    });
+                self
+            }
+            pub fn ipsec_policy<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PolicyTemplateIpsecPolicy>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ipsec_policy = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for ipsec_policy: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PolicyTemplate> for super::PolicyTemplate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PolicyTemplate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    ike_policy: value.ike_policy?,
+                    ipsec_policy: value.ipsec_policy?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PolicyTemplate> for PolicyTemplate {
+            fn from(value: super::PolicyTemplate) -> Self {
+                Self {
+                    ike_policy: Ok(value.ike_policy),
+                    ipsec_policy: Ok(value.ipsec_policy),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PolicyTemplateIkePolicy {
+            authentication_algorithm: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dh_group: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            encryption_algorithm: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            lifetime_seconds: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PolicyTemplateIkePolicy {
+            fn default() -> Self {
+                Self {
+                    authentication_algorithm: Ok(Default::default()),
+                    dh_group: Ok(Default::default()),
+                    encryption_algorithm: Ok(Default::default()),
+                    lifetime_seconds: Ok(Default::default()),
+                }
+            }
+        }
+        impl PolicyTemplateIkePolicy {
+            pub fn authentication_algorithm<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.authentication_algorithm = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for authentication_algorithm: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn dh_group<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dh_group = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for dh_group: {e}")
+                    });
+                self
+            }
+            pub fn encryption_algorithm<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.encryption_algorithm = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for encryption_algorithm: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn lifetime_seconds<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lifetime_seconds = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for lifetime_seconds: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PolicyTemplateIkePolicy>
+        for super::PolicyTemplateIkePolicy {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PolicyTemplateIkePolicy,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    authentication_algorithm: value.authentication_algorithm?,
+                    dh_group: value.dh_group?,
+                    encryption_algorithm: value.encryption_algorithm?,
+                    lifetime_seconds: value.lifetime_seconds?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PolicyTemplateIkePolicy>
+        for PolicyTemplateIkePolicy {
+            fn from(value: super::PolicyTemplateIkePolicy) -> Self {
+                Self {
+                    authentication_algorithm: Ok(value.authentication_algorithm),
+                    dh_group: Ok(value.dh_group),
+                    encryption_algorithm: Ok(value.encryption_algorithm),
+                    lifetime_seconds: Ok(value.lifetime_seconds),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PolicyTemplateIpsecPolicy {
+            authentication_algorithm: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            encryption_algorithm: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            lifetime_seconds: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            pfs: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PolicyTemplateIpsecPolicy {
+            fn default() -> Self {
+                Self {
+                    authentication_algorithm: Ok(Default::default()),
+                    encryption_algorithm: Ok(Default::default()),
+                    lifetime_seconds: Ok(Default::default()),
+                    pfs: Ok(Default::default()),
+                }
+            }
+        }
+        impl PolicyTemplateIpsecPolicy {
+            pub fn authentication_algorithm<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.authentication_algorithm = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for authentication_algorithm: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn encryption_algorithm<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.encryption_algorithm = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for encryption_algorithm: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn lifetime_seconds<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lifetime_seconds = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for lifetime_seconds: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn pfs<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pfs = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for pfs: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PolicyTemplateIpsecPolicy>
+        for super::PolicyTemplateIpsecPolicy {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PolicyTemplateIpsecPolicy,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    authentication_algorithm: value.authentication_algorithm?,
+                    encryption_algorithm: value.encryption_algorithm?,
+                    lifetime_seconds: value.lifetime_seconds?,
+                    pfs: value.pfs?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PolicyTemplateIpsecPolicy>
+        for PolicyTemplateIpsecPolicy {
+            fn from(value: super::PolicyTemplateIpsecPolicy) -> Self {
+                Self {
+                    authentication_algorithm: Ok(value.authentication_algorithm),
+                    encryption_algorithm: Ok(value.encryption_algorithm),
+                    lifetime_seconds: Ok(value.lifetime_seconds),
+                    pfs: Ok(value.pfs),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct QuotaResource {
+            quota: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            used: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for QuotaResource {
+            fn default() -> Self {
+                Self {
+                    quota: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    used: Ok(Default::default()),
+                }
+            }
+        }
+        impl QuotaResource {
+            pub fn quota<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.quota = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for quota: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            pub fn used<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.used = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for used: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<QuotaResource> for super::QuotaResource {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: QuotaResource,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    quota: value.quota?,
+                    type_: value.type_?,
+                    used: value.used?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::QuotaResource> for QuotaResource {
+            fn from(value: super::QuotaResource) -> Self {
+                Self {
+                    quota: Ok(value.quota),
+                    type_: Ok(value.type_),
+                    used: Ok(value.used),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct Quotas {
+            resources: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::QuotaResource>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for Quotas {
+            fn default() -> Self {
+                Self {
+                    resources: Ok(Default::default()),
+                }
+            }
+        }
+        impl Quotas {
+            pub fn resources<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::QuotaResource>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.resources = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for resources: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<Quotas> for super::Quotas {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: Quotas,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    resources: value.resources?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::Quotas> for Quotas {
+            fn from(value: super::Quotas) -> Self {
+                Self {
+                    resources: Ok(value.resources),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct QuotasResponse {
+            quotas: ::std::result::Result<
+                ::std::option::Option<super::Quotas>,
+                ::std::string::String,
+            >,
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for QuotasResponse {
+            fn default() -> Self {
+                Self {
+                    quotas: Ok(Default::default()),
+                    request_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl QuotasResponse {
+            pub fn quotas<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::Quotas>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.quotas = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for quotas: {e}")
+                    });
+                self
+            }
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<QuotasResponse> for super::QuotasResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: QuotasResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    quotas: value.quotas?,
+                    request_id: value.request_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::QuotasResponse> for QuotasResponse {
+            fn from(value: super::QuotasResponse) -> Self {
+                Self {
+                    quotas: Ok(value.quotas),
+                    request_id: Ok(value.request_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct Tag {
             key: ::std::result::Result<::std::string::String, ::std::string::String>,
             value: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -4612,6 +9664,127 @@ the update response has no `status` or `bgp_peer`.
                 Self {
                     key: Ok(value.key),
                     value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateCustomerGateway {
+            ca_certificate: ::std::result::Result<
+                ::std::option::Option<super::CaCertificateRequest>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<super::UpdateCustomerGatewayName>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateCustomerGateway {
+            fn default() -> Self {
+                Self {
+                    ca_certificate: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateCustomerGateway {
+            pub fn ca_certificate<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CaCertificateRequest>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ca_certificate = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for ca_certificate: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::UpdateCustomerGatewayName>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateCustomerGateway>
+        for super::UpdateCustomerGateway {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateCustomerGateway,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    ca_certificate: value.ca_certificate?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateCustomerGateway>
+        for UpdateCustomerGateway {
+            fn from(value: super::UpdateCustomerGateway) -> Self {
+                Self {
+                    ca_certificate: Ok(value.ca_certificate),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateCustomerGatewayRequest {
+            customer_gateway: ::std::result::Result<
+                super::UpdateCustomerGateway,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateCustomerGatewayRequest {
+            fn default() -> Self {
+                Self {
+                    customer_gateway: Err(
+                        "no value supplied for customer_gateway".to_string(),
+                    ),
+                }
+            }
+        }
+        impl UpdateCustomerGatewayRequest {
+            pub fn customer_gateway<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::UpdateCustomerGateway>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.customer_gateway = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for customer_gateway: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateCustomerGatewayRequest>
+        for super::UpdateCustomerGatewayRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateCustomerGatewayRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    customer_gateway: value.customer_gateway?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateCustomerGatewayRequest>
+        for UpdateCustomerGatewayRequest {
+            fn from(value: super::UpdateCustomerGatewayRequest) -> Self {
+                Self {
+                    customer_gateway: Ok(value.customer_gateway),
                 }
             }
         }
@@ -5111,6 +10284,301 @@ the update response has no `status` or `bgp_peer`.
                 }
             }
         }
+        #[derive(Clone, Debug)]
+        pub struct UpdatePolicyTemplate {
+            ike_policy: ::std::result::Result<
+                ::std::option::Option<super::UpdatePolicyTemplateIkePolicy>,
+                ::std::string::String,
+            >,
+            ipsec_policy: ::std::result::Result<
+                ::std::option::Option<super::UpdatePolicyTemplateIpsecPolicy>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdatePolicyTemplate {
+            fn default() -> Self {
+                Self {
+                    ike_policy: Ok(Default::default()),
+                    ipsec_policy: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdatePolicyTemplate {
+            pub fn ike_policy<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::UpdatePolicyTemplateIkePolicy>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ike_policy = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for ike_policy: {e}")
+                    });
+                self
+            }
+            pub fn ipsec_policy<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::UpdatePolicyTemplateIpsecPolicy>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ipsec_policy = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for ipsec_policy: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdatePolicyTemplate>
+        for super::UpdatePolicyTemplate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdatePolicyTemplate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    ike_policy: value.ike_policy?,
+                    ipsec_policy: value.ipsec_policy?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdatePolicyTemplate> for UpdatePolicyTemplate {
+            fn from(value: super::UpdatePolicyTemplate) -> Self {
+                Self {
+                    ike_policy: Ok(value.ike_policy),
+                    ipsec_policy: Ok(value.ipsec_policy),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdatePolicyTemplateIkePolicy {
+            authentication_algorithm: ::std::result::Result<
+                ::std::option::Option<super::PolicyTemplateAuthenticationAlgorithm>,
+                ::std::string::String,
+            >,
+            dh_group: ::std::result::Result<
+                ::std::option::Option<super::PolicyTemplateDhGroup>,
+                ::std::string::String,
+            >,
+            encryption_algorithm: ::std::result::Result<
+                ::std::option::Option<super::PolicyTemplateEncryptionAlgorithm>,
+                ::std::string::String,
+            >,
+            lifetime_seconds: ::std::result::Result<
+                ::std::option::Option<crate::Bounded<60, 604800>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdatePolicyTemplateIkePolicy {
+            fn default() -> Self {
+                Self {
+                    authentication_algorithm: Ok(Default::default()),
+                    dh_group: Ok(Default::default()),
+                    encryption_algorithm: Ok(Default::default()),
+                    lifetime_seconds: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdatePolicyTemplateIkePolicy {
+            pub fn authentication_algorithm<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PolicyTemplateAuthenticationAlgorithm>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.authentication_algorithm = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for authentication_algorithm: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn dh_group<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PolicyTemplateDhGroup>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dh_group = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for dh_group: {e}")
+                    });
+                self
+            }
+            pub fn encryption_algorithm<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PolicyTemplateEncryptionAlgorithm>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.encryption_algorithm = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for encryption_algorithm: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn lifetime_seconds<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Bounded<60, 604800>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lifetime_seconds = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for lifetime_seconds: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdatePolicyTemplateIkePolicy>
+        for super::UpdatePolicyTemplateIkePolicy {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdatePolicyTemplateIkePolicy,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    authentication_algorithm: value.authentication_algorithm?,
+                    dh_group: value.dh_group?,
+                    encryption_algorithm: value.encryption_algorithm?,
+                    lifetime_seconds: value.lifetime_seconds?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdatePolicyTemplateIkePolicy>
+        for UpdatePolicyTemplateIkePolicy {
+            fn from(value: super::UpdatePolicyTemplateIkePolicy) -> Self {
+                Self {
+                    authentication_algorithm: Ok(value.authentication_algorithm),
+                    dh_group: Ok(value.dh_group),
+                    encryption_algorithm: Ok(value.encryption_algorithm),
+                    lifetime_seconds: Ok(value.lifetime_seconds),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdatePolicyTemplateIpsecPolicy {
+            authentication_algorithm: ::std::result::Result<
+                ::std::option::Option<super::PolicyTemplateAuthenticationAlgorithm>,
+                ::std::string::String,
+            >,
+            encryption_algorithm: ::std::result::Result<
+                ::std::option::Option<super::PolicyTemplateEncryptionAlgorithm>,
+                ::std::string::String,
+            >,
+            lifetime_seconds: ::std::result::Result<
+                ::std::option::Option<crate::Bounded<30, 604800>>,
+                ::std::string::String,
+            >,
+            pfs: ::std::result::Result<
+                ::std::option::Option<super::PolicyTemplatePfs>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdatePolicyTemplateIpsecPolicy {
+            fn default() -> Self {
+                Self {
+                    authentication_algorithm: Ok(Default::default()),
+                    encryption_algorithm: Ok(Default::default()),
+                    lifetime_seconds: Ok(Default::default()),
+                    pfs: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdatePolicyTemplateIpsecPolicy {
+            pub fn authentication_algorithm<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PolicyTemplateAuthenticationAlgorithm>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.authentication_algorithm = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for authentication_algorithm: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn encryption_algorithm<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PolicyTemplateEncryptionAlgorithm>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.encryption_algorithm = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for encryption_algorithm: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn lifetime_seconds<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<crate::Bounded<30, 604800>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.lifetime_seconds = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for lifetime_seconds: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn pfs<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PolicyTemplatePfs>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.pfs = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for pfs: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdatePolicyTemplateIpsecPolicy>
+        for super::UpdatePolicyTemplateIpsecPolicy {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdatePolicyTemplateIpsecPolicy,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    authentication_algorithm: value.authentication_algorithm?,
+                    encryption_algorithm: value.encryption_algorithm?,
+                    lifetime_seconds: value.lifetime_seconds?,
+                    pfs: value.pfs?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdatePolicyTemplateIpsecPolicy>
+        for UpdatePolicyTemplateIpsecPolicy {
+            fn from(value: super::UpdatePolicyTemplateIpsecPolicy) -> Self {
+                Self {
+                    authentication_algorithm: Ok(value.authentication_algorithm),
+                    encryption_algorithm: Ok(value.encryption_algorithm),
+                    lifetime_seconds: Ok(value.lifetime_seconds),
+                    pfs: Ok(value.pfs),
+                }
+            }
+        }
         #[derive(Clone)]
         pub struct UpdateVpnConnection {
             cgw_id: ::std::result::Result<
@@ -5434,6 +10902,203 @@ the update response has no `status` or `bgp_peer`.
             fn from(value: super::UpdateVpnConnectionRequest) -> Self {
                 Self {
                     vpn_connection: Ok(value.vpn_connection),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateVpnGateway {
+            eip_id_1: ::std::result::Result<
+                ::std::option::Option<super::UpdateVpnGatewayEipId1>,
+                ::std::string::String,
+            >,
+            eip_id_2: ::std::result::Result<
+                ::std::option::Option<super::UpdateVpnGatewayEipId2>,
+                ::std::string::String,
+            >,
+            local_subnets: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            local_subnets_v6: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<super::UpdateVpnGatewayName>,
+                ::std::string::String,
+            >,
+            policy_template: ::std::result::Result<
+                ::std::option::Option<super::UpdatePolicyTemplate>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateVpnGateway {
+            fn default() -> Self {
+                Self {
+                    eip_id_1: Ok(Default::default()),
+                    eip_id_2: Ok(Default::default()),
+                    local_subnets: Ok(Default::default()),
+                    local_subnets_v6: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    policy_template: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateVpnGateway {
+            pub fn eip_id_1<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::UpdateVpnGatewayEipId1>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.eip_id_1 = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for eip_id_1: {e}")
+                    });
+                self
+            }
+            pub fn eip_id_2<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::UpdateVpnGatewayEipId2>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.eip_id_2 = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for eip_id_2: {e}")
+                    });
+                self
+            }
+            pub fn local_subnets<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.local_subnets = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for local_subnets: {e}")
+                    });
+                self
+            }
+            pub fn local_subnets_v6<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.local_subnets_v6 = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for local_subnets_v6: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::UpdateVpnGatewayName>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn policy_template<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::UpdatePolicyTemplate>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.policy_template = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for policy_template: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateVpnGateway> for super::UpdateVpnGateway {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateVpnGateway,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    eip_id_1: value.eip_id_1?,
+                    eip_id_2: value.eip_id_2?,
+                    local_subnets: value.local_subnets?,
+                    local_subnets_v6: value.local_subnets_v6?,
+                    name: value.name?,
+                    policy_template: value.policy_template?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateVpnGateway> for UpdateVpnGateway {
+            fn from(value: super::UpdateVpnGateway) -> Self {
+                Self {
+                    eip_id_1: Ok(value.eip_id_1),
+                    eip_id_2: Ok(value.eip_id_2),
+                    local_subnets: Ok(value.local_subnets),
+                    local_subnets_v6: Ok(value.local_subnets_v6),
+                    name: Ok(value.name),
+                    policy_template: Ok(value.policy_template),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateVpnGatewayRequest {
+            vpn_gateway: ::std::result::Result<
+                super::UpdateVpnGateway,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateVpnGatewayRequest {
+            fn default() -> Self {
+                Self {
+                    vpn_gateway: Err("no value supplied for vpn_gateway".to_string()),
+                }
+            }
+        }
+        impl UpdateVpnGatewayRequest {
+            pub fn vpn_gateway<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::UpdateVpnGateway>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.vpn_gateway = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for vpn_gateway: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateVpnGatewayRequest>
+        for super::UpdateVpnGatewayRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateVpnGatewayRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    vpn_gateway: value.vpn_gateway?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateVpnGatewayRequest>
+        for UpdateVpnGatewayRequest {
+            fn from(value: super::UpdateVpnGatewayRequest) -> Self {
+                Self {
+                    vpn_gateway: Ok(value.vpn_gateway),
                 }
             }
         }
@@ -6045,6 +11710,1189 @@ the update response has no `status` or `bgp_peer`.
                 }
             }
         }
+        #[derive(Clone, Debug)]
+        pub struct VpnGateway {
+            access_private_ip_1: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            access_private_ip_2: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            access_subnet_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            access_vpc_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            applied_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            attachment_type: ::std::result::Result<
+                ::std::option::Option<super::AttachmentType>,
+                ::std::string::String,
+            >,
+            availability_zone_ids: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            bgp_asn: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            certificate_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            connect_subnet: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            connection_number: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            eip1: ::std::result::Result<
+                ::std::option::Option<super::VpnGatewayEip>,
+                ::std::string::String,
+            >,
+            eip2: ::std::result::Result<
+                ::std::option::Option<super::VpnGatewayEip>,
+                ::std::string::String,
+            >,
+            enterprise_project_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            er_attachment_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            er_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            flavor: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            ha_mode: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            ip_version: ::std::result::Result<
+                ::std::option::Option<super::IpVersion>,
+                ::std::string::String,
+            >,
+            local_subnets: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            local_subnets_v6: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            network_type: ::std::result::Result<
+                ::std::option::Option<super::VpnGatewayNetworkType>,
+                ::std::string::String,
+            >,
+            policy_template: ::std::result::Result<
+                ::std::option::Option<super::PolicyTemplate>,
+                ::std::string::String,
+            >,
+            public_border_group: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<super::VpnGatewayStatus>,
+                ::std::string::String,
+            >,
+            supported_features: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            supported_flavors: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            tags: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::Tag>>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            upgrade_info: ::std::result::Result<
+                ::std::option::Option<super::UpgradeInfo>,
+                ::std::string::String,
+            >,
+            used_connection_group: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            used_connection_number: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            vpc_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VpnGateway {
+            fn default() -> Self {
+                Self {
+                    access_private_ip_1: Ok(Default::default()),
+                    access_private_ip_2: Ok(Default::default()),
+                    access_subnet_id: Ok(Default::default()),
+                    access_vpc_id: Ok(Default::default()),
+                    applied_at: Ok(Default::default()),
+                    attachment_type: Ok(Default::default()),
+                    availability_zone_ids: Ok(Default::default()),
+                    bgp_asn: Ok(Default::default()),
+                    certificate_id: Ok(Default::default()),
+                    connect_subnet: Ok(Default::default()),
+                    connection_number: Ok(Default::default()),
+                    created_at: Ok(Default::default()),
+                    eip1: Ok(Default::default()),
+                    eip2: Ok(Default::default()),
+                    enterprise_project_id: Ok(Default::default()),
+                    er_attachment_id: Ok(Default::default()),
+                    er_id: Ok(Default::default()),
+                    flavor: Ok(Default::default()),
+                    ha_mode: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    ip_version: Ok(Default::default()),
+                    local_subnets: Ok(Default::default()),
+                    local_subnets_v6: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    network_type: Ok(Default::default()),
+                    policy_template: Ok(Default::default()),
+                    public_border_group: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    supported_features: Ok(Default::default()),
+                    supported_flavors: Ok(Default::default()),
+                    tags: Ok(Default::default()),
+                    updated_at: Ok(Default::default()),
+                    upgrade_info: Ok(Default::default()),
+                    used_connection_group: Ok(Default::default()),
+                    used_connection_number: Ok(Default::default()),
+                    vpc_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl VpnGateway {
+            pub fn access_private_ip_1<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_private_ip_1 = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for access_private_ip_1: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn access_private_ip_2<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_private_ip_2 = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for access_private_ip_2: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn access_subnet_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_subnet_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for access_subnet_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn access_vpc_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.access_vpc_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for access_vpc_id: {e}")
+                    });
+                self
+            }
+            pub fn applied_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.applied_at = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for applied_at: {e}")
+                    });
+                self
+            }
+            pub fn attachment_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::AttachmentType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.attachment_type = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for attachment_type: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn availability_zone_ids<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.availability_zone_ids = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for availability_zone_ids: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn bgp_asn<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bgp_asn = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for bgp_asn: {e}")
+                    });
+                self
+            }
+            pub fn certificate_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.certificate_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for certificate_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn connect_subnet<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connect_subnet = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for connect_subnet: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn connection_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i32>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.connection_number = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for connection_number: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            pub fn eip1<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::VpnGatewayEip>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.eip1 = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for eip1: {e}")
+                    });
+                self
+            }
+            pub fn eip2<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::VpnGatewayEip>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.eip2 = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for eip2: {e}")
+                    });
+                self
+            }
+            pub fn enterprise_project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enterprise_project_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for enterprise_project_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn er_attachment_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.er_attachment_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for er_attachment_id: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn er_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.er_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for er_id: {e}")
+                    });
+                self
+            }
+            pub fn flavor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.flavor = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for flavor: {e}")
+                    });
+                self
+            }
+            pub fn ha_mode<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ha_mode = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for ha_mode: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn ip_version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::IpVersion>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ip_version = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for ip_version: {e}")
+                    });
+                self
+            }
+            pub fn local_subnets<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.local_subnets = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for local_subnets: {e}")
+                    });
+                self
+            }
+            pub fn local_subnets_v6<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.local_subnets_v6 = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for local_subnets_v6: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            pub fn network_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::VpnGatewayNetworkType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.network_type = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for network_type: {e}")
+                    });
+                self
+            }
+            pub fn policy_template<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PolicyTemplate>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.policy_template = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for policy_template: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn public_border_group<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.public_border_group = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for public_border_group: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::VpnGatewayStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            pub fn supported_features<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.supported_features = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for supported_features: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn supported_flavors<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.supported_flavors = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for supported_flavors: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Tag>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tags = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for tags: {e}")
+                    });
+                self
+            }
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+            pub fn upgrade_info<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::UpgradeInfo>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.upgrade_info = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for upgrade_info: {e}")
+                    });
+                self
+            }
+            pub fn used_connection_group<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i32>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.used_connection_group = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for used_connection_group: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn used_connection_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i32>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.used_connection_number = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for used_connection_number: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn vpc_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.vpc_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for vpc_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VpnGateway> for super::VpnGateway {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VpnGateway,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    access_private_ip_1: value.access_private_ip_1?,
+                    access_private_ip_2: value.access_private_ip_2?,
+                    access_subnet_id: value.access_subnet_id?,
+                    access_vpc_id: value.access_vpc_id?,
+                    applied_at: value.applied_at?,
+                    attachment_type: value.attachment_type?,
+                    availability_zone_ids: value.availability_zone_ids?,
+                    bgp_asn: value.bgp_asn?,
+                    certificate_id: value.certificate_id?,
+                    connect_subnet: value.connect_subnet?,
+                    connection_number: value.connection_number?,
+                    created_at: value.created_at?,
+                    eip1: value.eip1?,
+                    eip2: value.eip2?,
+                    enterprise_project_id: value.enterprise_project_id?,
+                    er_attachment_id: value.er_attachment_id?,
+                    er_id: value.er_id?,
+                    flavor: value.flavor?,
+                    ha_mode: value.ha_mode?,
+                    id: value.id?,
+                    ip_version: value.ip_version?,
+                    local_subnets: value.local_subnets?,
+                    local_subnets_v6: value.local_subnets_v6?,
+                    name: value.name?,
+                    network_type: value.network_type?,
+                    policy_template: value.policy_template?,
+                    public_border_group: value.public_border_group?,
+                    status: value.status?,
+                    supported_features: value.supported_features?,
+                    supported_flavors: value.supported_flavors?,
+                    tags: value.tags?,
+                    updated_at: value.updated_at?,
+                    upgrade_info: value.upgrade_info?,
+                    used_connection_group: value.used_connection_group?,
+                    used_connection_number: value.used_connection_number?,
+                    vpc_id: value.vpc_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VpnGateway> for VpnGateway {
+            fn from(value: super::VpnGateway) -> Self {
+                Self {
+                    access_private_ip_1: Ok(value.access_private_ip_1),
+                    access_private_ip_2: Ok(value.access_private_ip_2),
+                    access_subnet_id: Ok(value.access_subnet_id),
+                    access_vpc_id: Ok(value.access_vpc_id),
+                    applied_at: Ok(value.applied_at),
+                    attachment_type: Ok(value.attachment_type),
+                    availability_zone_ids: Ok(value.availability_zone_ids),
+                    bgp_asn: Ok(value.bgp_asn),
+                    certificate_id: Ok(value.certificate_id),
+                    connect_subnet: Ok(value.connect_subnet),
+                    connection_number: Ok(value.connection_number),
+                    created_at: Ok(value.created_at),
+                    eip1: Ok(value.eip1),
+                    eip2: Ok(value.eip2),
+                    enterprise_project_id: Ok(value.enterprise_project_id),
+                    er_attachment_id: Ok(value.er_attachment_id),
+                    er_id: Ok(value.er_id),
+                    flavor: Ok(value.flavor),
+                    ha_mode: Ok(value.ha_mode),
+                    id: Ok(value.id),
+                    ip_version: Ok(value.ip_version),
+                    local_subnets: Ok(value.local_subnets),
+                    local_subnets_v6: Ok(value.local_subnets_v6),
+                    name: Ok(value.name),
+                    network_type: Ok(value.network_type),
+                    policy_template: Ok(value.policy_template),
+                    public_border_group: Ok(value.public_border_group),
+                    status: Ok(value.status),
+                    supported_features: Ok(value.supported_features),
+                    supported_flavors: Ok(value.supported_flavors),
+                    tags: Ok(value.tags),
+                    updated_at: Ok(value.updated_at),
+                    upgrade_info: Ok(value.upgrade_info),
+                    used_connection_group: Ok(value.used_connection_group),
+                    used_connection_number: Ok(value.used_connection_number),
+                    vpc_id: Ok(value.vpc_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VpnGatewayAvailabilityZones {
+            er: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+            vpc: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VpnGatewayAvailabilityZones {
+            fn default() -> Self {
+                Self {
+                    er: Ok(Default::default()),
+                    vpc: Ok(Default::default()),
+                }
+            }
+        }
+        impl VpnGatewayAvailabilityZones {
+            pub fn er<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.er = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| format!("error converting supplied value for er: {e}"));
+                self
+            }
+            pub fn vpc<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.vpc = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for vpc: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VpnGatewayAvailabilityZones>
+        for super::VpnGatewayAvailabilityZones {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VpnGatewayAvailabilityZones,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    er: value.er?,
+                    vpc: value.vpc?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VpnGatewayAvailabilityZones>
+        for VpnGatewayAvailabilityZones {
+            fn from(value: super::VpnGatewayAvailabilityZones) -> Self {
+                Self {
+                    er: Ok(value.er),
+                    vpc: Ok(value.vpc),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VpnGatewayEip {
+            bandwidth_billing_info: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            bandwidth_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            bandwidth_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            bandwidth_size: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            charge_mode: ::std::result::Result<
+                ::std::option::Option<super::ReportedChargeMode>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            ip_address: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            ip_billing_info: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            ip_version: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+            share_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VpnGatewayEip {
+            fn default() -> Self {
+                Self {
+                    bandwidth_billing_info: Ok(Default::default()),
+                    bandwidth_id: Ok(Default::default()),
+                    bandwidth_name: Ok(Default::default()),
+                    bandwidth_size: Ok(Default::default()),
+                    charge_mode: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    ip_address: Ok(Default::default()),
+                    ip_billing_info: Ok(Default::default()),
+                    ip_version: Ok(Default::default()),
+                    share_type: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl VpnGatewayEip {
+            pub fn bandwidth_billing_info<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bandwidth_billing_info = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for bandwidth_billing_info: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn bandwidth_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bandwidth_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for bandwidth_id: {e}")
+                    });
+                self
+            }
+            pub fn bandwidth_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bandwidth_name = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for bandwidth_name: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn bandwidth_size<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i32>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.bandwidth_size = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for bandwidth_size: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn charge_mode<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ReportedChargeMode>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.charge_mode = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for charge_mode: {e}")
+                    });
+                self
+            }
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn ip_address<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ip_address = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for ip_address: {e}")
+                    });
+                self
+            }
+            pub fn ip_billing_info<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ip_billing_info = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for ip_billing_info: {e}"
+                        )
+                    });
+                self
+            }
+            pub fn ip_version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i32>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.ip_version = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for ip_version: {e}")
+                    });
+                self
+            }
+            pub fn share_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.share_type = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for share_type: {e}")
+                    });
+                self
+            }
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VpnGatewayEip> for super::VpnGatewayEip {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VpnGatewayEip,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    bandwidth_billing_info: value.bandwidth_billing_info?,
+                    bandwidth_id: value.bandwidth_id?,
+                    bandwidth_name: value.bandwidth_name?,
+                    bandwidth_size: value.bandwidth_size?,
+                    charge_mode: value.charge_mode?,
+                    id: value.id?,
+                    ip_address: value.ip_address?,
+                    ip_billing_info: value.ip_billing_info?,
+                    ip_version: value.ip_version?,
+                    share_type: value.share_type?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VpnGatewayEip> for VpnGatewayEip {
+            fn from(value: super::VpnGatewayEip) -> Self {
+                Self {
+                    bandwidth_billing_info: Ok(value.bandwidth_billing_info),
+                    bandwidth_id: Ok(value.bandwidth_id),
+                    bandwidth_name: Ok(value.bandwidth_name),
+                    bandwidth_size: Ok(value.bandwidth_size),
+                    charge_mode: Ok(value.charge_mode),
+                    id: Ok(value.id),
+                    ip_address: Ok(value.ip_address),
+                    ip_billing_info: Ok(value.ip_billing_info),
+                    ip_version: Ok(value.ip_version),
+                    share_type: Ok(value.share_type),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VpnGatewayResponse {
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            vpn_gateway: ::std::result::Result<
+                ::std::option::Option<super::VpnGateway>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VpnGatewayResponse {
+            fn default() -> Self {
+                Self {
+                    request_id: Ok(Default::default()),
+                    vpn_gateway: Ok(Default::default()),
+                }
+            }
+        }
+        impl VpnGatewayResponse {
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+            pub fn vpn_gateway<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::VpnGateway>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.vpn_gateway = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for vpn_gateway: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VpnGatewayResponse> for super::VpnGatewayResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VpnGatewayResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    request_id: value.request_id?,
+                    vpn_gateway: value.vpn_gateway?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VpnGatewayResponse> for VpnGatewayResponse {
+            fn from(value: super::VpnGatewayResponse) -> Self {
+                Self {
+                    request_id: Ok(value.request_id),
+                    vpn_gateway: Ok(value.vpn_gateway),
+                }
+            }
+        }
+        impl ::std::fmt::Debug for CaCertificate {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("CaCertificate")
+                    .field("expire_time", &self.expire_time)
+                    .field("id", &self.id)
+                    .field("is_updatable", &self.is_updatable)
+                    .field("issuer", &crate::support::REDACTED)
+                    .field("serial_number", &self.serial_number)
+                    .field("signature_algorithm", &self.signature_algorithm)
+                    .field("subject", &self.subject)
+                    .finish()
+            }
+        }
+        impl ::std::fmt::Debug for CaCertificateRequest {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("CaCertificateRequest")
+                    .field("content", &crate::support::REDACTED)
+                    .field("id", &self.id)
+                    .finish()
+            }
+        }
         impl ::std::fmt::Debug for CreateVpnConnection {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("CreateVpnConnection")
@@ -6119,6 +12967,50 @@ the update response has no `status` or `bgp_peer`.
             fn from(value: String) -> Self {
                 Self(value.into())
             }
+        }
+    }
+    impl AttachmentType {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Vpc => "vpc",
+                Self::Er => "er",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for AttachmentType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for AttachmentType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AttachmentType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(
+                match value.as_str() {
+                    "vpc" => Self::Vpc,
+                    "er" => Self::Er,
+                    _ => Self::Unrecognized(crate::UnknownValue::new(value)),
+                },
+            )
         }
     }
     impl AuthenticationAlgorithm {
@@ -6575,6 +13467,50 @@ the update response has no `status` or `bgp_peer`.
             )
         }
     }
+    impl IpVersion {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Ipv4 => "ipv4",
+                Self::Ipv6 => "ipv6",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for IpVersion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for IpVersion {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for IpVersion {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(
+                match value.as_str() {
+                    "ipv4" => Self::Ipv4,
+                    "ipv6" => Self::Ipv6,
+                    _ => Self::Unrecognized(crate::UnknownValue::new(value)),
+                },
+            )
+        }
+    }
     impl Phase1NegotiationMode {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -6614,6 +13550,52 @@ the update response has no `status` or `bgp_peer`.
                 match value.as_str() {
                     "main" => Self::Main,
                     "aggressive" => Self::Aggressive,
+                    _ => Self::Unrecognized(crate::UnknownValue::new(value)),
+                },
+            )
+        }
+    }
+    impl ReportedChargeMode {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Bandwidth => "bandwidth",
+                Self::Traffic => "traffic",
+                Self::X95peakPlus => "95peak_plus",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for ReportedChargeMode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for ReportedChargeMode {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ReportedChargeMode {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(
+                match value.as_str() {
+                    "bandwidth" => Self::Bandwidth,
+                    "traffic" => Self::Traffic,
+                    "95peak_plus" => Self::X95peakPlus,
                     _ => Self::Unrecognized(crate::UnknownValue::new(value)),
                 },
             )
@@ -6707,6 +13689,52 @@ the update response has no `status` or `bgp_peer`.
             )
         }
     }
+    impl UpgradeInfo {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Ready => "ready",
+                Self::ExpiringSoon => "expiring soon",
+                Self::Unready => "unready",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for UpgradeInfo {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for UpgradeInfo {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpgradeInfo {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(
+                match value.as_str() {
+                    "ready" => Self::Ready,
+                    "expiring soon" => Self::ExpiringSoon,
+                    "unready" => Self::Unready,
+                    _ => Self::Unrecognized(crate::UnknownValue::new(value)),
+                },
+            )
+        }
+    }
     impl VpnConnectionStatus {
         /// The value as it appears on the wire.
         pub fn as_str(&self) -> &str {
@@ -6763,6 +13791,129 @@ the update response has no `status` or `bgp_peer`.
             )
         }
     }
+    impl VpnGatewayNetworkType {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Public => "public",
+                Self::Private => "private",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for VpnGatewayNetworkType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for VpnGatewayNetworkType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for VpnGatewayNetworkType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(
+                match value.as_str() {
+                    "public" => Self::Public,
+                    "private" => Self::Private,
+                    _ => Self::Unrecognized(crate::UnknownValue::new(value)),
+                },
+            )
+        }
+    }
+    impl VpnGatewayStatus {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::PendingCreate => "PENDING_CREATE",
+                Self::PendingUpdate => "PENDING_UPDATE",
+                Self::PendingDelete => "PENDING_DELETE",
+                Self::Active => "ACTIVE",
+                Self::Fault => "FAULT",
+                Self::Freezed => "FREEZED",
+                Self::Upgrading => "UPGRADING",
+                Self::RollingBack => "ROLLING_BACK",
+                Self::PendingUpgradeConfirm => "PENDING_UPGRADE_CONFIRM",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for VpnGatewayStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for VpnGatewayStatus {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for VpnGatewayStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(
+                match value.as_str() {
+                    "PENDING_CREATE" => Self::PendingCreate,
+                    "PENDING_UPDATE" => Self::PendingUpdate,
+                    "PENDING_DELETE" => Self::PendingDelete,
+                    "ACTIVE" => Self::Active,
+                    "FAULT" => Self::Fault,
+                    "FREEZED" => Self::Freezed,
+                    "UPGRADING" => Self::Upgrading,
+                    "ROLLING_BACK" => Self::RollingBack,
+                    "PENDING_UPGRADE_CONFIRM" => Self::PendingUpgradeConfirm,
+                    _ => Self::Unrecognized(crate::UnknownValue::new(value)),
+                },
+            )
+        }
+    }
+    impl ::std::fmt::Debug for CaCertificate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CaCertificate")
+                .field("expire_time", &self.expire_time)
+                .field("id", &self.id)
+                .field("is_updatable", &self.is_updatable)
+                .field("issuer", &crate::support::REDACTED)
+                .field("serial_number", &self.serial_number)
+                .field("signature_algorithm", &self.signature_algorithm)
+                .field("subject", &self.subject)
+                .finish()
+        }
+    }
+    impl ::std::fmt::Debug for CaCertificateRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CaCertificateRequest")
+                .field("content", &crate::support::REDACTED)
+                .field("id", &self.id)
+                .finish()
+        }
+    }
     impl ::std::fmt::Debug for CreateVpnConnection {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_struct("CreateVpnConnection")
@@ -6806,6 +13957,13 @@ the update response has no `status` or `bgp_peer`.
                 .finish()
         }
     }
+    impl ::std::fmt::Debug for CaCertificateRequestContent {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("CaCertificateRequestContent")
+                .field(&crate::support::REDACTED)
+                .finish()
+        }
+    }
     impl ::std::fmt::Debug for CreateVpnConnectionPsk {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
             f.debug_tuple("CreateVpnConnectionPsk")
@@ -6822,9 +13980,10 @@ the update response has no `status` or `bgp_peer`.
     }
 }
 #[derive(Clone, Debug)]
-/**Client for VPN (v5) - VPN connections and connection monitors
+/**Client for VPN (v5) - VPN connections, connection monitors, VPN gateways, customer gateways and quotas
 
-Site-to-site VPN connections and their connection monitors on Huawei Cloud
+Site-to-site VPN connections and their connection monitors, the VPN gateways
+and customer gateways they connect, and the VPN quotas, on Huawei Cloud
 ("Enterprise VPN") and Open Telekom Cloud, which serves the same v5 API.
 
 Hand-written from the official API reference (field list in vpn-v5-fields.md)
@@ -6834,10 +13993,11 @@ Notes for client authors:
 - Every path starts with `/v5/{project_id}` (see `x-client-base-path`). The
   project ID is 32 hexadecimal characters.
 - All bodies are wrapped in a single key (`vpn_connection`,
-  `connection_monitor`, `vpn_connections`, ...).
-- Connection lists are paginated with `limit` and `marker`; the marker for the
-  next page is `page_info.next_marker`, which is the `created_at` value of the
-  last item, not an ID. Connection monitor lists are not paginated.
+  `connection_monitor`, `vpn_gateway`, `customer_gateway`, `vpn_connections`, ...).
+- Connection and customer gateway lists are paginated with `limit` and
+  `marker`; the marker for the next page is `page_info.next_marker`, which is
+  the `created_at` value of the last item, not an ID. Connection monitor and
+  VPN gateway lists are not paginated.
 - The connection `style` is sent in lower case (`static`) and returned in upper
   case (`STATIC`), hence two enums (`ConnectionStyle`, `ReportedConnectionStyle`).
 - Response enums may gain new values over time; clients should not treat an
@@ -6846,7 +14006,8 @@ Notes for client authors:
   `cae286f2-demo-a8df-va86-e22416ca1220`, addresses such as `88.***.***.60`).
   Identifiers, addresses and timestamps are therefore plain strings without a
   `format`, so that the documented examples still deserialize.
-- Properties marked `x-secret: true` hold secrets (pre-shared keys) and must
+- Properties marked `x-secret: true` hold secrets (pre-shared keys, and what
+  the API definitions mark sensitive in customer gateway certificates) and must
   not be logged.
 - Errors come in several body shapes; `ErrorBody` reads all of them. The request
   ID is in the `X-Request-Id` response header.
@@ -6985,6 +14146,106 @@ let response = client.delete_connection_monitor()
     pub fn delete_connection_monitor(&self) -> builder::DeleteConnectionMonitor<'_> {
         builder::DeleteConnectionMonitor::new(self)
     }
+    /**List customer gateways
+
+Lists the customer gateways of the project. Paginated like the connection
+list, with `limit` and `marker`: pass `page_info.next_marker` (the
+`created_at` of the last item) as `marker` to get the next page. The last
+page has been reached when `page_info.current_count` is smaller than
+`limit` or `next_marker` is absent.
+
+
+Sends a `GET` request to `/v5/{project_id}/customer-gateways`
+
+Arguments:
+- `cgw_id`: Only return the customer gateway with this ID.
+- `limit`: Maximum number of items on one page.
+- `marker`: Where the page starts; the `page_info.next_marker` of the previous page. Leave it out for the first page.
+```text
+let response = client.list_cgws()
+    .cgw_id(cgw_id)
+    .limit(limit)
+    .marker(marker)
+    .send()
+    .await;
+```*/
+    pub fn list_cgws(&self) -> builder::ListCgws<'_> {
+        builder::ListCgws::new(self)
+    }
+    /**Create a customer gateway
+
+Registers the on-premises side of VPN connections: its identity (`id_type`
+and `id_value`, an IP address or an FQDN), its BGP AS number and, for
+certificate authentication, the CA certificate that signed its certificate.
+
+
+Sends a `POST` request to `/v5/{project_id}/customer-gateways`
+
+```text
+let response = client.create_cgw()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_cgw(&self) -> builder::CreateCgw<'_> {
+        builder::CreateCgw::new(self)
+    }
+    /**Show a customer gateway
+
+Returns one customer gateway.
+
+Sends a `GET` request to `/v5/{project_id}/customer-gateways/{customer_gateway_id}`
+
+Arguments:
+- `customer_gateway_id`: ID of the customer gateway.
+```text
+let response = client.show_cgw()
+    .customer_gateway_id(customer_gateway_id)
+    .send()
+    .await;
+```*/
+    pub fn show_cgw(&self) -> builder::ShowCgw<'_> {
+        builder::ShowCgw::new(self)
+    }
+    /**Update a customer gateway
+
+Renames a customer gateway or replaces its CA certificate. The identity
+(`id_type`, `id_value`) and the BGP AS number cannot be changed. Only the
+fields that are sent are changed.
+
+
+Sends a `PUT` request to `/v5/{project_id}/customer-gateways/{customer_gateway_id}`
+
+Arguments:
+- `customer_gateway_id`: ID of the customer gateway.
+- `body`
+```text
+let response = client.update_cgw()
+    .customer_gateway_id(customer_gateway_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_cgw(&self) -> builder::UpdateCgw<'_> {
+        builder::UpdateCgw::new(self)
+    }
+    /**Delete a customer gateway
+
+Deletes a customer gateway. The answer has no body.
+
+Sends a `DELETE` request to `/v5/{project_id}/customer-gateways/{customer_gateway_id}`
+
+Arguments:
+- `customer_gateway_id`: ID of the customer gateway.
+```text
+let response = client.delete_cgw()
+    .customer_gateway_id(customer_gateway_id)
+    .send()
+    .await;
+```*/
+    pub fn delete_cgw(&self) -> builder::DeleteCgw<'_> {
+        builder::DeleteCgw::new(self)
+    }
     /**List VPN connections
 
 Lists the VPN connections of the project, optionally filtered. Paginated
@@ -7094,6 +14355,136 @@ let response = client.delete_vpn_connection()
 ```*/
     pub fn delete_vpn_connection(&self) -> builder::DeleteVpnConnection<'_> {
         builder::DeleteVpnConnection::new(self)
+    }
+    /**List VPN gateways
+
+Lists the VPN gateways of the project, optionally filtered. This list is not paginated.
+
+Sends a `GET` request to `/v5/{project_id}/vpn-gateways`
+
+Arguments:
+- `enterprise_project_id`: Only return gateways of these enterprise projects; repeat the parameter for several values.
+- `vgw_id`: Only return the gateway with this ID.
+```text
+let response = client.list_vgws()
+    .enterprise_project_id(enterprise_project_id)
+    .vgw_id(vgw_id)
+    .send()
+    .await;
+```*/
+    pub fn list_vgws(&self) -> builder::ListVgws<'_> {
+        builder::ListVgws::new(self)
+    }
+    /**Create a VPN gateway
+
+Creates a pay-per-use VPN gateway, attached to a VPC (`attachment_type: vpc`,
+with `vpc_id` and `local_subnets`) or to an enterprise router
+(`attachment_type: er`, with `er_id`). A public gateway gets two EIPs
+(`eip1`, `eip2`): existing ones by `id`, or new ones described by `type`,
+`charge_mode` and the bandwidth fields. The gateway is created in the
+background; the response has no `status`, `eip1`, `eip2`,
+`availability_zone_ids` or timestamps, so read the gateway back (it is in
+`PENDING_CREATE` until it becomes `ACTIVE`).
+
+
+Sends a `POST` request to `/v5/{project_id}/vpn-gateways`
+
+```text
+let response = client.create_vgw()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_vgw(&self) -> builder::CreateVgw<'_> {
+        builder::CreateVgw::new(self)
+    }
+    /**List the availability zones of VPN gateways
+
+Lists, for each gateway flavor, the availability zones in which a gateway
+attached to a VPC (`vpc`) or to an enterprise router (`er`) can be created.
+Use them in `availability_zone_ids` when creating a gateway.
+
+
+Sends a `GET` request to `/v5/{project_id}/vpn-gateways/availability-zones`
+
+```text
+let response = client.list_availability_zones()
+    .send()
+    .await;
+```*/
+    pub fn list_availability_zones(&self) -> builder::ListAvailabilityZones<'_> {
+        builder::ListAvailabilityZones::new(self)
+    }
+    /**Show a VPN gateway
+
+Returns one VPN gateway, including its status, its EIPs and its availability zones.
+
+Sends a `GET` request to `/v5/{project_id}/vpn-gateways/{vgw_id}`
+
+Arguments:
+- `vgw_id`: ID of the VPN gateway.
+```text
+let response = client.show_vgw()
+    .vgw_id(vgw_id)
+    .send()
+    .await;
+```*/
+    pub fn show_vgw(&self) -> builder::ShowVgw<'_> {
+        builder::ShowVgw::new(self)
+    }
+    /**Update a VPN gateway
+
+Changes a VPN gateway: its name, local subnets, the EIPs it uses
+(`eip_id_1`, `eip_id_2`) or the policy template that new connections start
+from. Only the fields that are sent are changed. The response has no
+`status`; read the gateway back to follow the change.
+
+
+Sends a `PUT` request to `/v5/{project_id}/vpn-gateways/{vgw_id}`
+
+Arguments:
+- `vgw_id`: ID of the VPN gateway.
+- `body`
+```text
+let response = client.update_vgw()
+    .vgw_id(vgw_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_vgw(&self) -> builder::UpdateVgw<'_> {
+        builder::UpdateVgw::new(self)
+    }
+    /**Delete a VPN gateway
+
+Deletes a VPN gateway. The answer has no body.
+
+Sends a `DELETE` request to `/v5/{project_id}/vpn-gateways/{vgw_id}`
+
+Arguments:
+- `vgw_id`: ID of the VPN gateway.
+```text
+let response = client.delete_vgw()
+    .vgw_id(vgw_id)
+    .send()
+    .await;
+```*/
+    pub fn delete_vgw(&self) -> builder::DeleteVgw<'_> {
+        builder::DeleteVgw::new(self)
+    }
+    /**Show VPN quotas
+
+Returns the project's quotas of VPN gateways, customer gateways and VPN connections, and how much of each is used.
+
+Sends a `GET` request to `/v5/{project_id}/vpn/quotas`
+
+```text
+let response = client.show_quotas_info()
+    .send()
+    .await;
+```*/
+    pub fn show_quotas_info(&self) -> builder::ShowQuotasInfo<'_> {
+        builder::ShowQuotasInfo::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -7399,6 +14790,414 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_connection_monitor",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16..=499u16 => Err(crate::error::error_response(response).await),
+                500u16..=599u16 => Err(crate::error::error_response(response).await),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_cgws`]
+
+[`Client::list_cgws`]: super::Client::list_cgws*/
+    #[derive(Debug, Clone)]
+    pub struct ListCgws<'a> {
+        client: &'a super::Client,
+        cgw_id: Result<Option<::std::string::String>, String>,
+        limit: Result<Option<crate::Bounded<0, 2000>>, String>,
+        marker: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> ListCgws<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                cgw_id: Ok(None),
+                limit: Ok(None),
+                marker: Ok(None),
+            }
+        }
+        pub fn cgw_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.cgw_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for cgw_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::Bounded<0, 2000>>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.limit = value.try_into().map(Some).map_err(|e| format!("limit: {e}"));
+            self
+        }
+        pub fn marker<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.marker = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for marker failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v5/{project_id}/customer-gateways`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListCustomerGatewaysResponse>,
+            Error<crate::ServiceError>,
+        > {
+            let Self { client, cgw_id, limit, marker } = self;
+            let cgw_id = cgw_id.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let marker = marker.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/customer-gateways", client.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("cgw_id", &cgw_id))
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("marker", &marker))
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_cgws",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => Err(crate::error::error_response(response).await),
+                500u16..=599u16 => Err(crate::error::error_response(response).await),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_cgw`]
+
+[`Client::create_cgw`]: super::Client::create_cgw*/
+    #[derive(Debug, Clone)]
+    pub struct CreateCgw<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::CreateCustomerGatewayRequest, String>,
+    }
+    impl<'a> CreateCgw<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreateCustomerGatewayRequest>,
+            <V as std::convert::TryInto<
+                types::CreateCustomerGatewayRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CreateCustomerGatewayRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateCustomerGatewayRequest,
+            ) -> types::builder::CreateCustomerGatewayRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v5/{project_id}/customer-gateways`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::CustomerGatewayResponse>,
+            Error<crate::ServiceError>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::CreateCustomerGatewayRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/customer-gateways", client.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_cgw",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => Err(crate::error::error_response(response).await),
+                500u16..=599u16 => Err(crate::error::error_response(response).await),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::show_cgw`]
+
+[`Client::show_cgw`]: super::Client::show_cgw*/
+    #[derive(Debug, Clone)]
+    pub struct ShowCgw<'a> {
+        client: &'a super::Client,
+        customer_gateway_id: Result<::std::string::String, String>,
+    }
+    impl<'a> ShowCgw<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                customer_gateway_id: Err(
+                    "customer_gateway_id was not initialized".to_string(),
+                ),
+            }
+        }
+        pub fn customer_gateway_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.customer_gateway_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for customer_gateway_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v5/{project_id}/customer-gateways/{customer_gateway_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::CustomerGatewayResponse>,
+            Error<crate::ServiceError>,
+        > {
+            let Self { client, customer_gateway_id } = self;
+            let customer_gateway_id = customer_gateway_id
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/customer-gateways/{}", client.baseurl, encode_path(&
+                customer_gateway_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "show_cgw",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => Err(crate::error::error_response(response).await),
+                500u16..=599u16 => Err(crate::error::error_response(response).await),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_cgw`]
+
+[`Client::update_cgw`]: super::Client::update_cgw*/
+    #[derive(Debug, Clone)]
+    pub struct UpdateCgw<'a> {
+        client: &'a super::Client,
+        customer_gateway_id: Result<::std::string::String, String>,
+        body: Result<types::builder::UpdateCustomerGatewayRequest, String>,
+    }
+    impl<'a> UpdateCgw<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                customer_gateway_id: Err(
+                    "customer_gateway_id was not initialized".to_string(),
+                ),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn customer_gateway_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.customer_gateway_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for customer_gateway_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UpdateCustomerGatewayRequest>,
+            <V as std::convert::TryInto<
+                types::UpdateCustomerGatewayRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `UpdateCustomerGatewayRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdateCustomerGatewayRequest,
+            ) -> types::builder::UpdateCustomerGatewayRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/v5/{project_id}/customer-gateways/{customer_gateway_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::CustomerGatewayResponse>,
+            Error<crate::ServiceError>,
+        > {
+            let Self { client, customer_gateway_id, body } = self;
+            let customer_gateway_id = customer_gateway_id
+                .map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdateCustomerGatewayRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/customer-gateways/{}", client.baseurl, encode_path(&
+                customer_gateway_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_cgw",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => Err(crate::error::error_response(response).await),
+                500u16..=599u16 => Err(crate::error::error_response(response).await),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_cgw`]
+
+[`Client::delete_cgw`]: super::Client::delete_cgw*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteCgw<'a> {
+        client: &'a super::Client,
+        customer_gateway_id: Result<::std::string::String, String>,
+    }
+    impl<'a> DeleteCgw<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                customer_gateway_id: Err(
+                    "customer_gateway_id was not initialized".to_string(),
+                ),
+            }
+        }
+        pub fn customer_gateway_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.customer_gateway_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for customer_gateway_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/v5/{project_id}/customer-gateways/{customer_gateway_id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, Error<crate::ServiceError>> {
+            let Self { client, customer_gateway_id } = self;
+            let customer_gateway_id = customer_gateway_id
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/customer-gateways/{}", client.baseurl, encode_path(&
+                customer_gateway_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_cgw",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;
@@ -7897,6 +15696,482 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
+                400u16..=499u16 => Err(crate::error::error_response(response).await),
+                500u16..=599u16 => Err(crate::error::error_response(response).await),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_vgws`]
+
+[`Client::list_vgws`]: super::Client::list_vgws*/
+    #[derive(Debug, Clone)]
+    pub struct ListVgws<'a> {
+        client: &'a super::Client,
+        enterprise_project_id: Result<
+            Option<::std::vec::Vec<::std::string::String>>,
+            String,
+        >,
+        vgw_id: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> ListVgws<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                enterprise_project_id: Ok(None),
+                vgw_id: Ok(None),
+            }
+        }
+        pub fn enterprise_project_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+        {
+            self.enterprise_project_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: vec :: Vec < :: std :: string :: String >` for enterprise_project_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn vgw_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.vgw_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for vgw_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v5/{project_id}/vpn-gateways`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListVpnGatewaysResponse>,
+            Error<crate::ServiceError>,
+        > {
+            let Self { client, enterprise_project_id, vgw_id } = self;
+            let enterprise_project_id = enterprise_project_id
+                .map_err(Error::InvalidRequest)?;
+            let vgw_id = vgw_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/vpn-gateways", client.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "enterprise_project_id",
+                        &enterprise_project_id,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("vgw_id", &vgw_id))
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_vgws",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => Err(crate::error::error_response(response).await),
+                500u16..=599u16 => Err(crate::error::error_response(response).await),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_vgw`]
+
+[`Client::create_vgw`]: super::Client::create_vgw*/
+    #[derive(Debug, Clone)]
+    pub struct CreateVgw<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::CreateVpnGatewayRequest, String>,
+    }
+    impl<'a> CreateVgw<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreateVpnGatewayRequest>,
+            <V as std::convert::TryInto<
+                types::CreateVpnGatewayRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CreateVpnGatewayRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateVpnGatewayRequest,
+            ) -> types::builder::CreateVpnGatewayRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `POST` request to `/v5/{project_id}/vpn-gateways`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::VpnGatewayResponse>,
+            Error<crate::ServiceError>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::CreateVpnGatewayRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/vpn-gateways", client.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_vgw",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => Err(crate::error::error_response(response).await),
+                500u16..=599u16 => Err(crate::error::error_response(response).await),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_availability_zones`]
+
+[`Client::list_availability_zones`]: super::Client::list_availability_zones*/
+    #[derive(Debug, Clone)]
+    pub struct ListAvailabilityZones<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ListAvailabilityZones<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `GET` request to `/v5/{project_id}/vpn-gateways/availability-zones`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::AvailabilityZonesResponse>,
+            Error<crate::ServiceError>,
+        > {
+            let Self { client } = self;
+            let url = format!("{}/vpn-gateways/availability-zones", client.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_availability_zones",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => Err(crate::error::error_response(response).await),
+                500u16..=599u16 => Err(crate::error::error_response(response).await),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::show_vgw`]
+
+[`Client::show_vgw`]: super::Client::show_vgw*/
+    #[derive(Debug, Clone)]
+    pub struct ShowVgw<'a> {
+        client: &'a super::Client,
+        vgw_id: Result<::std::string::String, String>,
+    }
+    impl<'a> ShowVgw<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                vgw_id: Err("vgw_id was not initialized".to_string()),
+            }
+        }
+        pub fn vgw_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.vgw_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for vgw_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v5/{project_id}/vpn-gateways/{vgw_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::VpnGatewayResponse>,
+            Error<crate::ServiceError>,
+        > {
+            let Self { client, vgw_id } = self;
+            let vgw_id = vgw_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/vpn-gateways/{}", client.baseurl, encode_path(& vgw_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "show_vgw",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => Err(crate::error::error_response(response).await),
+                500u16..=599u16 => Err(crate::error::error_response(response).await),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_vgw`]
+
+[`Client::update_vgw`]: super::Client::update_vgw*/
+    #[derive(Debug, Clone)]
+    pub struct UpdateVgw<'a> {
+        client: &'a super::Client,
+        vgw_id: Result<::std::string::String, String>,
+        body: Result<types::builder::UpdateVpnGatewayRequest, String>,
+    }
+    impl<'a> UpdateVgw<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                vgw_id: Err("vgw_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn vgw_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.vgw_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for vgw_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UpdateVpnGatewayRequest>,
+            <V as std::convert::TryInto<
+                types::UpdateVpnGatewayRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `UpdateVpnGatewayRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdateVpnGatewayRequest,
+            ) -> types::builder::UpdateVpnGatewayRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        ///Sends a `PUT` request to `/v5/{project_id}/vpn-gateways/{vgw_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::VpnGatewayResponse>,
+            Error<crate::ServiceError>,
+        > {
+            let Self { client, vgw_id, body } = self;
+            let vgw_id = vgw_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdateVpnGatewayRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/vpn-gateways/{}", client.baseurl, encode_path(& vgw_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_vgw",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
+                400u16..=499u16 => Err(crate::error::error_response(response).await),
+                500u16..=599u16 => Err(crate::error::error_response(response).await),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_vgw`]
+
+[`Client::delete_vgw`]: super::Client::delete_vgw*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteVgw<'a> {
+        client: &'a super::Client,
+        vgw_id: Result<::std::string::String, String>,
+    }
+    impl<'a> DeleteVgw<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                vgw_id: Err("vgw_id was not initialized".to_string()),
+            }
+        }
+        pub fn vgw_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.vgw_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for vgw_id failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `DELETE` request to `/v5/{project_id}/vpn-gateways/{vgw_id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, Error<crate::ServiceError>> {
+            let Self { client, vgw_id } = self;
+            let vgw_id = vgw_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/vpn-gateways/{}", client.baseurl, encode_path(& vgw_id.to_string()),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_vgw",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16..=499u16 => Err(crate::error::error_response(response).await),
+                500u16..=599u16 => Err(crate::error::error_response(response).await),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::show_quotas_info`]
+
+[`Client::show_quotas_info`]: super::Client::show_quotas_info*/
+    #[derive(Debug, Clone)]
+    pub struct ShowQuotasInfo<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ShowQuotasInfo<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        ///Sends a `GET` request to `/v5/{project_id}/vpn/quotas`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::QuotasResponse>, Error<crate::ServiceError>> {
+            let Self { client } = self;
+            let url = format!("{}/vpn/quotas", client.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "show_quotas_info",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => ResponseValue::from_response(response).await,
                 400u16..=499u16 => Err(crate::error::error_response(response).await),
                 500u16..=599u16 => Err(crate::error::error_response(response).await),
                 _ => Err(Error::UnexpectedResponse(response)),
