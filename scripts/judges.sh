@@ -62,4 +62,29 @@ step "Official signer (huaweicloudsdkcore $("$venv/bin/python" -c \
 OFFICIAL_SIGNER_PYTHON="$PWD/$venv/bin/python" \
     cargo test -p vpn-tests --features official-signer --test signer_official
 
+step "VPN emulator + official Python SDK (huaweicloudsdkvpn $("$venv/bin/python" -c \
+    'from importlib.metadata import version; print(version("huaweicloudsdkvpn"))')), every request AK/SK-signed"
+cargo build --quiet -p vpn-emulator
+(
+    # A subshell, so that its EXIT trap stops the emulator whatever happens.
+    emulator_out="$(mktemp)"
+    target/debug/vpn-emulator --port 0 --delay-ms 200 --ak judges-sdk-ak --sk judges-sdk-sk \
+        --project-id 0123456789abcdef0123456789abcdef >"$emulator_out" &
+    emulator_pid=$!
+    trap 'kill "$emulator_pid" 2>/dev/null || true; rm -f "$emulator_out"' EXIT
+    url=""
+    for _ in $(seq 1 100); do
+        url="$(head -n 1 "$emulator_out")"
+        [[ $url == http://* ]] && break
+        kill -0 "$emulator_pid" 2>/dev/null || { echo "judges.sh: the emulator exited" >&2; exit 1; }
+        sleep 0.1
+    done
+    [[ $url == http://* ]] || { echo "judges.sh: the emulator printed no URL" >&2; exit 1; }
+    "$venv/bin/python" scripts/python_sdk_flow.py "$url" judges-sdk-ak judges-sdk-sk \
+        0123456789abcdef0123456789abcdef
+)
+
+step "VPN emulator fuzzed by schemathesis from both specs (scripts/schemathesis.sh)"
+JUDGES_VENV="$PWD/$venv" bash scripts/schemathesis.sh
+
 step "judges: all green"

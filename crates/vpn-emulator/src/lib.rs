@@ -1,0 +1,205 @@
+//! A stateful, in-memory emulator of the Huawei Cloud **VPN v5 API** and the legacy
+//! **IPsec (Neutron v2.0) API**, for tests and local development.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use std::time::Duration;
+//! use vpn_emulator::{Config, Emulator};
+//!
+//! let emulator = Emulator::start(Config {
+//!     transition_delay: Duration::from_millis(50),
+//!     ..Config::default()
+//! })
+//! .await?;
+//! let endpoint = emulator.url(); // "http://127.0.0.1:41234": VPN v5 and legacy IPsec API
+//! # let _ = endpoint;
+//! emulator.shutdown();
+//! # Ok(()) }
+//! ```
+//!
+//! What it does is described in this crate's `README.md`: the operations, the validation
+//! against the specs in `openapi/`, the error bodies and codes, statuses, pagination and
+//! AK/SK verification.
+
+mod auth;
+mod clock;
+mod ipsec;
+mod server;
+mod spec;
+mod store;
+mod v5;
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use huaweicloud_vpn::SecretString;
+use tokio::sync::oneshot;
+
+pub use spec::{IPSEC_V2_SPEC, VPN_V5_SPEC};
+
+/// How to run an emulator.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Address to listen on (default `127.0.0.1`).
+    pub host: IpAddr,
+    /// Port to listen on; 0 (the default) picks a free one.
+    pub port: u16,
+    /// How long new or changed resources stay `PENDING_CREATE` / `PENDING_UPDATE` before they
+    /// are `ACTIVE` (default: 0, so they are `ACTIVE` at once).
+    pub transition_delay: Duration,
+    /// `Some((ak, sk))`: every request must carry a valid `SDK-HMAC-SHA256` signature made with
+    /// these keys (else 401 `APIGW.0301`). `None` (the default): anything is accepted.
+    pub credentials: Option<(String, String)>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            host: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            port: 0,
+            transition_delay: Duration::ZERO,
+            credentials: None,
+        }
+    }
+}
+
+/// A running emulator. It stops on [`shutdown`](Self::shutdown) or when dropped.
+pub struct Emulator {
+    address: SocketAddr,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl std::fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Emulator")
+            .field("address", &self.address)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Emulator {
+    /// Starts an emulator serving every project (any 32-hex project id in the path).
+    ///
+    /// Must be called inside a Tokio runtime; the server runs on it until stopped.
+    pub async fn start(config: Config) -> std::io::Result<Emulator> {
+        Emulator::launch(config, None).await
+    }
+
+    /// Like [`start`](Self::start), but only `project_id` (32 hex characters) is served:
+    /// requests for another project are answered 403 `VPN.0003`.
+    pub async fn start_for_project(
+        config: Config,
+        project_id: impl Into<String>,
+    ) -> std::io::Result<Emulator> {
+        let project_id = project_id.into();
+        if !server::is_project_id(&project_id) {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "the project id must be 32 hexadecimal characters",
+            ));
+        }
+        Emulator::launch(config, Some(project_id.to_ascii_lowercase())).await
+    }
+
+    async fn launch(config: Config, project: Option<String>) -> std::io::Result<Emulator> {
+        let specs = spec::specs().map_err(|e| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("the embedded OpenAPI specs cannot be used: {e}"),
+            )
+        })?;
+        let credentials = match config.credentials {
+            Some((ak, sk)) => {
+                if ak.is_empty() || sk.is_empty() {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidInput,
+                        "the access key and the secret key must not be empty",
+                    ));
+                }
+                Some(auth::Credentials {
+                    ak,
+                    sk: SecretString::new(sk),
+                })
+            }
+            None => None,
+        };
+        let shared = Arc::new(server::Shared {
+            specs,
+            delay: config.transition_delay,
+            credentials,
+            project,
+            store: Mutex::new(store::Store::default()),
+        });
+        let listener = tokio::net::TcpListener::bind((config.host, config.port)).await?;
+        let address = listener.local_addr()?;
+        let app = axum::Router::new()
+            .fallback(server::entry)
+            .with_state(shared);
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(async move {
+            let _ = axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = stopped.await;
+                })
+                .await;
+        });
+        Ok(Emulator {
+            address,
+            stop: Some(stop),
+        })
+    }
+
+    /// The base URL, e.g. `http://127.0.0.1:41234`: the VPN v5 endpoint (paths
+    /// `/v5/{project_id}/...`), which also serves the legacy IPsec API (`/v2.0/vpn/...`).
+    pub fn url(&self) -> String {
+        match self.address {
+            SocketAddr::V4(a) => format!("http://{}:{}", a.ip(), a.port()),
+            SocketAddr::V6(a) => format!("http://[{}]:{}", a.ip(), a.port()),
+        }
+    }
+
+    /// The address the emulator listens on.
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// Stops the server: it takes no new connections, and open ones close after their
+    /// current request.
+    pub fn shutdown(self) {
+        drop(self);
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        if let Some(sender) = self.stop.take() {
+            let _ = sender.send(());
+        }
+    }
+}
+
+/// The operation ids the emulator serves, for checks against the specs.
+pub fn served_operations() -> Vec<&'static str> {
+    server::served_operations()
+}
+
+/// The operation ids defined in `openapi/vpn-v5.yaml` and `openapi/ipsec-v2.yaml` as
+/// embedded in this build.
+pub fn spec_operations() -> Vec<String> {
+    spec::specs()
+        .map(|s| s.spec_operations())
+        .unwrap_or_default()
+}
+
+/// Checks a response body against the spec's schema for an operation and status
+/// (`Err`: one line per violation). Tests use it to hold the emulator to the specs.
+pub fn check_response(
+    operation_id: &str,
+    status: u16,
+    body: &serde_json::Value,
+) -> Result<(), Vec<String>> {
+    spec::specs()
+        .map_err(|e| vec![e])?
+        .check_response(operation_id, status, body)
+}
