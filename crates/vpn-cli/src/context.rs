@@ -1,0 +1,86 @@
+//! Turning the global flags and the environment into configured clients.
+
+use std::time::Duration;
+
+use huaweicloud_vpn::{ClientBuilder, Cloud, RetryPolicy, ipsec_v2, vpn_v5};
+
+use crate::cli::{CloudArg, GlobalOpts, OutputFormat};
+use crate::error::CliError;
+
+/// An IAM token to send instead of signing with AK/SK.
+pub const ENV_AUTH_TOKEN: &str = "HCVPN_AUTH_TOKEN";
+
+/// What every command needs: the output format and a way to get clients.
+#[derive(Debug)]
+pub struct Context {
+    pub global: GlobalOpts,
+}
+
+impl Context {
+    pub fn new(global: GlobalOpts) -> Self {
+        Context { global }
+    }
+
+    pub fn output(&self) -> OutputFormat {
+        self.global.output
+    }
+
+    /// The client builder: the SDK environment variables, then the flags.
+    fn builder(&self) -> Result<ClientBuilder, CliError> {
+        let g = &self.global;
+        let mut builder = ClientBuilder::from_env()?;
+        if g.no_auth {
+            builder = builder.without_credentials();
+        } else if let Some(token) = std::env::var_os(ENV_AUTH_TOKEN).filter(|t| !t.is_empty()) {
+            if std::env::var_os(huaweicloud_vpn::config::ENV_AK).is_some_and(|v| !v.is_empty()) {
+                return Err(CliError::usage(format!(
+                    "both {ENV_AUTH_TOKEN} and {} are set; unset one",
+                    huaweicloud_vpn::config::ENV_AK
+                )));
+            }
+            let token = token
+                .into_string()
+                .map_err(|_| CliError::usage(format!("{ENV_AUTH_TOKEN} is not valid UTF-8")))?;
+            builder = builder.token(token.trim());
+        }
+        if let Some(region) = &g.region {
+            let cloud = match g.cloud {
+                CloudArg::Huawei => Cloud::HuaweiCloud,
+                CloudArg::Otc => Cloud::OpenTelekomCloud,
+            };
+            builder = builder.region(cloud, region.trim());
+        }
+        if let Some(endpoint) = &g.endpoint {
+            builder = builder.endpoint(endpoint.trim());
+        }
+        if let Some(endpoint) = &g.ipsec_endpoint {
+            builder = builder.ipsec_endpoint(endpoint.trim());
+        }
+        if let Some(project_id) = &g.project_id {
+            builder = builder.project_id(project_id.trim());
+        }
+        if let Some(attempts) = g.max_attempts {
+            builder = builder.retry(RetryPolicy {
+                max_attempts: attempts,
+                ..RetryPolicy::default()
+            });
+        }
+        if let Some(secs) = g.timeout {
+            let overall = Duration::from_secs(secs);
+            builder = builder
+                .overall_timeout(Some(overall))
+                .attempt_timeout(overall.min(Duration::from_secs(30)));
+        }
+        Ok(builder)
+    }
+
+    /// A VPN v5 client.
+    pub fn vpn(&self) -> Result<vpn_v5::Client, CliError> {
+        Ok(self.builder()?.vpn_v5()?)
+    }
+
+    /// A legacy IPsec client.
+    pub fn ipsec(&self) -> Result<ipsec_v2::Client, CliError> {
+        Ok(self.builder()?.ipsec_v2()?)
+    }
+}
