@@ -100,4 +100,5 @@ macro_rules! paginate {
 
 paginate! {
     ListVpnConnections => vpn_connections: VpnConnection,
+    ListCgws => customer_gateways: CustomerGateway,
 }

@@ -276,3 +276,34 @@ pub async fn connection_monitor_gone(
     })
     .await
 }
+
+/// Until a VPN gateway is `ACTIVE` (it can take minutes). `FAULT` fails at once.
+pub async fn vpn_gateway_active(
+    client: &vpn_v5::Client,
+    id: &str,
+    options: &WaitOptions,
+) -> Result<types::VpnGateway, WaitError> {
+    until("VPN gateway", id, options, || async {
+        let body = client.show_vgw().vgw_id(id).send().await?.into_inner();
+        let gateway = body.vpn_gateway.unwrap_or_default();
+        Ok(match &gateway.status {
+            Some(types::VpnGatewayStatus::Active) => Probe::Done(gateway),
+            Some(types::VpnGatewayStatus::Fault) => Probe::Failed("FAULT".into()),
+            status => Probe::Pending(status.as_ref().map(ToString::to_string)),
+        })
+    })
+    .await
+}
+
+/// Until a VPN gateway is gone (404).
+pub async fn vpn_gateway_gone(
+    client: &vpn_v5::Client,
+    id: &str,
+    options: &WaitOptions,
+) -> Result<(), WaitError> {
+    gone("VPN gateway", id, options, || async {
+        let body = client.show_vgw().vgw_id(id).send().await?.into_inner();
+        Ok(body.vpn_gateway.and_then(|g| g.status))
+    })
+    .await
+}
