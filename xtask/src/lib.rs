@@ -1,6 +1,7 @@
 //! The developer commands of the workspace (`cargo xtask ...`), as a library so that plain
 //! `cargo test` can run the same checks.
 
+pub mod diff;
 pub mod generate;
 pub mod lint;
 pub mod outline;

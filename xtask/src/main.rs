@@ -12,6 +12,9 @@ commands:
   generate           lint every spec under openapi/ and rewrite the generated client modules
   generate --check   fail with a diff if the generated modules are stale (writes nothing)
   lint               lint every spec under openapi/ (file, JSON pointer and rule per finding)
+  diff [--base REV] [--format markdown|json] [--fail-on breaking|major|any] [OLD NEW]
+                     what changed between specs (working tree vs REV, default HEAD; or two
+                     files), on the wire and in the generated Rust API; see `diff --help`
   help               this text
 
 options:
@@ -33,6 +36,7 @@ fn main() -> ExitCode {
         ["generate"] => generate(&root, false),
         ["generate", "--check"] => generate(&root, true),
         ["lint"] => lint(&root),
+        ["diff", rest @ ..] => ExitCode::from(xtask::diff::run(&root, rest)),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS
