@@ -167,29 +167,98 @@ fn is_not_found(error: &Error) -> bool {
     error.http_status() == Some(404)
 }
 
-/// Polls until `read` answers 404.
-async fn gone<F, Fut, S>(
+/// Polls `read` until the resource's status is one of `done`; a status in `failed` ends the
+/// wait at once.
+async fn ready<T, F, Fut>(
     resource: &'static str,
     id: &str,
     options: &WaitOptions,
+    done: &[&str],
+    failed: &[&str],
+    status_of: impl Fn(&T) -> Option<String>,
+    mut read: F,
+) -> Result<T, WaitError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<T, Error>>,
+{
+    until(resource, id, options, || {
+        let read = read();
+        let status_of = &status_of;
+        async move {
+            let item = read.await?;
+            Ok(match status_of(&item) {
+                Some(status) if done.contains(&status.as_str()) => Probe::Done(item),
+                Some(status) if failed.contains(&status.as_str()) => Probe::Failed(status),
+                status => Probe::Pending(status),
+            })
+        }
+    })
+    .await
+}
+
+/// Polls `read` until it answers 404.
+async fn gone<T, F, Fut>(
+    resource: &'static str,
+    id: &str,
+    options: &WaitOptions,
+    status_of: impl Fn(&T) -> Option<String>,
     mut read: F,
 ) -> Result<(), WaitError>
 where
     F: FnMut() -> Fut,
-    Fut: Future<Output = Result<Option<S>, Error>>,
-    S: fmt::Display,
+    Fut: Future<Output = Result<T, Error>>,
 {
     until(resource, id, options, || {
         let read = read();
+        let status_of = &status_of;
         async move {
             match read.await {
-                Ok(status) => Ok(Probe::Pending(status.map(|s| s.to_string()))),
+                Ok(item) => Ok(Probe::Pending(status_of(&item))),
                 Err(error) if is_not_found(&error) => Ok(Probe::Done(())),
                 Err(error) => Err(error),
             }
         }
     })
     .await
+}
+
+async fn read_connection(client: &vpn_v5::Client, id: &str) -> Result<types::VpnConnection, Error> {
+    let body = client
+        .show_vpn_connection()
+        .vpn_connection_id(id)
+        .send()
+        .await?;
+    Ok(body.into_inner().vpn_connection.unwrap_or_default())
+}
+
+fn connection_status(c: &types::VpnConnection) -> Option<String> {
+    c.status.as_ref().map(|s| s.as_str().to_string())
+}
+
+async fn read_monitor(
+    client: &vpn_v5::Client,
+    id: &str,
+) -> Result<types::ConnectionMonitor, Error> {
+    let body = client
+        .show_connection_monitor()
+        .connection_monitor_id(id)
+        .send()
+        .await?;
+    Ok(body.into_inner().connection_monitor.unwrap_or_default())
+}
+
+fn monitor_status(m: &types::ConnectionMonitor) -> Option<String> {
+    m.status.as_ref().map(|s| s.as_str().to_string())
+}
+
+async fn read_gateway(client: &vpn_v5::Client, id: &str) -> Result<types::VpnGateway, Error> {
+    let body = client.show_vgw().vgw_id(id).send().await?;
+    Ok(body.into_inner().vpn_gateway.unwrap_or_default())
+}
+
+fn gateway_status(g: &types::VpnGateway) -> Option<String> {
+    g.status.as_ref().map(|s| s.as_str().to_string())
 }
 
 /// Until a VPN connection is provisioned: `ACTIVE`, or `DOWN` (provisioned, tunnel not up —
@@ -199,22 +268,16 @@ pub async fn vpn_connection_provisioned(
     id: &str,
     options: &WaitOptions,
 ) -> Result<types::VpnConnection, WaitError> {
-    until("VPN connection", id, options, || async {
-        let connection = client
-            .show_vpn_connection()
-            .vpn_connection_id(id)
-            .send()
-            .await?
-            .into_inner();
-        let connection = connection.vpn_connection.unwrap_or_default();
-        Ok(match &connection.status {
-            Some(types::VpnConnectionStatus::Active | types::VpnConnectionStatus::Down) => {
-                Probe::Done(connection)
-            }
-            Some(types::VpnConnectionStatus::Error) => Probe::Failed("ERROR".into()),
-            status => Probe::Pending(status.as_ref().map(ToString::to_string)),
-        })
-    })
+    let read = || read_connection(client, id);
+    ready(
+        "VPN connection",
+        id,
+        options,
+        &["ACTIVE", "DOWN"],
+        &["ERROR"],
+        connection_status,
+        read,
+    )
     .await
 }
 
@@ -224,38 +287,28 @@ pub async fn vpn_connection_gone(
     id: &str,
     options: &WaitOptions,
 ) -> Result<(), WaitError> {
-    gone("VPN connection", id, options, || async {
-        let body = client
-            .show_vpn_connection()
-            .vpn_connection_id(id)
-            .send()
-            .await?
-            .into_inner();
-        Ok(body.vpn_connection.and_then(|c| c.status))
+    gone("VPN connection", id, options, connection_status, || {
+        read_connection(client, id)
     })
     .await
 }
 
-/// Until a connection monitor is `ACTIVE`.
+/// Until a connection monitor is `ACTIVE`. `ERROR` fails at once.
 pub async fn connection_monitor_active(
     client: &vpn_v5::Client,
     id: &str,
     options: &WaitOptions,
 ) -> Result<types::ConnectionMonitor, WaitError> {
-    until("connection monitor", id, options, || async {
-        let body = client
-            .show_connection_monitor()
-            .connection_monitor_id(id)
-            .send()
-            .await?
-            .into_inner();
-        let monitor = body.connection_monitor.unwrap_or_default();
-        Ok(match &monitor.status {
-            Some(types::ConnectionMonitorStatus::Active) => Probe::Done(monitor),
-            Some(other) if other.as_str() == "ERROR" => Probe::Failed("ERROR".into()),
-            status => Probe::Pending(status.as_ref().map(ToString::to_string)),
-        })
-    })
+    let read = || read_monitor(client, id);
+    ready(
+        "connection monitor",
+        id,
+        options,
+        &["ACTIVE"],
+        &["ERROR"],
+        monitor_status,
+        read,
+    )
     .await
 }
 
@@ -265,14 +318,8 @@ pub async fn connection_monitor_gone(
     id: &str,
     options: &WaitOptions,
 ) -> Result<(), WaitError> {
-    gone("connection monitor", id, options, || async {
-        let body = client
-            .show_connection_monitor()
-            .connection_monitor_id(id)
-            .send()
-            .await?
-            .into_inner();
-        Ok(body.connection_monitor.and_then(|m| m.status))
+    gone("connection monitor", id, options, monitor_status, || {
+        read_monitor(client, id)
     })
     .await
 }
@@ -283,15 +330,16 @@ pub async fn vpn_gateway_active(
     id: &str,
     options: &WaitOptions,
 ) -> Result<types::VpnGateway, WaitError> {
-    until("VPN gateway", id, options, || async {
-        let body = client.show_vgw().vgw_id(id).send().await?.into_inner();
-        let gateway = body.vpn_gateway.unwrap_or_default();
-        Ok(match &gateway.status {
-            Some(types::VpnGatewayStatus::Active) => Probe::Done(gateway),
-            Some(types::VpnGatewayStatus::Fault) => Probe::Failed("FAULT".into()),
-            status => Probe::Pending(status.as_ref().map(ToString::to_string)),
-        })
-    })
+    let read = || read_gateway(client, id);
+    ready(
+        "VPN gateway",
+        id,
+        options,
+        &["ACTIVE"],
+        &["FAULT"],
+        gateway_status,
+        read,
+    )
     .await
 }
 
@@ -301,9 +349,8 @@ pub async fn vpn_gateway_gone(
     id: &str,
     options: &WaitOptions,
 ) -> Result<(), WaitError> {
-    gone("VPN gateway", id, options, || async {
-        let body = client.show_vgw().vgw_id(id).send().await?.into_inner();
-        Ok(body.vpn_gateway.and_then(|g| g.status))
+    gone("VPN gateway", id, options, gateway_status, || {
+        read_gateway(client, id)
     })
     .await
 }
