@@ -316,14 +316,10 @@ async fn read_code(
     let version = response.version();
     let headers = response.headers().clone();
     let body = response.bytes().await?;
-    let code = serde_json::from_slice::<serde_json::Value>(&body)
-        .ok()
-        .and_then(|v| {
-            v.get("code")
-                .or_else(|| v.get("error_code"))
-                .and_then(|c| c.as_str())
-                .map(str::to_string)
-        });
+    // The same reading of every documented error shape as the error a caller gets.
+    let code = crate::ServiceError::from_parts(status.as_u16(), &headers, &body)
+        .code()
+        .map(str::to_string);
     let mut rebuilt = http::Response::new(body);
     *rebuilt.status_mut() = status;
     *rebuilt.version_mut() = version;
