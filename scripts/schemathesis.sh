@@ -38,7 +38,7 @@ seed="${SCHEMATHESIS_SEED:-1}"
 project=0123456789abcdef0123456789abcdef
 
 echo "==> building the emulator"
-cargo build --quiet -p vpn-emulator
+cargo test --quiet --workspace --no-run   # builds target/debug/vpn-emulator with the workspace's features
 emulator="$root/target/debug/vpn-emulator"
 
 work="$(mktemp -d)"
