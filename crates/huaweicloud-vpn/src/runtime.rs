@@ -70,7 +70,14 @@ impl std::fmt::Debug for Runtime {
 }
 
 /// Headers whose values are credentials: marked sensitive so that no `Debug` shows them.
-const SENSITIVE: [&str; 3] = ["authorization", "x-auth-token", "x-security-token"];
+/// (Constants: looking a header up by `&str` parses the name on every call.)
+const SENSITIVE: [HeaderName; 3] = [
+    reqwest::header::AUTHORIZATION,
+    HeaderName::from_static("x-auth-token"),
+    HeaderName::from_static("x-security-token"),
+];
+const X_AUTH_TOKEN: HeaderName = HeaderName::from_static("x-auth-token");
+const X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 impl Runtime {
     pub(crate) fn new(settings: Settings) -> Self {
@@ -99,12 +106,11 @@ impl Runtime {
                     .map_err(|e| Error::Custom(format!("IAM authentication failed: {e}")))?;
             }
             Auth::AkSk(credentials) => {
-                // A body that cannot be read (a stream) cannot be signed: say so now.
-                let mut trial = request.try_clone().ok_or_else(|| {
-                    Error::Custom("the request body cannot be signed (it is a stream)".into())
-                })?;
+                // Signed here, in place, so that a request that cannot be signed (a streaming
+                // body, a key that is not a header value) is an error before anything is sent.
+                // The first attempt goes out with this signature; retries sign afresh.
                 crate::auth::sign(
-                    &mut trial,
+                    request,
                     credentials,
                     self.0.project_id.as_deref(),
                     SystemTime::now(),
@@ -117,9 +123,16 @@ impl Runtime {
     }
 
     /// Adds credentials to one attempt. Returns the token used, if any (for a 401 refresh).
-    async fn authorize(&self, request: &mut reqwest::Request) -> Option<SecretString> {
+    /// `resend` is false for the first attempt, whose AK/SK signature `prepare` made moments
+    /// ago; a later attempt is signed again (a fresh `X-Sdk-Date`).
+    async fn authorize(
+        &self,
+        request: &mut reqwest::Request,
+        resend: bool,
+    ) -> Option<SecretString> {
         let used = match &self.0.auth {
             Auth::None => None,
+            Auth::AkSk(_) if !resend => None,
             Auth::AkSk(credentials) => {
                 if let Err(e) = crate::auth::sign(
                     request,
@@ -143,11 +156,14 @@ impl Runtime {
         if let Some(token) = &used
             && let Ok(value) = HeaderValue::from_str(token.expose())
         {
-            request
-                .headers_mut()
-                .insert(HeaderName::from_static("x-auth-token"), value);
+            request.headers_mut().insert(X_AUTH_TOKEN, value);
         }
-        for name in SENSITIVE {
+        // Without credentials there is nothing to hide (and nothing to look for).
+        let sensitive: &[HeaderName] = match self.0.auth {
+            Auth::None => &[],
+            _ => &SENSITIVE,
+        };
+        for name in sensitive {
             if let Some(value) = request.headers_mut().get_mut(name) {
                 value.set_sensitive(true);
             }
@@ -187,18 +203,26 @@ impl Runtime {
         let policy = &self.0.retry;
         let mut attempt = 0u32;
         let mut refreshed_token = false;
+        let mut resend = false;
+        // Another attempt needs a copy of the request: after a retryable failure, or to
+        // repeat a call whose IAM token was rejected.
+        let may_repeat = policy.max_attempts > 1 || matches!(self.0.auth, Auth::Password(_));
         let mut request = Some(request);
         loop {
             attempt += 1;
             span.record("attempt", attempt);
             let original = request.take().expect("a request for every attempt");
-            // Keep a copy for the next attempt; a streaming body gets one attempt only.
-            request = original.try_clone();
+            // Keep a copy for the next attempt, if there can be one; a streaming body gets one
+            // attempt only.
+            if may_repeat {
+                request = original.try_clone();
+            }
             let mut current = original;
             if let Some(limit) = self.attempt_limit(started) {
                 *current.timeout_mut() = Some(limit);
             }
-            let token = self.authorize(&mut current).await;
+            let token = self.authorize(&mut current, resend).await;
+            resend = true;
             let result = http.execute(current).await;
             let finish = |span: &tracing::Span| {
                 span.record("latency_ms", started.elapsed().as_millis() as u64);
@@ -226,7 +250,7 @@ impl Runtime {
             span.record("status", status);
             if let Some(id) = response
                 .headers()
-                .get("x-request-id")
+                .get(X_REQUEST_ID)
                 .and_then(|v| v.to_str().ok())
             {
                 span.record("request_id", id);
