@@ -354,11 +354,15 @@ fn open_enums(items: &mut Vec<Item>, support: &Support) -> Result<Vec<String>, S
                 where
                     D: ::serde::Deserializer<'de>,
                 {
-                    let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
-                    Ok(match value.as_str() {
-                        #(#strings => Self::#variants,)*
-                        _ => Self::Unrecognized(#unknown::new(value)),
-                    })
+                    // Borrows the string where it can: a documented value allocates nothing.
+                    #unknown::deserialize_open(
+                        deserializer,
+                        |value| match value {
+                            #(#strings => Some(Self::#variants),)*
+                            _ => None,
+                        },
+                        Self::Unrecognized,
+                    )
                 }
             }
         };

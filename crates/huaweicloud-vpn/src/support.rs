@@ -17,13 +17,49 @@ use std::fmt;
 pub struct UnknownValue(String);
 
 impl UnknownValue {
-    pub(crate) fn new(value: String) -> Self {
-        UnknownValue(value)
-    }
-
     /// The value as the server sent it.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+}
+
+impl UnknownValue {
+    /// Deserializes an open enum's string: `known` maps the documented values, anything else
+    /// becomes `unknown(UnknownValue)`. The string is borrowed from the input when it can be
+    /// (`serde_json::from_slice` on text without escapes), so a documented value costs no
+    /// allocation; only an unknown one is copied. The generated `Deserialize` impls call it.
+    pub(crate) fn deserialize_open<'de, D, T>(
+        deserializer: D,
+        known: fn(&str) -> Option<T>,
+        unknown: fn(UnknownValue) -> T,
+    ) -> Result<T, D::Error>
+    where
+        D: serde::Deserializer<'de>,
+    {
+        struct Open<T> {
+            known: fn(&str) -> Option<T>,
+            unknown: fn(UnknownValue) -> T,
+        }
+        impl<T> serde::de::Visitor<'_> for Open<T> {
+            type Value = T;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
+                Ok((self.known)(value)
+                    .unwrap_or_else(|| (self.unknown)(UnknownValue(value.to_owned()))))
+            }
+
+            fn visit_string<E: serde::de::Error>(self, value: String) -> Result<T, E> {
+                Ok(match (self.known)(&value) {
+                    Some(known) => known,
+                    None => (self.unknown)(UnknownValue(value)),
+                })
+            }
+        }
+        deserializer.deserialize_str(Open { known, unknown })
     }
 }
 
@@ -156,5 +192,34 @@ impl<'de, const MIN: i64, const MAX: i64> serde::Deserialize<'de> for Bounded<MI
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let value = i64::deserialize(deserializer)?;
         Self::new(value).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::vpn_v5::types::VpnConnectionStatus;
+
+    #[test]
+    fn open_enums_read_borrowed_escaped_and_unknown_strings() {
+        // Borrowed from the input (no escapes): the documented value.
+        let status: VpnConnectionStatus = serde_json::from_slice(br#""ACTIVE""#).unwrap();
+        assert_eq!(status, VpnConnectionStatus::Active);
+        // An escape makes serde_json hand over an owned string: still the documented value.
+        let status: VpnConnectionStatus = serde_json::from_str(r#""\u0041CTIVE""#).unwrap();
+        assert_eq!(status, VpnConnectionStatus::Active);
+        // From a `serde_json::Value` (owned strings) too.
+        let status: VpnConnectionStatus =
+            serde_json::from_value(serde_json::json!("DOWN")).unwrap();
+        assert_eq!(status, VpnConnectionStatus::Down);
+        // Unknown values are kept, borrowed or owned, and written back unchanged.
+        for text in [r#""MIGRATING""#, r#""MIGR\u0041TING""#] {
+            let status: VpnConnectionStatus = serde_json::from_str(text).unwrap();
+            assert!(!status.is_known());
+            assert_eq!(status.as_str(), "MIGRATING");
+            assert_eq!(serde_json::to_string(&status).unwrap(), r#""MIGRATING""#);
+        }
+        // Anything but a string is an error that says what was expected.
+        let error = serde_json::from_str::<VpnConnectionStatus>("3").unwrap_err();
+        assert!(error.to_string().contains("expected a string"), "{error}");
     }
 }

@@ -2918,18 +2918,17 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            crate::UnknownValue::deserialize_open(
                 deserializer,
-            )?;
-            Ok(
-                match value.as_str() {
-                    "clear" => Self::Clear,
-                    "hold" => Self::Hold,
-                    "restart" => Self::Restart,
-                    "disabled" => Self::Disabled,
-                    "restart-by-peer" => Self::RestartByPeer,
-                    _ => Self::Unrecognized(crate::UnknownValue::new(value)),
+                |value| match value {
+                    "clear" => Some(Self::Clear),
+                    "hold" => Some(Self::Hold),
+                    "restart" => Some(Self::Restart),
+                    "disabled" => Some(Self::Disabled),
+                    "restart-by-peer" => Some(Self::RestartByPeer),
+                    _ => None,
                 },
+                Self::Unrecognized,
             )
         }
     }
@@ -2965,15 +2964,14 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            crate::UnknownValue::deserialize_open(
                 deserializer,
-            )?;
-            Ok(
-                match value.as_str() {
-                    "bi-directional" => Self::BiDirectional,
-                    "response-only" => Self::ResponseOnly,
-                    _ => Self::Unrecognized(crate::UnknownValue::new(value)),
+                |value| match value {
+                    "bi-directional" => Some(Self::BiDirectional),
+                    "response-only" => Some(Self::ResponseOnly),
+                    _ => None,
                 },
+                Self::Unrecognized,
             )
         }
     }
@@ -3014,20 +3012,19 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            crate::UnknownValue::deserialize_open(
                 deserializer,
-            )?;
-            Ok(
-                match value.as_str() {
-                    "ACTIVE" => Self::Active,
-                    "DOWN" => Self::Down,
-                    "BUILD" => Self::Build,
-                    "ERROR" => Self::Error,
-                    "PENDING_CREATE" => Self::PendingCreate,
-                    "PENDING_UPDATE" => Self::PendingUpdate,
-                    "PENDING_DELETE" => Self::PendingDelete,
-                    _ => Self::Unrecognized(crate::UnknownValue::new(value)),
+                |value| match value {
+                    "ACTIVE" => Some(Self::Active),
+                    "DOWN" => Some(Self::Down),
+                    "BUILD" => Some(Self::Build),
+                    "ERROR" => Some(Self::Error),
+                    "PENDING_CREATE" => Some(Self::PendingCreate),
+                    "PENDING_UPDATE" => Some(Self::PendingUpdate),
+                    "PENDING_DELETE" => Some(Self::PendingDelete),
+                    _ => None,
                 },
+                Self::Unrecognized,
             )
         }
     }

@@ -13001,15 +13001,14 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            crate::UnknownValue::deserialize_open(
                 deserializer,
-            )?;
-            Ok(
-                match value.as_str() {
-                    "vpc" => Self::Vpc,
-                    "er" => Self::Er,
-                    _ => Self::Unrecognized(crate::UnknownValue::new(value)),
+                |value| match value {
+                    "vpc" => Some(Self::Vpc),
+                    "er" => Some(Self::Er),
+                    _ => None,
                 },
+                Self::Unrecognized,
             )
         }
     }
@@ -13048,18 +13047,17 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            crate::UnknownValue::deserialize_open(
                 deserializer,
-            )?;
-            Ok(
-                match value.as_str() {
-                    "sha1" => Self::Sha1,
-                    "md5" => Self::Md5,
-                    "sha2-256" => Self::Sha2256,
-                    "sha2-384" => Self::Sha2384,
-                    "sha2-512" => Self::Sha2512,
-                    _ => Self::Unrecognized(crate::UnknownValue::new(value)),
+                |value| match value {
+                    "sha1" => Some(Self::Sha1),
+                    "md5" => Some(Self::Md5),
+                    "sha2-256" => Some(Self::Sha2256),
+                    "sha2-384" => Some(Self::Sha2384),
+                    "sha2-512" => Some(Self::Sha2512),
+                    _ => None,
                 },
+                Self::Unrecognized,
             )
         }
     }
@@ -13094,14 +13092,13 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            crate::UnknownValue::deserialize_open(
                 deserializer,
-            )?;
-            Ok(
-                match value.as_str() {
-                    "icmp" => Self::Icmp,
-                    _ => Self::Unrecognized(crate::UnknownValue::new(value)),
+                |value| match value {
+                    "icmp" => Some(Self::Icmp),
+                    _ => None,
                 },
+                Self::Unrecognized,
             )
         }
     }
@@ -13138,16 +13135,15 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            crate::UnknownValue::deserialize_open(
                 deserializer,
-            )?;
-            Ok(
-                match value.as_str() {
-                    "ACTIVE" => Self::Active,
-                    "PENDING_CREATE" => Self::PendingCreate,
-                    "PENDING_DELETE" => Self::PendingDelete,
-                    _ => Self::Unrecognized(crate::UnknownValue::new(value)),
+                |value| match value {
+                    "ACTIVE" => Some(Self::Active),
+                    "PENDING_CREATE" => Some(Self::PendingCreate),
+                    "PENDING_DELETE" => Some(Self::PendingDelete),
+                    _ => None,
                 },
+                Self::Unrecognized,
             )
         }
     }
@@ -13182,14 +13178,13 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            crate::UnknownValue::deserialize_open(
                 deserializer,
-            )?;
-            Ok(
-                match value.as_str() {
-                    "gateway" => Self::Gateway,
-                    _ => Self::Unrecognized(crate::UnknownValue::new(value)),
+                |value| match value {
+                    "gateway" => Some(Self::Gateway),
+                    _ => None,
                 },
+                Self::Unrecognized,
             )
         }
     }
@@ -13225,15 +13220,14 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            crate::UnknownValue::deserialize_open(
                 deserializer,
-            )?;
-            Ok(
-                match value.as_str() {
-                    "seq-hash-notify" => Self::SeqHashNotify,
-                    "seq-notify-hash" => Self::SeqNotifyHash,
-                    _ => Self::Unrecognized(crate::UnknownValue::new(value)),
+                |value| match value {
+                    "seq-hash-notify" => Some(Self::SeqHashNotify),
+                    "seq-notify-hash" => Some(Self::SeqNotifyHash),
+                    _ => None,
                 },
+                Self::Unrecognized,
             )
         }
     }
@@ -13268,14 +13262,13 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            crate::UnknownValue::deserialize_open(
                 deserializer,
-            )?;
-            Ok(
-                match value.as_str() {
-                    "tunnel" => Self::Tunnel,
-                    _ => Self::Unrecognized(crate::UnknownValue::new(value)),
+                |value| match value {
+                    "tunnel" => Some(Self::Tunnel),
+                    _ => None,
                 },
+                Self::Unrecognized,
             )
         }
     }
@@ -13317,21 +13310,20 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            crate::UnknownValue::deserialize_open(
                 deserializer,
-            )?;
-            Ok(
-                match value.as_str() {
-                    "3des" => Self::X3des,
-                    "aes-128" => Self::Aes128,
-                    "aes-192" => Self::Aes192,
-                    "aes-256" => Self::Aes256,
-                    "aes-128-gcm-16" => Self::Aes128Gcm16,
-                    "aes-256-gcm-16" => Self::Aes256Gcm16,
-                    "aes-128-gcm-128" => Self::Aes128Gcm128,
-                    "aes-256-gcm-128" => Self::Aes256Gcm128,
-                    _ => Self::Unrecognized(crate::UnknownValue::new(value)),
+                |value| match value {
+                    "3des" => Some(Self::X3des),
+                    "aes-128" => Some(Self::Aes128),
+                    "aes-192" => Some(Self::Aes192),
+                    "aes-256" => Some(Self::Aes256),
+                    "aes-128-gcm-16" => Some(Self::Aes128Gcm16),
+                    "aes-256-gcm-16" => Some(Self::Aes256Gcm16),
+                    "aes-128-gcm-128" => Some(Self::Aes128Gcm128),
+                    "aes-256-gcm-128" => Some(Self::Aes256Gcm128),
+                    _ => None,
                 },
+                Self::Unrecognized,
             )
         }
     }
@@ -13367,15 +13359,14 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            crate::UnknownValue::deserialize_open(
                 deserializer,
-            )?;
-            Ok(
-                match value.as_str() {
-                    "pre-share" => Self::PreShare,
-                    "digital-envelope-v2" => Self::DigitalEnvelopeV2,
-                    _ => Self::Unrecognized(crate::UnknownValue::new(value)),
+                |value| match value {
+                    "pre-share" => Some(Self::PreShare),
+                    "digital-envelope-v2" => Some(Self::DigitalEnvelopeV2),
+                    _ => None,
                 },
+                Self::Unrecognized,
             )
         }
     }
@@ -13411,15 +13402,14 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            crate::UnknownValue::deserialize_open(
                 deserializer,
-            )?;
-            Ok(
-                match value.as_str() {
-                    "ip" => Self::Ip,
-                    "fqdn" => Self::Fqdn,
-                    _ => Self::Unrecognized(crate::UnknownValue::new(value)),
+                |value| match value {
+                    "ip" => Some(Self::Ip),
+                    "fqdn" => Some(Self::Fqdn),
+                    _ => None,
                 },
+                Self::Unrecognized,
             )
         }
     }
@@ -13455,15 +13445,14 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            crate::UnknownValue::deserialize_open(
                 deserializer,
-            )?;
-            Ok(
-                match value.as_str() {
-                    "v1" => Self::V1,
-                    "v2" => Self::V2,
-                    _ => Self::Unrecognized(crate::UnknownValue::new(value)),
+                |value| match value {
+                    "v1" => Some(Self::V1),
+                    "v2" => Some(Self::V2),
+                    _ => None,
                 },
+                Self::Unrecognized,
             )
         }
     }
@@ -13499,15 +13488,14 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            crate::UnknownValue::deserialize_open(
                 deserializer,
-            )?;
-            Ok(
-                match value.as_str() {
-                    "ipv4" => Self::Ipv4,
-                    "ipv6" => Self::Ipv6,
-                    _ => Self::Unrecognized(crate::UnknownValue::new(value)),
+                |value| match value {
+                    "ipv4" => Some(Self::Ipv4),
+                    "ipv6" => Some(Self::Ipv6),
+                    _ => None,
                 },
+                Self::Unrecognized,
             )
         }
     }
@@ -13543,15 +13531,14 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            crate::UnknownValue::deserialize_open(
                 deserializer,
-            )?;
-            Ok(
-                match value.as_str() {
-                    "main" => Self::Main,
-                    "aggressive" => Self::Aggressive,
-                    _ => Self::Unrecognized(crate::UnknownValue::new(value)),
+                |value| match value {
+                    "main" => Some(Self::Main),
+                    "aggressive" => Some(Self::Aggressive),
+                    _ => None,
                 },
+                Self::Unrecognized,
             )
         }
     }
@@ -13588,16 +13575,15 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            crate::UnknownValue::deserialize_open(
                 deserializer,
-            )?;
-            Ok(
-                match value.as_str() {
-                    "bandwidth" => Self::Bandwidth,
-                    "traffic" => Self::Traffic,
-                    "95peak_plus" => Self::X95peakPlus,
-                    _ => Self::Unrecognized(crate::UnknownValue::new(value)),
+                |value| match value {
+                    "bandwidth" => Some(Self::Bandwidth),
+                    "traffic" => Some(Self::Traffic),
+                    "95peak_plus" => Some(Self::X95peakPlus),
+                    _ => None,
                 },
+                Self::Unrecognized,
             )
         }
     }
@@ -13634,16 +13620,15 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            crate::UnknownValue::deserialize_open(
                 deserializer,
-            )?;
-            Ok(
-                match value.as_str() {
-                    "POLICY" => Self::Policy,
-                    "STATIC" => Self::Static,
-                    "BGP" => Self::Bgp,
-                    _ => Self::Unrecognized(crate::UnknownValue::new(value)),
+                |value| match value {
+                    "POLICY" => Some(Self::Policy),
+                    "STATIC" => Some(Self::Static),
+                    "BGP" => Some(Self::Bgp),
+                    _ => None,
                 },
+                Self::Unrecognized,
             )
         }
     }
@@ -13678,14 +13663,13 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            crate::UnknownValue::deserialize_open(
                 deserializer,
-            )?;
-            Ok(
-                match value.as_str() {
-                    "esp" => Self::Esp,
-                    _ => Self::Unrecognized(crate::UnknownValue::new(value)),
+                |value| match value {
+                    "esp" => Some(Self::Esp),
+                    _ => None,
                 },
+                Self::Unrecognized,
             )
         }
     }
@@ -13722,16 +13706,15 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            crate::UnknownValue::deserialize_open(
                 deserializer,
-            )?;
-            Ok(
-                match value.as_str() {
-                    "ready" => Self::Ready,
-                    "expiring soon" => Self::ExpiringSoon,
-                    "unready" => Self::Unready,
-                    _ => Self::Unrecognized(crate::UnknownValue::new(value)),
+                |value| match value {
+                    "ready" => Some(Self::Ready),
+                    "expiring soon" => Some(Self::ExpiringSoon),
+                    "unready" => Some(Self::Unready),
+                    _ => None,
                 },
+                Self::Unrecognized,
             )
         }
     }
@@ -13773,21 +13756,20 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            crate::UnknownValue::deserialize_open(
                 deserializer,
-            )?;
-            Ok(
-                match value.as_str() {
-                    "ERROR" => Self::Error,
-                    "ACTIVE" => Self::Active,
-                    "DOWN" => Self::Down,
-                    "PENDING_CREATE" => Self::PendingCreate,
-                    "PENDING_UPDATE" => Self::PendingUpdate,
-                    "PENDING_DELETE" => Self::PendingDelete,
-                    "FREEZED" => Self::Freezed,
-                    "UNKNOWN" => Self::Unknown,
-                    _ => Self::Unrecognized(crate::UnknownValue::new(value)),
+                |value| match value {
+                    "ERROR" => Some(Self::Error),
+                    "ACTIVE" => Some(Self::Active),
+                    "DOWN" => Some(Self::Down),
+                    "PENDING_CREATE" => Some(Self::PendingCreate),
+                    "PENDING_UPDATE" => Some(Self::PendingUpdate),
+                    "PENDING_DELETE" => Some(Self::PendingDelete),
+                    "FREEZED" => Some(Self::Freezed),
+                    "UNKNOWN" => Some(Self::Unknown),
+                    _ => None,
                 },
+                Self::Unrecognized,
             )
         }
     }
@@ -13823,15 +13805,14 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            crate::UnknownValue::deserialize_open(
                 deserializer,
-            )?;
-            Ok(
-                match value.as_str() {
-                    "public" => Self::Public,
-                    "private" => Self::Private,
-                    _ => Self::Unrecognized(crate::UnknownValue::new(value)),
+                |value| match value {
+                    "public" => Some(Self::Public),
+                    "private" => Some(Self::Private),
+                    _ => None,
                 },
+                Self::Unrecognized,
             )
         }
     }
@@ -13874,22 +13855,21 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
         where
             D: ::serde::Deserializer<'de>,
         {
-            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+            crate::UnknownValue::deserialize_open(
                 deserializer,
-            )?;
-            Ok(
-                match value.as_str() {
-                    "PENDING_CREATE" => Self::PendingCreate,
-                    "PENDING_UPDATE" => Self::PendingUpdate,
-                    "PENDING_DELETE" => Self::PendingDelete,
-                    "ACTIVE" => Self::Active,
-                    "FAULT" => Self::Fault,
-                    "FREEZED" => Self::Freezed,
-                    "UPGRADING" => Self::Upgrading,
-                    "ROLLING_BACK" => Self::RollingBack,
-                    "PENDING_UPGRADE_CONFIRM" => Self::PendingUpgradeConfirm,
-                    _ => Self::Unrecognized(crate::UnknownValue::new(value)),
+                |value| match value {
+                    "PENDING_CREATE" => Some(Self::PendingCreate),
+                    "PENDING_UPDATE" => Some(Self::PendingUpdate),
+                    "PENDING_DELETE" => Some(Self::PendingDelete),
+                    "ACTIVE" => Some(Self::Active),
+                    "FAULT" => Some(Self::Fault),
+                    "FREEZED" => Some(Self::Freezed),
+                    "UPGRADING" => Some(Self::Upgrading),
+                    "ROLLING_BACK" => Some(Self::RollingBack),
+                    "PENDING_UPGRADE_CONFIRM" => Some(Self::PendingUpgradeConfirm),
+                    _ => None,
                 },
+                Self::Unrecognized,
             )
         }
     }
