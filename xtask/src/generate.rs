@@ -64,6 +64,7 @@ pub fn support() -> Support {
     Support {
         error_type: quote!(crate::ServiceError),
         error_fn: quote!(crate::error::error_response),
+        decode_fn: quote!(crate::runtime::decode),
         unknown_value: quote!(crate::UnknownValue),
         redacted: quote!(crate::support::REDACTED),
         bounded: quote!(crate::Bounded),

@@ -39,6 +39,9 @@ pub struct Support {
     pub error_type: TokenStream,
     /// `async fn(reqwest::Response) -> progenitor_client::Error<ErrorType>`.
     pub error_fn: TokenStream,
+    /// `async fn(reqwest::Response) -> Result<ResponseValue<T>, Error<E>>`, decoding a
+    /// success body (in place of progenitor's `ResponseValue::from_response`).
+    pub decode_fn: TokenStream,
     /// The type held by an open enum's `Unknown` variant.
     pub unknown_value: TokenStream,
     /// A value whose `Debug` prints `<redacted>`.
@@ -572,6 +575,11 @@ impl VisitMut for ErrorRoute<'_> {
             let error_fn = &self.support.error_fn;
             *expr = syn::parse_quote!(Err(#error_fn(response).await));
             self.arms += 1;
+            return;
+        }
+        if text == "ResponseValue :: from_response (response) . await" {
+            let decode_fn = &self.support.decode_fn;
+            *expr = syn::parse_quote!(#decode_fn(response).await);
             return;
         }
         visit_mut::visit_expr_mut(self, expr);

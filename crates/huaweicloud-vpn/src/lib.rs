@@ -21,6 +21,11 @@ pub use runtime::Runtime;
 pub use secret::SecretString;
 pub use support::{Bounded, OutOfRange, UnknownValue};
 
+/// The success-body decoding every generated `send()` runs, exported for the benchmarks
+/// (`crates/vpn-bench`); not part of the API.
+#[doc(hidden)]
+pub use runtime::decode as __decode_response;
+
 /// The error of every generated operation: a failed request, a transport failure, or the
 /// server's error answer with its [`ServiceError`] body. [`ErrorExt`] adds the common questions
 /// (status, service error, request id, may it be retried).

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use progenitor_client::{ClientHooks, Error, OperationInfo};
+use progenitor_client::{ClientHooks, Error, OperationInfo, ResponseValue};
 use reqwest::header::{HeaderName, HeaderValue};
 use tracing::Instrument;
 use tracing::field::Empty;
@@ -188,7 +188,9 @@ impl Runtime {
             request_id = Empty,
             latency_ms = Empty,
         );
-        self.attempts(http, request).instrument(span).await
+        // Boxed: the retry loop's state is large, and every generated `send()` future would
+        // otherwise carry it inline (and copy it around) before the first poll.
+        Box::pin(self.attempts(http, request).instrument(span)).await
     }
 
     async fn attempts(
@@ -329,6 +331,21 @@ impl Runtime {
             (Some(a), Some(l)) => Some(a.min(l)),
             (a, l) => a.or(l),
         }
+    }
+}
+
+/// Decodes a success answer's JSON body: what every generated `send()` does with a documented
+/// success status. Like progenitor's `ResponseValue::from_response`, except that the headers
+/// are moved into the value rather than copied.
+pub async fn decode<T: serde::de::DeserializeOwned, E>(
+    mut response: reqwest::Response,
+) -> Result<ResponseValue<T>, Error<E>> {
+    let status = response.status();
+    let headers = std::mem::take(response.headers_mut());
+    let body = response.bytes().await.map_err(Error::ResponseBodyError)?;
+    match serde_json::from_slice(&body) {
+        Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
+        Err(e) => Err(Error::InvalidResponsePayload(body, e)),
     }
 }
 

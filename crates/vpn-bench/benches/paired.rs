@@ -20,7 +20,6 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use huaweicloud_vpn::ResponseValue;
 use huaweicloud_vpn::vpn_v5::types::ListVpnConnectionsResponse;
 use tokio::runtime::Runtime;
 use vpn_bench::calls::{Clients, generated};
@@ -207,7 +206,7 @@ fn run(options: &Options) -> Result<Vec<Pair>, String> {
     let decode = || {
         let response = reqwest::Response::from(http::Response::new(page.clone()));
         async move {
-            ResponseValue::<ListVpnConnectionsResponse>::from_response::<()>(response)
+            huaweicloud_vpn::__decode_response::<ListVpnConnectionsResponse, ()>(response)
                 .await
                 .expect("the page decodes")
                 .into_inner()

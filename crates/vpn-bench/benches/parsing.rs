@@ -2,8 +2,8 @@
 //! AK/SK signature.
 //!
 //! `list_2000`:
-//! - `client_decode`: the generated client's own decoding step (`ResponseValue::from_response`,
-//!   exactly what every generated `send()` runs on a 200) on an in-memory response;
+//! - `client_decode`: the generated client's own decoding step (`runtime::decode`, exactly
+//!   what every generated `send()` runs on a 200) on an in-memory response;
 //! - `serde_json_same_structs`: plain `serde_json::from_slice` into the same generated type;
 //! - `serde_json_plain_structs`: `serde_json::from_slice` into hand-written structs with the
 //!   same fields and every enum a `String` (what a hand-written client would declare);
@@ -17,7 +17,6 @@ use std::hint::black_box;
 use std::time::{Duration, SystemTime};
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
-use huaweicloud_vpn::ResponseValue;
 use huaweicloud_vpn::auth::AkSk;
 use huaweicloud_vpn::vpn_v5::{self, types};
 use serde::Deserialize;
@@ -170,11 +169,10 @@ fn list_2000(c: &mut Criterion) {
             || response(page.clone()),
             |response| {
                 let value = decoder
-                    .block_on(
-                        ResponseValue::<types::ListVpnConnectionsResponse>::from_response::<()>(
-                            response,
-                        ),
-                    )
+                    .block_on(huaweicloud_vpn::__decode_response::<
+                        types::ListVpnConnectionsResponse,
+                        (),
+                    >(response))
                     .expect("the page decodes");
                 black_box(count(&value))
             },

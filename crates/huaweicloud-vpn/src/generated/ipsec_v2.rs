@@ -3445,7 +3445,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::runtime::decode(response).await,
                 400u16..=499u16 => Err(crate::error::error_response(response).await),
                 500u16..=599u16 => Err(crate::error::error_response(response).await),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -3527,7 +3527,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                201u16 => crate::runtime::decode(response).await,
                 400u16..=499u16 => Err(crate::error::error_response(response).await),
                 500u16..=599u16 => Err(crate::error::error_response(response).await),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -3591,7 +3591,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::runtime::decode(response).await,
                 400u16..=499u16 => Err(crate::error::error_response(response).await),
                 500u16..=599u16 => Err(crate::error::error_response(response).await),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -3691,7 +3691,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::runtime::decode(response).await,
                 400u16..=499u16 => Err(crate::error::error_response(response).await),
                 500u16..=599u16 => Err(crate::error::error_response(response).await),
                 _ => Err(Error::UnexpectedResponse(response)),

@@ -14563,7 +14563,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::runtime::decode(response).await,
                 400u16..=499u16 => Err(crate::error::error_response(response).await),
                 500u16..=599u16 => Err(crate::error::error_response(response).await),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -14645,7 +14645,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                201u16 => crate::runtime::decode(response).await,
                 400u16..=499u16 => Err(crate::error::error_response(response).await),
                 500u16..=599u16 => Err(crate::error::error_response(response).await),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -14712,7 +14712,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::runtime::decode(response).await,
                 400u16..=499u16 => Err(crate::error::error_response(response).await),
                 500u16..=599u16 => Err(crate::error::error_response(response).await),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -14868,7 +14868,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::runtime::decode(response).await,
                 400u16..=499u16 => Err(crate::error::error_response(response).await),
                 500u16..=599u16 => Err(crate::error::error_response(response).await),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -14950,7 +14950,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                201u16 => crate::runtime::decode(response).await,
                 400u16..=499u16 => Err(crate::error::error_response(response).await),
                 500u16..=599u16 => Err(crate::error::error_response(response).await),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -15017,7 +15017,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::runtime::decode(response).await,
                 400u16..=499u16 => Err(crate::error::error_response(response).await),
                 500u16..=599u16 => Err(crate::error::error_response(response).await),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -15120,7 +15120,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::runtime::decode(response).await,
                 400u16..=499u16 => Err(crate::error::error_response(response).await),
                 500u16..=599u16 => Err(crate::error::error_response(response).await),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -15362,7 +15362,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::runtime::decode(response).await,
                 400u16..=499u16 => Err(crate::error::error_response(response).await),
                 500u16..=599u16 => Err(crate::error::error_response(response).await),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -15444,7 +15444,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                201u16 => crate::runtime::decode(response).await,
                 400u16..=499u16 => Err(crate::error::error_response(response).await),
                 500u16..=599u16 => Err(crate::error::error_response(response).await),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -15510,7 +15510,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::runtime::decode(response).await,
                 400u16..=499u16 => Err(crate::error::error_response(response).await),
                 500u16..=599u16 => Err(crate::error::error_response(response).await),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -15612,7 +15612,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::runtime::decode(response).await,
                 400u16..=499u16 => Err(crate::error::error_response(response).await),
                 500u16..=599u16 => Err(crate::error::error_response(response).await),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -15764,7 +15764,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::runtime::decode(response).await,
                 400u16..=499u16 => Err(crate::error::error_response(response).await),
                 500u16..=599u16 => Err(crate::error::error_response(response).await),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -15845,7 +15845,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                201u16 => crate::runtime::decode(response).await,
                 400u16..=499u16 => Err(crate::error::error_response(response).await),
                 500u16..=599u16 => Err(crate::error::error_response(response).await),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -15889,7 +15889,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::runtime::decode(response).await,
                 400u16..=499u16 => Err(crate::error::error_response(response).await),
                 500u16..=599u16 => Err(crate::error::error_response(response).await),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -15952,7 +15952,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::runtime::decode(response).await,
                 400u16..=499u16 => Err(crate::error::error_response(response).await),
                 500u16..=599u16 => Err(crate::error::error_response(response).await),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -16050,7 +16050,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::runtime::decode(response).await,
                 400u16..=499u16 => Err(crate::error::error_response(response).await),
                 500u16..=599u16 => Err(crate::error::error_response(response).await),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -16151,7 +16151,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::runtime::decode(response).await,
                 400u16..=499u16 => Err(crate::error::error_response(response).await),
                 500u16..=599u16 => Err(crate::error::error_response(response).await),
                 _ => Err(Error::UnexpectedResponse(response)),
