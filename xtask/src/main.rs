@@ -2,6 +2,8 @@
 
 use std::process::ExitCode;
 
+mod bench;
+
 use xtask::generate::{self, FIX_HINT, GenerateError};
 use xtask::spec;
 
@@ -15,6 +17,10 @@ commands:
   diff [--base REV] [--format markdown|json] [--fail-on breaking|major|any] [OLD NEW]
                      what changed between specs (working tree vs REV, default HEAD; or two
                      files), on the wire and in the generated Rust API; see `diff --help`
+  bench [--smoke] [--write FILE]
+                     the performance comparison with the peers (criterion benches, the
+                     official Python SDK, openapi-generator) as a markdown table; see
+                     `bench --help`
   help               this text
 
 options:
@@ -37,6 +43,7 @@ fn main() -> ExitCode {
         ["generate", "--check"] => generate(&root, true),
         ["lint"] => lint(&root),
         ["diff", rest @ ..] => ExitCode::from(xtask::diff::run(&root, rest)),
+        ["bench", rest @ ..] => bench::run(&root, rest),
         ["help" | "--help" | "-h"] => {
             println!("{USAGE}");
             ExitCode::SUCCESS

@@ -1,0 +1,1281 @@
+//! `cargo xtask bench [--smoke] [--write FILE]`: the whole performance comparison in one
+//! command, written as a markdown table.
+//!
+//! It measures, against the peers installed by the project's own files (requirements-bench.txt
+//! into .venv-bench, crates/vpn-bench for the criterion benches and the bench server):
+//! - the client's calls, AK/SK signing and list decoding (criterion, `cargo bench -p vpn-bench`)
+//!   against plain reqwest + serde_json, the targets judged on ratios measured interleaved
+//!   (`benches/paired.rs`, which the same command runs) because the machine is shared;
+//! - create-then-show pairs per second against the official Python SDK;
+//! - generation time of `cargo xtask generate` against openapi-generator's `rust` generator;
+//! - a consumer's cold debug build and dependency graph against the crate openapi-generator
+//!   produces.
+//!
+//! The report is printed, written to target/bench/report.md and, with `--write FILE`, put
+//! between the markers `<!-- bench:begin -->` and `<!-- bench:end -->` of FILE. `--smoke` runs
+//! everything once (the benches as `cargo test --benches` runs them, which times nothing) to
+//! prove the bench works.
+
+mod criterion;
+mod peers;
+mod process;
+mod report;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant, SystemTime};
+
+use criterion::Estimate;
+use process::Cmd;
+use report::{Cell, Report, Row, Target, format_count, format_ns, format_seconds};
+
+pub const USAGE: &str = "\
+usage: cargo xtask bench [--smoke] [--write FILE]
+
+Runs the whole performance comparison and prints a markdown table (also written to
+target/bench/report.md):
+  --smoke        every step once, to prove the bench works (criterion in test mode: not timed)
+  --write FILE   also replace the text between <!-- bench:begin --> and <!-- bench:end --> in
+                 FILE (only when every step succeeded)";
+
+/// The command line of `bench`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Options {
+    pub smoke: bool,
+    pub write: Option<PathBuf>,
+}
+
+/// Parses the arguments after `bench`.
+pub fn parse_args(args: &[&str]) -> Result<Options, String> {
+    let mut options = Options::default();
+    let mut rest = args.iter();
+    while let Some(arg) = rest.next() {
+        match *arg {
+            "--smoke" if !options.smoke => options.smoke = true,
+            "--write" if options.write.is_none() => match rest.next() {
+                Some(file) if !file.is_empty() && !file.starts_with("--") => {
+                    options.write = Some(PathBuf::from(file))
+                }
+                _ => return Err("--write needs a file name".to_string()),
+            },
+            "--smoke" | "--write" => return Err(format!("{arg} is given twice")),
+            other => return Err(format!("unknown argument {other:?}")),
+        }
+    }
+    Ok(options)
+}
+
+/// The bench's working directory, below the repository root.
+const BENCH_DIR: &str = "target/bench";
+/// The scratch workspace `cargo xtask generate --root` is timed on.
+const GEN_ROOT: &str = "target/bench/gen-root";
+const OGEN_DIR: &str = "target/bench/ogen";
+const CONSUMER_OURS: &str = "target/bench/consumer-ours";
+const CONSUMER_OURS_TARGET: &str = "target/bench/consumer-ours-target";
+const CONSUMER_OGEN_TARGET: &str = "target/bench/consumer-ogen-target";
+/// The spec whose openapi-generator crate is built as the other consumer.
+const CONSUMER_SPEC: &str = "vpn-v5";
+
+/// How much to run: full or smoke.
+struct Plan {
+    smoke: bool,
+    ours_generate_runs: usize,
+    ogen_generate_runs: usize,
+    python_budget: &'static str,
+    python_warmup: &'static str,
+}
+
+impl Plan {
+    fn new(smoke: bool) -> Plan {
+        if smoke {
+            Plan {
+                smoke,
+                ours_generate_runs: 1,
+                ogen_generate_runs: 1,
+                python_budget: "20",
+                python_warmup: "3",
+            }
+        } else {
+            Plan {
+                smoke,
+                ours_generate_runs: 5,
+                ogen_generate_runs: 3,
+                python_budget: "10s",
+                python_warmup: "50",
+            }
+        }
+    }
+}
+
+pub fn run(root: &Path, args: &[&str]) -> ExitCode {
+    if matches!(args, ["--help" | "-h"]) {
+        print_stdout(USAGE);
+        return ExitCode::SUCCESS;
+    }
+    let options = match parse_args(args) {
+        Ok(options) => options,
+        Err(error) => {
+            eprintln!("bench: {error}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    // Refuse a --write target without markers before spending minutes measuring.
+    if let Some(file) = &options.write {
+        let check = std::fs::read_to_string(file)
+            .map_err(|e| format!("{}: {e}", file.display()))
+            .and_then(|text| {
+                report::replace_between_markers(&text, "")
+                    .map_err(|e| format!("{}: {e}", file.display()))
+            });
+        if let Err(error) = check {
+            eprintln!("bench: --write: {error}");
+            return ExitCode::FAILURE;
+        }
+    }
+    let plan = Plan::new(options.smoke);
+    let started = Instant::now();
+    let measured = measure(root, &plan);
+    let mut report = build_report(root, &plan, &measured);
+    report.intro = intro(&plan, started.elapsed(), measured.failures().is_empty());
+    let text = report.to_markdown();
+    print_stdout(&text);
+
+    let mut ok = true;
+    let out = root.join(BENCH_DIR).join("report.md");
+    match std::fs::create_dir_all(root.join(BENCH_DIR)).and_then(|()| std::fs::write(&out, &text)) {
+        Ok(()) => eprintln!("bench: report written to {}", peers::relative(root, &out)),
+        Err(error) => {
+            eprintln!("bench: {}: {error}", out.display());
+            ok = false;
+        }
+    }
+    let failures = measured.failures();
+    if !failures.is_empty() {
+        eprintln!("\nbench: {} step(s) failed:", failures.len());
+        for failure in &failures {
+            eprintln!("- {failure}");
+        }
+        if let Some(file) = &options.write {
+            eprintln!("bench: {} left unchanged (a step failed)", file.display());
+        }
+        return ExitCode::FAILURE;
+    }
+    if let Some(file) = &options.write {
+        match report::write_between_markers(file, &text) {
+            Ok(()) => eprintln!(
+                "bench: report written between the markers of {}",
+                file.display()
+            ),
+            Err(error) => {
+                eprintln!("bench: --write: {error}");
+                ok = false;
+            }
+        }
+    }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// Prints to stdout; a closed stdout (`| head`) is reported, not a panic.
+fn print_stdout(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(error) = writeln!(out, "{text}").and_then(|()| out.flush()) {
+        eprintln!("bench: writing to stdout: {error}");
+    }
+}
+
+fn intro(plan: &Plan, took: Duration, ok: bool) -> String {
+    let minutes = took.as_secs_f64() / 60.0;
+    let outcome = if ok {
+        ""
+    } else {
+        " Some steps failed: see the notes."
+    };
+    if plan.smoke {
+        format!(
+            "**Smoke run** (`cargo xtask bench --smoke`, {minutes:.1} min): every step ran once to \
+             prove the bench works. Criterion ran in its test mode, which times nothing; the other \
+             numbers come from a single run each and are not for comparison.{outcome}"
+        )
+    } else {
+        format!(
+            "Full run of `cargo xtask bench` ({minutes:.1} min). Times are medians; lower is \
+             better except where a row says otherwise.{outcome}"
+        )
+    }
+}
+
+/// How the criterion benches ran.
+enum CriterionRun {
+    /// Timed, started at this time (older results are stale).
+    Timed {
+        started: SystemTime,
+        command: String,
+    },
+    /// `cargo test --benches`: each bench ran once, nothing was timed.
+    Smoke {
+        command: String,
+    },
+    Failed(String),
+}
+
+/// Runs of one timed command.
+struct Runs {
+    seconds: Vec<f64>,
+    commands: Vec<String>,
+    notes: Vec<String>,
+}
+
+/// Everything measured, each step's failure kept for the report.
+struct Measured {
+    venv: Result<String, String>,
+    criterion: CriterionRun,
+    python: Result<peers::PythonResult, String>,
+    python_commands: Vec<String>,
+    ours_generate: Result<Runs, String>,
+    ogen_generate: Result<Runs, String>,
+    consumer_ours: Result<peers::ColdBuild, String>,
+    consumer_ogen: Result<peers::ColdBuild, String>,
+    target_dir: PathBuf,
+}
+
+impl Measured {
+    fn failures(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut add = |step: &str, result: Result<(), &String>| {
+            if let Err(error) = result {
+                out.push(format!("{step}: {error}"));
+            }
+        };
+        add("python venv", self.venv.as_ref().map(|_| ()));
+        if let CriterionRun::Failed(error) = &self.criterion {
+            add("criterion benches", Err(error));
+        }
+        add("python SDK", self.python.as_ref().map(|_| ()));
+        add(
+            "cargo xtask generate",
+            self.ours_generate.as_ref().map(|_| ()),
+        );
+        add("openapi-generator", self.ogen_generate.as_ref().map(|_| ()));
+        add(
+            "consumer build (ours)",
+            self.consumer_ours.as_ref().map(|_| ()),
+        );
+        add(
+            "consumer build (openapi-generator)",
+            self.consumer_ogen.as_ref().map(|_| ()),
+        );
+        out
+    }
+}
+
+fn step(title: &str) {
+    eprintln!("\n==> bench: {title}");
+}
+
+fn target_dir(root: &Path) -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => root.join(dir),
+        _ => root.join("target"),
+    }
+}
+
+fn measure(root: &Path, plan: &Plan) -> Measured {
+    let target_dir = target_dir(root);
+    step("the peers' venv (.venv-bench from requirements-bench.txt)");
+    let venv = peers::ensure_venv(root);
+    if let Ok(what) = &venv {
+        eprintln!("{what}");
+    }
+    let venv_error = venv
+        .as_ref()
+        .err()
+        .map(|e| format!("needs .venv-bench, which failed: {e}"));
+
+    let bench_crate = root.join("crates/vpn-bench/Cargo.toml");
+    let missing_bench_crate = (!bench_crate.is_file()).then(|| {
+        "crates/vpn-bench is missing (its Cargo.toml is not there): it holds the criterion \
+         benches and the bench server vpn-bench-server"
+            .to_string()
+    });
+
+    step("criterion benches (crates/vpn-bench)");
+    let criterion = match &missing_bench_crate {
+        Some(error) => CriterionRun::Failed(error.clone()),
+        None => run_criterion(root, plan),
+    };
+
+    step("the official Python SDK against vpn-bench-server");
+    let mut python_commands = Vec::new();
+    let python = match (&missing_bench_crate, &venv_error) {
+        (Some(error), _) | (None, Some(error)) => Err(error.clone()),
+        (None, None) => run_python(root, plan, &target_dir, &mut python_commands),
+    };
+    if let Err(error) = &python {
+        eprintln!("bench: python SDK: {error}");
+    }
+
+    step("generation time: cargo xtask generate");
+    let ours_generate = time_our_generator(root, plan);
+    step("generation time: openapi-generator");
+    let ogen_generate = match &venv_error {
+        Some(error) => Err(error.clone()),
+        None => time_openapi_generator(root, plan),
+    };
+
+    step("consumer build: our crate, cold");
+    let consumer_ours =
+        peers::write_consumer_ours(root, &root.join(CONSUMER_OURS)).and_then(|()| {
+            peers::cold_build(
+                root,
+                &format!("{CONSUMER_OURS}/Cargo.toml"),
+                CONSUMER_OURS_TARGET,
+            )
+        });
+    step("consumer build: openapi-generator's crate, cold");
+    let consumer_ogen = match &ogen_generate {
+        Err(_) => Err("needs the crate openapi-generator generates, which failed".to_string()),
+        Ok(_) => {
+            let manifest = format!("{OGEN_DIR}/{CONSUMER_SPEC}/Cargo.toml");
+            peers::make_standalone(&root.join(&manifest))
+                .and_then(|_| peers::cold_build(root, &manifest, CONSUMER_OGEN_TARGET))
+        }
+    };
+    for (what, result) in [
+        ("ours", &consumer_ours),
+        ("openapi-generator", &consumer_ogen),
+    ] {
+        if let Err(error) = result {
+            eprintln!("bench: consumer build ({what}): {error}");
+        }
+    }
+
+    Measured {
+        venv,
+        criterion,
+        python,
+        python_commands,
+        ours_generate,
+        ogen_generate,
+        consumer_ours,
+        consumer_ogen,
+        target_dir,
+    }
+}
+
+fn run_criterion(root: &Path, plan: &Plan) -> CriterionRun {
+    let cmd = if plan.smoke {
+        // The debug build `cargo test --workspace` already made (no second, release build of
+        // every dependency): criterion runs each bench once, paired.rs two rounds of one.
+        Cmd::new("cargo", &["test", "--workspace", "--benches"])
+    } else {
+        Cmd::new("cargo", &["bench", "-p", "vpn-bench"])
+    };
+    let started = SystemTime::now();
+    eprintln!("{}", cmd.display());
+    match process::run_shown(root, &cmd) {
+        Err(error) => CriterionRun::Failed(error),
+        Ok(_) if plan.smoke => CriterionRun::Smoke {
+            command: cmd.display(),
+        },
+        Ok(_) => CriterionRun::Timed {
+            started,
+            command: cmd.display(),
+        },
+    }
+}
+
+fn run_python(
+    root: &Path,
+    plan: &Plan,
+    target_dir: &Path,
+    commands: &mut Vec<String>,
+) -> Result<peers::PythonResult, String> {
+    // A smoke run uses the debug server that `cargo test --workspace --benches` built.
+    let (build, profile) = if plan.smoke {
+        (
+            Cmd::new("cargo", &["test", "--workspace", "--benches", "--no-run"]),
+            "debug",
+        )
+    } else {
+        (
+            Cmd::new(
+                "cargo",
+                &[
+                    "build",
+                    "--release",
+                    "-p",
+                    "vpn-bench",
+                    "--bin",
+                    "vpn-bench-server",
+                ],
+            ),
+            "release",
+        )
+    };
+    eprintln!("{}", build.display());
+    process::run_shown(root, &build)?;
+    commands.push(build.display());
+    let binary = target_dir.join(profile).join("vpn-bench-server");
+    if !binary.is_file() {
+        return Err(format!(
+            "{}: not there after `{}`",
+            binary.display(),
+            build.display()
+        ));
+    }
+    let program = peers::relative(root, &binary);
+    let program = if program.contains('/') {
+        program
+    } else {
+        format!("./{program}")
+    };
+    let server_cmd = Cmd::new(&program, &["--port", "0"]);
+    let server = process::start_server(root, &server_cmd, Duration::from_secs(30))?;
+    commands.push(server_cmd.display());
+    eprintln!("vpn-bench-server at {}", server.url);
+    let shown = peers::python_cmd("URL", plan.python_budget, plan.python_warmup).display();
+    eprintln!("{shown}");
+    commands.push(shown);
+    let result = peers::python_sdk(root, &server.url, plan.python_budget, plan.python_warmup);
+    // The server stops here, whatever the result.
+    drop(server);
+    result
+}
+
+/// Copies the specs into a scratch workspace, so that timing `cargo xtask generate` never
+/// touches the repository's generated code (which other work may be editing around).
+fn prepare_gen_root(root: &Path) -> Result<Vec<PathBuf>, String> {
+    let gen_root = root.join(GEN_ROOT);
+    if gen_root.exists() {
+        std::fs::remove_dir_all(&gen_root).map_err(|e| format!("{}: {e}", gen_root.display()))?;
+    }
+    let openapi = gen_root.join("openapi");
+    std::fs::create_dir_all(&openapi).map_err(|e| format!("{}: {e}", openapi.display()))?;
+    let specs = xtask::spec::discover(root)?;
+    for spec in &specs {
+        let Some(name) = spec.file_name() else {
+            continue;
+        };
+        std::fs::copy(spec, openapi.join(name)).map_err(|e| format!("{}: {e}", spec.display()))?;
+    }
+    Ok(specs)
+}
+
+/// Empties (recreates) a directory the generator writes into, so every run writes every file.
+fn clear_dir(dir: &Path) -> Result<(), String> {
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    Ok(())
+}
+
+fn time_our_generator(root: &Path, plan: &Plan) -> Result<Runs, String> {
+    prepare_gen_root(root)?;
+    let output = root.join(GEN_ROOT).join(xtask::generate::OUTPUT_DIR);
+    let cmd = Cmd::new("cargo", &["xtask", "generate", "--root", GEN_ROOT]);
+    // The first run builds xtask (when needed) and is not timed.
+    clear_dir(&output)?;
+    eprintln!("{} (build, not timed)", cmd.display());
+    process::run_captured(root, &cmd)?;
+    let mut seconds = Vec::new();
+    for run in 1..=plan.ours_generate_runs {
+        clear_dir(&output)?;
+        let finished = process::run_captured(root, &cmd)?;
+        eprintln!(
+            "{} (run {run}: {:.2} s)",
+            cmd.display(),
+            finished.elapsed.as_secs_f64()
+        );
+        seconds.push(finished.elapsed.as_secs_f64());
+    }
+    Ok(Runs {
+        seconds,
+        commands: vec![cmd.display()],
+        notes: Vec::new(),
+    })
+}
+
+fn time_openapi_generator(root: &Path, plan: &Plan) -> Result<Runs, String> {
+    process::run_captured(root, &Cmd::new("java", &["-version"])).map_err(|e| {
+        format!("java is needed (openapi-generator-cli runs its bundled jar with it): {e}")
+    })?;
+    let specs = xtask::spec::discover(root)?;
+    let stems: Vec<String> = specs
+        .iter()
+        .filter_map(|p| p.file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .collect();
+    let mut notes = Vec::new();
+    let mut skip_validate = false;
+    let all = |skip: bool| -> Vec<(String, Cmd)> {
+        stems
+            .iter()
+            .map(|stem| {
+                let out = format!("{OGEN_DIR}/{stem}");
+                let cmd = peers::ogen_cmd(&format!("openapi/{stem}.yaml"), &out, skip);
+                (out, cmd)
+            })
+            .collect()
+    };
+    // The first run finds out whether the specs pass openapi-generator's validation. A full
+    // run does not time it (the jar comes from a cold disk cache); a smoke run times only it.
+    let first = match run_ogen_all(root, &all(false)) {
+        Ok(elapsed) => elapsed,
+        Err(error) => match run_ogen_all(root, &all(true)) {
+            Ok(elapsed) => {
+                skip_validate = true;
+                notes.push(format!(
+                    "openapi-generator rejects our specs in its validation, so it ran with \
+                     --skip-validate-spec. Its complaint: {}",
+                    process::tail(&error, 12).replace('\n', " ")
+                ));
+                elapsed
+            }
+            Err(retry_error) => {
+                return Err(format!(
+                    "openapi-generator failed on our specs, also with --skip-validate-spec:\n\
+                     {retry_error}\n(without the flag: {error})"
+                ));
+            }
+        },
+    };
+    let commands = all(skip_validate);
+    let mut seconds = Vec::new();
+    if plan.smoke {
+        // A smoke run times its first run instead of repeating it.
+        seconds.push(first);
+    } else {
+        for run in 1..=plan.ogen_generate_runs {
+            let elapsed = run_ogen_all(root, &commands)?;
+            eprintln!("openapi-generator, all specs (run {run}: {elapsed:.2} s)");
+            seconds.push(elapsed);
+        }
+    }
+    Ok(Runs {
+        seconds,
+        commands: commands.iter().map(|(_, cmd)| cmd.display()).collect(),
+        notes,
+    })
+}
+
+/// Runs openapi-generator for every spec into emptied output directories; the time of the
+/// generator runs together (the emptying is not timed).
+fn run_ogen_all(root: &Path, commands: &[(String, Cmd)]) -> Result<f64, String> {
+    let mut total = 0.0;
+    for (out, cmd) in commands {
+        clear_dir(&root.join(out))?;
+        eprintln!("{}", cmd.display());
+        let finished = process::run_captured(root, cmd)?;
+        if !root.join(out).join("Cargo.toml").is_file() {
+            return Err(format!("`{}` wrote no {out}/Cargo.toml", cmd.display()));
+        }
+        total += finished.elapsed.as_secs_f64();
+    }
+    Ok(total)
+}
+
+/// Why a criterion result has no number, as the table cell and a note.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Gap {
+    pub cell: String,
+    pub note: Option<String>,
+}
+
+type Lookup<'a> = dyn Fn(&str, &str) -> Result<Estimate, Gap> + 'a;
+
+/// An interleaved comparison of `benches/paired.rs` by name: (median, p25, p75) of the
+/// ratio, or why there is none.
+type PairedLookup<'a> = dyn Fn(&str) -> Result<(f64, f64, f64), String> + 'a;
+
+fn paired_lookup<'a>(criterion: &'a CriterionRun, path: PathBuf) -> Box<PairedLookup<'a>> {
+    Box::new(move |name: &str| match criterion {
+        CriterionRun::Smoke { .. } => Err("smoke run: not timed".to_string()),
+        CriterionRun::Failed(_) => Err("failed".to_string()),
+        CriterionRun::Timed { started, .. } => criterion::read_paired(&path, name, Some(*started))
+            .map(|p| (p.ratio_median, p.ratio_p25, p.ratio_p75)),
+    })
+}
+
+fn criterion_lookup<'a>(criterion: &'a CriterionRun, criterion_dir: &'a Path) -> Box<Lookup<'a>> {
+    Box::new(move |group: &str, function: &str| match criterion {
+        CriterionRun::Smoke { .. } => Err(Gap {
+            cell: "smoke run: not timed".to_string(),
+            note: None,
+        }),
+        CriterionRun::Failed(_) => Err(Gap {
+            cell: "failed".to_string(),
+            note: None,
+        }),
+        CriterionRun::Timed { started, .. } => {
+            criterion::read_estimate(criterion_dir, group, function, Some(*started)).map_err(
+                |error| Gap {
+                    cell: "missing".to_string(),
+                    note: Some(format!("{group}/{function}: {error}")),
+                },
+            )
+        }
+    })
+}
+
+fn time_cell(estimate: &Estimate) -> Cell {
+    Cell::measured(
+        estimate.median_ns,
+        format!(
+            "{} ({}–{})",
+            format_ns(estimate.median_ns),
+            format_ns(estimate.lower_ns),
+            format_ns(estimate.upper_ns)
+        ),
+    )
+}
+
+fn decode_cell(estimate: &Estimate, bytes: Option<u64>) -> Cell {
+    let time = time_cell(estimate);
+    match (bytes, time) {
+        (Some(bytes), Cell::Measured { value, text }) => Cell::measured(
+            value,
+            format!(
+                "{text}, {} MB/s",
+                format_count(report::megabytes_per_second(bytes, estimate.median_ns))
+            ),
+        ),
+        (_, time) => time,
+    }
+}
+
+fn gap_cell(gap: Gap, notes: &mut Vec<String>) -> Cell {
+    if let Some(note) = gap.note {
+        notes.push(note);
+    }
+    Cell::absent(gap.cell)
+}
+
+/// The criterion rows (and the Python row, which compares with ours from criterion), from
+/// looked-up estimates. `list_bytes`: the body size of the 2,000-item page, when known.
+fn criterion_rows(
+    lookup: &Lookup<'_>,
+    paired: &PairedLookup<'_>,
+    list_bytes: Option<u64>,
+    python: &Result<peers::PythonResult, String>,
+    smoke: bool,
+    notes: &mut Vec<String>,
+) -> Vec<Row> {
+    let mut rows = Vec::new();
+    let cell = |group: &str, function: &str, notes: &mut Vec<String>| match lookup(group, function)
+    {
+        Ok(estimate) => time_cell(&estimate),
+        Err(gap) => gap_cell(gap, notes),
+    };
+    rows.push(Row::paired(
+        "create then show, unsigned: `generated_unsigned` vs plain reqwest + serde_json",
+        cell("create_then_show", "generated_unsigned", notes),
+        cell("create_then_show", "reqwest_unsigned", notes),
+        paired("create_then_show_unsigned"),
+        Target {
+            max_ratio: 1.05,
+            text: "≤ 1.05×".to_string(),
+        },
+    ));
+    rows.push(Row::paired(
+        "create then show, AK/SK-signed: `generated_aksk` vs reqwest + our signer",
+        cell("create_then_show", "generated_aksk", notes),
+        cell("create_then_show", "reqwest_aksk", notes),
+        paired("create_then_show_aksk"),
+        Target {
+            max_ratio: 1.10,
+            text: "≤ 1.10×".to_string(),
+        },
+    ));
+    let signing = match lookup("signing", "sign_create_request") {
+        Ok(estimate) => Cell::measured(
+            estimate.median_ns,
+            format!(
+                "{}, {} signatures/s",
+                format_ns(estimate.median_ns),
+                format_count(1e9 / estimate.median_ns)
+            ),
+        ),
+        Err(gap) => gap_cell(gap, notes),
+    };
+    rows.push(Row::single(
+        "AK/SK signature of a create request (`sign_create_request`)",
+        signing,
+    ));
+    let decode = |function: &str, notes: &mut Vec<String>| match lookup("list_2000", function) {
+        Ok(estimate) => decode_cell(&estimate, list_bytes),
+        Err(gap) => gap_cell(gap, notes),
+    };
+    rows.push(Row::paired(
+        "decode a 2,000-item list page: `client_decode` vs `serde_json::from_slice` into the same structs",
+        decode("client_decode", notes),
+        decode("serde_json_same_structs", notes),
+        paired("list_2000_parse"),
+        Target {
+            max_ratio: 1.0 / 0.8,
+            text: "≤ 1.25× (throughput within 20 %)".to_string(),
+        },
+    ));
+    // Information only, when the benches have them.
+    for (function, what) in [
+        ("serde_json_plain_structs", "plain serde structs (info)"),
+        ("serde_json_value", "`serde_json::Value` (info)"),
+    ] {
+        match lookup("list_2000", function) {
+            Ok(estimate) => rows.push(Row::compare(
+                &format!("decode a 2,000-item list page: `client_decode` vs {what}"),
+                decode("client_decode", notes),
+                decode_cell(&estimate, list_bytes),
+                None,
+            )),
+            Err(Gap { note: Some(_), .. }) => notes.push(format!(
+                "list_2000/{function} (an information row) did not run; its row is left out"
+            )),
+            Err(_) => {}
+        }
+    }
+
+    let ours_pairs = match lookup("create_then_show", "generated_aksk") {
+        Ok(estimate) => Cell::measured(
+            1e9 / estimate.median_ns,
+            format!("{} pairs/s", format_count(1e9 / estimate.median_ns)),
+        ),
+        // The note was added with the AK/SK row.
+        Err(gap) => Cell::absent(gap.cell),
+    };
+    let theirs = match python {
+        Ok(result) => Cell::measured(
+            result.pairs_per_second,
+            format!(
+                "{} pairs/s (median pair {}){}",
+                format_count(result.pairs_per_second),
+                format_ns(result.median_pair_us * 1e3),
+                if smoke {
+                    format!(" (smoke: {} pairs)", result.iterations)
+                } else {
+                    String::new()
+                }
+            ),
+        ),
+        Err(_) => Cell::absent("failed"),
+    };
+    rows.push(Row::compare(
+        "create then show, AK/SK-signed, pairs per second (higher is better): ours \
+         (`generated_aksk`) vs the official Python SDK",
+        ours_pairs,
+        theirs,
+        None,
+    ));
+    rows
+}
+
+fn runs_cell(runs: &Result<Runs, String>, smoke: bool) -> Cell {
+    let Ok(runs) = runs else {
+        return Cell::absent("failed");
+    };
+    let (Some(median), Some(min)) = (
+        report::median(&runs.seconds),
+        runs.seconds.iter().copied().reduce(f64::min),
+    ) else {
+        return Cell::absent("no runs");
+    };
+    let text = if smoke {
+        format!("{} (smoke: 1 run)", format_seconds(median))
+    } else {
+        format!(
+            "{} (min {}, {} runs)",
+            format_seconds(median),
+            format_seconds(min),
+            runs.seconds.len()
+        )
+    };
+    Cell::measured(median, text)
+}
+
+fn build_report(root: &Path, plan: &Plan, measured: &Measured) -> Report {
+    let mut notes = Vec::new();
+    let criterion_dir = measured.target_dir.join("criterion");
+    let lookup = criterion_lookup(&measured.criterion, &criterion_dir);
+    let list_bytes = match &measured.criterion {
+        CriterionRun::Timed { .. } => {
+            match criterion::read_throughput_bytes(&criterion_dir, "list_2000", "client_decode") {
+                Ok(Some(bytes)) => Some(bytes),
+                Ok(None) => {
+                    notes.push(
+                        "list_2000/client_decode declares no byte throughput: no MB/s".to_string(),
+                    );
+                    None
+                }
+                Err(error) => {
+                    notes.push(format!("no MB/s for list_2000: {error}"));
+                    None
+                }
+            }
+        }
+        _ => None,
+    };
+    let paired = paired_lookup(
+        &measured.criterion,
+        measured.target_dir.join("bench/paired.json"),
+    );
+    let mut rows = criterion_rows(
+        &*lookup,
+        &*paired,
+        list_bytes,
+        &measured.python,
+        plan.smoke,
+        &mut notes,
+    );
+
+    let smoke = plan.smoke;
+    rows.push(Row::compare(
+        "generate the client from all specs (`openapi/*.yaml`), seconds",
+        runs_cell(&measured.ours_generate, smoke),
+        runs_cell(&measured.ogen_generate, smoke),
+        None,
+    ));
+    let build_cell = |build: &Result<peers::ColdBuild, String>| match build {
+        Ok(build) => Cell::measured(
+            build.seconds,
+            format!(
+                "{} (target dir {:.2} GB)",
+                format_seconds(build.seconds),
+                build.target_bytes as f64 / 1e9
+            ),
+        ),
+        Err(_) => Cell::absent("failed"),
+    };
+    let crates_cell = |build: &Result<peers::ColdBuild, String>| match build {
+        Ok(build) => Cell::measured(
+            build.crates as f64,
+            format!(
+                "{} crates ({} packages compiled)",
+                build.crates, build.compiled
+            ),
+        ),
+        Err(_) => Cell::absent("failed"),
+    };
+    rows.push(Row::compare(
+        &format!(
+            "consumer: cold debug build, seconds (ours: a binary using huaweicloud-vpn; \
+             openapi-generator: its crate for openapi/{CONSUMER_SPEC}.yaml){}",
+            if smoke { " (smoke: 1 run)" } else { "" }
+        ),
+        build_cell(&measured.consumer_ours),
+        build_cell(&measured.consumer_ogen),
+        None,
+    ));
+    rows.push(Row::compare(
+        "consumer: dependency graph, crates (normal dependencies on the host platform, root excluded)",
+        crates_cell(&measured.consumer_ours),
+        crates_cell(&measured.consumer_ogen),
+        None,
+    ));
+
+    for failure in measured.failures() {
+        notes.push(format!(
+            "failed: {}",
+            process::tail(&failure, 12).replace('\n', " ")
+        ));
+    }
+    for runs in [&measured.ours_generate, &measured.ogen_generate]
+        .into_iter()
+        .flatten()
+    {
+        notes.extend(runs.notes.iter().cloned());
+    }
+    if let Ok(build) = &measured.consumer_ours
+        && build
+            .crate_list
+            .iter()
+            .any(|c| c.starts_with("aws-lc-sys "))
+    {
+        notes.push(
+            "Our crate's graph has aws-lc-sys (reqwest's `rustls` feature uses the aws-lc-rs \
+             crypto provider), whose build script compiles the AWS-LC C library: a large part \
+             of a cold build on 2 cores."
+                .to_string(),
+        );
+    }
+    if let Ok(build) = &measured.consumer_ogen
+        && build
+            .crate_list
+            .iter()
+            .any(|c| c.starts_with("openssl-sys "))
+    {
+        notes.push(
+            "openapi-generator's crate uses native-tls by default (reqwest's `native-tls`), so \
+             it builds openssl-sys and needs the OpenSSL headers (libssl-dev) and pkg-config; \
+             ours uses rustls."
+                .to_string(),
+        );
+    }
+
+    Report {
+        intro: String::new(),
+        rows,
+        notes,
+        how: how_measured(root, plan, measured),
+        machine: machine(root),
+    }
+}
+
+fn how_measured(root: &Path, plan: &Plan, measured: &Measured) -> Vec<String> {
+    let mut how = Vec::new();
+    let criterion_command = match &measured.criterion {
+        CriterionRun::Timed { command, .. } | CriterionRun::Smoke { command } => command.clone(),
+        CriterionRun::Failed(_) => if plan.smoke {
+            "cargo test --workspace --benches"
+        } else {
+            "cargo bench -p vpn-bench"
+        }
+        .to_string(),
+    };
+    let criterion_dir = peers::relative(root, &measured.target_dir.join("criterion"));
+    how.push(format!(
+        "Criterion rows: `{criterion_command}` (crates/vpn-bench); each cell is the median of \
+         one iteration with its 95 % confidence interval, read from \
+         `{criterion_dir}/<group>/<function>/new/estimates.json`. A create-then-show iteration \
+         is a create then a show against vpn-bench-server on loopback; the baselines are \
+         hand-written reqwest + serde_json calls, with the same reqwest timeouts."
+    ));
+    how.push(format!(
+        "Targets: judged on the interleaved ratios of `benches/paired.rs` (run by the same \
+         command, written to `{}`): each round times a batch of ours then a batch of the \
+         baseline (the order alternating), and the ratio is the median over the rounds, so \
+         load from other work on the machine hits both sides alike. The sequential criterion \
+         medians are shown beside it.",
+        peers::relative(root, &measured.target_dir.join("bench/paired.json"))
+    ));
+    if !measured.python_commands.is_empty() {
+        how.push(format!(
+            "Python SDK: {} (the server prints its URL first); one pair is create_vpn_connection then show_vpn_connection with \
+             the id returned, timed with time.perf_counter() after a warm-up; ours is \
+             1 / the median of `generated_aksk`.",
+            measured
+                .python_commands
+                .iter()
+                .map(|c| format!("`{c}`"))
+                .collect::<Vec<_>>()
+                .join(", then ")
+        ));
+    }
+    how.push(format!(
+        "Generation, ours: `cargo xtask generate --root {GEN_ROOT}` (a scratch copy of \
+         `openapi/*.yaml`, so the repository's generated code is never touched), once to build \
+         and then {} timed run(s), the output directory emptied before each so every file is \
+         written. (In the repository, `cargo xtask generate` rewrites only files whose text \
+         changed.)",
+        plan.ours_generate_runs
+    ));
+    let ogen_commands = match &measured.ogen_generate {
+        Ok(runs) => runs.commands.clone(),
+        Err(_) => vec![
+            peers::ogen_cmd("openapi/vpn-v5.yaml", "target/bench/ogen/vpn-v5", false).display(),
+        ],
+    };
+    how.push(format!(
+        "Generation, openapi-generator (all specs, the commands timed together): {}; {} timed \
+         run(s){}, output directories emptied before each run (not timed).",
+        ogen_commands
+            .iter()
+            .map(|c| format!("`{c}`"))
+            .collect::<Vec<_>>()
+            .join(" and "),
+        plan.ogen_generate_runs,
+        if plan.smoke {
+            ""
+        } else {
+            " after one untimed run"
+        }
+    ));
+    let mut builds = Vec::new();
+    for build in [&measured.consumer_ours, &measured.consumer_ogen]
+        .into_iter()
+        .flatten()
+    {
+        builds.push(format!("`{}`", build.command));
+    }
+    let tree = measured
+        .consumer_ours
+        .as_ref()
+        .or(measured.consumer_ogen.as_ref())
+        .map(|b| b.tree_command.clone())
+        .unwrap_or_else(|_| "cargo tree --manifest-path M -e normal --prefix none".to_string());
+    how.push(format!(
+        "Consumer builds: {} (debug, default jobs, a fresh target directory each, deleted \
+         afterwards; lock file and downloads by `cargo fetch` first, not timed). Our consumer \
+         ({CONSUMER_OURS}) starts from the workspace's Cargo.lock. Crates: the unique \
+         `name version` lines of `{tree}` (cargo tree's default platform: the host), without the \
+         root package; packages compiled: the \
+         build's `Compiling` lines (build dependencies and the root included).",
+        if builds.is_empty() {
+            "`cargo build`".to_string()
+        } else {
+            builds.join(" and ")
+        }
+    ));
+    how
+}
+
+/// The machine: CPU, cores, toolchains.
+fn machine(root: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find(|l| l.starts_with("model name"))
+        .and_then(|l| l.split_once(':'))
+        .map(|(_, v)| v.trim().to_string())
+        .unwrap_or_else(|| "unknown (no /proc/cpuinfo model name)".to_string());
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    out.push(format!("CPU: {model}; {cores} cores available"));
+    let version = |program: &str, args: &[&str]| -> String {
+        match process::run_captured(root, &Cmd::new(program, args)) {
+            Ok(finished) => {
+                let text = if finished.stdout.trim().is_empty() {
+                    finished.stderr
+                } else {
+                    finished.stdout
+                };
+                text.lines().next().unwrap_or("").trim().to_string()
+            }
+            Err(_) => format!("{program}: not available"),
+        }
+    };
+    out.push(format!("Rust: {}", version("rustc", &["--version"])));
+    out.push(format!(
+        "Python: {} (.venv-bench)",
+        version(peers::VENV_PYTHON, &["--version"])
+    ));
+    out.push(format!("Java: {}", version("java", &["-version"])));
+    out.push(format!(
+        "openapi-generator: {}",
+        version(peers::VENV_OGEN, &["version"])
+    ));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn estimate(median_ns: f64) -> Estimate {
+        Estimate {
+            median_ns,
+            lower_ns: median_ns * 0.99,
+            upper_ns: median_ns * 1.01,
+        }
+    }
+
+    #[test]
+    fn arguments() {
+        assert_eq!(parse_args(&[]).unwrap(), Options::default());
+        assert_eq!(
+            parse_args(&["--smoke", "--write", "BENCHMARKS.md"]).unwrap(),
+            Options {
+                smoke: true,
+                write: Some(PathBuf::from("BENCHMARKS.md"))
+            }
+        );
+        assert_eq!(
+            parse_args(&["--write"]).unwrap_err(),
+            "--write needs a file name"
+        );
+        assert_eq!(
+            parse_args(&["--write", "--smoke"]).unwrap_err(),
+            "--write needs a file name"
+        );
+        assert_eq!(
+            parse_args(&["--smoke", "--smoke"]).unwrap_err(),
+            "--smoke is given twice"
+        );
+        assert_eq!(
+            parse_args(&["--fast"]).unwrap_err(),
+            "unknown argument \"--fast\""
+        );
+    }
+
+    fn rows_from(table: &[(&str, &str, f64)], python: f64) -> (Vec<Row>, Vec<String>) {
+        let table: Vec<(String, String, f64)> = table
+            .iter()
+            .map(|(g, f, ns)| (g.to_string(), f.to_string(), *ns))
+            .collect();
+        let by_function = table.clone();
+        let lookup = move |group: &str, function: &str| {
+            table
+                .iter()
+                .find(|(g, f, _)| g == group && f == function)
+                .map(|(_, _, ns)| estimate(*ns))
+                .ok_or(Gap {
+                    cell: "missing".to_string(),
+                    note: Some(format!("{group}/{function}: not found")),
+                })
+        };
+        let python = Ok(peers::PythonResult {
+            iterations: 100,
+            seconds: 1.0,
+            pairs_per_second: python,
+            median_pair_us: 1e6 / python,
+        });
+        // The interleaved ratios, as if they agreed with the sequential medians.
+        let ratio = |a: &str, b: &str| {
+            let ns = |f: &str| {
+                by_function
+                    .iter()
+                    .find(|(_, g, _)| g == f)
+                    .map(|(_, _, ns)| *ns)
+            };
+            match (ns(a), ns(b)) {
+                (Some(a), Some(b)) => Ok((a / b, a / b * 0.98, a / b * 1.02)),
+                _ => Err("missing".to_string()),
+            }
+        };
+        let paired = |name: &str| match name {
+            "create_then_show_unsigned" => ratio("generated_unsigned", "reqwest_unsigned"),
+            "create_then_show_aksk" => ratio("generated_aksk", "reqwest_aksk"),
+            "list_2000_parse" => ratio("client_decode", "serde_json_same_structs"),
+            other => Err(format!("no comparison named {other}")),
+        };
+        let mut notes = Vec::new();
+        let rows = criterion_rows(
+            &lookup,
+            &paired,
+            Some(2_000_000),
+            &python,
+            false,
+            &mut notes,
+        );
+        (rows, notes)
+    }
+
+    #[test]
+    fn criterion_rows_compute_ratios_and_targets_from_the_estimates() {
+        let (rows, notes) = rows_from(
+            &[
+                ("create_then_show", "generated_unsigned", 104_000.0),
+                ("create_then_show", "reqwest_unsigned", 100_000.0),
+                ("create_then_show", "generated_aksk", 125_000.0),
+                ("create_then_show", "reqwest_aksk", 110_000.0),
+                ("signing", "sign_create_request", 2_000.0),
+                ("list_2000", "client_decode", 4_000_000.0),
+                ("list_2000", "serde_json_same_structs", 3_000_000.0),
+            ],
+            500.0,
+        );
+        assert_eq!(
+            rows[0].ratio,
+            "**1.040×** interleaved (quartiles 1.019×–1.061×); 1.040× one after the other"
+        );
+        assert_eq!(rows[0].met, report::Met::Yes);
+        // 125 / 110 = 1.136 > 1.10.
+        assert!(
+            rows[1].ratio.starts_with("**1.136×** interleaved"),
+            "{}",
+            rows[1].ratio
+        );
+        assert_eq!(rows[1].met, report::Met::No);
+        assert_eq!(rows[2].ours, "2.00 µs, 500 k signatures/s");
+        assert_eq!(rows[2].met, report::Met::NotApplicable);
+        // 4 ms / 3 ms = 1.333 > 1.25; 2 MB in 4 ms is 500 MB/s.
+        assert!(
+            rows[3].ratio.starts_with("**1.333×** interleaved"),
+            "{}",
+            rows[3].ratio
+        );
+        assert_eq!(rows[3].met, report::Met::No);
+        assert!(rows[3].ours.ends_with(", 500 MB/s"), "{}", rows[3].ours);
+        // Ours: 1 / 125 µs = 8,000 pairs/s against 500: 16×.
+        let python = rows.last().unwrap();
+        assert_eq!(python.ours, "8.00 k pairs/s");
+        assert!(
+            python.baseline.starts_with("500 pairs/s"),
+            "{}",
+            python.baseline
+        );
+        assert_eq!(python.ratio, "16.0×");
+        // The information rows are left out with a note each.
+        assert_eq!(rows.len(), 5);
+        assert_eq!(notes.len(), 2, "{notes:?}");
+    }
+
+    #[test]
+    fn a_missing_estimate_is_a_missing_cell_with_a_note() {
+        let (rows, notes) = rows_from(
+            &[
+                ("create_then_show", "generated_unsigned", 100.0),
+                ("list_2000", "client_decode", 4.0e6),
+                ("list_2000", "serde_json_same_structs", 4.0e6),
+                ("list_2000", "serde_json_value", 8.0e6),
+                ("list_2000", "serde_json_plain_structs", 3.0e6),
+            ],
+            10.0,
+        );
+        assert_eq!(rows[0].baseline, "missing");
+        assert_eq!(rows[0].ratio, "— (missing)");
+        assert_eq!(rows[0].met, report::Met::NotApplicable);
+        assert!(
+            notes
+                .iter()
+                .any(|n| n == "create_then_show/reqwest_unsigned: not found")
+        );
+        assert_eq!(rows[3].met, report::Met::Yes);
+        assert_eq!(rows[4].ratio, "1.333×");
+        assert_eq!(rows[5].ratio, "0.500×");
+        assert_eq!(rows.last().unwrap().ours, "missing");
+        assert_eq!(rows.last().unwrap().ratio, "—");
+    }
+
+    #[test]
+    fn generation_runs_show_their_median_and_minimum() {
+        let runs = Ok(Runs {
+            seconds: vec![1.2, 0.9, 1.0, 1.1, 3.0],
+            commands: vec![],
+            notes: vec![],
+        });
+        assert_eq!(
+            runs_cell(&runs, false),
+            Cell::measured(1.1, "1.10 s (min 900 ms, 5 runs)")
+        );
+        let one = Ok(Runs {
+            seconds: vec![2.0],
+            commands: vec![],
+            notes: vec![],
+        });
+        assert_eq!(
+            runs_cell(&one, true),
+            Cell::measured(2.0, "2.00 s (smoke: 1 run)")
+        );
+        assert_eq!(
+            runs_cell(&Err("x".to_string()), false),
+            Cell::absent("failed")
+        );
+    }
+
+    #[test]
+    fn smoke_criterion_cells_say_not_timed() {
+        let run = CriterionRun::Smoke {
+            command: String::new(),
+        };
+        let dir = Path::new("/nonexistent");
+        let lookup = criterion_lookup(&run, dir);
+        let gap = lookup("create_then_show", "generated_aksk").unwrap_err();
+        assert_eq!(gap.cell, "smoke run: not timed");
+        assert_eq!(gap.note, None);
+        let mut notes = Vec::new();
+        let python = Err("python failed".to_string());
+        let paired = paired_lookup(&run, PathBuf::from("/nonexistent/paired.json"));
+        let rows = criterion_rows(&*lookup, &*paired, None, &python, true, &mut notes);
+        assert_eq!(rows[0].ratio, "— (smoke run: not timed)");
+        assert!(
+            rows.iter()
+                .take(4)
+                .all(|r| r.ours == "smoke run: not timed")
+        );
+        assert!(notes.is_empty(), "{notes:?}");
+        assert_eq!(rows.last().unwrap().baseline, "failed");
+    }
+}
