@@ -70,8 +70,23 @@ const BENCH_DIR: &str = "target/bench";
 /// The scratch workspace `cargo xtask generate --root` is timed on.
 const GEN_ROOT: &str = "target/bench/gen-root";
 const OGEN_DIR: &str = "target/bench/ogen";
+/// The smoke run's benches: the workspace's package selection (so the debug build of
+/// `cargo test --workspace` is reused as it is) and only the bench targets (`--benches` would
+/// also run every lib and bin unit test again).
+const SMOKE_BENCHES: [&str; 8] = [
+    "test",
+    "--workspace",
+    "--bench",
+    "calls",
+    "--bench",
+    "parsing",
+    "--bench",
+    "paired",
+];
 const CONSUMER_OURS: &str = "target/bench/consumer-ours";
 const CONSUMER_OURS_TARGET: &str = "target/bench/consumer-ours-target";
+const CONSUMER_NATIVE: &str = "target/bench/consumer-ours-native-tls";
+const CONSUMER_NATIVE_TARGET: &str = "target/bench/consumer-ours-native-tls-target";
 const CONSUMER_OGEN_TARGET: &str = "target/bench/consumer-ogen-target";
 /// The spec whose openapi-generator crate is built as the other consumer.
 const CONSUMER_SPEC: &str = "vpn-v5";
@@ -240,6 +255,8 @@ struct Measured {
     ogen_generate: Result<Runs, String>,
     consumer_ours: Result<peers::ColdBuild, String>,
     consumer_ogen: Result<peers::ColdBuild, String>,
+    /// Ours with the `native-tls` feature, the TLS of openapi-generator's crate.
+    consumer_native: Result<peers::ColdBuild, String>,
     target_dir: PathBuf,
 }
 
@@ -264,6 +281,10 @@ impl Measured {
         add(
             "consumer build (ours)",
             self.consumer_ours.as_ref().map(|_| ()),
+        );
+        add(
+            "consumer build (ours, native-tls)",
+            self.consumer_native.as_ref().map(|_| ()),
         );
         add(
             "consumer build (openapi-generator)",
@@ -329,13 +350,24 @@ fn measure(root: &Path, plan: &Plan) -> Measured {
 
     step("consumer build: our crate, cold");
     let consumer_ours =
-        peers::write_consumer_ours(root, &root.join(CONSUMER_OURS)).and_then(|()| {
+        peers::write_consumer_ours(root, &root.join(CONSUMER_OURS), None).and_then(|()| {
             peers::cold_build(
                 root,
                 &format!("{CONSUMER_OURS}/Cargo.toml"),
                 CONSUMER_OURS_TARGET,
             )
         });
+    step("consumer build: our crate with the native-tls feature, cold");
+    let consumer_native =
+        peers::write_consumer_ours(root, &root.join(CONSUMER_NATIVE), Some("native-tls")).and_then(
+            |()| {
+                peers::cold_build(
+                    root,
+                    &format!("{CONSUMER_NATIVE}/Cargo.toml"),
+                    CONSUMER_NATIVE_TARGET,
+                )
+            },
+        );
     step("consumer build: openapi-generator's crate, cold");
     let consumer_ogen = match &ogen_generate {
         Err(_) => Err("needs the crate openapi-generator generates, which failed".to_string()),
@@ -347,6 +379,7 @@ fn measure(root: &Path, plan: &Plan) -> Measured {
     };
     for (what, result) in [
         ("ours", &consumer_ours),
+        ("ours, native-tls", &consumer_native),
         ("openapi-generator", &consumer_ogen),
     ] {
         if let Err(error) = result {
@@ -363,6 +396,7 @@ fn measure(root: &Path, plan: &Plan) -> Measured {
         ogen_generate,
         consumer_ours,
         consumer_ogen,
+        consumer_native,
         target_dir,
     }
 }
@@ -371,7 +405,7 @@ fn run_criterion(root: &Path, plan: &Plan) -> CriterionRun {
     let cmd = if plan.smoke {
         // The debug build `cargo test --workspace` already made (no second, release build of
         // every dependency): criterion runs each bench once, paired.rs two rounds of one.
-        Cmd::new("cargo", &["test", "--workspace", "--benches"])
+        Cmd::new("cargo", &SMOKE_BENCHES)
     } else {
         Cmd::new("cargo", &["bench", "-p", "vpn-bench"])
     };
@@ -398,7 +432,7 @@ fn run_python(
     // A smoke run uses the debug server that `cargo test --workspace --benches` built.
     let (build, profile) = if plan.smoke {
         (
-            Cmd::new("cargo", &["test", "--workspace", "--benches", "--no-run"]),
+            Cmd::new("cargo", &[&SMOKE_BENCHES[..], &["--no-run"]].concat()),
             "debug",
         )
     } else {
@@ -874,6 +908,23 @@ fn build_report(root: &Path, plan: &Plan, measured: &Measured) -> Report {
         crates_cell(&measured.consumer_ogen),
         None,
     ));
+    rows.push(Row::compare(
+        &format!(
+            "consumer with the same TLS as openapi-generator's crate: ours with \
+             `default-features = false, features = [\"native-tls\"]`, cold debug build, \
+             seconds{}",
+            if smoke { " (smoke: 1 run)" } else { "" }
+        ),
+        build_cell(&measured.consumer_native),
+        build_cell(&measured.consumer_ogen),
+        None,
+    ));
+    rows.push(Row::compare(
+        "consumer with native-tls: dependency graph, crates",
+        crates_cell(&measured.consumer_native),
+        crates_cell(&measured.consumer_ogen),
+        None,
+    ));
 
     for failure in measured.failures() {
         notes.push(format!(
@@ -928,7 +979,7 @@ fn how_measured(root: &Path, plan: &Plan, measured: &Measured) -> Vec<String> {
     let criterion_command = match &measured.criterion {
         CriterionRun::Timed { command, .. } | CriterionRun::Smoke { command } => command.clone(),
         CriterionRun::Failed(_) => if plan.smoke {
-            "cargo test --workspace --benches"
+            "cargo test --workspace --bench calls --bench parsing --bench paired"
         } else {
             "cargo bench -p vpn-bench"
         }
@@ -993,9 +1044,13 @@ fn how_measured(root: &Path, plan: &Plan, measured: &Measured) -> Vec<String> {
         }
     ));
     let mut builds = Vec::new();
-    for build in [&measured.consumer_ours, &measured.consumer_ogen]
-        .into_iter()
-        .flatten()
+    for build in [
+        &measured.consumer_ours,
+        &measured.consumer_native,
+        &measured.consumer_ogen,
+    ]
+    .into_iter()
+    .flatten()
     {
         builds.push(format!("`{}`", build.command));
     }

@@ -141,8 +141,14 @@ pub fn ogen_cmd(spec: &str, out_dir: &str, skip_validate: bool) -> Cmd {
 }
 
 /// The source of the consumer of our crate: a binary that builds a client and one call.
-pub fn write_consumer_ours(root: &Path, dir: &Path) -> Result<(), String> {
+/// `tls`: `None` for the crate's default features, or the TLS feature to build with instead
+/// (`default-features = false`).
+pub fn write_consumer_ours(root: &Path, dir: &Path, tls: Option<&str>) -> Result<(), String> {
     let crate_path = root.join("crates/huaweicloud-vpn");
+    let features = match tls {
+        None => String::new(),
+        Some(feature) => format!(", default-features = false, features = [{feature:?}]"),
+    };
     let manifest = format!(
         "# Written by `cargo xtask bench`: what a program using huaweicloud-vpn compiles.\n\
          [package]\n\
@@ -152,11 +158,11 @@ pub fn write_consumer_ours(root: &Path, dir: &Path) -> Result<(), String> {
          publish = false\n\
          \n\
          [dependencies]\n\
-         huaweicloud-vpn = {{ path = {path:?} }}\n\
+         huaweicloud-vpn = {{ path = {path:?}{features} }}\n\
          \n\
          # Not a member of the repository's workspace.\n\
          [workspace]\n",
-        path = crate_path.display().to_string()
+        path = crate_path.display().to_string(),
     );
     let main = r#"//! Written by `cargo xtask bench`: builds a client and a create call, sends nothing.
 
@@ -417,7 +423,7 @@ syn v1.0.109
     fn the_consumer_depends_on_our_crate_by_absolute_path() {
         let dir = tempfile::tempdir().unwrap();
         let root = Path::new("/somewhere/repo");
-        write_consumer_ours(root, dir.path()).unwrap();
+        write_consumer_ours(root, dir.path(), None).unwrap();
         let manifest = std::fs::read_to_string(dir.path().join("Cargo.toml")).unwrap();
         assert!(
             manifest.contains(
@@ -427,5 +433,16 @@ syn v1.0.109
         );
         assert!(manifest.contains("\n[workspace]\n"), "{manifest}");
         assert!(dir.path().join("src/main.rs").is_file());
+        // With another TLS feature in place of the defaults.
+        let other = tempfile::tempdir().unwrap();
+        write_consumer_ours(root, other.path(), Some("native-tls")).unwrap();
+        let manifest = std::fs::read_to_string(other.path().join("Cargo.toml")).unwrap();
+        assert!(
+            manifest.contains(
+                "huaweicloud-vpn = { path = \"/somewhere/repo/crates/huaweicloud-vpn\", \
+                 default-features = false, features = [\"native-tls\"] }"
+            ),
+            "{manifest}"
+        );
     }
 }
