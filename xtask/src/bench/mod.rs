@@ -960,7 +960,7 @@ fn build_report(root: &Path, plan: &Plan, measured: &Measured) -> Report {
         notes.push(
             "openapi-generator's crate uses native-tls by default (reqwest's `native-tls`), so \
              it builds openssl-sys and needs the OpenSSL headers (libssl-dev) and pkg-config; \
-             ours uses rustls."
+             ours uses rustls by default, and native-tls with its `native-tls` feature."
                 .to_string(),
         );
     }
