@@ -16,10 +16,7 @@ use vpn_bench::calls::{Clients, generated};
 fn create_then_show(c: &mut Criterion) {
     let server = Server::start().expect("the loopback server starts");
     let clients = Clients::new(&server.url());
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a runtime");
+    let runtime = vpn_bench::client_runtime().expect("a runtime");
 
     let mut group = c.benchmark_group("create_then_show");
     group.bench_function("generated_unsigned", |b| {

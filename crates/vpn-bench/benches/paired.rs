@@ -173,10 +173,8 @@ where
 fn run(options: &Options) -> Result<Vec<Pair>, String> {
     let server = Server::start().map_err(|e| format!("cannot start the loopback server: {e}"))?;
     let clients = Clients::new(&server.url());
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| format!("cannot start a runtime: {e}"))?;
+    let runtime =
+        vpn_bench::client_runtime().map_err(|e| format!("cannot start a runtime: {e}"))?;
     let (call_batch, parse_batch) = if options.smoke { (1, 1) } else { (40, 2) };
     let rounds = options.rounds;
     let mut pairs = vec![

@@ -203,10 +203,7 @@ fn list_2000(c: &mut Criterion) {
 
     let server = Server::start().expect("the loopback server starts");
     let url = server.url();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a runtime");
+    let runtime = vpn_bench::client_runtime().expect("a runtime");
     let client = vpn_v5::Client::for_project(&url, PROJECT_ID).expect("a client");
     let http = reqwest::Client::new();
     let list_url = format!("{url}/v5/{PROJECT_ID}/vpn-connection?limit={LIST_ITEMS}");

@@ -28,10 +28,7 @@ fn main() -> ExitCode {
     };
     let server = Server::start().expect("the loopback server starts");
     let clients = Clients::new(&server.url());
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("a runtime");
+    let runtime = vpn_bench::client_runtime().expect("a runtime");
     runtime.block_on(async {
         for _ in 0..n {
             match variant.as_str() {

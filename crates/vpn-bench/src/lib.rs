@@ -110,6 +110,14 @@ pub fn router() -> Router {
         )
 }
 
+/// The runtime the benchmarks drive the clients on: a single thread with timers and I/O (the
+/// server has its own thread).
+pub fn client_runtime() -> std::io::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+}
+
 /// The server running on its own thread (a single-threaded runtime), until dropped.
 pub struct Server {
     addr: SocketAddr,
