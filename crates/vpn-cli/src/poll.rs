@@ -11,7 +11,7 @@ use crate::error::CliError;
 
 /// The polling of `--wait --wait-timeout SECS`: the first read at once, then after 1 s,
 /// doubling up to 15 s between reads.
-pub fn options(timeout_secs: u64) -> WaitOptions {
+fn options(timeout_secs: u64) -> WaitOptions {
     WaitOptions {
         timeout: Duration::from_secs(timeout_secs),
         initial_interval: Duration::from_secs(1),
@@ -27,8 +27,9 @@ pub enum Goal {
     Gone,
 }
 
-/// Says on stderr what is being waited for (stdout stays the result alone).
-pub fn announce(what: &str, goal: Goal, timeout_secs: u64) {
+/// Says on stderr what is being waited for (stdout stays the result alone), and returns the
+/// polling options of that wait, for one of the library's waiters.
+pub fn announce(what: &str, goal: Goal, timeout_secs: u64) -> WaitOptions {
     let target = match goal {
         Goal::Ready => "to be ready",
         Goal::Gone => "to be deleted",
@@ -37,6 +38,7 @@ pub fn announce(what: &str, goal: Goal, timeout_secs: u64) {
         std::io::stderr(),
         "waiting up to {timeout_secs}s for {what} {target}..."
     );
+    options(timeout_secs)
 }
 
 /// A failed wait as a CLI error: a failed read keeps its API error (exit 1 with status, code
@@ -91,10 +93,11 @@ pub fn gone_probe(
     }
 }
 
-/// Runs [`wait::until`] for `resource` `id`.
+/// Announces the wait, then runs [`wait::until`] for `resource` `id`.
 pub async fn until<T, F, Fut>(
     resource: &'static str,
     id: &str,
+    goal: Goal,
     timeout_secs: u64,
     probe: F,
 ) -> Result<T, CliError>
@@ -102,7 +105,8 @@ where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Result<Probe<T>, Error>>,
 {
-    wait::until(resource, id, &options(timeout_secs), probe)
+    let options = announce(&format!("{resource} {id}"), goal, timeout_secs);
+    wait::until(resource, id, &options, probe)
         .await
         .map_err(to_cli)
 }

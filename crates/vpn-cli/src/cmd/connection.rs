@@ -102,16 +102,15 @@ async fn create(args: ConnectionCreate, ctx: &Context) -> Result<(), CliError> {
                 "the create answer has no vpn_connection.id, so --wait cannot follow it".into(),
             )
         })?;
-    poll::announce(
+    let options = poll::announce(
         &format!("VPN connection {id}"),
         Goal::Ready,
         args.wait.wait_timeout,
     );
     // Provisioned: ACTIVE, or DOWN (the tunnel waits for the customer side).
-    let connection =
-        wait::vpn_connection_provisioned(&client, &id, &poll::options(args.wait.wait_timeout))
-            .await
-            .map_err(poll::to_cli)?;
+    let connection = wait::vpn_connection_provisioned(&client, &id, &options)
+        .await
+        .map_err(poll::to_cli)?;
     let shown = types::VpnConnectionResponse {
         request_id: None,
         vpn_connection: Some(connection),
@@ -199,12 +198,12 @@ async fn delete(args: DeleteArgs, ctx: &Context) -> Result<(), CliError> {
         .await
         .map_err(|e| CliError::api(format!("delete VPN connection {id}"), e))?;
     if args.wait.wait {
-        poll::announce(
+        let options = poll::announce(
             &format!("VPN connection {id}"),
             Goal::Gone,
             args.wait.wait_timeout,
         );
-        wait::vpn_connection_gone(&client, &id, &poll::options(args.wait.wait_timeout))
+        wait::vpn_connection_gone(&client, &id, &options)
             .await
             .map_err(poll::to_cli)?;
     }

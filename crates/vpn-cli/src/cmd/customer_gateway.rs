@@ -79,24 +79,25 @@ async fn create(args: CgwCreate, ctx: &Context) -> Result<(), CliError> {
                 "the create answer has no customer_gateway.id, so --wait cannot follow it".into(),
             )
         })?;
-    poll::announce(
-        &format!("customer gateway {id}"),
+    // No status: ready once the API shows it.
+    let shown = poll::until(
+        "customer gateway",
+        &id,
         Goal::Ready,
         args.wait.wait_timeout,
-    );
-    // No status: ready once the API shows it.
-    let shown = poll::until("customer gateway", &id, args.wait.wait_timeout, || async {
-        match client
-            .show_cgw()
-            .customer_gateway_id(id.as_str())
-            .send()
-            .await
-        {
-            Ok(shown) => Ok(huaweicloud_vpn::wait::Probe::Done(shown.into_inner())),
-            Err(e) if poll::is_not_found(&e) => Ok(huaweicloud_vpn::wait::Probe::Pending(None)),
-            Err(e) => Err(e),
-        }
-    })
+        || async {
+            match client
+                .show_cgw()
+                .customer_gateway_id(id.as_str())
+                .send()
+                .await
+            {
+                Ok(shown) => Ok(huaweicloud_vpn::wait::Probe::Done(shown.into_inner())),
+                Err(e) if poll::is_not_found(&e) => Ok(huaweicloud_vpn::wait::Probe::Pending(None)),
+                Err(e) => Err(e),
+            }
+        },
+    )
     .await?;
     output::item(ctx.output(), &output::to_value(&shown)?, &SHAPE)
 }
@@ -158,20 +159,21 @@ async fn delete(args: DeleteArgs, ctx: &Context) -> Result<(), CliError> {
         .await
         .map_err(|e| CliError::api(format!("delete customer gateway {id}"), e))?;
     if args.wait.wait {
-        poll::announce(
-            &format!("customer gateway {id}"),
+        poll::until(
+            "customer gateway",
+            &id,
             Goal::Gone,
             args.wait.wait_timeout,
-        );
-        poll::until("customer gateway", &id, args.wait.wait_timeout, || async {
-            let read = client
-                .show_cgw()
-                .customer_gateway_id(id.as_str())
-                .send()
-                .await
-                .map(|_| None);
-            poll::gone_probe(read, &[])
-        })
+            || async {
+                let read = client
+                    .show_cgw()
+                    .customer_gateway_id(id.as_str())
+                    .send()
+                    .await
+                    .map(|_| None);
+                poll::gone_probe(read, &[])
+            },
+        )
         .await?;
     }
     Ok(())

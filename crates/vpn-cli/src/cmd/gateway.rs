@@ -104,13 +104,13 @@ async fn create(args: GatewayCreate, ctx: &Context) -> Result<(), CliError> {
                 "the create answer has no vpn_gateway.id, so --wait cannot follow it".into(),
             )
         })?;
-    poll::announce(
+    let options = poll::announce(
         &format!("VPN gateway {id}"),
         Goal::Ready,
         args.wait.wait_timeout,
     );
     // ACTIVE; FAULT fails at once.
-    let gateway = wait::vpn_gateway_active(&client, &id, &poll::options(args.wait.wait_timeout))
+    let gateway = wait::vpn_gateway_active(&client, &id, &options)
         .await
         .map_err(poll::to_cli)?;
     let shown = types::VpnGatewayResponse {
@@ -169,12 +169,12 @@ async fn delete(args: DeleteArgs, ctx: &Context) -> Result<(), CliError> {
         .await
         .map_err(|e| CliError::api(format!("delete VPN gateway {id}"), e))?;
     if args.wait.wait {
-        poll::announce(
+        let options = poll::announce(
             &format!("VPN gateway {id}"),
             Goal::Gone,
             args.wait.wait_timeout,
         );
-        wait::vpn_gateway_gone(&client, &id, &poll::options(args.wait.wait_timeout))
+        wait::vpn_gateway_gone(&client, &id, &options)
             .await
             .map_err(poll::to_cli)?;
     }

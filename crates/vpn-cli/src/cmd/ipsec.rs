@@ -97,16 +97,12 @@ async fn create(args: IpsecCreate, ctx: &Context) -> Result<(), CliError> {
                     .into(),
             )
         })?;
-    poll::announce(
-        &format!("IPsec site connection {id}"),
-        Goal::Ready,
-        args.wait.wait_timeout,
-    );
     // Provisioned, as the library's VPN connection waiter has it: ACTIVE, or DOWN (the tunnel
     // waits for the peer). ERROR fails.
     let shown = poll::until(
         "IPsec site connection",
         &id,
+        Goal::Ready,
         args.wait.wait_timeout,
         || async {
             let shown = client
@@ -203,14 +199,10 @@ async fn delete(args: DeleteArgs, ctx: &Context) -> Result<(), CliError> {
         .await
         .map_err(|e| CliError::api(format!("delete IPsec site connection {id}"), e))?;
     if args.wait.wait {
-        poll::announce(
-            &format!("IPsec site connection {id}"),
-            Goal::Gone,
-            args.wait.wait_timeout,
-        );
         poll::until(
             "IPsec site connection",
             &id,
+            Goal::Gone,
             args.wait.wait_timeout,
             || async {
                 let read = client

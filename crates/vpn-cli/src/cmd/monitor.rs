@@ -73,15 +73,14 @@ async fn create(args: MonitorCreate, ctx: &Context) -> Result<(), CliError> {
                 "the create answer has no connection_monitor.id, so --wait cannot follow it".into(),
             )
         })?;
-    poll::announce(
+    let options = poll::announce(
         &format!("connection monitor {id}"),
         Goal::Ready,
         args.wait.wait_timeout,
     );
-    let monitor =
-        wait::connection_monitor_active(&client, &id, &poll::options(args.wait.wait_timeout))
-            .await
-            .map_err(poll::to_cli)?;
+    let monitor = wait::connection_monitor_active(&client, &id, &options)
+        .await
+        .map_err(poll::to_cli)?;
     let shown = types::ConnectionMonitorResponse {
         request_id: None,
         connection_monitor: Some(monitor),
@@ -116,12 +115,12 @@ async fn delete(args: DeleteArgs, ctx: &Context) -> Result<(), CliError> {
         .await
         .map_err(|e| CliError::api(format!("delete connection monitor {id}"), e))?;
     if args.wait.wait {
-        poll::announce(
+        let options = poll::announce(
             &format!("connection monitor {id}"),
             Goal::Gone,
             args.wait.wait_timeout,
         );
-        wait::connection_monitor_gone(&client, &id, &poll::options(args.wait.wait_timeout))
+        wait::connection_monitor_gone(&client, &id, &options)
             .await
             .map_err(poll::to_cli)?;
     }
