@@ -104,6 +104,9 @@ pub fn generate_module(spec: &SpecFile) -> Result<String, String> {
     let ranged = ranged_params(&doc_for_params);
     postprocess::run(&mut file, &support(), &ranged)
         .map_err(|e| format!("{}: {e}", spec.rel_path))?;
+    let described: syn::File = syn::parse2(crate::operations::items(spec)?)
+        .map_err(|e| format!("{}: operation table does not parse: {e}", spec.rel_path))?;
+    file.items.extend(described.items);
     if let Some(base) = spec.doc.get("x-client-base-path").and_then(|v| v.as_str()) {
         postprocess::document_full_paths(&mut file, base);
         let params = transform::base_path_params(&spec.doc).join("`, `");
@@ -152,11 +155,15 @@ pub fn generate_all(root: &Path) -> Result<BTreeMap<PathBuf, String>, GenerateEr
             .pointer("/info/title")
             .and_then(|v| v.as_str())
             .unwrap_or(&spec.module);
+        let (feature, _) = crate::operations::product(spec)?;
         mod_rs.push_str(&format!(
-            "/// {title}: generated from `{}`.\n",
+            "/// {title}: generated from `{}` (feature `{feature}`).\n",
             spec.rel_path
         ));
-        mod_rs.push_str(&format!("pub mod {};\n", spec.module));
+        mod_rs.push_str(&format!(
+            "#[cfg(feature = \"{feature}\")]\npub mod {};\n",
+            spec.module
+        ));
     }
     out.insert(Path::new(OUTPUT_DIR).join("mod.rs"), mod_rs);
     Ok(out)

@@ -4,6 +4,7 @@
 pub mod diff;
 pub mod generate;
 pub mod lint;
+pub mod operations;
 pub mod outline;
 pub mod postprocess;
 pub mod schema;

@@ -13,7 +13,13 @@ use crate::schema;
 use crate::spec::{self, SpecFile, is_success, join, operations};
 
 /// The spec extensions the project understands (documented in `openapi/README.md`).
-pub const KNOWN_EXTENSIONS: [&str; 2] = ["x-client-base-path", "x-secret"];
+pub const KNOWN_EXTENSIONS: [&str; 5] = [
+    "x-client-base-path",
+    "x-secret",
+    "x-product",
+    "x-pagination",
+    "x-waiter",
+];
 
 /// One lint finding.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]

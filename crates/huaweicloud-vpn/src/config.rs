@@ -8,7 +8,11 @@ use std::time::Duration;
 use crate::auth::{AkSk, PasswordAuth, ProjectScope, TokenProvider};
 use crate::retry::{RetryPolicy, Sleeper, TokioSleeper};
 use crate::runtime::{Auth, Runtime, Settings};
-use crate::{SecretString, ipsec_v2, vpn_v5};
+use crate::SecretString;
+#[cfg(feature = "legacy")]
+use crate::ipsec_v2;
+#[cfg(feature = "s2c")]
+use crate::vpn_v5;
 
 /// The environment variables the official SDKs read, and [`ClientBuilder::from_env`] too.
 pub const ENV_AK: &str = "HUAWEICLOUD_SDK_AK";
@@ -379,6 +383,7 @@ impl ClientBuilder {
     }
 
     /// A client of the VPN v5 API.
+    #[cfg(feature = "s2c")]
     pub fn vpn_v5(&self) -> Result<vpn_v5::Client, ConfigError> {
         let endpoint = match (&self.endpoint, &self.region) {
             (Some(url), _) => check_endpoint(url)?,
@@ -401,6 +406,7 @@ impl ClientBuilder {
     }
 
     /// A client of the legacy IPsec API, on the VPC/network endpoint.
+    #[cfg(feature = "legacy")]
     pub fn ipsec_v2(&self) -> Result<ipsec_v2::Client, ConfigError> {
         let endpoint = match (&self.ipsec_endpoint, &self.endpoint, &self.region) {
             (Some(url), _, _) | (None, Some(url), _) => check_endpoint(url)?,
@@ -568,6 +574,7 @@ pub(crate) fn check_project_id(project_id: &str) -> Result<(), ConfigError> {
     Ok(())
 }
 
+#[cfg(feature = "s2c")]
 impl vpn_v5::Client {
     /// A client for one project with no credentials and no retries: for a local server or a
     /// proxy that authenticates. For a real cloud use [`ClientBuilder`].
@@ -606,6 +613,7 @@ impl vpn_v5::Client {
     }
 }
 
+#[cfg(feature = "legacy")]
 impl ipsec_v2::Client {
     /// A client of the legacy IPsec API with no credentials and no retries (see
     /// [`vpn_v5::Client::for_project`]).

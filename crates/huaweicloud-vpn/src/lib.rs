@@ -1,8 +1,15 @@
 #![doc = include_str!("../../../README.md")]
+// A build with no product that has operations (`p2c` alone, until its spec lands) has no client
+// to configure: the configuration and runtime are then unused, not wrong.
+#![cfg_attr(
+    not(any(feature = "s2c", feature = "legacy")),
+    allow(dead_code, unused_imports, unused_macros)
+)]
 
 pub mod auth;
 pub mod config;
 pub mod error;
+pub mod operation;
 pub mod pagination;
 pub mod retry;
 mod runtime;
@@ -14,7 +21,10 @@ pub mod wait;
 
 pub use config::{ClientBuilder, Cloud, ConfigError};
 pub use error::{ErrorExt, ServiceError};
-pub use generated::{ipsec_v2, vpn_v5};
+#[cfg(feature = "legacy")]
+pub use generated::ipsec_v2;
+#[cfg(feature = "s2c")]
+pub use generated::vpn_v5;
 pub use progenitor_client::ResponseValue;
 pub use retry::RetryPolicy;
 pub use runtime::Runtime;

@@ -1,6 +1,7 @@
 //! Paginated lists as async streams that follow `page_info.next_marker`.
 //!
-//! The API pages VPN connections (and customer gateways) with `limit` and `marker`; the marker
+//! The API pages lists (those whose spec declares `x-pagination`: VPN connections, customer
+//! gateways, ...) with `limit` and `marker`; the marker
 //! of the next page is `page_info.next_marker`, which is the `created_at` of the last item, not
 //! an id. A stream fetches the next page only when the items of the current one have been
 //! consumed, and ends after a page without a `next_marker`, an empty page, or a marker that
@@ -28,7 +29,7 @@ use std::pin::Pin;
 
 use futures_util::stream::{self, Stream, StreamExt};
 
-use crate::{Error, vpn_v5};
+use crate::Error;
 
 /// A page: its items and the marker of the next page, if any.
 pub struct Page<T> {
@@ -39,8 +40,8 @@ pub struct Page<T> {
 /// A boxed future borrowing the client for `'a`.
 pub type PageFuture<'a, T> = Pin<Box<dyn Future<Output = Result<Page<T>, Error>> + Send + 'a>>;
 
-/// A list operation whose pages can be followed (implemented by the generated list builders
-/// of paginated lists).
+/// A list operation whose pages can be followed: implemented by the generated builder of every
+/// list that declares `x-pagination` in its spec.
 pub trait Paginate<'a>: Clone + Sized + Send + 'a {
     /// What the list holds.
     type Item: Send + 'a;
@@ -73,32 +74,4 @@ pub trait Paginate<'a>: Clone + Sized + Send + 'a {
         });
         Box::pin(pages.flat_map(stream::iter))
     }
-}
-
-/// Implements [`Paginate`] for a generated list builder from its response's item field.
-macro_rules! paginate {
-    ($($builder:ident => $items:ident: $item:ident),* $(,)?) => {$(
-        impl<'a> Paginate<'a> for vpn_v5::builder::$builder<'a> {
-            type Item = vpn_v5::types::$item;
-
-            fn page(self, marker: Option<String>) -> PageFuture<'a, Self::Item> {
-                Box::pin(async move {
-                    let request = match marker {
-                        Some(marker) => self.marker(marker),
-                        None => self,
-                    };
-                    let body = request.send().await?.into_inner();
-                    Ok(Page {
-                        items: body.$items.unwrap_or_default(),
-                        next_marker: body.page_info.and_then(|p| p.next_marker),
-                    })
-                })
-            }
-        }
-    )*};
-}
-
-paginate! {
-    ListVpnConnections => vpn_connections: VpnConnection,
-    ListCgws => customer_gateways: CustomerGateway,
 }

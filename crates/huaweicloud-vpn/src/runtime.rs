@@ -15,7 +15,7 @@ use tracing::field::Empty;
 
 use crate::auth::{AkSk, TokenProvider};
 use crate::retry::{RETRYABLE_CODES, RETRYABLE_STATUSES, RetryPolicy, Sleeper, retry_after};
-use crate::{SecretString, ipsec_v2, vpn_v5};
+use crate::SecretString;
 
 /// How requests are authenticated.
 pub(crate) enum Auth {
@@ -382,4 +382,7 @@ macro_rules! hooks {
     )*};
 }
 
-hooks!(vpn_v5::Client, ipsec_v2::Client);
+#[cfg(feature = "s2c")]
+hooks!(crate::vpn_v5::Client);
+#[cfg(feature = "legacy")]
+hooks!(crate::ipsec_v2::Client);

@@ -195,7 +195,7 @@ impl<'de, const MIN: i64, const MAX: i64> serde::Deserialize<'de> for Bounded<MI
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "s2c"))]
 mod tests {
     use crate::vpn_v5::types::VpnConnectionStatus;
 

@@ -20,7 +20,6 @@ use std::fmt;
 use std::future::Future;
 use std::time::{Duration, Instant};
 
-use crate::vpn_v5::{self, types};
 use crate::{Error, ErrorExt};
 
 /// How long and how often to poll.
@@ -168,8 +167,8 @@ fn is_not_found(error: &Error) -> bool {
 }
 
 /// Polls `read` until the resource's status is one of `done`; a status in `failed` ends the
-/// wait at once.
-async fn ready<T, F, Fut>(
+/// wait at once. The generated waiters call it with their resource's show operation.
+pub async fn ready<T, F, Fut>(
     resource: &'static str,
     id: &str,
     options: &WaitOptions,
@@ -197,8 +196,9 @@ where
     .await
 }
 
-/// Polls `read` until it answers 404.
-async fn gone<T, F, Fut>(
+/// Polls `read` until it answers 404. The generated waiters call it with their resource's show
+/// operation.
+pub async fn gone<T, F, Fut>(
     resource: &'static str,
     id: &str,
     options: &WaitOptions,
@@ -223,134 +223,18 @@ where
     .await
 }
 
-async fn read_connection(client: &vpn_v5::Client, id: &str) -> Result<types::VpnConnection, Error> {
-    let body = client
-        .show_vpn_connection()
-        .vpn_connection_id(id)
-        .send()
-        .await?;
-    Ok(body.into_inner().vpn_connection.unwrap_or_default())
-}
-
-fn connection_status(c: &types::VpnConnection) -> Option<String> {
-    c.status.as_ref().map(|s| s.as_str().to_string())
-}
-
-async fn read_monitor(
-    client: &vpn_v5::Client,
-    id: &str,
-) -> Result<types::ConnectionMonitor, Error> {
-    let body = client
-        .show_connection_monitor()
-        .connection_monitor_id(id)
-        .send()
-        .await?;
-    Ok(body.into_inner().connection_monitor.unwrap_or_default())
-}
-
-fn monitor_status(m: &types::ConnectionMonitor) -> Option<String> {
-    m.status.as_ref().map(|s| s.as_str().to_string())
-}
-
-async fn read_gateway(client: &vpn_v5::Client, id: &str) -> Result<types::VpnGateway, Error> {
-    let body = client.show_vgw().vgw_id(id).send().await?;
-    Ok(body.into_inner().vpn_gateway.unwrap_or_default())
-}
-
-fn gateway_status(g: &types::VpnGateway) -> Option<String> {
-    g.status.as_ref().map(|s| s.as_str().to_string())
-}
+// The per-resource waiters are generated from each show operation's `x-waiter`
+// (`vpn_v5::waiters`, `ipsec_v2::waiters`); these are the names the crate has always had.
 
 /// Until a VPN connection is provisioned: `ACTIVE`, or `DOWN` (provisioned, tunnel not up —
 /// what a connection shows until the customer side answers). `ERROR` fails at once.
-pub async fn vpn_connection_provisioned(
-    client: &vpn_v5::Client,
-    id: &str,
-    options: &WaitOptions,
-) -> Result<types::VpnConnection, WaitError> {
-    let read = || read_connection(client, id);
-    ready(
-        "VPN connection",
-        id,
-        options,
-        &["ACTIVE", "DOWN"],
-        &["ERROR"],
-        connection_status,
-        read,
-    )
-    .await
-}
-
-/// Until a VPN connection is gone (404).
-pub async fn vpn_connection_gone(
-    client: &vpn_v5::Client,
-    id: &str,
-    options: &WaitOptions,
-) -> Result<(), WaitError> {
-    gone("VPN connection", id, options, connection_status, || {
-        read_connection(client, id)
-    })
-    .await
-}
-
+#[cfg(feature = "s2c")]
+pub use crate::vpn_v5::waiters::vpn_connection_ready as vpn_connection_provisioned;
 /// Until a connection monitor is `ACTIVE`. `ERROR` fails at once.
-pub async fn connection_monitor_active(
-    client: &vpn_v5::Client,
-    id: &str,
-    options: &WaitOptions,
-) -> Result<types::ConnectionMonitor, WaitError> {
-    let read = || read_monitor(client, id);
-    ready(
-        "connection monitor",
-        id,
-        options,
-        &["ACTIVE"],
-        &["ERROR"],
-        monitor_status,
-        read,
-    )
-    .await
-}
-
-/// Until a connection monitor is gone (404).
-pub async fn connection_monitor_gone(
-    client: &vpn_v5::Client,
-    id: &str,
-    options: &WaitOptions,
-) -> Result<(), WaitError> {
-    gone("connection monitor", id, options, monitor_status, || {
-        read_monitor(client, id)
-    })
-    .await
-}
-
+#[cfg(feature = "s2c")]
+pub use crate::vpn_v5::waiters::connection_monitor_ready as connection_monitor_active;
 /// Until a VPN gateway is `ACTIVE` (it can take minutes). `FAULT` fails at once.
-pub async fn vpn_gateway_active(
-    client: &vpn_v5::Client,
-    id: &str,
-    options: &WaitOptions,
-) -> Result<types::VpnGateway, WaitError> {
-    let read = || read_gateway(client, id);
-    ready(
-        "VPN gateway",
-        id,
-        options,
-        &["ACTIVE"],
-        &["FAULT"],
-        gateway_status,
-        read,
-    )
-    .await
-}
-
-/// Until a VPN gateway is gone (404).
-pub async fn vpn_gateway_gone(
-    client: &vpn_v5::Client,
-    id: &str,
-    options: &WaitOptions,
-) -> Result<(), WaitError> {
-    gone("VPN gateway", id, options, gateway_status, || {
-        read_gateway(client, id)
-    })
-    .await
-}
+#[cfg(feature = "s2c")]
+pub use crate::vpn_v5::waiters::vpn_gateway_ready as vpn_gateway_active;
+#[cfg(feature = "s2c")]
+pub use crate::vpn_v5::waiters::{connection_monitor_gone, vpn_connection_gone, vpn_gateway_gone};

@@ -3764,3 +3764,504 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
+/** Every operation of `openapi/ipsec-v2.yaml`, in path order: what the command-line tool, the emulator and the
+ per-operation tests know about it (see [`crate::operation`]).*/
+pub const OPERATIONS: &[crate::operation::Operation] = &[
+    crate::operation::Operation {
+        id: "ListIpsecSiteConnections",
+        method: "GET",
+        path: "/v2.0/vpn/ipsec-site-connections",
+        client_path: "/v2.0/vpn/ipsec-site-connections",
+        success: 200,
+        product: crate::operation::Product::Legacy,
+        module: "ipsec_v2",
+        summary: "List IPsec site connections",
+        tag: "IpsecSiteConnection",
+        params: &[
+            crate::operation::Param {
+                name: "fields",
+                location: crate::operation::ParamLocation::Query,
+                required: false,
+                kind: crate::operation::Kind::StringList,
+                values: &[],
+                doc: "Attributes to return, one per repetition of the parameter (for example `fields=id&fields=name`).",
+            },
+            crate::operation::Param {
+                name: "id",
+                location: crate::operation::ParamLocation::Query,
+                required: false,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                doc: "Only return the connection with this ID.",
+            },
+            crate::operation::Param {
+                name: "name",
+                location: crate::operation::ParamLocation::Query,
+                required: false,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                doc: "Only return connections with this name.",
+            },
+            crate::operation::Param {
+                name: "status",
+                location: crate::operation::ParamLocation::Query,
+                required: false,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                doc: "Only return connections in this state (for example ACTIVE).",
+            },
+            crate::operation::Param {
+                name: "vpnservice_id",
+                location: crate::operation::ParamLocation::Query,
+                required: false,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                doc: "Only return connections of this VPN service.",
+            },
+        ],
+        request: None,
+        response: Some("ListIpsecSiteConnectionsResponse"),
+        check_response: Some(
+            crate::operation::check_json::<types::ListIpsecSiteConnectionsResponse>,
+        ),
+        pagination: None,
+        waiter: None,
+    },
+    crate::operation::Operation {
+        id: "CreateIpsecSiteConnection",
+        method: "POST",
+        path: "/v2.0/vpn/ipsec-site-connections",
+        client_path: "/v2.0/vpn/ipsec-site-connections",
+        success: 201,
+        product: crate::operation::Product::Legacy,
+        module: "ipsec_v2",
+        summary: "Create an IPsec site connection",
+        tag: "IpsecSiteConnection",
+        params: &[],
+        request: Some(crate::operation::Body {
+            type_name: "CreateIpsecSiteConnectionRequest",
+            wrapper: Some("ipsec_site_connection"),
+            fields: &[
+                crate::operation::Field {
+                    name: "admin_state_up",
+                    kind: crate::operation::Kind::Boolean,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Administrative state; only `true` is accepted.",
+                },
+                crate::operation::Field {
+                    name: "description",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Free-text description.",
+                },
+                crate::operation::Field {
+                    name: "dpd",
+                    kind: crate::operation::Kind::Object,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Dead peer detection settings (create requests and responses), with the service defaults.",
+                },
+                crate::operation::Field {
+                    name: "ikepolicy_id",
+                    kind: crate::operation::Kind::String,
+                    required: true,
+                    secret: false,
+                    values: &[],
+                    doc: "ID of the IKE policy.",
+                },
+                crate::operation::Field {
+                    name: "initiator",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: false,
+                    values: &["bi-directional", "response-only"],
+                    doc: "Whether the gateway may start negotiations (`bi-directional`) or only answers them (`response-only`).",
+                },
+                crate::operation::Field {
+                    name: "ipsecpolicy_id",
+                    kind: crate::operation::Kind::String,
+                    required: true,
+                    secret: false,
+                    values: &[],
+                    doc: "ID of the IPsec policy.",
+                },
+                crate::operation::Field {
+                    name: "local_ep_group_id",
+                    kind: crate::operation::Kind::String,
+                    required: true,
+                    secret: false,
+                    values: &[],
+                    doc: "ID of the endpoint group with the local subnets.",
+                },
+                crate::operation::Field {
+                    name: "mtu",
+                    kind: crate::operation::Kind::Integer,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "MTU of the connection; only 1500 is accepted.",
+                },
+                crate::operation::Field {
+                    name: "name",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Connection name.",
+                },
+                crate::operation::Field {
+                    name: "peer_address",
+                    kind: crate::operation::Kind::String,
+                    required: true,
+                    secret: false,
+                    values: &[],
+                    doc: "Public address (IPv4 address or FQDN) of the peer gateway.",
+                },
+                crate::operation::Field {
+                    name: "peer_cidrs",
+                    kind: crate::operation::Kind::StringList,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Peer CIDRs; deprecated in favour of `peer_ep_group_id`.",
+                },
+                crate::operation::Field {
+                    name: "peer_ep_group_id",
+                    kind: crate::operation::Kind::String,
+                    required: true,
+                    secret: false,
+                    values: &[],
+                    doc: "ID of the endpoint group with the peer CIDRs.",
+                },
+                crate::operation::Field {
+                    name: "peer_id",
+                    kind: crate::operation::Kind::String,
+                    required: true,
+                    secret: false,
+                    values: &[],
+                    doc: "Identity of the peer gateway (usually its address).",
+                },
+                crate::operation::Field {
+                    name: "psk",
+                    kind: crate::operation::Kind::String,
+                    required: true,
+                    secret: true,
+                    values: &[],
+                    doc: "Pre-shared key.",
+                },
+                crate::operation::Field {
+                    name: "tenant_id",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Project ID of the owner; only needed by administrators creating for another project.",
+                },
+                crate::operation::Field {
+                    name: "vpnservice_id",
+                    kind: crate::operation::Kind::String,
+                    required: true,
+                    secret: false,
+                    values: &[],
+                    doc: "ID of the VPN service the connection belongs to.",
+                },
+            ],
+            check: crate::operation::check_json::<
+                types::CreateIpsecSiteConnectionRequest,
+            >,
+        }),
+        response: Some("IpsecSiteConnectionResponse"),
+        check_response: Some(
+            crate::operation::check_json::<types::IpsecSiteConnectionResponse>,
+        ),
+        pagination: None,
+        waiter: Some(crate::operation::Waiter {
+            resource: "IPsec site connection",
+            show: "ShowIpsecSiteConnection",
+            id_param: "connection_id",
+            id: "/ipsec_site_connection/id",
+            status: "/ipsec_site_connection/status",
+            ready: &["ACTIVE", "DOWN"],
+            failed: &["ERROR"],
+        }),
+    },
+    crate::operation::Operation {
+        id: "ShowIpsecSiteConnection",
+        method: "GET",
+        path: "/v2.0/vpn/ipsec-site-connections/{connection_id}",
+        client_path: "/v2.0/vpn/ipsec-site-connections/{connection_id}",
+        success: 200,
+        product: crate::operation::Product::Legacy,
+        module: "ipsec_v2",
+        summary: "Show an IPsec site connection",
+        tag: "IpsecSiteConnection",
+        params: &[
+            crate::operation::Param {
+                name: "connection_id",
+                location: crate::operation::ParamLocation::Path,
+                required: true,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                doc: "ID of the IPsec site connection.",
+            },
+        ],
+        request: None,
+        response: Some("IpsecSiteConnectionResponse"),
+        check_response: Some(
+            crate::operation::check_json::<types::IpsecSiteConnectionResponse>,
+        ),
+        pagination: None,
+        waiter: Some(crate::operation::Waiter {
+            resource: "IPsec site connection",
+            show: "ShowIpsecSiteConnection",
+            id_param: "connection_id",
+            id: "/ipsec_site_connection/id",
+            status: "/ipsec_site_connection/status",
+            ready: &["ACTIVE", "DOWN"],
+            failed: &["ERROR"],
+        }),
+    },
+    crate::operation::Operation {
+        id: "UpdateIpsecSiteConnection",
+        method: "PUT",
+        path: "/v2.0/vpn/ipsec-site-connections/{connection_id}",
+        client_path: "/v2.0/vpn/ipsec-site-connections/{connection_id}",
+        success: 200,
+        product: crate::operation::Product::Legacy,
+        module: "ipsec_v2",
+        summary: "Update an IPsec site connection",
+        tag: "IpsecSiteConnection",
+        params: &[
+            crate::operation::Param {
+                name: "connection_id",
+                location: crate::operation::ParamLocation::Path,
+                required: true,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                doc: "ID of the IPsec site connection.",
+            },
+        ],
+        request: Some(crate::operation::Body {
+            type_name: "UpdateIpsecSiteConnectionRequest",
+            wrapper: Some("ipsec_site_connection"),
+            fields: &[
+                crate::operation::Field {
+                    name: "admin_state_up",
+                    kind: crate::operation::Kind::Boolean,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Administrative state; only `true` is accepted.",
+                },
+                crate::operation::Field {
+                    name: "description",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Free-text description.",
+                },
+                crate::operation::Field {
+                    name: "dpd",
+                    kind: crate::operation::Kind::Object,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Dead peer detection changes; no defaults, so that fields left out are not reset.",
+                },
+                crate::operation::Field {
+                    name: "initiator",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: false,
+                    values: &["bi-directional", "response-only"],
+                    doc: "Whether the gateway may start negotiations (`bi-directional`) or only answers them (`response-only`).",
+                },
+                crate::operation::Field {
+                    name: "local_ep_group_id",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "ID of the endpoint group with the local subnets.",
+                },
+                crate::operation::Field {
+                    name: "mtu",
+                    kind: crate::operation::Kind::Integer,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "MTU of the connection; only 1500 is accepted.",
+                },
+                crate::operation::Field {
+                    name: "name",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Connection name.",
+                },
+                crate::operation::Field {
+                    name: "peer_address",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Public address (IPv4 address or FQDN) of the peer gateway.",
+                },
+                crate::operation::Field {
+                    name: "peer_cidrs",
+                    kind: crate::operation::Kind::StringList,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Peer CIDRs; deprecated in favour of `peer_ep_group_id`.",
+                },
+                crate::operation::Field {
+                    name: "peer_ep_group_id",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "ID of the endpoint group with the peer CIDRs.",
+                },
+                crate::operation::Field {
+                    name: "peer_id",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Identity of the peer gateway.",
+                },
+                crate::operation::Field {
+                    name: "psk",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: true,
+                    values: &[],
+                    doc: "New pre-shared key.",
+                },
+            ],
+            check: crate::operation::check_json::<
+                types::UpdateIpsecSiteConnectionRequest,
+            >,
+        }),
+        response: Some("IpsecSiteConnectionResponse"),
+        check_response: Some(
+            crate::operation::check_json::<types::IpsecSiteConnectionResponse>,
+        ),
+        pagination: None,
+        waiter: Some(crate::operation::Waiter {
+            resource: "IPsec site connection",
+            show: "ShowIpsecSiteConnection",
+            id_param: "connection_id",
+            id: "/ipsec_site_connection/id",
+            status: "/ipsec_site_connection/status",
+            ready: &["ACTIVE", "DOWN"],
+            failed: &["ERROR"],
+        }),
+    },
+    crate::operation::Operation {
+        id: "DeleteIpsecSiteConnection",
+        method: "DELETE",
+        path: "/v2.0/vpn/ipsec-site-connections/{connection_id}",
+        client_path: "/v2.0/vpn/ipsec-site-connections/{connection_id}",
+        success: 204,
+        product: crate::operation::Product::Legacy,
+        module: "ipsec_v2",
+        summary: "Delete an IPsec site connection",
+        tag: "IpsecSiteConnection",
+        params: &[
+            crate::operation::Param {
+                name: "connection_id",
+                location: crate::operation::ParamLocation::Path,
+                required: true,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                doc: "ID of the IPsec site connection.",
+            },
+        ],
+        request: None,
+        response: None,
+        check_response: None,
+        pagination: None,
+        waiter: Some(crate::operation::Waiter {
+            resource: "IPsec site connection",
+            show: "ShowIpsecSiteConnection",
+            id_param: "connection_id",
+            id: "/ipsec_site_connection/id",
+            status: "/ipsec_site_connection/status",
+            ready: &["ACTIVE", "DOWN"],
+            failed: &["ERROR"],
+        }),
+    },
+];
+/// Waiters for the resources whose show operation declares `x-waiter`: until ready (a
+/// failed status ends the wait at once) and until gone (the show answers 404). The
+/// polling is [`crate::wait`]'s.
+pub mod waiters {
+    use super::types;
+    /// Until the IPsec site connection is ready (`ACTIVE`, `DOWN`); `ERROR` fails at once.
+    pub async fn ipsec_site_connection_ready(
+        client: &super::Client,
+        id: &str,
+        options: &crate::wait::WaitOptions,
+    ) -> Result<types::IpsecSiteConnection, crate::wait::WaitError> {
+        crate::wait::ready(
+                "IPsec site connection",
+                id,
+                options,
+                &["ACTIVE", "DOWN"],
+                &["ERROR"],
+                |resource: &types::IpsecSiteConnection| {
+                    resource.status.as_ref().map(|status| status.to_string())
+                },
+                || async move {
+                    Ok(
+                        client
+                            .show_ipsec_site_connection()
+                            .connection_id(id)
+                            .send()
+                            .await?
+                            .into_inner()
+                            .ipsec_site_connection
+                            .unwrap_or_default(),
+                    )
+                },
+            )
+            .await
+    }
+    /// Until the IPsec site connection is gone (`ShowIpsecSiteConnection` answers 404).
+    pub async fn ipsec_site_connection_gone(
+        client: &super::Client,
+        id: &str,
+        options: &crate::wait::WaitOptions,
+    ) -> Result<(), crate::wait::WaitError> {
+        crate::wait::gone(
+                "IPsec site connection",
+                id,
+                options,
+                |resource: &types::IpsecSiteConnection| {
+                    resource.status.as_ref().map(|status| status.to_string())
+                },
+                || async move {
+                    Ok(
+                        client
+                            .show_ipsec_site_connection()
+                            .connection_id(id)
+                            .send()
+                            .await?
+                            .into_inner()
+                            .ipsec_site_connection
+                            .unwrap_or_default(),
+                    )
+                },
+            )
+            .await
+    }
+}

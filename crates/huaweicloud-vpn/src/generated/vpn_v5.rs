@@ -16163,6 +16163,1504 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
+/** Every operation of `openapi/vpn-v5.yaml`, in path order: what the command-line tool, the emulator and the
+ per-operation tests know about it (see [`crate::operation`]).*/
+pub const OPERATIONS: &[crate::operation::Operation] = &[
+    crate::operation::Operation {
+        id: "ListConnectionMonitors",
+        method: "GET",
+        path: "/v5/{project_id}/connection-monitors",
+        client_path: "/connection-monitors",
+        success: 200,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "List connection monitors",
+        tag: "ConnectionMonitor",
+        params: &[
+            crate::operation::Param {
+                name: "vpn_connection_id",
+                location: crate::operation::ParamLocation::Query,
+                required: false,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                doc: "Only return the monitors of this VPN connection.",
+            },
+            crate::operation::Param {
+                name: "enterprise_project_id",
+                location: crate::operation::ParamLocation::Query,
+                required: false,
+                kind: crate::operation::Kind::StringList,
+                values: &[],
+                doc: "Only return monitors of these enterprise projects; repeat the parameter for several values.",
+            },
+        ],
+        request: None,
+        response: Some("ListConnectionMonitorsResponse"),
+        check_response: Some(
+            crate::operation::check_json::<types::ListConnectionMonitorsResponse>,
+        ),
+        pagination: None,
+        waiter: None,
+    },
+    crate::operation::Operation {
+        id: "CreateConnectionMonitor",
+        method: "POST",
+        path: "/v5/{project_id}/connection-monitors",
+        client_path: "/connection-monitors",
+        success: 201,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "Create a connection monitor",
+        tag: "ConnectionMonitor",
+        params: &[],
+        request: Some(crate::operation::Body {
+            type_name: "CreateConnectionMonitorRequest",
+            wrapper: Some("connection_monitor"),
+            fields: &[
+                crate::operation::Field {
+                    name: "vpn_connection_id",
+                    kind: crate::operation::Kind::String,
+                    required: true,
+                    secret: false,
+                    values: &[],
+                    doc: "ID of the VPN connection to monitor.",
+                },
+            ],
+            check: crate::operation::check_json::<types::CreateConnectionMonitorRequest>,
+        }),
+        response: Some("ConnectionMonitorResponse"),
+        check_response: Some(
+            crate::operation::check_json::<types::ConnectionMonitorResponse>,
+        ),
+        pagination: None,
+        waiter: Some(crate::operation::Waiter {
+            resource: "connection monitor",
+            show: "ShowConnectionMonitor",
+            id_param: "connection_monitor_id",
+            id: "/connection_monitor/id",
+            status: "/connection_monitor/status",
+            ready: &["ACTIVE"],
+            failed: &["ERROR"],
+        }),
+    },
+    crate::operation::Operation {
+        id: "ShowConnectionMonitor",
+        method: "GET",
+        path: "/v5/{project_id}/connection-monitors/{connection_monitor_id}",
+        client_path: "/connection-monitors/{connection_monitor_id}",
+        success: 200,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "Show a connection monitor",
+        tag: "ConnectionMonitor",
+        params: &[
+            crate::operation::Param {
+                name: "connection_monitor_id",
+                location: crate::operation::ParamLocation::Path,
+                required: true,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                doc: "ID of the connection monitor.",
+            },
+        ],
+        request: None,
+        response: Some("ConnectionMonitorResponse"),
+        check_response: Some(
+            crate::operation::check_json::<types::ConnectionMonitorResponse>,
+        ),
+        pagination: None,
+        waiter: Some(crate::operation::Waiter {
+            resource: "connection monitor",
+            show: "ShowConnectionMonitor",
+            id_param: "connection_monitor_id",
+            id: "/connection_monitor/id",
+            status: "/connection_monitor/status",
+            ready: &["ACTIVE"],
+            failed: &["ERROR"],
+        }),
+    },
+    crate::operation::Operation {
+        id: "DeleteConnectionMonitor",
+        method: "DELETE",
+        path: "/v5/{project_id}/connection-monitors/{connection_monitor_id}",
+        client_path: "/connection-monitors/{connection_monitor_id}",
+        success: 204,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "Delete a connection monitor",
+        tag: "ConnectionMonitor",
+        params: &[
+            crate::operation::Param {
+                name: "connection_monitor_id",
+                location: crate::operation::ParamLocation::Path,
+                required: true,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                doc: "ID of the connection monitor.",
+            },
+        ],
+        request: None,
+        response: None,
+        check_response: None,
+        pagination: None,
+        waiter: Some(crate::operation::Waiter {
+            resource: "connection monitor",
+            show: "ShowConnectionMonitor",
+            id_param: "connection_monitor_id",
+            id: "/connection_monitor/id",
+            status: "/connection_monitor/status",
+            ready: &["ACTIVE"],
+            failed: &["ERROR"],
+        }),
+    },
+    crate::operation::Operation {
+        id: "ListCgws",
+        method: "GET",
+        path: "/v5/{project_id}/customer-gateways",
+        client_path: "/customer-gateways",
+        success: 200,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "List customer gateways",
+        tag: "CustomerGateway",
+        params: &[
+            crate::operation::Param {
+                name: "cgw_id",
+                location: crate::operation::ParamLocation::Query,
+                required: false,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                doc: "Only return the customer gateway with this ID.",
+            },
+            crate::operation::Param {
+                name: "limit",
+                location: crate::operation::ParamLocation::Query,
+                required: false,
+                kind: crate::operation::Kind::Integer,
+                values: &[],
+                doc: "Maximum number of items on one page.",
+            },
+            crate::operation::Param {
+                name: "marker",
+                location: crate::operation::ParamLocation::Query,
+                required: false,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                doc: "Where the page starts; the `page_info.next_marker` of the previous page.",
+            },
+        ],
+        request: None,
+        response: Some("ListCustomerGatewaysResponse"),
+        check_response: Some(
+            crate::operation::check_json::<types::ListCustomerGatewaysResponse>,
+        ),
+        pagination: Some(crate::operation::Pagination {
+            items: "customer_gateways",
+            marker_param: "marker",
+            limit_param: Some("limit"),
+            next_marker: "/page_info/next_marker",
+        }),
+        waiter: None,
+    },
+    crate::operation::Operation {
+        id: "CreateCgw",
+        method: "POST",
+        path: "/v5/{project_id}/customer-gateways",
+        client_path: "/customer-gateways",
+        success: 201,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "Create a customer gateway",
+        tag: "CustomerGateway",
+        params: &[],
+        request: Some(crate::operation::Body {
+            type_name: "CreateCustomerGatewayRequest",
+            wrapper: Some("customer_gateway"),
+            fields: &[
+                crate::operation::Field {
+                    name: "bgp_asn",
+                    kind: crate::operation::Kind::Integer,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "BGP autonomous system number of the customer gateway (used by BGP connections).",
+                },
+                crate::operation::Field {
+                    name: "ca_certificate",
+                    kind: crate::operation::Kind::Object,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "The CA certificate of a customer gateway as sent in requests (the API's CaCertificateRequest), for certificate authentication; an existing certificate (`id`) or a new one (`content`).",
+                },
+                crate::operation::Field {
+                    name: "id_type",
+                    kind: crate::operation::Kind::Object,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Kind of identity in `id_value`.",
+                },
+                crate::operation::Field {
+                    name: "id_value",
+                    kind: crate::operation::Kind::String,
+                    required: true,
+                    secret: false,
+                    values: &[],
+                    doc: "Identity of the customer gateway, an IPv4 address or an FQDN according to `id_type`.",
+                },
+                crate::operation::Field {
+                    name: "name",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Customer gateway name (letters, digits, Chinese characters, `-`, `_`, `.`).",
+                },
+                crate::operation::Field {
+                    name: "tags",
+                    kind: crate::operation::Kind::Object,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Resource tags.",
+                },
+            ],
+            check: crate::operation::check_json::<types::CreateCustomerGatewayRequest>,
+        }),
+        response: Some("CustomerGatewayResponse"),
+        check_response: Some(
+            crate::operation::check_json::<types::CustomerGatewayResponse>,
+        ),
+        pagination: None,
+        waiter: None,
+    },
+    crate::operation::Operation {
+        id: "ShowCgw",
+        method: "GET",
+        path: "/v5/{project_id}/customer-gateways/{customer_gateway_id}",
+        client_path: "/customer-gateways/{customer_gateway_id}",
+        success: 200,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "Show a customer gateway",
+        tag: "CustomerGateway",
+        params: &[
+            crate::operation::Param {
+                name: "customer_gateway_id",
+                location: crate::operation::ParamLocation::Path,
+                required: true,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                doc: "ID of the customer gateway.",
+            },
+        ],
+        request: None,
+        response: Some("CustomerGatewayResponse"),
+        check_response: Some(
+            crate::operation::check_json::<types::CustomerGatewayResponse>,
+        ),
+        pagination: None,
+        waiter: None,
+    },
+    crate::operation::Operation {
+        id: "UpdateCgw",
+        method: "PUT",
+        path: "/v5/{project_id}/customer-gateways/{customer_gateway_id}",
+        client_path: "/customer-gateways/{customer_gateway_id}",
+        success: 200,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "Update a customer gateway",
+        tag: "CustomerGateway",
+        params: &[
+            crate::operation::Param {
+                name: "customer_gateway_id",
+                location: crate::operation::ParamLocation::Path,
+                required: true,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                doc: "ID of the customer gateway.",
+            },
+        ],
+        request: Some(crate::operation::Body {
+            type_name: "UpdateCustomerGatewayRequest",
+            wrapper: Some("customer_gateway"),
+            fields: &[
+                crate::operation::Field {
+                    name: "ca_certificate",
+                    kind: crate::operation::Kind::Object,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "The CA certificate of a customer gateway as sent in requests (the API's CaCertificateRequest), for certificate authentication; an existing certificate (`id`) or a new one (`content`).",
+                },
+                crate::operation::Field {
+                    name: "name",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Customer gateway name (letters, digits, Chinese characters, `-`, `_`, `.`).",
+                },
+            ],
+            check: crate::operation::check_json::<types::UpdateCustomerGatewayRequest>,
+        }),
+        response: Some("CustomerGatewayResponse"),
+        check_response: Some(
+            crate::operation::check_json::<types::CustomerGatewayResponse>,
+        ),
+        pagination: None,
+        waiter: None,
+    },
+    crate::operation::Operation {
+        id: "DeleteCgw",
+        method: "DELETE",
+        path: "/v5/{project_id}/customer-gateways/{customer_gateway_id}",
+        client_path: "/customer-gateways/{customer_gateway_id}",
+        success: 204,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "Delete a customer gateway",
+        tag: "CustomerGateway",
+        params: &[
+            crate::operation::Param {
+                name: "customer_gateway_id",
+                location: crate::operation::ParamLocation::Path,
+                required: true,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                doc: "ID of the customer gateway.",
+            },
+        ],
+        request: None,
+        response: None,
+        check_response: None,
+        pagination: None,
+        waiter: None,
+    },
+    crate::operation::Operation {
+        id: "ListVpnConnections",
+        method: "GET",
+        path: "/v5/{project_id}/vpn-connection",
+        client_path: "/vpn-connection",
+        success: 200,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "List VPN connections",
+        tag: "VpnConnection",
+        params: &[
+            crate::operation::Param {
+                name: "vpn_id",
+                location: crate::operation::ParamLocation::Query,
+                required: false,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                doc: "Only return the connection with this ID.",
+            },
+            crate::operation::Param {
+                name: "eip_id",
+                location: crate::operation::ParamLocation::Query,
+                required: false,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                doc: "Only return connections that use the gateway EIP with this ID.",
+            },
+            crate::operation::Param {
+                name: "vgw_ip",
+                location: crate::operation::ParamLocation::Query,
+                required: false,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                doc: "Only return connections that use this gateway EIP ID (the same value as `vgw_ip` in a connection).",
+            },
+            crate::operation::Param {
+                name: "vgw_id",
+                location: crate::operation::ParamLocation::Query,
+                required: false,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                doc: "Only return connections of this VPN gateway.",
+            },
+            crate::operation::Param {
+                name: "enterprise_project_id",
+                location: crate::operation::ParamLocation::Query,
+                required: false,
+                kind: crate::operation::Kind::StringList,
+                values: &[],
+                doc: "Only return connections of these enterprise projects; repeat the parameter for several values.",
+            },
+            crate::operation::Param {
+                name: "limit",
+                location: crate::operation::ParamLocation::Query,
+                required: false,
+                kind: crate::operation::Kind::Integer,
+                values: &[],
+                doc: "Maximum number of items on one page.",
+            },
+            crate::operation::Param {
+                name: "marker",
+                location: crate::operation::ParamLocation::Query,
+                required: false,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                doc: "Where the page starts; the `page_info.next_marker` of the previous page.",
+            },
+        ],
+        request: None,
+        response: Some("ListVpnConnectionsResponse"),
+        check_response: Some(
+            crate::operation::check_json::<types::ListVpnConnectionsResponse>,
+        ),
+        pagination: Some(crate::operation::Pagination {
+            items: "vpn_connections",
+            marker_param: "marker",
+            limit_param: Some("limit"),
+            next_marker: "/page_info/next_marker",
+        }),
+        waiter: None,
+    },
+    crate::operation::Operation {
+        id: "CreateVpnConnection",
+        method: "POST",
+        path: "/v5/{project_id}/vpn-connection",
+        client_path: "/vpn-connection",
+        success: 201,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "Create a VPN connection",
+        tag: "VpnConnection",
+        params: &[],
+        request: Some(crate::operation::Body {
+            type_name: "CreateVpnConnectionRequest",
+            wrapper: Some("vpn_connection"),
+            fields: &[
+                crate::operation::Field {
+                    name: "cgw_id",
+                    kind: crate::operation::Kind::String,
+                    required: true,
+                    secret: false,
+                    values: &[],
+                    doc: "ID of the customer gateway.",
+                },
+                crate::operation::Field {
+                    name: "enable_health_check",
+                    kind: crate::operation::Kind::Boolean,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Whether the health check of the connection is enabled.",
+                },
+                crate::operation::Field {
+                    name: "enable_hub",
+                    kind: crate::operation::Kind::Boolean,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Whether branch-to-branch forwarding through this connection is enabled.",
+                },
+                crate::operation::Field {
+                    name: "enable_nqa",
+                    kind: crate::operation::Kind::Boolean,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Whether network quality analysis (a connection monitor) is enabled.",
+                },
+                crate::operation::Field {
+                    name: "ha_role",
+                    kind: crate::operation::Kind::Object,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Role of the connection in an active/standby gateway pair.",
+                },
+                crate::operation::Field {
+                    name: "ikepolicy",
+                    kind: crate::operation::Kind::Object,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "IKE (phase 1) policy of a new connection; left-out fields take the defaults shown.",
+                },
+                crate::operation::Field {
+                    name: "ipsecpolicy",
+                    kind: crate::operation::Kind::Object,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "IPsec (phase 2) policy of a new connection; left-out fields take the defaults shown.",
+                },
+                crate::operation::Field {
+                    name: "name",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Connection name (letters, digits, Chinese characters, `-`, `_`, `.`).",
+                },
+                crate::operation::Field {
+                    name: "peer_subnets",
+                    kind: crate::operation::Kind::StringList,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Customer-side IPv4 subnets (CIDR) reachable through the connection.",
+                },
+                crate::operation::Field {
+                    name: "peer_subnets_v6",
+                    kind: crate::operation::Kind::StringList,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Customer-side IPv6 subnets (CIDR).",
+                },
+                crate::operation::Field {
+                    name: "policy_rules",
+                    kind: crate::operation::Kind::Object,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "IPv4 policy rules (policy-based connections only).",
+                },
+                crate::operation::Field {
+                    name: "policy_rules_v6",
+                    kind: crate::operation::Kind::Object,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "IPv6 policy rules (policy-based connections only).",
+                },
+                crate::operation::Field {
+                    name: "psk",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: true,
+                    values: &[],
+                    doc: "Pre-shared key.",
+                },
+                crate::operation::Field {
+                    name: "style",
+                    kind: crate::operation::Kind::Object,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Routing mode, sent in lower case.",
+                },
+                crate::operation::Field {
+                    name: "tags",
+                    kind: crate::operation::Kind::Object,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Resource tags.",
+                },
+                crate::operation::Field {
+                    name: "tunnel_local_address",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Tunnel interface address on the VPN gateway side (CIDR in 169.254.0.0/16), for BGP and static routing.",
+                },
+                crate::operation::Field {
+                    name: "tunnel_peer_address",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Tunnel interface address on the customer gateway side, in the same /30 as the local one.",
+                },
+                crate::operation::Field {
+                    name: "vgw_id",
+                    kind: crate::operation::Kind::String,
+                    required: true,
+                    secret: false,
+                    values: &[],
+                    doc: "ID of the VPN gateway.",
+                },
+                crate::operation::Field {
+                    name: "vgw_ip",
+                    kind: crate::operation::Kind::String,
+                    required: true,
+                    secret: false,
+                    values: &[],
+                    doc: "ID of the VPN gateway's EIP (its ID, not the address) that the connection uses.",
+                },
+            ],
+            check: crate::operation::check_json::<types::CreateVpnConnectionRequest>,
+        }),
+        response: Some("VpnConnectionResponse"),
+        check_response: Some(
+            crate::operation::check_json::<types::VpnConnectionResponse>,
+        ),
+        pagination: None,
+        waiter: Some(crate::operation::Waiter {
+            resource: "VPN connection",
+            show: "ShowVpnConnection",
+            id_param: "vpn_connection_id",
+            id: "/vpn_connection/id",
+            status: "/vpn_connection/status",
+            ready: &["ACTIVE", "DOWN"],
+            failed: &["ERROR"],
+        }),
+    },
+    crate::operation::Operation {
+        id: "ShowVpnConnection",
+        method: "GET",
+        path: "/v5/{project_id}/vpn-connection/{vpn_connection_id}",
+        client_path: "/vpn-connection/{vpn_connection_id}",
+        success: 200,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "Show a VPN connection",
+        tag: "VpnConnection",
+        params: &[
+            crate::operation::Param {
+                name: "vpn_connection_id",
+                location: crate::operation::ParamLocation::Path,
+                required: true,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                doc: "ID of the VPN connection.",
+            },
+        ],
+        request: None,
+        response: Some("VpnConnectionResponse"),
+        check_response: Some(
+            crate::operation::check_json::<types::VpnConnectionResponse>,
+        ),
+        pagination: None,
+        waiter: Some(crate::operation::Waiter {
+            resource: "VPN connection",
+            show: "ShowVpnConnection",
+            id_param: "vpn_connection_id",
+            id: "/vpn_connection/id",
+            status: "/vpn_connection/status",
+            ready: &["ACTIVE", "DOWN"],
+            failed: &["ERROR"],
+        }),
+    },
+    crate::operation::Operation {
+        id: "UpdateVpnConnection",
+        method: "PUT",
+        path: "/v5/{project_id}/vpn-connection/{vpn_connection_id}",
+        client_path: "/vpn-connection/{vpn_connection_id}",
+        success: 200,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "Update a VPN connection",
+        tag: "VpnConnection",
+        params: &[
+            crate::operation::Param {
+                name: "vpn_connection_id",
+                location: crate::operation::ParamLocation::Path,
+                required: true,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                doc: "ID of the VPN connection.",
+            },
+        ],
+        request: Some(crate::operation::Body {
+            type_name: "UpdateVpnConnectionRequest",
+            wrapper: Some("vpn_connection"),
+            fields: &[
+                crate::operation::Field {
+                    name: "cgw_id",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "ID of the customer gateway.",
+                },
+                crate::operation::Field {
+                    name: "enable_hub",
+                    kind: crate::operation::Kind::Boolean,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Whether branch-to-branch forwarding through this connection is enabled.",
+                },
+                crate::operation::Field {
+                    name: "ikepolicy",
+                    kind: crate::operation::Kind::Object,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "IKE (phase 1) policy changes; no defaults, fields left out are unchanged.",
+                },
+                crate::operation::Field {
+                    name: "ipsecpolicy",
+                    kind: crate::operation::Kind::Object,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "IPsec (phase 2) policy changes; no defaults, fields left out are unchanged.",
+                },
+                crate::operation::Field {
+                    name: "name",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Connection name (letters, digits, Chinese characters, `-`, `_`, `.`).",
+                },
+                crate::operation::Field {
+                    name: "peer_subnets",
+                    kind: crate::operation::Kind::StringList,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Customer-side IPv4 subnets (CIDR).",
+                },
+                crate::operation::Field {
+                    name: "peer_subnets_v6",
+                    kind: crate::operation::Kind::StringList,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Customer-side IPv6 subnets (CIDR).",
+                },
+                crate::operation::Field {
+                    name: "policy_rules",
+                    kind: crate::operation::Kind::Object,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "IPv4 policy rules (policy-based connections only).",
+                },
+                crate::operation::Field {
+                    name: "policy_rules_v6",
+                    kind: crate::operation::Kind::Object,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "IPv6 policy rules (policy-based connections only).",
+                },
+                crate::operation::Field {
+                    name: "psk",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: true,
+                    values: &[],
+                    doc: "New pre-shared key.",
+                },
+                crate::operation::Field {
+                    name: "tunnel_local_address",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Tunnel interface address on the VPN gateway side.",
+                },
+                crate::operation::Field {
+                    name: "tunnel_peer_address",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Tunnel interface address on the customer gateway side.",
+                },
+            ],
+            check: crate::operation::check_json::<types::UpdateVpnConnectionRequest>,
+        }),
+        response: Some("VpnConnectionResponse"),
+        check_response: Some(
+            crate::operation::check_json::<types::VpnConnectionResponse>,
+        ),
+        pagination: None,
+        waiter: Some(crate::operation::Waiter {
+            resource: "VPN connection",
+            show: "ShowVpnConnection",
+            id_param: "vpn_connection_id",
+            id: "/vpn_connection/id",
+            status: "/vpn_connection/status",
+            ready: &["ACTIVE", "DOWN"],
+            failed: &["ERROR"],
+        }),
+    },
+    crate::operation::Operation {
+        id: "DeleteVpnConnection",
+        method: "DELETE",
+        path: "/v5/{project_id}/vpn-connection/{vpn_connection_id}",
+        client_path: "/vpn-connection/{vpn_connection_id}",
+        success: 204,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "Delete a VPN connection",
+        tag: "VpnConnection",
+        params: &[
+            crate::operation::Param {
+                name: "vpn_connection_id",
+                location: crate::operation::ParamLocation::Path,
+                required: true,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                doc: "ID of the VPN connection.",
+            },
+        ],
+        request: None,
+        response: None,
+        check_response: None,
+        pagination: None,
+        waiter: Some(crate::operation::Waiter {
+            resource: "VPN connection",
+            show: "ShowVpnConnection",
+            id_param: "vpn_connection_id",
+            id: "/vpn_connection/id",
+            status: "/vpn_connection/status",
+            ready: &["ACTIVE", "DOWN"],
+            failed: &["ERROR"],
+        }),
+    },
+    crate::operation::Operation {
+        id: "ListVgws",
+        method: "GET",
+        path: "/v5/{project_id}/vpn-gateways",
+        client_path: "/vpn-gateways",
+        success: 200,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "List VPN gateways",
+        tag: "VpnGateway",
+        params: &[
+            crate::operation::Param {
+                name: "vgw_id",
+                location: crate::operation::ParamLocation::Query,
+                required: false,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                doc: "Only return the gateway with this ID.",
+            },
+            crate::operation::Param {
+                name: "enterprise_project_id",
+                location: crate::operation::ParamLocation::Query,
+                required: false,
+                kind: crate::operation::Kind::StringList,
+                values: &[],
+                doc: "Only return gateways of these enterprise projects; repeat the parameter for several values.",
+            },
+        ],
+        request: None,
+        response: Some("ListVpnGatewaysResponse"),
+        check_response: Some(
+            crate::operation::check_json::<types::ListVpnGatewaysResponse>,
+        ),
+        pagination: None,
+        waiter: None,
+    },
+    crate::operation::Operation {
+        id: "CreateVgw",
+        method: "POST",
+        path: "/v5/{project_id}/vpn-gateways",
+        client_path: "/vpn-gateways",
+        success: 201,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "Create a VPN gateway",
+        tag: "VpnGateway",
+        params: &[],
+        request: Some(crate::operation::Body {
+            type_name: "CreateVpnGatewayRequest",
+            wrapper: Some("vpn_gateway"),
+            fields: &[
+                crate::operation::Field {
+                    name: "access_private_ip_1",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "First private address of a `private` gateway, in the access subnet.",
+                },
+                crate::operation::Field {
+                    name: "access_private_ip_2",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Second private address of a `private` gateway, in the access subnet.",
+                },
+                crate::operation::Field {
+                    name: "access_subnet_id",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "ID (a lower-case UUID) of the subnet in the access VPC; defaults to `connect_subnet`.",
+                },
+                crate::operation::Field {
+                    name: "access_vpc_id",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "ID (a lower-case UUID) of the access VPC; defaults to `vpc_id`.",
+                },
+                crate::operation::Field {
+                    name: "attachment_type",
+                    kind: crate::operation::Kind::Object,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "What the gateway is attached to, a VPC or an enterprise router.",
+                },
+                crate::operation::Field {
+                    name: "availability_zone_ids",
+                    kind: crate::operation::Kind::StringList,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Availability zones to deploy the gateway in (see ListAvailabilityZones).",
+                },
+                crate::operation::Field {
+                    name: "bgp_asn",
+                    kind: crate::operation::Kind::Integer,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "BGP autonomous system number of the gateway.",
+                },
+                crate::operation::Field {
+                    name: "connect_subnet",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "ID of the VPC subnet the gateway uses for its interfaces.",
+                },
+                crate::operation::Field {
+                    name: "eip1",
+                    kind: crate::operation::Kind::Object,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "An EIP of a new public gateway (`eip1`, `eip2`), either an existing one (`id`) or a new one described by `type`, `charge_mode` and the bandwidth fields.",
+                },
+                crate::operation::Field {
+                    name: "eip2",
+                    kind: crate::operation::Kind::Object,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "An EIP of a new public gateway (`eip1`, `eip2`), either an existing one (`id`) or a new one described by `type`, `charge_mode` and the bandwidth fields.",
+                },
+                crate::operation::Field {
+                    name: "enterprise_project_id",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Enterprise project ID (`0` is the default project).",
+                },
+                crate::operation::Field {
+                    name: "er_id",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "ID (a UUID) of the enterprise router, for `attachment_type` `er` only.",
+                },
+                crate::operation::Field {
+                    name: "flavor",
+                    kind: crate::operation::Kind::Object,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Gateway specification (forwarding bandwidth and connection limits).",
+                },
+                crate::operation::Field {
+                    name: "ha_mode",
+                    kind: crate::operation::Kind::Object,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Whether both gateway addresses carry traffic or one stands by.",
+                },
+                crate::operation::Field {
+                    name: "ip_version",
+                    kind: crate::operation::Kind::Object,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "IP version of the gateway.",
+                },
+                crate::operation::Field {
+                    name: "local_subnets",
+                    kind: crate::operation::Kind::StringList,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Cloud-side IPv4 subnets (CIDR) reachable through the gateway (VPC attachment only).",
+                },
+                crate::operation::Field {
+                    name: "local_subnets_v6",
+                    kind: crate::operation::Kind::StringList,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Cloud-side IPv6 subnets (CIDR) reachable through the gateway (VPC attachment only).",
+                },
+                crate::operation::Field {
+                    name: "name",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Gateway name (letters, digits, Chinese characters, `-`, `_`, `.`).",
+                },
+                crate::operation::Field {
+                    name: "network_type",
+                    kind: crate::operation::Kind::Object,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Whether the gateway connects to customer gateways over EIPs (`public`) or over private addresses in a VPC (`private`).",
+                },
+                crate::operation::Field {
+                    name: "tags",
+                    kind: crate::operation::Kind::Object,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Resource tags.",
+                },
+                crate::operation::Field {
+                    name: "vpc_id",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "ID (a UUID) of the service VPC of a gateway attached to a VPC; for an enterprise-router gateway, the access VPC (`access_vpc_id` wins when both are set).",
+                },
+            ],
+            check: crate::operation::check_json::<types::CreateVpnGatewayRequest>,
+        }),
+        response: Some("VpnGatewayResponse"),
+        check_response: Some(crate::operation::check_json::<types::VpnGatewayResponse>),
+        pagination: None,
+        waiter: Some(crate::operation::Waiter {
+            resource: "VPN gateway",
+            show: "ShowVgw",
+            id_param: "vgw_id",
+            id: "/vpn_gateway/id",
+            status: "/vpn_gateway/status",
+            ready: &["ACTIVE"],
+            failed: &["FAULT"],
+        }),
+    },
+    crate::operation::Operation {
+        id: "ListAvailabilityZones",
+        method: "GET",
+        path: "/v5/{project_id}/vpn-gateways/availability-zones",
+        client_path: "/vpn-gateways/availability-zones",
+        success: 200,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "List the availability zones of VPN gateways",
+        tag: "VpnGateway",
+        params: &[],
+        request: None,
+        response: Some("AvailabilityZonesResponse"),
+        check_response: Some(
+            crate::operation::check_json::<types::AvailabilityZonesResponse>,
+        ),
+        pagination: None,
+        waiter: None,
+    },
+    crate::operation::Operation {
+        id: "ShowVgw",
+        method: "GET",
+        path: "/v5/{project_id}/vpn-gateways/{vgw_id}",
+        client_path: "/vpn-gateways/{vgw_id}",
+        success: 200,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "Show a VPN gateway",
+        tag: "VpnGateway",
+        params: &[
+            crate::operation::Param {
+                name: "vgw_id",
+                location: crate::operation::ParamLocation::Path,
+                required: true,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                doc: "ID of the VPN gateway.",
+            },
+        ],
+        request: None,
+        response: Some("VpnGatewayResponse"),
+        check_response: Some(crate::operation::check_json::<types::VpnGatewayResponse>),
+        pagination: None,
+        waiter: Some(crate::operation::Waiter {
+            resource: "VPN gateway",
+            show: "ShowVgw",
+            id_param: "vgw_id",
+            id: "/vpn_gateway/id",
+            status: "/vpn_gateway/status",
+            ready: &["ACTIVE"],
+            failed: &["FAULT"],
+        }),
+    },
+    crate::operation::Operation {
+        id: "UpdateVgw",
+        method: "PUT",
+        path: "/v5/{project_id}/vpn-gateways/{vgw_id}",
+        client_path: "/vpn-gateways/{vgw_id}",
+        success: 200,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "Update a VPN gateway",
+        tag: "VpnGateway",
+        params: &[
+            crate::operation::Param {
+                name: "vgw_id",
+                location: crate::operation::ParamLocation::Path,
+                required: true,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                doc: "ID of the VPN gateway.",
+            },
+        ],
+        request: Some(crate::operation::Body {
+            type_name: "UpdateVpnGatewayRequest",
+            wrapper: Some("vpn_gateway"),
+            fields: &[
+                crate::operation::Field {
+                    name: "eip_id_1",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "ID (a UUID) of the EIP to use as the first gateway address.",
+                },
+                crate::operation::Field {
+                    name: "eip_id_2",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "ID (a UUID) of the EIP to use as the second gateway address.",
+                },
+                crate::operation::Field {
+                    name: "local_subnets",
+                    kind: crate::operation::Kind::StringList,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "The new list of cloud-side IPv4 subnets (CIDR).",
+                },
+                crate::operation::Field {
+                    name: "local_subnets_v6",
+                    kind: crate::operation::Kind::StringList,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "The new list of cloud-side IPv6 subnets (CIDR).",
+                },
+                crate::operation::Field {
+                    name: "name",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Gateway name (letters, digits, Chinese characters, `-`, `_`, `.`).",
+                },
+                crate::operation::Field {
+                    name: "policy_template",
+                    kind: crate::operation::Kind::Object,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Changes to the policy template, the IKE and IPsec settings that new connections of the gateway start from.",
+                },
+            ],
+            check: crate::operation::check_json::<types::UpdateVpnGatewayRequest>,
+        }),
+        response: Some("VpnGatewayResponse"),
+        check_response: Some(crate::operation::check_json::<types::VpnGatewayResponse>),
+        pagination: None,
+        waiter: Some(crate::operation::Waiter {
+            resource: "VPN gateway",
+            show: "ShowVgw",
+            id_param: "vgw_id",
+            id: "/vpn_gateway/id",
+            status: "/vpn_gateway/status",
+            ready: &["ACTIVE"],
+            failed: &["FAULT"],
+        }),
+    },
+    crate::operation::Operation {
+        id: "DeleteVgw",
+        method: "DELETE",
+        path: "/v5/{project_id}/vpn-gateways/{vgw_id}",
+        client_path: "/vpn-gateways/{vgw_id}",
+        success: 204,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "Delete a VPN gateway",
+        tag: "VpnGateway",
+        params: &[
+            crate::operation::Param {
+                name: "vgw_id",
+                location: crate::operation::ParamLocation::Path,
+                required: true,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                doc: "ID of the VPN gateway.",
+            },
+        ],
+        request: None,
+        response: None,
+        check_response: None,
+        pagination: None,
+        waiter: Some(crate::operation::Waiter {
+            resource: "VPN gateway",
+            show: "ShowVgw",
+            id_param: "vgw_id",
+            id: "/vpn_gateway/id",
+            status: "/vpn_gateway/status",
+            ready: &["ACTIVE"],
+            failed: &["FAULT"],
+        }),
+    },
+    crate::operation::Operation {
+        id: "ShowQuotasInfo",
+        method: "GET",
+        path: "/v5/{project_id}/vpn/quotas",
+        client_path: "/vpn/quotas",
+        success: 200,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "Show VPN quotas",
+        tag: "VpnQuota",
+        params: &[],
+        request: None,
+        response: Some("QuotasResponse"),
+        check_response: Some(crate::operation::check_json::<types::QuotasResponse>),
+        pagination: None,
+        waiter: None,
+    },
+];
+/// `ListCgws` pages with `marker` (`x-pagination`).
+impl<'a> crate::pagination::Paginate<'a> for builder::ListCgws<'a> {
+    type Item = types::CustomerGateway;
+    fn page(
+        self,
+        marker: Option<String>,
+    ) -> crate::pagination::PageFuture<'a, Self::Item> {
+        Box::pin(async move {
+            let request = match marker {
+                Some(marker) => self.marker(marker),
+                None => self,
+            };
+            let body = request.send().await?.into_inner();
+            Ok(crate::pagination::Page {
+                next_marker: body.page_info.and_then(|value| value.next_marker),
+                items: body.customer_gateways.unwrap_or_default(),
+            })
+        })
+    }
+}
+/// `ListVpnConnections` pages with `marker` (`x-pagination`).
+impl<'a> crate::pagination::Paginate<'a> for builder::ListVpnConnections<'a> {
+    type Item = types::VpnConnection;
+    fn page(
+        self,
+        marker: Option<String>,
+    ) -> crate::pagination::PageFuture<'a, Self::Item> {
+        Box::pin(async move {
+            let request = match marker {
+                Some(marker) => self.marker(marker),
+                None => self,
+            };
+            let body = request.send().await?.into_inner();
+            Ok(crate::pagination::Page {
+                next_marker: body.page_info.and_then(|value| value.next_marker),
+                items: body.vpn_connections.unwrap_or_default(),
+            })
+        })
+    }
+}
+/// Waiters for the resources whose show operation declares `x-waiter`: until ready (a
+/// failed status ends the wait at once) and until gone (the show answers 404). The
+/// polling is [`crate::wait`]'s.
+pub mod waiters {
+    use super::types;
+    /// Until the connection monitor is ready (`ACTIVE`); `ERROR` fails at once.
+    pub async fn connection_monitor_ready(
+        client: &super::Client,
+        id: &str,
+        options: &crate::wait::WaitOptions,
+    ) -> Result<types::ConnectionMonitor, crate::wait::WaitError> {
+        crate::wait::ready(
+                "connection monitor",
+                id,
+                options,
+                &["ACTIVE"],
+                &["ERROR"],
+                |resource: &types::ConnectionMonitor| {
+                    resource.status.as_ref().map(|status| status.to_string())
+                },
+                || async move {
+                    Ok(
+                        client
+                            .show_connection_monitor()
+                            .connection_monitor_id(id)
+                            .send()
+                            .await?
+                            .into_inner()
+                            .connection_monitor
+                            .unwrap_or_default(),
+                    )
+                },
+            )
+            .await
+    }
+    /// Until the connection monitor is gone (`ShowConnectionMonitor` answers 404).
+    pub async fn connection_monitor_gone(
+        client: &super::Client,
+        id: &str,
+        options: &crate::wait::WaitOptions,
+    ) -> Result<(), crate::wait::WaitError> {
+        crate::wait::gone(
+                "connection monitor",
+                id,
+                options,
+                |resource: &types::ConnectionMonitor| {
+                    resource.status.as_ref().map(|status| status.to_string())
+                },
+                || async move {
+                    Ok(
+                        client
+                            .show_connection_monitor()
+                            .connection_monitor_id(id)
+                            .send()
+                            .await?
+                            .into_inner()
+                            .connection_monitor
+                            .unwrap_or_default(),
+                    )
+                },
+            )
+            .await
+    }
+    /// Until the VPN connection is ready (`ACTIVE`, `DOWN`); `ERROR` fails at once.
+    pub async fn vpn_connection_ready(
+        client: &super::Client,
+        id: &str,
+        options: &crate::wait::WaitOptions,
+    ) -> Result<types::VpnConnection, crate::wait::WaitError> {
+        crate::wait::ready(
+                "VPN connection",
+                id,
+                options,
+                &["ACTIVE", "DOWN"],
+                &["ERROR"],
+                |resource: &types::VpnConnection| {
+                    resource.status.as_ref().map(|status| status.to_string())
+                },
+                || async move {
+                    Ok(
+                        client
+                            .show_vpn_connection()
+                            .vpn_connection_id(id)
+                            .send()
+                            .await?
+                            .into_inner()
+                            .vpn_connection
+                            .unwrap_or_default(),
+                    )
+                },
+            )
+            .await
+    }
+    /// Until the VPN connection is gone (`ShowVpnConnection` answers 404).
+    pub async fn vpn_connection_gone(
+        client: &super::Client,
+        id: &str,
+        options: &crate::wait::WaitOptions,
+    ) -> Result<(), crate::wait::WaitError> {
+        crate::wait::gone(
+                "VPN connection",
+                id,
+                options,
+                |resource: &types::VpnConnection| {
+                    resource.status.as_ref().map(|status| status.to_string())
+                },
+                || async move {
+                    Ok(
+                        client
+                            .show_vpn_connection()
+                            .vpn_connection_id(id)
+                            .send()
+                            .await?
+                            .into_inner()
+                            .vpn_connection
+                            .unwrap_or_default(),
+                    )
+                },
+            )
+            .await
+    }
+    /// Until the VPN gateway is ready (`ACTIVE`); `FAULT` fails at once.
+    pub async fn vpn_gateway_ready(
+        client: &super::Client,
+        id: &str,
+        options: &crate::wait::WaitOptions,
+    ) -> Result<types::VpnGateway, crate::wait::WaitError> {
+        crate::wait::ready(
+                "VPN gateway",
+                id,
+                options,
+                &["ACTIVE"],
+                &["FAULT"],
+                |resource: &types::VpnGateway| {
+                    resource.status.as_ref().map(|status| status.to_string())
+                },
+                || async move {
+                    Ok(
+                        client
+                            .show_vgw()
+                            .vgw_id(id)
+                            .send()
+                            .await?
+                            .into_inner()
+                            .vpn_gateway
+                            .unwrap_or_default(),
+                    )
+                },
+            )
+            .await
+    }
+    /// Until the VPN gateway is gone (`ShowVgw` answers 404).
+    pub async fn vpn_gateway_gone(
+        client: &super::Client,
+        id: &str,
+        options: &crate::wait::WaitOptions,
+    ) -> Result<(), crate::wait::WaitError> {
+        crate::wait::gone(
+                "VPN gateway",
+                id,
+                options,
+                |resource: &types::VpnGateway| {
+                    resource.status.as_ref().map(|status| status.to_string())
+                },
+                || async move {
+                    Ok(
+                        client
+                            .show_vgw()
+                            .vgw_id(id)
+                            .send()
+                            .await?
+                            .into_inner()
+                            .vpn_gateway
+                            .unwrap_or_default(),
+                    )
+                },
+            )
+            .await
+    }
+}
 /** The path prefix of every operation (`x-client-base-path`): the client's base URL is the
  endpoint followed by this prefix with `project_id` filled in, so operations never take it.*/
 pub const BASE_PATH: &str = "/v5/{project_id}";

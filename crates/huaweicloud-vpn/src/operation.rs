@@ -1,0 +1,217 @@
+//! What the workspace knows about each operation, as data.
+//!
+//! `cargo xtask generate` writes one table per spec (`vpn_v5::OPERATIONS`,
+//! `ipsec_v2::OPERATIONS`) from the spec alone; [`all`] joins the tables of the products this
+//! build includes. The command-line tool, the emulator and the per-operation tests are derived
+//! from these tables or checked against them, so an operation one of them misses fails
+//! `cargo test` instead of waiting for a review.
+//!
+//! ```
+//! let create = huaweicloud_vpn::operation::find("CreateVpnConnection").unwrap();
+//! assert_eq!((create.method, create.success), ("POST", 201));
+//! assert_eq!(create.path, "/v5/{project_id}/vpn-connection");
+//! // A request built from JSON is checked by the generated request type: an undocumented
+//! // enum value is an error naming the field.
+//! let check = create.request.as_ref().unwrap().check;
+//! let body = serde_json::json!({"vpn_connection": {
+//!     "vgw_id": "v", "vgw_ip": "e", "cgw_id": "c", "psk": "a-long-key", "style": "dynamic"}});
+//! assert!(check(&body).is_err());
+//! ```
+
+/// The product an operation belongs to; each is a cargo feature of this crate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Product {
+    /// Site-to-site VPN (VPN v5): gateways, customer gateways, connections, monitors
+    /// (feature `s2c`, on by default).
+    SiteToSite,
+    /// Point-to-client VPN (VPN v5 `p2c-vpn-gateways`, servers, users; feature `p2c`).
+    PointToClient,
+    /// The legacy Neutron-style VPNaaS API under `/v2.0/vpn` (feature `legacy`).
+    Legacy,
+}
+
+impl Product {
+    /// The cargo feature that compiles this product.
+    pub fn feature(self) -> &'static str {
+        match self {
+            Product::SiteToSite => "s2c",
+            Product::PointToClient => "p2c",
+            Product::Legacy => "legacy",
+        }
+    }
+}
+
+/// Where a parameter goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query,
+}
+
+/// The JSON shape of a parameter or a body field, as far as a command line cares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    String,
+    Integer,
+    Boolean,
+    /// An array of strings (a query parameter given several times, or a JSON list).
+    StringList,
+    /// An object, or an array of objects: only through a JSON body.
+    Object,
+}
+
+/// A path or query parameter (the base path's `project_id` is not one: the client fills it).
+#[derive(Clone, Copy, Debug)]
+pub struct Param {
+    /// The name on the wire (`vpn_connection_id`, `limit`).
+    pub name: &'static str,
+    pub location: ParamLocation,
+    pub required: bool,
+    pub kind: Kind,
+    /// The documented values, for a string with an enum (empty otherwise).
+    pub values: &'static [&'static str],
+    /// The spec's description, first sentence.
+    pub doc: &'static str,
+}
+
+/// A field of the object a request body wraps (`{"vpn_connection": {...}}`), or of the body
+/// itself when it wraps nothing.
+#[derive(Clone, Copy, Debug)]
+pub struct Field {
+    /// The name on the wire (`peer_subnets`).
+    pub name: &'static str,
+    pub kind: Kind,
+    pub required: bool,
+    /// Marked `x-secret`: never print it, never take it from a command-line argument.
+    pub secret: bool,
+    /// The documented values, for a string with an enum (empty otherwise).
+    pub values: &'static [&'static str],
+    /// The spec's description, first sentence.
+    pub doc: &'static str,
+}
+
+/// An operation's request body.
+#[derive(Clone, Copy, Debug)]
+pub struct Body {
+    /// The generated request type in the module's `types` (`CreateVpnConnectionRequest`).
+    pub type_name: &'static str,
+    /// The one property the body wraps its object in, if it is such a wrapper (`vpn_connection`).
+    pub wrapper: Option<&'static str>,
+    /// The fields of the wrapped object (or of the body itself without a wrapper).
+    pub fields: &'static [Field],
+    /// Checks a JSON body against the generated request type: required fields, lengths,
+    /// patterns, limits and enum values. The error names the field and the rule.
+    pub check: fn(&serde_json::Value) -> Result<(), String>,
+}
+
+/// How a list operation pages (`x-pagination`).
+#[derive(Clone, Copy, Debug)]
+pub struct Pagination {
+    /// The response property holding the items (`vpn_connections`).
+    pub items: &'static str,
+    /// The query parameter that takes the marker (`marker`).
+    pub marker_param: &'static str,
+    /// The query parameter that takes the page size (`limit`), if any.
+    pub limit_param: Option<&'static str>,
+    /// JSON pointer of the next page's marker in the response (`/page_info/next_marker`).
+    pub next_marker: &'static str,
+}
+
+/// What statuses a resource goes through (`x-waiter` on its show operation).
+#[derive(Clone, Copy, Debug)]
+pub struct Waiter {
+    /// The resource in words (`VPN connection`).
+    pub resource: &'static str,
+    /// The operation that reads the resource back (`ShowVpnConnection`).
+    pub show: &'static str,
+    /// That operation's path parameter naming the resource (`vpn_connection_id`).
+    pub id_param: &'static str,
+    /// JSON pointer of the resource's id in its create and show responses (`/vpn_connection/id`).
+    pub id: &'static str,
+    /// JSON pointer of the status in the show response (`/vpn_connection/status`).
+    pub status: &'static str,
+    /// Statuses that mean ready.
+    pub ready: &'static [&'static str],
+    /// Statuses that mean failed: a wait ends at once.
+    pub failed: &'static [&'static str],
+}
+
+/// One operation of a spec.
+#[derive(Clone, Copy, Debug)]
+pub struct Operation {
+    /// `operationId` (`CreateVpnConnection`); the client method is its snake case.
+    pub id: &'static str,
+    /// HTTP method, upper case.
+    pub method: &'static str,
+    /// The path as the API reference writes it (`/v5/{project_id}/vpn-connection`).
+    pub path: &'static str,
+    /// The path below the client's base URL (`/vpn-connection`).
+    pub client_path: &'static str,
+    /// The documented success status.
+    pub success: u16,
+    pub product: Product,
+    /// The generated module (`vpn_v5`).
+    pub module: &'static str,
+    /// The spec's `summary`.
+    pub summary: &'static str,
+    /// The spec's first tag (the resource group: `VpnConnection`).
+    pub tag: &'static str,
+    pub params: &'static [Param],
+    pub request: Option<Body>,
+    /// The generated success body type in the module's `types`, if the success has a body.
+    pub response: Option<&'static str>,
+    /// Checks a JSON success body by decoding it with the generated response type (which
+    /// tolerates unknown fields and values, as the client does).
+    pub check_response: Option<fn(&serde_json::Value) -> Result<(), String>>,
+    /// Set on paginated lists.
+    pub pagination: Option<Pagination>,
+    /// Set on operations whose resource has a status to wait on: its show operation, its
+    /// create (wait until ready) and its delete (wait until gone).
+    pub waiter: Option<Waiter>,
+}
+
+impl Operation {
+    /// The client method's name (`create_vpn_connection`).
+    pub fn method_name(&self) -> String {
+        let mut out = String::new();
+        for (i, c) in self.id.char_indices() {
+            if c.is_ascii_uppercase() {
+                if i > 0 {
+                    out.push('_');
+                }
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.push(c);
+            }
+        }
+        out
+    }
+}
+
+/// Decodes `value` as `T`: what [`Body::check`] and [`Operation::check_response`] run with the
+/// generated types. The error names the field (`vpn_connection.style: ...`).
+#[doc(hidden)]
+pub fn check_json<T: serde::de::DeserializeOwned>(value: &serde_json::Value) -> Result<(), String> {
+    serde_path_to_error::deserialize::<_, T>(value)
+        .map(drop)
+        .map_err(|e| match e.path().to_string() {
+            path if path == "." => e.inner().to_string(),
+            path => format!("{path}: {}", e.inner()),
+        })
+}
+
+/// Every operation this build includes (its products' features), in spec order.
+pub fn all() -> impl Iterator<Item = &'static Operation> {
+    let tables: &[&'static [Operation]] = &[
+        #[cfg(feature = "s2c")]
+        crate::vpn_v5::OPERATIONS,
+        #[cfg(feature = "legacy")]
+        crate::ipsec_v2::OPERATIONS,
+    ];
+    tables.iter().flat_map(|t| t.iter())
+}
+
+/// The operation with this `operationId`, if this build includes it.
+pub fn find(id: &str) -> Option<&'static Operation> {
+    all().find(|op| op.id == id)
+}
