@@ -3764,8 +3764,7 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
-/** Every operation of `openapi/ipsec-v2.yaml`, in path order: what the command-line tool, the emulator and the
- per-operation tests know about it (see [`crate::operation`]).*/
+/// Every operation of `openapi/ipsec-v2.yaml`, in path order (see [`crate::operation`]).
 pub const OPERATIONS: &[crate::operation::Operation] = &[
     crate::operation::Operation {
         id: "ListIpsecSiteConnections",

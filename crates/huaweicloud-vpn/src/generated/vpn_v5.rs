@@ -16163,8 +16163,7 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
-/** Every operation of `openapi/vpn-v5.yaml`, in path order: what the command-line tool, the emulator and the
- per-operation tests know about it (see [`crate::operation`]).*/
+/// Every operation of `openapi/vpn-v5.yaml`, in path order (see [`crate::operation`]).
 pub const OPERATIONS: &[crate::operation::Operation] = &[
     crate::operation::Operation {
         id: "ListConnectionMonitors",

@@ -1,0 +1,190 @@
+//! The operation table, paginators and waiters the generator writes from `x-product`,
+//! `x-pagination` and `x-waiter`, and its errors for malformed extensions.
+
+use xtask::{generate, operations, spec};
+
+const SPEC: &str = r##"
+openapi: 3.0.3
+info: {title: Gadgets, version: '1'}
+x-client-base-path: /v9/{project_id}
+x-product: p2c
+paths:
+  /v9/{project_id}/gadgets:
+    post:
+      operationId: CreateGadget
+      parameters: [{$ref: '#/components/parameters/ProjectId'}]
+      requestBody:
+        required: true
+        content: {application/json: {schema: {$ref: '#/components/schemas/CreateGadgetRequest'}}}
+      responses:
+        '201': {description: created, content: {application/json: {schema: {$ref: '#/components/schemas/GadgetResponse'}}}}
+        '4XX': {$ref: '#/components/responses/Error'}
+        '5XX': {$ref: '#/components/responses/Error'}
+    get:
+      operationId: ListGadgets
+      x-pagination: {items: gadgets, marker: marker, limit: limit, next-marker: /page_info/next_marker}
+      parameters:
+        - {$ref: '#/components/parameters/ProjectId'}
+        - {name: marker, in: query, schema: {type: string}}
+        - {name: limit, in: query, schema: {type: integer, minimum: 0, maximum: 100}}
+        - {name: status, in: query, description: Only gadgets in this status. More text., schema: {$ref: '#/components/schemas/GadgetStatus'}}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/ListGadgetsResponse'}}}}
+        '4XX': {$ref: '#/components/responses/Error'}
+        '5XX': {$ref: '#/components/responses/Error'}
+  /v9/{project_id}/gadgets/{gadget_id}:
+    get:
+      operationId: ShowGadget
+      x-waiter: {resource: gadget, name: gadget, id: /gadget/id, status: /gadget/status, ready: [ACTIVE], failed: [ERROR]}
+      parameters:
+        - {$ref: '#/components/parameters/ProjectId'}
+        - {name: gadget_id, in: path, required: true, schema: {type: string}}
+      responses:
+        '200': {description: ok, content: {application/json: {schema: {$ref: '#/components/schemas/GadgetResponse'}}}}
+        '4XX': {$ref: '#/components/responses/Error'}
+        '5XX': {$ref: '#/components/responses/Error'}
+    delete:
+      operationId: DeleteGadget
+      parameters:
+        - {$ref: '#/components/parameters/ProjectId'}
+        - {name: gadget_id, in: path, required: true, schema: {type: string}}
+      responses:
+        '204': {description: deleted}
+        '4XX': {$ref: '#/components/responses/Error'}
+        '5XX': {$ref: '#/components/responses/Error'}
+components:
+  parameters:
+    ProjectId: {name: project_id, in: path, required: true, schema: {type: string}}
+  responses:
+    Error:
+      description: error
+      content: {application/json: {schema: {$ref: '#/components/schemas/ErrorBody'}}}
+  schemas:
+    ErrorBody:
+      type: object
+      properties: {code: {type: string}}
+    GadgetStatus: {type: string, enum: [ACTIVE, ERROR, PENDING_CREATE]}
+    CreateGadgetRequest:
+      type: object
+      required: [gadget]
+      properties:
+        gadget: {$ref: '#/components/schemas/CreateGadget'}
+    CreateGadget:
+      type: object
+      required: [name]
+      properties:
+        name: {type: string, description: The name. Unique.}
+        secret: {type: string, x-secret: true}
+        tags: {type: array, items: {type: string}}
+    Gadget:
+      type: object
+      properties:
+        id: {type: string}
+        status: {$ref: '#/components/schemas/GadgetStatus'}
+    GadgetResponse:
+      type: object
+      properties:
+        gadget: {$ref: '#/components/schemas/Gadget'}
+    PageInfo:
+      type: object
+      properties: {next_marker: {type: string}}
+    ListGadgetsResponse:
+      type: object
+      properties:
+        gadgets: {type: array, items: {$ref: '#/components/schemas/Gadget'}}
+        page_info: {$ref: '#/components/schemas/PageInfo'}
+"##;
+
+fn parse(text: &str) -> spec::SpecFile {
+    spec::parse("openapi/gadgets.yaml", text).unwrap()
+}
+
+/// The generated module with whitespace collapsed, for `contains` checks.
+fn generated(text: &str) -> String {
+    let module = generate::generate_module(&parse(text)).unwrap();
+    module.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn the_table_describes_each_operation_from_the_spec() {
+    let text = generated(SPEC);
+    for expected in [
+        r#"id: "CreateGadget", method: "POST", path: "/v9/{project_id}/gadgets", client_path: "/gadgets", success: 201, product: crate::operation::Product::PointToClient"#,
+        r#"id: "DeleteGadget", method: "DELETE", path: "/v9/{project_id}/gadgets/{gadget_id}", client_path: "/gadgets/{gadget_id}", success: 204"#,
+        // The base path's project_id is no parameter; the enum of a `$ref`'d schema is read.
+        r#"name: "status", location: crate::operation::ParamLocation::Query, required: false, kind: crate::operation::Kind::String, values: &["ACTIVE", "ERROR", "PENDING_CREATE"], doc: "Only gadgets in this status.""#,
+        // The body's wrapper and the wrapped object's fields, secrets marked.
+        r#"type_name: "CreateGadgetRequest", wrapper: Some("gadget")"#,
+        r#"name: "secret", kind: crate::operation::Kind::String, required: false, secret: true"#,
+        r#"name: "tags", kind: crate::operation::Kind::StringList"#,
+        r#"check: crate::operation::check_json::<types::CreateGadgetRequest>"#,
+        r#"pagination: Some(crate::operation::Pagination { items: "gadgets", marker_param: "marker", limit_param: Some("limit"), next_marker: "/page_info/next_marker", })"#,
+    ] {
+        assert!(text.contains(expected), "missing `{expected}` in\n{text}");
+    }
+    assert!(!text.contains(r#"name: "project_id""#), "project_id is hoisted");
+    // The waiter rides on the show, the create and the delete of the resource, not the list.
+    let waiter = r#"waiter: Some(crate::operation::Waiter { resource: "gadget", show: "ShowGadget", id_param: "gadget_id", id: "/gadget/id", status: "/gadget/status", ready: &["ACTIVE"], failed: &["ERROR"], })"#;
+    assert_eq!(text.matches(waiter).count(), 3, "{text}");
+}
+
+#[test]
+fn paginators_and_waiters_are_generated() {
+    let text = generated(SPEC);
+    for expected in [
+        "impl<'a> crate::pagination::Paginate<'a> for builder::ListGadgets<'a> { type Item = types::Gadget;",
+        "Some(marker) => self.marker(marker),",
+        "next_marker: body.page_info.and_then(|value| value.next_marker),",
+        "items: body.gadgets.unwrap_or_default(),",
+        "pub async fn gadget_ready( client: &super::Client, id: &str, options: &crate::wait::WaitOptions, ) -> Result<types::Gadget, crate::wait::WaitError>",
+        r#"crate::wait::ready( "gadget", id, options, &["ACTIVE"], &["ERROR"],"#,
+        "resource.status.as_ref().map(|status| status.to_string())",
+        ".show_gadget() .gadget_id(id) .send() .await? .into_inner() .gadget .unwrap_or_default()",
+        "pub async fn gadget_gone(",
+    ] {
+        assert!(text.contains(expected), "missing `{expected}` in\n{text}");
+    }
+}
+
+#[test]
+fn malformed_extensions_are_errors_naming_the_place() {
+    let cases = [
+        (
+            "x-product: p2c",
+            "x-product: vpn",
+            "openapi/gadgets.yaml#/x-product: `vpn` is not one of s2c, p2c, legacy",
+        ),
+        (
+            "next-marker: /page_info/next_marker}",
+            "next-marker: /page_info/cursor}",
+            "x-pagination: `/page_info/cursor`: the schema has no `cursor`",
+        ),
+        (
+            "marker: marker, limit",
+            "marker: after, limit",
+            "x-pagination: `after` is not a parameter of the operation",
+        ),
+        (
+            "status: /gadget/status, ready",
+            "status: /gadget/state, ready",
+            "x-waiter: `/gadget/state`: the schema has no `state`",
+        ),
+        (
+            ", ready: [ACTIVE], failed",
+            ", failed",
+            "x-waiter: `ready` (a list of statuses) is required",
+        ),
+    ];
+    for (from, to, message) in cases {
+        assert!(SPEC.contains(from), "{from}");
+        let broken = parse(&SPEC.replacen(from, to, 1));
+        let error = generate::generate_module(&broken).unwrap_err();
+        assert!(error.contains(message), "{to}: `{error}` lacks `{message}`");
+    }
+}
+
+#[test]
+fn a_spec_without_a_product_is_site_to_site() {
+    let spec = parse(&SPEC.replace("x-product: p2c\n", ""));
+    assert_eq!(operations::product(&spec).unwrap().0, "s2c");
+}
