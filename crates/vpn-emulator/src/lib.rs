@@ -22,15 +22,19 @@
 //! AK/SK verification.
 
 mod auth;
+mod call;
 mod clock;
-mod ipsec;
+mod engine;
+mod hooks;
+mod model;
+mod routes;
 mod server;
 mod spec;
 mod store;
-mod v5;
+mod synth;
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use huaweicloud_vpn::SecretString;
@@ -103,7 +107,7 @@ impl Emulator {
     }
 
     async fn launch(config: Config, project: Option<String>) -> std::io::Result<Emulator> {
-        let specs = spec::specs().map_err(|e| {
+        let (specs, model, router) = served().map_err(|e| {
             std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
                 format!("the embedded OpenAPI specs cannot be used: {e}"),
@@ -126,6 +130,8 @@ impl Emulator {
         };
         let shared = Arc::new(server::Shared {
             specs,
+            model,
+            router,
             delay: config.transition_delay,
             credentials,
             project,
@@ -179,9 +185,65 @@ impl Drop for Emulator {
     }
 }
 
-/// The operation ids the emulator serves, for checks against the specs.
-pub fn served_operations() -> Vec<&'static str> {
-    server::served_operations()
+/// The specs, the model derived from them and the router over their paths, built once.
+fn served() -> Result<
+    (
+        &'static spec::Specs,
+        &'static model::Model,
+        &'static routes::Router,
+    ),
+    String,
+> {
+    static SERVED: OnceLock<(model::Model, routes::Router)> = OnceLock::new();
+    let specs = spec::specs()?;
+    let (model, router) = SERVED.get_or_init(|| {
+        let model = model::Model::build(specs.docs());
+        let router = routes::Router::new(
+            model
+                .ops
+                .iter()
+                .enumerate()
+                .map(|(i, op)| (op.path.as_str(), op.method.clone(), i)),
+        );
+        (model, router)
+    });
+    Ok((specs, model, router))
+}
+
+/// The operations the emulator serves, for checks against the specs: every operation id it
+/// routes, plus every hook that names an operation or resource the specs do not have (as
+/// `hook <name>`, so that a check against the specs fails on it).
+pub fn served_operations() -> Vec<String> {
+    let Ok((_, model, _)) = served() else {
+        return Vec::new();
+    };
+    let mut served: Vec<String> = model.ops.iter().map(|op| op.id.clone()).collect();
+    let (resources, operations) = hooks::registered();
+    for name in resources {
+        if !model.resources.iter().any(|r| r.name == name) {
+            served.push(format!("hook {name}"));
+        }
+    }
+    for id in operations {
+        if !model.ops.iter().any(|op| op.id == id) {
+            served.push(format!("hook {id}"));
+        }
+    }
+    served
+}
+
+/// The method and path template (`GET /v5/{project_id}/vpn-connection`) of every operation
+/// the emulator routes, by operation id.
+pub fn served_routes() -> Vec<(String, String, String)> {
+    served()
+        .map(|(_, model, _)| {
+            model
+                .ops
+                .iter()
+                .map(|op| (op.id.clone(), op.method.to_string(), op.path.clone()))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The operation ids defined in `openapi/vpn-v5.yaml` and `openapi/ipsec-v2.yaml` as

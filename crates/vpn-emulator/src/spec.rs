@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use jsonschema::error::ValidationErrorKind;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Map, Value, json};
 
 /// The VPN v5 spec as checked in.
@@ -109,6 +110,28 @@ impl Specs {
             collect(&docs, index, Source::Spec, &mut ops)?;
         }
         Ok(Specs { docs, ops })
+    }
+
+    /// The parsed spec documents, in load order (VPN v5, legacy).
+    pub(crate) fn docs(&self) -> &[Value] {
+        &self.docs
+    }
+
+    /// Prunes a success body to the operation's response schema, then adds the required
+    /// properties it lacks (made up from the schema).
+    pub(crate) fn shape_response(&self, operation_id: &str, status: u16, body: &mut Value) {
+        self.prune_response(operation_id, status, body);
+        let Some(op) = self.ops.get(operation_id) else {
+            return;
+        };
+        let doc = &self.docs[op.doc];
+        if let Some(schema) = op
+            .responses
+            .get(&status.to_string())
+            .and_then(|pointer| doc.pointer(pointer))
+        {
+            crate::synth::fill_required(doc, schema, body, 0);
+        }
     }
 
     /// Where an operation's definition comes from, if the emulator knows it.
@@ -358,7 +381,7 @@ fn escape(key: &str) -> String {
 }
 
 /// Follows a local `$ref` (`#/components/...`), once.
-fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
+pub(crate) fn resolve<'a>(doc: &'a Value, value: &'a Value) -> &'a Value {
     match value.get("$ref").and_then(Value::as_str) {
         Some(reference) => reference
             .strip_prefix('#')
@@ -379,22 +402,9 @@ fn ref_pointer(value: &Value) -> Option<String> {
 }
 
 fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = |b: u8| (b as char).to_digit(16);
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
 }
 
 fn kind_of(doc: &Value, schema: &Value) -> Kind {
@@ -531,18 +541,17 @@ fn collect(
     Ok(())
 }
 
+/// What a JSON pointer must escape in a URI fragment: all but unreserved characters and `/`.
+const FRAGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
+
 /// Percent-encodes a JSON pointer for use as a URI fragment (`{` and `}` are not allowed).
 fn fragment(pointer: &str) -> String {
-    let mut out = String::with_capacity(pointer.len());
-    for byte in pointer.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
+    utf8_percent_encode(pointer, FRAGMENT).to_string()
 }
 
 /// A draft-4 validator for the schema at `pointer` in `doc`, with the spec as root document.
@@ -629,7 +638,7 @@ fn type_names(kind: &jsonschema::error::TypeKind) -> String {
 
 /// The property schemas an object schema (with its `allOf`/`anyOf`/`oneOf` parts) defines.
 /// `None` when the schema says nothing about properties.
-fn object_properties<'a>(
+pub(crate) fn object_properties<'a>(
     doc: &'a Value,
     schema: &'a Value,
     depth: usize,

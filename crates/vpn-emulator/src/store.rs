@@ -1,22 +1,26 @@
-//! The in-memory state: resources per project, with lazily computed statuses.
+//! The in-memory state: records of every resource kind per project, with statuses computed
+//! lazily from timestamps (no background tasks).
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 use serde_json::{Map, Value};
 
-use crate::clock::{iso_millis, now_millis};
+use crate::clock::now_millis;
 
 /// One stored resource.
 pub(crate) struct Record {
     pub id: String,
     /// Unique creation time in milliseconds (the order of lists and the marker's meaning).
     pub created_ms: u64,
+    /// The ids of the parents named in the collection path (nested resources), in order.
+    pub scope: Vec<String>,
     /// The fields as the service keeps them (including secrets, which views leave out).
     pub fields: Map<String, Value>,
-    /// The status shown until `until`; after that the resource is `ACTIVE`.
+    /// The status shown until `until`; after that `ready`.
     pending: &'static str,
     until: Instant,
+    ready: String,
 }
 
 impl Record {
@@ -24,24 +28,33 @@ impl Record {
         Record {
             id,
             created_ms,
+            scope: Vec::new(),
             fields,
             pending: "PENDING_CREATE",
             until: Instant::now(),
+            ready: "ACTIVE".into(),
         }
     }
 
-    /// Shows `status` for `delay` from `now`, then `ACTIVE`.
-    pub(crate) fn transition(&mut self, status: &'static str, now: Instant, delay: Duration) {
+    /// Shows `status` for `delay` from `now`, then `ready`.
+    pub(crate) fn transition(
+        &mut self,
+        status: &'static str,
+        ready: &str,
+        now: Instant,
+        delay: Duration,
+    ) {
         self.pending = status;
+        self.ready = ready.to_string();
         self.until = now.checked_add(delay).unwrap_or(now);
     }
 
     /// The current status.
-    pub(crate) fn status(&self, now: Instant) -> &'static str {
+    pub(crate) fn status(&self, now: Instant) -> &str {
         if now < self.until {
             self.pending
         } else {
-            "ACTIVE"
+            &self.ready
         }
     }
 
@@ -50,14 +63,38 @@ impl Record {
     }
 }
 
-/// The resources of one project.
+/// The resources of one project, by resource name (`vpn_connection`), in creation order.
 #[derive(Default)]
 pub(crate) struct Project {
-    pub vgws: Vec<Record>,
-    pub cgws: Vec<Record>,
-    pub connections: Vec<Record>,
-    pub monitors: Vec<Record>,
-    pub ipsec: Vec<Record>,
+    records: HashMap<String, Vec<Record>>,
+}
+
+impl Project {
+    pub(crate) fn all(&self, kind: &str) -> &[Record] {
+        self.records.get(kind).map(Vec::as_slice).unwrap_or(&[])
+    }
+
+    pub(crate) fn find(&self, kind: &str, id: &str) -> Option<&Record> {
+        self.all(kind).iter().find(|r| r.id == id)
+    }
+
+    pub(crate) fn find_mut(&mut self, kind: &str, id: &str) -> Option<&mut Record> {
+        self.records.get_mut(kind)?.iter_mut().find(|r| r.id == id)
+    }
+
+    pub(crate) fn push(&mut self, kind: &str, record: Record) {
+        self.records
+            .entry(kind.to_string())
+            .or_default()
+            .push(record);
+    }
+
+    /// Removes every record of `kind` for which `gone` holds.
+    pub(crate) fn remove_where(&mut self, kind: &str, gone: impl Fn(&Record) -> bool) {
+        if let Some(list) = self.records.get_mut(kind) {
+            list.retain(|r| !gone(r));
+        }
+    }
 }
 
 /// Everything the emulator holds.
@@ -80,24 +117,14 @@ impl Store {
         self.last_ms
     }
 
-    /// `updated_at` for a change made now (not necessarily unique).
-    pub(crate) fn now_iso(&self) -> String {
-        iso_millis(now_millis().max(self.last_ms))
+    /// The time of a change made now (not necessarily unique).
+    pub(crate) fn now_ms(&self) -> u64 {
+        now_millis().max(self.last_ms)
     }
 
     pub(crate) fn project(&mut self, id: &str) -> &mut Project {
         self.projects.entry(id.to_string()).or_default()
     }
-}
-
-/// Finds a record by id.
-pub(crate) fn find<'a>(records: &'a [Record], id: &str) -> Option<&'a Record> {
-    records.iter().find(|r| r.id == id)
-}
-
-/// Finds a record by id, mutably.
-pub(crate) fn find_mut<'a>(records: &'a mut [Record], id: &str) -> Option<&'a mut Record> {
-    records.iter_mut().find(|r| r.id == id)
 }
 
 /// A new resource id (a random UUID, as the service uses).

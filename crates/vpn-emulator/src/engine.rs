@@ -1,0 +1,421 @@
+//! The generic resource engine: create, show, list (filters, marker pagination), update
+//! (merge), delete and irregular operations, for every operation of the model, with the
+//! resource's hooks where it has behaviour of its own.
+
+use serde_json::{Map, Value, json};
+
+use crate::call::{Call, Fault, Success};
+use crate::clock::{iso_millis, neutron_time};
+use crate::hooks::{self, Hooks};
+use crate::model::{Action, Api, Model, Op, Resource};
+use crate::store::{Project, Record, Store, new_id};
+
+/// Query parameters that never filter a list.
+const NOT_FILTERS: [&str; 7] = [
+    "limit",
+    "marker",
+    "offset",
+    "fields",
+    "sort_key",
+    "sort_dir",
+    "page_reverse",
+];
+
+/// Runs one operation.
+pub(crate) fn run(
+    model: &Model,
+    op: &Op,
+    store: &mut Store,
+    call: &Call,
+) -> Result<Success, Fault> {
+    let Some(res) = model.resource(op).filter(|_| op.action != Action::Other) else {
+        return other(model, op, store, call);
+    };
+    let hooks = hooks::resource(&res.name);
+    match op.action {
+        Action::Create => create(model, op, res, hooks, store, call),
+        Action::List => list(model, op, res, hooks, store, call),
+        Action::Show => {
+            let p = store.project(&call.project);
+            let r = find(res, hooks, p, call)?;
+            let view = view(res, hooks, p, r, Action::Show, call);
+            Ok(answer(op, Some(wrap(&res.name, view))))
+        }
+        Action::Update => update(op, res, hooks, store, call),
+        Action::Delete => {
+            let p = store.project(&call.project);
+            find(res, hooks, p, call)?;
+            hooks.delete(p, call)?;
+            let scope = scope(res, call);
+            p.remove_where(&res.name, |r| r.id == call.id && r.scope == scope);
+            Ok(answer(op, Some(json!({}))))
+        }
+        Action::Other => other(model, op, store, call),
+    }
+}
+
+fn answer(op: &Op, body: Option<Value>) -> Success {
+    Success {
+        status: op.success,
+        body: if op.success == 204 { None } else { body },
+    }
+}
+
+fn wrap(key: &str, value: Map<String, Value>) -> Value {
+    let mut map = Map::new();
+    map.insert(key.to_string(), Value::Object(value));
+    Value::Object(map)
+}
+
+/// A time as the API writes it.
+pub(crate) fn time(api: Api, millis: u64) -> String {
+    match api {
+        Api::V5 => iso_millis(millis),
+        Api::Legacy => neutron_time(millis),
+    }
+}
+
+/// The 404 of a resource.
+fn not_found(res: &Resource, hooks: &dyn Hooks, id: &str) -> Fault {
+    if let Some(fault) = hooks.not_found(id) {
+        return fault;
+    }
+    match res.api {
+        Api::V5 => Fault::not_found(&res.name.replace('_', " "), id),
+        Api::Legacy => {
+            let camel: String = res
+                .words
+                .split(' ')
+                .map(|w| {
+                    let mut chars = w.chars();
+                    chars
+                        .next()
+                        .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                        .unwrap_or_default()
+                })
+                .collect();
+            Fault {
+                status: 404,
+                code: "VPN.0004",
+                neutron_type: format!("{camel}NotFound"),
+                message: format!("{} {id} could not be found", res.words),
+            }
+        }
+    }
+}
+
+/// The parent ids of the call's collection, in order.
+fn scope(res: &Resource, call: &Call) -> Vec<String> {
+    res.scope
+        .iter()
+        .map(|name| call.path_param(name).unwrap_or_default().to_string())
+        .collect()
+}
+
+/// 404 unless every resource named by a path parameter of `path` (but `project_id` and, for
+/// item operations, the item itself) exists.
+fn check_parents(
+    model: &Model,
+    path: &str,
+    skip: Option<&str>,
+    p: &Project,
+    call: &Call,
+) -> Result<(), Fault> {
+    let mut prefix = String::new();
+    for segment in path.split('/').skip(1) {
+        prefix.push('/');
+        prefix.push_str(segment);
+        let Some(name) = segment.strip_prefix('{').and_then(|s| s.strip_suffix('}')) else {
+            continue;
+        };
+        if name == "project_id" || Some(name) == skip {
+            continue;
+        }
+        if let (Some(parent), Some(id)) = (model.resource_at(&prefix), call.path_param(name))
+            && p.find(&parent.name, id).is_none()
+        {
+            return Err(not_found(parent, hooks::resource(&parent.name), id));
+        }
+    }
+    Ok(())
+}
+
+fn find<'a>(
+    res: &Resource,
+    hooks: &dyn Hooks,
+    p: &'a Project,
+    call: &Call,
+) -> Result<&'a Record, Fault> {
+    let scope = scope(res, call);
+    p.all(&res.name)
+        .iter()
+        .find(|r| r.id == call.id && r.scope == scope)
+        .ok_or_else(|| not_found(res, hooks, &call.id))
+}
+
+/// The generic view (fields, `id`, `created_at`, `status`) through the resource's hook.
+fn view(
+    res: &Resource,
+    hooks: &dyn Hooks,
+    p: &Project,
+    r: &Record,
+    action: Action,
+    call: &Call,
+) -> Map<String, Value> {
+    let mut out = r.fields.clone();
+    out.insert("id".into(), json!(r.id));
+    out.insert("created_at".into(), json!(time(res.api, r.created_ms)));
+    if res.ready.is_some() {
+        out.insert("status".into(), json!(r.status(call.now)));
+    }
+    hooks.view(p, r, action, call, out)
+}
+
+/// The wrapped object of a request body (or the body itself without a wrapper).
+fn input(op: &Op, call: &Call) -> Map<String, Value> {
+    let value = match &op.request_wrapper {
+        Some(w) => call.body.get(w),
+        None => Some(&call.body),
+    };
+    value
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn create(
+    model: &Model,
+    op: &Op,
+    res: &Resource,
+    hooks: &dyn Hooks,
+    store: &mut Store,
+    call: &Call,
+) -> Result<Success, Fault> {
+    let created = store.stamp();
+    let p = store.project(&call.project);
+    check_parents(model, &op.path, None, p, call)?;
+    let mut fields = input(op, call);
+    for (key, value) in &op.defaults {
+        fields.entry(key.clone()).or_insert_with(|| value.clone());
+    }
+    hooks.create(p, call, &mut fields)?;
+    for key in ["project_id", "tenant_id"] {
+        if res.properties.iter().any(|p| p == key) && !fields.contains_key(key) {
+            fields.insert(key.into(), json!(call.project));
+        }
+    }
+    fields
+        .entry("updated_at")
+        .or_insert_with(|| json!(time(res.api, created)));
+    let mut record = Record::new(new_id(), created, fields);
+    record.scope = scope(res, call);
+    if let Some(ready) = &res.ready {
+        record.transition("PENDING_CREATE", ready, call.now, call.delay);
+    }
+    let shown = view(res, hooks, p, &record, Action::Create, call);
+    p.push(&res.name, record);
+    Ok(answer(op, Some(wrap(&res.name, shown))))
+}
+
+fn update(
+    op: &Op,
+    res: &Resource,
+    hooks: &dyn Hooks,
+    store: &mut Store,
+    call: &Call,
+) -> Result<Success, Fault> {
+    let updated = store.now_ms();
+    let p = store.project(&call.project);
+    find(res, hooks, p, call)?;
+    let mut change = input(op, call);
+    hooks.update(p, call, &mut change)?;
+    let Some(record) = p.find_mut(&res.name, &call.id) else {
+        return Err(not_found(res, hooks, &call.id));
+    };
+    merge(&mut record.fields, &change);
+    record
+        .fields
+        .insert("updated_at".into(), json!(time(res.api, updated)));
+    if let Some(ready) = &res.ready {
+        record.transition("PENDING_UPDATE", ready, call.now, call.delay);
+    }
+    let r = find(res, hooks, p, call)?;
+    let shown = view(res, hooks, p, r, Action::Update, call);
+    Ok(answer(op, Some(wrap(&res.name, shown))))
+}
+
+/// Deep merge: objects merge key by key, everything else replaces.
+pub(crate) fn merge(base: &mut Map<String, Value>, change: &Map<String, Value>) {
+    for (key, value) in change {
+        match (base.get_mut(key), value) {
+            (Some(Value::Object(existing)), Value::Object(inner)) => merge(existing, inner),
+            _ => {
+                base.insert(key.clone(), value.clone());
+            }
+        }
+    }
+}
+
+fn list(
+    model: &Model,
+    op: &Op,
+    res: &Resource,
+    hooks: &dyn Hooks,
+    store: &mut Store,
+    call: &Call,
+) -> Result<Success, Fault> {
+    let p = store.project(&call.project);
+    check_parents(model, &op.path, None, p, call)?;
+    let scope = scope(res, call);
+    let filters: Vec<(&str, Vec<&str>)> = op
+        .query
+        .iter()
+        .map(String::as_str)
+        .filter(|name| !NOT_FILTERS.contains(name))
+        .filter(|name| {
+            op.pagination
+                .as_ref()
+                .is_none_or(|pg| pg.marker != *name && pg.limit.as_deref() != Some(*name))
+        })
+        .map(|name| (name, call.params(name)))
+        .filter(|(_, values)| !values.is_empty())
+        .collect();
+    let matching: Vec<(&Record, Map<String, Value>)> = p
+        .all(&res.name)
+        .iter()
+        .filter(|r| r.scope == scope)
+        .map(|r| (r, view(res, hooks, p, r, Action::Show, call)))
+        .filter(|(_, v)| {
+            filters.iter().all(|(name, values)| {
+                hooks
+                    .filter(p, v, name, values)
+                    .unwrap_or_else(|| generic_filter(res, v, name, values))
+            })
+        })
+        .collect();
+    let total = matching.len();
+    let mut body = Map::new();
+    let mut page_info = None;
+    let page: Vec<Map<String, Value>> = match &op.pagination {
+        Some(pg) => {
+            let limit = pg
+                .limit
+                .as_deref()
+                .and_then(|l| call.param(l))
+                .and_then(|l| l.parse::<usize>().ok())
+                .filter(|l| *l > 0)
+                .unwrap_or(2000);
+            let marker = call.param(&pg.marker).filter(|m| !m.is_empty());
+            let start = match marker {
+                // A record id (Neutron style) or a created_at (VPN v5 style).
+                Some(m) => match matching.iter().position(|(r, _)| r.id == m) {
+                    Some(i) => i + 1,
+                    None => matching
+                        .iter()
+                        .position(|(r, _)| time(res.api, r.created_ms).as_str() > m)
+                        .unwrap_or(matching.len()),
+                },
+                None => 0,
+            };
+            let rest = &matching[start..];
+            let more = rest.len() > limit;
+            let page: Vec<&(&Record, Map<String, Value>)> = rest.iter().take(limit).collect();
+            let mut info = Map::new();
+            info.insert("current_count".into(), json!(page.len()));
+            body.insert("page_info".into(), Value::Object(info));
+            if more && let Some((last, _)) = page.last() {
+                page_info = Some((pg.next_marker.clone(), time(res.api, last.created_ms)));
+            }
+            page.into_iter().map(|(_, v)| v.clone()).collect()
+        }
+        None => matching.into_iter().map(|(_, v)| v).collect(),
+    };
+    let selected = call.params("fields");
+    let items: Vec<Value> = page
+        .into_iter()
+        .map(|mut v| {
+            if op.query.iter().any(|q| q == "fields") && !selected.is_empty() {
+                v.retain(|k, _| selected.contains(&k.as_str()));
+            }
+            Value::Object(v)
+        })
+        .collect();
+    body.insert(res.plural.clone(), Value::Array(items));
+    body.insert("total_count".into(), json!(total));
+    let mut body = Value::Object(body);
+    if let Some((pointer, marker)) = page_info {
+        set_pointer(&mut body, &pointer, json!(marker));
+    }
+    Ok(answer(op, Some(body)))
+}
+
+/// The generic filter: the field of the parameter's name (the item's id for `id` and the
+/// item path's parameter) equals one of the values.
+fn generic_filter(res: &Resource, view: &Map<String, Value>, name: &str, values: &[&str]) -> bool {
+    let key = if !view.contains_key(name) && (name == "id" || name == res.item_param) {
+        "id"
+    } else {
+        name
+    };
+    view.get(key).is_some_and(|v| value_is(v, values))
+}
+
+/// Whether a field's value is one of `values` (an array: one of its items is).
+pub(crate) fn value_is(value: &Value, values: &[&str]) -> bool {
+    match value {
+        Value::String(s) => values.contains(&s.as_str()),
+        Value::Array(items) => items.iter().any(|i| value_is(i, values)),
+        Value::Null | Value::Object(_) => false,
+        other => values.contains(&other.to_string().as_str()),
+    }
+}
+
+/// Sets the value at a JSON pointer, making objects on the way (other values are left).
+fn set_pointer(target: &mut Value, pointer: &str, value: Value) {
+    let keys: Vec<String> = pointer
+        .split('/')
+        .skip(1)
+        .map(|k| k.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    let mut current = target;
+    for (i, key) in keys.iter().enumerate() {
+        let Some(map) = current.as_object_mut() else {
+            return;
+        };
+        if i + 1 == keys.len() {
+            map.insert(key.clone(), value);
+            return;
+        }
+        current = map.entry(key.clone()).or_insert_with(|| json!({}));
+    }
+}
+
+/// Irregular operations: the operation's hook, else an answer made from the response
+/// schema once the resources named in the path are found.
+fn other(model: &Model, op: &Op, store: &mut Store, call: &Call) -> Result<Success, Fault> {
+    let p = store.project(&call.project);
+    check_parents(model, &op.path, None, p, call)?;
+    let body = match hooks::operation(&op.id) {
+        Some(hook) => hook(p, call)?,
+        None => json!({}),
+    };
+    Ok(answer(op, Some(body)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pointers_and_values() {
+        let mut v = json!({"page_info": {"current_count": 1}});
+        set_pointer(&mut v, "/page_info/next_marker", json!("m"));
+        assert_eq!(
+            v,
+            json!({"page_info": {"current_count": 1, "next_marker": "m"}})
+        );
+        assert!(value_is(&json!(["a", "b"]), &["b"]));
+        assert!(value_is(&json!(5), &["5"]));
+        assert!(!value_is(&json!({"a": 1}), &["a"]));
+    }
+}

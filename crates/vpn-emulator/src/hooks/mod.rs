@@ -1,0 +1,123 @@
+//! Per-resource behaviour the spec cannot say, as small hooks over the generic engine:
+//! references between resources, "in use" conflicts, defaults taken from other resources,
+//! server-side defaults, and the fields each answer leaves out. Irregular operations
+//! (singletons such as quotas) are a function by operation id.
+//!
+//! A resource without an entry here is served by the engine alone.
+
+mod cgw;
+mod connection;
+mod info;
+mod ipsec;
+mod monitor;
+mod util;
+mod vgw;
+
+use serde_json::{Map, Value};
+
+use crate::call::{Call, Fault};
+use crate::model::Action;
+use crate::store::{Project, Record};
+
+/// The hooks of one resource kind; every method has a do-nothing default.
+pub(crate) trait Hooks: Sync {
+    /// Semantic checks and defaults of a create. `fields` starts as the request's wrapped
+    /// object (with the spec's top-level defaults) and becomes the stored record.
+    fn create(
+        &self,
+        _p: &mut Project,
+        _call: &Call,
+        _fields: &mut Map<String, Value>,
+    ) -> Result<(), Fault> {
+        Ok(())
+    }
+
+    /// Checks of an update of `call.id` before `change` is merged into the record (objects
+    /// field by field). A hook may take keys out of `change` and apply them itself.
+    fn update(
+        &self,
+        _p: &mut Project,
+        _call: &Call,
+        _change: &mut Map<String, Value>,
+    ) -> Result<(), Fault> {
+        Ok(())
+    }
+
+    /// Checks of a delete of `call.id` ("in use"), and what goes with it, before it goes.
+    fn delete(&self, _p: &mut Project, _call: &Call) -> Result<(), Fault> {
+        Ok(())
+    }
+
+    /// The answer's view of a record for `action` (`Create`, `Update`, `Show`; lists use
+    /// `Show`), from the generic view (fields, `id`, `created_at`, `status`). The spec's
+    /// response schema prunes it afterwards.
+    fn view(
+        &self,
+        _p: &Project,
+        _r: &Record,
+        _action: Action,
+        _call: &Call,
+        view: Map<String, Value>,
+    ) -> Map<String, Value> {
+        view
+    }
+
+    /// A list filter the resource answers itself; `None`: the generic rule (the query
+    /// parameter's value equals the field of the same name).
+    fn filter(
+        &self,
+        _p: &Project,
+        _view: &Map<String, Value>,
+        _param: &str,
+        _values: &[&str],
+    ) -> Option<bool> {
+        None
+    }
+
+    /// The resource's own 404, if not the generic one.
+    fn not_found(&self, _id: &str) -> Option<Fault> {
+        None
+    }
+}
+
+/// An irregular operation: the success body from the project and the call.
+pub(crate) type OperationHook = fn(&mut Project, &Call) -> Result<Value, Fault>;
+
+/// Hooks by resource name (the body's wrapper property).
+const RESOURCES: &[(&str, &dyn Hooks)] = &[
+    ("vpn_gateway", &vgw::VpnGateway),
+    ("customer_gateway", &cgw::CustomerGateway),
+    ("vpn_connection", &connection::VpnConnection),
+    ("connection_monitor", &monitor::ConnectionMonitor),
+    ("ipsec_site_connection", &ipsec::IpsecSiteConnection),
+];
+
+/// Irregular operations by operation id.
+const OPERATIONS: &[(&str, OperationHook)] = &[
+    ("ShowQuotasInfo", info::show_quotas),
+    ("ListAvailabilityZones", info::list_availability_zones),
+];
+
+/// No behaviour beyond the engine's.
+struct Plain;
+impl Hooks for Plain {}
+
+pub(crate) fn resource(name: &str) -> &'static dyn Hooks {
+    RESOURCES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, h)| *h)
+        .unwrap_or(&Plain)
+}
+
+pub(crate) fn operation(id: &str) -> Option<OperationHook> {
+    OPERATIONS.iter().find(|(n, _)| *n == id).map(|(_, h)| *h)
+}
+
+/// The resource names and operation ids that have hooks (a test holds them to the specs).
+pub(crate) fn registered() -> (Vec<&'static str>, Vec<&'static str>) {
+    (
+        RESOURCES.iter().map(|(n, _)| *n).collect(),
+        OPERATIONS.iter().map(|(n, _)| *n).collect(),
+    )
+}
