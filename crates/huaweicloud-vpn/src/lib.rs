@@ -8,6 +8,7 @@
 
 pub mod auth;
 pub mod config;
+pub mod dynamic;
 pub mod error;
 pub mod operation;
 pub mod pagination;

@@ -1,8 +1,10 @@
-//! The command tree (clap derive). Every command and flag is documented here; `--help` shows it.
+//! The command tree: the global flags and the convenience subcommands (clap derive, every
+//! command and flag documented here; `--help` shows it), joined with `hcvpn op ...`, the
+//! subcommands built from the operation table at run time (`crate::ops`).
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 const ABOUT: &str = "Manage Huawei Cloud / Open Telekom Cloud site-to-site VPN resources";
 
@@ -18,9 +20,13 @@ Configuration comes from flags and the environment variables of the official SDK
   HCVPN_AUTH_TOKEN                          an IAM token instead of AK/SK
   HCVPN_REGION, HCVPN_CLOUD, HCVPN_ENDPOINT, HCVPN_IPSEC_ENDPOINT   as the flags below
 
+Every operation of the API is a subcommand of `hcvpn op` (`hcvpn op --help` lists them), with
+its parameters as flags; the resource commands below cover the common tasks with shorter names.
+
 Request bodies are the API's JSON (`{\"vpn_connection\": {...}}`) from `--body FILE` or
 `--body -` (standard input); convenience flags set the common fields and override the body.
-Pre-shared keys are never taken as arguments: use --psk-stdin, --psk-file or HCVPN_PSK.
+Secrets are never taken as arguments: a pre-shared key comes from --psk-stdin, --psk-file or
+HCVPN_PSK (any secret field <field>: --<field>-stdin, --<field>-file or HCVPN_<FIELD>).
 
 Output is the response body as pretty-printed JSON, or a table with `--output table`.
 
@@ -34,7 +40,8 @@ Examples:
         --psk-file psk.txt --wait
   hcvpn connection show 8ad3c8d6-... --output table
   hcvpn --endpoint http://127.0.0.1:8080 --project-id 0123456789abcdef0123456789abcdef --no-auth \\
-        monitor list";
+        monitor list
+  hcvpn op list-vpn-connections --vgw-id GW --all -o table";
 
 /// `hcvpn`: the VPN API from the command line.
 #[derive(Debug, Parser)]
@@ -52,6 +59,11 @@ pub struct Cli {
     pub global: GlobalOpts,
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// The whole command tree: the derived commands and `op` with one subcommand per operation.
+pub fn command() -> clap::Command {
+    Cli::command().subcommand(crate::ops::command())
 }
 
 /// Settings every command accepts (before or after the subcommand).

@@ -1,8 +1,11 @@
-//! Turning the global flags and the environment into configured clients.
+//! Turning the global flags and the environment into configured clients, and picking the
+//! client of an operation's module for `huaweicloud_vpn::dynamic` calls.
 
 use std::time::Duration;
 
-use huaweicloud_vpn::{ClientBuilder, Cloud, RetryPolicy, ipsec_v2, vpn_v5};
+use huaweicloud_vpn::operation::Operation;
+use huaweicloud_vpn::{ClientBuilder, Cloud, Error, RetryPolicy, dynamic, ipsec_v2, vpn_v5};
+use serde_json::Value;
 
 use crate::cli::{CloudArg, GlobalOpts, OutputFormat};
 use crate::error::CliError;
@@ -74,13 +77,52 @@ impl Context {
         Ok(builder)
     }
 
-    /// A VPN v5 client.
-    pub fn vpn(&self) -> Result<vpn_v5::Client, CliError> {
-        Ok(self.builder()?.vpn_v5()?)
+    /// The client that serves `op` (its generated module).
+    pub fn client_for(&self, op: &Operation) -> Result<AnyClient, CliError> {
+        match op.module {
+            "vpn_v5" => Ok(AnyClient::Vpn(self.builder()?.vpn_v5()?)),
+            "ipsec_v2" => Ok(AnyClient::Ipsec(self.builder()?.ipsec_v2()?)),
+            other => Err(CliError::usage(format!(
+                "{} belongs to the API module {other}, which this tool cannot call yet",
+                op.id
+            ))),
+        }
+    }
+}
+
+/// A configured client of one of the generated modules.
+#[derive(Debug)]
+pub enum AnyClient {
+    Vpn(vpn_v5::Client),
+    Ipsec(ipsec_v2::Client),
+}
+
+impl AnyClient {
+    /// [`dynamic::call`] on this client; the success body (`null` when there is none).
+    pub async fn call(
+        &self,
+        op: &Operation,
+        path: &[(&str, &str)],
+        query: &[(&str, &str)],
+        body: Option<&Value>,
+    ) -> Result<Value, Error> {
+        let answer = match self {
+            AnyClient::Vpn(c) => dynamic::call(c, op, path, query, body).await?,
+            AnyClient::Ipsec(c) => dynamic::call(c, op, path, query, body).await?,
+        };
+        Ok(answer.into_inner())
     }
 
-    /// A legacy IPsec client.
-    pub fn ipsec(&self) -> Result<ipsec_v2::Client, CliError> {
-        Ok(self.builder()?.ipsec_v2()?)
+    /// [`dynamic::all_items`] on this client.
+    pub async fn all_items(
+        &self,
+        op: &Operation,
+        path: &[(&str, &str)],
+        query: &[(&str, &str)],
+    ) -> Result<Vec<Value>, Error> {
+        match self {
+            AnyClient::Vpn(c) => dynamic::all_items(c, op, path, query).await,
+            AnyClient::Ipsec(c) => dynamic::all_items(c, op, path, query).await,
+        }
     }
 }

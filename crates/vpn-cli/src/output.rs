@@ -1,57 +1,210 @@
-//! Printing results: the response body as pretty JSON, or a table of the main columns.
+//! Printing results: the response body as pretty JSON, or a table.
 //!
-//! Tables are built from the JSON form of the typed response with a fixed column list per
-//! resource; no column is a secret, so a pre-shared key never appears in a table.
+//! Tables are built from the JSON answer. Resources the tool knows well get their main columns
+//! ([`SHAPES`]); any other answer gets the scalar fields of its items, found in the answer
+//! itself. No column is ever a secret: the fixed columns name none, and the generic ones skip
+//! every field the operation table marks `x-secret`.
 
+use std::collections::BTreeSet;
 use std::io::Write;
+use std::sync::OnceLock;
 
-use serde::Serialize;
 use serde_json::Value;
 
 use crate::cli::OutputFormat;
 use crate::error::CliError;
 
-/// A table column: its header and the field of the item it shows.
+/// A table column: its header and the field (a dotted path) of the item it shows.
 pub type Column = (&'static str, &'static str);
 
 /// How one kind of resource is printed.
 #[derive(Debug, Clone, Copy)]
 pub struct Shape {
-    /// The key (a dotted path) of one item in show/create/update responses (`vpn_connection`).
+    /// The key (a dotted path) of one item in show/create/update answers (`vpn_connection`).
     pub item_key: &'static str,
-    /// The key (a dotted path) of the items in list responses (`vpn_connections`).
+    /// The key (a dotted path) of the items in list answers (`vpn_connections`).
     pub list_key: &'static str,
     pub columns: &'static [Column],
 }
 
-/// Turns a typed response into JSON.
-pub fn to_value<T: Serialize>(value: &T) -> Result<Value, CliError> {
-    serde_json::to_value(value).map_err(|e| CliError::Io(format!("cannot encode the result: {e}")))
-}
+/// The main columns of the resources people look at most; the first shape whose list or
+/// item key is in an answer prints it.
+pub const SHAPES: &[Shape] = &[
+    Shape {
+        item_key: "vpn_connection",
+        list_key: "vpn_connections",
+        columns: &[
+            ("ID", "id"),
+            ("NAME", "name"),
+            ("STATUS", "status"),
+            ("STYLE", "style"),
+            ("VGW_ID", "vgw_id"),
+            ("VGW_IP", "vgw_ip"),
+            ("CGW_ID", "cgw_id"),
+            ("PEER_SUBNETS", "peer_subnets"),
+            ("CREATED_AT", "created_at"),
+        ],
+    },
+    Shape {
+        item_key: "connection_monitor",
+        list_key: "connection_monitors",
+        columns: &[
+            ("ID", "id"),
+            ("VPN_CONNECTION_ID", "vpn_connection_id"),
+            ("STATUS", "status"),
+            ("TYPE", "type"),
+            ("SOURCE_IP", "source_ip"),
+            ("DESTINATION_IP", "destination_ip"),
+            ("PROTO_TYPE", "proto_type"),
+        ],
+    },
+    Shape {
+        item_key: "vpn_gateway",
+        list_key: "vpn_gateways",
+        columns: &[
+            ("ID", "id"),
+            ("NAME", "name"),
+            ("STATUS", "status"),
+            ("FLAVOR", "flavor"),
+            ("ATTACHMENT", "attachment_type"),
+            ("NETWORK", "network_type"),
+            ("VPC_ID", "vpc_id"),
+            ("LOCAL_SUBNETS", "local_subnets"),
+            ("EIP1", "eip1.ip_address"),
+            ("EIP2", "eip2.ip_address"),
+            ("CREATED_AT", "created_at"),
+        ],
+    },
+    Shape {
+        item_key: "customer_gateway",
+        list_key: "customer_gateways",
+        columns: &[
+            ("ID", "id"),
+            ("NAME", "name"),
+            ("ID_TYPE", "id_type"),
+            ("ID_VALUE", "id_value"),
+            ("BGP_ASN", "bgp_asn"),
+            ("CREATED_AT", "created_at"),
+        ],
+    },
+    Shape {
+        item_key: "quotas",
+        list_key: "quotas.resources",
+        columns: &[("TYPE", "type"), ("USED", "used"), ("QUOTA", "quota")],
+    },
+    Shape {
+        item_key: "ipsec_site_connection",
+        list_key: "ipsec_site_connections",
+        columns: &[
+            ("ID", "id"),
+            ("NAME", "name"),
+            ("STATUS", "status"),
+            ("PEER_ADDRESS", "peer_address"),
+            ("PEER_ID", "peer_id"),
+            ("VPNSERVICE_ID", "vpnservice_id"),
+            ("ROUTE_MODE", "route_mode"),
+            ("CREATED_AT", "created_at"),
+        ],
+    },
+];
 
-/// Prints a show/create/update response.
-pub fn item(format: OutputFormat, response: &Value, shape: &Shape) -> Result<(), CliError> {
+/// At most this many generic columns, the id, name and status first.
+const MAX_GENERIC_COLUMNS: usize = 8;
+
+/// Prints an answer: pretty JSON, or a table. An answer without a body (`null`) prints nothing.
+pub fn print(format: OutputFormat, response: &Value) -> Result<(), CliError> {
+    if response.is_null() {
+        return Ok(());
+    }
     match format {
         OutputFormat::Json => json(response),
-        OutputFormat::Table => {
-            let row = lookup(response, shape.item_key).unwrap_or(response);
-            write_out(&table(shape.columns, std::slice::from_ref(row)))
-        }
+        OutputFormat::Table => write_out(&auto_table(response)),
     }
 }
 
-/// Prints a list response.
-pub fn list(format: OutputFormat, response: &Value, shape: &Shape) -> Result<(), CliError> {
-    match format {
-        OutputFormat::Json => json(response),
-        OutputFormat::Table => {
-            let rows = lookup(response, shape.list_key)
-                .and_then(Value::as_array)
-                .map(Vec::as_slice)
-                .unwrap_or(&[]);
-            write_out(&table(shape.columns, rows))
+/// The table of an answer: a known shape if one fits, else the generic columns.
+fn auto_table(response: &Value) -> String {
+    for shape in SHAPES {
+        if let Some(rows) = lookup(response, shape.list_key).and_then(Value::as_array) {
+            return table(shape.columns, rows);
+        }
+        if let Some(row) = lookup(response, shape.item_key).filter(|v| v.is_object()) {
+            return table(shape.columns, std::slice::from_ref(row));
         }
     }
+    let rows = generic_rows(response);
+    let headers = generic_columns(&rows);
+    let columns: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(h, f)| (h.as_str(), f.as_str()))
+        .collect();
+    table(&columns, &rows)
+}
+
+/// The rows of an answer no shape fits: the items of its first list of objects, else its
+/// first object property, else the answer itself.
+fn generic_rows(response: &Value) -> Vec<Value> {
+    let Some(object) = response.as_object() else {
+        return vec![response.clone()];
+    };
+    let list = object.values().find_map(|v| {
+        v.as_array()
+            .filter(|items| items.iter().all(Value::is_object))
+    });
+    if let Some(items) = list {
+        return items.clone();
+    }
+    if let Some(item) = object.values().find(|v| v.is_object()) {
+        return vec![item.clone()];
+    }
+    vec![response.clone()]
+}
+
+/// Scalar (or list-of-scalar) fields of the rows, first seen first, id, name and status ahead,
+/// secrets never.
+fn generic_columns(rows: &[Value]) -> Vec<(String, String)> {
+    let secrets = secret_names();
+    let mut fields: Vec<String> = Vec::new();
+    for row in rows {
+        let Some(object) = row.as_object() else {
+            continue;
+        };
+        for (key, value) in object {
+            let scalar = match value {
+                Value::Object(_) => false,
+                Value::Array(items) => !items.iter().any(|i| i.is_object() || i.is_array()),
+                _ => true,
+            };
+            if scalar && !secrets.contains(key.as_str()) && !fields.contains(key) {
+                fields.push(key.clone());
+            }
+        }
+    }
+    let rank = |f: &String| match f.as_str() {
+        "id" => 0,
+        "name" => 1,
+        "status" => 2,
+        _ => 3,
+    };
+    fields.sort_by_key(rank);
+    fields.truncate(MAX_GENERIC_COLUMNS);
+    fields
+        .into_iter()
+        .map(|f| (f.to_ascii_uppercase(), f))
+        .collect()
+}
+
+/// Every field name the operation table marks secret.
+fn secret_names() -> &'static BTreeSet<&'static str> {
+    static NAMES: OnceLock<BTreeSet<&'static str>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        huaweicloud_vpn::operation::all()
+            .filter_map(|op| op.request.as_ref())
+            .flat_map(|body| body.fields.iter())
+            .filter(|field| field.secret)
+            .map(|field| field.name)
+            .collect()
+    })
 }
 
 /// Prints pretty JSON.
@@ -76,7 +229,7 @@ pub fn write_out(text: &str) -> Result<(), CliError> {
 }
 
 /// A plain-text table: a header line, then one line per row, columns padded with spaces.
-pub fn table(columns: &[Column], rows: &[Value]) -> String {
+pub fn table(columns: &[(&str, &str)], rows: &[Value]) -> String {
     let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|row| columns.iter().map(|(_, field)| cell(row, field)).collect())

@@ -1,28 +1,15 @@
-//! `hcvpn quota show`: the project's VPN quotas (v5).
+//! `hcvpn quota show`: the project's VPN quotas (v5), one row per resource type in a table.
 
 use crate::cli::QuotaCmd;
 use crate::context::Context;
 use crate::error::CliError;
-use crate::output::{self, Shape};
-
-pub const SHAPE: Shape = Shape {
-    item_key: "quotas",
-    list_key: "quotas.resources",
-    columns: &[("TYPE", "type"), ("USED", "used"), ("QUOTA", "quota")],
-};
+use crate::invoke::{self, Invocation};
 
 pub async fn run(cmd: QuotaCmd, ctx: &Context) -> Result<(), CliError> {
     match cmd {
         QuotaCmd::Show => {
-            let client = ctx.vpn()?;
-            let quotas = client
-                .show_quotas_info()
-                .send()
-                .await
-                .map_err(|e| CliError::api("show quotas", e))?
-                .into_inner();
-            // One row per resource type.
-            output::list(ctx.output(), &output::to_value(&quotas)?, &SHAPE)
+            let op = invoke::find("ShowQuotasInfo")?;
+            invoke::run(Invocation::new(op, "show quotas"), ctx).await
         }
     }
 }
