@@ -11,12 +11,14 @@
 //!   HTML and empty bodies, unknown enum values, an undocumented success status and invalid
 //!   input are handled without a panic.
 //!
-//! The wire contract of each operation is written once, in [`documented`], and cross-checked
-//! against the specs by `documented_calls_match_the_specs`.
+//! The wire contract of each operation comes from the generated operation table (method, path,
+//! success status) and its fixtures, in [`documented`]; only the typed call ([`invoke`]) and a
+//! list's filters are written here, and `documented_calls_match_the_specs` fails for an
+//! operation of the specs that lacks them.
 
 use std::collections::BTreeSet;
 
-use huaweicloud_vpn::{Error, ResponseValue, ServiceError, ipsec_v2, vpn_v5};
+use huaweicloud_vpn::{Error, ResponseValue, ServiceError, ipsec_v2, operation, vpn_v5};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde::Serialize;
@@ -154,93 +156,57 @@ const LIST_IPSEC_SITE_CONNECTIONS_QUERY: &str = "fields=id&fields=name&fields=st
     &id=851f280f-5639-4ea3-81aa-e298525ab74b&name=vpn%2Fk%C3%B6ln%26hq%3D1&status=ACTIVE\
     &vpnservice_id=5c561d9d-eaea-45f6-ae3e-08d1a7080828";
 
-/// The 26 documented operations: method, path, query, request body, success status and body.
+/// The query string each list test sends (every documented filter set, see [`invoke`]); an
+/// operation with query parameters must have one (`documented_calls_match_the_specs`).
+fn documented_query(op: &str) -> &'static str {
+    match op {
+        "ListVpnConnections" => LIST_VPN_CONNECTIONS_QUERY,
+        "ListConnectionMonitors" => LIST_CONNECTION_MONITORS_QUERY,
+        "ListVgws" => LIST_VGWS_QUERY,
+        "ListCgws" => LIST_CGWS_QUERY,
+        "ListIpsecSiteConnections" => LIST_IPSEC_SITE_CONNECTIONS_QUERY,
+        _ => "",
+    }
+}
+
+/// The fixture of `op` a contract test sends or answers with: among the files named
+/// `<prefix>.*.json`, a published (seed) example first, then the one built from the reference.
+fn pick_fixture(op: &str, prefix: &str) -> Option<String> {
+    let mut names: Vec<String> = fixtures()
+        .into_iter()
+        .filter(|f| f.operation == op)
+        .map(|f| f.file)
+        .filter(|name| name.starts_with(&format!("{prefix}.")))
+        .collect();
+    names.sort_by_key(|name| {
+        (
+            !name.contains(".seed-"),
+            name != &format!("{prefix}.built.json"),
+            name.clone(),
+        )
+    });
+    names.into_iter().next()
+}
+
+/// The documented exchange of an operation: method, path and success status from the generated
+/// operation table, the query of [`documented_query`], the request and answer from its fixtures.
 fn documented(op: &str) -> Option<Expect> {
-    const VPN: &str = "/v5/{project_id}/vpn-connection";
-    const VPN_ONE: &str = "/v5/{project_id}/vpn-connection/{vpn_connection_id}";
-    const MON: &str = "/v5/{project_id}/connection-monitors";
-    const MON_ONE: &str = "/v5/{project_id}/connection-monitors/{connection_monitor_id}";
-    const VGW: &str = "/v5/{project_id}/vpn-gateways";
-    const VGW_ONE: &str = "/v5/{project_id}/vpn-gateways/{vgw_id}";
-    const VGW_AZS: &str = "/v5/{project_id}/vpn-gateways/availability-zones";
-    const CGW: &str = "/v5/{project_id}/customer-gateways";
-    const CGW_ONE: &str = "/v5/{project_id}/customer-gateways/{customer_gateway_id}";
-    const QUOTAS: &str = "/v5/{project_id}/vpn/quotas";
-    const IPSEC: &str = "/v2.0/vpn/ipsec-site-connections";
-    const IPSEC_ONE: &str = "/v2.0/vpn/ipsec-site-connections/{connection_id}";
-    Some(match op {
-        "CreateVpnConnection" => Expect::new("CreateVpnConnection", "POST", VPN)
-            .request("request.seed-003.json")
-            .answer(201, "response-201.seed-003.json"),
-        "ListVpnConnections" => Expect::new("ListVpnConnections", "GET", VPN)
-            .query(LIST_VPN_CONNECTIONS_QUERY)
-            .answer(200, "response-200.built.json"),
-        "ShowVpnConnection" => Expect::new("ShowVpnConnection", "GET", VPN_ONE)
-            .answer(200, "response-200.seed-003.json"),
-        "UpdateVpnConnection" => Expect::new("UpdateVpnConnection", "PUT", VPN_ONE)
-            .request("request.built.json")
-            .answer(200, "response-200.built.json"),
-        "DeleteVpnConnection" => {
-            Expect::new("DeleteVpnConnection", "DELETE", VPN_ONE).answer_empty(204)
-        }
-        "CreateConnectionMonitor" => Expect::new("CreateConnectionMonitor", "POST", MON)
-            .request("request.seed-000.json")
-            .answer(201, "response-201.seed-000.json"),
-        "ListConnectionMonitors" => Expect::new("ListConnectionMonitors", "GET", MON)
-            .query(LIST_CONNECTION_MONITORS_QUERY)
-            .answer(200, "response-200.built.json"),
-        "ShowConnectionMonitor" => Expect::new("ShowConnectionMonitor", "GET", MON_ONE)
-            .answer(200, "response-200.seed-000.json"),
-        "DeleteConnectionMonitor" => {
-            Expect::new("DeleteConnectionMonitor", "DELETE", MON_ONE).answer_empty(204)
-        }
-        "CreateVgw" => Expect::new("CreateVgw", "POST", VGW)
-            .request("request.built.json")
-            .answer(201, "response-201.built.json"),
-        "ListVgws" => Expect::new("ListVgws", "GET", VGW)
-            .query(LIST_VGWS_QUERY)
-            .answer(200, "response-200.built.json"),
-        "ShowVgw" => Expect::new("ShowVgw", "GET", VGW_ONE).answer(200, "response-200.built.json"),
-        "UpdateVgw" => Expect::new("UpdateVgw", "PUT", VGW_ONE)
-            .request("request.built.json")
-            .answer(200, "response-200.built.json"),
-        "DeleteVgw" => Expect::new("DeleteVgw", "DELETE", VGW_ONE).answer_empty(204),
-        "ListAvailabilityZones" => Expect::new("ListAvailabilityZones", "GET", VGW_AZS)
-            .answer(200, "response-200.built.json"),
-        "CreateCgw" => Expect::new("CreateCgw", "POST", CGW)
-            .request("request.built.json")
-            .answer(201, "response-201.built.json"),
-        "ListCgws" => Expect::new("ListCgws", "GET", CGW)
-            .query(LIST_CGWS_QUERY)
-            .answer(200, "response-200.built.json"),
-        "ShowCgw" => Expect::new("ShowCgw", "GET", CGW_ONE).answer(200, "response-200.built.json"),
-        "UpdateCgw" => Expect::new("UpdateCgw", "PUT", CGW_ONE)
-            .request("request.built.json")
-            .answer(200, "response-200.built.json"),
-        "DeleteCgw" => Expect::new("DeleteCgw", "DELETE", CGW_ONE).answer_empty(204),
-        "ShowQuotasInfo" => {
-            Expect::new("ShowQuotasInfo", "GET", QUOTAS).answer(200, "response-200.built.json")
-        }
-        "CreateIpsecSiteConnection" => Expect::new("CreateIpsecSiteConnection", "POST", IPSEC)
-            .request("request.seed-004.json")
-            .answer(201, "response-201.seed-004.json"),
-        "ListIpsecSiteConnections" => Expect::new("ListIpsecSiteConnections", "GET", IPSEC)
-            .query(LIST_IPSEC_SITE_CONNECTIONS_QUERY)
-            .answer(200, "response-200.built.json"),
-        "ShowIpsecSiteConnection" => Expect::new("ShowIpsecSiteConnection", "GET", IPSEC_ONE)
-            .answer(200, "response-200.built.json"),
-        "UpdateIpsecSiteConnection" => Expect::new("UpdateIpsecSiteConnection", "PUT", IPSEC_ONE)
-            .request("request.built.json")
-            .answer(200, "response-200.built.json"),
-        "DeleteIpsecSiteConnection" => {
-            Expect::new("DeleteIpsecSiteConnection", "DELETE", IPSEC_ONE).answer_empty(204)
-        }
-        _ => return None,
-    })
+    let table = operation::find(op)?;
+    let mut e = Expect::new(table.id, table.method, table.path).query(documented_query(op));
+    if table.request.is_some() {
+        let file = pick_fixture(op, "request")
+            .unwrap_or_else(|| panic!("{op}: no request fixture under tests/fixtures/{op}/"));
+        e = e.request(&file);
+    }
+    e = match pick_fixture(op, &format!("response-{}", table.success)) {
+        Some(file) => e.answer(table.success, &file),
+        None => e.answer_empty(table.success),
+    };
+    Some(e)
 }
 
 fn expect(op: &str) -> Expect {
-    documented(op).unwrap_or_else(|| panic!("no documented call for {op}"))
+    documented(op).unwrap_or_else(|| panic!("{op}: not in the generated operation table"))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -692,7 +658,10 @@ fn documented_calls_match_the_specs() {
             seen.push(id);
         }
     }
-    assert_eq!(seen.len(), 26, "the specs have 26 operations: {seen:?}");
+    // The generated table holds exactly the specs' operations.
+    let table: BTreeSet<&str> = operation::all().map(|op| op.id).collect();
+    let in_specs: BTreeSet<&str> = seen.iter().map(String::as_str).collect();
+    assert_eq!(table, in_specs, "the operation table and the specs");
     for id in &seen {
         let e = documented(id).unwrap_or_else(|| panic!("{id}: no contract test"));
         let (i, spec_path, spec_method, pointer) = find_operation(&specs, id).unwrap();
@@ -729,157 +698,16 @@ fn documented_calls_match_the_specs() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// One contract test per operation.
+// The contract of every operation in the generated table.
 
 #[tokio::test]
-async fn create_vpn_connection() {
-    contract(expect("CreateVpnConnection")).await;
-}
-
-#[tokio::test]
-async fn list_vpn_connections() {
-    contract(expect("ListVpnConnections")).await;
-}
-
-#[tokio::test]
-async fn show_vpn_connection() {
-    contract(expect("ShowVpnConnection")).await;
-}
-
-#[tokio::test]
-async fn update_vpn_connection() {
-    contract(expect("UpdateVpnConnection")).await;
-}
-
-#[tokio::test]
-async fn delete_vpn_connection() {
-    contract(expect("DeleteVpnConnection")).await;
-}
-
-#[tokio::test]
-async fn create_connection_monitor() {
-    // Both documented response examples.
-    for file in ["response-201.seed-000.json", "response-201.seed-002.json"] {
-        contract(expect("CreateConnectionMonitor").answer(201, file)).await;
+async fn every_operation_keeps_its_contract() {
+    let mut ran = 0;
+    for op in operation::all() {
+        contract(expect(op.id)).await;
+        ran += 1;
     }
-}
-
-#[tokio::test]
-async fn list_connection_monitors() {
-    contract(expect("ListConnectionMonitors")).await;
-}
-
-#[tokio::test]
-async fn show_connection_monitor() {
-    contract(expect("ShowConnectionMonitor")).await;
-}
-
-#[tokio::test]
-async fn delete_connection_monitor() {
-    contract(expect("DeleteConnectionMonitor")).await;
-}
-
-#[tokio::test]
-async fn create_vgw() {
-    // Both documented request/response pairs: a VPC gateway with new EIPs, and an
-    // enterprise-router gateway with existing ones.
-    for (request, response) in [
-        ("request.built.json", "response-201.built.json"),
-        ("request.built-er.json", "response-201.built-er.json"),
-    ] {
-        contract(expect("CreateVgw").request(request).answer(201, response)).await;
-    }
-}
-
-#[tokio::test]
-async fn list_vgws() {
-    contract(expect("ListVgws")).await;
-}
-
-#[tokio::test]
-async fn show_vgw() {
-    contract(expect("ShowVgw")).await;
-}
-
-#[tokio::test]
-async fn update_vgw() {
-    // Both documented requests (the second only swaps an EIP), answered with the one
-    // documented response.
-    for request in ["request.built.json", "request.replace-eip.json"] {
-        contract(expect("UpdateVgw").request(request)).await;
-    }
-}
-
-#[tokio::test]
-async fn delete_vgw() {
-    contract(expect("DeleteVgw")).await;
-}
-
-#[tokio::test]
-async fn list_availability_zones() {
-    contract(expect("ListAvailabilityZones")).await;
-}
-
-#[tokio::test]
-async fn create_cgw() {
-    // Both documented request/response pairs: identified by IP, and by FQDN with a CA
-    // certificate.
-    for (request, response) in [
-        ("request.built.json", "response-201.built.json"),
-        ("request.built-fqdn.json", "response-201.built-fqdn.json"),
-    ] {
-        contract(expect("CreateCgw").request(request).answer(201, response)).await;
-    }
-}
-
-#[tokio::test]
-async fn list_cgws() {
-    contract(expect("ListCgws")).await;
-}
-
-#[tokio::test]
-async fn show_cgw() {
-    contract(expect("ShowCgw")).await;
-}
-
-#[tokio::test]
-async fn update_cgw() {
-    contract(expect("UpdateCgw")).await;
-}
-
-#[tokio::test]
-async fn delete_cgw() {
-    contract(expect("DeleteCgw")).await;
-}
-
-#[tokio::test]
-async fn show_quotas_info() {
-    contract(expect("ShowQuotasInfo")).await;
-}
-
-#[tokio::test]
-async fn create_ipsec_site_connection() {
-    contract(expect("CreateIpsecSiteConnection")).await;
-}
-
-#[tokio::test]
-async fn list_ipsec_site_connections() {
-    contract(expect("ListIpsecSiteConnections")).await;
-}
-
-#[tokio::test]
-async fn show_ipsec_site_connection() {
-    contract(expect("ShowIpsecSiteConnection")).await;
-}
-
-#[tokio::test]
-async fn update_ipsec_site_connection() {
-    contract(expect("UpdateIpsecSiteConnection")).await;
-}
-
-#[tokio::test]
-async fn delete_ipsec_site_connection() {
-    contract(expect("DeleteIpsecSiteConnection")).await;
+    assert!(ran >= 26, "only {ran} operations in the table");
 }
 
 // ---------------------------------------------------------------------------------------------

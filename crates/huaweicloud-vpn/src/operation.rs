@@ -90,6 +90,9 @@ pub struct Field {
     pub doc: &'static str,
 }
 
+/// Checks a JSON value by decoding it with a generated type (see [`check_json`]).
+pub type CheckJson = fn(&serde_json::Value) -> Result<(), String>;
+
 /// An operation's request body.
 #[derive(Clone, Copy, Debug)]
 pub struct Body {
@@ -101,7 +104,7 @@ pub struct Body {
     pub fields: &'static [Field],
     /// Checks a JSON body against the generated request type: required fields, lengths,
     /// patterns, limits and enum values. The error names the field and the rule.
-    pub check: fn(&serde_json::Value) -> Result<(), String>,
+    pub check: CheckJson,
 }
 
 /// How a list operation pages (`x-pagination`).
@@ -162,7 +165,7 @@ pub struct Operation {
     pub response: Option<&'static str>,
     /// Checks a JSON success body by decoding it with the generated response type (which
     /// tolerates unknown fields and values, as the client does).
-    pub check_response: Option<fn(&serde_json::Value) -> Result<(), String>>,
+    pub check_response: Option<CheckJson>,
     /// Set on paginated lists.
     pub pagination: Option<Pagination>,
     /// Set on operations whose resource has a status to wait on: its show operation, its

@@ -1,0 +1,46 @@
+//! The client crate's products are cargo features (`s2c` by default, `p2c`, `legacy`): each
+//! must build alone, and the default build must not carry the others. A consumer that manages
+//! only site-to-site connections compiles nothing else.
+//!
+//! This runs `cargo check` on the client crate once per feature set (the checks are cached in
+//! the workspace's target directory after the first run).
+
+use std::process::Command;
+
+fn check(features: &[&str], default: bool) -> String {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let mut command = Command::new(cargo);
+    command.current_dir(vpn_tests::root()).args([
+        "check",
+        "--quiet",
+        "--package",
+        "huaweicloud-vpn",
+        "--lib",
+    ]);
+    if !default {
+        command.arg("--no-default-features");
+    }
+    if !features.is_empty() {
+        command.args(["--features", &features.join(",")]);
+    }
+    let output = command.output().expect("cargo runs");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let what = format!("huaweicloud-vpn with features {features:?} (defaults: {default})");
+    assert!(output.status.success(), "{what} does not build:\n{stderr}");
+    assert!(
+        !stderr.contains("warning"),
+        "{what} builds with warnings:\n{stderr}"
+    );
+    what
+}
+
+#[test]
+fn each_product_builds_alone_and_the_default_is_site_to_site() {
+    let mut built = Vec::new();
+    for product in ["s2c", "p2c", "legacy"] {
+        built.push(check(&[product], false));
+    }
+    built.push(check(&[], true));
+    built.push(check(&["s2c", "p2c", "legacy"], true));
+    assert_eq!(built.len(), 5);
+}
