@@ -366,7 +366,10 @@ impl Cx<'_> {
             _ => quote!(Query),
         };
         let required = p.get("required").and_then(Value::as_bool).unwrap_or(false);
-        let schema = p.get("schema").map(|s| self.deref(s)).unwrap_or(&Value::Null);
+        let schema = p
+            .get("schema")
+            .map(|s| self.deref(s))
+            .unwrap_or(&Value::Null);
         let kind = self.kind(schema);
         let values = self.enum_values(schema);
         let doc = first_sentence(&text_of(p, "description"));
@@ -484,7 +487,9 @@ impl Cx<'_> {
         };
         let at = self.at(&join(&op.pointer, "x-pagination"));
         if op.method != "get" {
-            return Err(format!("{at}: `x-pagination` goes on a list (GET) operation"));
+            return Err(format!(
+                "{at}: `x-pagination` goes on a list (GET) operation"
+            ));
         }
         let text = |key: &str| -> Result<String, String> {
             p.get(key)

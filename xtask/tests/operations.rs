@@ -122,7 +122,10 @@ fn the_table_describes_each_operation_from_the_spec() {
     ] {
         assert!(text.contains(expected), "missing `{expected}` in\n{text}");
     }
-    assert!(!text.contains(r#"name: "project_id""#), "project_id is hoisted");
+    assert!(
+        !text.contains(r#"name: "project_id""#),
+        "project_id is hoisted"
+    );
     // The waiter rides on the show, the create and the delete of the resource, not the list.
     let waiter = r#"waiter: Some(crate::operation::Waiter { resource: "gadget", show: "ShowGadget", id_param: "gadget_id", id: "/gadget/id", status: "/gadget/status", ready: &["ACTIVE"], failed: &["ERROR"], })"#;
     assert_eq!(text.matches(waiter).count(), 3, "{text}");

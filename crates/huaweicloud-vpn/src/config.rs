@@ -5,12 +5,12 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::auth::{AkSk, PasswordAuth, ProjectScope, TokenProvider};
-use crate::retry::{RetryPolicy, Sleeper, TokioSleeper};
-use crate::runtime::{Auth, Runtime, Settings};
 use crate::SecretString;
+use crate::auth::{AkSk, PasswordAuth, ProjectScope, TokenProvider};
 #[cfg(feature = "legacy")]
 use crate::ipsec_v2;
+use crate::retry::{RetryPolicy, Sleeper, TokioSleeper};
+use crate::runtime::{Auth, Runtime, Settings};
 #[cfg(feature = "s2c")]
 use crate::vpn_v5;
 

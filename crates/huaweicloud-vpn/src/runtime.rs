@@ -13,9 +13,9 @@ use reqwest::header::{HeaderName, HeaderValue};
 use tracing::Instrument;
 use tracing::field::Empty;
 
+use crate::SecretString;
 use crate::auth::{AkSk, TokenProvider};
 use crate::retry::{RETRYABLE_CODES, RETRYABLE_STATUSES, RetryPolicy, Sleeper, retry_after};
-use crate::SecretString;
 
 /// How requests are authenticated.
 pub(crate) enum Auth {

@@ -226,13 +226,13 @@ where
 // The per-resource waiters are generated from each show operation's `x-waiter`
 // (`vpn_v5::waiters`, `ipsec_v2::waiters`); these are the names the crate has always had.
 
+/// Until a connection monitor is `ACTIVE`. `ERROR` fails at once.
+#[cfg(feature = "s2c")]
+pub use crate::vpn_v5::waiters::connection_monitor_ready as connection_monitor_active;
 /// Until a VPN connection is provisioned: `ACTIVE`, or `DOWN` (provisioned, tunnel not up —
 /// what a connection shows until the customer side answers). `ERROR` fails at once.
 #[cfg(feature = "s2c")]
 pub use crate::vpn_v5::waiters::vpn_connection_ready as vpn_connection_provisioned;
-/// Until a connection monitor is `ACTIVE`. `ERROR` fails at once.
-#[cfg(feature = "s2c")]
-pub use crate::vpn_v5::waiters::connection_monitor_ready as connection_monitor_active;
 /// Until a VPN gateway is `ACTIVE` (it can take minutes). `FAULT` fails at once.
 #[cfg(feature = "s2c")]
 pub use crate::vpn_v5::waiters::vpn_gateway_ready as vpn_gateway_active;
