@@ -1,4 +1,5 @@
-//! `vpn-emulator`: runs the emulator until Ctrl-C.
+//! `vpn-emulator`: runs the emulator until Ctrl-C. Arguments are parsed with clap; bad ones
+//! print a message and the usage and exit with status 2.
 //!
 //! ```text
 //! vpn-emulator [--port 9000] [--host 127.0.0.1] [--delay-ms 2000] [--ak AK --sk SK]
@@ -9,106 +10,56 @@ use std::net::IpAddr;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use clap::Parser;
+use clap::builder::NonEmptyStringValueParser;
 use vpn_emulator::{Config, Emulator};
 
-const USAGE: &str = "\
-Usage: vpn-emulator [OPTIONS]
-
-A local emulator of the Huawei Cloud VPN v5 API and the legacy IPsec (v2.0) API.
-
-Options:
-  --port <PORT>            port to listen on (default 0: any free port)
-  --host <IP>              address to listen on (default 127.0.0.1)
-  --delay-ms <MS>          how long resources stay PENDING_* before ACTIVE (default 0)
-  --ak <AK> --sk <SK>      require AK/SK (SDK-HMAC-SHA256) signatures made with these keys
-  --project-id <ID>        serve only this project (32 hex characters); others get 403
-  -h, --help               show this help
-";
-
-#[derive(Debug)]
+/// A local emulator of the Huawei Cloud VPN v5 API and the legacy IPsec (v2.0) API.
+#[derive(Debug, Parser)]
+#[command(name = "vpn-emulator", version)]
 struct Args {
-    config: Config,
+    /// Port to listen on (0: any free port).
+    #[arg(long, value_name = "PORT", default_value_t = 0)]
+    port: u16,
+    /// IP address to listen on.
+    #[arg(long, value_name = "IP", default_value = "127.0.0.1")]
+    host: IpAddr,
+    /// How long resources stay PENDING_* before they are ready, in milliseconds.
+    #[arg(long = "delay-ms", value_name = "MS", default_value_t = 0)]
+    delay_ms: u64,
+    /// Require AK/SK (SDK-HMAC-SHA256) signatures made with this access key (needs --sk).
+    #[arg(long, value_name = "AK", requires = "sk", value_parser = NonEmptyStringValueParser::new())]
+    ak: Option<String>,
+    /// The secret key of --ak.
+    #[arg(long, value_name = "SK", requires = "ak", value_parser = NonEmptyStringValueParser::new())]
+    sk: Option<String>,
+    /// Serve only this project (32 hexadecimal characters); others get 403.
+    #[arg(long = "project-id", value_name = "ID", value_parser = project_id)]
     project_id: Option<String>,
 }
 
-fn parse(args: impl IntoIterator<Item = String>) -> Result<Option<Args>, String> {
-    let mut config = Config::default();
-    let mut project_id = None;
-    let (mut ak, mut sk) = (None, None);
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        let (name, inline) = match arg.split_once('=') {
-            Some((n, v)) if n.starts_with("--") => (n.to_string(), Some(v.to_string())),
-            _ => (arg.clone(), None),
-        };
-        if name == "-h" || name == "--help" {
-            return Ok(None);
-        }
-        let known = [
-            "--port",
-            "--host",
-            "--delay-ms",
-            "--ak",
-            "--sk",
-            "--project-id",
-        ];
-        if !known.contains(&name.as_str()) {
-            return Err(format!("unknown argument `{arg}`"));
-        }
-        let value = match inline {
-            Some(v) => v,
-            None => args.next().ok_or_else(|| format!("{name} needs a value"))?,
-        };
-        match name.as_str() {
-            "--port" => {
-                config.port = value.parse().map_err(|_| {
-                    format!("--port must be a number from 0 to 65535, got `{value}`")
-                })?
-            }
-            "--host" => {
-                config.host = value
-                    .parse::<IpAddr>()
-                    .map_err(|_| format!("--host must be an IP address, got `{value}`"))?
-            }
-            "--delay-ms" => {
-                let ms: u64 = value.parse().map_err(|_| {
-                    format!("--delay-ms must be a whole number of milliseconds, got `{value}`")
-                })?;
-                config.transition_delay = Duration::from_millis(ms);
-            }
-            "--ak" => ak = Some(value),
-            "--sk" => sk = Some(value),
-            "--project-id" => {
-                if value.len() != 32 || !value.bytes().all(|b| b.is_ascii_hexdigit()) {
-                    return Err("--project-id must be 32 hexadecimal characters".into());
-                }
-                project_id = Some(value);
-            }
-            _ => unreachable!("checked against the known names"),
+fn project_id(text: &str) -> Result<String, String> {
+    if text.len() == 32 && text.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(text.to_string())
+    } else {
+        Err("must be 32 hexadecimal characters".into())
+    }
+}
+
+impl Args {
+    fn config(&self) -> Config {
+        Config {
+            host: self.host,
+            port: self.port,
+            transition_delay: Duration::from_millis(self.delay_ms),
+            credentials: self.ak.clone().zip(self.sk.clone()),
         }
     }
-    config.credentials = match (ak, sk) {
-        (Some(ak), Some(sk)) if !ak.is_empty() && !sk.is_empty() => Some((ak, sk)),
-        (Some(_), Some(_)) => return Err("--ak and --sk must not be empty".into()),
-        (Some(_), None) => return Err("--ak needs --sk as well".into()),
-        (None, Some(_)) => return Err("--sk needs --ak as well".into()),
-        (None, None) => None,
-    };
-    Ok(Some(Args { config, project_id }))
 }
 
 fn main() -> ExitCode {
-    let args = match parse(std::env::args().skip(1)) {
-        Ok(Some(args)) => args,
-        Ok(None) => {
-            print!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(message) => {
-            eprintln!("vpn-emulator: {message}\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
+    let args = Args::parse();
+    let config = args.config();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -121,15 +72,15 @@ fn main() -> ExitCode {
     };
     runtime.block_on(async move {
         let started = match args.project_id {
-            Some(project) => Emulator::start_for_project(args.config.clone(), project).await,
-            None => Emulator::start(args.config.clone()).await,
+            Some(project) => Emulator::start_for_project(config.clone(), project).await,
+            None => Emulator::start(config.clone()).await,
         };
         let emulator = match started {
             Ok(emulator) => emulator,
             Err(e) => {
                 eprintln!(
                     "vpn-emulator: cannot listen on {}:{}: {e}",
-                    args.config.host, args.config.port
+                    config.host, config.port
                 );
                 return ExitCode::FAILURE;
             }
@@ -138,7 +89,7 @@ fn main() -> ExitCode {
         eprintln!(
             "vpn-emulator: VPN v5 at {url}/v5/{{project_id}}/..., legacy IPsec at {url}/v2.0/vpn/...; \
              AK/SK {}; Ctrl-C stops",
-            if args.config.credentials.is_some() { "required" } else { "not required" },
+            if config.credentials.is_some() { "required" } else { "not required" },
             url = emulator.url(),
         );
         if let Err(e) = tokio::signal::ctrl_c().await {
@@ -152,13 +103,16 @@ fn main() -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::CommandFactory;
+    use clap::error::ErrorKind;
 
-    fn args(list: &[&str]) -> Result<Option<Args>, String> {
-        parse(list.iter().map(|s| s.to_string()))
+    fn args(list: &[&str]) -> Result<Args, clap::Error> {
+        Args::try_parse_from(std::iter::once("vpn-emulator").chain(list.iter().copied()))
     }
 
     #[test]
     fn flags() {
+        Args::command().debug_assert();
         let a = args(&[
             "--port",
             "9000",
@@ -168,12 +122,18 @@ mod tests {
             "--sk",
             "S",
         ])
-        .unwrap()
         .unwrap();
-        assert_eq!(a.config.port, 9000);
-        assert_eq!(a.config.transition_delay, Duration::from_millis(2000));
-        assert_eq!(a.config.credentials, Some(("A".into(), "S".into())));
-        assert!(args(&["--help"]).unwrap().is_none());
+        let config = a.config();
+        assert_eq!(config.port, 9000);
+        assert_eq!(config.transition_delay, Duration::from_millis(2000));
+        assert_eq!(config.credentials, Some(("A".into(), "S".into())));
+        let defaults = args(&[]).unwrap().config();
+        assert_eq!(defaults.host.to_string(), "127.0.0.1");
+        assert_eq!((defaults.port, defaults.credentials), (0, None));
+        assert_eq!(
+            args(&["--help"]).unwrap_err().kind(),
+            ErrorKind::DisplayHelp
+        );
     }
 
     #[test]
@@ -181,14 +141,17 @@ mod tests {
         for (list, needle) in [
             (&["--port", "x"][..], "--port"),
             (&["--port", "70000"][..], "--port"),
-            (&["--port"][..], "needs a value"),
+            (&["--port"][..], "a value is required"),
             (&["--host", "localhost"][..], "--host"),
             (&["--ak", "A"][..], "--sk"),
+            (&["--ak", "", "--sk", "S"][..], "--ak"),
             (&["--project-id", "abc"][..], "32 hexadecimal"),
-            (&["--bogus"][..], "unknown argument"),
+            (&["--bogus"][..], "unexpected argument"),
         ] {
             let error = args(list).unwrap_err();
-            assert!(error.contains(needle), "{list:?}: {error}");
+            assert_eq!(error.exit_code(), 2, "{list:?}");
+            let text = error.to_string();
+            assert!(text.contains(needle), "{list:?}: {text}");
         }
     }
 }

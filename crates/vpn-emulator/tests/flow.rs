@@ -657,3 +657,90 @@ async fn every_spec_operation_is_served() {
         );
     }
 }
+
+/// The client's operation table (generated from the same specs) and the emulator's routes
+/// agree on every operation's method and path, both ways. This build enables every product
+/// of the client (see Cargo.toml), so the table is complete.
+#[test]
+fn the_client_operation_table_is_what_the_emulator_routes() {
+    let routes = vpn_emulator::served_routes();
+    let table: Vec<(String, String, String)> = huaweicloud_vpn::operation::all()
+        .map(|op| {
+            (
+                op.id.to_string(),
+                op.method.to_string(),
+                op.path.to_string(),
+            )
+        })
+        .collect();
+    assert!(!table.is_empty());
+    for op in &table {
+        assert!(
+            routes.contains(op),
+            "{op:?} is in the client's table but the emulator does not route it so"
+        );
+    }
+    for route in &routes {
+        assert!(
+            table.contains(route),
+            "{route:?} is routed by the emulator but not in the client's table \
+             (is the generated code stale, or a product feature off?)"
+        );
+    }
+}
+
+#[tokio::test]
+async fn new_connections_start_from_the_gateways_policy_template() {
+    let emu = emulator().await;
+    let client = client(&emu);
+    let (vgw, eip1, _) = make_vgw(&client, "gw").await;
+    let cgw = make_cgw(&client, "cgw", "198.51.100.11").await;
+    let template = json!({"vpn_gateway": {"policy_template": {
+        "ike_policy": {"dh_group": "group20", "encryption_algorithm": "aes-256", "lifetime_seconds": 7200},
+        "ipsec_policy": {"pfs": "group19", "authentication_algorithm": "sha2-512", "lifetime_seconds": 1800},
+    }}});
+    let answer = raw(
+        &emu,
+        "PUT",
+        &v5(&format!("/vpn-gateways/{vgw}")),
+        Some(&template.to_string()),
+    )
+    .await;
+    assert_eq!(answer.status, 200, "{}", answer.text);
+    conforms("UpdateVgw", &answer);
+
+    // Fields the request leaves out come from the template; those it gives win.
+    let mut body = connection_body(&vgw, &eip1, &cgw, "from-template");
+    body["vpn_connection"]["ikepolicy"] = json!({"ike_version": "v1", "lifetime_seconds": 3600});
+    body["vpn_connection"]["ipsecpolicy"] = json!({"encryption_algorithm": "aes-192"});
+    let created = raw(
+        &emu,
+        "POST",
+        &v5("/vpn-connection"),
+        Some(&body.to_string()),
+    )
+    .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    conforms("CreateVpnConnection", &created);
+    let ike = &created.json["vpn_connection"]["ikepolicy"];
+    assert_eq!(ike["dh_group"], "group20");
+    assert_eq!(ike["encryption_algorithm"], "aes-256");
+    assert_eq!(
+        ike["authentication_algorithm"], "sha2-256",
+        "the template's default"
+    );
+    assert_eq!(ike["lifetime_seconds"], 3600, "the request's");
+    assert_eq!(ike["ike_version"], "v1");
+    let ipsec = &created.json["vpn_connection"]["ipsecpolicy"];
+    assert_eq!(ipsec["pfs"], "group19");
+    assert_eq!(ipsec["authentication_algorithm"], "sha2-512");
+    assert_eq!(ipsec["lifetime_seconds"], 1800);
+    assert_eq!(ipsec["encryption_algorithm"], "aes-192", "the request's");
+    assert_eq!(ipsec["transform_protocol"], "esp", "the service default");
+
+    // What was stored is what show returns.
+    let id = created.json["vpn_connection"]["id"].as_str().unwrap();
+    let shown = raw(&emu, "GET", &v5(&format!("/vpn-connection/{id}")), None).await;
+    assert_eq!(shown.json["vpn_connection"]["ikepolicy"], *ike);
+    assert_eq!(shown.json["vpn_connection"]["ipsecpolicy"], *ipsec);
+}
