@@ -1,61 +1,99 @@
 //! `cargo xtask <command>`: see `cargo xtask help`.
+//!
+//! The command line is clap's (derive): usage errors exit with 2, `help`, `--help` and `-h`
+//! print the help and exit with 0.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser, Subcommand};
 
 mod bench;
 
 use xtask::generate::{self, FIX_HINT, GenerateError};
 use xtask::spec;
 
-const USAGE: &str = "\
-usage: cargo xtask <command>
+/// Generate, lint, compare and benchmark the VPN client.
+#[derive(Debug, Parser)]
+#[command(
+    name = "cargo xtask",
+    bin_name = "cargo xtask",
+    arg_required_else_help = true,
+    disable_help_subcommand = true
+)]
+struct Cli {
+    /// Act on the workspace at DIR (default: this one)
+    #[arg(long, global = true, value_name = "DIR")]
+    root: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
 
-commands:
-  generate           lint every spec under openapi/ and rewrite the generated client modules
-  generate --check   fail with a diff if the generated modules are stale (writes nothing)
-  lint               lint every spec under openapi/ (file, JSON pointer and rule per finding)
-  diff [--base REV] [--format markdown|json] [--fail-on breaking|major|any] [OLD NEW]
-                     what changed between specs (working tree vs REV, default HEAD; or two
-                     files), on the wire and in the generated Rust API; see `diff --help`
-  bench [--smoke] [--write FILE]
-                     the performance comparison with the peers (criterion benches, the
-                     official Python SDK, openapi-generator) as a markdown table; see
-                     `bench --help`
-  help               this text
-
-options:
-  --root DIR         act on the workspace at DIR (default: this one)";
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Lint every spec under openapi/ and rewrite the generated client modules
+    Generate {
+        /// Fail with a diff if the generated modules are stale (writes nothing)
+        #[arg(long)]
+        check: bool,
+    },
+    /// Lint every spec under openapi/ (file, JSON pointer and rule per finding)
+    Lint,
+    /// What changed between specs (working tree vs REV, default HEAD; or two files), on the
+    /// wire and in the generated Rust API
+    Diff(xtask::diff::cli::DiffArgs),
+    /// The performance comparison with the peers as a markdown table
+    Bench(bench::Options),
+    /// Print this message or the help of the given subcommand
+    // Ours, not clap's, so that `help` takes `--root` like every other command.
+    Help {
+        /// The command to explain
+        #[arg(value_name = "COMMAND")]
+        command: Option<String>,
+    },
+}
 
 fn main() -> ExitCode {
-    let mut args: Vec<String> = std::env::args().skip(1).collect();
-    let mut root = spec::workspace_root();
-    if let Some(i) = args.iter().position(|a| a == "--root") {
-        let Some(dir) = args.get(i + 1).cloned() else {
-            eprintln!("--root needs a directory\n\n{USAGE}");
-            return ExitCode::from(2);
-        };
-        root = dir.into();
-        args.drain(i..=i + 1);
+    let cli = Cli::parse();
+    let root = cli.root.unwrap_or_else(spec::workspace_root);
+    match cli.command {
+        Command::Generate { check } => generate(&root, check),
+        Command::Lint => lint(&root),
+        Command::Diff(args) => ExitCode::from(xtask::diff::cli::execute(&root, &args.into())),
+        Command::Bench(options) => bench::run(&root, &options),
+        Command::Help { command } => help(command.as_deref()),
     }
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    match args.as_slice() {
-        ["generate"] => generate(&root, false),
-        ["generate", "--check"] => generate(&root, true),
-        ["lint"] => lint(&root),
-        ["diff", rest @ ..] => ExitCode::from(xtask::diff::run(&root, rest)),
-        ["bench", rest @ ..] => bench::run(&root, rest),
-        ["help" | "--help" | "-h"] => {
-            println!("{USAGE}");
-            ExitCode::SUCCESS
-        }
-        _ => {
-            eprintln!("{USAGE}");
-            ExitCode::from(2)
+}
+
+/// Prints the help of the whole command or of one subcommand (exit 0), or refuses an unknown
+/// one as clap refuses any bad usage (exit 2).
+fn help(command: Option<&str>) -> ExitCode {
+    let mut cli = Cli::command();
+    cli.build();
+    let printed = match command {
+        None => cli.print_help(),
+        Some(name) => match cli.find_subcommand_mut(name) {
+            Some(sub) => sub.print_help(),
+            None => {
+                let error = cli.error(
+                    clap::error::ErrorKind::InvalidSubcommand,
+                    format!("no command `{name}`"),
+                );
+                let _ = error.print();
+                return ExitCode::from(2);
+            }
+        },
+    };
+    match printed {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("printing the help: {error}");
+            ExitCode::FAILURE
         }
     }
 }
 
-fn generate(root: &std::path::Path, check: bool) -> ExitCode {
+fn generate(root: &Path, check: bool) -> ExitCode {
     let generated = match generate::generate_all(root) {
         Ok(generated) => generated,
         Err(error @ GenerateError::Lint(_)) | Err(error @ GenerateError::Other(_)) => {
@@ -92,7 +130,7 @@ fn generate(root: &std::path::Path, check: bool) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn lint(root: &std::path::Path) -> ExitCode {
+fn lint(root: &Path) -> ExitCode {
     let specs = match generate::load_all(root) {
         Ok(specs) => specs,
         Err(error) => {

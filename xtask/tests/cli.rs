@@ -147,7 +147,91 @@ fn stray_generated_files_are_reported() {
 #[test]
 fn bad_usage_exits_2() {
     let dir = scratch();
+    // Each of these is refused before anything runs (none of them may start the bench).
+    for args in [
+        &["frobnicate"][..],
+        &[],
+        &["generate", "--check", "--check"],
+        &["generate", "extra"],
+        &["lint", "--check"],
+        &["diff", "a.yaml"],
+        &["diff", "a.yaml", "b.yaml", "c.yaml"],
+        &["diff", "--format", "html"],
+        &["diff", "--fail-on"],
+        &["diff", "--base", "HEAD", "a.yaml", "b.yaml"],
+        &["bench", "--smoke", "--smoke"],
+        &["bench", "--write"],
+        &["bench", "--write", ""],
+        &["bench", "--fast"],
+    ] {
+        let out = xtask(dir.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.starts_with("error: "), "{args:?}: {stderr}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
     let out = xtask(dir.path(), &["frobnicate"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("Usage: cargo xtask"), "{stderr}");
+    // No arguments at all: the help, on stderr.
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask")).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("usage: cargo xtask"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Usage: cargo xtask"));
+    assert_eq!(
+        xtask(dir.path(), &["help", "frobnicate"]).status.code(),
+        Some(2)
+    );
+    // `--root` needs its directory.
+    let out = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(["lint", "--root"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn help_exits_0_on_stdout() {
+    let dir = scratch();
+    for (args, expect) in [
+        (&["help"][..], "Usage: cargo xtask [OPTIONS] <COMMAND>"),
+        (&["--help"], "Usage: cargo xtask [OPTIONS] <COMMAND>"),
+        (&["-h"], "generate"),
+        (&["help", "bench"], "Usage: cargo xtask bench [OPTIONS]"),
+        (&["help", "diff"], "Usage: cargo xtask diff"),
+        (&["diff", "--help"], "--fail-on <LEVEL>"),
+        (&["diff", "-h"], "[OLD.yaml] [NEW.yaml]"),
+        (&["bench", "--help"], "--write <FILE>"),
+        (&["bench", "--smoke", "-h"], "--smoke"),
+        (&["generate", "--help"], "--check"),
+    ] {
+        let out = xtask(dir.path(), args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains(expect), "{args:?}: {stdout}");
+    }
+}
+
+#[test]
+fn diff_options_go_anywhere_and_repeat() {
+    let dir = scratch();
+    let spec = dir.path().join("openapi/vpn-v5.yaml");
+    let spec = spec.to_str().unwrap();
+    // `--root` after the files, a repeated option (the last one counts), `md` for markdown.
+    let out = xtask(
+        dir.path(),
+        &["diff", spec, spec, "--format", "json", "--format", "md"],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.starts_with("## Spec diff"), "{stdout}");
+    let out = xtask(
+        dir.path(),
+        &["diff", "--fail-on", "any", "--format", "json", spec, spec],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&out.stdout)
+            .trim_start()
+            .starts_with('{')
+    );
 }

@@ -7,20 +7,49 @@ use std::process::Command;
 
 use super::{Pairs, Report, Semver, compare_all, render};
 
-pub const USAGE: &str = "\
-usage: cargo xtask diff [--base REV] [--format markdown|json] [--fail-on breaking|major|any]
-       cargo xtask diff [options] OLD.yaml NEW.yaml
-
+/// What `cargo xtask diff --help` says after the options.
+const AFTER_HELP: &str = "\
 Compares openapi/*.yaml in the working tree with the same files at REV (default HEAD), or two
 spec files. Reports every change with its wire verdict and its semver level for the generated
 Rust API (computed from the generated code of both sides), whether the new spec still
 generates, and what changed among the generated public items.
 
-  --base REV        git revision to compare the working tree with (default HEAD)
-  --format FORMAT   markdown (default) or json
-  --fail-on LEVEL   exit 1 when: breaking (a change breaks existing callers), major (the
-                    generated API changes in a semver-major way), any (anything changed);
-                    also when a new spec no longer parses or generates. Default: never.";
+Exit status: 0, or 1 under --fail-on; 2 for bad use.";
+
+/// The command line of `cargo xtask diff`, as clap reads it (see [`Options`] for the checked
+/// form the rest of the command uses).
+#[derive(Clone, Debug, clap::Args)]
+#[command(
+    about = "what changed between specs, on the wire and in the generated Rust API",
+    after_help = AFTER_HELP,
+    args_override_self = true
+)]
+pub struct DiffArgs {
+    /// Git revision to compare the working tree with (default HEAD); not with two files
+    #[arg(long, value_name = "REV", conflicts_with = "old")]
+    base: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Markdown)]
+    format: Format,
+    /// Exit 1 when: breaking (a change breaks existing callers), major (the generated API
+    /// changes in a semver-major way), any (anything changed); also when a new spec no longer
+    /// parses or generates. Default: never
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    fail_on: Option<FailOn>,
+    /// The old spec file (give two files or none)
+    #[arg(value_name = "OLD.yaml", requires = "new")]
+    old: Option<String>,
+    /// The new spec file
+    #[arg(value_name = "NEW.yaml")]
+    new: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    #[value(alias = "md")]
+    Markdown,
+    Json,
+}
 
 /// Parsed command-line options.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,73 +60,44 @@ pub struct Options {
     pub files: Option<(String, String)>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum FailOn {
     Breaking,
     Major,
     Any,
 }
 
-impl Options {
-    pub fn parse(args: &[&str]) -> Result<Options, String> {
-        let mut options = Options {
-            base: "HEAD".into(),
-            json: false,
-            fail_on: None,
-            files: None,
-        };
-        let mut positional = Vec::new();
-        let mut i = 0;
-        while i < args.len() {
-            let value = |i: usize| {
-                args.get(i + 1)
-                    .map(|s| s.to_string())
-                    .ok_or_else(|| format!("{} needs a value", args[i]))
-            };
-            match args[i] {
-                "--base" => {
-                    options.base = value(i)?;
-                    i += 1;
-                }
-                "--format" => {
-                    options.json = match value(i)?.as_str() {
-                        "json" => true,
-                        "markdown" | "md" => false,
-                        other => return Err(format!("unknown format `{other}` (markdown, json)")),
-                    };
-                    i += 1;
-                }
-                "--fail-on" => {
-                    options.fail_on = Some(match value(i)?.as_str() {
-                        "breaking" => FailOn::Breaking,
-                        "major" => FailOn::Major,
-                        "any" => FailOn::Any,
-                        other => {
-                            return Err(format!(
-                                "unknown --fail-on `{other}` (breaking, major, any)"
-                            ));
-                        }
-                    });
-                    i += 1;
-                }
-                flag if flag.starts_with("--") => return Err(format!("unknown option `{flag}`")),
-                path => positional.push(path.to_string()),
-            }
-            i += 1;
+impl From<DiffArgs> for Options {
+    fn from(args: DiffArgs) -> Options {
+        Options {
+            base: args.base.unwrap_or_else(|| "HEAD".into()),
+            json: args.format == Format::Json,
+            fail_on: args.fail_on,
+            files: args.old.zip(args.new),
         }
-        match positional.len() {
-            0 => {}
-            2 => options.files = Some((positional[0].clone(), positional[1].clone())),
-            _ => return Err("give no spec file or two (OLD NEW)".into()),
-        }
-        if options.files.is_some() && args.contains(&"--base") {
-            return Err(
-                "--base compares the working tree with a revision; it does not go with two files"
-                    .into(),
-            );
-        }
-        Ok(options)
     }
+}
+
+/// `cargo xtask diff` alone, to parse its arguments outside the main command line.
+#[derive(clap::Parser)]
+#[command(name = "diff", bin_name = "cargo xtask diff")]
+struct DiffCommand {
+    #[command(flatten)]
+    args: DiffArgs,
+}
+
+impl Options {
+    /// Parses the arguments after `diff`. `Err` holds clap's message (for `--help` too, which
+    /// is the help text).
+    pub fn parse(args: &[&str]) -> Result<Options, String> {
+        parse_command(args).map_err(|e| e.to_string())
+    }
+}
+
+fn parse_command(args: &[&str]) -> Result<Options, clap::Error> {
+    use clap::Parser;
+    let argv = std::iter::once("diff").chain(args.iter().copied());
+    DiffCommand::try_parse_from(argv).map(|command| command.args.into())
 }
 
 fn git(root: &Path, args: &[&str]) -> Result<String, String> {
@@ -181,20 +181,23 @@ pub fn fails(report: &Report, fail_on: Option<FailOn>) -> bool {
         }
 }
 
-/// Runs the command; returns the process exit code (0, 1 under `--fail-on`, 2 for bad use).
+/// Runs the command from its arguments (after `diff`); returns the process exit code (0, 1
+/// under `--fail-on`, 2 for bad use; 0 for `--help`).
 pub fn run(root: &Path, args: &[&str]) -> u8 {
-    if args.iter().any(|a| *a == "--help" || *a == "-h") {
-        println!("{USAGE}");
-        return 0;
-    }
-    let options = match Options::parse(args) {
-        Ok(options) => options,
-        Err(e) => {
-            eprintln!("diff: {e}\n\n{USAGE}");
-            return 2;
+    match parse_command(args) {
+        Ok(options) => execute(root, &options),
+        Err(error) => {
+            // clap's own rendering: help to stdout, errors with usage to stderr.
+            let _ = error.print();
+            if error.use_stderr() { 2 } else { 0 }
         }
-    };
-    let report = match report(root, &options) {
+    }
+}
+
+/// Runs the command with parsed options; returns the process exit code (0, 1 under
+/// `--fail-on`, 2 when the specs cannot be read).
+pub fn execute(root: &Path, options: &Options) -> u8 {
+    let report = match report(root, options) {
         Ok(report) => report,
         Err(e) => {
             eprintln!("diff: {e}");
