@@ -7,7 +7,8 @@
 //!   against plain reqwest + serde_json, the targets judged on ratios measured interleaved
 //!   (`benches/paired.rs`, which the same command runs) because the machine is shared;
 //! - create-then-show pairs per second against the official Python SDK;
-//! - generation time of `cargo xtask generate` against openapi-generator's `rust` generator;
+//! - generation time of `cargo xtask generate` against openapi-generator's `rust` generator,
+//!   and how it scales: the specs repeated 1×, 2× and 4× (`scaling.rs`);
 //! - a consumer's cold debug build and dependency graph against the crate openapi-generator
 //!   produces.
 //!
@@ -20,6 +21,7 @@ mod criterion;
 mod peers;
 mod process;
 mod report;
+mod scaling;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -29,40 +31,26 @@ use criterion::Estimate;
 use process::Cmd;
 use report::{Cell, Report, Row, Target, format_count, format_ns, format_seconds};
 
-pub const USAGE: &str = "\
-usage: cargo xtask bench [--smoke] [--write FILE]
-
+/// What `cargo xtask bench --help` says after the options.
+const AFTER_HELP: &str = "\
 Runs the whole performance comparison and prints a markdown table (also written to
-target/bench/report.md):
-  --smoke        every step once, to prove the bench works (criterion in test mode: not timed)
-  --write FILE   also replace the text between <!-- bench:begin --> and <!-- bench:end --> in
-                 FILE (only when every step succeeded)";
+target/bench/report.md).";
 
 /// The command line of `bench`.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, clap::Args)]
+#[command(
+    about = "the performance comparison with the peers (criterion benches, the official \
+             Python SDK, openapi-generator, generation scaling) as a markdown table",
+    after_help = AFTER_HELP
+)]
 pub struct Options {
+    /// Every step once, to prove the bench works (criterion in test mode: not timed)
+    #[arg(long)]
     pub smoke: bool,
+    /// Also replace the text between <!-- bench:begin --> and <!-- bench:end --> in FILE (only
+    /// when every step succeeded)
+    #[arg(long, value_name = "FILE")]
     pub write: Option<PathBuf>,
-}
-
-/// Parses the arguments after `bench`.
-pub fn parse_args(args: &[&str]) -> Result<Options, String> {
-    let mut options = Options::default();
-    let mut rest = args.iter();
-    while let Some(arg) = rest.next() {
-        match *arg {
-            "--smoke" if !options.smoke => options.smoke = true,
-            "--write" if options.write.is_none() => match rest.next() {
-                Some(file) if !file.is_empty() && !file.starts_with("--") => {
-                    options.write = Some(PathBuf::from(file))
-                }
-                _ => return Err("--write needs a file name".to_string()),
-            },
-            "--smoke" | "--write" => return Err(format!("{arg} is given twice")),
-            other => return Err(format!("unknown argument {other:?}")),
-        }
-    }
-    Ok(options)
 }
 
 /// The bench's working directory, below the repository root.
@@ -96,6 +84,8 @@ struct Plan {
     smoke: bool,
     ours_generate_runs: usize,
     ogen_generate_runs: usize,
+    /// Timed runs per scaling factor (the best counts); 0: one untimed run each.
+    scaling_runs: usize,
     python_budget: &'static str,
     python_warmup: &'static str,
 }
@@ -107,6 +97,7 @@ impl Plan {
                 smoke,
                 ours_generate_runs: 1,
                 ogen_generate_runs: 1,
+                scaling_runs: 0,
                 python_budget: "20",
                 python_warmup: "3",
             }
@@ -115,6 +106,7 @@ impl Plan {
                 smoke,
                 ours_generate_runs: 5,
                 ogen_generate_runs: 3,
+                scaling_runs: 3,
                 python_budget: "10s",
                 python_warmup: "50",
             }
@@ -122,18 +114,7 @@ impl Plan {
     }
 }
 
-pub fn run(root: &Path, args: &[&str]) -> ExitCode {
-    if matches!(args, ["--help" | "-h"]) {
-        print_stdout(USAGE);
-        return ExitCode::SUCCESS;
-    }
-    let options = match parse_args(args) {
-        Ok(options) => options,
-        Err(error) => {
-            eprintln!("bench: {error}\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
-    };
+pub fn run(root: &Path, options: &Options) -> ExitCode {
     // Refuse a --write target without markers before spending minutes measuring.
     if let Some(file) = &options.write {
         let check = std::fs::read_to_string(file)
@@ -253,6 +234,8 @@ struct Measured {
     python_commands: Vec<String>,
     ours_generate: Result<Runs, String>,
     ogen_generate: Result<Runs, String>,
+    /// Our generation on the specs repeated 1×, 2× and 4×.
+    scaling: Result<scaling::Scaling, String>,
     consumer_ours: Result<peers::ColdBuild, String>,
     consumer_ogen: Result<peers::ColdBuild, String>,
     /// Ours with the `native-tls` feature, the TLS of openapi-generator's crate.
@@ -278,6 +261,7 @@ impl Measured {
             self.ours_generate.as_ref().map(|_| ()),
         );
         add("openapi-generator", self.ogen_generate.as_ref().map(|_| ()));
+        add("generation scaling", self.scaling.as_ref().map(|_| ()));
         add(
             "consumer build (ours)",
             self.consumer_ours.as_ref().map(|_| ()),
@@ -342,6 +326,11 @@ fn measure(root: &Path, plan: &Plan) -> Measured {
 
     step("generation time: cargo xtask generate");
     let ours_generate = time_our_generator(root, plan);
+    step("generation scaling: the specs repeated 1×, 2× and 4×, by this xtask binary");
+    let scaling = scaling::measure(root, plan.scaling_runs);
+    if let Err(error) = &scaling {
+        eprintln!("bench: generation scaling: {error}");
+    }
     step("generation time: openapi-generator");
     let ogen_generate = match &venv_error {
         Some(error) => Err(error.clone()),
@@ -394,6 +383,7 @@ fn measure(root: &Path, plan: &Plan) -> Measured {
         python_commands,
         ours_generate,
         ogen_generate,
+        scaling,
         consumer_ours,
         consumer_ogen,
         consumer_native,
@@ -829,6 +819,78 @@ fn runs_cell(runs: &Result<Runs, String>, smoke: bool) -> Cell {
     Cell::measured(median, text)
 }
 
+/// The real specs' generation time against its limit, against openapi-generator, and how it
+/// scales with the size of the specs. A smoke run shows the targets but judges none.
+fn generation_rows(measured: &Measured, smoke: bool) -> Vec<Row> {
+    let judged = |row: Row| if smoke { row.unjudged() } else { row };
+    let mut rows = vec![
+        judged(Row::within(
+            "generate the client from the real specs (`openapi/*.yaml`), seconds: \
+             `cargo xtask generate`",
+            runs_cell(&measured.ours_generate, smoke),
+            GENERATE_MAX_SECONDS,
+            "≤ 3 s",
+        )),
+        judged(Row::compare(
+            "generate the client from all specs (`openapi/*.yaml`), seconds: ours vs \
+             openapi-generator",
+            runs_cell(&measured.ours_generate, smoke),
+            runs_cell(&measured.ogen_generate, smoke),
+            Some(Target {
+                max_ratio: 0.1,
+                text: "ours at least 10× faster (≤ 0.100×)".to_string(),
+            }),
+        )),
+    ];
+    let (four, one) = scaling_cells(&measured.scaling);
+    rows.push(judged(Row::compare(
+        "generation scaling: the real specs repeated 4× vs 1× in one document each (every copy \
+         renamed), seconds, best run",
+        four,
+        one,
+        Some(Target {
+            max_ratio: SCALING_MAX_RATIO,
+            text: "≤ 4.5× (linear: 4×)".to_string(),
+        }),
+    )));
+    rows
+}
+
+/// The real specs generate within this many seconds.
+const GENERATE_MAX_SECONDS: f64 = 3.0;
+/// Four copies of the specs generate within this many times one copy's time.
+const SCALING_MAX_RATIO: f64 = 4.5;
+
+/// The scaling row's cells: 4× (with 2× beside it) and 1×, each the best of its runs.
+fn scaling_cells(scaling: &Result<scaling::Scaling, String>) -> (Cell, Cell) {
+    let Ok(scaling) = scaling else {
+        return (Cell::absent("failed"), Cell::absent("failed"));
+    };
+    let best = |copies: usize| {
+        scaling
+            .factors
+            .iter()
+            .find(|f| f.copies == copies)
+            .map(|f| (f.best(), f.seconds.len()))
+    };
+    let cell = |copies: usize, extra: String| match best(copies) {
+        Some((Some(seconds), runs)) => Cell::measured(
+            seconds,
+            format!(
+                "{copies}×: {} (best of {runs}){extra}",
+                format_seconds(seconds)
+            ),
+        ),
+        Some((None, _)) => Cell::absent(format!("{copies}×: smoke run: not timed")),
+        None => Cell::absent(format!("{copies}×: not run")),
+    };
+    let two = match best(2) {
+        Some((Some(seconds), _)) => format!("; 2×: {}", format_seconds(seconds)),
+        _ => String::new(),
+    };
+    (cell(4, two), cell(1, String::new()))
+}
+
 fn build_report(root: &Path, plan: &Plan, measured: &Measured) -> Report {
     let mut notes = Vec::new();
     let criterion_dir = measured.target_dir.join("criterion");
@@ -865,12 +927,7 @@ fn build_report(root: &Path, plan: &Plan, measured: &Measured) -> Report {
     );
 
     let smoke = plan.smoke;
-    rows.push(Row::compare(
-        "generate the client from all specs (`openapi/*.yaml`), seconds",
-        runs_cell(&measured.ours_generate, smoke),
-        runs_cell(&measured.ogen_generate, smoke),
-        None,
-    ));
+    rows.extend(generation_rows(measured, smoke));
     let build_cell = |build: &Result<peers::ColdBuild, String>| match build {
         Ok(build) => Cell::measured(
             build.seconds,
@@ -1022,6 +1079,27 @@ fn how_measured(root: &Path, plan: &Plan, measured: &Measured) -> Vec<String> {
          changed.)",
         plan.ours_generate_runs
     ));
+    let scaling_command = match &measured.scaling {
+        Ok(scaling) => scaling.command.clone(),
+        Err(_) => "target/debug/xtask --root DIR generate".to_string(),
+    };
+    how.push(format!(
+        "Generation scaling: `{scaling_command}` (the xtask binary running the bench, no cargo \
+         in between) on scratch workspaces (temporary directories) whose `openapi/*.yaml` hold \
+         the real specs repeated 1×, 2× and 4× in one document each: copy k suffixes every \
+         operationId and component name with `Ck` (every `$ref` follows; the error schema \
+         `ErrorBody` and the security schemes are shared), puts a segment `ck` after the base \
+         path of every path, and suffixes the `x-waiter` name (xtask/src/bench/scaling.rs). {}",
+        if plan.scaling_runs == 0 {
+            "Smoke run: each once, not timed.".to_string()
+        } else {
+            format!(
+                "{} timed run(s) each, the output directory emptied before each; the best run \
+                 counts.",
+                plan.scaling_runs
+            )
+        }
+    ));
     let ogen_commands = match &measured.ogen_generate {
         Ok(runs) => runs.commands.clone(),
         Err(_) => vec![
@@ -1126,8 +1204,25 @@ mod tests {
         }
     }
 
+    /// `cargo xtask bench` alone, to parse its arguments as the main command line does.
+    #[derive(clap::Parser)]
+    #[command(name = "bench", bin_name = "cargo xtask bench")]
+    struct BenchCommand {
+        #[command(flatten)]
+        options: Options,
+    }
+
+    fn parse_args(args: &[&str]) -> Result<Options, clap::error::ErrorKind> {
+        use clap::Parser;
+        let argv = std::iter::once("bench").chain(args.iter().copied());
+        BenchCommand::try_parse_from(argv)
+            .map(|command| command.options)
+            .map_err(|e| e.kind())
+    }
+
     #[test]
     fn arguments() {
+        use clap::error::ErrorKind;
         assert_eq!(parse_args(&[]).unwrap(), Options::default());
         assert_eq!(
             parse_args(&["--smoke", "--write", "BENCHMARKS.md"]).unwrap(),
@@ -1136,22 +1231,18 @@ mod tests {
                 write: Some(PathBuf::from("BENCHMARKS.md"))
             }
         );
+        assert_eq!(parse_args(&["--write"]), Err(ErrorKind::InvalidValue));
         assert_eq!(
-            parse_args(&["--write"]).unwrap_err(),
-            "--write needs a file name"
+            parse_args(&["--write", "--smoke"]),
+            Err(ErrorKind::InvalidValue)
         );
+        assert_eq!(parse_args(&["--write", ""]), Err(ErrorKind::InvalidValue));
         assert_eq!(
-            parse_args(&["--write", "--smoke"]).unwrap_err(),
-            "--write needs a file name"
+            parse_args(&["--smoke", "--smoke"]),
+            Err(ErrorKind::ArgumentConflict)
         );
-        assert_eq!(
-            parse_args(&["--smoke", "--smoke"]).unwrap_err(),
-            "--smoke is given twice"
-        );
-        assert_eq!(
-            parse_args(&["--fast"]).unwrap_err(),
-            "unknown argument \"--fast\""
-        );
+        assert_eq!(parse_args(&["--fast"]), Err(ErrorKind::UnknownArgument));
+        assert_eq!(parse_args(&["--help"]), Err(ErrorKind::DisplayHelp));
     }
 
     fn rows_from(table: &[(&str, &str, f64)], python: f64) -> (Vec<Row>, Vec<String>) {
@@ -1308,6 +1399,87 @@ mod tests {
             runs_cell(&Err("x".to_string()), false),
             Cell::absent("failed")
         );
+    }
+
+    fn measured_generation(
+        ours: &[f64],
+        ogen: &[f64],
+        scaling: Result<scaling::Scaling, String>,
+    ) -> Measured {
+        let runs = |seconds: &[f64]| {
+            Ok(Runs {
+                seconds: seconds.to_vec(),
+                commands: vec![],
+                notes: vec![],
+            })
+        };
+        Measured {
+            venv: Err("x".into()),
+            criterion: CriterionRun::Failed("x".into()),
+            python: Err("x".into()),
+            python_commands: vec![],
+            ours_generate: runs(ours),
+            ogen_generate: runs(ogen),
+            scaling,
+            consumer_ours: Err("x".into()),
+            consumer_ogen: Err("x".into()),
+            consumer_native: Err("x".into()),
+            target_dir: PathBuf::from("/nonexistent"),
+        }
+    }
+
+    fn factors(seconds: &[(usize, &[f64])]) -> Result<scaling::Scaling, String> {
+        Ok(scaling::Scaling {
+            factors: seconds
+                .iter()
+                .map(|(copies, s)| scaling::Factor {
+                    copies: *copies,
+                    seconds: s.to_vec(),
+                })
+                .collect(),
+            command: "target/debug/xtask --root DIR generate".into(),
+        })
+    }
+
+    #[test]
+    fn generation_rows_judge_the_limit_the_peer_and_the_scaling() {
+        let scaling = factors(&[(1, &[1.0, 0.9]), (2, &[1.9, 2.0]), (4, &[4.2, 4.5])]);
+        let rows = generation_rows(
+            &measured_generation(&[1.1, 1.0, 1.2], &[12.0], scaling),
+            false,
+        );
+        assert_eq!(rows.len(), 3);
+        assert_eq!(rows[0].target, "≤ 3 s");
+        assert_eq!(rows[0].met, report::Met::Yes);
+        // 1.1 / 12 = 0.092: more than 10× faster.
+        assert_eq!(rows[1].ratio, "0.092×");
+        assert_eq!(rows[1].met, report::Met::Yes);
+        // Best runs: 4.2 / 0.9 = 4.667 > 4.5.
+        assert_eq!(rows[2].ours, "4×: 4.20 s (best of 2); 2×: 1.90 s");
+        assert_eq!(rows[2].baseline, "1×: 900 ms (best of 2)");
+        assert_eq!(rows[2].ratio, "4.667×");
+        assert_eq!(rows[2].met, report::Met::No);
+
+        let slow = generation_rows(
+            &measured_generation(&[3.5], &[20.0], Err("x".into())),
+            false,
+        );
+        assert_eq!(slow[0].met, report::Met::No);
+        assert_eq!(slow[1].met, report::Met::No);
+        assert_eq!(
+            (slow[2].ours.as_str(), slow[2].met),
+            ("failed", report::Met::NotApplicable)
+        );
+    }
+
+    #[test]
+    fn smoke_generation_rows_judge_nothing() {
+        let scaling = factors(&[(1, &[]), (2, &[]), (4, &[])]);
+        let rows = generation_rows(&measured_generation(&[9.0], &[1.0], scaling), true);
+        assert!(rows.iter().all(|r| r.met == report::Met::NotApplicable));
+        assert_eq!(rows[2].ours, "4×: smoke run: not timed");
+        assert_eq!(rows[2].ratio, "—");
+        assert_eq!(rows[0].target, "≤ 3 s");
     }
 
     #[test]

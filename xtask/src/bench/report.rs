@@ -165,6 +165,29 @@ impl Row {
     pub fn single(what: &str, ours: Cell) -> Row {
         Row::compare(what, ours, Cell::absent("—"), None)
     }
+
+    /// A number of ours judged against an absolute limit (`ours ≤ max`), with no baseline.
+    pub fn within(what: &str, ours: Cell, max: f64, target: &str) -> Row {
+        let met = match ours.value() {
+            Some(value) if value <= max => Met::Yes,
+            Some(_) => Met::No,
+            None => Met::NotApplicable,
+        };
+        Row {
+            met,
+            target: target.to_string(),
+            ..Row::single(what, ours)
+        }
+    }
+
+    /// The same row with its target shown but not judged (a smoke run's single, untimed or
+    /// unrepresentative numbers).
+    pub fn unjudged(self) -> Row {
+        Row {
+            met: Met::NotApplicable,
+            ..self
+        }
+    }
 }
 
 /// The whole report.
@@ -373,6 +396,22 @@ mod tests {
                 .unwrap()
                 .1,
             Met::No
+        );
+    }
+
+    #[test]
+    fn an_absolute_limit_is_inclusive_and_needs_a_number() {
+        let at = |seconds: f64| Row::within("gen", Cell::measured(seconds, "x"), 3.0, "≤ 3 s");
+        assert_eq!(at(2.9).met, Met::Yes);
+        assert_eq!(at(3.0).met, Met::Yes);
+        assert_eq!(at(3.1).met, Met::No);
+        assert_eq!(at(3.1).ratio, "—");
+        assert_eq!(at(3.1).target, "≤ 3 s");
+        assert_eq!(at(3.1).unjudged().met, Met::NotApplicable);
+        let none = Row::within("gen", Cell::absent("failed"), 3.0, "≤ 3 s");
+        assert_eq!(
+            (none.ours.as_str(), none.met),
+            ("failed", Met::NotApplicable)
         );
     }
 
