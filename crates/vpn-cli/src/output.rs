@@ -154,8 +154,19 @@ fn generic_rows(response: &Value) -> Vec<Value> {
     if let Some(items) = list {
         return items.clone();
     }
-    if let Some(item) = object.values().find(|v| v.is_object()) {
-        return vec![item.clone()];
+    if let Some(item) = object.values().find_map(Value::as_object) {
+        // A map of objects (`{"Basic": {...}, "Professional1": {...}}`): a row per key.
+        if !item.is_empty() && item.values().all(Value::is_object) {
+            return item
+                .iter()
+                .map(|(key, value)| {
+                    let mut row = value.as_object().cloned().unwrap_or_default();
+                    row.insert("key".into(), Value::String(key.clone()));
+                    Value::Object(row)
+                })
+                .collect();
+        }
+        return vec![Value::Object(item.clone())];
     }
     vec![response.clone()]
 }
@@ -181,10 +192,11 @@ fn generic_columns(rows: &[Value]) -> Vec<(String, String)> {
         }
     }
     let rank = |f: &String| match f.as_str() {
-        "id" => 0,
-        "name" => 1,
-        "status" => 2,
-        _ => 3,
+        "key" => 0,
+        "id" => 1,
+        "name" => 2,
+        "status" => 3,
+        _ => 4,
     };
     fields.sort_by_key(rank);
     fields.truncate(MAX_GENERIC_COLUMNS);

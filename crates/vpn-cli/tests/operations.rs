@@ -1,0 +1,438 @@
+//! Every operation of the table (`huaweicloud_vpn::operation::all()`) is a working subcommand
+//! of `hcvpn op`: its help is there, and one call each against the in-process emulator exits 0
+//! with the documented answer. Resources are created first (gateways, customer gateways,
+//! connections, monitors; the legacy IPsec connection), read, listed and updated, then
+//! deleted in reverse order. An operation the table gains fails this test until it works
+//! through `hcvpn` (and, if it creates something, has a recipe below).
+
+mod common;
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::Duration;
+
+use common::{against, hcvpn, no_panic, texts};
+use huaweicloud_vpn::operation::{self, Kind, Operation, ParamLocation};
+use serde_json::Value;
+use vpn_emulator::{Config, Emulator};
+
+/// The creates, in the order their resources depend on each other.
+const CREATE_ORDER: &[&str] = &[
+    "CreateVgw",
+    "CreateCgw",
+    "CreateVpnConnection",
+    "CreateConnectionMonitor",
+    "CreateIpsecSiteConnection",
+];
+
+const PSK: &str = "Ops-Walk-Secret-91";
+
+/// The subcommand name of an operation, as `hcvpn op` names it.
+fn name(op: &Operation) -> String {
+    op.method_name().replace('_', "-")
+}
+
+/// The flags a create needs beyond what the table can say: valid values, and references to
+/// what was created before. `None`: the generic arguments (required fields from known ids).
+fn recipe(op: &Operation, ids: &HashMap<String, String>) -> Option<(Vec<String>, Option<String>)> {
+    let id = |name: &str| ids.get(name).cloned().unwrap_or_default();
+    let args = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    Some(match op.id {
+        // The EIPs are objects: only through the body (from stdin here).
+        "CreateVgw" => (
+            args(&[
+                "--body",
+                "-",
+                "--name",
+                "gw-ops",
+                "--local-subnets",
+                "192.168.0.0/24",
+                "--wait",
+                "--wait-timeout",
+                "60",
+            ]),
+            Some(
+                r#"{"vpn_gateway": {
+                    "vpc_id": "91b6d5a8-0c5e-4c4e-9d0b-4a0b1f3e2d11",
+                    "connect_subnet": "f5b4d3c2-1a09-4e8f-8d7c-6b5a4c3d2e1f",
+                    "eip1": {"id": "0c464dad-0b7e-4a8d-9a86-c22bb0eb0bde"},
+                    "eip2": {"id": "1d575ebe-1c8f-4b9e-8b97-d33cc1fc1cef"}}}"#
+                    .to_string(),
+            ),
+        ),
+        "CreateCgw" => (
+            args(&[
+                "--body",
+                "-",
+                "--name",
+                "cgw-ops",
+                "--id-value",
+                "203.0.113.10",
+                "--bgp-asn",
+                "65000",
+            ]),
+            Some(r#"{"customer_gateway": {"id_type": "ip"}}"#.to_string()),
+        ),
+        "CreateVpnConnection" => (
+            [
+                "--name",
+                "conn-ops",
+                "--vgw-id",
+                &id("vgw_id"),
+                "--vgw-ip",
+                &id("vgw_ip"),
+                "--cgw-id",
+                &id("customer_gateway_id"),
+                "--peer-subnets",
+                "10.10.0.0/24",
+                "--psk-file",
+                &id("psk_file"),
+                "--wait",
+                "--wait-timeout",
+                "60",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+            None,
+        ),
+        "CreateIpsecSiteConnection" => (
+            args(&[
+                "--name",
+                "legacy-ops",
+                "--vpnservice-id",
+                "5c1f0a3b-1d2e-4f50-8a6b-7c8d9e0f1a2b",
+                "--ikepolicy-id",
+                "6d2a1b4c-2e3f-4061-9b7c-8d9e0f1a2b3c",
+                "--ipsecpolicy-id",
+                "7e3b2c5d-3f40-4172-8c8d-9e0f1a2b3c4d",
+                "--local-ep-group-id",
+                "8f4c3d6e-4051-4283-9d9e-0f1a2b3c4d5e",
+                "--peer-ep-group-id",
+                "905d4e7f-5162-4394-8eaf-1a2b3c4d5e6f",
+                "--peer-address",
+                "198.51.100.20",
+                "--peer-id",
+                "198.51.100.20",
+                "--wait",
+                "--wait-timeout",
+                "60",
+            ]),
+            None,
+        ),
+        _ => return None,
+    })
+}
+
+/// The phase of an operation: creates, then reads and updates, then deletes.
+fn phase(op: &Operation) -> (u8, usize) {
+    let created = |id: &str| {
+        CREATE_ORDER
+            .iter()
+            .position(|c| *c == id)
+            .unwrap_or(CREATE_ORDER.len())
+    };
+    match op.method {
+        "POST" => (0, created(op.id)),
+        "DELETE" => {
+            // The resource's create: the same path without the id, posted.
+            let parent = op.path.rsplit_once('/').map(|(p, _)| p).unwrap_or(op.path);
+            let create = operation::all()
+                .find(|c| c.method == "POST" && c.path == parent)
+                .map(|c| created(c.id))
+                .unwrap_or(0);
+            (2, usize::MAX - create)
+        }
+        _ => (1, 0),
+    }
+}
+
+/// The arguments of one call: path parameters and required query parameters from the known
+/// ids, the body from the recipe or the required fields the known ids give.
+fn arguments(
+    op: &Operation,
+    ids: &HashMap<String, String>,
+) -> Result<(Vec<String>, Option<String>), String> {
+    let mut args = vec!["op".to_string(), name(op)];
+    for param in op.params {
+        let wanted = param.location == ParamLocation::Path || param.required;
+        if !wanted {
+            continue;
+        }
+        let value = ids.get(param.name).ok_or_else(|| {
+            format!(
+                "no value for the parameter `{}` (nothing created gives it)",
+                param.name
+            )
+        })?;
+        args.push(format!("--{}", param.name.replace('_', "-")));
+        args.push(value.clone());
+    }
+    let mut stdin = None;
+    if let Some((extra, input)) = recipe(op, ids) {
+        args.extend(extra);
+        stdin = input;
+    } else if let Some(body) = &op.request {
+        let update = op.method != "POST";
+        let mut any = false;
+        for field in body.fields {
+            if let Some(value) = ids.get(field.name).filter(|_| field.required || !update) {
+                args.push(format!("--{}", field.name.replace('_', "-")));
+                args.push(value.clone());
+                any = true;
+            } else if update
+                && !any
+                && field.kind == Kind::String
+                && (field.name == "name" || field.name == "description")
+            {
+                args.push(format!("--{}", field.name.replace('_', "-")));
+                args.push(format!("renamed-{}", op.id.to_ascii_lowercase()));
+                any = true;
+            } else if field.required {
+                return Err(format!(
+                    "no recipe, and no value for the required field `{}`",
+                    field.name
+                ));
+            }
+        }
+        if update && !any {
+            return Err("no recipe, and no name or description to update".into());
+        }
+    }
+    if op.waiter.is_some() && op.method == "DELETE" {
+        args.extend(["--wait".into(), "--wait-timeout".into(), "60".into()]);
+    }
+    Ok((args, stdin))
+}
+
+/// Runs `hcvpn --endpoint URL ... ARGS` on a blocking thread; the exit code, stdout, stderr.
+async fn run(url: &str, args: &[String], stdin: Option<String>) -> (Option<i32>, String, String) {
+    let mut cmd = against(url);
+    cmd.args(args).env("HCVPN_PSK", PSK);
+    if let Some(stdin) = stdin {
+        cmd.write_stdin(stdin);
+    }
+    let output = tokio::task::spawn_blocking(move || cmd.output().unwrap())
+        .await
+        .unwrap();
+    no_panic(&output);
+    let (stdout, stderr) = texts(&output);
+    (output.status.code(), stdout, stderr)
+}
+
+/// Records the ids a create's answer gives: the waiter's id parameter, else `<wrapper>_id`,
+/// and the first EIP of a gateway (what a connection's `vgw_ip` names).
+fn record(op: &Operation, answer: &Value, ids: &mut HashMap<String, String>) {
+    let (pointer, param) = match (&op.waiter, op.request.as_ref().and_then(|r| r.wrapper)) {
+        (Some(w), _) => (w.id.to_string(), w.id_param.to_string()),
+        (None, Some(wrapper)) => (format!("/{wrapper}/id"), format!("{wrapper}_id")),
+        (None, None) => return,
+    };
+    if let Some(id) = answer.pointer(&pointer).and_then(Value::as_str) {
+        ids.insert(param, id.to_string());
+        if let Some(wrapper) = op.request.as_ref().and_then(|r| r.wrapper) {
+            ids.entry(format!("{wrapper}_id"))
+                .or_insert_with(|| id.to_string());
+        }
+    }
+    if let Some(eip) = answer
+        .pointer("/vpn_gateway/eip1/id")
+        .and_then(Value::as_str)
+    {
+        ids.insert("vgw_ip".into(), eip.to_string());
+    }
+}
+
+/// One operation, called and checked; what went wrong otherwise.
+async fn exercise(
+    url: &str,
+    op: &Operation,
+    ids: &mut HashMap<String, String>,
+) -> Result<(), String> {
+    let (args, stdin) = arguments(op, ids)?;
+    let (code, stdout, stderr) = run(url, &args, stdin).await;
+    if code != Some(0) {
+        return Err(format!("hcvpn {args:?} exited {code:?}: {stderr}"));
+    }
+    if stderr.contains(PSK) {
+        return Err(format!(
+            "hcvpn {args:?} printed the pre-shared key on stderr"
+        ));
+    }
+    if op.response.is_none() {
+        return if stdout.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("no answer body documented, yet printed: {stdout}"))
+        };
+    }
+    let answer: Value = serde_json::from_str(&stdout)
+        .map_err(|e| format!("hcvpn {args:?}: not JSON ({e}): {stdout}"))?;
+    if op.method == "POST" {
+        record(op, &answer, ids);
+    }
+    // What was asked for is what came back.
+    for param in op
+        .params
+        .iter()
+        .filter(|p| p.location == ParamLocation::Path)
+    {
+        let id = &ids[param.name];
+        if !stdout.contains(id.as_str()) {
+            return Err(format!("the answer does not mention {id}: {stdout}"));
+        }
+    }
+    if op.method == "GET" {
+        // The same call as a table: a header line and rows.
+        let mut table = args.clone();
+        table.extend(["-o".into(), "table".into()]);
+        let (code, stdout, stderr) = run(url, &table, None).await;
+        let header = stdout.lines().next().unwrap_or_default();
+        if code != Some(0) || header.trim().is_empty() || header != header.to_uppercase() {
+            return Err(format!("hcvpn {table:?} -> {code:?}: {stdout}{stderr}"));
+        }
+    }
+    if let Some(pages) = &op.pagination {
+        let mut all = args.clone();
+        all.push("--all".into());
+        if let Some(limit) = pages.limit_param {
+            all.extend([format!("--{}", limit.replace('_', "-")), "1".into()]);
+        }
+        let (code, stdout, stderr) = run(url, &all, None).await;
+        let listed: Value = serde_json::from_str(&stdout)
+            .map_err(|e| format!("hcvpn {all:?} -> {code:?} ({e}): {stdout}{stderr}"))?;
+        let items = listed[pages.items].as_array().map_or(0, Vec::len);
+        if code != Some(0) || items == 0 || listed["total_count"] != items {
+            return Err(format!("hcvpn {all:?} -> {code:?}: {stdout}{stderr}"));
+        }
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_operation_of_the_table_works_through_hcvpn_op() {
+    let emu = Emulator::start(Config {
+        port: 0,
+        transition_delay: Duration::from_millis(150),
+        ..Config::default()
+    })
+    .await
+    .expect("the emulator starts");
+    let url = emu.url();
+    let mut ops: Vec<&Operation> = operation::all().collect();
+    assert!(!ops.is_empty(), "the table is empty");
+    ops.sort_by_key(|op| phase(op));
+
+    // The connection's key comes from a file, the legacy one's from HCVPN_PSK.
+    let psk_file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(psk_file.path(), format!("{PSK}\n")).unwrap();
+    let mut ids: HashMap<String, String> = HashMap::new();
+    ids.insert(
+        "psk_file".into(),
+        psk_file.path().to_string_lossy().into_owned(),
+    );
+    let mut failures: BTreeMap<&str, String> = BTreeMap::new();
+    let mut passed = Vec::new();
+    for op in &ops {
+        match exercise(&url, op, &mut ids).await {
+            Ok(()) => passed.push(op.id),
+            Err(why) => {
+                failures.insert(op.id, why);
+            }
+        }
+    }
+    emu.shutdown();
+    // Every operation of the table was called once, successfully.
+    let missing: Vec<&str> = operation::all()
+        .map(|op| op.id)
+        .filter(|id| !passed.contains(id))
+        .collect();
+    assert!(
+        missing.is_empty() && failures.is_empty(),
+        "{} of {} operations do not work through hcvpn op:\n{}",
+        missing.len(),
+        ops.len(),
+        failures
+            .iter()
+            .map(|(id, why)| format!("  {id}: {why}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+#[test]
+fn every_operation_has_a_documented_subcommand() {
+    let output = hcvpn().args(["op", "--help"]).output().unwrap();
+    let (listing, stderr) = texts(&output);
+    assert!(output.status.success(), "{stderr}");
+    for op in operation::all() {
+        assert!(
+            listing.contains(&name(op)),
+            "`hcvpn op --help` lacks {}:\n{listing}",
+            name(op)
+        );
+        let output = hcvpn().args(["op", &name(op), "--help"]).output().unwrap();
+        let (help, stderr) = texts(&output);
+        assert!(output.status.success(), "{}: {stderr}", op.id);
+        assert!(help.contains(op.id), "{}: {help}", op.id);
+        for param in op.params {
+            let flag = format!("--{}", param.name.replace('_', "-"));
+            assert!(has_flag(&help, &flag), "{}: no {flag}:\n{help}", op.id);
+        }
+        for field in op.request.iter().flat_map(|b| b.fields.iter()) {
+            let flag = format!("--{}", field.name.replace('_', "-"));
+            if field.secret {
+                // Never an argument: only its sources.
+                assert!(
+                    has_flag(&help, &format!("{flag}-stdin")) && !has_flag(&help, &flag),
+                    "{}: {flag}:\n{help}",
+                    op.id
+                );
+            } else if field.kind != Kind::Object {
+                assert!(has_flag(&help, &flag), "{}: no {flag}:\n{help}", op.id);
+            }
+        }
+        assert_eq!(
+            has_flag(&help, "--wait"),
+            op.waiter.is_some(),
+            "{}: --wait",
+            op.id
+        );
+        assert_eq!(
+            has_flag(&help, "--all"),
+            op.pagination.is_some(),
+            "{}",
+            op.id
+        );
+    }
+}
+
+/// Whether a help text lists the flag `flag` itself (not one it is a prefix of).
+fn has_flag(help: &str, flag: &str) -> bool {
+    help.lines().any(|line| {
+        line.trim_start()
+            .strip_prefix(flag)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '=', ',', '<']))
+    })
+}
+
+#[test]
+fn an_operation_id_names_the_same_subcommand() {
+    let output = hcvpn()
+        .args(["op", "ShowVpnConnection", "--help"])
+        .output()
+        .unwrap();
+    let (help, stderr) = texts(&output);
+    assert!(output.status.success(), "{stderr}");
+    assert!(help.contains("--vpn-connection-id"), "{help}");
+}
+
+#[test]
+fn a_secret_is_never_an_argument_of_a_generated_command() {
+    let output = hcvpn()
+        .args(["op", "create-vpn-connection", "--psk", "Secret-Key-123"])
+        .output()
+        .unwrap();
+    no_panic(&output);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(texts(&output).1.contains("unexpected argument '--psk'"));
+}
