@@ -48,6 +48,15 @@ pub(crate) fn run(
             hooks.delete(p, call)?;
             let scope = scope(res, call);
             p.remove_where(&res.name, |r| r.id == call.id && r.scope == scope);
+            // Nested resources go with their parent.
+            let below = format!("{}/", res.item_path);
+            for child in model
+                .resources
+                .iter()
+                .filter(|c| c.item_path.starts_with(&below))
+            {
+                p.remove_where(&child.name, |r| r.scope.contains(&call.id));
+            }
             Ok(answer(op, Some(json!({}))))
         }
         Action::Other => other(model, op, store, call),
@@ -166,7 +175,7 @@ fn view(
     out.insert("id".into(), json!(r.id));
     out.insert("created_at".into(), json!(time(res.api, r.created_ms)));
     if res.ready.is_some() {
-        out.insert("status".into(), json!(r.status(call.now)));
+        out.insert(res.status_key.clone(), json!(r.status(call.now)));
     }
     hooks.view(p, r, action, call, out)
 }
@@ -210,7 +219,7 @@ fn create(
     let mut record = Record::new(new_id(), created, fields);
     record.scope = scope(res, call);
     if let Some(ready) = &res.ready {
-        record.transition("PENDING_CREATE", ready, call.now, call.delay);
+        record.transition(res.pending_create.as_deref(), ready, call.now, call.delay);
     }
     let shown = view(res, hooks, p, &record, Action::Create, call);
     p.push(&res.name, record);
@@ -237,7 +246,7 @@ fn update(
         .fields
         .insert("updated_at".into(), json!(time(res.api, updated)));
     if let Some(ready) = &res.ready {
-        record.transition("PENDING_UPDATE", ready, call.now, call.delay);
+        record.transition(res.pending_update.as_deref(), ready, call.now, call.delay);
     }
     let r = find(res, hooks, p, call)?;
     let shown = view(res, hooks, p, r, Action::Update, call);
@@ -405,6 +414,244 @@ fn other(model: &Model, op: &Op, store: &mut Store, call: &Call) -> Result<Succe
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::{Duration, Instant};
+
+    /// A resource no hook knows, with a nested resource, paging, a status and an action:
+    /// what a new spec brings, served by the engine alone.
+    const SPEC: &str = r#"
+openapi: 3.0.3
+x-product: p2c
+paths:
+  /v5/{project_id}/widgets:
+    post:
+      operationId: CreateWidget
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, properties: {widget: {$ref: '#/components/schemas/Widget'}}}
+      responses:
+        '201': {content: {application/json: {schema: {$ref: '#/components/schemas/WidgetResponse'}}}}
+    get:
+      operationId: ListWidgets
+      x-pagination: {items: widgets, marker: marker, limit: limit, next-marker: /page_info/next_marker}
+      parameters:
+        - {name: color, in: query, schema: {type: string}}
+        - {name: limit, in: query, schema: {type: integer}}
+        - {name: marker, in: query, schema: {type: string}}
+      responses:
+        '200': {content: {application/json: {schema: {type: object, properties: {widgets: {type: array, items: {$ref: '#/components/schemas/Widget'}}}}}}}
+  /v5/{project_id}/widgets/{widget_id}:
+    get:
+      operationId: ShowWidget
+      x-waiter: {resource: widget, name: widget, id: /widget/id, status: /widget/state, ready: [READY], failed: [BROKEN]}
+      responses:
+        '200': {content: {application/json: {schema: {$ref: '#/components/schemas/WidgetResponse'}}}}
+    delete:
+      operationId: DeleteWidget
+      responses:
+        '204': {description: gone}
+  /v5/{project_id}/widgets/{widget_id}/parts:
+    post:
+      operationId: CreatePart
+      requestBody:
+        content:
+          application/json:
+            schema: {type: object, properties: {part: {type: object, properties: {name: {type: string}}}}}
+      responses:
+        '201': {content: {application/json: {schema: {type: object, properties: {part: {type: object}}}}}}
+    get:
+      operationId: ListParts
+      responses:
+        '200': {content: {application/json: {schema: {type: object, properties: {parts: {type: array}}}}}}
+  /v5/{project_id}/widgets/{widget_id}/parts/{part_id}:
+    get:
+      operationId: ShowPart
+      responses:
+        '200': {content: {application/json: {schema: {type: object, properties: {part: {type: object}}}}}}
+  /v5/{project_id}/widgets/{widget_id}/reset:
+    post:
+      operationId: ResetWidget
+      responses:
+        '202': {content: {application/json: {schema: {type: object, required: [job_id], properties: {job_id: {type: string, format: uuid}}}}}}
+components:
+  schemas:
+    Widget:
+      type: object
+      properties:
+        id: {type: string}
+        name: {type: string}
+        color: {type: string, default: blue}
+        state: {type: string, enum: [PENDING_CREATE, READY, BROKEN]}
+    WidgetResponse:
+      type: object
+      properties:
+        widget: {$ref: '#/components/schemas/Widget'}
+        request_id: {type: string}
+"#;
+
+    struct Emu {
+        model: Model,
+        store: Store,
+    }
+
+    impl Emu {
+        fn run(
+            &mut self,
+            id: &str,
+            path: &[(&str, &str)],
+            query: &[(&str, &str)],
+            body: Value,
+            delay: u64,
+        ) -> Result<Success, Fault> {
+            let op = self.model.ops.iter().find(|o| o.id == id).unwrap();
+            let mut params = vec![("project_id".to_string(), "p".to_string())];
+            params.extend(path.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+            let call = Call {
+                project: "p".into(),
+                id: params.last().map(|(_, v)| v.clone()).unwrap_or_default(),
+                path: params,
+                query: query
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect(),
+                body,
+                now: Instant::now(),
+                delay: Duration::from_millis(delay),
+            };
+            run(&self.model, op, &mut self.store, &call)
+        }
+    }
+
+    #[test]
+    fn a_new_resource_needs_no_code() {
+        let doc: Value = serde_norway::from_str(SPEC).unwrap();
+        let mut emu = Emu {
+            model: Model::build(&[doc]),
+            store: Store::default(),
+        };
+        let widget = emu
+            .run(
+                "CreateWidget",
+                &[],
+                &[],
+                json!({"widget": {"name": "w1"}}),
+                60_000,
+            )
+            .unwrap();
+        assert_eq!(widget.status, 201);
+        let widget = widget.body.unwrap()["widget"].clone();
+        assert_eq!(widget["color"], "blue", "the spec's default");
+        assert_eq!(
+            widget["state"], "PENDING_CREATE",
+            "x-waiter's status property"
+        );
+        let id = widget["id"].as_str().unwrap().to_string();
+        let quick = emu
+            .run(
+                "CreateWidget",
+                &[],
+                &[],
+                json!({"widget": {"color": "red"}}),
+                0,
+            )
+            .unwrap();
+        assert_eq!(
+            quick.body.unwrap()["widget"]["state"],
+            "READY",
+            "x-waiter's first ready"
+        );
+
+        // Filters and pages.
+        let red = emu
+            .run("ListWidgets", &[], &[("color", "red")], json!(null), 0)
+            .unwrap();
+        assert_eq!(red.body.unwrap()["widgets"].as_array().unwrap().len(), 1);
+        let page = emu
+            .run("ListWidgets", &[], &[("limit", "1")], json!(null), 0)
+            .unwrap()
+            .body
+            .unwrap();
+        assert_eq!(page["widgets"][0]["id"], id.as_str());
+        let marker = page["page_info"]["next_marker"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let next = emu
+            .run(
+                "ListWidgets",
+                &[],
+                &[("limit", "1"), ("marker", &marker)],
+                json!(null),
+                0,
+            )
+            .unwrap()
+            .body
+            .unwrap();
+        assert_eq!(next["widgets"][0]["color"], "red");
+        assert!(next["page_info"].get("next_marker").is_none());
+
+        // Nested resources belong to their parent, which must exist.
+        let missing = emu.run(
+            "CreatePart",
+            &[("widget_id", "nope")],
+            &[],
+            json!({"part": {}}),
+            0,
+        );
+        assert_eq!(missing.err().unwrap().status, 404);
+        let part = emu
+            .run(
+                "CreatePart",
+                &[("widget_id", &id)],
+                &[],
+                json!({"part": {"name": "p"}}),
+                0,
+            )
+            .unwrap();
+        let part_id = part.body.unwrap()["part"]["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        let shown = emu.run(
+            "ShowPart",
+            &[("widget_id", &id), ("part_id", &part_id)],
+            &[],
+            json!(null),
+            0,
+        );
+        assert_eq!(shown.unwrap().body.unwrap()["part"]["name"], "p");
+        let other = emu.run(
+            "ShowPart",
+            &[("widget_id", "nope"), ("part_id", &part_id)],
+            &[],
+            json!(null),
+            0,
+        );
+        assert_eq!(other.err().unwrap().status, 404);
+
+        // An action: its documented status once its widget is found.
+        let reset = emu
+            .run("ResetWidget", &[("widget_id", &id)], &[], json!(null), 0)
+            .unwrap();
+        assert_eq!(reset.status, 202);
+        let fault = emu
+            .run("ResetWidget", &[("widget_id", "nope")], &[], json!(null), 0)
+            .err()
+            .unwrap();
+        assert_eq!((fault.status, fault.code), (404, "VPN.0004"));
+        assert!(fault.message.contains("widget nope"), "{}", fault.message);
+
+        let deleted = emu
+            .run("DeleteWidget", &[("widget_id", &id)], &[], json!(null), 0)
+            .unwrap();
+        assert_eq!((deleted.status, deleted.body), (204, None));
+        let gone = emu.run("ShowWidget", &[("widget_id", &id)], &[], json!(null), 0);
+        assert_eq!(gone.err().unwrap().status, 404);
+        assert!(
+            emu.store.project("p").all("part").is_empty(),
+            "parts go with their widget"
+        );
+    }
 
     #[test]
     fn pointers_and_values() {

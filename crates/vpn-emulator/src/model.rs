@@ -61,6 +61,12 @@ pub(crate) struct Resource {
     pub scope: Vec<String>,
     /// The status after `PENDING_*`; `None`: the resource has no status.
     pub ready: Option<String>,
+    /// The property holding the status (`status`, from `x-waiter`'s pointer).
+    pub status_key: String,
+    /// The statuses of a new and of a changed resource, if its status enum has them
+    /// (`PENDING_CREATE`, `PENDING_UPDATE`); `None`: ready at once.
+    pub pending_create: Option<String>,
+    pub pending_update: Option<String>,
     /// Properties the item schema defines (for generic fields such as `project_id`).
     pub properties: Vec<String>,
 }
@@ -253,6 +259,9 @@ impl Model {
             item_param,
             scope,
             ready: None,
+            status_key: "status".into(),
+            pending_create: None,
+            pending_update: None,
             properties: Vec::new(),
         });
         self.resources.len() - 1
@@ -293,6 +302,14 @@ impl Model {
             }
         }
         if op.action == Action::Show {
+            let waiter = operation.get("x-waiter");
+            let key = waiter
+                .and_then(|w| w.get("status"))
+                .and_then(Value::as_str)
+                .and_then(|pointer| pointer.rsplit('/').next())
+                .unwrap_or("status")
+                .to_string();
+            let mut values: Option<Vec<String>> = None;
             if let (Some(schema), Some(w)) = (response, &response_wrapper)
                 && let Some(item) = property(doc, schema, w)
             {
@@ -301,23 +318,33 @@ impl Model {
                     .into_iter()
                     .map(|(name, _)| name.clone())
                     .collect();
-                if props.iter().any(|p| p == "status") && r.ready.is_none() {
-                    r.ready = Some(status_ready(doc, item));
+                if props.contains(&key) {
+                    values = Some(enum_values(doc, item, &key));
                 }
                 r.properties = props;
             }
-            if let Some(waiter) = operation.get("x-waiter") {
-                if let Some(ready) = waiter
-                    .get("ready")
-                    .and_then(Value::as_array)
-                    .and_then(|a| a.first())
-                    .and_then(Value::as_str)
-                {
-                    r.ready = Some(ready.to_string());
-                }
+            if let Some(waiter) = waiter {
+                values.get_or_insert_with(Vec::new);
                 if let Some(words) = waiter.get("resource").and_then(Value::as_str) {
                     r.words = words.to_string();
                 }
+            }
+            if let Some(values) = values {
+                let ready = waiter
+                    .and_then(|w| w.get("ready"))
+                    .and_then(Value::as_array)
+                    .and_then(|a| a.first())
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+                    .unwrap_or_else(|| status_ready(&values));
+                let pending = |wanted: &str| {
+                    (values.is_empty() || values.iter().any(|v| v == wanted))
+                        .then(|| wanted.to_string())
+                };
+                r.pending_create = pending("PENDING_CREATE");
+                r.pending_update = pending("PENDING_UPDATE");
+                r.ready = Some(ready);
+                r.status_key = key;
             }
         }
     }
@@ -395,22 +422,31 @@ fn property<'a>(doc: &'a Value, schema: &'a Value, name: &str) -> Option<&'a Val
         .map(|(_, s)| s)
 }
 
-/// Without `x-waiter`: `ACTIVE` if the status enum has it, else its first non-pending value.
-fn status_ready(doc: &Value, item: &Value) -> String {
-    let values: Vec<&str> = property(doc, item, "status")
+/// The enum values of an item's property (empty: not an enum).
+fn enum_values(doc: &Value, item: &Value, key: &str) -> Vec<String> {
+    property(doc, item, key)
         .map(|s| resolve(doc, s))
         .and_then(|s| s.get("enum"))
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).collect())
-        .unwrap_or_default();
-    if values.is_empty() || values.contains(&"ACTIVE") {
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Without `x-waiter`: `ACTIVE` if the status enum has it, else its first non-pending value.
+fn status_ready(values: &[String]) -> String {
+    if values.is_empty() || values.iter().any(|v| v == "ACTIVE") {
         return "ACTIVE".into();
     }
     values
         .iter()
         .find(|v| !v.starts_with("PENDING"))
-        .unwrap_or(&"ACTIVE")
-        .to_string()
+        .cloned()
+        .unwrap_or_else(|| "ACTIVE".into())
 }
 
 fn pagination(operation: &Value) -> Option<Pagination> {

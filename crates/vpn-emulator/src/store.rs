@@ -18,7 +18,7 @@ pub(crate) struct Record {
     /// The fields as the service keeps them (including secrets, which views leave out).
     pub fields: Map<String, Value>,
     /// The status shown until `until`; after that `ready`.
-    pending: &'static str,
+    pending: String,
     until: Instant,
     ready: String,
 }
@@ -30,29 +30,34 @@ impl Record {
             created_ms,
             scope: Vec::new(),
             fields,
-            pending: "PENDING_CREATE",
+            pending: String::new(),
             until: Instant::now(),
             ready: "ACTIVE".into(),
         }
     }
 
-    /// Shows `status` for `delay` from `now`, then `ready`.
+    /// Shows `pending` (if any) for `delay` from `now`, then `ready`.
     pub(crate) fn transition(
         &mut self,
-        status: &'static str,
+        pending: Option<&str>,
         ready: &str,
         now: Instant,
         delay: Duration,
     ) {
-        self.pending = status;
         self.ready = ready.to_string();
-        self.until = now.checked_add(delay).unwrap_or(now);
+        match pending {
+            Some(pending) => {
+                self.pending = pending.to_string();
+                self.until = now.checked_add(delay).unwrap_or(now);
+            }
+            None => self.until = now,
+        }
     }
 
     /// The current status.
     pub(crate) fn status(&self, now: Instant) -> &str {
         if now < self.until {
-            self.pending
+            &self.pending
         } else {
             &self.ready
         }
