@@ -36,6 +36,7 @@ use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use hmac::{Hmac, KeyInit, Mac};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use reqwest::Url;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HOST, HeaderMap, HeaderName, HeaderValue};
 use sha2::{Digest, Sha256};
@@ -121,6 +122,8 @@ pub enum SignError {
     NoHost,
     /// The clock is before 1970: no `X-Sdk-Date` can be written.
     ClockBeforeEpoch,
+    /// The clock is after the year 9999: no `X-Sdk-Date` can be written.
+    ClockAfterYear9999,
     /// A header has several values; the official signer knows one value per name.
     RepeatedHeader {
         /// The header's name.
@@ -152,6 +155,9 @@ impl fmt::Display for SignError {
             SignError::NoHost => f.write_str("cannot sign the request: its URL has no host"),
             SignError::ClockBeforeEpoch => {
                 f.write_str("cannot sign the request: the clock is before 1970")
+            }
+            SignError::ClockAfterYear9999 => {
+                f.write_str("cannot sign the request: the clock is after the year 9999")
             }
             SignError::RepeatedHeader { name } => write!(
                 f,
@@ -470,49 +476,22 @@ fn canonical_query(url: &Url) -> String {
         .join("&")
 }
 
+/// What the signer percent-encodes: every byte but the unreserved `A-Za-z0-9-_.~`.
+const ENCODED: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
 /// Percent-encodes every byte of the UTF-8 text except `A-Za-z0-9-_.~` (upper-case hex).
 fn encode(text: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(text.len());
-    for &b in text.as_bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 0x0f)]));
-        }
-    }
-    out
+    utf8_percent_encode(text, ENCODED).to_string()
 }
 
 /// Decodes `%XX` (either case); a `%` not followed by two hex digits stays as it is; invalid
 /// UTF-8 becomes U+FFFD.
 fn percent_decode_lossy(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && let (Some(hi), Some(lo)) = (
-                bytes.get(i + 1).and_then(|&b| hex_digit(b)),
-                bytes.get(i + 2).and_then(|&b| hex_digit(b)),
-            )
-        {
-            out.push(hi << 4 | lo);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn hex_digit(b: u8) -> Option<u8> {
-    char::from(b)
-        .to_digit(16)
-        .and_then(|d| u8::try_from(d).ok())
+    percent_decode_str(text).decode_utf8_lossy().into_owned()
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -578,35 +557,16 @@ fn host_header(url: &Url) -> Result<String, SignError> {
     })
 }
 
-/// `YYYYMMDDTHHMMSSZ` in UTC.
+/// `YYYYMMDDTHHMMSSZ` in UTC: RFC 3339 (humantime) without its separators.
 fn format_sdk_date(now: SystemTime) -> Result<String, SignError> {
-    let secs = now
-        .duration_since(UNIX_EPOCH)
-        .map_err(|_| SignError::ClockBeforeEpoch)?
-        .as_secs();
-    let days = secs / 86_400;
-    let rem = secs % 86_400;
-    let (year, month, day) = civil_from_days(days);
-    Ok(format!(
-        "{year:04}{month:02}{day:02}T{:02}{:02}{:02}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    ))
-}
-
-/// (year, month, day) of a day count since 1970-01-01 (H. Hinnant's `civil_from_days`).
-fn civil_from_days(days: u64) -> (u64, u64, u64) {
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z % 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
-    (year, month, day)
+    use std::fmt::Write;
+    now.duration_since(UNIX_EPOCH)
+        .map_err(|_| SignError::ClockBeforeEpoch)?;
+    // `2006-01-02T15:04:05Z`; humantime refuses (fmt::Error) a time after the year 9999.
+    let mut rfc3339 = String::with_capacity(20);
+    write!(rfc3339, "{}", humantime::format_rfc3339_seconds(now))
+        .map_err(|_| SignError::ClockAfterYear9999)?;
+    Ok(rfc3339.replace(['-', ':'], ""))
 }
 
 #[cfg(test)]
@@ -1171,8 +1131,12 @@ mod tests {
         assert_eq!(at(1_709_251_198), "20240229T235958Z");
         assert_eq!(at(946_684_799), "19991231T235959Z");
         assert_eq!(at(4_107_542_400), "21000301T000000Z");
+        assert_eq!(at(253_402_300_799), "99991231T235959Z");
         // Sub-second parts are dropped.
         let t = UNIX_EPOCH + Duration::from_millis(1_136_214_245_999);
         assert_eq!(format_sdk_date(t).unwrap(), "20060102T150405Z");
+        // After the year 9999 there is no date to write (the official signer has none either).
+        let late = UNIX_EPOCH + Duration::from_secs(253_402_300_800);
+        assert_eq!(format_sdk_date(late), Err(SignError::ClockAfterYear9999));
     }
 }
