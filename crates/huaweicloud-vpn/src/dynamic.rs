@@ -328,9 +328,289 @@ fn operation_name(op: &Operation) -> &'static str {
         .or_insert_with(|| Box::leak(op.method_name().into_boxed_str()))
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "s2c"))]
 mod tests {
-    use super::redact;
+    //! Through the public API, against a wiremock server.
+
+    use serde_json::json;
+    use wiremock::matchers::{body_json, header, method, path, query_param};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    use super::{call, redact};
+    use crate::operation::find;
+    use crate::{Error, ErrorExt, vpn_v5};
+
+    const PROJECT: &str = "0123456789abcdef0123456789abcdef";
+
+    fn v5(suffix: &str) -> String {
+        format!("/v5/{PROJECT}{suffix}")
+    }
+
+    async fn client(server: &MockServer) -> vpn_v5::Client {
+        vpn_v5::Client::for_project(&server.uri(), PROJECT).unwrap()
+    }
+
+    #[tokio::test]
+    async fn path_parameters_are_percent_encoded_and_the_body_is_returned() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path(v5("/vpn-connection/a%20b%2Fc")))
+            .and(header("accept", "application/json"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "vpn_connection": {"id": "a b/c", "status": "ACTIVE"}
+            })))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let op = find("ShowVpnConnection").unwrap();
+        let shown = call(
+            &client(&server).await,
+            op,
+            &[("vpn_connection_id", "a b/c")],
+            &[],
+            None,
+        )
+        .await
+        .unwrap();
+        assert_eq!(shown.status().as_u16(), 200);
+        assert_eq!(shown.into_inner()["vpn_connection"]["status"], "ACTIVE");
+    }
+
+    #[tokio::test]
+    async fn query_lists_repeat_and_bad_parameters_are_refused_before_sending() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path(v5("/connection-monitors")))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "connection_monitors": []
+            })))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = client(&server).await;
+        let op = find("ListConnectionMonitors").unwrap();
+        let query = [
+            ("enterprise_project_id", "0"),
+            ("enterprise_project_id", "1"),
+        ];
+        call(&client, op, &[], &query, None).await.unwrap();
+        let sent = server.received_requests().await.unwrap();
+        assert_eq!(
+            sent[0].url.query(),
+            Some("enterprise_project_id=0&enterprise_project_id=1")
+        );
+
+        for (path_params, query, expected) in [
+            (
+                &[][..],
+                &[("nope", "1")][..],
+                "has no query parameter `nope`",
+            ),
+            (
+                &[][..],
+                &[("vpn_connection_id", "a"), ("vpn_connection_id", "b")][..],
+                "given more than once",
+            ),
+            (&[("id", "x")][..], &[][..], "has no path parameter `id`"),
+        ] {
+            match call(&client, op, path_params, query, None).await {
+                Err(Error::InvalidRequest(message)) => {
+                    assert!(message.contains(expected), "{message}")
+                }
+                other => panic!("expected InvalidRequest, got {other:?}"),
+            }
+        }
+        let show = find("ShowVpnConnection").unwrap();
+        for (given, expected) in [
+            (&[][..], "`vpn_connection_id` is required"),
+            (&[("vpn_connection_id", " ")][..], "must not be empty"),
+        ] {
+            match call(&client, show, given, &[], None).await {
+                Err(Error::InvalidRequest(message)) => {
+                    assert!(message.contains(expected), "{message}")
+                }
+                other => panic!("expected InvalidRequest, got {other:?}"),
+            }
+        }
+        let list = find("ListVpnConnections").unwrap();
+        match call(&client, list, &[], &[("limit", "many")], None).await {
+            Err(Error::InvalidRequest(message)) => {
+                assert!(message.contains("limit: not an integer"), "{message}")
+            }
+            other => panic!("expected InvalidRequest, got {other:?}"),
+        }
+        // Only the first call was sent.
+        assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn bodies_are_checked_by_the_generated_type_and_secrets_not_quoted() {
+        let server = MockServer::start().await;
+        let body = json!({"connection_monitor": {"vpn_connection_id": "c-1"}});
+        Mock::given(method("POST"))
+            .and(path(v5("/connection-monitors")))
+            .and(body_json(&body))
+            .respond_with(ResponseTemplate::new(201).set_body_json(json!({
+                "connection_monitor": {"id": "m-1", "vpn_connection_id": "c-1"}
+            })))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let client = client(&server).await;
+        let create = find("CreateConnectionMonitor").unwrap();
+        let created = call(&client, create, &[], &[], Some(&body)).await.unwrap();
+        assert_eq!(created.into_inner()["connection_monitor"]["id"], "m-1");
+
+        // A missing wrapper, and a key of the wrong type: not sent, and not quoted.
+        match call(&client, create, &[], &[], None).await {
+            Err(Error::InvalidRequest(message)) => {
+                assert!(
+                    message.contains("missing field `connection_monitor`"),
+                    "{message}"
+                )
+            }
+            other => panic!("expected InvalidRequest, got {other:?}"),
+        }
+        let connection = find("CreateVpnConnection").unwrap();
+        let bad = json!({"vpn_connection": {
+            "vgw_id": "a", "vgw_ip": "b", "cgw_id": "c", "psk": 123456789}});
+        match call(&client, connection, &[], &[], Some(&bad)).await {
+            Err(Error::InvalidRequest(message)) => {
+                assert!(message.contains("vpn_connection.psk"), "{message}");
+                assert!(!message.contains("123456789"), "{message}");
+            }
+            other => panic!("expected InvalidRequest, got {other:?}"),
+        }
+        // A body for an operation that takes none.
+        let show = find("ShowVpnConnection").unwrap();
+        let refused = call(
+            &client,
+            show,
+            &[("vpn_connection_id", "x")],
+            &[],
+            Some(&body),
+        )
+        .await;
+        assert!(
+            matches!(refused, Err(Error::InvalidRequest(_))),
+            "{refused:?}"
+        );
+        assert_eq!(server.received_requests().await.unwrap().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn answers_other_than_the_documented_success_are_errors() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path(v5("/vpn-connection/gone")))
+            .respond_with(
+                ResponseTemplate::new(404)
+                    .insert_header("X-Request-Id", "req-404")
+                    .set_body_json(json!({"code": "VPN.0004", "message": "not found"})),
+            )
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path(v5("/vpn-connection/odd")))
+            .respond_with(ResponseTemplate::new(202).set_body_json(json!({})))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path(v5("/vpn-connection/bad")))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"vpn_connection": 5})))
+            .mount(&server)
+            .await;
+        Mock::given(method("DELETE"))
+            .and(path(v5("/vpn-connection/gone")))
+            .respond_with(ResponseTemplate::new(204))
+            .mount(&server)
+            .await;
+        let client = client(&server).await;
+        let show = find("ShowVpnConnection").unwrap();
+        let client = &client;
+        let read = |id: &'static str| async move {
+            call(client, show, &[("vpn_connection_id", id)], &[], None).await
+        };
+
+        let error = read("gone").await.unwrap_err();
+        assert_eq!(error.http_status(), Some(404));
+        assert_eq!(
+            error.service_error().and_then(|e| e.code()),
+            Some("VPN.0004")
+        );
+        assert_eq!(error.request_id(), Some("req-404"));
+        assert!(matches!(
+            read("odd").await,
+            Err(Error::UnexpectedResponse(r)) if r.status().as_u16() == 202
+        ));
+        assert!(matches!(
+            read("bad").await,
+            Err(Error::InvalidResponsePayload(..))
+        ));
+
+        let delete = find("DeleteVpnConnection").unwrap();
+        let deleted = call(client, delete, &[("vpn_connection_id", "gone")], &[], None)
+            .await
+            .unwrap();
+        assert_eq!(deleted.status().as_u16(), 204);
+        assert!(deleted.into_inner().is_null());
+    }
+
+    #[tokio::test]
+    async fn all_items_follows_the_next_marker() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path(v5("/vpn-connection")))
+            .and(query_param("marker", "m2"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "vpn_connections": [{"id": "c-3"}],
+                "page_info": {"next_marker": "m2"}
+            })))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path(v5("/vpn-connection")))
+            .and(query_param("marker", "m1"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "vpn_connections": [{"id": "c-2"}],
+                "page_info": {"next_marker": "m2"}
+            })))
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .and(path(v5("/vpn-connection")))
+            .and(query_param("limit", "1"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "vpn_connections": [{"id": "c-1"}],
+                "page_info": {"next_marker": "m1"}
+            })))
+            .up_to_n_times(1)
+            .mount(&server)
+            .await;
+        let client = client(&server).await;
+        let list = find("ListVpnConnections").unwrap();
+        let items = super::all_items(&client, list, &[], &[("limit", "1")])
+            .await
+            .unwrap();
+        let ids: Vec<&str> = items.iter().filter_map(|i| i["id"].as_str()).collect();
+        // The marker that does not move ends the walk.
+        assert_eq!(ids, ["c-1", "c-2", "c-3"]);
+        let sent = server.received_requests().await.unwrap();
+        assert_eq!(sent.len(), 3);
+        assert_eq!(sent[2].url.query(), Some("limit=1&marker=m2"));
+    }
+
+    #[cfg(feature = "legacy")]
+    #[tokio::test]
+    async fn an_operation_of_another_module_is_refused() {
+        let server = MockServer::start().await;
+        let op = find("ListIpsecSiteConnections").unwrap();
+        let refused = call(&client(&server).await, op, &[], &[], None).await;
+        assert!(
+            matches!(&refused, Err(Error::InvalidRequest(m)) if m.contains("ipsec_v2")),
+            "{refused:?}"
+        );
+    }
 
     #[test]
     fn only_messages_about_secrets_lose_their_quoted_values() {
