@@ -10,8 +10,8 @@ use crate::context::Context;
 use crate::error::CliError;
 use crate::{output, poll};
 
-/// One call, ready to send.
-#[derive(Debug)]
+/// One call, ready to send. Its `Debug` names the body's fields, never their values (a body
+/// may hold a secret).
 pub struct Invocation {
     pub op: &'static Operation,
     /// What is being done, for error messages (`show VPN connection abc`).
@@ -27,6 +27,31 @@ pub struct Invocation {
     pub wait: Option<(Waiter, u64)>,
     /// `--all`: follow the pages (`op.pagination`).
     pub all: bool,
+}
+
+impl std::fmt::Debug for Invocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let body_fields = |value: &Value| -> Vec<String> {
+            let Some(root) = value.as_object() else {
+                return Vec::new();
+            };
+            root.iter()
+                .flat_map(|(key, inner)| match inner.as_object() {
+                    Some(fields) => fields.keys().map(|k| format!("{key}.{k}")).collect(),
+                    None => vec![key.clone()],
+                })
+                .collect()
+        };
+        f.debug_struct("Invocation")
+            .field("op", &self.op.id)
+            .field("action", &self.action)
+            .field("path", &self.path)
+            .field("query", &self.query)
+            .field("body_fields", &self.body.as_ref().map(body_fields))
+            .field("wait", &self.wait.as_ref().map(|(w, t)| (w.show, t)))
+            .field("all", &self.all)
+            .finish()
+    }
 }
 
 impl Invocation {
@@ -93,5 +118,19 @@ async fn answer(inv: &Invocation, ctx: &Context) -> Result<Value, CliError> {
         Some((waiter, timeout)) => {
             poll::after(&client, inv.op, waiter, &inv.path, &response, *timeout).await
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_names_body_fields_without_their_values() {
+        let mut inv = Invocation::new(find("CreateVpnConnection").unwrap(), "create");
+        inv.body = Some(serde_json::json!({"vpn_connection": {"psk": "Never-Shown-77"}}));
+        let shown = format!("{inv:?}");
+        assert!(shown.contains("vpn_connection.psk"), "{shown}");
+        assert!(!shown.contains("Never-Shown-77"), "{shown}");
     }
 }

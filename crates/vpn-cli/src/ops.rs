@@ -224,11 +224,7 @@ fn op_command(op: &'static Operation) -> Command {
             .long(flag.clone())
             .help(help)
             .required(param.required)
-            .value_name(if param.location == ParamLocation::Path {
-                "ID"
-            } else {
-                "VALUE"
-            });
+            .value_name(param.name.to_ascii_uppercase());
         cmd = cmd.arg(typed(arg, param.kind));
     }
     if let Some(request) = &op.request {
@@ -254,7 +250,10 @@ fn op_command(op: &'static Operation) -> Command {
             if field.required {
                 help.push_str(" (required: here or in the body)");
             }
-            let arg = Arg::new(field_id(field)).long(flag.clone()).help(help);
+            let arg = Arg::new(field_id(field))
+                .long(flag.clone())
+                .value_name(field.name.to_ascii_uppercase())
+                .help(help);
             cmd = cmd.arg(typed(arg, field.kind));
         }
         let objects: Vec<&str> = request
