@@ -186,7 +186,7 @@ impl Model {
                             }
                             _ => (parent.to_string(), path.clone()),
                         };
-                        Some(self.resource_for(doc, api, &collection, &item_path))
+                        Some(self.resource_for(api, &collection, &item_path))
                     }
                 };
                 let defaults = match (action, request, &request_wrapper) {
@@ -216,7 +216,7 @@ impl Model {
     }
 
     /// The index of the resource at `collection`, created on first sight.
-    fn resource_for(&mut self, doc: &Value, api: Api, collection: &str, item_path: &str) -> usize {
+    fn resource_for(&mut self, api: Api, collection: &str, item_path: &str) -> usize {
         if let Some(i) = self
             .resources
             .iter()
@@ -245,7 +245,6 @@ impl Model {
             .find(|s| !s.starts_with('{'))
             .unwrap_or("resource")
             .replace('-', "_");
-        let _ = doc;
         self.resources.push(Resource {
             name: fallback.clone(),
             plural: fallback.clone(),

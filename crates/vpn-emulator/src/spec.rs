@@ -89,12 +89,18 @@ impl std::fmt::Display for Invalid {
     }
 }
 
+// `EMBEDDED`: every `openapi/*.yaml`, written by build.rs.
+include!(concat!(env!("OUT_DIR"), "/specs.rs"));
+
 static SPECS: OnceLock<Result<Specs, String>> = OnceLock::new();
 
-/// The loaded specs (parsed and compiled once per process).
+/// The loaded specs: every file of `openapi/` (parsed and compiled once per process).
 pub(crate) fn specs() -> Result<&'static Specs, String> {
     SPECS
-        .get_or_init(|| Specs::load(&[VPN_V5_SPEC, IPSEC_V2_SPEC]))
+        .get_or_init(|| {
+            let texts: Vec<&str> = EMBEDDED.iter().map(|(_, text)| *text).collect();
+            Specs::load(&texts)
+        })
         .as_ref()
         .map_err(Clone::clone)
 }
@@ -104,8 +110,10 @@ impl Specs {
         let mut docs = Vec::new();
         let mut ops = HashMap::new();
         for (index, text) in specs.iter().enumerate() {
-            let doc: Value =
-                serde_norway::from_str(text).map_err(|e| format!("spec {index}: {e}"))?;
+            let doc: Value = serde_norway::from_str(text).map_err(|e| {
+                let name = EMBEDDED.get(index).map(|(n, _)| *n).unwrap_or("?");
+                format!("spec {name}: {e}")
+            })?;
             docs.push(doc);
             collect(&docs, index, Source::Spec, &mut ops)?;
         }
