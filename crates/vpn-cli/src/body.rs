@@ -50,7 +50,14 @@ impl Body {
     pub fn read(path: Option<&Path>, op: &'static Operation) -> Result<Self, CliError> {
         let wrapper = op.request.as_ref().and_then(|r| r.wrapper);
         let value = match path {
-            None => Value::Object(Map::new()),
+            // No body: the flags fill the wrapped object, and what is missing is named in it.
+            None => {
+                let mut root = Map::new();
+                if let Some(wrapper) = wrapper {
+                    root.insert(wrapper.to_string(), Value::Object(Map::new()));
+                }
+                Value::Object(root)
+            }
             Some(path) => {
                 let (text, origin) = if is_stdin(Some(path)) {
                     let mut text = String::new();
