@@ -48,6 +48,8 @@ struct QueryParam {
 struct BodySpec {
     required: bool,
     validator: jsonschema::Validator,
+    /// JSON pointer of the schema.
+    pointer: String,
 }
 
 /// One operation: its validators and the pointers to its response schemas.
@@ -140,6 +142,15 @@ impl Specs {
         {
             crate::synth::fill_required(doc, schema, body, 0);
         }
+    }
+
+    /// A request body made up from the operation's request schema (required properties only),
+    /// if it takes one.
+    pub(crate) fn example_body(&self, operation_id: &str) -> Option<Value> {
+        let op = self.ops.get(operation_id)?;
+        let doc = &self.docs[op.doc];
+        let schema = doc.pointer(&op.body.as_ref()?.pointer)?;
+        Some(crate::synth::value(doc, schema, 0))
     }
 
     /// Where an operation's definition comes from, if the emulator knows it.
@@ -513,6 +524,7 @@ fn collect(
                                 .unwrap_or(false),
                             validator: build_validator(doc, &schema_pointer)
                                 .map_err(|e| format!("{id}: request body: {}", e.join("; ")))?,
+                            pointer: schema_pointer,
                         })
                     } else {
                         None
