@@ -67,10 +67,42 @@ pub fn command() -> Command {
         .subcommand_required(true)
         .arg_required_else_help(true)
         .subcommand_value_name("OPERATION");
-    for op in operation::all() {
-        cmd = cmd.subcommand(op_command(op));
+    for (op, name, alias) in names() {
+        let mut sub = op_command(op).name(name);
+        if let Some(alias) = alias {
+            sub = sub.alias(alias);
+        }
+        cmd = cmd.subcommand(sub);
     }
     cmd
+}
+
+/// Each operation's subcommand name and alias: the kebab-case name and the operationId, or
+/// the operationId alone when another operation has the kebab-case name already (clap must
+/// never see a name twice, whatever the table holds).
+fn names() -> Vec<(&'static Operation, String, Option<&'static str>)> {
+    let mut taken: Vec<String> = Vec::new();
+    let mut out = Vec::new();
+    for op in operation::all() {
+        let kebab = command_name(op);
+        let name = if taken.contains(&kebab) {
+            op.id.to_string()
+        } else {
+            kebab
+        };
+        if taken.contains(&name) {
+            continue;
+        }
+        taken.push(name.clone());
+        out.push((op, name, None));
+    }
+    for (op, name, alias) in &mut out {
+        if *name != op.id && !taken.iter().any(|t| t == op.id) {
+            taken.push(op.id.to_string());
+            *alias = Some(op.id);
+        }
+    }
+    out
 }
 
 /// The subcommand name of an operation: its operationId in kebab case.
@@ -84,7 +116,10 @@ fn kebab(name: &str) -> String {
 
 /// Argument ids: kind and wire name, so that flags read back unambiguously.
 fn param_id(p: &Param) -> String {
-    format!("param:{}", p.name)
+    match p.location {
+        ParamLocation::Path => format!("path:{}", p.name),
+        ParamLocation::Query => format!("query:{}", p.name),
+    }
 }
 fn field_id(f: &Field) -> String {
     format!("field:{}", f.name)
@@ -209,7 +244,7 @@ fn op_command(op: &'static Operation) -> Command {
         op.method,
         op.path
     );
-    let mut cmd = Command::new(command_name(op)).alias(op.id).about(format!(
+    let mut cmd = Command::new(command_name(op)).about(format!(
         "{} ({})",
         op.summary.trim_end_matches('.'),
         op.id
@@ -339,7 +374,10 @@ fn op_command(op: &'static Operation) -> Command {
 
 /// The operation a matched `op` subcommand names.
 pub fn operation_of(name: &str) -> Option<&'static Operation> {
-    operation::all().find(|op| command_name(op) == name || op.id == name)
+    names()
+        .into_iter()
+        .find(|(_, n, _)| n == name)
+        .map(|(op, _, _)| op)
 }
 
 /// Reads the matched flags of `op` back into an invocation (the body read and checked).
@@ -422,4 +460,36 @@ pub fn invocation(op: &'static Operation, m: &ArgMatches) -> Result<Invocation, 
         inv.wait = Some((waiter, timeout));
     }
     Ok(inv)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_whole_command_tree_passes_clap_checks() {
+        // Every generated name, flag and conflict is valid: clap asserts them all here.
+        crate::cli::command().debug_assert();
+    }
+
+    #[test]
+    fn a_taken_flag_falls_back_then_gets_a_number() {
+        let mut taken = vec!["body".to_string()];
+        assert_eq!(claim(&mut taken, "name".into(), "set-name".into()), "name");
+        assert_eq!(
+            claim(&mut taken, "body".into(), "set-body".into()),
+            "set-body"
+        );
+        assert_eq!(
+            claim(&mut taken, "body".into(), "set-body".into()),
+            "set-body-2"
+        );
+    }
+
+    #[test]
+    fn every_operation_is_found_by_its_subcommand_name() {
+        for op in operation::all() {
+            assert_eq!(operation_of(&command_name(op)).map(|o| o.id), Some(op.id));
+        }
+    }
 }
