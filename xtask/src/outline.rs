@@ -33,6 +33,26 @@ pub fn outline(source: &str) -> Result<String, String> {
                     }
                 }
             }
+            Item::Impl(i)
+                if i.trait_.as_ref().is_some_and(|(path, _)| {
+                    path.segments.last().is_some_and(|s| s.ident == "Paginate")
+                }) =>
+            {
+                let target = i.self_ty.to_token_stream().to_string().replace(' ', "");
+                let _ = writeln!(out, "impl Paginate for {target}");
+            }
+            Item::Mod(m) if m.ident == "waiters" => {
+                for item in m.content.iter().flat_map(|(_, items)| items) {
+                    if let Item::Fn(f) = item {
+                        let _ = writeln!(out, "fn waiters::{}", f.sig.ident);
+                    }
+                }
+            }
+            // The operation table's value restates the operations outlined above: its type is
+            // the API, one line per entry would be noise.
+            Item::Const(c) if matches!(c.vis, Visibility::Public(_)) && c.ident == "OPERATIONS" => {
+                let _ = writeln!(out, "const {}: {}", c.ident, c.ty.to_token_stream());
+            }
             Item::Const(c) if matches!(c.vis, Visibility::Public(_)) => {
                 let _ = writeln!(out, "const {} = {}", c.ident, c.expr.to_token_stream());
             }

@@ -273,7 +273,9 @@ impl ApiModel {
                         }
                     }
                 }
-                Item::Const(c) if is_pub(&c.vis) => {
+                // `OPERATIONS` restates the spec's operations as data: each change to it is
+                // already reported as the change of the operation it comes from.
+                Item::Const(c) if is_pub(&c.vis) && c.ident != "OPERATIONS" => {
                     model.insert(
                         Scope::Module,
                         &c.ident.to_string(),
