@@ -171,6 +171,9 @@ fn arguments(
     if let Some((extra, input)) = recipe(op, ids) {
         args.extend(extra);
         stdin = input;
+    } else if let Some(fixture) = fixture_body(op, ids).filter(|_| op.method == "POST") {
+        args.extend(["--body".into(), "-".into()]);
+        stdin = Some(fixture);
     } else if let Some(body) = &op.request {
         let update = op.method != "POST";
         let mut any = false;
@@ -202,6 +205,40 @@ fn arguments(
         args.extend(["--wait".into(), "--wait-timeout".into(), "60".into()]);
     }
     Ok((args, stdin))
+}
+
+/// The request body of the operation's fixture (`tests/fixtures/<operationId>/request*.json`,
+/// from the official examples), its fields that name something created before pointed at it:
+/// what a create without a recipe sends.
+fn fixture_body(op: &Operation, ids: &HashMap<String, String>) -> Option<String> {
+    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures")
+        .join(op.id);
+    let mut files: Vec<_> = std::fs::read_dir(folder)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("request") && n.ends_with(".json"))
+        })
+        .collect();
+    files.sort();
+    let mut body: Value =
+        serde_json::from_str(&std::fs::read_to_string(files.first()?).ok()?).ok()?;
+    let wrapper = op.request.as_ref().and_then(|r| r.wrapper);
+    let inner = match wrapper {
+        Some(w) => body.get_mut(w)?,
+        None => &mut body,
+    };
+    if let Some(fields) = inner.as_object_mut() {
+        for (name, value) in fields.iter_mut() {
+            if let Some(id) = ids.get(name) {
+                *value = Value::String(id.clone());
+            }
+        }
+    }
+    Some(body.to_string())
 }
 
 /// Runs `hcvpn --endpoint URL ... ARGS` on a blocking thread; the exit code, stdout, stderr.
