@@ -31,7 +31,7 @@ pub(crate) fn run(
     let Some(res) = model.resource(op).filter(|_| op.action != Action::Other) else {
         return other(model, op, store, call);
     };
-    let hooks = hooks::resource(&res.name);
+    let hooks = hooks_of(res);
     match op.action {
         Action::Create => create(model, op, res, hooks, store, call),
         Action::List => list(model, op, res, hooks, store, call),
@@ -47,7 +47,7 @@ pub(crate) fn run(
             find(res, hooks, p, call)?;
             hooks.delete(p, call)?;
             let scope = scope(res, call);
-            p.remove_where(&res.name, |r| r.id == call.id && r.scope == scope);
+            p.remove_where(&res.key, |r| r.id == call.id && r.scope == scope);
             // Nested resources go with their parent.
             let below = format!("{}/", res.item_path);
             for child in model
@@ -55,11 +55,21 @@ pub(crate) fn run(
                 .iter()
                 .filter(|c| c.item_path.starts_with(&below))
             {
-                p.remove_where(&child.name, |r| r.scope.contains(&call.id));
+                p.remove_where(&child.key, |r| r.scope.contains(&call.id));
             }
             Ok(answer(op, Some(json!({}))))
         }
         Action::Other => other(model, op, store, call),
+    }
+}
+
+/// A resource's hooks: those registered under its name, unless another resource of that name
+/// came first (then it is served by the engine alone).
+fn hooks_of(res: &Resource) -> &'static dyn Hooks {
+    if res.key == res.name {
+        hooks::resource(&res.name)
+    } else {
+        hooks::resource("")
     }
 }
 
@@ -141,9 +151,9 @@ fn check_parents(
             continue;
         }
         if let (Some(parent), Some(id)) = (model.resource_at(&prefix), call.path_param(name))
-            && p.find(&parent.name, id).is_none()
+            && p.find(&parent.key, id).is_none()
         {
-            return Err(not_found(parent, hooks::resource(&parent.name), id));
+            return Err(not_found(parent, hooks_of(parent), id));
         }
     }
     Ok(())
@@ -156,7 +166,7 @@ fn find<'a>(
     call: &Call,
 ) -> Result<&'a Record, Fault> {
     let scope = scope(res, call);
-    p.all(&res.name)
+    p.all(&res.key)
         .iter()
         .find(|r| r.id == call.id && r.scope == scope)
         .ok_or_else(|| not_found(res, hooks, &call.id))
@@ -222,7 +232,7 @@ fn create(
         record.transition(res.pending_create.as_deref(), ready, call.now, call.delay);
     }
     let shown = view(res, hooks, p, &record, Action::Create, call);
-    p.push(&res.name, record);
+    p.push(&res.key, record);
     Ok(answer(op, Some(wrap(&res.name, shown))))
 }
 
@@ -238,7 +248,7 @@ fn update(
     find(res, hooks, p, call)?;
     let mut change = input(op, call);
     hooks.update(p, call, &mut change)?;
-    let Some(record) = p.find_mut(&res.name, &call.id) else {
+    let Some(record) = p.find_mut(&res.key, &call.id) else {
         return Err(not_found(res, hooks, &call.id));
     };
     merge(&mut record.fields, &change);
@@ -290,7 +300,7 @@ fn list(
         .filter(|(_, values)| !values.is_empty())
         .collect();
     let matching: Vec<(&Record, Map<String, Value>)> = p
-        .all(&res.name)
+        .all(&res.key)
         .iter()
         .filter(|r| r.scope == scope)
         .map(|r| (r, view(res, hooks, p, r, Action::Show, call)))

@@ -46,8 +46,10 @@ pub(crate) struct Pagination {
 /// One resource kind.
 #[derive(Clone, Debug)]
 pub(crate) struct Resource {
-    /// The wrapper property (`vpn_connection`); also the store's key.
+    /// The wrapper property (`vpn_connection`), which names its hooks.
     pub name: String,
+    /// The store's key: the name, unless another resource (another path) has it already.
+    pub key: String,
     /// The list property (`vpn_connections`).
     pub plural: String,
     /// In words (`vpn connection`, or `x-waiter`'s `resource` for legacy error types).
@@ -108,8 +110,28 @@ impl Model {
             ops: Vec::new(),
             resources: Vec::new(),
         };
-        for doc in docs {
+        // Site-to-site first, then legacy, then the rest: where two resources share a name,
+        // the first keeps it (and its hooks, written for these products).
+        let rank = |doc: &&Value| match doc.get("x-product").and_then(Value::as_str) {
+            None | Some("s2c") => 0,
+            Some("legacy") => 1,
+            Some(_) => 2,
+        };
+        let mut ordered: Vec<&Value> = docs.iter().collect();
+        ordered.sort_by_key(rank);
+        for doc in ordered {
             model.add_doc(doc);
+        }
+        // Store keys: names, made unique in the order resources were found.
+        for i in 0..model.resources.len() {
+            let name = model.resources[i].name.clone();
+            let mut key = name.clone();
+            let mut n = 1;
+            while model.resources[..i].iter().any(|r| r.key == key) {
+                n += 1;
+                key = format!("{name}#{n}");
+            }
+            model.resources[i].key = key;
         }
         model
     }
@@ -246,6 +268,7 @@ impl Model {
             .unwrap_or("resource")
             .replace('-', "_");
         self.resources.push(Resource {
+            key: String::new(),
             name: fallback.clone(),
             plural: fallback.clone(),
             words: fallback.replace('_', " "),
@@ -511,6 +534,7 @@ mod tests {
         assert_eq!(connection.plural, "vpn_connections");
         assert_eq!(connection.item_param, "vpn_connection_id");
         assert_eq!(connection.ready.as_deref(), Some("ACTIVE"));
+        assert_eq!(connection.key, "vpn_connection");
         let cgw = model.resource(op("CreateCgw")).unwrap();
         assert_eq!(
             (cgw.name.as_str(), cgw.ready.as_ref()),
