@@ -81,27 +81,10 @@ pub fn rfc3339_in(secs: i64) -> String {
     format!("{}000Z", utc_timestamp(at))
 }
 
-/// `YYYY-MM-DDTHH:MM:SS.mmm` (UTC), computed here (civil-from-days) to need no date crate.
+/// `YYYY-MM-DDTHH:MM:SS.mmm` (UTC).
 pub fn utc_timestamp(t: SystemTime) -> String {
-    let d = t.duration_since(SystemTime::UNIX_EPOCH).unwrap();
-    let secs = d.as_secs() as i64;
-    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60,
-        d.subsec_millis()
-    )
+    let text = humantime::format_rfc3339_millis(t).to_string();
+    text.trim_end_matches('Z').to_string()
 }
 
 impl Respond for IamStandIn {
