@@ -10,7 +10,7 @@ use std::fmt;
 use serde_json::Value;
 
 use crate::schema;
-use crate::spec::{self, SpecFile, is_success, join, operations};
+use crate::spec::{self, SpecFile, is_success, join, operations, timed};
 
 /// The spec extensions the project understands (documented in `openapi/README.md`).
 pub const KNOWN_EXTENSIONS: [&str; 5] = [
@@ -68,13 +68,18 @@ pub fn lint(spec: &SpecFile) -> Vec<Finding> {
         findings: Vec::new(),
     };
     let doc = &spec.doc;
-    check_version(&mut linter, doc);
-    check_refs(&mut linter, doc, doc, "");
-    check_extensions(&mut linter, doc, "");
-    check_operations(&mut linter, doc);
-    check_base_path(&mut linter, doc);
-    check_examples(&mut linter, doc, doc, "");
-    check_patterns(&mut linter, doc);
+    let l = &mut linter;
+    check_version(l, doc);
+    timed("lint: refs", || check_refs(l, doc, doc, ""));
+    timed("lint: extensions", || check_extensions(l, doc, ""));
+    timed("lint: operations", || check_operations(l, doc));
+    check_base_path(l, doc);
+    let root = schema::root_document(doc);
+    let schemas = timed("lint: schema index", || schema::SpecSchemas::new(&root));
+    timed("lint: examples", || {
+        check_examples(l, &schemas, doc, doc, "")
+    });
+    timed("lint: patterns", || check_patterns(l, doc));
     linter.findings.sort();
     linter.findings.dedup();
     linter.findings
@@ -315,7 +320,13 @@ fn check_base_path(l: &mut Linter<'_>, doc: &Value) {
 }
 
 /// Every example validates against its own schema.
-fn check_examples(l: &mut Linter<'_>, doc: &Value, node: &Value, pointer: &str) {
+fn check_examples(
+    l: &mut Linter<'_>,
+    schemas: &schema::SpecSchemas<'_>,
+    doc: &Value,
+    node: &Value,
+    pointer: &str,
+) {
     match node {
         Value::Object(map) => {
             // A media type or a parameter: `schema` beside `example`/`examples`.
@@ -324,7 +335,7 @@ fn check_examples(l: &mut Linter<'_>, doc: &Value, node: &Value, pointer: &str) 
                 if let Some(example) = map.get("example") {
                     validate_example(
                         l,
-                        doc,
+                        schemas,
                         &schema_at,
                         example,
                         &join(pointer, "example"),
@@ -338,7 +349,9 @@ fn check_examples(l: &mut Linter<'_>, doc: &Value, node: &Value, pointer: &str) 
                             continue;
                         };
                         match example.get("value") {
-                            Some(value) => validate_example(l, doc, &schema_at, value, &at, name),
+                            Some(value) => {
+                                validate_example(l, schemas, &schema_at, value, &at, name)
+                            }
                             None => l.report(
                                 &at,
                                 "example-valid",
@@ -354,7 +367,7 @@ fn check_examples(l: &mut Linter<'_>, doc: &Value, node: &Value, pointer: &str) 
             {
                 validate_example(
                     l,
-                    doc,
+                    schemas,
                     pointer,
                     example,
                     &join(pointer, "example"),
@@ -367,12 +380,12 @@ fn check_examples(l: &mut Linter<'_>, doc: &Value, node: &Value, pointer: &str) 
                 if (key == "example" || key == "examples") && !in_name_map {
                     continue;
                 }
-                check_examples(l, doc, value, &join(pointer, key));
+                check_examples(l, schemas, doc, value, &join(pointer, key));
             }
         }
         Value::Array(items) => {
             for (i, value) in items.iter().enumerate() {
-                check_examples(l, doc, value, &join(pointer, &i.to_string()));
+                check_examples(l, schemas, doc, value, &join(pointer, &i.to_string()));
             }
         }
         _ => {}
@@ -396,13 +409,13 @@ fn is_schema_position(pointer: &str) -> bool {
 
 fn validate_example(
     l: &mut Linter<'_>,
-    doc: &Value,
+    schemas: &schema::SpecSchemas<'_>,
     schema_at: &str,
     value: &Value,
     at: &str,
     name: &str,
 ) {
-    if let Err(errors) = schema::validate(doc, schema_at, value) {
+    if let Err(errors) = schemas.validate(schema_at, value) {
         for error in errors {
             l.report(
                 at,

@@ -138,3 +138,15 @@ pub fn operations(doc: &Value) -> Vec<Operation<'_>> {
 pub fn is_success(code: &str) -> bool {
     code.starts_with('2')
 }
+
+/// Runs `f`, and with `XTASK_TIMINGS` set in the environment prints how long it took on
+/// stderr (`timing <label>: <duration>`): how the generator's steps are profiled.
+pub fn timed<T>(label: &str, f: impl FnOnce() -> T) -> T {
+    if std::env::var_os("XTASK_TIMINGS").is_none() {
+        return f();
+    }
+    let start = std::time::Instant::now();
+    let out = f();
+    eprintln!("timing {label}: {:.1?}", start.elapsed());
+    out
+}
