@@ -31,6 +31,7 @@ use quote::{ToTokens, format_ident, quote};
 use syn::visit_mut::{self, VisitMut};
 use syn::{Attribute, Expr, Fields, File, Ident, Item, ItemEnum, ItemMod, ItemStruct, Type};
 
+use crate::spec::timed;
 use crate::transform::{OPEN_ENUM_MARKER, RANGE_MARKER, SECRET_MARKER};
 
 /// Paths into the hand-written part of the client crate that generated code relies on.
@@ -80,31 +81,116 @@ pub fn run(
         .as_mut()
         .ok_or("`types` module has no body")?
         .1;
-    enum_parse_errors(items)?;
-    report.open_enums = open_enums(items, support)?;
-    report.redacted = redact_secrets(items, support)?;
-    report.optional_arrays = optional_arrays(items)?;
-    report.bounded_fields = bounded_fields(items, support)?;
-    report.optional_setters = optional_setters(items)?;
-    UnicodePatterns.visit_file_mut(file);
-    let mut header = DropApiVersion { removed: 0 };
-    header.visit_file_mut(file);
-    report.api_version_headers_removed = header.removed;
-    report.error_arms_rewritten = route_error_bodies(file, support)?;
-    report.bounded_params = bounded_params(file, support, ranged_params)?;
-    edit_docs(file, |text| {
-        text.contains("```ignore")
-            .then(|| text.replace("```ignore", "```text"))
+    timed("pass: enum parse errors", || enum_parse_errors(items))?;
+    report.open_enums = timed("pass: open enums", || open_enums(items, support))?;
+    report.redacted = timed("pass: secrets", || redact_secrets(items, support))?;
+    report.optional_arrays = timed("pass: optional arrays", || optional_arrays(items))?;
+    report.bounded_fields = timed("pass: bounded fields", || bounded_fields(items, support))?;
+    report.optional_setters = timed("pass: optional setters", || optional_setters(items))?;
+    timed("pass: unicode patterns", || {
+        UnicodePatterns.visit_file_mut(file)
     });
-    let leftover = file.to_token_stream().to_string();
-    for marker in [OPEN_ENUM_MARKER, SECRET_MARKER, RANGE_MARKER] {
-        if leftover.contains(marker) {
-            return Err(format!(
-                "post-processing left a `{marker}` marker in the output"
-            ));
+    let mut header = DropApiVersion { removed: 0 };
+    timed("pass: api-version header", || header.visit_file_mut(file));
+    report.api_version_headers_removed = header.removed;
+    report.error_arms_rewritten =
+        timed("pass: error bodies", || route_error_bodies(file, support))?;
+    report.bounded_params = timed("pass: bounded params", || {
+        bounded_params(file, support, ranged_params)
+    })?;
+    timed("pass: doctest fences", || {
+        edit_docs(file, |text| {
+            text.contains("```ignore")
+                .then(|| text.replace("```ignore", "```text"))
+        })
+    });
+    timed("pass: leftovers", || leftovers(file))?;
+    Ok(report)
+}
+
+/// What the passes must not leave behind: an error response parsed by progenitor (the error
+/// route pass missed it) or a marker of [`crate::transform`] (a pass missed a schema).
+///
+/// One walk over the file's tokens, printing only literals: a marker can only be inside a
+/// literal (printed tokens are separated by spaces), and the progenitor call is recognised by
+/// its tokens, `Error :: ErrorResponse (ResponseValue :: from_response`, as printed.
+pub(crate) fn leftovers(file: &File) -> Result<(), String> {
+    const ROUTE: &str = "Error :: ErrorResponse (ResponseValue :: from_response";
+    let mut route = false;
+    let mut markers = BTreeSet::new();
+    walk_tokens(file.to_token_stream(), &mut |tokens, i| match &tokens[i] {
+        proc_macro2::TokenTree::Literal(lit) => {
+            let text = lit.to_string();
+            route |= text.contains(ROUTE);
+            for (rank, marker) in [OPEN_ENUM_MARKER, SECRET_MARKER, RANGE_MARKER]
+                .into_iter()
+                .enumerate()
+            {
+                if text.contains(marker) {
+                    markers.insert((rank, marker));
+                }
+            }
+        }
+        proc_macro2::TokenTree::Ident(ident) if ident == "ErrorResponse" => {
+            route |= is_progenitor_error_call(tokens, i);
+        }
+        _ => {}
+    });
+    if route {
+        return Err(
+            "an error response is still parsed by progenitor; the error route pass missed it"
+                .into(),
+        );
+    }
+    if let Some((_, marker)) = markers.first() {
+        return Err(format!(
+            "post-processing left a `{marker}` marker in the output"
+        ));
+    }
+    Ok(())
+}
+
+/// Calls `f(tokens, i)` for every token of `stream` and of the groups inside it.
+fn walk_tokens(stream: TokenStream, f: &mut impl FnMut(&[proc_macro2::TokenTree], usize)) {
+    let tokens: Vec<proc_macro2::TokenTree> = stream.into_iter().collect();
+    for i in 0..tokens.len() {
+        f(&tokens, i);
+        if let proc_macro2::TokenTree::Group(group) = &tokens[i] {
+            walk_tokens(group.stream(), f);
         }
     }
-    Ok(report)
+}
+
+/// Whether `tokens[i]` (`ErrorResponse`) is where the text of `tokens` reads
+/// `Error :: ErrorResponse (ResponseValue :: from_response` (`Error` may end a longer word and
+/// `from_response` start one, as in a text search).
+fn is_progenitor_error_call(tokens: &[proc_macro2::TokenTree], i: usize) -> bool {
+    use proc_macro2::{Delimiter, Spacing, TokenTree};
+    // `::` prints as a joint `:` then a `:` followed by a space.
+    let colons = |pair: &[TokenTree]| {
+        matches!(pair, [TokenTree::Punct(a), TokenTree::Punct(b)]
+            if a.as_char() == ':' && a.spacing() == Spacing::Joint
+                && b.as_char() == ':' && b.spacing() == Spacing::Alone)
+    };
+    let word = |t: &TokenTree| match t {
+        TokenTree::Ident(ident) => Some(ident.to_string()),
+        TokenTree::Literal(lit) => Some(lit.to_string()),
+        _ => None,
+    };
+    let before = i
+        .checked_sub(3)
+        .and_then(|start| tokens.get(start..i))
+        .is_some_and(|w| colons(&w[1..]) && word(&w[0]).is_some_and(|t| t.ends_with("Error")));
+    let Some(TokenTree::Group(args)) = tokens.get(i + 1) else {
+        return false;
+    };
+    let inner: Vec<TokenTree> = args.stream().into_iter().take(4).collect();
+    before
+        && args.delimiter() == Delimiter::Parenthesis
+        && inner.len() == 4
+        && matches!(&inner[0], TokenTree::Ident(id) if id == "ResponseValue")
+        && colons(&inner[1..3])
+        && matches!(&inner[3], TokenTree::Ident(id) if id.to_string().starts_with("from_response"))
 }
 
 fn find_mod_mut<'a>(items: &'a mut [Item], name: &str) -> Option<&'a mut ItemMod> {
@@ -112,6 +198,70 @@ fn find_mod_mut<'a>(items: &'a mut [Item], name: &str) -> Option<&'a mut ItemMod
         Item::Mod(m) if m.ident == name => Some(m),
         _ => None,
     })
+}
+
+// Matching progenitor's output.
+//
+// The passes recognise fixed snippets of progenitor's and typify's output by their token text,
+// which is exact and easy to read. Printing a node costs its whole size, so a visitor never
+// prints at every level: a cheap look at the node's shape (the necessary condition: a call of
+// `Err`, a chain that starts with `header_map`, ...) comes first, and only the small nodes that
+// pass it are printed and compared. Otherwise a visitor's cost grows with size × depth.
+
+/// The token text of a node, as `quote` prints it (`Err (\"x\" . into ())`).
+fn text(node: &impl ToTokens) -> String {
+    node.to_token_stream().to_string()
+}
+
+/// The last identifier of an expression that is a plain path (`a::b::c` -> `c`).
+fn path_tail(expr: &Expr) -> Option<&Ident> {
+    match expr {
+        Expr::Path(p) => p.path.segments.last().map(|s| &s.ident),
+        Expr::Group(g) => path_tail(&g.expr),
+        _ => None,
+    }
+}
+
+/// Whether `expr` is a call of a function path ending in `name`, with `args` arguments.
+fn is_call_of(expr: &Expr, name: &str, args: usize) -> bool {
+    match expr {
+        Expr::Call(call) => {
+            call.args.len() == args && path_tail(&call.func).is_some_and(|i| i == name)
+        }
+        Expr::Group(g) => is_call_of(&g.expr, name, args),
+        _ => false,
+    }
+}
+
+/// The first identifier of a statement's tokens when it is an expression that starts with a
+/// path (`header_map.append(..)` -> `header_map`): the only statements whose text can start
+/// with that identifier (a `let`, an item or an attribute starts otherwise).
+fn leading_ident(stmt: &syn::Stmt) -> Option<&Ident> {
+    let syn::Stmt::Expr(expr, _) = stmt else {
+        return None;
+    };
+    let mut expr = expr;
+    loop {
+        expr = match expr {
+            Expr::MethodCall(e) => &e.receiver,
+            Expr::Field(e) => &e.base,
+            Expr::Await(e) => &e.base,
+            Expr::Try(e) => &e.expr,
+            Expr::Call(e) => &e.func,
+            Expr::Index(e) => &e.expr,
+            Expr::Cast(e) => &e.expr,
+            Expr::Binary(e) => &e.left,
+            Expr::Assign(e) => &e.left,
+            Expr::Range(syn::ExprRange {
+                start: Some(start), ..
+            }) => start,
+            Expr::Group(e) => &e.expr,
+            Expr::Path(p) if p.qself.is_none() && p.path.leading_colon.is_none() => {
+                return p.path.segments.first().map(|s| &s.ident);
+            }
+            _ => return None,
+        };
+    }
 }
 
 /// The name of a named field (`""` for a tuple field).
@@ -216,7 +366,7 @@ fn drop_derives(attrs: &mut [Attribute], remove: &[&str]) -> Result<(), String> 
 // 0. Enum parse errors name the documented values
 
 /// typify's `FromStr` for a string enum answers only "invalid value"; say what is allowed.
-fn enum_parse_errors(items: &mut [Item]) -> Result<(), String> {
+pub(crate) fn enum_parse_errors(items: &mut [Item]) -> Result<(), String> {
     let mut allowed: BTreeMap<String, String> = BTreeMap::new();
     for item in items.iter() {
         if let Item::Enum(e) = item
@@ -231,7 +381,7 @@ fn enum_parse_errors(items: &mut [Item]) -> Result<(), String> {
     }
     impl VisitMut for Rewrite<'_> {
         fn visit_expr_mut(&mut self, expr: &mut Expr) {
-            if expr.to_token_stream().to_string() == "Err (\"invalid value\" . into ())" {
+            if is_call_of(expr, "Err", 1) && text(expr) == "Err (\"invalid value\" . into ())" {
                 let message = self.message;
                 *expr = syn::parse_quote!(Err(#message.into()));
                 return;
@@ -286,7 +436,7 @@ fn variant_values(item: &ItemEnum) -> Result<Vec<(Ident, String)>, String> {
     Ok(out)
 }
 
-fn open_enums(items: &mut Vec<Item>, support: &Support) -> Result<Vec<String>, String> {
+pub(crate) fn open_enums(items: &mut Vec<Item>, support: &Support) -> Result<Vec<String>, String> {
     let mut opened: BTreeMap<String, Vec<(Ident, String)>> = BTreeMap::new();
     for item in items.iter_mut() {
         let Item::Enum(e) = item else { continue };
@@ -377,7 +527,10 @@ fn open_enums(items: &mut Vec<Item>, support: &Support) -> Result<Vec<String>, S
 // ---------------------------------------------------------------------------------------------
 // 2. Secrets
 
-fn redact_secrets(items: &mut Vec<Item>, support: &Support) -> Result<Vec<String>, String> {
+pub(crate) fn redact_secrets(
+    items: &mut Vec<Item>,
+    support: &Support,
+) -> Result<Vec<String>, String> {
     // (struct name) -> secret field names, found by the marker on the field's docs.
     let mut secret_fields: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut newtypes: BTreeSet<String> = BTreeSet::new();
@@ -406,15 +559,16 @@ fn redact_secrets(items: &mut Vec<Item>, support: &Support) -> Result<Vec<String
         .and_then(|m| m.content.as_mut())
         .map(|(_, items)| std::mem::take(items));
     let mut builder_items = builder_items.unwrap_or_default();
+    // Only impls are added below: the positions of the structs stay valid.
+    let types_index = struct_index(items);
+    let builder_index = struct_index(&builder_items);
     for (struct_name, secret) in &secret_fields {
-        for (scope, list) in [
-            ("types", &mut *items),
-            ("types::builder", &mut builder_items),
+        for (scope, list, index) in [
+            ("types", &mut *items, &types_index),
+            ("types::builder", &mut builder_items, &builder_index),
         ] {
-            let Some(s) = list.iter_mut().find_map(|i| match i {
-                Item::Struct(s) if s.ident == struct_name.as_str() => Some(s),
-                _ => None,
-            }) else {
+            let first = index.get(struct_name).and_then(|at| at.first());
+            let Some(Item::Struct(s)) = first.and_then(|&i| list.get_mut(i)) else {
                 if scope == "types" {
                     return Err(format!("secret field on {struct_name}, but no such struct"));
                 }
@@ -430,10 +584,10 @@ fn redact_secrets(items: &mut Vec<Item>, support: &Support) -> Result<Vec<String
         *list = builder_items;
     }
     for name in &newtypes {
-        let Some(s) = items.iter_mut().find_map(|i| match i {
-            Item::Struct(s) if s.ident == name && matches!(s.fields, Fields::Unnamed(_)) => Some(s),
-            _ => None,
-        }) else {
+        let tuple_struct = types_index.get(name).into_iter().flatten().find(
+            |&&i| matches!(&items[i], Item::Struct(s) if matches!(s.fields, Fields::Unnamed(_))),
+        );
+        let Some(Item::Struct(s)) = tuple_struct.and_then(|&i| items.get_mut(i)) else {
             continue; // a plain `String`: the parent's Debug already hides it
         };
         drop_derives(&mut s.attrs, &["Debug"])?;
@@ -449,6 +603,18 @@ fn redact_secrets(items: &mut Vec<Item>, support: &Support) -> Result<Vec<String
         done.push(format!("types::{name}"));
     }
     Ok(done)
+}
+
+/// The positions of the structs in `items` by name, in order (typify names are unique, but the
+/// first one is the one a search would find).
+fn struct_index(items: &[Item]) -> BTreeMap<String, Vec<usize>> {
+    let mut index: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, item) in items.iter().enumerate() {
+        if let Item::Struct(s) = item {
+            index.entry(s.ident.to_string()).or_default().push(i);
+        }
+    }
+    index
 }
 
 /// `Option<Foo>` or `Foo` -> `Foo`, when `Foo` is a bare identifier (a type in `types`).
@@ -499,28 +665,29 @@ fn debug_impl(
 // ---------------------------------------------------------------------------------------------
 // 3. No `api-version` header
 
-struct DropApiVersion {
-    removed: usize,
+pub(crate) struct DropApiVersion {
+    pub(crate) removed: usize,
 }
 
 impl VisitMut for DropApiVersion {
     fn visit_block_mut(&mut self, block: &mut syn::Block) {
         let before = block.stmts.len();
         block.stmts.retain(|stmt| {
-            let text = stmt.to_token_stream().to_string();
+            if leading_ident(stmt).is_none_or(|i| i != "header_map") {
+                return true;
+            }
+            let text = text(stmt);
             !(text.starts_with("header_map . append") && text.contains("\"api-version\""))
         });
         let removed = before - block.stmts.len();
         self.removed += removed;
         if removed > 0 {
             // Nothing else goes into the map (no header parameters): drop it altogether.
-            let text = block.to_token_stream().to_string();
+            let text = text(block);
             if !text.contains("header_map . append") && !text.contains("header_map . insert") {
                 block.stmts.retain(|stmt| {
-                    !stmt
-                        .to_token_stream()
-                        .to_string()
-                        .starts_with("let mut header_map")
+                    !(matches!(stmt, syn::Stmt::Local(_))
+                        && self::text(stmt).starts_with("let mut header_map"))
                 });
                 DropHeaderMap.visit_block_mut(block);
             }
@@ -558,7 +725,14 @@ struct ErrorRoute<'a> {
 
 impl VisitMut for ErrorRoute<'_> {
     fn visit_type_mut(&mut self, ty: &mut Type) {
-        if ty.to_token_stream().to_string() == "types :: ErrorBody" {
+        if let Type::Path(tp) = &*ty
+            && tp
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "ErrorBody")
+            && text(ty) == "types :: ErrorBody"
+        {
             let error_type = &self.support.error_type;
             *ty = syn::parse_quote!(#error_type);
             self.types += 1;
@@ -568,16 +742,19 @@ impl VisitMut for ErrorRoute<'_> {
     }
 
     fn visit_expr_mut(&mut self, expr: &mut Expr) {
-        let text = expr.to_token_stream().to_string();
-        if text
-            == "Err (Error :: ErrorResponse (ResponseValue :: from_response (response) . await ?))"
+        if is_call_of(expr, "Err", 1)
+            && text(expr)
+                == "Err (Error :: ErrorResponse (ResponseValue :: from_response (response) . await ?))"
         {
             let error_fn = &self.support.error_fn;
             *expr = syn::parse_quote!(Err(#error_fn(response).await));
             self.arms += 1;
             return;
         }
-        if text == "ResponseValue :: from_response (response) . await" {
+        if let Expr::Await(awaited) = &*expr
+            && is_call_of(&awaited.base, "from_response", 1)
+            && text(expr) == "ResponseValue :: from_response (response) . await"
+        {
             let decode_fn = &self.support.decode_fn;
             *expr = syn::parse_quote!(#decode_fn(response).await);
             return;
@@ -586,7 +763,7 @@ impl VisitMut for ErrorRoute<'_> {
     }
 }
 
-fn route_error_bodies(file: &mut File, support: &Support) -> Result<usize, String> {
+pub(crate) fn route_error_bodies(file: &mut File, support: &Support) -> Result<usize, String> {
     let mut route = ErrorRoute {
         support,
         arms: 0,
@@ -599,13 +776,6 @@ fn route_error_bodies(file: &mut File, support: &Support) -> Result<usize, Strin
         }
         route.visit_item_mut(item);
     }
-    let leftover = file.to_token_stream().to_string();
-    if leftover.contains("Error :: ErrorResponse (ResponseValue :: from_response") {
-        return Err(
-            "an error response is still parsed by progenitor; the error route pass missed it"
-                .into(),
-        );
-    }
     if route.arms > 0 && route.types == 0 {
         return Err("error arms rewritten but no `types::ErrorBody` in signatures: is the error schema named ErrorBody?".into());
     }
@@ -615,7 +785,7 @@ fn route_error_bodies(file: &mut File, support: &Support) -> Result<usize, Strin
 // ---------------------------------------------------------------------------------------------
 // 5. Optional arrays
 
-fn optional_arrays(items: &mut [Item]) -> Result<usize, String> {
+pub(crate) fn optional_arrays(items: &mut [Item]) -> Result<usize, String> {
     const SKIP_EMPTY: &str = "skip_serializing_if = \"::std::vec::Vec::is_empty\"";
     let mut changed: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for_each_named_field(items, |struct_name, field| {
@@ -680,12 +850,13 @@ fn wrap_first_generic(ty: &mut Type) -> Result<(), String> {
 // ---------------------------------------------------------------------------------------------
 // 6. Unicode-mode patterns
 
-struct UnicodePatterns;
+pub(crate) struct UnicodePatterns;
 
 impl VisitMut for UnicodePatterns {
     fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
-        if call.func.to_token_stream().to_string() == ":: regress :: Regex :: new"
-            && call.args.len() == 1
+        if call.args.len() == 1
+            && path_tail(&call.func).is_some_and(|i| i == "new")
+            && text(&call.func) == ":: regress :: Regex :: new"
         {
             let pattern = &call.args[0];
             *call = syn::parse_quote!(::regress::Regex::with_flags(#pattern, "u"));
@@ -713,7 +884,7 @@ pub fn document_full_paths(file: &mut File, base_path: &str) -> usize {
 ///
 /// Also used to turn progenitor's per-method usage sketches from ```` ```ignore ```` into
 /// ```` ```text ````: they are not compilable examples, and an ignored doctest is a skipped test.
-fn edit_docs(file: &mut File, edit: impl Fn(&str) -> Option<String>) -> usize {
+pub(crate) fn edit_docs(file: &mut File, edit: impl Fn(&str) -> Option<String>) -> usize {
     struct Docs<F> {
         edit: F,
         count: usize,
@@ -743,7 +914,7 @@ fn edit_docs(file: &mut File, edit: impl Fn(&str) -> Option<String>) -> usize {
 // ---------------------------------------------------------------------------------------------
 // 8. Optional setters take the value
 
-fn optional_setters(items: &mut [Item]) -> Result<usize, String> {
+pub(crate) fn optional_setters(items: &mut [Item]) -> Result<usize, String> {
     let Some((_, builder_items)) = find_mod_mut(items, "builder").and_then(|m| m.content.as_mut())
     else {
         return Ok(0);
@@ -850,7 +1021,8 @@ struct WrapSome {
 impl VisitMut for WrapSome {
     fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
         if call.method == "map_err"
-            && call.receiver.to_token_stream().to_string() == "value . try_into ()"
+            && matches!(&*call.receiver, Expr::MethodCall(inner) if inner.method == "try_into")
+            && text(&call.receiver) == "value . try_into ()"
         {
             let receiver = &call.receiver;
             *call.receiver = syn::parse_quote!(#receiver.map(::std::option::Option::Some));
@@ -905,7 +1077,7 @@ fn integer_inner(ty: &Type) -> Type {
     option_inner(ty).unwrap_or_else(|| ty.clone())
 }
 
-fn bounded_fields(items: &mut [Item], support: &Support) -> Result<usize, String> {
+pub(crate) fn bounded_fields(items: &mut [Item], support: &Support) -> Result<usize, String> {
     // (struct, field) -> (original integer type, bounded type)
     let mut changed: BTreeMap<(String, String), (String, Type)> = BTreeMap::new();
     let mut error = None;
@@ -1016,7 +1188,7 @@ fn take_range_marker(attrs: &mut Vec<Attribute>) -> Result<Option<(i64, i64)>, S
 
 /// Query and path parameters with limits: the operation builder's slot and setter take
 /// `Bounded`, and the setter's error says which rule was broken.
-fn bounded_params(
+pub(crate) fn bounded_params(
     file: &mut File,
     support: &Support,
     params: &[RangedParam],
@@ -1027,15 +1199,25 @@ fn bounded_params(
     let builder =
         find_mod_mut(&mut file.items, "builder").ok_or("no operation `builder` module")?;
     let items = &mut builder.content.as_mut().ok_or("empty `builder` module")?.1;
+    // Items are edited in place, never added or removed: positions stay valid.
+    let structs = struct_index(items);
+    let mut impls: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, item) in items.iter().enumerate() {
+        if let Item::Impl(imp) = item
+            && imp.trait_.is_none()
+            && let Some(name) = impl_target_any(imp)
+        {
+            impls.entry(name).or_default().push(i);
+        }
+    }
     let mut done = 0;
     for (struct_name, field_name, min, max) in params {
         let bounded = bounded_type(support, *min, *max);
         let mut original = None;
-        for item in items.iter_mut() {
-            let Item::Struct(s) = item else { continue };
-            if s.ident != struct_name.as_str() {
+        for &at in structs.get(struct_name).into_iter().flatten() {
+            let Some(Item::Struct(s)) = items.get_mut(at) else {
                 continue;
-            }
+            };
             let Fields::Named(fields) = &mut s.fields else {
                 continue;
             };
@@ -1074,11 +1256,10 @@ fn bounded_params(
                 "parameter {struct_name}.{field_name} has limits but no builder field"
             ));
         };
-        for item in items.iter_mut() {
-            let Item::Impl(i) = item else { continue };
-            if i.trait_.is_some() || impl_target_any(i).as_deref() != Some(struct_name.as_str()) {
+        for &at in impls.get(struct_name).into_iter().flatten() {
+            let Some(Item::Impl(i)) = items.get_mut(at) else {
                 continue;
-            }
+            };
             for impl_item in i.items.iter_mut() {
                 let syn::ImplItem::Fn(f) = impl_item else {
                     continue;
@@ -1123,3 +1304,6 @@ fn impl_target_any(item: &syn::ItemImpl) -> Option<String> {
     };
     tp.path.segments.last().map(|s| s.ident.to_string())
 }
+
+#[cfg(test)]
+mod tests;

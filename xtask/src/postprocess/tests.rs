@@ -1,0 +1,539 @@
+//! One before/after test per syntax-tree pass: a small input shaped like progenitor's or
+//! typify's output goes through the pass, and the printed result is checked. The passes match
+//! exact snippets of generator output, so these tests also pin the shapes they expect.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::visit_mut::VisitMut;
+use syn::{File, Item};
+
+use super::*;
+
+fn support() -> Support {
+    Support {
+        error_type: quote!(crate::ServiceError),
+        error_fn: quote!(crate::error::error_response),
+        decode_fn: quote!(crate::runtime::decode),
+        unknown_value: quote!(crate::UnknownValue),
+        redacted: quote!(crate::support::REDACTED),
+        bounded: quote!(crate::Bounded),
+    }
+}
+
+fn file(tokens: TokenStream) -> File {
+    syn::parse2(tokens).expect("test input parses")
+}
+
+fn items(tokens: TokenStream) -> Vec<Item> {
+    file(tokens).items
+}
+
+fn print(items: &[Item]) -> String {
+    let mut file = file(TokenStream::new());
+    file.items = items.to_vec();
+    prettyplease::unparse(&file)
+}
+
+/// The printed text without whitespace and without the trailing commas prettyplease adds
+/// when it breaks a list over lines, to compare with a snippet.
+fn squeeze(text: &str) -> String {
+    let joined: String = text.split_whitespace().collect();
+    joined.replace(",>", ">").replace(",)", ")")
+}
+
+fn has(text: &str, snippet: &str) -> bool {
+    squeeze(text).contains(&squeeze(snippet))
+}
+
+/// A typify string enum with its `FromStr`, the description carrying `marker`.
+fn string_enum(marker: &str) -> TokenStream {
+    let doc = format!("Status.\n\n{marker}");
+    quote! {
+        #[doc = #doc]
+        #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+        pub enum Status {
+            #[serde(rename = "ACTIVE")]
+            Active,
+            #[serde(rename = "DOWN")]
+            Down,
+        }
+        impl ::std::fmt::Display for Status {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                match *self {
+                    Self::Active => f.write_str("ACTIVE"),
+                    Self::Down => f.write_str("DOWN"),
+                }
+            }
+        }
+        impl ::std::str::FromStr for Status {
+            type Err = self::error::ConversionError;
+            fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+                match value {
+                    "ACTIVE" => Ok(Self::Active),
+                    "DOWN" => Ok(Self::Down),
+                    _ => Err("invalid value".into()),
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn enum_parse_errors_name_the_documented_values() {
+    let mut items = items(string_enum(""));
+    enum_parse_errors(&mut items).unwrap();
+    let out = print(&items);
+    assert!(
+        has(
+            &out,
+            r#"_ => Err("not one of the documented values (ACTIVE, DOWN)".into()),"#
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("invalid value"), "{out}");
+}
+
+#[test]
+fn open_enums_get_a_catch_all_and_hand_written_serde() {
+    let mut items = items(string_enum(OPEN_ENUM_MARKER));
+    let opened = open_enums(&mut items, &support()).unwrap();
+    assert_eq!(opened, ["Status"]);
+    let out = print(&items);
+    assert!(has(&out, "Unrecognized(crate::UnknownValue),"), "{out}");
+    assert!(!out.contains(OPEN_ENUM_MARKER), "{out}");
+    assert!(
+        has(
+            &out,
+            "#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)] pub enum Status"
+        ),
+        "serde derives and Copy dropped: {out}"
+    );
+    assert!(!out.contains("#[serde(rename"), "{out}");
+    assert!(has(&out, r#"Self::Down => "DOWN","#), "{out}");
+    assert!(has(&out, "impl ::serde::Serialize for Status"), "{out}");
+    assert!(has(&out, "crate::UnknownValue::deserialize_open("), "{out}");
+    // typify's Display (a match without the catch-all) is replaced by one over `as_str`.
+    assert_eq!(
+        out.matches("impl ::std::fmt::Display for Status").count(),
+        1
+    );
+    assert!(!out.contains(r#"f.write_str("ACTIVE")"#), "{out}");
+
+    // An enum without the marker stays as typify wrote it.
+    let mut closed = self::items(string_enum(""));
+    assert!(open_enums(&mut closed, &support()).unwrap().is_empty());
+    assert!(!print(&closed).contains("Unrecognized"));
+}
+
+#[test]
+fn secrets_are_kept_out_of_debug() {
+    let doc = format!("The pre-shared key.\n\n{SECRET_MARKER}");
+    let mut items = items(quote! {
+        #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+        pub struct Connection {
+            pub name: ::std::string::String,
+            #[doc = #doc]
+            pub psk: ::std::option::Option<Psk>,
+        }
+        #[doc = #doc]
+        #[derive(::serde::Serialize, Clone, Debug)]
+        #[serde(transparent)]
+        pub struct Psk(::std::string::String);
+        pub mod builder {
+            #[derive(Clone, Debug)]
+            pub struct Connection {
+                name: ::std::result::Result<::std::string::String, ::std::string::String>,
+                psk: ::std::result::Result<::std::option::Option<super::Psk>, ::std::string::String>,
+            }
+        }
+    });
+    let done = redact_secrets(&mut items, &support()).unwrap();
+    assert_eq!(
+        done,
+        [
+            "types::Connection",
+            "types::builder::Connection",
+            "types::Psk"
+        ]
+    );
+    let out = print(&items);
+    assert!(!out.contains(SECRET_MARKER), "{out}");
+    assert!(
+        !out.contains("Clone, Debug"),
+        "derived Debug removed: {out}"
+    );
+    assert!(
+        has(
+            &out,
+            r#"f.debug_struct("Connection").field("name", &self.name).field("psk", &crate::support::REDACTED).finish()"#
+        ),
+        "{out}"
+    );
+    assert!(
+        has(
+            &out,
+            r#"f.debug_tuple("Psk").field(&crate::support::REDACTED).finish()"#
+        ),
+        "{out}"
+    );
+    let Some(Item::Mod(builder)) = items.iter().find(|i| matches!(i, Item::Mod(_))) else {
+        panic!("builder module kept");
+    };
+    let builder = print(&builder.content.as_ref().unwrap().1);
+    assert!(
+        has(&builder, "impl ::std::fmt::Debug for Connection"),
+        "{builder}"
+    );
+}
+
+/// A `send` body as progenitor writes it, with the `api-version` header and an error route.
+fn send_method() -> TokenStream {
+    quote! {
+        pub mod builder {
+            impl<'a> ShowThing<'a> {
+                pub async fn send(self) -> Result<ResponseValue<types::Thing>, Error<types::ErrorBody>> {
+                    let url = format!("{}/things", client.baseurl,);
+                    let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+                    header_map.append(
+                        ::reqwest::header::HeaderName::from_static("api-version"),
+                        ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
+                    );
+                    #[allow(unused_mut)]
+                    let mut request = client.client.get(url).headers(header_map).build()?;
+                    let response = result?;
+                    match response.status().as_u16() {
+                        200u16 => ResponseValue::from_response(response).await,
+                        400u16..=499u16 => {
+                            Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                        }
+                        _ => Err(Error::UnexpectedResponse(response)),
+                    }
+                }
+            }
+        }
+        pub mod types {
+            pub struct ErrorBody {}
+            fn keep() -> types::ErrorBody { todo!() }
+        }
+    }
+}
+
+#[test]
+fn the_api_version_header_and_its_map_go() {
+    let mut file = file(send_method());
+    let mut pass = DropApiVersion { removed: 0 };
+    pass.visit_file_mut(&mut file);
+    assert_eq!(pass.removed, 1);
+    let out = prettyplease::unparse(&file);
+    assert!(!out.contains("api-version"), "{out}");
+    assert!(!out.contains("header_map"), "{out}");
+    assert!(has(&out, "client.client.get(url).build()?"), "{out}");
+
+    // Another header beside it keeps the map.
+    let mut file = self::file(quote! {
+        fn send() {
+            let mut header_map = HeaderMap::with_capacity(2usize);
+            header_map.append(HeaderName::from_static("api-version"), v);
+            header_map.append(HeaderName::from_static("x-other"), w);
+            let request = client.get(url).headers(header_map).build();
+        }
+    });
+    let mut pass = DropApiVersion { removed: 0 };
+    pass.visit_file_mut(&mut file);
+    assert_eq!(pass.removed, 1);
+    let out = prettyplease::unparse(&file);
+    assert!(has(&out, ".headers(header_map)"), "{out}");
+    assert!(
+        out.contains("x-other") && !out.contains("api-version"),
+        "{out}"
+    );
+}
+
+#[test]
+fn error_bodies_go_through_the_hand_written_reader() {
+    let mut file = file(send_method());
+    let arms = route_error_bodies(&mut file, &support()).unwrap();
+    assert_eq!(arms, 1);
+    let out = prettyplease::unparse(&file);
+    assert!(
+        has(&out, "Err(crate::error::error_response(response).await)"),
+        "{out}"
+    );
+    assert!(
+        has(&out, "200u16 => crate::runtime::decode(response).await,"),
+        "{out}"
+    );
+    assert!(
+        has(
+            &out,
+            "Result<ResponseValue<types::Thing>, Error<crate::ServiceError>>"
+        ),
+        "{out}"
+    );
+    // The `types` module keeps its own ErrorBody.
+    assert!(has(&out, "fn keep() -> types::ErrorBody"), "{out}");
+    assert_eq!(leftovers(&file), Ok(()));
+    // Without the pass, the leftover check notices progenitor's error parsing.
+    let untouched = self::file(send_method());
+    assert!(
+        leftovers(&untouched).unwrap_err().contains("error route"),
+        "the check must see the unrewritten arm"
+    );
+}
+
+#[test]
+fn leftover_markers_are_errors() {
+    let doc = format!("A thing.\n\n{SECRET_MARKER}");
+    let marked = file(quote! { #[doc = #doc] pub struct Thing; });
+    let error = leftovers(&marked).unwrap_err();
+    assert!(error.contains(SECRET_MARKER), "{error}");
+    // Inside a macro's tokens too.
+    let in_macro = file(quote! { const _: &str = concat!(#doc); });
+    assert!(leftovers(&in_macro).is_err());
+    let clean = file(quote! { #[doc = "A thing."] pub struct Thing; });
+    assert_eq!(leftovers(&clean), Ok(()));
+}
+
+#[test]
+fn optional_arrays_become_options() {
+    let mut items = items(quote! {
+        pub struct Update {
+            #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+            pub peer_subnets: ::std::vec::Vec<::std::string::String>,
+            pub name: ::std::string::String,
+        }
+        pub mod builder {
+            pub struct Update {
+                peer_subnets: ::std::result::Result<::std::vec::Vec<::std::string::String>, ::std::string::String>,
+                name: ::std::result::Result<::std::string::String, ::std::string::String>,
+            }
+        }
+    });
+    assert_eq!(optional_arrays(&mut items).unwrap(), 1);
+    let out = print(&items);
+    assert!(
+        has(
+            &out,
+            r#"#[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+               pub peer_subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,"#
+        ),
+        "{out}"
+    );
+    assert!(
+        has(
+            &out,
+            "peer_subnets: ::std::result::Result<::std::option::Option<::std::vec::Vec<::std::string::String>>, ::std::string::String>,"
+        ),
+        "{out}"
+    );
+    assert!(has(&out, "pub name: ::std::string::String,"), "{out}");
+}
+
+#[test]
+fn patterns_compile_in_unicode_mode() {
+    let mut file = file(quote! {
+        fn check(value: &str) -> bool {
+            static PATTERN: LazyLock<Regex> =
+                LazyLock::new(|| ::regress::Regex::new("^\\p{L}+$").unwrap());
+            other::Regex::new("x").is_ok() && PATTERN.find(value).is_some()
+        }
+    });
+    UnicodePatterns.visit_file_mut(&mut file);
+    let out = prettyplease::unparse(&file);
+    assert!(
+        has(&out, r#"::regress::Regex::with_flags("^\\p{L}+$", "u")"#),
+        "{out}"
+    );
+    assert!(has(&out, r#"other::Regex::new("x")"#), "{out}");
+}
+
+#[test]
+fn docs_name_the_full_path_and_sketches_are_text() {
+    let mut file = file(quote! {
+        ///Sends a `GET` request to `/things`
+        ///
+        ///```ignore
+        ///let response = client.show_thing().send().await;
+        ///```
+        pub fn show_thing() {}
+    });
+    assert_eq!(document_full_paths(&mut file, "/v5/{project_id}"), 1);
+    edit_docs(&mut file, |text| {
+        text.contains("```ignore")
+            .then(|| text.replace("```ignore", "```text"))
+    });
+    let out = prettyplease::unparse(&file);
+    assert!(
+        out.contains("request to `/v5/{project_id}/things`"),
+        "{out}"
+    );
+    assert!(
+        out.contains("```text") && !out.contains("```ignore"),
+        "{out}"
+    );
+}
+
+#[test]
+fn optional_setters_take_the_value() {
+    let mut items = items(quote! {
+        pub mod builder {
+            pub struct Thing {
+                name: ::std::result::Result<::std::option::Option<::std::string::String>, ::std::string::String>,
+                id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            }
+            impl Thing {
+                pub fn name<T>(mut self, value: T) -> Self
+                where
+                    T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                    T::Error: ::std::fmt::Display,
+                {
+                    self.name = value
+                        .try_into()
+                        .map_err(|e| format!("error converting supplied value for name: {e}"));
+                    self
+                }
+                pub fn id<T>(mut self, value: T) -> Self
+                where
+                    T: ::std::convert::TryInto<::std::string::String>,
+                    T::Error: ::std::fmt::Display,
+                {
+                    self.id = value
+                        .try_into()
+                        .map_err(|e| format!("error converting supplied value for id: {e}"));
+                    self
+                }
+            }
+        }
+    });
+    assert_eq!(optional_setters(&mut items).unwrap(), 1);
+    let out = print(&items);
+    assert!(
+        has(
+            &out,
+            "T: ::std::convert::TryInto<::std::string::String>, T::Error"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("TryInto<::std::option::Option"), "{out}");
+    assert!(
+        has(
+            &out,
+            "self.name = value.try_into().map(::std::option::Option::Some).map_err("
+        ),
+        "{out}"
+    );
+    assert_eq!(
+        out.matches("Option::Some").count(),
+        1,
+        "required setter unchanged: {out}"
+    );
+}
+
+#[test]
+fn bounded_fields_check_their_range() {
+    let doc = format!("Lifetime.\n\n{RANGE_MARKER}60:604800]]");
+    let mut items = items(quote! {
+        pub struct Policy {
+            #[doc = #doc]
+            pub lifetime_seconds: ::std::option::Option<i64>,
+            pub other: ::std::option::Option<i64>,
+        }
+        pub mod builder {
+            pub struct Policy {
+                lifetime_seconds: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+                other: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
+            }
+            impl Policy {
+                pub fn lifetime_seconds<T>(mut self, value: T) -> Self
+                where
+                    T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                    T::Error: ::std::fmt::Display,
+                {
+                    self
+                }
+            }
+        }
+    });
+    assert_eq!(bounded_fields(&mut items, &support()).unwrap(), 1);
+    let out = print(&items);
+    assert!(!out.contains(RANGE_MARKER), "{out}");
+    assert!(
+        has(
+            &out,
+            "pub lifetime_seconds: ::std::option::Option<crate::Bounded<60, 604800>>,"
+        ),
+        "{out}"
+    );
+    assert!(has(&out, "pub other: ::std::option::Option<i64>,"), "{out}");
+    assert!(
+        has(
+            &out,
+            "lifetime_seconds: ::std::result::Result<::std::option::Option<crate::Bounded<60, 604800>>, ::std::string::String>,"
+        ),
+        "{out}"
+    );
+    assert!(
+        has(
+            &out,
+            "T: ::std::convert::TryInto<::std::option::Option<crate::Bounded<60, 604800>>>"
+        ),
+        "{out}"
+    );
+    // A negative bound is a braced const argument.
+    let out = bounded_type(&support(), -5, i64::MAX)
+        .to_token_stream()
+        .to_string();
+    assert_eq!(out, "crate :: Bounded < { - 5 } , { i64 :: MAX } >");
+}
+
+#[test]
+fn bounded_params_check_their_range_in_the_setter() {
+    let mut file = file(quote! {
+        pub mod builder {
+            pub struct ListThings<'a> {
+                client: &'a super::Client,
+                limit: Result<Option<i32>, String>,
+            }
+            impl<'a> ListThings<'a> {
+                pub fn limit<V>(mut self, value: V) -> Self
+                where
+                    V: std::convert::TryInto<i32>,
+                {
+                    self.limit = value
+                        .try_into()
+                        .map(Some)
+                        .map_err(|_| "conversion to `i32` for limit failed".to_string());
+                    self
+                }
+            }
+        }
+    });
+    let params = vec![("ListThings".to_string(), "limit".to_string(), 0, 2000)];
+    assert_eq!(bounded_params(&mut file, &support(), &params).unwrap(), 1);
+    let out = prettyplease::unparse(&file);
+    assert!(
+        has(
+            &out,
+            "limit: Result<Option<crate::Bounded<0, 2000>>, String>,"
+        ),
+        "{out}"
+    );
+    assert!(
+        has(
+            &out,
+            "V: std::convert::TryInto<crate::Bounded<0, 2000>>, V::Error: ::std::fmt::Display,"
+        ),
+        "{out}"
+    );
+    assert!(
+        has(
+            &out,
+            r#"self.limit = value.try_into().map(Some).map_err(|e| format!("limit: {e}"));"#
+        ),
+        "{out}"
+    );
+    // A limited parameter without a builder field is an error naming it.
+    let missing = vec![("ListThings".to_string(), "offset".to_string(), 0, 10)];
+    let error = bounded_params(&mut file, &support(), &missing).unwrap_err();
+    assert!(error.contains("ListThings.offset"), "{error}");
+}
