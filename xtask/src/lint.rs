@@ -77,7 +77,9 @@ pub fn lint(spec: &SpecFile) -> Vec<Finding> {
     let root = schema::root_document(doc);
     let schemas = timed("lint: schema index", || schema::SpecSchemas::new(&root));
     timed("lint: examples", || {
-        check_examples(l, &schemas, doc, doc, "")
+        let mut examples = Vec::new();
+        find_examples(l, doc, doc, "", &mut examples);
+        validate_examples(l, &schemas, &examples);
     });
     timed("lint: patterns", || check_patterns(l, doc));
     linter.findings.sort();
@@ -319,28 +321,38 @@ fn check_base_path(l: &mut Linter<'_>, doc: &Value) {
     }
 }
 
-/// Every example validates against its own schema.
-fn check_examples(
+/// An example to validate: its schema's pointer, the value, where it is and its name.
+struct Example<'a> {
+    schema_at: String,
+    value: &'a Value,
+    at: String,
+    name: String,
+}
+
+/// Every example validates against its own schema (all of a spec's examples are validated
+/// together, so that the schemas they share compile once).
+fn find_examples<'a>(
     l: &mut Linter<'_>,
-    schemas: &schema::SpecSchemas<'_>,
-    doc: &Value,
-    node: &Value,
+    doc: &'a Value,
+    node: &'a Value,
     pointer: &str,
+    out: &mut Vec<Example<'a>>,
 ) {
+    let mut found = |schema_at: &str, value: &'a Value, at: String, name: &str| {
+        out.push(Example {
+            schema_at: schema_at.to_string(),
+            value,
+            at,
+            name: name.to_string(),
+        })
+    };
     match node {
         Value::Object(map) => {
             // A media type or a parameter: `schema` beside `example`/`examples`.
             if map.contains_key("schema") {
                 let schema_at = join(pointer, "schema");
                 if let Some(example) = map.get("example") {
-                    validate_example(
-                        l,
-                        schemas,
-                        &schema_at,
-                        example,
-                        &join(pointer, "example"),
-                        "example",
-                    );
+                    found(&schema_at, example, join(pointer, "example"), "example");
                 }
                 if let Some(examples) = map.get("examples").and_then(Value::as_object) {
                     for (name, example) in examples {
@@ -349,9 +361,7 @@ fn check_examples(
                             continue;
                         };
                         match example.get("value") {
-                            Some(value) => {
-                                validate_example(l, schemas, &schema_at, value, &at, name)
-                            }
+                            Some(value) => found(&schema_at, value, at, name),
                             None => l.report(
                                 &at,
                                 "example-valid",
@@ -365,14 +375,7 @@ fn check_examples(
             if is_schema_position(pointer)
                 && let Some(example) = map.get("example")
             {
-                validate_example(
-                    l,
-                    schemas,
-                    pointer,
-                    example,
-                    &join(pointer, "example"),
-                    "example",
-                );
+                found(pointer, example, join(pointer, "example"), "example");
             }
             for (key, value) in map {
                 // Example values are data, not spec: do not look for examples inside them.
@@ -380,12 +383,12 @@ fn check_examples(
                 if (key == "example" || key == "examples") && !in_name_map {
                     continue;
                 }
-                check_examples(l, schemas, doc, value, &join(pointer, key));
+                find_examples(l, doc, value, &join(pointer, key), out);
             }
         }
         Value::Array(items) => {
             for (i, value) in items.iter().enumerate() {
-                check_examples(l, schemas, doc, value, &join(pointer, &i.to_string()));
+                find_examples(l, doc, value, &join(pointer, &i.to_string()), out);
             }
         }
         _ => {}
@@ -407,18 +410,20 @@ fn is_schema_position(pointer: &str) -> bool {
             ))
 }
 
-fn validate_example(
+fn validate_examples(
     l: &mut Linter<'_>,
     schemas: &schema::SpecSchemas<'_>,
-    schema_at: &str,
-    value: &Value,
-    at: &str,
-    name: &str,
+    examples: &[Example<'_>],
 ) {
-    if let Err(errors) = schemas.validate(schema_at, value) {
-        for error in errors {
+    let checks: Vec<(&str, &Value)> = examples
+        .iter()
+        .map(|e| (e.schema_at.as_str(), e.value))
+        .collect();
+    for (example, result) in examples.iter().zip(schemas.validate_many(&checks)) {
+        for error in result.err().unwrap_or_default() {
+            let name = &example.name;
             l.report(
-                at,
+                &example.at,
                 "example-valid",
                 format!("example `{name}` does not match its schema: {error}"),
             );

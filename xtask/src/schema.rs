@@ -78,6 +78,61 @@ impl<'a> SpecSchemas<'a> {
         }
     }
 
+    /// Validates each `(schema pointer, value)` pair, with the same result as [`Self::validate`]
+    /// for each, but with one validator for all of them: a schema that many values reach
+    /// through `$ref`s (and its patterns) is compiled once, not once per value.
+    pub fn validate_many(&self, checks: &[(&str, &Value)]) -> Vec<Result<(), Vec<String>>> {
+        self.validate_together(checks).unwrap_or_else(|| {
+            checks
+                .iter()
+                .map(|(pointer, value)| self.validate(pointer, value))
+                .collect()
+        })
+    }
+
+    /// The values as the properties `"0"`, `"1"`, ... of one object, validated against an
+    /// object schema whose properties are `$ref`s to their schemas; errors are sorted back by
+    /// the first step of their instance path. `None` when that cannot be done (a schema that
+    /// does not build, say): then each value is validated on its own.
+    fn validate_together(&self, checks: &[(&str, &Value)]) -> Option<Vec<Result<(), Vec<String>>>> {
+        let registry = self.registry.as_ref()?;
+        let mut properties = Map::new();
+        let mut instance = Map::new();
+        for (i, (pointer, value)) in checks.iter().enumerate() {
+            let target = format!("{ROOT_URI}#{}", fragment(pointer));
+            properties.insert(i.to_string(), json!({ "$ref": target }));
+            instance.insert(i.to_string(), (*value).clone());
+        }
+        let validator = jsonschema::draft4::options()
+            .should_validate_formats(true)
+            .with_registry(registry)
+            .with_base_uri(PROBE_URI)
+            .build(&json!({ "properties": properties }))
+            .ok()?;
+        let instance = Value::Object(instance);
+        let mut errors: Vec<Vec<String>> = vec![Vec::new(); checks.len()];
+        for e in validator.iter_errors(&instance) {
+            let path = e.instance_path().to_string();
+            let rest = path.strip_prefix('/')?;
+            let (index, at) = match rest.split_once('/') {
+                Some((index, at)) => (index, format!("/{at}")),
+                None => (rest, "/".to_string()),
+            };
+            let slot = errors.get_mut(index.parse::<usize>().ok()?)?;
+            slot.push(format!(
+                "at {at}: {} (rule {})",
+                e.masked(),
+                e.schema_path()
+            ));
+        }
+        Some(
+            errors
+                .into_iter()
+                .map(|e| if e.is_empty() { Ok(()) } else { Err(e) })
+                .collect(),
+        )
+    }
+
     /// A validator for the schema at `schema_pointer`: a `$ref` to it, resolved in the root.
     pub fn build(&self, schema_pointer: &str) -> Result<jsonschema::Validator, String> {
         let fragment = fragment(schema_pointer);
@@ -195,5 +250,36 @@ mod tests {
                 schemas.validate(pointer, &value)
             );
         }
+    }
+
+    #[test]
+    fn validating_together_gives_each_value_its_own_result() {
+        let root = root_document(&spec());
+        let schemas = SpecSchemas::new(&root);
+        let tag = "/components/schemas/Tag";
+        let values = [
+            json!({"key": "abc"}),
+            json!({"key": "ABC", "secret": "hunter2"}),
+            json!({"secret": 5}),
+            json!("not an object"),
+        ];
+        let checks: Vec<(&str, &Value)> = values.iter().map(|v| (tag, v)).collect();
+        let together = schemas
+            .validate_together(&checks)
+            .expect("one validator builds");
+        let alone: Vec<_> = values.iter().map(|v| schemas.validate(tag, v)).collect();
+        assert_eq!(together, alone);
+        assert!(together[0].is_ok() && together[1].is_err() && together[3].is_err());
+        assert!(
+            together[3].as_ref().unwrap_err()[0].starts_with("at /: "),
+            "a value's own root reads `/`: {together:?}"
+        );
+        // One unusable schema among them: every value is checked on its own.
+        let broken = "/components/schemas/Broken";
+        let checks = [(tag, &values[1]), (broken, &values[0])];
+        assert!(schemas.validate_together(&checks).is_none());
+        let many = schemas.validate_many(&checks);
+        assert_eq!(many[0], schemas.validate(tag, &values[1]));
+        assert!(many[1].as_ref().unwrap_err()[0].contains("is not usable"));
     }
 }
