@@ -612,6 +612,16 @@ mod tests {
         );
     }
 
+    #[tokio::test]
+    async fn calls_can_be_spawned() {
+        // The futures are `Send`, as the generated methods' are.
+        let server = MockServer::start().await;
+        let client = client(&server).await;
+        let op = find("ShowQuotasInfo").unwrap();
+        let spawned = tokio::spawn(async move { call(&client, op, &[], &[], None).await });
+        assert!(spawned.await.unwrap().is_err(), "nothing is mounted: a 404");
+    }
+
     #[test]
     fn only_messages_about_secrets_lose_their_quoted_values() {
         assert_eq!(
