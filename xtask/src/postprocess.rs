@@ -111,38 +111,20 @@ pub fn run(
 /// What the passes must not leave behind: an error response parsed by progenitor (the error
 /// route pass missed it) or a marker of [`crate::transform`] (a pass missed a schema).
 ///
-/// One walk over the file's tokens, printing only literals: a marker can only be inside a
-/// literal (printed tokens are separated by spaces), and the progenitor call is recognised by
-/// its tokens, `Error :: ErrorResponse (ResponseValue :: from_response`, as printed.
+/// One visit of the tree, without printing it: a marker can only be inside a literal (printed
+/// tokens are separated by spaces, and a marker has none), so literals are read, in the tree
+/// and in the raw tokens of macros, attributes and verbatim nodes; progenitor's
+/// `Error::ErrorResponse(ResponseValue::from_response(..)..)` is recognised by its shape.
 pub(crate) fn leftovers(file: &File) -> Result<(), String> {
-    const ROUTE: &str = "Error :: ErrorResponse (ResponseValue :: from_response";
-    let mut route = false;
-    let mut markers = BTreeSet::new();
-    walk_tokens(file.to_token_stream(), &mut |tokens, i| match &tokens[i] {
-        proc_macro2::TokenTree::Literal(lit) => {
-            let text = lit.to_string();
-            route |= text.contains(ROUTE);
-            for (rank, marker) in [OPEN_ENUM_MARKER, SECRET_MARKER, RANGE_MARKER]
-                .into_iter()
-                .enumerate()
-            {
-                if text.contains(marker) {
-                    markers.insert((rank, marker));
-                }
-            }
-        }
-        proc_macro2::TokenTree::Ident(ident) if ident == "ErrorResponse" => {
-            route |= is_progenitor_error_call(tokens, i);
-        }
-        _ => {}
-    });
-    if route {
+    let mut found = Leftovers::default();
+    syn::visit::Visit::visit_file(&mut found, file);
+    if found.route {
         return Err(
             "an error response is still parsed by progenitor; the error route pass missed it"
                 .into(),
         );
     }
-    if let Some((_, marker)) = markers.first() {
+    if let Some((_, marker)) = found.markers.first() {
         return Err(format!(
             "post-processing left a `{marker}` marker in the output"
         ));
@@ -150,20 +132,165 @@ pub(crate) fn leftovers(file: &File) -> Result<(), String> {
     Ok(())
 }
 
-/// Calls `f(tokens, i)` for every token of `stream` and of the groups inside it.
-fn walk_tokens(stream: TokenStream, f: &mut impl FnMut(&[proc_macro2::TokenTree], usize)) {
-    let tokens: Vec<proc_macro2::TokenTree> = stream.into_iter().collect();
-    for i in 0..tokens.len() {
-        f(&tokens, i);
-        if let proc_macro2::TokenTree::Group(group) = &tokens[i] {
-            walk_tokens(group.stream(), f);
+/// The printed text of progenitor's error parsing, as it would read in a literal.
+const PROGENITOR_ERROR: &str = "Error :: ErrorResponse (ResponseValue :: from_response";
+
+#[derive(Default)]
+struct Leftovers {
+    route: bool,
+    /// (rank in the order markers are reported, marker)
+    markers: BTreeSet<(usize, &'static str)>,
+}
+
+impl Leftovers {
+    fn literal(&mut self, text: &str) {
+        self.route |= text.contains(PROGENITOR_ERROR);
+        for (rank, marker) in [OPEN_ENUM_MARKER, SECRET_MARKER, RANGE_MARKER]
+            .into_iter()
+            .enumerate()
+        {
+            if text.contains(marker) {
+                self.markers.insert((rank, marker));
+            }
+        }
+    }
+
+    /// Raw tokens (a macro's input, an attribute's list, a verbatim node).
+    fn tokens(&mut self, stream: &TokenStream) {
+        let tokens: Vec<proc_macro2::TokenTree> = stream.clone().into_iter().collect();
+        for (i, token) in tokens.iter().enumerate() {
+            match token {
+                proc_macro2::TokenTree::Literal(lit) => self.literal(&lit.to_string()),
+                proc_macro2::TokenTree::Group(group) => self.tokens(&group.stream()),
+                proc_macro2::TokenTree::Ident(ident) if ident == "ErrorResponse" => {
+                    self.route |= is_progenitor_error_call(&tokens, i);
+                }
+                _ => {}
+            }
         }
     }
 }
 
-/// Whether `tokens[i]` (`ErrorResponse`) is where the text of `tokens` reads
-/// `Error :: ErrorResponse (ResponseValue :: from_response` (`Error` may end a longer word and
-/// `from_response` start one, as in a text search).
+impl<'ast> syn::visit::Visit<'ast> for Leftovers {
+    fn visit_lit(&mut self, lit: &'ast syn::Lit) {
+        self.literal(&text(lit));
+    }
+
+    fn visit_macro(&mut self, mac: &'ast syn::Macro) {
+        self.tokens(&mac.tokens);
+        syn::visit::visit_macro(self, mac);
+    }
+
+    fn visit_meta_list(&mut self, list: &'ast syn::MetaList) {
+        self.tokens(&list.tokens);
+        syn::visit::visit_meta_list(self, list);
+    }
+
+    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+        self.route |= is_progenitor_error_expr(call);
+        syn::visit::visit_expr_call(self, call);
+    }
+
+    fn visit_expr(&mut self, expr: &'ast Expr) {
+        if let Expr::Verbatim(tokens) = expr {
+            self.tokens(tokens);
+        }
+        syn::visit::visit_expr(self, expr);
+    }
+
+    fn visit_type(&mut self, ty: &'ast Type) {
+        if let Type::Verbatim(tokens) = ty {
+            self.tokens(tokens);
+        }
+        syn::visit::visit_type(self, ty);
+    }
+
+    fn visit_pat(&mut self, pat: &'ast syn::Pat) {
+        if let syn::Pat::Verbatim(tokens) = pat {
+            self.tokens(tokens);
+        }
+        syn::visit::visit_pat(self, pat);
+    }
+
+    fn visit_item(&mut self, item: &'ast Item) {
+        if let Item::Verbatim(tokens) = item {
+            self.tokens(tokens);
+        }
+        syn::visit::visit_item(self, item);
+    }
+
+    fn visit_impl_item(&mut self, item: &'ast syn::ImplItem) {
+        if let syn::ImplItem::Verbatim(tokens) = item {
+            self.tokens(tokens);
+        }
+        syn::visit::visit_impl_item(self, item);
+    }
+
+    fn visit_trait_item(&mut self, item: &'ast syn::TraitItem) {
+        if let syn::TraitItem::Verbatim(tokens) = item {
+            self.tokens(tokens);
+        }
+        syn::visit::visit_trait_item(self, item);
+    }
+
+    fn visit_foreign_item(&mut self, item: &'ast syn::ForeignItem) {
+        if let syn::ForeignItem::Verbatim(tokens) = item {
+            self.tokens(tokens);
+        }
+        syn::visit::visit_foreign_item(self, item);
+    }
+}
+
+/// `…Error::ErrorResponse(ResponseValue::from_response…)`: a call whose printed text contains
+/// [`PROGENITOR_ERROR`].
+fn is_progenitor_error_expr(call: &syn::ExprCall) -> bool {
+    let Expr::Path(func) = &*call.func else {
+        return false;
+    };
+    let segments: Vec<&syn::PathSegment> = func.path.segments.iter().collect();
+    let [.., owner, variant] = segments.as_slice() else {
+        return false;
+    };
+    if variant.ident != "ErrorResponse"
+        || !variant.arguments.is_none()
+        || !owner.arguments.is_none()
+        || !owner.ident.to_string().ends_with("Error")
+    {
+        return false;
+    }
+    // The first argument's printed text starts with its leftmost path.
+    let Some(mut arg) = call.args.first() else {
+        return false;
+    };
+    loop {
+        arg = match arg {
+            Expr::MethodCall(e) => &e.receiver,
+            Expr::Await(e) => &e.base,
+            Expr::Try(e) => &e.expr,
+            Expr::Call(e) => &e.func,
+            Expr::Field(e) => &e.base,
+            Expr::Index(e) => &e.expr,
+            Expr::Cast(e) => &e.expr,
+            Expr::Binary(e) => &e.left,
+            Expr::Group(e) => &e.expr,
+            Expr::Path(p) => {
+                let mut path = p.path.segments.iter();
+                return p.qself.is_none()
+                    && p.path.leading_colon.is_none()
+                    && path
+                        .next()
+                        .is_some_and(|s| s.ident == "ResponseValue" && s.arguments.is_none())
+                    && path
+                        .next()
+                        .is_some_and(|s| s.ident.to_string().starts_with("from_response"));
+            }
+            _ => return false,
+        };
+    }
+}
+
+/// Whether `tokens[i]` (`ErrorResponse`) is where the text of raw `tokens` reads
+/// [`PROGENITOR_ERROR`] (`Error` may end a longer word and `from_response` start one).
 fn is_progenitor_error_call(tokens: &[proc_macro2::TokenTree], i: usize) -> bool {
     use proc_macro2::{Delimiter, Spacing, TokenTree};
     // `::` prints as a joint `:` then a `:` followed by a space.
@@ -172,15 +299,13 @@ fn is_progenitor_error_call(tokens: &[proc_macro2::TokenTree], i: usize) -> bool
             if a.as_char() == ':' && a.spacing() == Spacing::Joint
                 && b.as_char() == ':' && b.spacing() == Spacing::Alone)
     };
-    let word = |t: &TokenTree| match t {
-        TokenTree::Ident(ident) => Some(ident.to_string()),
-        TokenTree::Literal(lit) => Some(lit.to_string()),
-        _ => None,
-    };
     let before = i
         .checked_sub(3)
         .and_then(|start| tokens.get(start..i))
-        .is_some_and(|w| colons(&w[1..]) && word(&w[0]).is_some_and(|t| t.ends_with("Error")));
+        .is_some_and(|w| {
+            colons(&w[1..])
+                && matches!(&w[0], TokenTree::Ident(id) if id.to_string().ends_with("Error"))
+        });
     let Some(TokenTree::Group(args)) = tokens.get(i + 1) else {
         return false;
     };

@@ -292,6 +292,15 @@ fn leftover_markers_are_errors() {
     assert!(leftovers(&in_macro).is_err());
     let clean = file(quote! { #[doc = "A thing."] pub struct Thing; });
     assert_eq!(leftovers(&clean), Ok(()));
+    // progenitor's error parsing is seen in a macro's raw tokens as well as in code.
+    let in_macro = file(quote! {
+        fn f() { wrap!(Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))) }
+    });
+    assert!(leftovers(&in_macro).unwrap_err().contains("error route"));
+    let other_call = file(quote! {
+        fn f() { Err(Error::ErrorResponse(crate::decode(response).await?)) }
+    });
+    assert_eq!(leftovers(&other_call), Ok(()));
 }
 
 #[test]
