@@ -1052,8 +1052,7 @@ pub(crate) fn optional_setters(items: &mut [Item]) -> Result<usize, String> {
             continue;
         };
         for field in &fields.named {
-            let ty = field.ty.to_token_stream().to_string();
-            if ty.starts_with(":: std :: result :: Result < :: std :: option :: Option <") {
+            if is_result_of_option(&field.ty) {
                 let name = field_name(field);
                 optional
                     .entry(s.ident.to_string())
@@ -1120,6 +1119,38 @@ pub(crate) fn optional_setters(items: &mut [Item]) -> Result<usize, String> {
         }
     }
     Ok(count)
+}
+
+/// Whether `ty` prints as `:: std :: result :: Result < :: std :: option :: Option < ..`
+/// (typify's slot for an optional field), read from the tree instead of printed.
+fn is_result_of_option(ty: &Type) -> bool {
+    /// The generic arguments of `::std::<module>::<name><..>`, spelt exactly so.
+    fn std_path<'a>(
+        ty: &'a Type,
+        module: &str,
+        name: &str,
+    ) -> Option<&'a syn::AngleBracketedGenericArguments> {
+        let Type::Path(tp) = ty else { return None };
+        if tp.qself.is_some() || tp.path.leading_colon.is_none() {
+            return None;
+        }
+        let [std, module_segment, last] = tp.path.segments.iter().collect::<Vec<_>>()[..] else {
+            return None;
+        };
+        let plain = |s: &syn::PathSegment, ident: &str| s.ident == ident && s.arguments.is_none();
+        if !plain(std, "std") || !plain(module_segment, module) || last.ident != name {
+            return None;
+        }
+        match &last.arguments {
+            syn::PathArguments::AngleBracketed(args) if args.colon2_token.is_none() => Some(args),
+            _ => None,
+        }
+    }
+    let Some(result) = std_path(ty, "result", "Result") else {
+        return false;
+    };
+    matches!(result.args.first(), Some(syn::GenericArgument::Type(inner))
+        if std_path(inner, "option", "Option").is_some())
 }
 
 /// `Option<X>` (any path spelling) -> `X`.

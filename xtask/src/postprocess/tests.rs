@@ -546,3 +546,33 @@ fn bounded_params_check_their_range_in_the_setter() {
     let error = bounded_params(&mut file, &support(), &missing).unwrap_err();
     assert!(error.contains("ListThings.offset"), "{error}");
 }
+
+#[test]
+fn the_optional_slot_is_recognised_as_it_prints() {
+    let printed = |ty: &Type| {
+        ty.to_token_stream()
+            .to_string()
+            .starts_with(":: std :: result :: Result < :: std :: option :: Option <")
+    };
+    let types: Vec<Type> = vec![
+        syn::parse_quote!(::std::result::Result<::std::option::Option<i64>, ::std::string::String>),
+        syn::parse_quote!(::std::result::Result<::std::option::Option, String>),
+        syn::parse_quote!(::std::result::Result<::std::string::String, ::std::string::String>),
+        syn::parse_quote!(std::result::Result<::std::option::Option<i64>, String>),
+        syn::parse_quote!(::std::result::Result<std::option::Option<i64>, String>),
+        syn::parse_quote!(::std::result::Result::<::std::option::Option<i64>, String>),
+        syn::parse_quote!(::std::result::Result<::std::option::Option::<i64>, String>),
+        syn::parse_quote!(::core::result::Result<::std::option::Option<i64>, String>),
+        syn::parse_quote!(::std::result::Result<'a, ::std::option::Option<i64>>),
+        syn::parse_quote!(Result<Option<i64>, String>),
+    ];
+    for ty in &types {
+        assert_eq!(
+            is_result_of_option(ty),
+            printed(ty),
+            "{}",
+            ty.to_token_stream()
+        );
+    }
+    assert!(is_result_of_option(&types[0]) && !is_result_of_option(&types[2]));
+}
