@@ -73,9 +73,9 @@ pub fn support() -> Support {
 
 /// Generates one spec's module text.
 pub fn generate_module(spec: &SpecFile) -> Result<String, String> {
-    let doc = transform::for_generation(&spec.doc);
+    let doc = spec::timed("transform", || transform::for_generation(&spec.doc));
     let doc_for_params = doc.clone();
-    let openapi: openapiv3::OpenAPI = serde_json::from_value(doc)
+    let openapi: openapiv3::OpenAPI = spec::timed("openapiv3", || serde_json::from_value(doc))
         .map_err(|e| format!("{}: not an OpenAPI 3.0 document: {e}", spec.rel_path))?;
     let mut settings = progenitor_impl::GenerationSettings::new();
     settings
@@ -88,7 +88,7 @@ pub fn generate_module(spec: &SpecFile) -> Result<String, String> {
     let mut generator = progenitor_impl::Generator::new(&settings);
     // progenitor panics on some specs it cannot handle; report that as an error on this file.
     let tokens = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        generator.generate_tokens(&openapi)
+        spec::timed("progenitor", || generator.generate_tokens(&openapi))
     }))
     .map_err(|panic| {
         let message = panic
@@ -99,7 +99,7 @@ pub fn generate_module(spec: &SpecFile) -> Result<String, String> {
         format!("{}: progenitor panicked: {message}", spec.rel_path)
     })?
     .map_err(|e| format!("{}: progenitor: {e}", spec.rel_path))?;
-    let mut file: syn::File = syn::parse2(tokens)
+    let mut file: syn::File = spec::timed("syn parse", || syn::parse2(tokens))
         .map_err(|e| format!("{}: progenitor output does not parse: {e}", spec.rel_path))?;
     let ranged = ranged_params(&doc_for_params);
     postprocess::run(&mut file, &support(), &ranged)
@@ -119,7 +119,7 @@ pub fn generate_module(spec: &SpecFile) -> Result<String, String> {
             pub const BASE_PATH: &str = #base;
         });
     }
-    let body = prettyplease::unparse(&file);
+    let body = spec::timed("prettyplease", || prettyplease::unparse(&file));
     Ok(format!("{}{body}", header(&spec.rel_path)))
 }
 
