@@ -175,33 +175,14 @@ async fn references_are_checked() {
     let _c2 = make_connection(&client, &vgw, &eip2, &cgw, "c2").await;
 
     // A monitor needs an existing connection, and a connection has at most one.
-    let monitor = |id: &str| json!({"connection_monitor": {"vpn_connection_id": id}}).to_string();
-    let answer = raw(
-        &emu,
-        "POST",
-        &v5("/connection-monitors"),
-        Some(&monitor("nope")),
-    )
-    .await;
+    let answer = create_monitor(&emu, "nope").await;
     assert_eq!(
         (answer.status, answer.json["code"].as_str()),
         (404, Some("VPN.0004"))
     );
-    let first = raw(
-        &emu,
-        "POST",
-        &v5("/connection-monitors"),
-        Some(&monitor(&c1)),
-    )
-    .await;
+    let first = create_monitor(&emu, &c1).await;
     assert_eq!(first.status, 201);
-    let second = raw(
-        &emu,
-        "POST",
-        &v5("/connection-monitors"),
-        Some(&monitor(&c1)),
-    )
-    .await;
+    let second = create_monitor(&emu, &c1).await;
     assert_eq!(
         (second.status, second.json["code"].as_str()),
         (400, Some("VPN.0012"))

@@ -375,13 +375,7 @@ async fn every_answer_conforms_to_the_spec() {
     let (vgw, eip1, _) = make_vgw(&client, "gw").await;
     let cgw = make_cgw(&client, "cgw", "198.51.100.8").await;
     let connection = make_connection(&client, &vgw, &eip1, &cgw, "c1").await;
-    let monitor = raw(
-        &emu,
-        "POST",
-        &v5("/connection-monitors"),
-        Some(&json!({"connection_monitor": {"vpn_connection_id": connection}}).to_string()),
-    )
-    .await;
+    let monitor = create_monitor(&emu, &connection).await;
     conforms("CreateConnectionMonitor", &monitor);
     assert_eq!(monitor.status, 201);
     let monitor_id = monitor.json["connection_monitor"]["id"]

@@ -6,7 +6,6 @@
 mod common;
 
 use common::*;
-use serde_json::json;
 
 #[tokio::test]
 async fn every_operation_answers_in_the_spec_shape() {
@@ -15,13 +14,7 @@ async fn every_operation_answers_in_the_spec_shape() {
     let (vgw, eip1, _) = make_vgw(&client, "walk-gw").await;
     let cgw = make_cgw(&client, "walk-cgw", "198.51.100.90").await;
     let connection = make_connection(&client, &vgw, &eip1, &cgw, "walk").await;
-    let monitor = raw(
-        &emu,
-        "POST",
-        &v5("/connection-monitors"),
-        Some(&json!({"connection_monitor": {"vpn_connection_id": connection}}).to_string()),
-    )
-    .await;
+    let monitor = create_monitor(&emu, &connection).await;
     let monitor = monitor.json["connection_monitor"]["id"]
         .as_str()
         .unwrap()

@@ -6,7 +6,7 @@ use std::net::Ipv4Addr;
 use serde_json::{Map, Value, json};
 
 use super::Hooks;
-use super::util::{copy, only, s};
+use super::util::{copy, only, refuse_if_used, s};
 use crate::call::{Call, Fault};
 use crate::clock::iso_millis;
 use crate::model::Action;
@@ -91,18 +91,7 @@ impl Hooks for CustomerGateway {
     }
 
     fn delete(&self, p: &mut Project, call: &Call) -> Result<(), Fault> {
-        let used = p
-            .all("vpn_connection")
-            .iter()
-            .filter(|c| c.str("cgw_id") == Some(call.id.as_str()))
-            .count();
-        if used > 0 {
-            return Err(Fault::in_use(format!(
-                "customer gateway {} still has {used} VPN connection(s); delete them first",
-                call.id
-            )));
-        }
-        Ok(())
+        refuse_if_used(p, "customer gateway", &call.id, "vpn_connection", "cgw_id")
     }
 
     fn view(

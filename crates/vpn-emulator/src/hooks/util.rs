@@ -5,7 +5,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use serde_json::{Map, Value};
 
 use crate::call::Fault;
-use crate::store::Record;
+use crate::store::{Project, Record};
 
 pub(crate) fn s<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
     map.get(key).and_then(Value::as_str)
@@ -18,6 +18,28 @@ pub(crate) fn strings(map: &Map<String, Value>, key: &str) -> Option<Vec<String>
             .filter_map(|v| v.as_str().map(str::to_string))
             .collect()
     })
+}
+
+/// 400 `VPN.0011` while any `user` resource names `id` in its `field` (a gateway that VPN
+/// connections still use cannot be deleted).
+pub(crate) fn refuse_if_used(
+    p: &Project,
+    what: &str,
+    id: &str,
+    user: &str,
+    field: &str,
+) -> Result<(), Fault> {
+    let used = p
+        .all(user)
+        .iter()
+        .filter(|r| r.str(field) == Some(id))
+        .count();
+    if used > 0 {
+        return Err(Fault::in_use(format!(
+            "{what} {id} still has {used} VPN connection(s); delete them first"
+        )));
+    }
+    Ok(())
 }
 
 /// Copies `keys` that are present in `from` into `to`.

@@ -8,7 +8,8 @@ use serde_json::{Map, Value, json};
 use super::Hooks;
 use super::info::zones_for_flavor;
 use super::util::{
-    check_cidrs, copy, eip_ids, is_uuid, new_private_ip, new_public_ip, only, s, strings,
+    check_cidrs, copy, eip_ids, is_uuid, new_private_ip, new_public_ip, only, refuse_if_used, s,
+    strings,
 };
 use crate::call::{Call, Fault};
 use crate::model::Action;
@@ -419,18 +420,7 @@ impl Hooks for VpnGateway {
     }
 
     fn delete(&self, p: &mut Project, call: &Call) -> Result<(), Fault> {
-        let used = p
-            .all("vpn_connection")
-            .iter()
-            .filter(|c| c.str("vgw_id") == Some(call.id.as_str()))
-            .count();
-        if used > 0 {
-            return Err(Fault::in_use(format!(
-                "VPN gateway {} still has {used} VPN connection(s); delete them first",
-                call.id
-            )));
-        }
-        Ok(())
+        refuse_if_used(p, "VPN gateway", &call.id, "vpn_connection", "vgw_id")
     }
 
     fn view(

@@ -192,6 +192,18 @@ pub fn connection_body(vgw: &str, eip: &str, cgw: &str, name: &str) -> Value {
     }})
 }
 
+/// `CreateConnectionMonitor` for `connection`, through the raw HTTP API (the answer as given).
+pub async fn create_monitor(emu: &Emulator, connection: &str) -> Answer {
+    let body = serde_json::json!({"connection_monitor": {"vpn_connection_id": connection}});
+    raw(
+        emu,
+        "POST",
+        &v5("/connection-monitors"),
+        Some(&body.to_string()),
+    )
+    .await
+}
+
 pub async fn make_connection(
     client: &vpn_v5::Client,
     vgw: &str,
