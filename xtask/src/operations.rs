@@ -114,6 +114,18 @@ impl Cx<'_> {
             .unwrap_or(value)
     }
 
+    /// The schema a property's schema stands for: through `$ref`s, and through an `allOf` of one
+    /// schema (how a spec gives a referenced enum its own description).
+    fn schema<'v>(&'v self, value: &'v Value) -> &'v Value {
+        let resolved = self.deref(value);
+        match resolved.get("allOf").and_then(Value::as_array) {
+            Some(parts) if parts.len() == 1 && resolved.get("type").is_none() => {
+                self.schema(&parts[0])
+            }
+            _ => resolved,
+        }
+    }
+
     /// The component name a `$ref` names (`#/components/schemas/X` -> `X`).
     fn ref_name(value: &Value) -> Option<&str> {
         value
@@ -252,6 +264,7 @@ impl Cx<'_> {
         let at = self.at(&op.pointer);
         let id = text_of(op.op, "operationId");
         let method = op.method.to_ascii_uppercase();
+        let client_method = id.to_snake_case();
         let path = op.path;
         let client_path = self.client_path(op.path);
         let (success, response) = self
@@ -341,6 +354,7 @@ impl Cx<'_> {
         Ok(quote! {
             crate::operation::Operation {
                 id: #id,
+                client_method: #client_method,
                 method: #method,
                 path: #path,
                 client_path: #client_path,
@@ -373,24 +387,34 @@ impl Cx<'_> {
         let kind = self.kind(schema);
         let values = self.enum_values(schema);
         let doc = first_sentence(&text_of(p, "description"));
+        let bound = |key: &str| match self.schema(schema).get(key).and_then(Value::as_i64) {
+            Some(v) => {
+                let v = proc_macro2::Literal::i64_unsuffixed(v);
+                quote!(Some(#v))
+            }
+            None => quote!(None),
+        };
+        let (minimum, maximum) = (bound("minimum"), bound("maximum"));
         quote!(crate::operation::Param {
             name: #name,
             location: crate::operation::ParamLocation::#location,
             required: #required,
             kind: #kind,
             values: &[#(#values),*],
+            minimum: #minimum,
+            maximum: #maximum,
             doc: #doc,
         })
     }
 
     fn kind(&self, schema: &Value) -> TokenStream {
-        let schema = self.deref(schema);
+        let schema = self.schema(schema);
         match schema.get("type").and_then(Value::as_str) {
             Some("string") => quote!(crate::operation::Kind::String),
             Some("integer") | Some("number") => quote!(crate::operation::Kind::Integer),
             Some("boolean") => quote!(crate::operation::Kind::Boolean),
             Some("array") => {
-                let items = schema.get("items").map(|i| self.deref(i));
+                let items = schema.get("items").map(|i| self.schema(i));
                 match items.and_then(|i| i.get("type")).and_then(Value::as_str) {
                     Some("string") => quote!(crate::operation::Kind::StringList),
                     _ => quote!(crate::operation::Kind::Object),
@@ -401,9 +425,9 @@ impl Cx<'_> {
     }
 
     fn enum_values(&self, schema: &Value) -> Vec<String> {
-        let schema = self.deref(schema);
+        let schema = self.schema(schema);
         let schema = match schema.get("type").and_then(Value::as_str) {
-            Some("array") => schema.get("items").map(|i| self.deref(i)).unwrap_or(schema),
+            Some("array") => schema.get("items").map(|i| self.schema(i)).unwrap_or(schema),
             _ => schema,
         };
         schema
@@ -450,14 +474,14 @@ impl Cx<'_> {
                     .iter()
                     .map(|(field, schema)| {
                         let secret = schema.get("x-secret") == Some(&Value::Bool(true))
-                            || self.deref(schema).get("x-secret") == Some(&Value::Bool(true));
+                            || self.schema(schema).get("x-secret") == Some(&Value::Bool(true));
                         let is_required = required.contains(&field.as_str());
                         let kind = self.kind(schema);
                         let values = self.enum_values(schema);
                         let doc = first_sentence(
                             schema
                                 .get("description")
-                                .or_else(|| self.deref(schema).get("description"))
+                                .or_else(|| self.schema(schema).get("description"))
                                 .and_then(Value::as_str)
                                 .unwrap_or(""),
                         );
@@ -477,7 +501,7 @@ impl Cx<'_> {
             type_name: #type_name,
             wrapper: #wrapper,
             fields: &[#(#fields),*],
-            check: crate::operation::check_json::<types::#ty>,
+            check: crate::operation::check_request_json::<types::#ty>,
         }))
     }
 

@@ -76,6 +76,7 @@ components:
         name: {type: string, description: The name. Unique.}
         secret: {type: string, x-secret: true}
         tags: {type: array, items: {type: string}}
+        start_in: {allOf: [{$ref: '#/components/schemas/GadgetStatus'}], description: Where it starts.}
     Gadget:
       type: object
       properties:
@@ -109,15 +110,19 @@ fn generated(text: &str) -> String {
 fn the_table_describes_each_operation_from_the_spec() {
     let text = generated(SPEC);
     for expected in [
-        r#"id: "CreateGadget", method: "POST", path: "/v9/{project_id}/gadgets", client_path: "/gadgets", success: 201, product: crate::operation::Product::PointToClient"#,
-        r#"id: "DeleteGadget", method: "DELETE", path: "/v9/{project_id}/gadgets/{gadget_id}", client_path: "/gadgets/{gadget_id}", success: 204"#,
+        r#"id: "CreateGadget", client_method: "create_gadget", method: "POST", path: "/v9/{project_id}/gadgets", client_path: "/gadgets", success: 201, product: crate::operation::Product::PointToClient"#,
+        r#"id: "DeleteGadget", client_method: "delete_gadget", method: "DELETE", path: "/v9/{project_id}/gadgets/{gadget_id}", client_path: "/gadgets/{gadget_id}", success: 204"#,
         // The base path's project_id is no parameter; the enum of a `$ref`'d schema is read.
-        r#"name: "status", location: crate::operation::ParamLocation::Query, required: false, kind: crate::operation::Kind::String, values: &["ACTIVE", "ERROR", "PENDING_CREATE"], doc: "Only gadgets in this status.""#,
+        r#"name: "status", location: crate::operation::ParamLocation::Query, required: false, kind: crate::operation::Kind::String, values: &["ACTIVE", "ERROR", "PENDING_CREATE"], minimum: None, maximum: None, doc: "Only gadgets in this status.""#,
+        // Integer limits, for checks before sending.
+        r#"name: "limit", location: crate::operation::ParamLocation::Query, required: false, kind: crate::operation::Kind::Integer, values: &[], minimum: Some(0), maximum: Some(100),"#,
         // The body's wrapper and the wrapped object's fields, secrets marked.
         r#"type_name: "CreateGadgetRequest", wrapper: Some("gadget")"#,
         r#"name: "secret", kind: crate::operation::Kind::String, required: false, secret: true"#,
         r#"name: "tags", kind: crate::operation::Kind::StringList"#,
-        r#"check: crate::operation::check_json::<types::CreateGadgetRequest>"#,
+        // An enum behind `allOf` (a `$ref` with its own description) is a string with values.
+        r#"name: "start_in", kind: crate::operation::Kind::String, required: false, secret: false, values: &["ACTIVE", "ERROR", "PENDING_CREATE"], doc: "Where it starts.""#,
+        r#"check: crate::operation::check_request_json::<types::CreateGadgetRequest>"#,
         r#"pagination: Some(crate::operation::Pagination { items: "gadgets", marker_param: "marker", limit_param: Some("limit"), next_marker: "/page_info/next_marker", })"#,
     ] {
         assert!(text.contains(expected), "missing `{expected}` in\n{text}");

@@ -21,9 +21,6 @@
 //!
 //! [`ServiceError`]: crate::ServiceError
 
-use std::collections::HashMap;
-use std::sync::{Mutex, OnceLock};
-
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue, encode_path};
 use serde_json::Value;
 
@@ -118,7 +115,7 @@ pub async fn call<C: Api>(
     }
     let mut request = builder.build()?;
     let info = OperationInfo {
-        operation_id: operation_name(op),
+        operation_id: op.client_method,
     };
     client.pre(&mut request, &info).await?;
     let result = client.exec(request, &info).await;
@@ -265,9 +262,16 @@ fn check_query(op: &Operation, query: &[(&str, &str)]) -> Result<(), String> {
             return invalid(format!("{name}: given more than once"));
         }
         match param.kind {
-            Kind::Integer if value.trim().parse::<i64>().is_err() => {
-                return invalid(format!("{name}: not an integer: {value}"));
-            }
+            Kind::Integer => match value.trim().parse::<i64>() {
+                Err(_) => return invalid(format!("{name}: not an integer: {value}")),
+                Ok(number) => {
+                    if let Err(e) =
+                        crate::support::OutOfRange::check(number, param.minimum, param.maximum)
+                    {
+                        return invalid(format!("{name}: {e}"));
+                    }
+                }
+            },
             Kind::Boolean if !matches!(*value, "true" | "false") => {
                 return invalid(format!("{name}: must be true or false, got {value}"));
             }
@@ -313,19 +317,6 @@ async fn decode(
         return Err(Error::InvalidResponsePayload(body, error));
     }
     Ok(ResponseValue::new(value, status, headers))
-}
-
-/// The operation's name in the `vpn_call` span, as the generated methods give it
-/// (`show_vpn_connection`). Each distinct name is allocated once for the process.
-fn operation_name(op: &Operation) -> &'static str {
-    static NAMES: OnceLock<Mutex<HashMap<&'static str, &'static str>>> = OnceLock::new();
-    let names = NAMES.get_or_init(Default::default);
-    let Ok(mut names) = names.lock() else {
-        return op.id;
-    };
-    names
-        .entry(op.id)
-        .or_insert_with(|| Box::leak(op.method_name().into_boxed_str()))
 }
 
 #[cfg(all(test, feature = "s2c"))]
@@ -433,11 +424,16 @@ mod tests {
             }
         }
         let list = find("ListVpnConnections").unwrap();
-        match call(&client, list, &[], &[("limit", "many")], None).await {
-            Err(Error::InvalidRequest(message)) => {
-                assert!(message.contains("limit: not an integer"), "{message}")
+        for (limit, expected) in [
+            ("many", "limit: not an integer"),
+            ("5000", "limit: must be between 0 and 2000, got 5000"),
+        ] {
+            match call(&client, list, &[], &[("limit", limit)], None).await {
+                Err(Error::InvalidRequest(message)) => {
+                    assert!(message.contains(expected), "{message}")
+                }
+                other => panic!("expected InvalidRequest, got {other:?}"),
             }
-            other => panic!("expected InvalidRequest, got {other:?}"),
         }
         // Only the first call was sent.
         assert_eq!(server.received_requests().await.unwrap().len(), 1);

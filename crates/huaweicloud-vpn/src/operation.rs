@@ -70,6 +70,9 @@ pub struct Param {
     pub kind: Kind,
     /// The documented values, for a string with an enum (empty otherwise).
     pub values: &'static [&'static str],
+    /// The documented limits of an integer, inclusive.
+    pub minimum: Option<i64>,
+    pub maximum: Option<i64>,
     /// The spec's description, first sentence.
     pub doc: &'static str,
 }
@@ -103,7 +106,8 @@ pub struct Body {
     /// The fields of the wrapped object (or of the body itself without a wrapper).
     pub fields: &'static [Field],
     /// Checks a JSON body against the generated request type: required fields, lengths,
-    /// patterns, limits and enum values. The error names the field and the rule.
+    /// patterns, limits and enum values (open ones too: see [`check_request_json`]). The error
+    /// names the field and the rule.
     pub check: CheckJson,
 }
 
@@ -142,8 +146,11 @@ pub struct Waiter {
 /// One operation of a spec.
 #[derive(Clone, Copy, Debug)]
 pub struct Operation {
-    /// `operationId` (`CreateVpnConnection`); the client method is its snake case.
+    /// `operationId` (`CreateVpnConnection`).
     pub id: &'static str,
+    /// The generated client's method (`create_vpn_connection`), also the `operation` of the
+    /// `vpn_call` tracing span.
+    pub client_method: &'static str,
     /// HTTP method, upper case.
     pub method: &'static str,
     /// The path as the API reference writes it (`/v5/{project_id}/vpn-connection`).
@@ -173,24 +180,6 @@ pub struct Operation {
     pub waiter: Option<Waiter>,
 }
 
-impl Operation {
-    /// The client method's name (`create_vpn_connection`).
-    pub fn method_name(&self) -> String {
-        let mut out = String::new();
-        for (i, c) in self.id.char_indices() {
-            if c.is_ascii_uppercase() {
-                if i > 0 {
-                    out.push('_');
-                }
-                out.push(c.to_ascii_lowercase());
-            } else {
-                out.push(c);
-            }
-        }
-        out
-    }
-}
-
 /// Decodes `value` as `T`: what [`Body::check`] and [`Operation::check_response`] run with the
 /// generated types. The error names the field (`vpn_connection.style: ...`).
 #[doc(hidden)]
@@ -201,6 +190,15 @@ pub fn check_json<T: serde::de::DeserializeOwned>(value: &serde_json::Value) -> 
             path if path == "." => e.inner().to_string(),
             path => format!("{path}: {}", e.inner()),
         })
+}
+
+/// Like [`check_json`], for a request body: an open enum (one the API also returns, and so
+/// tolerant when read) refuses a value it does not document, as the typed builders do.
+#[doc(hidden)]
+pub fn check_request_json<T: serde::de::DeserializeOwned>(
+    value: &serde_json::Value,
+) -> Result<(), String> {
+    crate::support::strictly(|| check_json::<T>(value))
 }
 
 /// Every operation this build includes (its products' features), in spec order.
@@ -217,4 +215,45 @@ pub fn all() -> impl Iterator<Item = &'static Operation> {
 /// The operation with this `operationId`, if this build includes it.
 pub fn find(id: &str) -> Option<&'static Operation> {
     all().find(|op| op.id == id)
+}
+
+#[cfg(all(test, feature = "s2c"))]
+mod tests {
+    use serde_json::json;
+
+    use super::find;
+
+    /// An IKE policy is read back from the API too, so its enums are open; a request body
+    /// built from JSON still takes only documented values, while a response keeps new ones.
+    #[test]
+    fn request_bodies_refuse_undocumented_values_of_open_enums() {
+        let create = find("CreateVpnConnection").unwrap();
+        let body = |algorithm: &str| {
+            json!({"vpn_connection": {
+                "vgw_id": "v", "vgw_ip": "e", "cgw_id": "c", "psk": "a-long-key",
+                "ikepolicy": {"encryption_algorithm": algorithm}}})
+        };
+        let check = create.request.unwrap().check;
+        check(&body("aes-256")).unwrap();
+        let error = check(&body("rot13")).unwrap_err();
+        assert!(
+            error.starts_with(
+                "vpn_connection.ikepolicy.encryption_algorithm: not one of the documented values ("
+            ),
+            "{error}"
+        );
+        let show = find("ShowVpnConnection").unwrap();
+        let answer = json!({"vpn_connection": {"ikepolicy": {"encryption_algorithm": "rot13"}}});
+        (show.check_response.unwrap())(&answer).unwrap();
+        // The strict mode ends with the check, also on this thread.
+        let read: crate::vpn_v5::types::VpnConnectionResponse =
+            serde_json::from_value(answer).unwrap();
+        let algorithm = read
+            .vpn_connection
+            .unwrap()
+            .ikepolicy
+            .unwrap()
+            .encryption_algorithm;
+        assert!(!algorithm.unwrap().is_known());
+    }
 }

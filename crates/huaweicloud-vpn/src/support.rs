@@ -28,6 +28,10 @@ impl UnknownValue {
     /// becomes `unknown(UnknownValue)`. The string is borrowed from the input when it can be
     /// (`serde_json::from_slice` on text without escapes), so a documented value costs no
     /// allocation; only an unknown one is copied. The generated `Deserialize` impls call it.
+    ///
+    /// Inside [`strictly`] (a request body built from JSON being checked) an undocumented value
+    /// is an error instead, with the message of the enum's `FromStr`: what a program sends is
+    /// always a documented value.
     pub(crate) fn deserialize_open<'de, D, T>(
         deserializer: D,
         known: fn(&str) -> Option<T>,
@@ -35,12 +39,18 @@ impl UnknownValue {
     ) -> Result<T, D::Error>
     where
         D: serde::Deserializer<'de>,
+        T: std::str::FromStr,
+        T::Err: fmt::Display,
     {
         struct Open<T> {
             known: fn(&str) -> Option<T>,
             unknown: fn(UnknownValue) -> T,
         }
-        impl<T> serde::de::Visitor<'_> for Open<T> {
+        impl<T> serde::de::Visitor<'_> for Open<T>
+        where
+            T: std::str::FromStr,
+            T::Err: fmt::Display,
+        {
             type Value = T;
 
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -48,19 +58,59 @@ impl UnknownValue {
             }
 
             fn visit_str<E: serde::de::Error>(self, value: &str) -> Result<T, E> {
-                Ok((self.known)(value)
-                    .unwrap_or_else(|| (self.unknown)(UnknownValue(value.to_owned()))))
+                match (self.known)(value) {
+                    Some(known) => Ok(known),
+                    None => {
+                        refuse_if_strict::<T, E>(value)?;
+                        Ok((self.unknown)(UnknownValue(value.to_owned())))
+                    }
+                }
             }
 
             fn visit_string<E: serde::de::Error>(self, value: String) -> Result<T, E> {
-                Ok(match (self.known)(&value) {
-                    Some(known) => known,
-                    None => (self.unknown)(UnknownValue(value)),
-                })
+                match (self.known)(&value) {
+                    Some(known) => Ok(known),
+                    None => {
+                        refuse_if_strict::<T, E>(&value)?;
+                        Ok((self.unknown)(UnknownValue(value)))
+                    }
+                }
             }
+        }
+        fn refuse_if_strict<T, E>(value: &str) -> Result<(), E>
+        where
+            T: std::str::FromStr,
+            T::Err: fmt::Display,
+            E: serde::de::Error,
+        {
+            if !STRICT.with(std::cell::Cell::get) {
+                return Ok(());
+            }
+            Err(E::custom(match value.parse::<T>() {
+                Err(e) => e.to_string(),
+                Ok(_) => "not a documented value".to_string(),
+            }))
         }
         deserializer.deserialize_str(Open { known, unknown })
     }
+}
+
+thread_local! {
+    /// Set while [`strictly`] runs on this thread.
+    static STRICT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` (a deserialization, which runs on this thread) with open enums refusing values they
+/// do not document: how a request body built from JSON is checked.
+pub(crate) fn strictly<R>(f: impl FnOnce() -> R) -> R {
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            STRICT.with(|strict| strict.set(self.0));
+        }
+    }
+    let _restore = Restore(STRICT.with(|strict| strict.replace(true)));
+    f()
 }
 
 impl fmt::Display for UnknownValue {
@@ -116,6 +166,22 @@ impl fmt::Display for OutOfRange {
 }
 
 impl std::error::Error for OutOfRange {}
+
+impl OutOfRange {
+    /// Checks `value` against the inclusive limits a spec documents (either may be absent).
+    pub(crate) fn check(value: i64, min: Option<i64>, max: Option<i64>) -> Result<(), OutOfRange> {
+        let (min, max) = (min.unwrap_or(i64::MIN), max.unwrap_or(i64::MAX));
+        if (min..=max).contains(&value) {
+            Ok(())
+        } else {
+            Err(OutOfRange {
+                min,
+                max,
+                value: value.into(),
+            })
+        }
+    }
+}
 
 impl<const MIN: i64, const MAX: i64> Bounded<MIN, MAX> {
     /// The smallest accepted value.

@@ -107,7 +107,7 @@ fn names() -> Vec<(&'static Operation, String, Option<&'static str>)> {
 
 /// The subcommand name of an operation: its operationId in kebab case.
 pub fn command_name(op: &Operation) -> String {
-    op.method_name().replace('_', "-")
+    op.client_method.replace('_', "-")
 }
 
 fn kebab(name: &str) -> String {

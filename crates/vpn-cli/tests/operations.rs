@@ -28,7 +28,7 @@ const PSK: &str = "Ops-Walk-Secret-91";
 
 /// The subcommand name of an operation, as `hcvpn op` names it.
 fn name(op: &Operation) -> String {
-    op.method_name().replace('_', "-")
+    op.client_method.replace('_', "-")
 }
 
 /// The flags a create needs beyond what the table can say: valid values, and references to

@@ -3768,6 +3768,7 @@ pub mod prelude {
 pub const OPERATIONS: &[crate::operation::Operation] = &[
     crate::operation::Operation {
         id: "ListIpsecSiteConnections",
+        client_method: "list_ipsec_site_connections",
         method: "GET",
         path: "/v2.0/vpn/ipsec-site-connections",
         client_path: "/v2.0/vpn/ipsec-site-connections",
@@ -3783,6 +3784,8 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                 required: false,
                 kind: crate::operation::Kind::StringList,
                 values: &[],
+                minimum: None,
+                maximum: None,
                 doc: "Attributes to return, one per repetition of the parameter (for example `fields=id&fields=name`).",
             },
             crate::operation::Param {
@@ -3791,6 +3794,8 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                 required: false,
                 kind: crate::operation::Kind::String,
                 values: &[],
+                minimum: None,
+                maximum: None,
                 doc: "Only return the connection with this ID.",
             },
             crate::operation::Param {
@@ -3799,6 +3804,8 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                 required: false,
                 kind: crate::operation::Kind::String,
                 values: &[],
+                minimum: None,
+                maximum: None,
                 doc: "Only return connections with this name.",
             },
             crate::operation::Param {
@@ -3807,6 +3814,8 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                 required: false,
                 kind: crate::operation::Kind::String,
                 values: &[],
+                minimum: None,
+                maximum: None,
                 doc: "Only return connections in this state (for example ACTIVE).",
             },
             crate::operation::Param {
@@ -3815,6 +3824,8 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                 required: false,
                 kind: crate::operation::Kind::String,
                 values: &[],
+                minimum: None,
+                maximum: None,
                 doc: "Only return connections of this VPN service.",
             },
         ],
@@ -3828,6 +3839,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
     },
     crate::operation::Operation {
         id: "CreateIpsecSiteConnection",
+        client_method: "create_ipsec_site_connection",
         method: "POST",
         path: "/v2.0/vpn/ipsec-site-connections",
         client_path: "/v2.0/vpn/ipsec-site-connections",
@@ -3970,7 +3982,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "ID of the VPN service the connection belongs to.",
                 },
             ],
-            check: crate::operation::check_json::<
+            check: crate::operation::check_request_json::<
                 types::CreateIpsecSiteConnectionRequest,
             >,
         }),
@@ -3991,6 +4003,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
     },
     crate::operation::Operation {
         id: "ShowIpsecSiteConnection",
+        client_method: "show_ipsec_site_connection",
         method: "GET",
         path: "/v2.0/vpn/ipsec-site-connections/{connection_id}",
         client_path: "/v2.0/vpn/ipsec-site-connections/{connection_id}",
@@ -4006,6 +4019,8 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                 required: true,
                 kind: crate::operation::Kind::String,
                 values: &[],
+                minimum: None,
+                maximum: None,
                 doc: "ID of the IPsec site connection.",
             },
         ],
@@ -4027,6 +4042,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
     },
     crate::operation::Operation {
         id: "UpdateIpsecSiteConnection",
+        client_method: "update_ipsec_site_connection",
         method: "PUT",
         path: "/v2.0/vpn/ipsec-site-connections/{connection_id}",
         client_path: "/v2.0/vpn/ipsec-site-connections/{connection_id}",
@@ -4042,6 +4058,8 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                 required: true,
                 kind: crate::operation::Kind::String,
                 values: &[],
+                minimum: None,
+                maximum: None,
                 doc: "ID of the IPsec site connection.",
             },
         ],
@@ -4146,7 +4164,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "New pre-shared key.",
                 },
             ],
-            check: crate::operation::check_json::<
+            check: crate::operation::check_request_json::<
                 types::UpdateIpsecSiteConnectionRequest,
             >,
         }),
@@ -4167,6 +4185,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
     },
     crate::operation::Operation {
         id: "DeleteIpsecSiteConnection",
+        client_method: "delete_ipsec_site_connection",
         method: "DELETE",
         path: "/v2.0/vpn/ipsec-site-connections/{connection_id}",
         client_path: "/v2.0/vpn/ipsec-site-connections/{connection_id}",
@@ -4182,6 +4201,8 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                 required: true,
                 kind: crate::operation::Kind::String,
                 values: &[],
+                minimum: None,
+                maximum: None,
                 doc: "ID of the IPsec site connection.",
             },
         ],

@@ -16167,6 +16167,7 @@ pub mod prelude {
 pub const OPERATIONS: &[crate::operation::Operation] = &[
     crate::operation::Operation {
         id: "ListConnectionMonitors",
+        client_method: "list_connection_monitors",
         method: "GET",
         path: "/v5/{project_id}/connection-monitors",
         client_path: "/connection-monitors",
@@ -16182,6 +16183,8 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                 required: false,
                 kind: crate::operation::Kind::String,
                 values: &[],
+                minimum: None,
+                maximum: None,
                 doc: "Only return the monitors of this VPN connection.",
             },
             crate::operation::Param {
@@ -16190,6 +16193,8 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                 required: false,
                 kind: crate::operation::Kind::StringList,
                 values: &[],
+                minimum: None,
+                maximum: None,
                 doc: "Only return monitors of these enterprise projects; repeat the parameter for several values.",
             },
         ],
@@ -16203,6 +16208,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
     },
     crate::operation::Operation {
         id: "CreateConnectionMonitor",
+        client_method: "create_connection_monitor",
         method: "POST",
         path: "/v5/{project_id}/connection-monitors",
         client_path: "/connection-monitors",
@@ -16225,7 +16231,9 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "ID of the VPN connection to monitor.",
                 },
             ],
-            check: crate::operation::check_json::<types::CreateConnectionMonitorRequest>,
+            check: crate::operation::check_request_json::<
+                types::CreateConnectionMonitorRequest,
+            >,
         }),
         response: Some("ConnectionMonitorResponse"),
         check_response: Some(
@@ -16244,6 +16252,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
     },
     crate::operation::Operation {
         id: "ShowConnectionMonitor",
+        client_method: "show_connection_monitor",
         method: "GET",
         path: "/v5/{project_id}/connection-monitors/{connection_monitor_id}",
         client_path: "/connection-monitors/{connection_monitor_id}",
@@ -16259,6 +16268,8 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                 required: true,
                 kind: crate::operation::Kind::String,
                 values: &[],
+                minimum: None,
+                maximum: None,
                 doc: "ID of the connection monitor.",
             },
         ],
@@ -16280,6 +16291,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
     },
     crate::operation::Operation {
         id: "DeleteConnectionMonitor",
+        client_method: "delete_connection_monitor",
         method: "DELETE",
         path: "/v5/{project_id}/connection-monitors/{connection_monitor_id}",
         client_path: "/connection-monitors/{connection_monitor_id}",
@@ -16295,6 +16307,8 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                 required: true,
                 kind: crate::operation::Kind::String,
                 values: &[],
+                minimum: None,
+                maximum: None,
                 doc: "ID of the connection monitor.",
             },
         ],
@@ -16314,6 +16328,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
     },
     crate::operation::Operation {
         id: "ListCgws",
+        client_method: "list_cgws",
         method: "GET",
         path: "/v5/{project_id}/customer-gateways",
         client_path: "/customer-gateways",
@@ -16329,6 +16344,8 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                 required: false,
                 kind: crate::operation::Kind::String,
                 values: &[],
+                minimum: None,
+                maximum: None,
                 doc: "Only return the customer gateway with this ID.",
             },
             crate::operation::Param {
@@ -16337,6 +16354,8 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                 required: false,
                 kind: crate::operation::Kind::Integer,
                 values: &[],
+                minimum: Some(0),
+                maximum: Some(2000),
                 doc: "Maximum number of items on one page.",
             },
             crate::operation::Param {
@@ -16345,6 +16364,8 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                 required: false,
                 kind: crate::operation::Kind::String,
                 values: &[],
+                minimum: None,
+                maximum: None,
                 doc: "Where the page starts; the `page_info.next_marker` of the previous page.",
             },
         ],
@@ -16363,6 +16384,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
     },
     crate::operation::Operation {
         id: "CreateCgw",
+        client_method: "create_cgw",
         method: "POST",
         path: "/v5/{project_id}/customer-gateways",
         client_path: "/customer-gateways",
@@ -16394,10 +16416,10 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                 },
                 crate::operation::Field {
                     name: "id_type",
-                    kind: crate::operation::Kind::Object,
+                    kind: crate::operation::Kind::String,
                     required: false,
                     secret: false,
-                    values: &[],
+                    values: &["ip", "fqdn"],
                     doc: "Kind of identity in `id_value`.",
                 },
                 crate::operation::Field {
@@ -16425,7 +16447,9 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "Resource tags.",
                 },
             ],
-            check: crate::operation::check_json::<types::CreateCustomerGatewayRequest>,
+            check: crate::operation::check_request_json::<
+                types::CreateCustomerGatewayRequest,
+            >,
         }),
         response: Some("CustomerGatewayResponse"),
         check_response: Some(
@@ -16436,6 +16460,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
     },
     crate::operation::Operation {
         id: "ShowCgw",
+        client_method: "show_cgw",
         method: "GET",
         path: "/v5/{project_id}/customer-gateways/{customer_gateway_id}",
         client_path: "/customer-gateways/{customer_gateway_id}",
@@ -16451,6 +16476,8 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                 required: true,
                 kind: crate::operation::Kind::String,
                 values: &[],
+                minimum: None,
+                maximum: None,
                 doc: "ID of the customer gateway.",
             },
         ],
@@ -16464,6 +16491,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
     },
     crate::operation::Operation {
         id: "UpdateCgw",
+        client_method: "update_cgw",
         method: "PUT",
         path: "/v5/{project_id}/customer-gateways/{customer_gateway_id}",
         client_path: "/customer-gateways/{customer_gateway_id}",
@@ -16479,6 +16507,8 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                 required: true,
                 kind: crate::operation::Kind::String,
                 values: &[],
+                minimum: None,
+                maximum: None,
                 doc: "ID of the customer gateway.",
             },
         ],
@@ -16503,7 +16533,9 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "Customer gateway name (letters, digits, Chinese characters, `-`, `_`, `.`).",
                 },
             ],
-            check: crate::operation::check_json::<types::UpdateCustomerGatewayRequest>,
+            check: crate::operation::check_request_json::<
+                types::UpdateCustomerGatewayRequest,
+            >,
         }),
         response: Some("CustomerGatewayResponse"),
         check_response: Some(
@@ -16514,6 +16546,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
     },
     crate::operation::Operation {
         id: "DeleteCgw",
+        client_method: "delete_cgw",
         method: "DELETE",
         path: "/v5/{project_id}/customer-gateways/{customer_gateway_id}",
         client_path: "/customer-gateways/{customer_gateway_id}",
@@ -16529,6 +16562,8 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                 required: true,
                 kind: crate::operation::Kind::String,
                 values: &[],
+                minimum: None,
+                maximum: None,
                 doc: "ID of the customer gateway.",
             },
         ],
@@ -16540,6 +16575,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
     },
     crate::operation::Operation {
         id: "ListVpnConnections",
+        client_method: "list_vpn_connections",
         method: "GET",
         path: "/v5/{project_id}/vpn-connection",
         client_path: "/vpn-connection",
@@ -16555,6 +16591,8 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                 required: false,
                 kind: crate::operation::Kind::String,
                 values: &[],
+                minimum: None,
+                maximum: None,
                 doc: "Only return the connection with this ID.",
             },
             crate::operation::Param {
@@ -16563,6 +16601,8 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                 required: false,
                 kind: crate::operation::Kind::String,
                 values: &[],
+                minimum: None,
+                maximum: None,
                 doc: "Only return connections that use the gateway EIP with this ID.",
             },
             crate::operation::Param {
@@ -16571,6 +16611,8 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                 required: false,
                 kind: crate::operation::Kind::String,
                 values: &[],
+                minimum: None,
+                maximum: None,
                 doc: "Only return connections that use this gateway EIP ID (the same value as `vgw_ip` in a connection).",
             },
             crate::operation::Param {
@@ -16579,6 +16621,8 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                 required: false,
                 kind: crate::operation::Kind::String,
                 values: &[],
+                minimum: None,
+                maximum: None,
                 doc: "Only return connections of this VPN gateway.",
             },
             crate::operation::Param {
@@ -16587,6 +16631,8 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                 required: false,
                 kind: crate::operation::Kind::StringList,
                 values: &[],
+                minimum: None,
+                maximum: None,
                 doc: "Only return connections of these enterprise projects; repeat the parameter for several values.",
             },
             crate::operation::Param {
@@ -16595,6 +16641,8 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                 required: false,
                 kind: crate::operation::Kind::Integer,
                 values: &[],
+                minimum: Some(0),
+                maximum: Some(2000),
                 doc: "Maximum number of items on one page.",
             },
             crate::operation::Param {
@@ -16603,6 +16651,8 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                 required: false,
                 kind: crate::operation::Kind::String,
                 values: &[],
+                minimum: None,
+                maximum: None,
                 doc: "Where the page starts; the `page_info.next_marker` of the previous page.",
             },
         ],
@@ -16621,6 +16671,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
     },
     crate::operation::Operation {
         id: "CreateVpnConnection",
+        client_method: "create_vpn_connection",
         method: "POST",
         path: "/v5/{project_id}/vpn-connection",
         client_path: "/vpn-connection",
@@ -16668,10 +16719,10 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                 },
                 crate::operation::Field {
                     name: "ha_role",
-                    kind: crate::operation::Kind::Object,
+                    kind: crate::operation::Kind::String,
                     required: false,
                     secret: false,
-                    values: &[],
+                    values: &["master", "slave"],
                     doc: "Role of the connection in an active/standby gateway pair.",
                 },
                 crate::operation::Field {
@@ -16740,10 +16791,10 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                 },
                 crate::operation::Field {
                     name: "style",
-                    kind: crate::operation::Kind::Object,
+                    kind: crate::operation::Kind::String,
                     required: false,
                     secret: false,
-                    values: &[],
+                    values: &["policy", "static", "bgp"],
                     doc: "Routing mode, sent in lower case.",
                 },
                 crate::operation::Field {
@@ -16787,7 +16838,9 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "ID of the VPN gateway's EIP (its ID, not the address) that the connection uses.",
                 },
             ],
-            check: crate::operation::check_json::<types::CreateVpnConnectionRequest>,
+            check: crate::operation::check_request_json::<
+                types::CreateVpnConnectionRequest,
+            >,
         }),
         response: Some("VpnConnectionResponse"),
         check_response: Some(
@@ -16806,6 +16859,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
     },
     crate::operation::Operation {
         id: "ShowVpnConnection",
+        client_method: "show_vpn_connection",
         method: "GET",
         path: "/v5/{project_id}/vpn-connection/{vpn_connection_id}",
         client_path: "/vpn-connection/{vpn_connection_id}",
@@ -16821,6 +16875,8 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                 required: true,
                 kind: crate::operation::Kind::String,
                 values: &[],
+                minimum: None,
+                maximum: None,
                 doc: "ID of the VPN connection.",
             },
         ],
@@ -16842,6 +16898,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
     },
     crate::operation::Operation {
         id: "UpdateVpnConnection",
+        client_method: "update_vpn_connection",
         method: "PUT",
         path: "/v5/{project_id}/vpn-connection/{vpn_connection_id}",
         client_path: "/vpn-connection/{vpn_connection_id}",
@@ -16857,6 +16914,8 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                 required: true,
                 kind: crate::operation::Kind::String,
                 values: &[],
+                minimum: None,
+                maximum: None,
                 doc: "ID of the VPN connection.",
             },
         ],
@@ -16961,7 +17020,9 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "Tunnel interface address on the customer gateway side.",
                 },
             ],
-            check: crate::operation::check_json::<types::UpdateVpnConnectionRequest>,
+            check: crate::operation::check_request_json::<
+                types::UpdateVpnConnectionRequest,
+            >,
         }),
         response: Some("VpnConnectionResponse"),
         check_response: Some(
@@ -16980,6 +17041,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
     },
     crate::operation::Operation {
         id: "DeleteVpnConnection",
+        client_method: "delete_vpn_connection",
         method: "DELETE",
         path: "/v5/{project_id}/vpn-connection/{vpn_connection_id}",
         client_path: "/vpn-connection/{vpn_connection_id}",
@@ -16995,6 +17057,8 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                 required: true,
                 kind: crate::operation::Kind::String,
                 values: &[],
+                minimum: None,
+                maximum: None,
                 doc: "ID of the VPN connection.",
             },
         ],
@@ -17014,6 +17078,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
     },
     crate::operation::Operation {
         id: "ListVgws",
+        client_method: "list_vgws",
         method: "GET",
         path: "/v5/{project_id}/vpn-gateways",
         client_path: "/vpn-gateways",
@@ -17029,6 +17094,8 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                 required: false,
                 kind: crate::operation::Kind::String,
                 values: &[],
+                minimum: None,
+                maximum: None,
                 doc: "Only return the gateway with this ID.",
             },
             crate::operation::Param {
@@ -17037,6 +17104,8 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                 required: false,
                 kind: crate::operation::Kind::StringList,
                 values: &[],
+                minimum: None,
+                maximum: None,
                 doc: "Only return gateways of these enterprise projects; repeat the parameter for several values.",
             },
         ],
@@ -17050,6 +17119,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
     },
     crate::operation::Operation {
         id: "CreateVgw",
+        client_method: "create_vgw",
         method: "POST",
         path: "/v5/{project_id}/vpn-gateways",
         client_path: "/vpn-gateways",
@@ -17097,10 +17167,10 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                 },
                 crate::operation::Field {
                     name: "attachment_type",
-                    kind: crate::operation::Kind::Object,
+                    kind: crate::operation::Kind::String,
                     required: false,
                     secret: false,
-                    values: &[],
+                    values: &["vpc", "er"],
                     doc: "What the gateway is attached to, a VPC or an enterprise router.",
                 },
                 crate::operation::Field {
@@ -17161,26 +17231,35 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                 },
                 crate::operation::Field {
                     name: "flavor",
-                    kind: crate::operation::Kind::Object,
+                    kind: crate::operation::Kind::String,
                     required: false,
                     secret: false,
-                    values: &[],
+                    values: &[
+                        "Basic",
+                        "Professional1",
+                        "Professional2",
+                        "Professional3",
+                        "Professional1-NonFixedIP",
+                        "Professional2-NonFixedIP",
+                        "Professional3-NonFixedIP",
+                        "GM",
+                    ],
                     doc: "Gateway specification (forwarding bandwidth and connection limits).",
                 },
                 crate::operation::Field {
                     name: "ha_mode",
-                    kind: crate::operation::Kind::Object,
+                    kind: crate::operation::Kind::String,
                     required: false,
                     secret: false,
-                    values: &[],
+                    values: &["active-active", "active-standby"],
                     doc: "Whether both gateway addresses carry traffic or one stands by.",
                 },
                 crate::operation::Field {
                     name: "ip_version",
-                    kind: crate::operation::Kind::Object,
+                    kind: crate::operation::Kind::String,
                     required: false,
                     secret: false,
-                    values: &[],
+                    values: &["ipv4", "ipv6"],
                     doc: "IP version of the gateway.",
                 },
                 crate::operation::Field {
@@ -17209,10 +17288,10 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                 },
                 crate::operation::Field {
                     name: "network_type",
-                    kind: crate::operation::Kind::Object,
+                    kind: crate::operation::Kind::String,
                     required: false,
                     secret: false,
-                    values: &[],
+                    values: &["public", "private"],
                     doc: "Whether the gateway connects to customer gateways over EIPs (`public`) or over private addresses in a VPC (`private`).",
                 },
                 crate::operation::Field {
@@ -17232,7 +17311,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "ID (a UUID) of the service VPC of a gateway attached to a VPC; for an enterprise-router gateway, the access VPC (`access_vpc_id` wins when both are set).",
                 },
             ],
-            check: crate::operation::check_json::<types::CreateVpnGatewayRequest>,
+            check: crate::operation::check_request_json::<types::CreateVpnGatewayRequest>,
         }),
         response: Some("VpnGatewayResponse"),
         check_response: Some(crate::operation::check_json::<types::VpnGatewayResponse>),
@@ -17249,6 +17328,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
     },
     crate::operation::Operation {
         id: "ListAvailabilityZones",
+        client_method: "list_availability_zones",
         method: "GET",
         path: "/v5/{project_id}/vpn-gateways/availability-zones",
         client_path: "/vpn-gateways/availability-zones",
@@ -17268,6 +17348,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
     },
     crate::operation::Operation {
         id: "ShowVgw",
+        client_method: "show_vgw",
         method: "GET",
         path: "/v5/{project_id}/vpn-gateways/{vgw_id}",
         client_path: "/vpn-gateways/{vgw_id}",
@@ -17283,6 +17364,8 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                 required: true,
                 kind: crate::operation::Kind::String,
                 values: &[],
+                minimum: None,
+                maximum: None,
                 doc: "ID of the VPN gateway.",
             },
         ],
@@ -17302,6 +17385,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
     },
     crate::operation::Operation {
         id: "UpdateVgw",
+        client_method: "update_vgw",
         method: "PUT",
         path: "/v5/{project_id}/vpn-gateways/{vgw_id}",
         client_path: "/vpn-gateways/{vgw_id}",
@@ -17317,6 +17401,8 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                 required: true,
                 kind: crate::operation::Kind::String,
                 values: &[],
+                minimum: None,
+                maximum: None,
                 doc: "ID of the VPN gateway.",
             },
         ],
@@ -17373,7 +17459,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "Changes to the policy template, the IKE and IPsec settings that new connections of the gateway start from.",
                 },
             ],
-            check: crate::operation::check_json::<types::UpdateVpnGatewayRequest>,
+            check: crate::operation::check_request_json::<types::UpdateVpnGatewayRequest>,
         }),
         response: Some("VpnGatewayResponse"),
         check_response: Some(crate::operation::check_json::<types::VpnGatewayResponse>),
@@ -17390,6 +17476,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
     },
     crate::operation::Operation {
         id: "DeleteVgw",
+        client_method: "delete_vgw",
         method: "DELETE",
         path: "/v5/{project_id}/vpn-gateways/{vgw_id}",
         client_path: "/vpn-gateways/{vgw_id}",
@@ -17405,6 +17492,8 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                 required: true,
                 kind: crate::operation::Kind::String,
                 values: &[],
+                minimum: None,
+                maximum: None,
                 doc: "ID of the VPN gateway.",
             },
         ],
@@ -17424,6 +17513,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
     },
     crate::operation::Operation {
         id: "ShowQuotasInfo",
+        client_method: "show_quotas_info",
         method: "GET",
         path: "/v5/{project_id}/vpn/quotas",
         client_path: "/vpn/quotas",
