@@ -427,7 +427,10 @@ impl Cx<'_> {
     fn enum_values(&self, schema: &Value) -> Vec<String> {
         let schema = self.schema(schema);
         let schema = match schema.get("type").and_then(Value::as_str) {
-            Some("array") => schema.get("items").map(|i| self.schema(i)).unwrap_or(schema),
+            Some("array") => schema
+                .get("items")
+                .map(|i| self.schema(i))
+                .unwrap_or(schema),
             _ => schema,
         };
         schema
