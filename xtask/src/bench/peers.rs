@@ -142,12 +142,14 @@ pub fn ogen_cmd(spec: &str, out_dir: &str, skip_validate: bool) -> Cmd {
 
 /// The source of the consumer of our crate: a binary that builds a client and one call.
 /// `tls`: `None` for the crate's default features, or the TLS feature to build with instead
-/// (`default-features = false`).
+/// (`default-features = false`, the default product `s2c` kept).
 pub fn write_consumer_ours(root: &Path, dir: &Path, tls: Option<&str>) -> Result<(), String> {
     let crate_path = root.join("crates/huaweicloud-vpn");
     let features = match tls {
         None => String::new(),
-        Some(feature) => format!(", default-features = false, features = [{feature:?}]"),
+        Some(feature) => {
+            format!(", default-features = false, features = [{feature:?}, \"s2c\"]")
+        }
     };
     let manifest = format!(
         "# Written by `cargo xtask bench`: what a program using huaweicloud-vpn compiles.\n\
@@ -440,7 +442,7 @@ syn v1.0.109
         assert!(
             manifest.contains(
                 "huaweicloud-vpn = { path = \"/somewhere/repo/crates/huaweicloud-vpn\", \
-                 default-features = false, features = [\"native-tls\"] }"
+                 default-features = false, features = [\"native-tls\", \"s2c\"] }"
             ),
             "{manifest}"
         );
