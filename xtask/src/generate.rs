@@ -104,7 +104,8 @@ pub fn generate_module(spec: &SpecFile) -> Result<String, String> {
     let ranged = ranged_params(&doc_for_params);
     postprocess::run(&mut file, &support(), &ranged)
         .map_err(|e| format!("{}: {e}", spec.rel_path))?;
-    let described: syn::File = syn::parse2(crate::operations::items(spec)?)
+    let items = spec::timed("operation table", || crate::operations::items(spec))?;
+    let described: syn::File = syn::parse2(items)
         .map_err(|e| format!("{}: operation table does not parse: {e}", spec.rel_path))?;
     file.items.extend(described.items);
     if let Some(base) = spec.doc.get("x-client-base-path").and_then(|v| v.as_str()) {
@@ -136,16 +137,33 @@ fn header(source: &str) -> String {
 ///
 /// Nothing is produced unless every spec lints clean and generates.
 pub fn generate_all(root: &Path) -> Result<BTreeMap<PathBuf, String>, GenerateError> {
-    let specs = load_all(root)?;
-    let findings = lint_all(&specs);
+    let specs = spec::timed("load", || load_all(root))?;
+    let findings = spec::timed("lint", || lint_all(&specs));
     if !findings.is_empty() {
         return Err(GenerateError::Lint(findings));
     }
     let mut out = BTreeMap::new();
     let mut mod_rs = header("openapi/*.yaml");
     mod_rs.push_str("//! The generated API modules, one per spec under `openapi/`.\n\n");
-    for spec in &specs {
-        let text = generate_module(spec)?;
+    // The specs are independent: each is generated on its own thread (the machine has cores to
+    // spare, and a larger spec no longer waits for a smaller one).
+    let texts: Vec<Result<String, String>> = std::thread::scope(|scope| {
+        let workers: Vec<_> = specs
+            .iter()
+            .map(|spec| scope.spawn(move || generate_module(spec)))
+            .collect();
+        workers
+            .into_iter()
+            .zip(&specs)
+            .map(|(worker, spec)| {
+                worker
+                    .join()
+                    .unwrap_or_else(|_| Err(format!("{}: generation panicked", spec.rel_path)))
+            })
+            .collect()
+    });
+    for (spec, text) in specs.iter().zip(texts) {
+        let text = text?;
         out.insert(
             Path::new(OUTPUT_DIR).join(format!("{}.rs", spec.module)),
             text,
