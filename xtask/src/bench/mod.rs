@@ -968,7 +968,7 @@ fn build_report(root: &Path, plan: &Plan, measured: &Measured) -> Report {
     rows.push(Row::compare(
         &format!(
             "consumer with the same TLS as openapi-generator's crate: ours with \
-             `default-features = false, features = [\"native-tls\"]`, cold debug build, \
+             `default-features = false, features = [\"native-tls\", \"s2c\"]`, cold debug build, \
              seconds{}",
             if smoke { " (smoke: 1 run)" } else { "" }
         ),
