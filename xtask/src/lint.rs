@@ -74,6 +74,7 @@ pub fn lint(spec: &SpecFile) -> Vec<Finding> {
     timed("lint: extensions", || check_extensions(l, doc, ""));
     timed("lint: operations", || check_operations(l, doc));
     check_base_path(l, doc);
+    check_operation_table(l, spec);
     let root = schema::root_document(doc);
     let schemas = timed("lint: schema index", || schema::SpecSchemas::new(&root));
     timed("lint: examples", || {
@@ -290,6 +291,23 @@ fn response_bodies(response: &Value) -> Vec<String> {
         }
     }
     out
+}
+
+/// What generation reads beyond progenitor (`x-product`, `x-pagination`, `x-waiter`, named
+/// request bodies) makes an operation table: its errors are findings here, before generation.
+/// (An operation without an `operationId` is reported once, by `check_operations`.)
+fn check_operation_table(l: &mut Linter<'_>, spec: &SpecFile) {
+    if l.findings.iter().any(|f| f.rule == "operation-id") {
+        return;
+    }
+    if let Err(message) = crate::operations::items(spec) {
+        // `file#pointer: what` (see `crate::operations`).
+        let rest = message
+            .strip_prefix(&format!("{}#", spec.rel_path))
+            .unwrap_or(&message);
+        let (pointer, what) = rest.split_once(": ").unwrap_or(("", rest));
+        l.report(pointer, "operation-table", what);
+    }
 }
 
 /// With `x-client-base-path`, every path starts with it.

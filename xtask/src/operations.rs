@@ -10,7 +10,7 @@
 
 use heck::{ToPascalCase, ToSnakeCase};
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 use serde_json::Value;
 
 use crate::spec::{self, SpecFile, is_success, join, operations};
@@ -263,6 +263,9 @@ impl Cx<'_> {
     ) -> Result<TokenStream, String> {
         let at = self.at(&op.pointer);
         let id = text_of(op.op, "operationId");
+        if id.is_empty() {
+            return Err(format!("{at}: no `operationId` to name the operation by"));
+        }
         let method = op.method.to_ascii_uppercase();
         let client_method = id.to_snake_case();
         let path = op.path;
@@ -292,7 +295,7 @@ impl Cx<'_> {
         };
         let (response, check_response) = match response.and_then(Self::ref_name) {
             Some(name) => {
-                let ty = format_ident!("{}", name.to_pascal_case());
+                let ty = ident(&name.to_pascal_case(), &at)?;
                 (
                     quote!(Some(#name)),
                     quote!(Some(crate::operation::check_json::<types::#ty>)),
@@ -448,7 +451,7 @@ impl Cx<'_> {
     fn body(&self, schema: &Value, at: &str) -> Result<TokenStream, String> {
         let name = Self::ref_name(schema)
             .ok_or_else(|| format!("{at}: the request body is not a named schema (`$ref`)"))?;
-        let ty = format_ident!("{}", name.to_pascal_case());
+        let ty = ident(&name.to_pascal_case(), at)?;
         let type_name = name.to_pascal_case();
         let resolved = self.deref(schema);
         let props = resolved.get("properties").and_then(Value::as_object);
@@ -559,17 +562,22 @@ impl Cx<'_> {
         };
         let at = self.at(&join(&op.pointer, "x-pagination"));
         let id = text_of(op.op, "operationId");
-        let builder = format_ident!("{}", id.to_pascal_case());
+        let builder = ident(&id.to_pascal_case(), &at)?;
         let (_, body) = self.success(op.op).unwrap_or((0, None));
         let item = body
             .map(|b| self.deref(b))
             .and_then(|b| b.pointer(&format!("/properties/{}/items", p.items)))
             .and_then(Self::ref_name)
             .ok_or_else(|| format!("{at}: `{}` is not an array of a named schema", p.items))?;
-        let item = format_ident!("{}", item.to_pascal_case());
-        let items = field_ident(&p.items);
-        let marker = field_ident(&p.marker);
-        let next = option_chain(quote!(body), &pointer_segments(&p.next_marker, &at)?, false);
+        let item = ident(&item.to_pascal_case(), &at)?;
+        let items = field_ident(&p.items, &at)?;
+        let marker = field_ident(&p.marker, &at)?;
+        let next = option_chain(
+            quote!(body),
+            &pointer_segments(&p.next_marker, &at)?,
+            false,
+            &at,
+        )?;
         let doc = format!(" `{id}` pages with `{}` (`x-pagination`).", p.marker);
         Ok(Some(quote! {
             #[doc = #doc]
@@ -595,14 +603,14 @@ impl Cx<'_> {
 
     fn waiter_fns(&self, w: &WaiterSpec) -> Result<TokenStream, String> {
         let at = self.at(&w.item_path);
-        let ready_fn = format_ident!("{}_ready", w.name);
-        let gone_fn = format_ident!("{}_gone", w.name);
-        let show = format_ident!("{}", w.show.to_snake_case());
-        let id_setter = field_ident(&w.id_param);
-        let ty = format_ident!("{}", w.resource_type);
+        let ready_fn = ident(&format!("{}_ready", w.name), &at)?;
+        let gone_fn = ident(&format!("{}_gone", w.name), &at)?;
+        let show = ident(&w.show.to_snake_case(), &at)?;
+        let id_setter = field_ident(&w.id_param, &at)?;
+        let ty = ident(&w.resource_type, &at)?;
         let segments = pointer_segments(&w.status, &at)?;
-        let wrapper = field_ident(&segments[0]);
-        let status = option_chain(quote!(resource), &segments[1..], true);
+        let wrapper = field_ident(&segments[0], &at)?;
+        let status = option_chain(quote!(resource), &segments[1..], true, &at)?;
         let resource = &w.resource;
         let (ready, failed) = (&w.ready, &w.failed);
         let list = |v: &[String]| {
@@ -692,24 +700,44 @@ fn pointer_segments(pointer: &str, at: &str) -> Result<Vec<String>, String> {
     Ok(segments)
 }
 
-/// A response field as a Rust identifier (raw for keywords).
-fn field_ident(name: &str) -> syn::Ident {
+/// `text` as a Rust identifier, or an error naming the spec place: names in a spec are data,
+/// and a name that is no identifier must not panic the generator.
+fn ident(text: &str, at: &str) -> Result<syn::Ident, String> {
+    let mut chars = text.chars();
+    let starts_well = chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_');
+    if !starts_well || !chars.all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(format!("{at}: `{text}` cannot name a Rust item"));
+    }
+    syn::parse_str::<syn::Ident>(text)
+        .map_err(|_| format!("{at}: `{text}` is a Rust keyword and cannot name a Rust item"))
+}
+
+/// A field of a generated struct, named as typify names it: snake case, a keyword with `_`
+/// appended (`type` -> `type_`).
+fn field_ident(name: &str, at: &str) -> Result<syn::Ident, String> {
     let snake = name.to_snake_case();
-    syn::parse_str::<syn::Ident>(&snake).unwrap_or_else(|_| format_ident!("r#{snake}"))
+    ident(&snake, at).or_else(|_| ident(&format!("{snake}_"), at))
 }
 
 /// `root.a.and_then(|value| value.b)...` (every response field is optional); `by_ref` borrows
 /// (`root.a.as_ref().and_then(|value| value.b.as_ref())`).
-fn option_chain(root: TokenStream, segments: &[String], by_ref: bool) -> TokenStream {
+fn option_chain(
+    root: TokenStream,
+    segments: &[String],
+    by_ref: bool,
+    at: &str,
+) -> Result<TokenStream, String> {
     let borrow = if by_ref { quote!(.as_ref()) } else { quote!() };
     let mut out = quote!(Some(#root));
     for (i, segment) in segments.iter().enumerate() {
-        let field = field_ident(segment);
+        let field = field_ident(segment, at)?;
         out = if i == 0 {
             quote!(#root.#field #borrow)
         } else {
             quote!(#out.and_then(|value| value.#field #borrow))
         };
     }
-    out
+    Ok(out)
 }

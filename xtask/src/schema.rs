@@ -10,6 +10,7 @@
 //! (building a root per example made the lint quadratic).
 
 use jsonschema::Registry;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Map, Value, json};
 
 /// The URI the spec's root document is registered under (the crate's default base URI, so
@@ -154,23 +155,32 @@ impl<'a> SpecSchemas<'a> {
     }
 }
 
-/// Percent-encodes a JSON pointer for use as a URI fragment (`{` and `}` are not allowed there).
+/// What a JSON pointer keeps unencoded in a URI fragment: unreserved characters and `/`
+/// (`{` and `}` of path templates, for one, are not allowed there).
+const FRAGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~')
+    .remove(b'/');
+
+/// Percent-encodes a JSON pointer for use as a URI fragment.
 fn fragment(pointer: &str) -> String {
-    let mut out = String::with_capacity(pointer.len());
-    for byte in pointer.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
-                out.push(byte as char)
-            }
-            _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
+    utf8_percent_encode(pointer, FRAGMENT).to_string()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pointers_become_uri_fragments() {
+        assert_eq!(
+            fragment("/paths/~1v5~1{project_id}~1vpn-connection/get"),
+            "/paths/~1v5~1%7Bproject_id%7D~1vpn-connection/get"
+        );
+        assert_eq!(fragment("/a b/é"), "/a%20b/%C3%A9");
+    }
 
     fn spec() -> Value {
         json!({

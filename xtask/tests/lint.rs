@@ -217,3 +217,30 @@ fn yaml_syntax_error_names_the_file() {
         "{err}"
     );
 }
+
+#[test]
+fn waiter_naming_no_property_of_the_show_response() {
+    let hit = assert_one(
+        &with(
+            "      operationId: ShowThing\n",
+            "      operationId: ShowThing\n      x-waiter: {resource: thing, name: thing, id: /thing/id, status: /thing/status, ready: [ACTIVE], failed: [ERROR]}\n",
+        ),
+        "operation-table",
+        "/paths/~1things~1{id}/get/x-waiter",
+    );
+    assert!(
+        hit.message
+            .contains("the show body has no `thing` property naming a schema"),
+        "{hit}"
+    );
+}
+
+#[test]
+fn unknown_product() {
+    let hit = assert_one(
+        &with("paths:\n", "x-product: vpn\npaths:\n"),
+        "operation-table",
+        "/x-product",
+    );
+    assert!(hit.message.contains("not one of s2c, p2c, legacy"), "{hit}");
+}

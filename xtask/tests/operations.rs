@@ -182,6 +182,17 @@ fn malformed_extensions_are_errors_naming_the_place() {
             ", failed",
             "x-waiter: `ready` (a list of statuses) is required",
         ),
+        // Names are data: one that is no Rust identifier is an error, not a panic.
+        (
+            "name: gadget, id",
+            "name: gadget-9, id",
+            "`gadget-9_ready` cannot name a Rust item",
+        ),
+        (
+            "items: gadgets, marker",
+            "items: '9', marker",
+            "x-pagination: `/9`: the schema has no `9`",
+        ),
     ];
     for (from, to, message) in cases {
         assert!(SPEC.contains(from), "{from}");
