@@ -44,3 +44,32 @@ fn each_product_builds_alone_and_the_default_is_site_to_site() {
     built.push(check(&["s2c", "p2c", "legacy"], true));
     assert_eq!(built.len(), 5);
 }
+
+/// The docs name items of other products only where those are compiled: rustdoc finds no broken
+/// link with the defaults nor with every product.
+#[test]
+fn the_docs_build_without_warnings_with_the_defaults_and_every_product() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    for features in ["", "s2c,p2c,legacy"] {
+        let mut command = Command::new(&cargo);
+        command
+            .current_dir(vpn_tests::root())
+            .env("RUSTDOCFLAGS", "-D warnings")
+            .args([
+                "doc",
+                "--quiet",
+                "--no-deps",
+                "--package",
+                "huaweicloud-vpn",
+            ]);
+        if !features.is_empty() {
+            command.args(["--features", features]);
+        }
+        let output = command.output().expect("cargo runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            output.status.success() && !stderr.contains("warning"),
+            "cargo doc with features [{features}]:\n{stderr}"
+        );
+    }
+}

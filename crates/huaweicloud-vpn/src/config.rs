@@ -125,8 +125,9 @@ impl fmt::Debug for CredentialsSpec {
     }
 }
 
-/// Configures and builds clients. Every check runs in [`vpn_v5`](Self::vpn_v5) and
-/// [`ipsec_v2`](Self::ipsec_v2), before any request is sent.
+/// Configures and builds clients. Every check runs in the method that builds one
+/// ([`vpn_v5`](Self::vpn_v5), and `ipsec_v2` with the feature `legacy`), before any request is
+/// sent.
 ///
 /// ```no_run
 /// use huaweicloud_vpn::{ClientBuilder, Cloud};
