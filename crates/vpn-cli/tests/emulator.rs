@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{PROJECT, against, hcvpn, no_panic, texts};
+use common::{IPSEC_CONNECTION_FLAGS, PROJECT, against, hcvpn, no_panic, texts};
 use serde_json::Value;
 use vpn_emulator::{Config, Emulator};
 
@@ -398,33 +398,15 @@ async fn the_legacy_ipsec_api() {
     let url = emu.url();
     let psk = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(psk.path(), "Legacy-Secret-77\n").unwrap();
+    let psk_path = psk.path().to_str().unwrap();
     let created = json(
         &url,
         &[
-            "ipsec",
-            "create",
-            "--name",
-            "legacy-1",
-            "--vpnservice-id",
-            "5c1f0a3b-1d2e-4f50-8a6b-7c8d9e0f1a2b",
-            "--ikepolicy-id",
-            "6d2a1b4c-2e3f-4061-9b7c-8d9e0f1a2b3c",
-            "--ipsecpolicy-id",
-            "7e3b2c5d-3f40-4172-8c8d-9e0f1a2b3c4d",
-            "--local-ep-group-id",
-            "8f4c3d6e-4051-4283-9d9e-0f1a2b3c4d5e",
-            "--peer-ep-group-id",
-            "905d4e7f-5162-4394-8eaf-1a2b3c4d5e6f",
-            "--peer-address",
-            "198.51.100.20",
-            "--peer-id",
-            "198.51.100.20",
-            "--psk-file",
-            psk.path().to_str().unwrap(),
-            "--wait",
-            "--wait-timeout",
-            "60",
-        ],
+            &["ipsec", "create", "--name", "legacy-1"][..],
+            &IPSEC_CONNECTION_FLAGS,
+            &["--psk-file", psk_path, "--wait", "--wait-timeout", "60"],
+        ]
+        .concat(),
     )
     .await;
     let id = id(&created, "ipsec_site_connection");

@@ -10,7 +10,7 @@ mod common;
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
-use common::{against, hcvpn, no_panic, texts};
+use common::{IPSEC_CONNECTION_FLAGS, against, hcvpn, no_panic, texts};
 use huaweicloud_vpn::operation::{self, Kind, Operation, ParamLocation};
 use serde_json::Value;
 use vpn_emulator::{Config, Emulator};
@@ -96,27 +96,14 @@ fn recipe(op: &Operation, ids: &HashMap<String, String>) -> Option<(Vec<String>,
             None,
         ),
         "CreateIpsecSiteConnection" => (
-            args(&[
-                "--name",
-                "legacy-ops",
-                "--vpnservice-id",
-                "5c1f0a3b-1d2e-4f50-8a6b-7c8d9e0f1a2b",
-                "--ikepolicy-id",
-                "6d2a1b4c-2e3f-4061-9b7c-8d9e0f1a2b3c",
-                "--ipsecpolicy-id",
-                "7e3b2c5d-3f40-4172-8c8d-9e0f1a2b3c4d",
-                "--local-ep-group-id",
-                "8f4c3d6e-4051-4283-9d9e-0f1a2b3c4d5e",
-                "--peer-ep-group-id",
-                "905d4e7f-5162-4394-8eaf-1a2b3c4d5e6f",
-                "--peer-address",
-                "198.51.100.20",
-                "--peer-id",
-                "198.51.100.20",
-                "--wait",
-                "--wait-timeout",
-                "60",
-            ]),
+            args(
+                &[
+                    &["--name", "legacy-ops"][..],
+                    &IPSEC_CONNECTION_FLAGS,
+                    &["--wait", "--wait-timeout", "60"],
+                ]
+                .concat(),
+            ),
             None,
         ),
         _ => return None,

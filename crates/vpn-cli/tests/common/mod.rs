@@ -7,6 +7,25 @@ use assert_cmd::Command;
 /// A valid project id (32 hexadecimal characters).
 pub const PROJECT: &str = "0123456789abcdef0123456789abcdef";
 
+/// The flags of a legacy IPsec site connection's required references and peer (the emulator
+/// does not check that the referenced resources exist).
+pub const IPSEC_CONNECTION_FLAGS: [&str; 14] = [
+    "--vpnservice-id",
+    "5c1f0a3b-1d2e-4f50-8a6b-7c8d9e0f1a2b",
+    "--ikepolicy-id",
+    "6d2a1b4c-2e3f-4061-9b7c-8d9e0f1a2b3c",
+    "--ipsecpolicy-id",
+    "7e3b2c5d-3f40-4172-8c8d-9e0f1a2b3c4d",
+    "--local-ep-group-id",
+    "8f4c3d6e-4051-4283-9d9e-0f1a2b3c4d5e",
+    "--peer-ep-group-id",
+    "905d4e7f-5162-4394-8eaf-1a2b3c4d5e6f",
+    "--peer-address",
+    "198.51.100.20",
+    "--peer-id",
+    "198.51.100.20",
+];
+
 /// Every variable the tool reads, removed so that the caller's environment cannot leak in.
 const VARIABLES: &[&str] = &[
     "HUAWEICLOUD_SDK_AK",
