@@ -5,7 +5,7 @@
 
 //! The generated API modules, one per spec under `openapi/`.
 
-/// Classic VPN (v2.0) - IPsec site connections: generated from `openapi/ipsec-v2.yaml` (feature `legacy`).
+/// Classic VPN (v2.0) - Neutron-style VPNaaS: generated from `openapi/ipsec-v2.yaml` (feature `legacy`).
 #[cfg(feature = "legacy")]
 pub mod ipsec_v2;
 /// VPN (v5) - VPN connections, connection monitors, VPN gateways, customer gateways and quotas: generated from `openapi/vpn-v5.yaml` (feature `s2c`).
