@@ -126,6 +126,10 @@ impl Expect {
             .replace("{vgw_id}", VGW_ID)
             .replace("{customer_gateway_id}", CUSTOMER_GATEWAY_ID)
             .replace("{connection_id}", IPSEC_CONNECTION_ID)
+            .replace("{ikepolicy_id}", IKE_POLICY_ID)
+            .replace("{ipsecpolicy_id}", IPSEC_POLICY_ID)
+            .replace("{service_id}", VPN_SERVICE_ID)
+            .replace("{endpoint_group_id}", ENDPOINT_GROUP_ID)
     }
 
     /// The JSON the client's parsed result must serialize back to (`null` for `()`).
@@ -156,6 +160,13 @@ const LIST_IPSEC_SITE_CONNECTIONS_QUERY: &str = "fields=id&fields=name&fields=st
     &id=851f280f-5639-4ea3-81aa-e298525ab74b&name=vpn%2Fk%C3%B6ln%26hq%3D1&status=ACTIVE\
     &vpnservice_id=5c561d9d-eaea-45f6-ae3e-08d1a7080828";
 
+/// The `fields` selection set on the legacy lists that document no other parameter.
+const LIST_FIELDS_QUERY: &str = "fields=id&fields=name";
+const IKE_POLICY_ID: &str = "5522aff7-1b3c-48dd-9c3c-b50f016b73db";
+const IPSEC_POLICY_ID: &str = "5291b189-fd84-46e5-84bd-78f40c05d69c";
+const VPN_SERVICE_ID: &str = "5c561d9d-eaea-45f6-ae3e-08d1a7080828";
+const ENDPOINT_GROUP_ID: &str = "6ecd9cf3-ca64-46c7-863f-f2eb1b9e838a";
+
 /// The query string each list test sends (every documented filter set, see [`invoke`]); an
 /// operation with query parameters must have one (`documented_calls_match_the_specs`).
 fn documented_query(op: &str) -> &'static str {
@@ -165,6 +176,9 @@ fn documented_query(op: &str) -> &'static str {
         "ListVgws" => LIST_VGWS_QUERY,
         "ListCgws" => LIST_CGWS_QUERY,
         "ListIpsecSiteConnections" => LIST_IPSEC_SITE_CONNECTIONS_QUERY,
+        "ListIkePolicies" | "ListIpsecPolicies" | "ListVpnServices" | "ListEndpointGroups" => {
+            LIST_FIELDS_QUERY
+        }
         _ => "",
     }
 }
@@ -431,6 +445,90 @@ async fn invoke(e: &Expect, server: &MockServer) -> CallResult {
                 .send()
                 .await,
         ),
+        "CreateIkePolicy" => outcome(
+            v2.create_ike_policy()
+                .body(typed::<ipsec_v2::types::CreateIkePolicyRequest>(e))
+                .send()
+                .await,
+        ),
+        "ListIkePolicies" => outcome(
+            v2.list_ike_policies()
+                .fields(vec!["id".to_string(), "name".to_string()])
+                .send()
+                .await,
+        ),
+        "ShowIkePolicy" => outcome(v2.show_ike_policy().ikepolicy_id(IKE_POLICY_ID).send().await),
+        "UpdateIkePolicy" => outcome(
+            v2.update_ike_policy()
+                .ikepolicy_id(IKE_POLICY_ID)
+                .body(typed::<ipsec_v2::types::UpdateIkePolicyRequest>(e))
+                .send()
+                .await,
+        ),
+        "DeleteIkePolicy" => outcome(v2.delete_ike_policy().ikepolicy_id(IKE_POLICY_ID).send().await),
+        "CreateIpsecPolicy" => outcome(
+            v2.create_ipsec_policy()
+                .body(typed::<ipsec_v2::types::CreateIpsecPolicyRequest>(e))
+                .send()
+                .await,
+        ),
+        "ListIpsecPolicies" => outcome(
+            v2.list_ipsec_policies()
+                .fields(vec!["id".to_string(), "name".to_string()])
+                .send()
+                .await,
+        ),
+        "ShowIpsecPolicy" => outcome(v2.show_ipsec_policy().ipsecpolicy_id(IPSEC_POLICY_ID).send().await),
+        "UpdateIpsecPolicy" => outcome(
+            v2.update_ipsec_policy()
+                .ipsecpolicy_id(IPSEC_POLICY_ID)
+                .body(typed::<ipsec_v2::types::UpdateIpsecPolicyRequest>(e))
+                .send()
+                .await,
+        ),
+        "DeleteIpsecPolicy" => outcome(v2.delete_ipsec_policy().ipsecpolicy_id(IPSEC_POLICY_ID).send().await),
+        "CreateVpnService" => outcome(
+            v2.create_vpn_service()
+                .body(typed::<ipsec_v2::types::CreateVpnServiceRequest>(e))
+                .send()
+                .await,
+        ),
+        "ListVpnServices" => outcome(
+            v2.list_vpn_services()
+                .fields(vec!["id".to_string(), "name".to_string()])
+                .send()
+                .await,
+        ),
+        "ShowVpnService" => outcome(v2.show_vpn_service().service_id(VPN_SERVICE_ID).send().await),
+        "UpdateVpnService" => outcome(
+            v2.update_vpn_service()
+                .service_id(VPN_SERVICE_ID)
+                .body(typed::<ipsec_v2::types::UpdateVpnServiceRequest>(e))
+                .send()
+                .await,
+        ),
+        "DeleteVpnService" => outcome(v2.delete_vpn_service().service_id(VPN_SERVICE_ID).send().await),
+        "CreateEndpointGroup" => outcome(
+            v2.create_endpoint_group()
+                .body(typed::<ipsec_v2::types::CreateEndpointGroupRequest>(e))
+                .send()
+                .await,
+        ),
+        "ListEndpointGroups" => outcome(
+            v2.list_endpoint_groups()
+                .fields(vec!["id".to_string(), "name".to_string()])
+                .send()
+                .await,
+        ),
+        "ShowEndpointGroup" => outcome(v2.show_endpoint_group().endpoint_group_id(ENDPOINT_GROUP_ID).send().await),
+        "UpdateEndpointGroup" => outcome(
+            v2.update_endpoint_group()
+                .endpoint_group_id(ENDPOINT_GROUP_ID)
+                .body(typed::<ipsec_v2::types::UpdateEndpointGroupRequest>(e))
+                .send()
+                .await,
+        ),
+        "DeleteEndpointGroup" => outcome(v2.delete_endpoint_group().endpoint_group_id(ENDPOINT_GROUP_ID).send().await),
         other => panic!("no client call for {other}"),
     }
 }
@@ -685,6 +783,11 @@ fn documented_calls_match_the_specs() {
             .and_then(Value::as_array)
             .into_iter()
             .flatten()
+            // A shared parameter is a `$ref` into `components/parameters`.
+            .map(|p| match p.get("$ref").and_then(Value::as_str) {
+                Some(r) => doc.pointer(r.trim_start_matches('#')).unwrap_or(p),
+                None => p,
+            })
             .filter(|p| p.get("in").and_then(Value::as_str) == Some("query"))
             .filter_map(|p| p.get("name").and_then(Value::as_str))
             .collect();

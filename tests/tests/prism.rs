@@ -553,6 +553,188 @@ async fn ipsec_v2_every_operation_passes_prism() {
     let client = ipsec_v2::Client::for_endpoint_with_client(&prism.endpoint, http()).unwrap();
     let mut called = Called::new("ipsec_v2");
 
+    // The seed flow's order: what the site connection refers to comes first, and every
+    // resource's operations are called once each against the mock.
+    let body: ipsec_v2::types::CreateIkePolicyRequest = request("CreateIkePolicy", "request.otc.json");
+    let created = prism.check(
+        &mut called,
+        "CreateIkePolicy",
+        201,
+        client.create_ike_policy().body(body).send().await,
+    );
+    let ike_policy_id = created
+        .ikepolicy
+        .as_ref()
+        .and_then(|r| r.id.clone())
+        .expect("the created ike_policy has an id");
+    let list = prism.check(
+        &mut called,
+        "ListIkePolicies",
+        200,
+        client
+            .list_ike_policies()
+            .fields(vec!["id".to_string(), "name".to_string()])
+            .send()
+            .await,
+    );
+    assert!(
+        list.ikepolicies.is_some_and(|items| !items.is_empty()),
+        "the ListIkePolicies example has items"
+    );
+    prism.check(
+        &mut called,
+        "ShowIkePolicy",
+        200,
+        client.show_ike_policy().ikepolicy_id(&*ike_policy_id).send().await,
+    );
+    let body: ipsec_v2::types::UpdateIkePolicyRequest = request("UpdateIkePolicy", "request.otc.json");
+    prism.check(
+        &mut called,
+        "UpdateIkePolicy",
+        200,
+        client
+            .update_ike_policy()
+            .ikepolicy_id(&*ike_policy_id)
+            .body(body)
+            .send()
+            .await,
+    );
+
+    let body: ipsec_v2::types::CreateIpsecPolicyRequest = request("CreateIpsecPolicy", "request.otc.json");
+    let created = prism.check(
+        &mut called,
+        "CreateIpsecPolicy",
+        201,
+        client.create_ipsec_policy().body(body).send().await,
+    );
+    let ipsec_policy_id = created
+        .ipsecpolicy
+        .as_ref()
+        .and_then(|r| r.id.clone())
+        .expect("the created ipsec_policy has an id");
+    let list = prism.check(
+        &mut called,
+        "ListIpsecPolicies",
+        200,
+        client
+            .list_ipsec_policies()
+            .fields(vec!["id".to_string(), "name".to_string()])
+            .send()
+            .await,
+    );
+    assert!(
+        list.ipsecpolicies.is_some_and(|items| !items.is_empty()),
+        "the ListIpsecPolicies example has items"
+    );
+    prism.check(
+        &mut called,
+        "ShowIpsecPolicy",
+        200,
+        client.show_ipsec_policy().ipsecpolicy_id(&*ipsec_policy_id).send().await,
+    );
+    let body: ipsec_v2::types::UpdateIpsecPolicyRequest = request("UpdateIpsecPolicy", "request.otc.json");
+    prism.check(
+        &mut called,
+        "UpdateIpsecPolicy",
+        200,
+        client
+            .update_ipsec_policy()
+            .ipsecpolicy_id(&*ipsec_policy_id)
+            .body(body)
+            .send()
+            .await,
+    );
+
+    let body: ipsec_v2::types::CreateVpnServiceRequest = request("CreateVpnService", "request.otc.json");
+    let created = prism.check(
+        &mut called,
+        "CreateVpnService",
+        201,
+        client.create_vpn_service().body(body).send().await,
+    );
+    let vpn_service_id = created
+        .vpnservice
+        .as_ref()
+        .and_then(|r| r.id.clone())
+        .expect("the created vpn_service has an id");
+    let list = prism.check(
+        &mut called,
+        "ListVpnServices",
+        200,
+        client
+            .list_vpn_services()
+            .fields(vec!["id".to_string(), "name".to_string()])
+            .send()
+            .await,
+    );
+    assert!(
+        list.vpnservices.is_some_and(|items| !items.is_empty()),
+        "the ListVpnServices example has items"
+    );
+    prism.check(
+        &mut called,
+        "ShowVpnService",
+        200,
+        client.show_vpn_service().service_id(&*vpn_service_id).send().await,
+    );
+    let body: ipsec_v2::types::UpdateVpnServiceRequest = request("UpdateVpnService", "request.otc.json");
+    prism.check(
+        &mut called,
+        "UpdateVpnService",
+        200,
+        client
+            .update_vpn_service()
+            .service_id(&*vpn_service_id)
+            .body(body)
+            .send()
+            .await,
+    );
+
+    let body: ipsec_v2::types::CreateEndpointGroupRequest = request("CreateEndpointGroup", "request.otc.json");
+    let created = prism.check(
+        &mut called,
+        "CreateEndpointGroup",
+        201,
+        client.create_endpoint_group().body(body).send().await,
+    );
+    let endpoint_group_id = created
+        .endpoint_group
+        .as_ref()
+        .and_then(|r| r.id.clone())
+        .expect("the created endpoint_group has an id");
+    let list = prism.check(
+        &mut called,
+        "ListEndpointGroups",
+        200,
+        client
+            .list_endpoint_groups()
+            .fields(vec!["id".to_string(), "name".to_string()])
+            .send()
+            .await,
+    );
+    assert!(
+        list.endpoint_groups.is_some_and(|items| !items.is_empty()),
+        "the ListEndpointGroups example has items"
+    );
+    prism.check(
+        &mut called,
+        "ShowEndpointGroup",
+        200,
+        client.show_endpoint_group().endpoint_group_id(&*endpoint_group_id).send().await,
+    );
+    let body: ipsec_v2::types::UpdateEndpointGroupRequest = request("UpdateEndpointGroup", "request.otc.json");
+    prism.check(
+        &mut called,
+        "UpdateEndpointGroup",
+        200,
+        client
+            .update_endpoint_group()
+            .endpoint_group_id(&*endpoint_group_id)
+            .body(body)
+            .send()
+            .await,
+    );
+
     let body: ipsec_v2::types::CreateIpsecSiteConnectionRequest =
         request("CreateIpsecSiteConnection", "request.seed-004.json");
     let created = prism.check(
@@ -627,6 +809,30 @@ async fn ipsec_v2_every_operation_passes_prism() {
             .connection_id(&*id)
             .send()
             .await,
+    );
+    prism.check(
+        &mut called,
+        "DeleteEndpointGroup",
+        204,
+        client.delete_endpoint_group().endpoint_group_id(&*endpoint_group_id).send().await,
+    );
+    prism.check(
+        &mut called,
+        "DeleteVpnService",
+        204,
+        client.delete_vpn_service().service_id(&*vpn_service_id).send().await,
+    );
+    prism.check(
+        &mut called,
+        "DeleteIpsecPolicy",
+        204,
+        client.delete_ipsec_policy().ipsecpolicy_id(&*ipsec_policy_id).send().await,
+    );
+    prism.check(
+        &mut called,
+        "DeleteIkePolicy",
+        204,
+        client.delete_ike_policy().ikepolicy_id(&*ike_policy_id).send().await,
     );
 
     called.assert_complete();

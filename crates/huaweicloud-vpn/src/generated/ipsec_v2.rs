@@ -66,7 +66,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<LegacyDescription>,
         ///The endpoints, all of the group's type: subnet IDs of the VPC for `subnet`, CIDRs (such as `10.2.0.0/24`) for `cidr`.
-        pub endpoints: ::std::vec::Vec<CreateEndpointGroupEndpointsItem>,
+        pub endpoints: ::std::vec::Vec<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<LegacyName>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -77,62 +77,6 @@ pub mod types {
     impl CreateEndpointGroup {
         pub fn builder() -> builder::CreateEndpointGroup {
             Default::default()
-        }
-    }
-    ///`CreateEndpointGroupEndpointsItem`
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-    #[serde(transparent)]
-    pub struct CreateEndpointGroupEndpointsItem(::std::string::String);
-    impl ::std::ops::Deref for CreateEndpointGroupEndpointsItem {
-        type Target = ::std::string::String;
-        fn deref(&self) -> &::std::string::String {
-            &self.0
-        }
-    }
-    impl ::std::convert::From<CreateEndpointGroupEndpointsItem>
-    for ::std::string::String {
-        fn from(value: CreateEndpointGroupEndpointsItem) -> Self {
-            value.0
-        }
-    }
-    impl ::std::str::FromStr for CreateEndpointGroupEndpointsItem {
-        type Err = self::error::ConversionError;
-        fn from_str(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            if value.chars().count() < 1usize {
-                return Err("shorter than 1 characters".into());
-            }
-            Ok(Self(value.to_string()))
-        }
-    }
-    impl ::std::convert::TryFrom<&str> for CreateEndpointGroupEndpointsItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: &str,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl ::std::convert::TryFrom<::std::string::String>
-    for CreateEndpointGroupEndpointsItem {
-        type Error = self::error::ConversionError;
-        fn try_from(
-            value: ::std::string::String,
-        ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            value.parse()
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for CreateEndpointGroupEndpointsItem {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            ::std::string::String::deserialize(deserializer)?
-                .parse()
-                .map_err(|e: self::error::ConversionError| {
-                    <D::Error as ::serde::de::Error>::custom(e.to_string())
-                })
         }
     }
     ///Body of CreateEndpointGroup.
@@ -2793,7 +2737,7 @@ spec sends an integer (see ReportedLifetime for answers).
                 ::std::string::String,
             >,
             endpoints: ::std::result::Result<
-                ::std::vec::Vec<super::CreateEndpointGroupEndpointsItem>,
+                ::std::vec::Vec<::std::string::String>,
                 ::std::string::String,
             >,
             name: ::std::result::Result<
@@ -2836,9 +2780,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
             pub fn endpoints<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::CreateEndpointGroupEndpointsItem>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.endpoints = value
