@@ -4,7 +4,8 @@
 #   scripts/schemathesis.sh            # from anywhere; needs .venv-judges (scripts/judges.sh)
 #
 # Starts the emulator (debug build) on a free loopback port, seeds it with a few VPN gateways,
-# customer gateways, connections and monitors so that generated requests reach real resources,
+# customer gateways, connections and monitors, and with the legacy API's policies, VPN services,
+# endpoint groups and a site connection, so that generated requests reach real resources,
 # then runs schemathesis against openapi/vpn-v5.yaml and openapi/ipsec-v2.yaml with --url
 # pointing at the emulator. The emulator is stopped on exit, whatever happens.
 #
@@ -124,6 +125,46 @@ spare = call("POST", "/vpn-connection", {"vpn_connection": {
 }})["vpn_connection"]
 ids["connection"].append(spare["id"])
 
+# The legacy API (no project in its paths): what a site connection refers to, then one.
+import time
+
+
+def legacy(method, path, body=None):
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url + "/v2.0/vpn" + path, data=data, method=method,
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request) as response:
+        return json.load(response)
+
+
+ids.update({"ikepolicy": [], "ipsecpolicy": [], "vpnservice": [], "epg_subnet": [],
+            "epg_cidr": [], "ipsec_connection": []})
+for i in range(2):
+    ids["ikepolicy"].append(legacy("POST", "/ikepolicies", {"ikepolicy": {
+        "name": f"seed-ike-{i}", "auth_algorithm": "sha2-256"}})["ikepolicy"]["id"])
+    ids["ipsecpolicy"].append(legacy("POST", "/ipsecpolicies", {"ipsecpolicy": {
+        "name": f"seed-ipsec-{i}", "pfs": "group14"}})["ipsecpolicy"]["id"])
+    ids["vpnservice"].append(legacy("POST", "/vpnservices", {"vpnservice": {
+        "name": f"seed-service-{i}",
+        "router_id": f"66e3b16c-8ce5-40fb-bb49-ab6d8dc3f2a{i}"}})["vpnservice"]["id"])
+    ids["epg_subnet"].append(legacy("POST", "/endpoint-groups", {"endpoint_group": {
+        "name": f"seed-locals-{i}", "type": "subnet",
+        "endpoints": [f"a3da778c-adfb-46db-88b3-d2ce53290a8{i}"]}})["endpoint_group"]["id"])
+    ids["epg_cidr"].append(legacy("POST", "/endpoint-groups", {"endpoint_group": {
+        "name": f"seed-peers-{i}", "type": "cidr",
+        "endpoints": [f"10.{20 + i}.0.0/24"]}})["endpoint_group"]["id"])
+for service in ids["vpnservice"]:
+    for _ in range(100):
+        if legacy("GET", f"/vpnservices/{service}")["vpnservice"]["status"] == "ACTIVE":
+            break
+        time.sleep(0.1)
+ids["ipsec_connection"].append(legacy("POST", "/ipsec-site-connections", {"ipsec_site_connection": {
+    "psk": "Seed-PSK-0003", "ikepolicy_id": ids["ikepolicy"][0],
+    "ipsecpolicy_id": ids["ipsecpolicy"][0], "vpnservice_id": ids["vpnservice"][0],
+    "local_ep_group_id": ids["epg_subnet"][0], "peer_ep_group_id": ids["epg_cidr"][0],
+    "peer_address": "172.24.4.233", "peer_id": "172.24.4.233"}})["ipsec_site_connection"]["id"])
+ids["endpoint_group"] = ids["epg_subnet"] + ids["epg_cidr"]
+
 
 def values(items):
     return "[" + ", ".join(json.dumps(v) for v in items) + "]"
@@ -139,6 +180,16 @@ bindings = {
     "body.vpn_connection.vgw_ip": "eip",
     "body.vpn_connection.cgw_id": "cgw",
     "body.connection_monitor.vpn_connection_id": "connection",
+    "path.ikepolicy_id": "ikepolicy",
+    "path.ipsecpolicy_id": "ipsecpolicy",
+    "path.service_id": "vpnservice",
+    "path.endpoint_group_id": "endpoint_group",
+    "path.connection_id": "ipsec_connection",
+    "body.ipsec_site_connection.ikepolicy_id": "ikepolicy",
+    "body.ipsec_site_connection.ipsecpolicy_id": "ipsecpolicy",
+    "body.ipsec_site_connection.vpnservice_id": "vpnservice",
+    "body.ipsec_site_connection.local_ep_group_id": "epg_subnet",
+    "body.ipsec_site_connection.peer_ep_group_id": "epg_cidr",
 }
 lines = ["[parameters]"]
 for key, dictionary in bindings.items():
