@@ -457,7 +457,12 @@ async fn invoke(e: &Expect, server: &MockServer) -> CallResult {
                 .send()
                 .await,
         ),
-        "ShowIkePolicy" => outcome(v2.show_ike_policy().ikepolicy_id(IKE_POLICY_ID).send().await),
+        "ShowIkePolicy" => outcome(
+            v2.show_ike_policy()
+                .ikepolicy_id(IKE_POLICY_ID)
+                .send()
+                .await,
+        ),
         "UpdateIkePolicy" => outcome(
             v2.update_ike_policy()
                 .ikepolicy_id(IKE_POLICY_ID)
@@ -465,7 +470,12 @@ async fn invoke(e: &Expect, server: &MockServer) -> CallResult {
                 .send()
                 .await,
         ),
-        "DeleteIkePolicy" => outcome(v2.delete_ike_policy().ikepolicy_id(IKE_POLICY_ID).send().await),
+        "DeleteIkePolicy" => outcome(
+            v2.delete_ike_policy()
+                .ikepolicy_id(IKE_POLICY_ID)
+                .send()
+                .await,
+        ),
         "CreateIpsecPolicy" => outcome(
             v2.create_ipsec_policy()
                 .body(typed::<ipsec_v2::types::CreateIpsecPolicyRequest>(e))
@@ -478,7 +488,12 @@ async fn invoke(e: &Expect, server: &MockServer) -> CallResult {
                 .send()
                 .await,
         ),
-        "ShowIpsecPolicy" => outcome(v2.show_ipsec_policy().ipsecpolicy_id(IPSEC_POLICY_ID).send().await),
+        "ShowIpsecPolicy" => outcome(
+            v2.show_ipsec_policy()
+                .ipsecpolicy_id(IPSEC_POLICY_ID)
+                .send()
+                .await,
+        ),
         "UpdateIpsecPolicy" => outcome(
             v2.update_ipsec_policy()
                 .ipsecpolicy_id(IPSEC_POLICY_ID)
@@ -486,7 +501,12 @@ async fn invoke(e: &Expect, server: &MockServer) -> CallResult {
                 .send()
                 .await,
         ),
-        "DeleteIpsecPolicy" => outcome(v2.delete_ipsec_policy().ipsecpolicy_id(IPSEC_POLICY_ID).send().await),
+        "DeleteIpsecPolicy" => outcome(
+            v2.delete_ipsec_policy()
+                .ipsecpolicy_id(IPSEC_POLICY_ID)
+                .send()
+                .await,
+        ),
         "CreateVpnService" => outcome(
             v2.create_vpn_service()
                 .body(typed::<ipsec_v2::types::CreateVpnServiceRequest>(e))
@@ -499,7 +519,12 @@ async fn invoke(e: &Expect, server: &MockServer) -> CallResult {
                 .send()
                 .await,
         ),
-        "ShowVpnService" => outcome(v2.show_vpn_service().service_id(VPN_SERVICE_ID).send().await),
+        "ShowVpnService" => outcome(
+            v2.show_vpn_service()
+                .service_id(VPN_SERVICE_ID)
+                .send()
+                .await,
+        ),
         "UpdateVpnService" => outcome(
             v2.update_vpn_service()
                 .service_id(VPN_SERVICE_ID)
@@ -507,7 +532,12 @@ async fn invoke(e: &Expect, server: &MockServer) -> CallResult {
                 .send()
                 .await,
         ),
-        "DeleteVpnService" => outcome(v2.delete_vpn_service().service_id(VPN_SERVICE_ID).send().await),
+        "DeleteVpnService" => outcome(
+            v2.delete_vpn_service()
+                .service_id(VPN_SERVICE_ID)
+                .send()
+                .await,
+        ),
         "CreateEndpointGroup" => outcome(
             v2.create_endpoint_group()
                 .body(typed::<ipsec_v2::types::CreateEndpointGroupRequest>(e))
@@ -520,7 +550,12 @@ async fn invoke(e: &Expect, server: &MockServer) -> CallResult {
                 .send()
                 .await,
         ),
-        "ShowEndpointGroup" => outcome(v2.show_endpoint_group().endpoint_group_id(ENDPOINT_GROUP_ID).send().await),
+        "ShowEndpointGroup" => outcome(
+            v2.show_endpoint_group()
+                .endpoint_group_id(ENDPOINT_GROUP_ID)
+                .send()
+                .await,
+        ),
         "UpdateEndpointGroup" => outcome(
             v2.update_endpoint_group()
                 .endpoint_group_id(ENDPOINT_GROUP_ID)
@@ -528,7 +563,12 @@ async fn invoke(e: &Expect, server: &MockServer) -> CallResult {
                 .send()
                 .await,
         ),
-        "DeleteEndpointGroup" => outcome(v2.delete_endpoint_group().endpoint_group_id(ENDPOINT_GROUP_ID).send().await),
+        "DeleteEndpointGroup" => outcome(
+            v2.delete_endpoint_group()
+                .endpoint_group_id(ENDPOINT_GROUP_ID)
+                .send()
+                .await,
+        ),
         other => panic!("no client call for {other}"),
     }
 }

@@ -45,7 +45,10 @@ fn otc_answers_parse_with_their_own_spellings() {
     assert_eq!(ike.auth_algorithm, Some(AuthAlgorithm::Sha2256));
     assert_eq!(ike.pfs, Some(Pfs::Disable));
     let lifetime = ike.lifetime.unwrap();
-    assert!(matches!(lifetime.value, Some(ReportedLifetimeValue::Integer(86400))));
+    assert!(matches!(
+        lifetime.value,
+        Some(ReportedLifetimeValue::Integer(86400))
+    ));
 
     // One published table types the lifetime value as a string: such an answer still parses.
     let ipsec: IpsecPolicyResponse = serde_json::from_value(json!({"ipsecpolicy": {
@@ -136,7 +139,10 @@ async fn upstream_spellings_are_refused_before_sending() {
 
     // The values themselves: upstream's spellings do not parse, OTC's do.
     assert!("sha256".parse::<AuthAlgorithm>().is_err());
-    assert_eq!("sha2-256".parse::<AuthAlgorithm>().unwrap(), AuthAlgorithm::Sha2256);
+    assert_eq!(
+        "sha2-256".parse::<AuthAlgorithm>().unwrap(),
+        AuthAlgorithm::Sha2256
+    );
     assert!("network".parse::<EndpointGroupType>().is_err());
     assert_nothing_sent(&server).await;
 }
@@ -146,8 +152,10 @@ async fn upstream_spellings_are_refused_before_sending() {
 #[test]
 fn json_bodies_with_upstream_spellings_are_refused() {
     let ike = operation::find("CreateIkePolicy").unwrap().request.unwrap();
-    (ike.check)(&json!({"ikepolicy": {"auth_algorithm": "sha2-256", "pfs": "disable",
-        "lifetime": {"units": "seconds", "value": 3600}}}))
+    (ike.check)(
+        &json!({"ikepolicy": {"auth_algorithm": "sha2-256", "pfs": "disable",
+        "lifetime": {"units": "seconds", "value": 3600}}}),
+    )
     .expect("OTC's spellings are accepted");
     let error = (ike.check)(&json!({"ikepolicy": {"auth_algorithm": "sha256"}})).unwrap_err();
     assert!(
@@ -169,5 +177,8 @@ fn json_bodies_with_upstream_spellings_are_refused() {
         "{error}"
     );
     let error = (group.check)(&json!({"endpoint_group": {"type": "cidr"}})).unwrap_err();
-    assert!(error.contains("endpoints"), "a required field is named: {error}");
+    assert!(
+        error.contains("endpoints"),
+        "a required field is named: {error}"
+    );
 }

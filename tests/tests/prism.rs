@@ -555,7 +555,8 @@ async fn ipsec_v2_every_operation_passes_prism() {
 
     // The seed flow's order: what the site connection refers to comes first, and every
     // resource's operations are called once each against the mock.
-    let body: ipsec_v2::types::CreateIkePolicyRequest = request("CreateIkePolicy", "request.otc.json");
+    let body: ipsec_v2::types::CreateIkePolicyRequest =
+        request("CreateIkePolicy", "request.otc.json");
     let created = prism.check(
         &mut called,
         "CreateIkePolicy",
@@ -585,9 +586,14 @@ async fn ipsec_v2_every_operation_passes_prism() {
         &mut called,
         "ShowIkePolicy",
         200,
-        client.show_ike_policy().ikepolicy_id(&*ike_policy_id).send().await,
+        client
+            .show_ike_policy()
+            .ikepolicy_id(&*ike_policy_id)
+            .send()
+            .await,
     );
-    let body: ipsec_v2::types::UpdateIkePolicyRequest = request("UpdateIkePolicy", "request.otc.json");
+    let body: ipsec_v2::types::UpdateIkePolicyRequest =
+        request("UpdateIkePolicy", "request.otc.json");
     prism.check(
         &mut called,
         "UpdateIkePolicy",
@@ -600,7 +606,8 @@ async fn ipsec_v2_every_operation_passes_prism() {
             .await,
     );
 
-    let body: ipsec_v2::types::CreateIpsecPolicyRequest = request("CreateIpsecPolicy", "request.otc.json");
+    let body: ipsec_v2::types::CreateIpsecPolicyRequest =
+        request("CreateIpsecPolicy", "request.otc.json");
     let created = prism.check(
         &mut called,
         "CreateIpsecPolicy",
@@ -630,9 +637,14 @@ async fn ipsec_v2_every_operation_passes_prism() {
         &mut called,
         "ShowIpsecPolicy",
         200,
-        client.show_ipsec_policy().ipsecpolicy_id(&*ipsec_policy_id).send().await,
+        client
+            .show_ipsec_policy()
+            .ipsecpolicy_id(&*ipsec_policy_id)
+            .send()
+            .await,
     );
-    let body: ipsec_v2::types::UpdateIpsecPolicyRequest = request("UpdateIpsecPolicy", "request.otc.json");
+    let body: ipsec_v2::types::UpdateIpsecPolicyRequest =
+        request("UpdateIpsecPolicy", "request.otc.json");
     prism.check(
         &mut called,
         "UpdateIpsecPolicy",
@@ -645,7 +657,8 @@ async fn ipsec_v2_every_operation_passes_prism() {
             .await,
     );
 
-    let body: ipsec_v2::types::CreateVpnServiceRequest = request("CreateVpnService", "request.otc.json");
+    let body: ipsec_v2::types::CreateVpnServiceRequest =
+        request("CreateVpnService", "request.otc.json");
     let created = prism.check(
         &mut called,
         "CreateVpnService",
@@ -675,9 +688,14 @@ async fn ipsec_v2_every_operation_passes_prism() {
         &mut called,
         "ShowVpnService",
         200,
-        client.show_vpn_service().service_id(&*vpn_service_id).send().await,
+        client
+            .show_vpn_service()
+            .service_id(&*vpn_service_id)
+            .send()
+            .await,
     );
-    let body: ipsec_v2::types::UpdateVpnServiceRequest = request("UpdateVpnService", "request.otc.json");
+    let body: ipsec_v2::types::UpdateVpnServiceRequest =
+        request("UpdateVpnService", "request.otc.json");
     prism.check(
         &mut called,
         "UpdateVpnService",
@@ -690,7 +708,8 @@ async fn ipsec_v2_every_operation_passes_prism() {
             .await,
     );
 
-    let body: ipsec_v2::types::CreateEndpointGroupRequest = request("CreateEndpointGroup", "request.otc.json");
+    let body: ipsec_v2::types::CreateEndpointGroupRequest =
+        request("CreateEndpointGroup", "request.otc.json");
     let created = prism.check(
         &mut called,
         "CreateEndpointGroup",
@@ -720,9 +739,14 @@ async fn ipsec_v2_every_operation_passes_prism() {
         &mut called,
         "ShowEndpointGroup",
         200,
-        client.show_endpoint_group().endpoint_group_id(&*endpoint_group_id).send().await,
+        client
+            .show_endpoint_group()
+            .endpoint_group_id(&*endpoint_group_id)
+            .send()
+            .await,
     );
-    let body: ipsec_v2::types::UpdateEndpointGroupRequest = request("UpdateEndpointGroup", "request.otc.json");
+    let body: ipsec_v2::types::UpdateEndpointGroupRequest =
+        request("UpdateEndpointGroup", "request.otc.json");
     prism.check(
         &mut called,
         "UpdateEndpointGroup",
@@ -814,25 +838,41 @@ async fn ipsec_v2_every_operation_passes_prism() {
         &mut called,
         "DeleteEndpointGroup",
         204,
-        client.delete_endpoint_group().endpoint_group_id(&*endpoint_group_id).send().await,
+        client
+            .delete_endpoint_group()
+            .endpoint_group_id(&*endpoint_group_id)
+            .send()
+            .await,
     );
     prism.check(
         &mut called,
         "DeleteVpnService",
         204,
-        client.delete_vpn_service().service_id(&*vpn_service_id).send().await,
+        client
+            .delete_vpn_service()
+            .service_id(&*vpn_service_id)
+            .send()
+            .await,
     );
     prism.check(
         &mut called,
         "DeleteIpsecPolicy",
         204,
-        client.delete_ipsec_policy().ipsecpolicy_id(&*ipsec_policy_id).send().await,
+        client
+            .delete_ipsec_policy()
+            .ipsecpolicy_id(&*ipsec_policy_id)
+            .send()
+            .await,
     );
     prism.check(
         &mut called,
         "DeleteIkePolicy",
         204,
-        client.delete_ike_policy().ikepolicy_id(&*ike_policy_id).send().await,
+        client
+            .delete_ike_policy()
+            .ikepolicy_id(&*ike_policy_id)
+            .send()
+            .await,
     );
 
     called.assert_complete();

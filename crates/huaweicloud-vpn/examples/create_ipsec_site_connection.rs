@@ -114,7 +114,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "lifetime": {"units": "seconds", "value": 7200}
     }}))?;
     let ike = client.create_ike_policy().body(ike).send().await?;
-    let ike_id = id_of(ike.into_inner().ikepolicy.and_then(|p| p.id), "an IKE policy")?;
+    let ike_id = id_of(
+        ike.into_inner().ikepolicy.and_then(|p| p.id),
+        "an IKE policy",
+    )?;
     println!("Created IKE policy {ike_id}.");
 
     let ipsec: types::CreateIpsecPolicyRequest = serde_json::from_value(json!({"ipsecpolicy": {
@@ -205,7 +208,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .send()
         .await?;
     let connection_id = id_of(
-        created.into_inner().ipsec_site_connection.and_then(|c| c.id),
+        created
+            .into_inner()
+            .ipsec_site_connection
+            .and_then(|c| c.id),
         "an IPsec site connection",
     )?;
     println!("Created IPsec site connection {connection_id}; waiting until it is provisioned.");
@@ -226,7 +232,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         shown.name.as_deref().unwrap_or(""),
         shown.status.map(|s| s.to_string()).unwrap_or_default(),
         shown.peer_address.as_deref().unwrap_or(""),
-        if shown.psk.is_some() { "<redacted>" } else { "not returned" }
+        if shown.psk.is_some() {
+            "<redacted>"
+        } else {
+            "not returned"
+        }
     );
 
     // 6. Tear down in reverse order; each delete waits for what depended on it to be gone.
