@@ -24,6 +24,7 @@
 mod auth;
 mod call;
 mod clock;
+mod discovery;
 mod engine;
 mod hooks;
 mod model;

@@ -13,11 +13,11 @@ use serde_json::{Value, json};
 
 use crate::auth::{self, Credentials};
 use crate::call::{Call, Fault};
-use crate::engine;
 use crate::model::{Api, Model};
 use crate::routes::{Routed, Router};
 use crate::spec::Specs;
 use crate::store::Store;
+use crate::{discovery, engine};
 
 /// Largest request body read (bigger ones are rejected).
 const MAX_BODY: usize = 1024 * 1024;
@@ -98,6 +98,13 @@ fn process(
     headers: &HeaderMap,
     body: &Bytes,
 ) -> Answer {
+    if let Some(document) = discovery::answer(shared.model, method, uri.path(), headers) {
+        return Answer::Success {
+            api: Api::Legacy,
+            status: 200,
+            body: Some(document),
+        };
+    }
     if let Some(credentials) = &shared.credentials
         && let Err(reason) =
             auth::verify(credentials, method, uri, headers, body, SystemTime::now())
