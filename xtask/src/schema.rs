@@ -30,40 +30,10 @@ pub fn validate(doc: &Value, schema_pointer: &str, instance: &Value) -> Result<(
     SpecSchemas::new(&root).validate(schema_pointer, instance)
 }
 
-/// What schemas can refer to: `components`, and `paths` for inline schemas.
+/// What schemas can refer to: `components`, and `paths` for inline schemas (see
+/// [`openapi_root::root_document`], which the emulator shares).
 pub fn root_document(doc: &Value) -> Value {
-    let mut root = Map::new();
-    if let Some(obj) = doc.as_object() {
-        for (key, value) in obj {
-            if key == "components" || key == "paths" {
-                root.insert(key.clone(), value.clone());
-            }
-        }
-    }
-    let mut root = Value::Object(root);
-    nullable_as_draft4(&mut root);
-    root
-}
-
-/// OpenAPI 3.0's `nullable: true` in draft 4's words: `null` added to the schema's `type` (and
-/// to its `enum`), everywhere in `value`. Without it a draft-4 validator refuses the nulls a
-/// nullable field may hold.
-fn nullable_as_draft4(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            if map.get("nullable") == Some(&Value::Bool(true)) {
-                if let Some(Value::String(kind)) = map.get("type").cloned() {
-                    map.insert("type".into(), json!([kind, "null"]));
-                }
-                if let Some(Value::Array(values)) = map.get_mut("enum") {
-                    values.push(Value::Null);
-                }
-            }
-            map.values_mut().for_each(nullable_as_draft4);
-        }
-        Value::Array(items) => items.iter_mut().for_each(nullable_as_draft4),
-        _ => {}
-    }
+    openapi_root::root_document(doc)
 }
 
 /// The schemas of one spec, indexed once, to validate any number of values against.

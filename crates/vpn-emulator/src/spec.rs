@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 
 use jsonschema::error::ValidationErrorKind;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 /// The VPN v5 spec as checked in.
 pub const VPN_V5_SPEC: &str = include_str!("../../../openapi/vpn-v5.yaml");
@@ -576,42 +576,14 @@ fn fragment(pointer: &str) -> String {
 
 /// A draft-4 validator for the schema at `pointer` in `doc`, with the spec as root document.
 fn build_validator(doc: &Value, pointer: &str) -> Result<jsonschema::Validator, Vec<String>> {
-    let mut root = Map::new();
-    if let Some(obj) = doc.as_object() {
-        for (key, value) in obj {
-            if key == "components" || key == "paths" {
-                root.insert(key.clone(), value.clone());
-            }
-        }
+    let mut root = openapi_root::root_document(doc);
+    if let Some(root) = root.as_object_mut() {
+        root.insert("$ref".into(), json!(format!("#{}", fragment(pointer))));
     }
-    root.insert("$ref".into(), json!(format!("#{}", fragment(pointer))));
-    let mut root = Value::Object(root);
-    nullable_as_draft4(&mut root);
     jsonschema::draft4::options()
         .should_validate_formats(true)
         .build(&root)
         .map_err(|e| vec![format!("the schema at {pointer} is not usable: {e}")])
-}
-
-/// OpenAPI 3.0's `nullable: true` in draft 4's words: `null` added to the schema's `type` (and
-/// to its `enum`), everywhere in `value`. Without it a draft-4 validator refuses the nulls a
-/// nullable field may hold.
-fn nullable_as_draft4(value: &mut Value) {
-    match value {
-        Value::Object(map) => {
-            if map.get("nullable") == Some(&Value::Bool(true)) {
-                if let Some(Value::String(kind)) = map.get("type").cloned() {
-                    map.insert("type".into(), json!([kind, "null"]));
-                }
-                if let Some(Value::Array(values)) = map.get_mut("enum") {
-                    values.push(Value::Null);
-                }
-            }
-            map.values_mut().for_each(nullable_as_draft4);
-        }
-        Value::Array(items) => items.iter_mut().for_each(nullable_as_draft4),
-        _ => {}
-    }
 }
 
 /// A dotted path (`.vpn_connection.tags[0].key`) for a JSON pointer.
