@@ -21,6 +21,18 @@ async fn call(
     answer
 }
 
+/// The status at `/<wrapper>/status` of `path` once the transition delay has passed.
+async fn status_after_delay(
+    emu: &vpn_emulator::Emulator,
+    operation: &str,
+    path: &str,
+    wrapper: &str,
+) -> Value {
+    tokio::time::sleep(DELAY * 2).await;
+    let shown = call(emu, operation, "GET", path, None).await;
+    shown.json[wrapper]["status"].clone()
+}
+
 fn neutron(answer: &Answer) -> (&str, &str) {
     let error = &answer.json["NeutronError"];
     (
@@ -172,16 +184,16 @@ async fn one_vpn_service_per_vpc_and_its_status_moves_to_active() {
     .await;
     assert_eq!(other.status, 201, "{}", other.text);
 
-    tokio::time::sleep(DELAY * 2).await;
-    let shown = call(
-        &emu,
-        "ShowVpnService",
-        "GET",
-        &format!("vpnservices/{id}"),
-        None,
-    )
-    .await;
-    assert_eq!(shown.json["vpnservice"]["status"], "ACTIVE");
+    assert_eq!(
+        status_after_delay(
+            &emu,
+            "ShowVpnService",
+            &format!("vpnservices/{id}"),
+            "vpnservice"
+        )
+        .await,
+        "ACTIVE"
+    );
 }
 
 #[tokio::test]
@@ -392,16 +404,16 @@ async fn a_site_connection_needs_what_it_names() {
     assert_eq!(answer.status, 400, "{}", answer.text);
     assert_eq!(neutron(&answer).0, "WrongEndpointGroupType");
 
-    tokio::time::sleep(DELAY * 2).await;
-    let shown = call(
-        &emu,
-        "ShowIpsecSiteConnection",
-        "GET",
-        &format!("ipsec-site-connections/{id}"),
-        None,
-    )
-    .await;
-    assert_eq!(shown.json["ipsec_site_connection"]["status"], "ACTIVE");
+    assert_eq!(
+        status_after_delay(
+            &emu,
+            "ShowIpsecSiteConnection",
+            &format!("ipsec-site-connections/{id}"),
+            "ipsec_site_connection"
+        )
+        .await,
+        "ACTIVE"
+    );
 }
 
 #[tokio::test]
