@@ -30,25 +30,40 @@ pub const ENV_SECURITY_TOKEN: &str = "HUAWEICLOUD_SDK_SECURITY_TOKEN";
 pub enum ConfigError {
     /// A required setting was not given.
     Missing {
+        /// The setting (`the project id`).
         what: &'static str,
+        /// How to give it (the builder call or the environment variable).
         how: &'static str,
     },
     /// The endpoint is not an absolute `http`/`https` URL without query or fragment.
     InvalidEndpoint {
+        /// The endpoint as given.
         endpoint: String,
+        /// The rule it breaks.
         reason: &'static str,
     },
     /// The project id is not 32 hexadecimal characters.
-    InvalidProjectId { reason: String },
+    InvalidProjectId {
+        /// The rule it breaks.
+        reason: String,
+    },
     /// The region is not a region id such as `eu-de` or `cn-north-4`.
-    InvalidRegion { region: String },
+    InvalidRegion {
+        /// The region as given.
+        region: String,
+    },
     /// An environment variable is set inconsistently or is not valid text.
     Environment {
+        /// The variable's name (`HUAWEICLOUD_SDK_AK`).
         variable: &'static str,
+        /// What is wrong with it (never its value).
         reason: String,
     },
     /// The HTTP client could not be built (for example, no TLS backend).
-    HttpClient { reason: String },
+    HttpClient {
+        /// reqwest's reason.
+        reason: String,
+    },
 }
 
 impl fmt::Display for ConfigError {
@@ -444,7 +459,7 @@ impl ClientBuilder {
     fn parts(&self) -> Result<(reqwest::Client, Runtime), ConfigError> {
         let http = match &self.http {
             Some(http) => http.clone(),
-            None => reqwest::Client::builder()
+            None => http_builder()
                 .connect_timeout(self.connect_timeout)
                 .build()
                 .map_err(|e| ConfigError::HttpClient {
@@ -635,8 +650,19 @@ impl ipsec_v2::Client {
     }
 }
 
-fn plain_http_client() -> Result<reqwest::Client, ConfigError> {
+/// A reqwest builder whose TLS works: with the `rustls` feature, ring becomes the process's
+/// default crypto provider unless the program has installed one (then the program's is used).
+fn http_builder() -> reqwest::ClientBuilder {
+    #[cfg(feature = "rustls")]
+    {
+        // An error only says that a provider is installed already.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
     reqwest::Client::builder()
+}
+
+fn plain_http_client() -> Result<reqwest::Client, ConfigError> {
+    http_builder()
         .connect_timeout(Duration::from_secs(10))
         .timeout(Duration::from_secs(30))
         .build()
