@@ -10,13 +10,19 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    ///Authentication hash algorithm, in OTC's spelling (`sha2-256`; upstream Neutron's `sha256` is refused). In responses new values may appear; treat unknown ones as valid.
+    /// Authentication hash algorithm, in OTC's spelling (`sha2-256`; upstream Neutron's `sha256` is
+    /// refused). In responses new values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum AuthAlgorithm {
+        /// `md5` on the wire.
         Md5,
+        /// `sha1` on the wire.
         Sha1,
+        /// `sha2-256` on the wire.
         Sha2256,
+        /// `sha2-384` on the wire.
         Sha2384,
+        /// `sha2-512` on the wire.
         Sha2512,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -60,12 +66,13 @@ pub mod types {
             value.parse()
         }
     }
-    ///The endpoint group to create. OTC does not take `project_id` (use `tenant_id`).
+    /// The endpoint group to create. OTC does not take `project_id` (use `tenant_id`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateEndpointGroup {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<LegacyDescription>,
-        ///The endpoints, all of the group's type: subnet IDs of the VPC for `subnet`, CIDRs (such as `10.2.0.0/24`) for `cidr`.
+        /// The endpoints, all of the group's type: subnet IDs of the VPC for `subnet`, CIDRs (such
+        /// as `10.2.0.0/24`) for `cidr`.
         pub endpoints: ::std::vec::Vec<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<LegacyName>,
@@ -79,7 +86,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Body of CreateEndpointGroup.
+    /// Body of CreateEndpointGroup.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateEndpointGroupRequest {
         pub endpoint_group: CreateEndpointGroup,
@@ -89,7 +96,8 @@ pub mod types {
             Default::default()
         }
     }
-    ///The IKE policy to create. Every field is optional; OTC does not take `project_id` (use `tenant_id`).
+    /// The IKE policy to create. Every field is optional; OTC does not take `project_id` (use
+    /// `tenant_id`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CreateIkePolicy {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -116,7 +124,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Body of CreateIkePolicy.
+    /// Body of CreateIkePolicy.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateIkePolicyRequest {
         pub ikepolicy: CreateIkePolicy,
@@ -126,7 +134,8 @@ pub mod types {
             Default::default()
         }
     }
-    ///The IPsec policy to create. Every field is optional; OTC does not take `project_id` (use `tenant_id`).
+    /// The IPsec policy to create. Every field is optional; OTC does not take `project_id` (use
+    /// `tenant_id`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CreateIpsecPolicy {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -153,7 +162,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Body of CreateIpsecPolicy.
+    /// Body of CreateIpsecPolicy.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateIpsecPolicyRequest {
         pub ipsecpolicy: CreateIpsecPolicy,
@@ -163,46 +172,48 @@ pub mod types {
             Default::default()
         }
     }
-    ///The connection to create.
+    /// The connection to create.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
     pub struct CreateIpsecSiteConnection {
-        ///Administrative state; only `true` is accepted.
+        /// Administrative state; only `true` is accepted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub admin_state_up: ::std::option::Option<bool>,
-        ///Free-text description.
+        /// Free-text description.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<CreateIpsecSiteConnectionDescription>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dpd: ::std::option::Option<IpsecSiteConnectionDpd>,
-        ///ID of the IKE policy (`id` of CreateIkePolicy's or ListIkePolicies' answer).
+        /// ID of the IKE policy (`id` of CreateIkePolicy's or ListIkePolicies' answer).
         pub ikepolicy_id: CreateIpsecSiteConnectionIkepolicyId,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub initiator: ::std::option::Option<Initiator>,
-        ///ID of the IPsec policy (`id` of CreateIpsecPolicy's or ListIpsecPolicies' answer).
+        /// ID of the IPsec policy (`id` of CreateIpsecPolicy's or ListIpsecPolicies' answer).
         pub ipsecpolicy_id: CreateIpsecSiteConnectionIpsecpolicyId,
-        ///ID of an endpoint group of type `subnet` holding the local VPC subnets (CreateEndpointGroup).
+        /// ID of an endpoint group of type `subnet` holding the local VPC subnets
+        /// (CreateEndpointGroup).
         pub local_ep_group_id: CreateIpsecSiteConnectionLocalEpGroupId,
-        ///MTU of the connection; only 1500 is accepted.
+        /// MTU of the connection; only 1500 is accepted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub mtu: ::std::option::Option<crate::Bounded<1500, 1500>>,
-        ///Connection name.
+        /// Connection name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<CreateIpsecSiteConnectionName>,
-        ///Public address (IPv4 address or FQDN) of the peer gateway.
+        /// Public address (IPv4 address or FQDN) of the peer gateway.
         pub peer_address: CreateIpsecSiteConnectionPeerAddress,
-        ///Peer CIDRs; deprecated in favour of `peer_ep_group_id`.
+        /// Peer CIDRs; deprecated in favour of `peer_ep_group_id`.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub peer_cidrs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///ID of an endpoint group of type `cidr` holding the peer CIDRs (CreateEndpointGroup).
+        /// ID of an endpoint group of type `cidr` holding the peer CIDRs (CreateEndpointGroup).
         pub peer_ep_group_id: CreateIpsecSiteConnectionPeerEpGroupId,
-        ///Identity of the peer gateway (usually its address).
+        /// Identity of the peer gateway (usually its address).
         pub peer_id: CreateIpsecSiteConnectionPeerId,
-        ///Pre-shared key. Secret; never log it.
+        /// Pre-shared key. Secret; never log it.
         pub psk: CreateIpsecSiteConnectionPsk,
-        ///Project ID of the owner; only needed by administrators creating for another project.
+        /// Project ID of the owner; only needed by administrators creating for another project.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tenant_id: ::std::option::Option<::std::string::String>,
-        ///ID of the VPN service the connection belongs to (`id` of CreateVpnService's answer; the service should be ACTIVE).
+        /// ID of the VPN service the connection belongs to (`id` of CreateVpnService's answer; the
+        /// service should be ACTIVE).
         pub vpnservice_id: CreateIpsecSiteConnectionVpnserviceId,
     }
     impl CreateIpsecSiteConnection {
@@ -210,7 +221,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Free-text description.
+    /// Free-text description.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateIpsecSiteConnectionDescription(::std::string::String);
@@ -266,7 +277,7 @@ pub mod types {
                 })
         }
     }
-    ///ID of the IKE policy (`id` of CreateIkePolicy's or ListIkePolicies' answer).
+    /// ID of the IKE policy (`id` of CreateIkePolicy's or ListIkePolicies' answer).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateIpsecSiteConnectionIkepolicyId(::std::string::String);
@@ -322,7 +333,7 @@ pub mod types {
                 })
         }
     }
-    ///ID of the IPsec policy (`id` of CreateIpsecPolicy's or ListIpsecPolicies' answer).
+    /// ID of the IPsec policy (`id` of CreateIpsecPolicy's or ListIpsecPolicies' answer).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateIpsecSiteConnectionIpsecpolicyId(::std::string::String);
@@ -378,7 +389,8 @@ pub mod types {
                 })
         }
     }
-    ///ID of an endpoint group of type `subnet` holding the local VPC subnets (CreateEndpointGroup).
+    /// ID of an endpoint group of type `subnet` holding the local VPC subnets
+    /// (CreateEndpointGroup).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateIpsecSiteConnectionLocalEpGroupId(::std::string::String);
@@ -434,7 +446,7 @@ pub mod types {
                 })
         }
     }
-    ///Connection name.
+    /// Connection name.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateIpsecSiteConnectionName(::std::string::String);
@@ -492,7 +504,7 @@ pub mod types {
                 })
         }
     }
-    ///Public address (IPv4 address or FQDN) of the peer gateway.
+    /// Public address (IPv4 address or FQDN) of the peer gateway.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateIpsecSiteConnectionPeerAddress(::std::string::String);
@@ -548,7 +560,7 @@ pub mod types {
                 })
         }
     }
-    ///ID of an endpoint group of type `cidr` holding the peer CIDRs (CreateEndpointGroup).
+    /// ID of an endpoint group of type `cidr` holding the peer CIDRs (CreateEndpointGroup).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateIpsecSiteConnectionPeerEpGroupId(::std::string::String);
@@ -604,7 +616,7 @@ pub mod types {
                 })
         }
     }
-    ///Identity of the peer gateway (usually its address).
+    /// Identity of the peer gateway (usually its address).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateIpsecSiteConnectionPeerId(::std::string::String);
@@ -660,7 +672,7 @@ pub mod types {
                 })
         }
     }
-    ///Pre-shared key. Secret; never log it.
+    /// Pre-shared key. Secret; never log it.
     #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateIpsecSiteConnectionPsk(::std::string::String);
@@ -718,7 +730,7 @@ pub mod types {
                 })
         }
     }
-    ///Body of CreateIpsecSiteConnection.
+    /// Body of CreateIpsecSiteConnection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateIpsecSiteConnectionRequest {
         pub ipsec_site_connection: CreateIpsecSiteConnection,
@@ -728,7 +740,8 @@ pub mod types {
             Default::default()
         }
     }
-    ///ID of the VPN service the connection belongs to (`id` of CreateVpnService's answer; the service should be ACTIVE).
+    /// ID of the VPN service the connection belongs to (`id` of CreateVpnService's answer; the
+    /// service should be ACTIVE).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateIpsecSiteConnectionVpnserviceId(::std::string::String);
@@ -784,22 +797,23 @@ pub mod types {
                 })
         }
     }
-    ///The VPN service to create; one per VPC. OTC does not take `project_id` (use `tenant_id`).
+    /// The VPN service to create; one per VPC. OTC does not take `project_id` (use `tenant_id`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateVpnService {
-        ///Administrative state; only `true` is accepted.
+        /// Administrative state; only `true` is accepted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub admin_state_up: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<LegacyDescription>,
-        ///IPv4 address of the service's external gateway. Only administrators (roles admin, internal_admin, op_service, or vpn_adm on their own project) may set it.
+        /// IPv4 address of the service's external gateway. Only administrators (roles admin,
+        /// internal_admin, op_service, or vpn_adm on their own project) may set it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub external_v4_ip: ::std::option::Option<CreateVpnServiceExternalV4Ip>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<LegacyName>,
-        ///ID of the VPC (its router) the service belongs to.
+        /// ID of the VPC (its router) the service belongs to.
         pub router_id: CreateVpnServiceRouterId,
-        ///ID of a subnet of the VPC; optional.
+        /// ID of a subnet of the VPC; optional.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subnet_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -810,7 +824,8 @@ pub mod types {
             Default::default()
         }
     }
-    ///IPv4 address of the service's external gateway. Only administrators (roles admin, internal_admin, op_service, or vpn_adm on their own project) may set it.
+    /// IPv4 address of the service's external gateway. Only administrators (roles admin,
+    /// internal_admin, op_service, or vpn_adm on their own project) may set it.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnServiceExternalV4Ip(::std::string::String);
@@ -865,7 +880,7 @@ pub mod types {
                 })
         }
     }
-    ///Body of CreateVpnService.
+    /// Body of CreateVpnService.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateVpnServiceRequest {
         pub vpnservice: CreateVpnService,
@@ -875,7 +890,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///ID of the VPC (its router) the service belongs to.
+    /// ID of the VPC (its router) the service belongs to.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnServiceRouterId(::std::string::String);
@@ -929,13 +944,19 @@ pub mod types {
                 })
         }
     }
-    ///What to do when the peer is found dead. In responses new values may appear; treat unknown ones as valid.
+    /// What to do when the peer is found dead. In responses new values may appear; treat unknown
+    /// ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DpdAction {
+        /// `clear` on the wire.
         Clear,
+        /// `hold` on the wire.
         Hold,
+        /// `restart` on the wire.
         Restart,
+        /// `disabled` on the wire.
         Disabled,
+        /// `restart-by-peer` on the wire.
         RestartByPeer,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -979,9 +1000,11 @@ pub mod types {
             value.parse()
         }
     }
-    ///IPsec encapsulation mode; OTC documents only tunnel (upstream Neutron's `transport` is not documented there). In responses new values may appear; treat unknown ones as valid.
+    /// IPsec encapsulation mode; OTC documents only tunnel (upstream Neutron's `transport` is not
+    /// documented there). In responses new values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum EncapsulationMode {
+        /// `tunnel` on the wire.
         Tunnel,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -1016,12 +1039,16 @@ pub mod types {
             value.parse()
         }
     }
-    ///Encryption algorithm. In responses new values may appear; treat unknown ones as valid.
+    /// Encryption algorithm. In responses new values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum EncryptionAlgorithm {
+        /// `3des` on the wire.
         X3des,
+        /// `aes-128` on the wire.
         Aes128,
+        /// `aes-192` on the wire.
         Aes192,
+        /// `aes-256` on the wire.
         Aes256,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -1064,25 +1091,28 @@ pub mod types {
             value.parse()
         }
     }
-    ///An endpoint group as returned by the service. Every field is optional (`fields=` can select a subset).
+    /// An endpoint group as returned by the service. Every field is optional (`fields=` can select
+    /// a subset).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct EndpointGroup {
-        ///Free-text description.
+        /// Free-text description.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
-        ///The endpoints (subnet IDs or CIDRs).
+        /// The endpoints (subnet IDs or CIDRs).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub endpoints: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Endpoint group ID; a site connection's `local_ep_group_id` (type `subnet`) or `peer_ep_group_id` (type `cidr`).
+        /// Endpoint group ID; a site connection's `local_ep_group_id` (type `subnet`) or
+        /// `peer_ep_group_id` (type `cidr`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
-        ///Endpoint group name.
+        /// Endpoint group name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Project ID of the owner (Neutron's newer name for tenant_id); not every cloud returns it.
+        /// Project ID of the owner (Neutron's newer name for tenant_id); not every cloud returns
+        /// it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub project_id: ::std::option::Option<::std::string::String>,
-        ///Project ID of the owner.
+        /// Project ID of the owner.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tenant_id: ::std::option::Option<::std::string::String>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
@@ -1093,7 +1123,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Body returned by CreateEndpointGroup, ShowEndpointGroup and UpdateEndpointGroup.
+    /// Body returned by CreateEndpointGroup, ShowEndpointGroup and UpdateEndpointGroup.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct EndpointGroupResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1104,10 +1134,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///Kind of the endpoints of a group: `subnet` (VPC subnet IDs, the local side) or `cidr` (peer CIDRs). Upstream Neutron's other types (`network`, `router`, `vlan`) are not OTC's. In responses new values may appear; treat unknown ones as valid.
+    /// Kind of the endpoints of a group: `subnet` (VPC subnet IDs, the local side) or `cidr` (peer
+    /// CIDRs). Upstream Neutron's other types (`network`, `router`, `vlan`) are not OTC's. In
+    /// responses new values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum EndpointGroupType {
+        /// `subnet` on the wire.
         Subnet,
+        /// `cidr` on the wire.
         Cidr,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -1153,16 +1187,16 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ErrorBody {
-        ///Error code of the VPN service shape, such as VPN.0001.
+        /// Error code of the VPN service shape, such as VPN.0001.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
-        ///Error code of the API definition and API gateway shapes, such as APIGW.0301.
+        /// Error code of the API definition and API gateway shapes, such as APIGW.0301.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error_code: ::std::option::Option<::std::string::String>,
-        ///Error message of the API definition and API gateway shapes.
+        /// Error message of the API definition and API gateway shapes.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error_msg: ::std::option::Option<::std::string::String>,
-        ///Error message of the VPN service shape.
+        /// Error message of the VPN service shape.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -1170,7 +1204,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub neutron_error: ::std::option::Option<NeutronErrorDetail>,
-        ///ID of the request, when the body carries it.
+        /// ID of the request, when the body carries it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
     }
@@ -1179,34 +1213,36 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///An IKE policy as returned by the service. Every field is optional (`fields=` can select a subset).
+    /// An IKE policy as returned by the service. Every field is optional (`fields=` can select a
+    /// subset).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct IkePolicy {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth_algorithm: ::std::option::Option<AuthAlgorithm>,
-        ///Free-text description.
+        /// Free-text description.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub encryption_algorithm: ::std::option::Option<EncryptionAlgorithm>,
-        ///IKE policy ID; a site connection's `ikepolicy_id`.
+        /// IKE policy ID; a site connection's `ikepolicy_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ike_version: ::std::option::Option<IkeVersion>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub lifetime: ::std::option::Option<ReportedLifetime>,
-        ///IKE policy name.
+        /// IKE policy name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pfs: ::std::option::Option<Pfs>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phase1_negotiation_mode: ::std::option::Option<Phase1NegotiationMode>,
-        ///Project ID of the owner (Neutron's newer name for tenant_id); not every cloud returns it.
+        /// Project ID of the owner (Neutron's newer name for tenant_id); not every cloud returns
+        /// it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub project_id: ::std::option::Option<::std::string::String>,
-        ///Project ID of the owner.
+        /// Project ID of the owner.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tenant_id: ::std::option::Option<::std::string::String>,
     }
@@ -1215,7 +1251,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Body returned by CreateIkePolicy, ShowIkePolicy and UpdateIkePolicy.
+    /// Body returned by CreateIkePolicy, ShowIkePolicy and UpdateIkePolicy.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct IkePolicyResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1226,10 +1262,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///IKE version. In responses new values may appear; treat unknown ones as valid.
+    /// IKE version. In responses new values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum IkeVersion {
+        /// `v1` on the wire.
         V1,
+        /// `v2` on the wire.
         V2,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -1265,10 +1303,13 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
-    ///Whether the gateway may start negotiations (`bi-directional`) or only answers them (`response-only`). In responses new values may appear; treat unknown ones as valid.
+    /// Whether the gateway may start negotiations (`bi-directional`) or only answers them
+    /// (`response-only`). In responses new values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum Initiator {
+        /// `bi-directional` on the wire.
         BiDirectional,
+        /// `response-only` on the wire.
         ResponseOnly,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -1309,32 +1350,34 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
-    ///An IPsec policy as returned by the service. Every field is optional (`fields=` can select a subset).
+    /// An IPsec policy as returned by the service. Every field is optional (`fields=` can select a
+    /// subset).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct IpsecPolicy {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth_algorithm: ::std::option::Option<AuthAlgorithm>,
-        ///Free-text description.
+        /// Free-text description.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub encapsulation_mode: ::std::option::Option<EncapsulationMode>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub encryption_algorithm: ::std::option::Option<EncryptionAlgorithm>,
-        ///IPsec policy ID; a site connection's `ipsecpolicy_id`.
+        /// IPsec policy ID; a site connection's `ipsecpolicy_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub lifetime: ::std::option::Option<ReportedLifetime>,
-        ///IPsec policy name.
+        /// IPsec policy name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pfs: ::std::option::Option<Pfs>,
-        ///Project ID of the owner (Neutron's newer name for tenant_id); not every cloud returns it.
+        /// Project ID of the owner (Neutron's newer name for tenant_id); not every cloud returns
+        /// it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub project_id: ::std::option::Option<::std::string::String>,
-        ///Project ID of the owner.
+        /// Project ID of the owner.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tenant_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1345,7 +1388,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Body returned by CreateIpsecPolicy, ShowIpsecPolicy and UpdateIpsecPolicy.
+    /// Body returned by CreateIpsecPolicy, ShowIpsecPolicy and UpdateIpsecPolicy.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct IpsecPolicyResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1356,75 +1399,78 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///An IPsec site connection as returned by the service. Every field is optional (`fields=` can select a subset).
+    /// An IPsec site connection as returned by the service. Every field is optional (`fields=` can
+    /// select a subset).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
     pub struct IpsecSiteConnection {
-        ///Administrative state.
+        /// Administrative state.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub admin_state_up: ::std::option::Option<bool>,
-        ///Authentication mode; `psk` is the value seen.
+        /// Authentication mode; `psk` is the value seen.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth_mode: ::std::option::Option<::std::string::String>,
-        ///Creation time, written `YYYY-mm-dd HH:MM:SS.ffffff` (space-separated, no zone), so it is not an RFC 3339 `date-time`; kept a plain string.
+        /// Creation time, written `YYYY-mm-dd HH:MM:SS.ffffff` (space-separated, no zone), so it is
+        /// not an RFC 3339 `date-time`; kept a plain string.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///Free-text description.
+        /// Free-text description.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dpd: ::std::option::Option<IpsecSiteConnectionDpd>,
-        ///Connection ID.
+        /// Connection ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
-        ///ID of the IKE policy.
+        /// ID of the IKE policy.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ikepolicy_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub initiator: ::std::option::Option<Initiator>,
-        ///ID of the IPsec policy.
+        /// ID of the IPsec policy.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ipsecpolicy_id: ::std::option::Option<::std::string::String>,
-        ///ID of the local endpoint group.
+        /// ID of the local endpoint group.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub local_ep_group_id: ::std::option::Option<::std::string::String>,
-        ///MTU of the connection (1500).
+        /// MTU of the connection (1500).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub mtu: ::std::option::Option<i64>,
-        ///Connection name.
+        /// Connection name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Order ID; only some clouds return it.
+        /// Order ID; only some clouds return it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order_id: ::std::option::Option<::std::string::String>,
-        ///Public address of the peer gateway.
+        /// Public address of the peer gateway.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub peer_address: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub peer_cidrs: ::std::option::Option<ReportedPeerCidrs>,
-        ///ID of the peer endpoint group.
+        /// ID of the peer endpoint group.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub peer_ep_group_id: ::std::option::Option<::std::string::String>,
-        ///Identity of the peer gateway.
+        /// Identity of the peer gateway.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub peer_id: ::std::option::Option<::std::string::String>,
-        ///Product ID; only some clouds return it.
+        /// Product ID; only some clouds return it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub product_id: ::std::option::Option<::std::string::String>,
-        ///Project ID of the owner.
+        /// Project ID of the owner.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub project_id: ::std::option::Option<::std::string::String>,
-        ///Pre-shared key, which the service returns in clear text in every answer. Secret; never log or print it.
+        /// Pre-shared key, which the service returns in clear text in every answer. Secret; never
+        /// log or print it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub psk: ::std::option::Option<::std::string::String>,
-        ///Routing mode; `static` is the value seen.
+        /// Routing mode; `static` is the value seen.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub route_mode: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<IpsecSiteConnectionStatus>,
-        ///Project ID of the owner (Neutron's older name for project_id).
+        /// Project ID of the owner (Neutron's older name for project_id).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tenant_id: ::std::option::Option<::std::string::String>,
-        ///ID of the VPN service.
+        /// ID of the VPN service.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub vpnservice_id: ::std::option::Option<::std::string::String>,
     }
@@ -1433,15 +1479,15 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Dead peer detection settings (create requests and responses), with the service defaults.
+    /// Dead peer detection settings (create requests and responses), with the service defaults.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct IpsecSiteConnectionDpd {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<DpdAction>,
-        ///Seconds between DPD probes.
+        /// Seconds between DPD probes.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub interval: ::std::option::Option<i64>,
-        ///Seconds without an answer before the peer is declared dead.
+        /// Seconds without an answer before the peer is declared dead.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timeout: ::std::option::Option<i64>,
     }
@@ -1450,7 +1496,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Body returned by create, show and update.
+    /// Body returned by create, show and update.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct IpsecSiteConnectionResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1461,15 +1507,22 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///State of an IPsec site connection. New values may appear; treat unknown ones as valid.
+    /// State of an IPsec site connection. New values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum IpsecSiteConnectionStatus {
+        /// `ACTIVE` on the wire.
         Active,
+        /// `DOWN` on the wire.
         Down,
+        /// `BUILD` on the wire.
         Build,
+        /// `ERROR` on the wire.
         Error,
+        /// `PENDING_CREATE` on the wire.
         PendingCreate,
+        /// `PENDING_UPDATE` on the wire.
         PendingUpdate,
+        /// `PENDING_DELETE` on the wire.
         PendingDelete,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -1515,7 +1568,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
-    ///Free-text description, up to 255 characters.
+    /// Free-text description, up to 255 characters.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct LegacyDescription(::std::string::String);
@@ -1569,7 +1622,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
                 })
         }
     }
-    ///Name, 1 to 64 characters.
+    /// Name, 1 to 64 characters.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct LegacyName(::std::string::String);
@@ -1626,13 +1679,13 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
                 })
         }
     }
-    ///A tag as the legacy API shows it.
+    /// A tag as the legacy API shows it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct LegacyTag {
-        ///Tag key.
+        /// Tag key.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub key: ::std::option::Option<::std::string::String>,
-        ///Tag value.
+        /// Tag value.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
@@ -1641,7 +1694,8 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Project ID of the owner, up to 255 characters; only needed by administrators creating for another project.
+    /// Project ID of the owner, up to 255 characters; only needed by administrators creating for
+    /// another project.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct LegacyTenantId(::std::string::String);
@@ -1703,7 +1757,7 @@ spec sends an integer (see ReportedLifetime for answers).
     pub struct Lifetime {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub units: ::std::option::Option<LifetimeUnits>,
-        ///Lifetime in `units`, 60 to 604800 seconds.
+        /// Lifetime in `units`, 60 to 604800 seconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<crate::Bounded<60, 604800>>,
     }
@@ -1712,9 +1766,11 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///Unit of a lifetime; OTC documents only seconds. In responses new values may appear; treat unknown ones as valid.
+    /// Unit of a lifetime; OTC documents only seconds. In responses new values may appear; treat
+    /// unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum LifetimeUnits {
+        /// `seconds` on the wire.
         Seconds,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -1749,10 +1805,10 @@ spec sends an integer (see ReportedLifetime for answers).
             value.parse()
         }
     }
-    ///Body returned by ListEndpointGroups.
+    /// Body returned by ListEndpointGroups.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ListEndpointGroupsResponse {
-        ///The endpoint groups.
+        /// The endpoint groups.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub endpoint_groups: ::std::option::Option<::std::vec::Vec<EndpointGroup>>,
     }
@@ -1761,10 +1817,10 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///Body returned by ListIkePolicies.
+    /// Body returned by ListIkePolicies.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ListIkePoliciesResponse {
-        ///The IKE policies.
+        /// The IKE policies.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub ikepolicies: ::std::option::Option<::std::vec::Vec<IkePolicy>>,
     }
@@ -1773,10 +1829,10 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///Body returned by ListIpsecPolicies.
+    /// Body returned by ListIpsecPolicies.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ListIpsecPoliciesResponse {
-        ///The IPsec policies.
+        /// The IPsec policies.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub ipsecpolicies: ::std::option::Option<::std::vec::Vec<IpsecPolicy>>,
     }
@@ -1785,10 +1841,10 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///Body returned by ListIpsecSiteConnections.
+    /// Body returned by ListIpsecSiteConnections.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ListIpsecSiteConnectionsResponse {
-        ///The connections.
+        /// The connections.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub ipsec_site_connections: ::std::option::Option<
             ::std::vec::Vec<IpsecSiteConnection>,
@@ -1799,10 +1855,10 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///Body returned by ListVpnServices.
+    /// Body returned by ListVpnServices.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ListVpnServicesResponse {
-        ///The VPN services.
+        /// The VPN services.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub vpnservices: ::std::option::Option<::std::vec::Vec<VpnService>>,
     }
@@ -1811,16 +1867,16 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///Content of a Neutron-style error.
+    /// Content of a Neutron-style error.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct NeutronErrorDetail {
-        ///Further detail, often empty.
+        /// Further detail, often empty.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub detail: ::std::option::Option<::std::string::String>,
-        ///Human-readable message.
+        /// Human-readable message.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
-        ///Exception name, such as IPsecSiteConnectionNotFound.
+        /// Exception name, such as IPsecSiteConnectionNotFound.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
@@ -1829,18 +1885,29 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///Perfect forward secrecy Diffie-Hellman group, or `disable` to turn PFS off. In responses new values may appear; treat unknown ones as valid.
+    /// Perfect forward secrecy Diffie-Hellman group, or `disable` to turn PFS off. In responses new
+    /// values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum Pfs {
+        /// `group1` on the wire.
         Group1,
+        /// `group2` on the wire.
         Group2,
+        /// `group5` on the wire.
         Group5,
+        /// `group14` on the wire.
         Group14,
+        /// `group15` on the wire.
         Group15,
+        /// `group16` on the wire.
         Group16,
+        /// `group19` on the wire.
         Group19,
+        /// `group20` on the wire.
         Group20,
+        /// `group21` on the wire.
         Group21,
+        /// `disable` on the wire.
         Disable,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -1889,10 +1956,13 @@ spec sends an integer (see ReportedLifetime for answers).
             value.parse()
         }
     }
-    ///IKE phase-1 negotiation mode. In responses new values may appear; treat unknown ones as valid.
+    /// IKE phase-1 negotiation mode. In responses new values may appear; treat unknown ones as
+    /// valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum Phase1NegotiationMode {
+        /// `main` on the wire.
         Main,
+        /// `aggressive` on the wire.
         Aggressive,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -1928,7 +1998,7 @@ spec sends an integer (see ReportedLifetime for answers).
             value.parse()
         }
     }
-    ///Lifetime of the security association as the service reports it.
+    /// Lifetime of the security association as the service reports it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ReportedLifetime {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1941,7 +2011,8 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///The lifetime in `units`. An integer in every published answer; a string is tolerated because one published table types the value as a string.
+    /// The lifetime in `units`. An integer in every published answer; a string is tolerated because
+    /// one published table types the value as a string.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum ReportedLifetimeValue {
@@ -1961,7 +2032,9 @@ spec sends an integer (see ReportedLifetime for answers).
             Self::Integer(value)
         }
     }
-    ///Peer CIDRs (deprecated; usually empty when endpoint groups are used). A list in every published answer; a string is tolerated because the update-connection response table types it as one.
+    /// Peer CIDRs (deprecated; usually empty when endpoint groups are used). A list in every
+    /// published answer; a string is tolerated because the update-connection response table types
+    /// it as one.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum ReportedPeerCidrs {
@@ -1974,11 +2047,14 @@ spec sends an integer (see ReportedLifetime for answers).
             Self::Array(value)
         }
     }
-    ///IPsec transform protocol. In responses new values may appear; treat unknown ones as valid.
+    /// IPsec transform protocol. In responses new values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum TransformProtocol {
+        /// `esp` on the wire.
         Esp,
+        /// `ah` on the wire.
         Ah,
+        /// `ah-esp` on the wire.
         AhEsp,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -2015,7 +2091,7 @@ spec sends an integer (see ReportedLifetime for answers).
             value.parse()
         }
     }
-    ///The fields to change; the type and the endpoints cannot change after creation.
+    /// The fields to change; the type and the endpoints cannot change after creation.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateEndpointGroup {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2028,7 +2104,7 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///Body of UpdateEndpointGroup.
+    /// Body of UpdateEndpointGroup.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct UpdateEndpointGroupRequest {
         pub endpoint_group: UpdateEndpointGroup,
@@ -2038,7 +2114,7 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///The fields to change; fields left out keep their value.
+    /// The fields to change; fields left out keep their value.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateIkePolicy {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2063,7 +2139,7 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///Body of UpdateIkePolicy.
+    /// Body of UpdateIkePolicy.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct UpdateIkePolicyRequest {
         pub ikepolicy: UpdateIkePolicy,
@@ -2073,7 +2149,7 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///The fields to change; fields left out keep their value.
+    /// The fields to change; fields left out keep their value.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateIpsecPolicy {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2098,7 +2174,7 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///Body of UpdateIpsecPolicy.
+    /// Body of UpdateIpsecPolicy.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct UpdateIpsecPolicyRequest {
         pub ipsecpolicy: UpdateIpsecPolicy,
@@ -2108,45 +2184,45 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///The fields to change; fields left out keep their value.
+    /// The fields to change; fields left out keep their value.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
     pub struct UpdateIpsecSiteConnection {
-        ///Administrative state; only `true` is accepted.
+        /// Administrative state; only `true` is accepted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub admin_state_up: ::std::option::Option<bool>,
-        ///Free-text description.
+        /// Free-text description.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<UpdateIpsecSiteConnectionDescription>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dpd: ::std::option::Option<UpdateIpsecSiteConnectionDpd>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub initiator: ::std::option::Option<Initiator>,
-        ///ID of an endpoint group of type `subnet` holding the local VPC subnets.
+        /// ID of an endpoint group of type `subnet` holding the local VPC subnets.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub local_ep_group_id: ::std::option::Option<
             UpdateIpsecSiteConnectionLocalEpGroupId,
         >,
-        ///MTU of the connection; only 1500 is accepted.
+        /// MTU of the connection; only 1500 is accepted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub mtu: ::std::option::Option<crate::Bounded<1500, 1500>>,
-        ///Connection name.
+        /// Connection name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<UpdateIpsecSiteConnectionName>,
-        ///Public address (IPv4 address or FQDN) of the peer gateway.
+        /// Public address (IPv4 address or FQDN) of the peer gateway.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub peer_address: ::std::option::Option<UpdateIpsecSiteConnectionPeerAddress>,
-        ///Peer CIDRs; deprecated in favour of `peer_ep_group_id`.
+        /// Peer CIDRs; deprecated in favour of `peer_ep_group_id`.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub peer_cidrs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///ID of an endpoint group of type `cidr` holding the peer CIDRs.
+        /// ID of an endpoint group of type `cidr` holding the peer CIDRs.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub peer_ep_group_id: ::std::option::Option<
             UpdateIpsecSiteConnectionPeerEpGroupId,
         >,
-        ///Identity of the peer gateway.
+        /// Identity of the peer gateway.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub peer_id: ::std::option::Option<UpdateIpsecSiteConnectionPeerId>,
-        ///New pre-shared key. Secret; never log it.
+        /// New pre-shared key. Secret; never log it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub psk: ::std::option::Option<UpdateIpsecSiteConnectionPsk>,
     }
@@ -2155,7 +2231,7 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///Free-text description.
+    /// Free-text description.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateIpsecSiteConnectionDescription(::std::string::String);
@@ -2211,15 +2287,15 @@ spec sends an integer (see ReportedLifetime for answers).
                 })
         }
     }
-    ///Dead peer detection changes; no defaults, so that fields left out are not reset.
+    /// Dead peer detection changes; no defaults, so that fields left out are not reset.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateIpsecSiteConnectionDpd {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<DpdAction>,
-        ///Seconds between DPD probes.
+        /// Seconds between DPD probes.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub interval: ::std::option::Option<i64>,
-        ///Seconds without an answer before the peer is declared dead.
+        /// Seconds without an answer before the peer is declared dead.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timeout: ::std::option::Option<i64>,
     }
@@ -2228,7 +2304,7 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///ID of an endpoint group of type `subnet` holding the local VPC subnets.
+    /// ID of an endpoint group of type `subnet` holding the local VPC subnets.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateIpsecSiteConnectionLocalEpGroupId(::std::string::String);
@@ -2284,7 +2360,7 @@ spec sends an integer (see ReportedLifetime for answers).
                 })
         }
     }
-    ///Connection name.
+    /// Connection name.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateIpsecSiteConnectionName(::std::string::String);
@@ -2342,7 +2418,7 @@ spec sends an integer (see ReportedLifetime for answers).
                 })
         }
     }
-    ///Public address (IPv4 address or FQDN) of the peer gateway.
+    /// Public address (IPv4 address or FQDN) of the peer gateway.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateIpsecSiteConnectionPeerAddress(::std::string::String);
@@ -2398,7 +2474,7 @@ spec sends an integer (see ReportedLifetime for answers).
                 })
         }
     }
-    ///ID of an endpoint group of type `cidr` holding the peer CIDRs.
+    /// ID of an endpoint group of type `cidr` holding the peer CIDRs.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateIpsecSiteConnectionPeerEpGroupId(::std::string::String);
@@ -2454,7 +2530,7 @@ spec sends an integer (see ReportedLifetime for answers).
                 })
         }
     }
-    ///Identity of the peer gateway.
+    /// Identity of the peer gateway.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateIpsecSiteConnectionPeerId(::std::string::String);
@@ -2510,7 +2586,7 @@ spec sends an integer (see ReportedLifetime for answers).
                 })
         }
     }
-    ///New pre-shared key. Secret; never log it.
+    /// New pre-shared key. Secret; never log it.
     #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateIpsecSiteConnectionPsk(::std::string::String);
@@ -2568,7 +2644,7 @@ spec sends an integer (see ReportedLifetime for answers).
                 })
         }
     }
-    ///Body of UpdateIpsecSiteConnection.
+    /// Body of UpdateIpsecSiteConnection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct UpdateIpsecSiteConnectionRequest {
         pub ipsec_site_connection: UpdateIpsecSiteConnection,
@@ -2578,10 +2654,10 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///The fields to change; fields left out keep their value.
+    /// The fields to change; fields left out keep their value.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateVpnService {
-        ///Administrative state; only `true` is accepted.
+        /// Administrative state; only `true` is accepted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub admin_state_up: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2594,7 +2670,7 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///Body of UpdateVpnService.
+    /// Body of UpdateVpnService.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct UpdateVpnServiceRequest {
         pub vpnservice: UpdateVpnService,
@@ -2604,57 +2680,60 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///A VPN service as returned by the service. Every field is optional (`fields=` can select a subset).
+    /// A VPN service as returned by the service. Every field is optional (`fields=` can select a
+    /// subset).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct VpnService {
-        ///Administrative state.
+        /// Administrative state.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub admin_state_up: ::std::option::Option<bool>,
-        ///Creation time, written `YYYY-mm-dd HH:MM:SS.ffffff` (no zone), so a plain string.
+        /// Creation time, written `YYYY-mm-dd HH:MM:SS.ffffff` (no zone), so a plain string.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///Free-text description.
+        /// Free-text description.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
-        ///IPv4 address of the service's external gateway, the address peers connect to.
+        /// IPv4 address of the service's external gateway, the address peers connect to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub external_v4_ip: ::std::option::Option<::std::string::String>,
-        ///IPv6 address of the service's external gateway.
+        /// IPv6 address of the service's external gateway.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub external_v6_ip: ::std::option::Option<::std::string::String>,
-        ///VPN service ID; a site connection's `vpnservice_id`.
+        /// VPN service ID; a site connection's `vpnservice_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
-        ///VPN service name.
+        /// VPN service name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Order ID (yearly/monthly services); empty otherwise. Returned though not in OTC's field tables.
+        /// Order ID (yearly/monthly services); empty otherwise. Returned though not in OTC's field
+        /// tables.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order_id: ::std::option::Option<::std::string::String>,
-        ///Number of prepaid connections. Returned though not in OTC's field tables.
+        /// Number of prepaid connections. Returned though not in OTC's field tables.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub prepay_connection_num: ::std::option::Option<i64>,
-        ///Product ID; empty for pay-per-use services. Returned though not in OTC's field tables.
+        /// Product ID; empty for pay-per-use services. Returned though not in OTC's field tables.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub product_id: ::std::option::Option<::std::string::String>,
-        ///Project ID of the owner (Neutron's newer name for tenant_id); not every cloud returns it.
+        /// Project ID of the owner (Neutron's newer name for tenant_id); not every cloud returns
+        /// it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub project_id: ::std::option::Option<::std::string::String>,
-        ///Specification code. Returned though not in OTC's field tables.
+        /// Specification code. Returned though not in OTC's field tables.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub resource_speccode: ::std::option::Option<::std::string::String>,
-        ///ID of the VPC (its router).
+        /// ID of the VPC (its router).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub router_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<VpnServiceStatus>,
-        ///ID of the subnet, or null.
+        /// ID of the subnet, or null.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subnet_id: ::std::option::Option<::std::string::String>,
-        ///Tags of the service (shown by the list and show pages; not settable through this API).
+        /// Tags of the service (shown by the list and show pages; not settable through this API).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub tags: ::std::option::Option<::std::vec::Vec<LegacyTag>>,
-        ///Project ID of the owner.
+        /// Project ID of the owner.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tenant_id: ::std::option::Option<::std::string::String>,
     }
@@ -2663,7 +2742,7 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///Body returned by CreateVpnService, ShowVpnService and UpdateVpnService.
+    /// Body returned by CreateVpnService, ShowVpnService and UpdateVpnService.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct VpnServiceResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2674,15 +2753,22 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///State of a VPN service. New values may appear; treat unknown ones as valid.
+    /// State of a VPN service. New values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum VpnServiceStatus {
+        /// `ACTIVE` on the wire.
         Active,
+        /// `DOWN` on the wire.
         Down,
+        /// `BUILD` on the wire.
         Build,
+        /// `ERROR` on the wire.
         Error,
+        /// `PENDING_CREATE` on the wire.
         PendingCreate,
+        /// `PENDING_UPDATE` on the wire.
         PendingUpdate,
+        /// `PENDING_DELETE` on the wire.
         PendingDelete,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -2765,6 +2851,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl CreateEndpointGroup {
+            /// Optional: left out of the request unless set.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyDescription>,
@@ -2778,6 +2865,10 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// The endpoints, all of the group's type: subnet IDs of the VPC for `subnet`, CIDRs
+            /// (such as `10.2.0.0/24`) for `cidr`.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn endpoints<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -2790,6 +2881,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyName>,
@@ -2803,6 +2895,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn tenant_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyTenantId>,
@@ -2816,6 +2909,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Required: `send()` fails naming it when it is not set.
             pub fn type_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EndpointGroupType>,
@@ -2872,6 +2966,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl CreateEndpointGroupRequest {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn endpoint_group<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateEndpointGroup>,
@@ -2961,6 +3056,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl CreateIkePolicy {
+            /// Optional: left out of the request unless set.
             pub fn auth_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::AuthAlgorithm>,
@@ -2976,6 +3072,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyDescription>,
@@ -2989,6 +3086,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn encryption_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EncryptionAlgorithm>,
@@ -3004,6 +3102,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn ike_version<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IkeVersion>,
@@ -3017,6 +3116,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn lifetime<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Lifetime>,
@@ -3030,6 +3130,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyName>,
@@ -3043,6 +3144,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn pfs<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Pfs>,
@@ -3056,6 +3158,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn phase1_negotiation_mode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Phase1NegotiationMode>,
@@ -3071,6 +3174,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn tenant_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyTenantId>,
@@ -3133,6 +3237,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl CreateIkePolicyRequest {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn ikepolicy<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateIkePolicy>,
@@ -3220,6 +3325,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl CreateIpsecPolicy {
+            /// Optional: left out of the request unless set.
             pub fn auth_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::AuthAlgorithm>,
@@ -3235,6 +3341,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyDescription>,
@@ -3248,6 +3355,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn encapsulation_mode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EncapsulationMode>,
@@ -3263,6 +3371,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn encryption_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EncryptionAlgorithm>,
@@ -3278,6 +3387,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn lifetime<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Lifetime>,
@@ -3291,6 +3401,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyName>,
@@ -3304,6 +3415,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn pfs<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Pfs>,
@@ -3317,6 +3429,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn tenant_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyTenantId>,
@@ -3330,6 +3443,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn transform_protocol<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::TransformProtocol>,
@@ -3394,6 +3508,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl CreateIpsecPolicyRequest {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn ipsecpolicy<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateIpsecPolicy>,
@@ -3522,6 +3637,9 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl CreateIpsecSiteConnection {
+            /// Administrative state; only `true` is accepted.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn admin_state_up<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -3537,6 +3655,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Free-text description.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateIpsecSiteConnectionDescription>,
@@ -3550,6 +3671,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn dpd<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IpsecSiteConnectionDpd>,
@@ -3563,6 +3685,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// ID of the IKE policy (`id` of CreateIkePolicy's or ListIkePolicies' answer).
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn ikepolicy_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateIpsecSiteConnectionIkepolicyId>,
@@ -3575,6 +3700,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn initiator<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Initiator>,
@@ -3588,6 +3714,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// ID of the IPsec policy (`id` of CreateIpsecPolicy's or ListIpsecPolicies' answer).
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn ipsecpolicy_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -3604,6 +3733,10 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// ID of an endpoint group of type `subnet` holding the local VPC subnets
+            /// (CreateEndpointGroup).
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn local_ep_group_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -3620,6 +3753,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// MTU of the connection; only 1500 is accepted.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn mtu<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::Bounded<1500, 1500>>,
@@ -3633,6 +3769,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Connection name.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateIpsecSiteConnectionName>,
@@ -3646,6 +3785,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Public address (IPv4 address or FQDN) of the peer gateway.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn peer_address<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateIpsecSiteConnectionPeerAddress>,
@@ -3658,6 +3800,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Peer CIDRs; deprecated in favour of `peer_ep_group_id`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn peer_cidrs<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -3671,6 +3816,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// ID of an endpoint group of type `cidr` holding the peer CIDRs (CreateEndpointGroup).
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn peer_ep_group_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -3687,6 +3835,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Identity of the peer gateway (usually its address).
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn peer_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateIpsecSiteConnectionPeerId>,
@@ -3699,6 +3850,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Pre-shared key. Secret; never log it.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn psk<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateIpsecSiteConnectionPsk>,
@@ -3711,6 +3865,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Project ID of the owner; only needed by administrators creating for another project.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn tenant_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -3724,6 +3881,10 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// ID of the VPN service the connection belongs to (`id` of CreateVpnService's answer;
+            /// the service should be ACTIVE).
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn vpnservice_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateIpsecSiteConnectionVpnserviceId>,
@@ -3803,6 +3964,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl CreateIpsecSiteConnectionRequest {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn ipsec_site_connection<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateIpsecSiteConnection>,
@@ -3882,6 +4044,9 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl CreateVpnService {
+            /// Administrative state; only `true` is accepted.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn admin_state_up<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -3897,6 +4062,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyDescription>,
@@ -3910,6 +4076,10 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// IPv4 address of the service's external gateway. Only administrators (roles admin,
+            /// internal_admin, op_service, or vpn_adm on their own project) may set it.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn external_v4_ip<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnServiceExternalV4Ip>,
@@ -3925,6 +4095,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyName>,
@@ -3938,6 +4109,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// ID of the VPC (its router) the service belongs to.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn router_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnServiceRouterId>,
@@ -3950,6 +4124,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// ID of a subnet of the VPC; optional.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn subnet_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -3963,6 +4140,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn tenant_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyTenantId>,
@@ -4021,6 +4199,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl CreateVpnServiceRequest {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn vpnservice<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnService>,
@@ -4098,6 +4277,9 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl EndpointGroup {
+            /// Free-text description.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4111,6 +4293,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// The endpoints (subnet IDs or CIDRs).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn endpoints<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -4124,6 +4309,10 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Endpoint group ID; a site connection's `local_ep_group_id` (type `subnet`) or
+            /// `peer_ep_group_id` (type `cidr`).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4135,6 +4324,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// Endpoint group name.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4148,6 +4340,10 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Project ID of the owner (Neutron's newer name for tenant_id); not every cloud
+            /// returns it.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn project_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4161,6 +4357,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Project ID of the owner.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn tenant_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4174,6 +4373,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn type_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EndpointGroupType>,
@@ -4232,6 +4432,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl EndpointGroupResponse {
+            /// Optional: left out of the request unless set.
             pub fn endpoint_group<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EndpointGroup>,
@@ -4307,6 +4508,9 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl ErrorBody {
+            /// Error code of the VPN service shape, such as VPN.0001.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn code<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4320,6 +4524,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Error code of the API definition and API gateway shapes, such as APIGW.0301.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn error_code<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4333,6 +4540,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Error message of the API definition and API gateway shapes.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn error_msg<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4346,6 +4556,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Error message of the VPN service shape.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4359,6 +4572,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn neutron_error<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::NeutronErrorDetail>,
@@ -4372,6 +4586,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// ID of the request, when the body carries it.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn request_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4478,6 +4695,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl IkePolicy {
+            /// Optional: left out of the request unless set.
             pub fn auth_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::AuthAlgorithm>,
@@ -4493,6 +4711,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Free-text description.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4506,6 +4727,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn encryption_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EncryptionAlgorithm>,
@@ -4521,6 +4743,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// IKE policy ID; a site connection's `ikepolicy_id`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4532,6 +4757,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn ike_version<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IkeVersion>,
@@ -4545,6 +4771,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn lifetime<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::ReportedLifetime>,
@@ -4558,6 +4785,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// IKE policy name.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4571,6 +4801,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn pfs<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Pfs>,
@@ -4584,6 +4815,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn phase1_negotiation_mode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Phase1NegotiationMode>,
@@ -4599,6 +4831,10 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Project ID of the owner (Neutron's newer name for tenant_id); not every cloud
+            /// returns it.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn project_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4612,6 +4848,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Project ID of the owner.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn tenant_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4678,6 +4917,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl IkePolicyResponse {
+            /// Optional: left out of the request unless set.
             pub fn ikepolicy<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IkePolicy>,
@@ -4774,6 +5014,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl IpsecPolicy {
+            /// Optional: left out of the request unless set.
             pub fn auth_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::AuthAlgorithm>,
@@ -4789,6 +5030,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Free-text description.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4802,6 +5046,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn encapsulation_mode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EncapsulationMode>,
@@ -4817,6 +5062,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn encryption_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EncryptionAlgorithm>,
@@ -4832,6 +5078,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// IPsec policy ID; a site connection's `ipsecpolicy_id`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4843,6 +5092,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn lifetime<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::ReportedLifetime>,
@@ -4856,6 +5106,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// IPsec policy name.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4869,6 +5122,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn pfs<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Pfs>,
@@ -4882,6 +5136,10 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Project ID of the owner (Neutron's newer name for tenant_id); not every cloud
+            /// returns it.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn project_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4895,6 +5153,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Project ID of the owner.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn tenant_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4908,6 +5169,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn transform_protocol<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::TransformProtocol>,
@@ -4976,6 +5238,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl IpsecPolicyResponse {
+            /// Optional: left out of the request unless set.
             pub fn ipsecpolicy<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IpsecPolicy>,
@@ -5138,6 +5401,9 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl IpsecSiteConnection {
+            /// Administrative state.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn admin_state_up<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -5153,6 +5419,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Authentication mode; `psk` is the value seen.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn auth_mode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5166,6 +5435,10 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Creation time, written `YYYY-mm-dd HH:MM:SS.ffffff` (space-separated, no zone), so
+            /// it is not an RFC 3339 `date-time`; kept a plain string.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5179,6 +5452,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Free-text description.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5192,6 +5468,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn dpd<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IpsecSiteConnectionDpd>,
@@ -5205,6 +5482,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Connection ID.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5216,6 +5496,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// ID of the IKE policy.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn ikepolicy_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5229,6 +5512,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn initiator<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Initiator>,
@@ -5242,6 +5526,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// ID of the IPsec policy.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn ipsecpolicy_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5257,6 +5544,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// ID of the local endpoint group.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn local_ep_group_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5272,6 +5562,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// MTU of the connection (1500).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn mtu<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -5285,6 +5578,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Connection name.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5298,6 +5594,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Order ID; only some clouds return it.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn order_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5311,6 +5610,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Public address of the peer gateway.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn peer_address<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5324,6 +5626,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn peer_cidrs<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::ReportedPeerCidrs>,
@@ -5337,6 +5640,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// ID of the peer endpoint group.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn peer_ep_group_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5352,6 +5658,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Identity of the peer gateway.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn peer_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5365,6 +5674,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Product ID; only some clouds return it.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn product_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5378,6 +5690,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Project ID of the owner.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn project_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5391,6 +5706,10 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Pre-shared key, which the service returns in clear text in every answer. Secret;
+            /// never log or print it.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn psk<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5404,6 +5723,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Routing mode; `static` is the value seen.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn route_mode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5417,6 +5739,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IpsecSiteConnectionStatus>,
@@ -5430,6 +5753,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Project ID of the owner (Neutron's older name for project_id).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn tenant_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5443,6 +5769,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// ID of the VPN service.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn vpnservice_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5546,6 +5875,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl IpsecSiteConnectionDpd {
+            /// Optional: left out of the request unless set.
             pub fn action<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::DpdAction>,
@@ -5559,6 +5889,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Seconds between DPD probes.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn interval<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -5572,6 +5905,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Seconds without an answer before the peer is declared dead.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn timeout<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -5624,6 +5960,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl IpsecSiteConnectionResponse {
+            /// Optional: left out of the request unless set.
             pub fn ipsec_site_connection<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IpsecSiteConnection>,
@@ -5679,6 +6016,9 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl LegacyTag {
+            /// Tag key.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn key<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5692,6 +6032,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Tag value.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn value<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5745,6 +6088,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl Lifetime {
+            /// Optional: left out of the request unless set.
             pub fn units<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LifetimeUnits>,
@@ -5758,6 +6102,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Lifetime in `units`, 60 to 604800 seconds.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn value<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::Bounded<60, 604800>>,
@@ -5806,6 +6153,9 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl ListEndpointGroupsResponse {
+            /// The endpoint groups.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn endpoint_groups<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::EndpointGroup>>,
@@ -5856,6 +6206,9 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl ListIkePoliciesResponse {
+            /// The IKE policies.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn ikepolicies<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::IkePolicy>>,
@@ -5904,6 +6257,9 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl ListIpsecPoliciesResponse {
+            /// The IPsec policies.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn ipsecpolicies<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::IpsecPolicy>>,
@@ -5952,6 +6308,9 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl ListIpsecSiteConnectionsResponse {
+            /// The connections.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn ipsec_site_connections<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::IpsecSiteConnection>>,
@@ -6002,6 +6361,9 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl ListVpnServicesResponse {
+            /// The VPN services.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn vpnservices<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::VpnService>>,
@@ -6060,6 +6422,9 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl NeutronErrorDetail {
+            /// Further detail, often empty.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn detail<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -6073,6 +6438,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Human-readable message.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -6086,6 +6454,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Exception name, such as IPsecSiteConnectionNotFound.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn type_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -6141,6 +6512,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl ReportedLifetime {
+            /// Optional: left out of the request unless set.
             pub fn units<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LifetimeUnits>,
@@ -6154,6 +6526,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn value<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::ReportedLifetimeValue>,
@@ -6207,6 +6580,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl UpdateEndpointGroup {
+            /// Optional: left out of the request unless set.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyDescription>,
@@ -6220,6 +6594,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyName>,
@@ -6271,6 +6646,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl UpdateEndpointGroupRequest {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn endpoint_group<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateEndpointGroup>,
@@ -6355,6 +6731,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl UpdateIkePolicy {
+            /// Optional: left out of the request unless set.
             pub fn auth_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::AuthAlgorithm>,
@@ -6370,6 +6747,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyDescription>,
@@ -6383,6 +6761,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn encryption_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EncryptionAlgorithm>,
@@ -6398,6 +6777,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn ike_version<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IkeVersion>,
@@ -6411,6 +6791,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn lifetime<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Lifetime>,
@@ -6424,6 +6805,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyName>,
@@ -6437,6 +6819,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn pfs<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Pfs>,
@@ -6450,6 +6833,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn phase1_negotiation_mode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Phase1NegotiationMode>,
@@ -6512,6 +6896,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl UpdateIkePolicyRequest {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn ikepolicy<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateIkePolicy>,
@@ -6594,6 +6979,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl UpdateIpsecPolicy {
+            /// Optional: left out of the request unless set.
             pub fn auth_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::AuthAlgorithm>,
@@ -6609,6 +6995,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyDescription>,
@@ -6622,6 +7009,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn encapsulation_mode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EncapsulationMode>,
@@ -6637,6 +7025,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn encryption_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EncryptionAlgorithm>,
@@ -6652,6 +7041,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn lifetime<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Lifetime>,
@@ -6665,6 +7055,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyName>,
@@ -6678,6 +7069,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn pfs<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Pfs>,
@@ -6691,6 +7083,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn transform_protocol<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::TransformProtocol>,
@@ -6753,6 +7146,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl UpdateIpsecPolicyRequest {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn ipsecpolicy<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateIpsecPolicy>,
@@ -6855,6 +7249,9 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl UpdateIpsecSiteConnection {
+            /// Administrative state; only `true` is accepted.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn admin_state_up<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -6870,6 +7267,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Free-text description.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateIpsecSiteConnectionDescription>,
@@ -6883,6 +7283,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn dpd<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateIpsecSiteConnectionDpd>,
@@ -6896,6 +7297,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn initiator<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Initiator>,
@@ -6909,6 +7311,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// ID of an endpoint group of type `subnet` holding the local VPC subnets.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn local_ep_group_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -6926,6 +7331,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// MTU of the connection; only 1500 is accepted.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn mtu<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::Bounded<1500, 1500>>,
@@ -6939,6 +7347,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Connection name.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateIpsecSiteConnectionName>,
@@ -6952,6 +7363,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Public address (IPv4 address or FQDN) of the peer gateway.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn peer_address<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateIpsecSiteConnectionPeerAddress>,
@@ -6965,6 +7379,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Peer CIDRs; deprecated in favour of `peer_ep_group_id`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn peer_cidrs<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -6978,6 +7395,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// ID of an endpoint group of type `cidr` holding the peer CIDRs.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn peer_ep_group_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -6995,6 +7415,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Identity of the peer gateway.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn peer_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateIpsecSiteConnectionPeerId>,
@@ -7008,6 +7431,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// New pre-shared key. Secret; never log it.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn psk<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateIpsecSiteConnectionPsk>,
@@ -7088,6 +7514,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl UpdateIpsecSiteConnectionDpd {
+            /// Optional: left out of the request unless set.
             pub fn action<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::DpdAction>,
@@ -7101,6 +7528,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Seconds between DPD probes.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn interval<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -7114,6 +7544,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Seconds without an answer before the peer is declared dead.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn timeout<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -7168,6 +7601,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl UpdateIpsecSiteConnectionRequest {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn ipsec_site_connection<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateIpsecSiteConnection>,
@@ -7227,6 +7661,9 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl UpdateVpnService {
+            /// Administrative state; only `true` is accepted.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn admin_state_up<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -7242,6 +7679,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyDescription>,
@@ -7255,6 +7693,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyName>,
@@ -7305,6 +7744,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl UpdateVpnServiceRequest {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn vpnservice<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateVpnService>,
@@ -7432,6 +7872,9 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl VpnService {
+            /// Administrative state.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn admin_state_up<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -7447,6 +7890,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Creation time, written `YYYY-mm-dd HH:MM:SS.ffffff` (no zone), so a plain string.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -7460,6 +7906,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Free-text description.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -7473,6 +7922,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// IPv4 address of the service's external gateway, the address peers connect to.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn external_v4_ip<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -7488,6 +7940,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// IPv6 address of the service's external gateway.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn external_v6_ip<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -7503,6 +7958,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// VPN service ID; a site connection's `vpnservice_id`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -7514,6 +7972,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// VPN service name.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -7527,6 +7988,10 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Order ID (yearly/monthly services); empty otherwise. Returned though not in OTC's
+            /// field tables.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn order_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -7540,6 +8005,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Number of prepaid connections. Returned though not in OTC's field tables.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn prepay_connection_num<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -7555,6 +8023,10 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Product ID; empty for pay-per-use services. Returned though not in OTC's field
+            /// tables.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn product_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -7568,6 +8040,10 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Project ID of the owner (Neutron's newer name for tenant_id); not every cloud
+            /// returns it.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn project_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -7581,6 +8057,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Specification code. Returned though not in OTC's field tables.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn resource_speccode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -7596,6 +8075,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// ID of the VPC (its router).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn router_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -7609,6 +8091,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::VpnServiceStatus>,
@@ -7622,6 +8105,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// ID of the subnet, or null.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn subnet_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -7635,6 +8121,10 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Tags of the service (shown by the list and show pages; not settable through this
+            /// API).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::LegacyTag>>,
@@ -7648,6 +8138,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Project ID of the owner.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn tenant_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -7726,6 +8219,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl VpnServiceResponse {
+            /// Optional: left out of the request unless set.
             pub fn vpnservice<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::VpnService>,
@@ -9160,7 +9654,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2.0/vpn/endpoint-groups`
+        /// Sends a `GET` request to `/v2.0/vpn/endpoint-groups`
         pub async fn send(
             self,
         ) -> Result<
@@ -9237,7 +9731,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2.0/vpn/endpoint-groups`
+        /// Sends a `POST` request to `/v2.0/vpn/endpoint-groups`
         pub async fn send(
             self,
         ) -> Result<
@@ -9306,7 +9800,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2.0/vpn/endpoint-groups/{endpoint_group_id}`
+        /// Sends a `GET` request to `/v2.0/vpn/endpoint-groups/{endpoint_group_id}`
         pub async fn send(
             self,
         ) -> Result<
@@ -9401,7 +9895,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2.0/vpn/endpoint-groups/{endpoint_group_id}`
+        /// Sends a `PUT` request to `/v2.0/vpn/endpoint-groups/{endpoint_group_id}`
         pub async fn send(
             self,
         ) -> Result<
@@ -9474,7 +9968,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2.0/vpn/endpoint-groups/{endpoint_group_id}`
+        /// Sends a `DELETE` request to `/v2.0/vpn/endpoint-groups/{endpoint_group_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<()>, Error<crate::ServiceError>> {
@@ -9536,7 +10030,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2.0/vpn/ikepolicies`
+        /// Sends a `GET` request to `/v2.0/vpn/ikepolicies`
         pub async fn send(
             self,
         ) -> Result<
@@ -9612,7 +10106,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2.0/vpn/ikepolicies`
+        /// Sends a `POST` request to `/v2.0/vpn/ikepolicies`
         pub async fn send(
             self,
         ) -> Result<
@@ -9678,7 +10172,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2.0/vpn/ikepolicies/{ikepolicy_id}`
+        /// Sends a `GET` request to `/v2.0/vpn/ikepolicies/{ikepolicy_id}`
         pub async fn send(
             self,
         ) -> Result<
@@ -9770,7 +10264,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2.0/vpn/ikepolicies/{ikepolicy_id}`
+        /// Sends a `PUT` request to `/v2.0/vpn/ikepolicies/{ikepolicy_id}`
         pub async fn send(
             self,
         ) -> Result<
@@ -9840,7 +10334,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2.0/vpn/ikepolicies/{ikepolicy_id}`
+        /// Sends a `DELETE` request to `/v2.0/vpn/ikepolicies/{ikepolicy_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<()>, Error<crate::ServiceError>> {
@@ -9962,7 +10456,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2.0/vpn/ipsec-site-connections`
+        /// Sends a `GET` request to `/v2.0/vpn/ipsec-site-connections`
         pub async fn send(
             self,
         ) -> Result<
@@ -10049,7 +10543,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2.0/vpn/ipsec-site-connections`
+        /// Sends a `POST` request to `/v2.0/vpn/ipsec-site-connections`
         pub async fn send(
             self,
         ) -> Result<
@@ -10116,7 +10610,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2.0/vpn/ipsec-site-connections/{connection_id}`
+        /// Sends a `GET` request to `/v2.0/vpn/ipsec-site-connections/{connection_id}`
         pub async fn send(
             self,
         ) -> Result<
@@ -10209,7 +10703,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2.0/vpn/ipsec-site-connections/{connection_id}`
+        /// Sends a `PUT` request to `/v2.0/vpn/ipsec-site-connections/{connection_id}`
         pub async fn send(
             self,
         ) -> Result<
@@ -10280,7 +10774,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2.0/vpn/ipsec-site-connections/{connection_id}`
+        /// Sends a `DELETE` request to `/v2.0/vpn/ipsec-site-connections/{connection_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<()>, Error<crate::ServiceError>> {
@@ -10342,7 +10836,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2.0/vpn/ipsecpolicies`
+        /// Sends a `GET` request to `/v2.0/vpn/ipsecpolicies`
         pub async fn send(
             self,
         ) -> Result<
@@ -10418,7 +10912,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2.0/vpn/ipsecpolicies`
+        /// Sends a `POST` request to `/v2.0/vpn/ipsecpolicies`
         pub async fn send(
             self,
         ) -> Result<
@@ -10485,7 +10979,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2.0/vpn/ipsecpolicies/{ipsecpolicy_id}`
+        /// Sends a `GET` request to `/v2.0/vpn/ipsecpolicies/{ipsecpolicy_id}`
         pub async fn send(
             self,
         ) -> Result<
@@ -10577,7 +11071,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2.0/vpn/ipsecpolicies/{ipsecpolicy_id}`
+        /// Sends a `PUT` request to `/v2.0/vpn/ipsecpolicies/{ipsecpolicy_id}`
         pub async fn send(
             self,
         ) -> Result<
@@ -10648,7 +11142,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2.0/vpn/ipsecpolicies/{ipsecpolicy_id}`
+        /// Sends a `DELETE` request to `/v2.0/vpn/ipsecpolicies/{ipsecpolicy_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<()>, Error<crate::ServiceError>> {
@@ -10710,7 +11204,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2.0/vpn/vpnservices`
+        /// Sends a `GET` request to `/v2.0/vpn/vpnservices`
         pub async fn send(
             self,
         ) -> Result<
@@ -10786,7 +11280,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2.0/vpn/vpnservices`
+        /// Sends a `POST` request to `/v2.0/vpn/vpnservices`
         pub async fn send(
             self,
         ) -> Result<
@@ -10853,7 +11347,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2.0/vpn/vpnservices/{service_id}`
+        /// Sends a `GET` request to `/v2.0/vpn/vpnservices/{service_id}`
         pub async fn send(
             self,
         ) -> Result<
@@ -10945,7 +11439,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2.0/vpn/vpnservices/{service_id}`
+        /// Sends a `PUT` request to `/v2.0/vpn/vpnservices/{service_id}`
         pub async fn send(
             self,
         ) -> Result<
@@ -11016,7 +11510,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2.0/vpn/vpnservices/{service_id}`
+        /// Sends a `DELETE` request to `/v2.0/vpn/vpnservices/{service_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<()>, Error<crate::ServiceError>> {

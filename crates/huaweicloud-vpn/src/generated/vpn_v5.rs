@@ -10,10 +10,13 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    ///What a VPN gateway is attached to, a VPC or an enterprise router. In responses new values may appear; treat unknown ones as valid.
+    /// What a VPN gateway is attached to, a VPC or an enterprise router. In responses new values
+    /// may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum AttachmentType {
+        /// `vpc` on the wire.
         Vpc,
+        /// `er` on the wire.
         Er,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -49,13 +52,19 @@ pub mod types {
             value.parse()
         }
     }
-    ///Hash algorithm for IKE or IPsec authentication. In responses new values may appear; treat unknown ones as valid.
+    /// Hash algorithm for IKE or IPsec authentication. In responses new values may appear; treat
+    /// unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum AuthenticationAlgorithm {
+        /// `sha1` on the wire.
         Sha1,
+        /// `md5` on the wire.
         Md5,
+        /// `sha2-256` on the wire.
         Sha2256,
+        /// `sha2-384` on the wire.
         Sha2384,
+        /// `sha2-512` on the wire.
         Sha2512,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -99,7 +108,8 @@ pub mod types {
             value.parse()
         }
     }
-    ///Availability zones per gateway flavor. The keys are spelt as the service sends them (lower case, except the two NonFixedIP flavors).
+    /// Availability zones per gateway flavor. The keys are spelt as the service sends them (lower
+    /// case, except the two NonFixedIP flavors).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct AvailabilityZones {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -130,12 +140,12 @@ pub mod types {
             Default::default()
         }
     }
-    ///Body returned by ListAvailabilityZones.
+    /// Body returned by ListAvailabilityZones.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct AvailabilityZonesResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub availability_zones: ::std::option::Option<AvailabilityZones>,
-        ///ID of the request.
+        /// ID of the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
     }
@@ -144,28 +154,28 @@ pub mod types {
             Default::default()
         }
     }
-    ///State of the BGP session of a BGP connection (show and list only).
+    /// State of the BGP session of a BGP connection (show and list only).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct BgpPeer {
-        ///BGP messages received.
+        /// BGP messages received.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub num_message_received: ::std::option::Option<i64>,
-        ///BGP messages sent.
+        /// BGP messages sent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub num_message_sent: ::std::option::Option<i64>,
-        ///Routes learnt from the peer.
+        /// Routes learnt from the peer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub num_received_routes: ::std::option::Option<i64>,
-        ///Autonomous system number of the peer.
+        /// Autonomous system number of the peer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub peer_asn: ::std::option::Option<i64>,
-        ///Address of the BGP peer.
+        /// Address of the BGP peer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub peer_ip_address: ::std::option::Option<::std::string::String>,
-        ///BGP session state as reported by the gateway.
+        /// BGP session state as reported by the gateway.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<::std::string::String>,
-        ///How long the session has been in this state, as reported by the gateway.
+        /// How long the session has been in this state, as reported by the gateway.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state_duration: ::std::option::Option<::std::string::String>,
     }
@@ -174,28 +184,31 @@ pub mod types {
             Default::default()
         }
     }
-    ///The CA certificate of a customer gateway as returned by the service (its details, never its content).
+    /// The CA certificate of a customer gateway as returned by the service (its details, never its
+    /// content).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
     pub struct CaCertificate {
-        ///Expiry time, a UTC timestamp; plain string (no `date-time` format) for the same reason as `created_at`.
+        /// Expiry time, a UTC timestamp; plain string (no `date-time` format) for the same reason
+        /// as `created_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expire_time: ::std::option::Option<::std::string::String>,
-        ///Certificate ID.
+        /// Certificate ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
-        ///Whether the certificate content can still be replaced.
+        /// Whether the certificate content can still be replaced.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_updatable: ::std::option::Option<bool>,
-        ///Issuer of the certificate (a distinguished name). Marked sensitive in the API definition, so kept out of Debug output.
+        /// Issuer of the certificate (a distinguished name). Marked sensitive in the API
+        /// definition, so kept out of Debug output.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub issuer: ::std::option::Option<::std::string::String>,
-        ///Serial number of the certificate.
+        /// Serial number of the certificate.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub serial_number: ::std::option::Option<::std::string::String>,
-        ///Signature algorithm of the certificate, such as `sha256WithRSAEncryption`.
+        /// Signature algorithm of the certificate, such as `sha256WithRSAEncryption`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub signature_algorithm: ::std::option::Option<::std::string::String>,
-        ///Subject of the certificate (a distinguished name).
+        /// Subject of the certificate (a distinguished name).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
     }
@@ -204,13 +217,16 @@ pub mod types {
             Default::default()
         }
     }
-    ///The CA certificate of a customer gateway as sent in requests (the API's CaCertificateRequest), for certificate authentication; an existing certificate (`id`) or a new one (`content`).
+    /// The CA certificate of a customer gateway as sent in requests (the API's
+    /// CaCertificateRequest), for certificate authentication; an existing certificate (`id`) or a
+    /// new one (`content`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
     pub struct CaCertificateRequest {
-        ///The certificate in PEM format. Marked sensitive in the API definition, so kept out of Debug output.
+        /// The certificate in PEM format. Marked sensitive in the API definition, so kept out of
+        /// Debug output.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub content: ::std::option::Option<CaCertificateRequestContent>,
-        ///ID of an existing certificate to use.
+        /// ID of an existing certificate to use.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<CaCertificateRequestId>,
     }
@@ -219,7 +235,8 @@ pub mod types {
             Default::default()
         }
     }
-    ///The certificate in PEM format. Marked sensitive in the API definition, so kept out of Debug output.
+    /// The certificate in PEM format. Marked sensitive in the API definition, so kept out of Debug
+    /// output.
     #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CaCertificateRequestContent(::std::string::String);
@@ -276,7 +293,7 @@ pub mod types {
                 })
         }
     }
-    ///ID of an existing certificate to use.
+    /// ID of an existing certificate to use.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CaCertificateRequestId(::std::string::String);
@@ -330,7 +347,8 @@ pub mod types {
                 })
         }
     }
-    ///How a new EIP's bandwidth is billed, as sent in requests. Responses may also report `95peak_plus` (see ReportedChargeMode).
+    /// How a new EIP's bandwidth is billed, as sent in requests. Responses may also report
+    /// `95peak_plus` (see ReportedChargeMode).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -344,8 +362,10 @@ pub mod types {
         PartialOrd
     )]
     pub enum ChargeMode {
+        /// `bandwidth` on the wire.
         #[serde(rename = "bandwidth")]
         Bandwidth,
+        /// `traffic` on the wire.
         #[serde(rename = "traffic")]
         Traffic,
     }
@@ -385,25 +405,28 @@ pub mod types {
             value.parse()
         }
     }
-    ///A connection monitor as returned by the service. Every field is optional (the create response has no `status`).
+    /// A connection monitor as returned by the service. Every field is optional (the create
+    /// response has no `status`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ConnectionMonitor {
-        ///Probe destination, an IPv4 address. No `ipv4` format because the documented examples are masked (`192.***.***.0`).
+        /// Probe destination, an IPv4 address. No `ipv4` format because the documented examples are
+        /// masked (`192.***.***.0`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub destination_ip: ::std::option::Option<::std::string::String>,
-        ///Monitor ID.
+        /// Monitor ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub proto_type: ::std::option::Option<ConnectionMonitorProtocol>,
-        ///Probe source, an IPv4 address. No `ipv4` format because the documented examples are masked (`88.***.***.60`).
+        /// Probe source, an IPv4 address. No `ipv4` format because the documented examples are
+        /// masked (`88.***.***.60`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub source_ip: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<ConnectionMonitorStatus>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<ConnectionMonitorType>,
-        ///ID of the monitored VPN connection.
+        /// ID of the monitored VPN connection.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub vpn_connection_id: ::std::option::Option<::std::string::String>,
     }
@@ -412,9 +435,10 @@ pub mod types {
             Default::default()
         }
     }
-    ///Protocol of the monitor probes. New values may appear; treat unknown ones as valid.
+    /// Protocol of the monitor probes. New values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ConnectionMonitorProtocol {
+        /// `icmp` on the wire.
         Icmp,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -449,12 +473,12 @@ pub mod types {
             value.parse()
         }
     }
-    ///Body returned by CreateConnectionMonitor and ShowConnectionMonitor.
+    /// Body returned by CreateConnectionMonitor and ShowConnectionMonitor.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ConnectionMonitorResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub connection_monitor: ::std::option::Option<ConnectionMonitor>,
-        ///ID of the request.
+        /// ID of the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
     }
@@ -463,11 +487,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///State of a connection monitor. New values may appear; treat unknown ones as valid.
+    /// State of a connection monitor. New values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ConnectionMonitorStatus {
+        /// `ACTIVE` on the wire.
         Active,
+        /// `PENDING_CREATE` on the wire.
         PendingCreate,
+        /// `PENDING_DELETE` on the wire.
         PendingDelete,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -509,9 +536,11 @@ pub mod types {
             value.parse()
         }
     }
-    ///What a connection monitor probes (gateway is the VPN gateway). New values may appear; treat unknown ones as valid.
+    /// What a connection monitor probes (gateway is the VPN gateway). New values may appear; treat
+    /// unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ConnectionMonitorType {
+        /// `gateway` on the wire.
         Gateway,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -546,7 +575,8 @@ pub mod types {
             value.parse()
         }
     }
-    ///Routing mode as sent in requests, in lower case. The service returns the same modes in upper case (see ReportedConnectionStyle).
+    /// Routing mode as sent in requests, in lower case. The service returns the same modes in upper
+    /// case (see ReportedConnectionStyle).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -560,10 +590,13 @@ pub mod types {
         PartialOrd
     )]
     pub enum ConnectionStyle {
+        /// `policy` on the wire.
         #[serde(rename = "policy")]
         Policy,
+        /// `static` on the wire.
         #[serde(rename = "static")]
         Static,
+        /// `bgp` on the wire.
         #[serde(rename = "bgp")]
         Bgp,
     }
@@ -605,10 +638,10 @@ pub mod types {
             value.parse()
         }
     }
-    ///The monitor to create.
+    /// The monitor to create.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateConnectionMonitor {
-        ///ID of the VPN connection to monitor.
+        /// ID of the VPN connection to monitor.
         pub vpn_connection_id: ::std::string::String,
     }
     impl CreateConnectionMonitor {
@@ -616,7 +649,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Body of CreateConnectionMonitor.
+    /// Body of CreateConnectionMonitor.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateConnectionMonitorRequest {
         pub connection_monitor: CreateConnectionMonitor,
@@ -626,23 +659,24 @@ pub mod types {
             Default::default()
         }
     }
-    ///The customer gateway to create.
+    /// The customer gateway to create.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateCustomerGateway {
-        ///BGP autonomous system number of the customer gateway (used by BGP connections).
+        /// BGP autonomous system number of the customer gateway (used by BGP connections).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bgp_asn: ::std::option::Option<crate::Bounded<1, 4294967295>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ca_certificate: ::std::option::Option<CaCertificateRequest>,
-        ///Kind of identity in `id_value`.
+        /// Kind of identity in `id_value`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id_type: ::std::option::Option<CustomerGatewayIdType>,
-        ///Identity of the customer gateway, an IPv4 address or an FQDN according to `id_type`.
+        /// Identity of the customer gateway, an IPv4 address or an FQDN according to `id_type`.
         pub id_value: CreateCustomerGatewayIdValue,
-        ///Customer gateway name (letters, digits, Chinese characters, `-`, `_`, `.`). Generated by the server when left out.
+        /// Customer gateway name (letters, digits, Chinese characters, `-`, `_`, `.`). Generated by
+        /// the server when left out.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<CreateCustomerGatewayName>,
-        ///Resource tags.
+        /// Resource tags.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
     }
@@ -651,7 +685,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Identity of the customer gateway, an IPv4 address or an FQDN according to `id_type`.
+    /// Identity of the customer gateway, an IPv4 address or an FQDN according to `id_type`.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateCustomerGatewayIdValue(::std::string::String);
@@ -709,7 +743,8 @@ pub mod types {
                 })
         }
     }
-    ///Customer gateway name (letters, digits, Chinese characters, `-`, `_`, `.`). Generated by the server when left out.
+    /// Customer gateway name (letters, digits, Chinese characters, `-`, `_`, `.`). Generated by the
+    /// server when left out.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateCustomerGatewayName(::std::string::String);
@@ -771,7 +806,7 @@ pub mod types {
                 })
         }
     }
-    ///Body of CreateCgw.
+    /// Body of CreateCgw.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateCustomerGatewayRequest {
         pub customer_gateway: CreateCustomerGateway,
@@ -781,14 +816,16 @@ pub mod types {
             Default::default()
         }
     }
-    ///IKE (phase 1) policy of a new connection; left-out fields take the defaults shown.
+    /// IKE (phase 1) policy of a new connection; left-out fields take the defaults shown.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CreateIkePolicy {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub authentication_algorithm: ::std::option::Option<AuthenticationAlgorithm>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub authentication_method: ::std::option::Option<IkeAuthenticationMethod>,
-        ///Diffie-Hellman group for phase 1. Known values are group1 to group21 as offered by the service (group1, group2, group5, group14, group15, group16, group19, group20, group21); the server picks one when left out.
+        /// Diffie-Hellman group for phase 1. Known values are group1 to group21 as offered by the
+        /// service (group1, group2, group5, group14, group15, group16, group19, group20, group21);
+        /// the server picks one when left out.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dh_group: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -797,15 +834,15 @@ pub mod types {
         pub encryption_algorithm: ::std::option::Option<EncryptionAlgorithm>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ike_version: ::std::option::Option<IkeVersion>,
-        ///Lifetime of the IKE SA in seconds.
+        /// Lifetime of the IKE SA in seconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub lifetime_seconds: ::std::option::Option<crate::Bounded<60, 604800>>,
-        ///Local identity (an IP address or FQDN, according to `local_id_type`).
+        /// Local identity (an IP address or FQDN, according to `local_id_type`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub local_id: ::std::option::Option<CreateIkePolicyLocalId>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub local_id_type: ::std::option::Option<IkeIdType>,
-        ///Peer identity (an IP address or FQDN, according to `peer_id_type`).
+        /// Peer identity (an IP address or FQDN, according to `peer_id_type`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub peer_id: ::std::option::Option<CreateIkePolicyPeerId>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -818,7 +855,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Local identity (an IP address or FQDN, according to `local_id_type`).
+    /// Local identity (an IP address or FQDN, according to `local_id_type`).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateIkePolicyLocalId(::std::string::String);
@@ -872,7 +909,7 @@ pub mod types {
                 })
         }
     }
-    ///Peer identity (an IP address or FQDN, according to `peer_id_type`).
+    /// Peer identity (an IP address or FQDN, according to `peer_id_type`).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateIkePolicyPeerId(::std::string::String);
@@ -926,7 +963,7 @@ pub mod types {
                 })
         }
     }
-    ///IPsec (phase 2) policy of a new connection; left-out fields take the defaults shown.
+    /// IPsec (phase 2) policy of a new connection; left-out fields take the defaults shown.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CreateIpsecPolicy {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -935,10 +972,12 @@ pub mod types {
         pub encapsulation_mode: ::std::option::Option<EncapsulationMode>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub encryption_algorithm: ::std::option::Option<EncryptionAlgorithm>,
-        ///Lifetime of the IPsec SA in seconds.
+        /// Lifetime of the IPsec SA in seconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub lifetime_seconds: ::std::option::Option<crate::Bounded<30, 604800>>,
-        ///Perfect forward secrecy DH group. Known values are group1 to group21 as offered by the service (group1, group2, group5, group14, group15, group16, group19, group20, group21) and `disable`; the server picks one when left out.
+        /// Perfect forward secrecy DH group. Known values are group1 to group21 as offered by the
+        /// service (group1, group2, group5, group14, group15, group16, group19, group20, group21)
+        /// and `disable`; the server picks one when left out.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pfs: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -949,62 +988,64 @@ pub mod types {
             Default::default()
         }
     }
-    ///The connection to create.
+    /// The connection to create.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
     pub struct CreateVpnConnection {
-        ///ID of the customer gateway.
+        /// ID of the customer gateway.
         pub cgw_id: CreateVpnConnectionCgwId,
-        ///Whether the health check of the connection is enabled.
+        /// Whether the health check of the connection is enabled.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enable_health_check: ::std::option::Option<bool>,
-        ///Whether branch-to-branch forwarding through this connection is enabled.
+        /// Whether branch-to-branch forwarding through this connection is enabled.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enable_hub: ::std::option::Option<bool>,
-        ///Whether network quality analysis (a connection monitor) is enabled.
+        /// Whether network quality analysis (a connection monitor) is enabled.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enable_nqa: ::std::option::Option<bool>,
-        ///Role of the connection in an active/standby gateway pair.
+        /// Role of the connection in an active/standby gateway pair.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ha_role: ::std::option::Option<HaRole>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ikepolicy: ::std::option::Option<CreateIkePolicy>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ipsecpolicy: ::std::option::Option<CreateIpsecPolicy>,
-        ///Connection name (letters, digits, Chinese characters, `-`, `_`, `.`). Generated by the server when left out.
+        /// Connection name (letters, digits, Chinese characters, `-`, `_`, `.`). Generated by the
+        /// server when left out.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<CreateVpnConnectionName>,
-        ///Customer-side IPv4 subnets (CIDR) reachable through the connection.
+        /// Customer-side IPv4 subnets (CIDR) reachable through the connection.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub peer_subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Customer-side IPv6 subnets (CIDR).
+        /// Customer-side IPv6 subnets (CIDR).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub peer_subnets_v6: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        ///IPv4 policy rules (policy-based connections only).
+        /// IPv4 policy rules (policy-based connections only).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub policy_rules: ::std::option::Option<::std::vec::Vec<PolicyRule>>,
-        ///IPv6 policy rules (policy-based connections only).
+        /// IPv6 policy rules (policy-based connections only).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub policy_rules_v6: ::std::option::Option<::std::vec::Vec<PolicyRule>>,
-        ///Pre-shared key. Secret; never log it.
+        /// Pre-shared key. Secret; never log it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub psk: ::std::option::Option<CreateVpnConnectionPsk>,
-        ///Routing mode, sent in lower case.
+        /// Routing mode, sent in lower case.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub style: ::std::option::Option<ConnectionStyle>,
-        ///Resource tags.
+        /// Resource tags.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
-        ///Tunnel interface address on the VPN gateway side (CIDR in 169.254.0.0/16), for BGP and static routing.
+        /// Tunnel interface address on the VPN gateway side (CIDR in 169.254.0.0/16), for BGP and
+        /// static routing.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tunnel_local_address: ::std::option::Option<::std::string::String>,
-        ///Tunnel interface address on the customer gateway side, in the same /30 as the local one.
+        /// Tunnel interface address on the customer gateway side, in the same /30 as the local one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tunnel_peer_address: ::std::option::Option<::std::string::String>,
-        ///ID of the VPN gateway.
+        /// ID of the VPN gateway.
         pub vgw_id: CreateVpnConnectionVgwId,
-        ///ID of the VPN gateway's EIP (its ID, not the address) that the connection uses.
+        /// ID of the VPN gateway's EIP (its ID, not the address) that the connection uses.
         pub vgw_ip: CreateVpnConnectionVgwIp,
     }
     impl CreateVpnConnection {
@@ -1012,7 +1053,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///ID of the customer gateway.
+    /// ID of the customer gateway.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnConnectionCgwId(::std::string::String);
@@ -1066,7 +1107,8 @@ pub mod types {
                 })
         }
     }
-    ///Connection name (letters, digits, Chinese characters, `-`, `_`, `.`). Generated by the server when left out.
+    /// Connection name (letters, digits, Chinese characters, `-`, `_`, `.`). Generated by the
+    /// server when left out.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnConnectionName(::std::string::String);
@@ -1125,7 +1167,7 @@ pub mod types {
                 })
         }
     }
-    ///Pre-shared key. Secret; never log it.
+    /// Pre-shared key. Secret; never log it.
     #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnConnectionPsk(::std::string::String);
@@ -1182,7 +1224,7 @@ pub mod types {
                 })
         }
     }
-    ///Body of CreateVpnConnection.
+    /// Body of CreateVpnConnection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateVpnConnectionRequest {
         pub vpn_connection: CreateVpnConnection,
@@ -1192,7 +1234,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///ID of the VPN gateway.
+    /// ID of the VPN gateway.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnConnectionVgwId(::std::string::String);
@@ -1246,7 +1288,7 @@ pub mod types {
                 })
         }
     }
-    ///ID of the VPN gateway's EIP (its ID, not the address) that the connection uses.
+    /// ID of the VPN gateway's EIP (its ID, not the address) that the connection uses.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnConnectionVgwIp(::std::string::String);
@@ -1300,74 +1342,80 @@ pub mod types {
                 })
         }
     }
-    ///The VPN gateway to create. No field is required by the API definition; a gateway attached to a VPC needs `vpc_id`, one attached to an enterprise router needs `er_id`.
+    /// The VPN gateway to create. No field is required by the API definition; a gateway attached to
+    /// a VPC needs `vpc_id`, one attached to an enterprise router needs `er_id`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CreateVpnGateway {
-        ///First private address of a `private` gateway, in the access subnet.
+        /// First private address of a `private` gateway, in the access subnet.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub access_private_ip_1: ::std::option::Option<CreateVpnGatewayAccessPrivateIp1>,
-        ///Second private address of a `private` gateway, in the access subnet.
+        /// Second private address of a `private` gateway, in the access subnet.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub access_private_ip_2: ::std::option::Option<CreateVpnGatewayAccessPrivateIp2>,
-        ///ID (a lower-case UUID) of the subnet in the access VPC; defaults to `connect_subnet`.
+        /// ID (a lower-case UUID) of the subnet in the access VPC; defaults to `connect_subnet`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub access_subnet_id: ::std::option::Option<CreateVpnGatewayAccessSubnetId>,
-        ///ID (a lower-case UUID) of the access VPC; defaults to `vpc_id`.
+        /// ID (a lower-case UUID) of the access VPC; defaults to `vpc_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub access_vpc_id: ::std::option::Option<CreateVpnGatewayAccessVpcId>,
-        ///What the gateway is attached to, a VPC or an enterprise router. The default `vpc` is from the API reference page, not the field list.
+        /// What the gateway is attached to, a VPC or an enterprise router. The default `vpc` is
+        /// from the API reference page, not the field list.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attachment_type: ::std::option::Option<AttachmentType>,
-        ///Availability zones to deploy the gateway in (see ListAvailabilityZones).
+        /// Availability zones to deploy the gateway in (see ListAvailabilityZones).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub availability_zone_ids: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        ///BGP autonomous system number of the gateway.
+        /// BGP autonomous system number of the gateway.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bgp_asn: ::std::option::Option<crate::Bounded<1, 4294967295>>,
-        ///ID of the VPC subnet the gateway uses for its interfaces.
+        /// ID of the VPC subnet the gateway uses for its interfaces.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub connect_subnet: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub eip1: ::std::option::Option<CreateVpnGatewayEip>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub eip2: ::std::option::Option<CreateVpnGatewayEip>,
-        ///Enterprise project ID (`0` is the default project).
+        /// Enterprise project ID (`0` is the default project).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enterprise_project_id: ::std::option::Option<
             CreateVpnGatewayEnterpriseProjectId,
         >,
-        ///ID (a UUID) of the enterprise router, for `attachment_type` `er` only.
+        /// ID (a UUID) of the enterprise router, for `attachment_type` `er` only.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub er_id: ::std::option::Option<CreateVpnGatewayErId>,
-        ///Gateway specification (forwarding bandwidth and connection limits).
+        /// Gateway specification (forwarding bandwidth and connection limits).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub flavor: ::std::option::Option<VpnGatewayFlavor>,
-        ///Whether both gateway addresses carry traffic or one stands by.
+        /// Whether both gateway addresses carry traffic or one stands by.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ha_mode: ::std::option::Option<HaMode>,
-        ///IP version of the gateway. The default `ipv4` is from the API reference page, not the field list.
+        /// IP version of the gateway. The default `ipv4` is from the API reference page, not the
+        /// field list.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ip_version: ::std::option::Option<IpVersion>,
-        ///Cloud-side IPv4 subnets (CIDR) reachable through the gateway (VPC attachment only).
+        /// Cloud-side IPv4 subnets (CIDR) reachable through the gateway (VPC attachment only).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub local_subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Cloud-side IPv6 subnets (CIDR) reachable through the gateway (VPC attachment only).
+        /// Cloud-side IPv6 subnets (CIDR) reachable through the gateway (VPC attachment only).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub local_subnets_v6: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        ///Gateway name (letters, digits, Chinese characters, `-`, `_`, `.`). Generated by the server (`vpngw-` and four characters) when left out.
+        /// Gateway name (letters, digits, Chinese characters, `-`, `_`, `.`). Generated by the
+        /// server (`vpngw-` and four characters) when left out.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<CreateVpnGatewayName>,
-        ///Whether the gateway connects to customer gateways over EIPs (`public`) or over private addresses in a VPC (`private`).
+        /// Whether the gateway connects to customer gateways over EIPs (`public`) or over private
+        /// addresses in a VPC (`private`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub network_type: ::std::option::Option<VpnGatewayNetworkType>,
-        ///Resource tags.
+        /// Resource tags.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
-        ///ID (a UUID) of the service VPC of a gateway attached to a VPC; for an enterprise-router gateway, the access VPC (`access_vpc_id` wins when both are set).
+        /// ID (a UUID) of the service VPC of a gateway attached to a VPC; for an enterprise-router
+        /// gateway, the access VPC (`access_vpc_id` wins when both are set).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub vpc_id: ::std::option::Option<CreateVpnGatewayVpcId>,
     }
@@ -1376,7 +1424,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///First private address of a `private` gateway, in the access subnet.
+    /// First private address of a `private` gateway, in the access subnet.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnGatewayAccessPrivateIp1(::std::string::String);
@@ -1432,7 +1480,7 @@ pub mod types {
                 })
         }
     }
-    ///Second private address of a `private` gateway, in the access subnet.
+    /// Second private address of a `private` gateway, in the access subnet.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnGatewayAccessPrivateIp2(::std::string::String);
@@ -1488,7 +1536,7 @@ pub mod types {
                 })
         }
     }
-    ///ID (a lower-case UUID) of the subnet in the access VPC; defaults to `connect_subnet`.
+    /// ID (a lower-case UUID) of the subnet in the access VPC; defaults to `connect_subnet`.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnGatewayAccessSubnetId(::std::string::String);
@@ -1554,7 +1602,7 @@ pub mod types {
                 })
         }
     }
-    ///ID (a lower-case UUID) of the access VPC; defaults to `vpc_id`.
+    /// ID (a lower-case UUID) of the access VPC; defaults to `vpc_id`.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnGatewayAccessVpcId(::std::string::String);
@@ -1619,24 +1667,28 @@ pub mod types {
                 })
         }
     }
-    ///An EIP of a new public gateway (`eip1`, `eip2`), either an existing one (`id`) or a new one described by `type`, `charge_mode` and the bandwidth fields.
+    /// An EIP of a new public gateway (`eip1`, `eip2`), either an existing one (`id`) or a new one
+    /// described by `type`, `charge_mode` and the bandwidth fields.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CreateVpnGatewayEip {
-        ///ID of the bandwidth to use.
+        /// ID of the bandwidth to use.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bandwidth_id: ::std::option::Option<CreateVpnGatewayEipBandwidthId>,
-        ///Name of the bandwidth of a new EIP (letters, digits, Chinese characters, `_`, `.`, `-`).
+        /// Name of the bandwidth of a new EIP (letters, digits, Chinese characters, `_`, `.`, `-`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bandwidth_name: ::std::option::Option<CreateVpnGatewayEipBandwidthName>,
-        ///Bandwidth of a new EIP in Mbit/s; the gateway flavor limits it (for example to 300 for Professional1).
+        /// Bandwidth of a new EIP in Mbit/s; the gateway flavor limits it (for example to 300 for
+        /// Professional1).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bandwidth_size: ::std::option::Option<i32>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub charge_mode: ::std::option::Option<ChargeMode>,
-        ///ID (a UUID) of an existing EIP to use.
+        /// ID (a UUID) of an existing EIP to use.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<CreateVpnGatewayEipId>,
-        ///Type of a new EIP, as offered by the region (for example `5_bgp`, dynamic BGP, or `5_sbgp`, static BGP). The reference also gives `minLength` 0, which says nothing and is left out.
+        /// Type of a new EIP, as offered by the region (for example `5_bgp`, dynamic BGP, or
+        /// `5_sbgp`, static BGP). The reference also gives `minLength` 0, which says nothing and is
+        /// left out.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<CreateVpnGatewayEipType>,
     }
@@ -1645,7 +1697,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///ID of the bandwidth to use.
+    /// ID of the bandwidth to use.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnGatewayEipBandwidthId(::std::string::String);
@@ -1717,7 +1769,7 @@ pub mod types {
                 })
         }
     }
-    ///Name of the bandwidth of a new EIP (letters, digits, Chinese characters, `_`, `.`, `-`).
+    /// Name of the bandwidth of a new EIP (letters, digits, Chinese characters, `_`, `.`, `-`).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnGatewayEipBandwidthName(::std::string::String);
@@ -1781,7 +1833,7 @@ pub mod types {
                 })
         }
     }
-    ///ID (a UUID) of an existing EIP to use.
+    /// ID (a UUID) of an existing EIP to use.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnGatewayEipId(::std::string::String);
@@ -1852,7 +1904,8 @@ pub mod types {
                 })
         }
     }
-    ///Type of a new EIP, as offered by the region (for example `5_bgp`, dynamic BGP, or `5_sbgp`, static BGP). The reference also gives `minLength` 0, which says nothing and is left out.
+    /// Type of a new EIP, as offered by the region (for example `5_bgp`, dynamic BGP, or `5_sbgp`,
+    /// static BGP). The reference also gives `minLength` 0, which says nothing and is left out.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnGatewayEipType(::std::string::String);
@@ -1906,7 +1959,7 @@ pub mod types {
                 })
         }
     }
-    ///Enterprise project ID (`0` is the default project).
+    /// Enterprise project ID (`0` is the default project).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnGatewayEnterpriseProjectId(::std::string::String);
@@ -1965,7 +2018,7 @@ pub mod types {
                 })
         }
     }
-    ///ID (a UUID) of the enterprise router, for `attachment_type` `er` only.
+    /// ID (a UUID) of the enterprise router, for `attachment_type` `er` only.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnGatewayErId(::std::string::String);
@@ -2030,7 +2083,8 @@ pub mod types {
                 })
         }
     }
-    ///Gateway name (letters, digits, Chinese characters, `-`, `_`, `.`). Generated by the server (`vpngw-` and four characters) when left out.
+    /// Gateway name (letters, digits, Chinese characters, `-`, `_`, `.`). Generated by the server
+    /// (`vpngw-` and four characters) when left out.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnGatewayName(::std::string::String);
@@ -2092,7 +2146,7 @@ pub mod types {
                 })
         }
     }
-    ///Body of CreateVgw.
+    /// Body of CreateVgw.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateVpnGatewayRequest {
         pub vpn_gateway: CreateVpnGateway,
@@ -2102,7 +2156,8 @@ pub mod types {
             Default::default()
         }
     }
-    ///ID (a UUID) of the service VPC of a gateway attached to a VPC; for an enterprise-router gateway, the access VPC (`access_vpc_id` wins when both are set).
+    /// ID (a UUID) of the service VPC of a gateway attached to a VPC; for an enterprise-router
+    /// gateway, the access VPC (`access_vpc_id` wins when both are set).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnGatewayVpcId(::std::string::String);
@@ -2167,33 +2222,39 @@ pub mod types {
                 })
         }
     }
-    ///A customer gateway as returned by the service. Every field is optional.
+    /// A customer gateway as returned by the service. Every field is optional.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CustomerGateway {
-        ///BGP autonomous system number of the customer gateway.
+        /// BGP autonomous system number of the customer gateway.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bgp_asn: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ca_certificate: ::std::option::Option<CaCertificate>,
-        ///Creation time, a UTC timestamp such as `2022-11-25T08:30:12.512Z`; plain string (no `date-time` format) because servers vary in how they write timestamps. Also the pagination marker.
+        /// Creation time, a UTC timestamp such as `2022-11-25T08:30:12.512Z`; plain string (no
+        /// `date-time` format) because servers vary in how they write timestamps. Also the
+        /// pagination marker.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///Customer gateway ID (a UUID; masked in the documentation, e.g. `5247ae10-demo-a8df-va86-dd36659a7f5d`).
+        /// Customer gateway ID (a UUID; masked in the documentation, e.g.
+        /// `5247ae10-demo-a8df-va86-dd36659a7f5d`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
-        ///Kind of identity; known values `ip` and `fqdn` (not an enum here, as the reference gives none for responses).
+        /// Kind of identity; known values `ip` and `fqdn` (not an enum here, as the reference gives
+        /// none for responses).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id_type: ::std::option::Option<::std::string::String>,
-        ///Identity of the customer gateway (an IP address or an FQDN; may be masked in documentation).
+        /// Identity of the customer gateway (an IP address or an FQDN; may be masked in
+        /// documentation).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id_value: ::std::option::Option<::std::string::String>,
-        ///Customer gateway name.
+        /// Customer gateway name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Resource tags.
+        /// Resource tags.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
-        ///Time of the last change, a UTC timestamp; plain string for the same reason as `created_at`.
+        /// Time of the last change, a UTC timestamp; plain string for the same reason as
+        /// `created_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::std::string::String>,
     }
@@ -2202,7 +2263,8 @@ pub mod types {
             Default::default()
         }
     }
-    ///Kind of identity of a customer gateway, as sent in requests. Responses return it as a plain string.
+    /// Kind of identity of a customer gateway, as sent in requests. Responses return it as a plain
+    /// string.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2216,8 +2278,10 @@ pub mod types {
         PartialOrd
     )]
     pub enum CustomerGatewayIdType {
+        /// `ip` on the wire.
         #[serde(rename = "ip")]
         Ip,
+        /// `fqdn` on the wire.
         #[serde(rename = "fqdn")]
         Fqdn,
     }
@@ -2257,12 +2321,12 @@ pub mod types {
             value.parse()
         }
     }
-    ///Body returned by CreateCgw, ShowCgw and UpdateCgw.
+    /// Body returned by CreateCgw, ShowCgw and UpdateCgw.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CustomerGatewayResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub customer_gateway: ::std::option::Option<CustomerGateway>,
-        ///ID of the request.
+        /// ID of the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
     }
@@ -2271,15 +2335,15 @@ pub mod types {
             Default::default()
         }
     }
-    ///Dead peer detection settings (create requests and responses), with the service defaults.
+    /// Dead peer detection settings (create requests and responses), with the service defaults.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Dpd {
-        ///Seconds between DPD probes.
+        /// Seconds between DPD probes.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub interval: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub msg: ::std::option::Option<DpdMsg>,
-        ///Seconds to wait for a DPD answer.
+        /// Seconds to wait for a DPD answer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timeout: ::std::option::Option<i64>,
     }
@@ -2288,10 +2352,13 @@ pub mod types {
             Default::default()
         }
     }
-    ///Order of the payloads in DPD packets. In responses new values may appear; treat unknown ones as valid.
+    /// Order of the payloads in DPD packets. In responses new values may appear; treat unknown ones
+    /// as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DpdMsg {
+        /// `seq-hash-notify` on the wire.
         SeqHashNotify,
+        /// `seq-notify-hash` on the wire.
         SeqNotifyHash,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -2332,9 +2399,10 @@ pub mod types {
             value.parse()
         }
     }
-    ///IPsec encapsulation mode. In responses new values may appear; treat unknown ones as valid.
+    /// IPsec encapsulation mode. In responses new values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum EncapsulationMode {
+        /// `tunnel` on the wire.
         Tunnel,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -2369,16 +2437,24 @@ pub mod types {
             value.parse()
         }
     }
-    ///Cipher for IKE or IPsec. In responses new values may appear; treat unknown ones as valid.
+    /// Cipher for IKE or IPsec. In responses new values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum EncryptionAlgorithm {
+        /// `3des` on the wire.
         X3des,
+        /// `aes-128` on the wire.
         Aes128,
+        /// `aes-192` on the wire.
         Aes192,
+        /// `aes-256` on the wire.
         Aes256,
+        /// `aes-128-gcm-16` on the wire.
         Aes128Gcm16,
+        /// `aes-256-gcm-16` on the wire.
         Aes256Gcm16,
+        /// `aes-128-gcm-128` on the wire.
         Aes128Gcm128,
+        /// `aes-256-gcm-128` on the wire.
         Aes256Gcm128,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -2435,16 +2511,16 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ErrorBody {
-        ///Error code of the VPN service shape, such as VPN.0001.
+        /// Error code of the VPN service shape, such as VPN.0001.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
-        ///Error code of the API definition and API gateway shapes, such as APIGW.0301.
+        /// Error code of the API definition and API gateway shapes, such as APIGW.0301.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error_code: ::std::option::Option<::std::string::String>,
-        ///Error message of the API definition and API gateway shapes.
+        /// Error message of the API definition and API gateway shapes.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error_msg: ::std::option::Option<::std::string::String>,
-        ///Error message of the VPN service shape.
+        /// Error message of the VPN service shape.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -2452,7 +2528,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub neutron_error: ::std::option::Option<NeutronErrorDetail>,
-        ///ID of the request, when the body carries it.
+        /// ID of the request, when the body carries it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
     }
@@ -2461,7 +2537,8 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///High-availability mode of a VPN gateway, as sent in requests. Responses return it as a plain string.
+    /// High-availability mode of a VPN gateway, as sent in requests. Responses return it as a plain
+    /// string.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2475,8 +2552,10 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         PartialOrd
     )]
     pub enum HaMode {
+        /// `active-active` on the wire.
         #[serde(rename = "active-active")]
         ActiveActive,
+        /// `active-standby` on the wire.
         #[serde(rename = "active-standby")]
         ActiveStandby,
     }
@@ -2521,7 +2600,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
-    ///Role of a connection in an active/standby gateway pair (requests only).
+    /// Role of a connection in an active/standby gateway pair (requests only).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2535,8 +2614,10 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         PartialOrd
     )]
     pub enum HaRole {
+        /// `master` on the wire.
         #[serde(rename = "master")]
         Master,
+        /// `slave` on the wire.
         #[serde(rename = "slave")]
         Slave,
     }
@@ -2576,10 +2657,13 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
-    ///How the IKE peers authenticate. In responses new values may appear; treat unknown ones as valid.
+    /// How the IKE peers authenticate. In responses new values may appear; treat unknown ones as
+    /// valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum IkeAuthenticationMethod {
+        /// `pre-share` on the wire.
         PreShare,
+        /// `digital-envelope-v2` on the wire.
         DigitalEnvelopeV2,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -2620,10 +2704,13 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
-    ///Kind of IKE identity (used for local_id_type and peer_id_type). In responses new values may appear; treat unknown ones as valid.
+    /// Kind of IKE identity (used for local_id_type and peer_id_type). In responses new values may
+    /// appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum IkeIdType {
+        /// `ip` on the wire.
         Ip,
+        /// `fqdn` on the wire.
         Fqdn,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -2659,14 +2746,14 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
-    ///IKE (phase 1) policy as returned by the service.
+    /// IKE (phase 1) policy as returned by the service.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct IkePolicy {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub authentication_algorithm: ::std::option::Option<AuthenticationAlgorithm>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub authentication_method: ::std::option::Option<IkeAuthenticationMethod>,
-        ///Diffie-Hellman group for phase 1 (for example group15).
+        /// Diffie-Hellman group for phase 1 (for example group15).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dh_group: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2675,15 +2762,15 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         pub encryption_algorithm: ::std::option::Option<EncryptionAlgorithm>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ike_version: ::std::option::Option<IkeVersion>,
-        ///Lifetime of the IKE SA in seconds.
+        /// Lifetime of the IKE SA in seconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub lifetime_seconds: ::std::option::Option<i64>,
-        ///Local identity (may be masked in documentation).
+        /// Local identity (may be masked in documentation).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub local_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub local_id_type: ::std::option::Option<IkeIdType>,
-        ///Peer identity (may be masked in documentation).
+        /// Peer identity (may be masked in documentation).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub peer_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2696,10 +2783,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///IKE protocol version. In responses new values may appear; treat unknown ones as valid.
+    /// IKE protocol version. In responses new values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum IkeVersion {
+        /// `v1` on the wire.
         V1,
+        /// `v2` on the wire.
         V2,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -2735,10 +2824,13 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
-    ///IP version of a VPN gateway. In responses new values may appear; treat unknown ones as valid.
+    /// IP version of a VPN gateway. In responses new values may appear; treat unknown ones as
+    /// valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum IpVersion {
+        /// `ipv4` on the wire.
         Ipv4,
+        /// `ipv6` on the wire.
         Ipv6,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -2774,7 +2866,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
-    ///IPsec (phase 2) policy as returned by the service.
+    /// IPsec (phase 2) policy as returned by the service.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct IpsecPolicy {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2783,10 +2875,10 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         pub encapsulation_mode: ::std::option::Option<EncapsulationMode>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub encryption_algorithm: ::std::option::Option<EncryptionAlgorithm>,
-        ///Lifetime of the IPsec SA in seconds.
+        /// Lifetime of the IPsec SA in seconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub lifetime_seconds: ::std::option::Option<i64>,
-        ///Perfect forward secrecy DH group (for example group15) or `disable`.
+        /// Perfect forward secrecy DH group (for example group15) or `disable`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pfs: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2797,15 +2889,15 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Body returned by ListConnectionMonitors (not paginated).
+    /// Body returned by ListConnectionMonitors (not paginated).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ListConnectionMonitorsResponse {
-        ///The monitors.
+        /// The monitors.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub connection_monitors: ::std::option::Option<
             ::std::vec::Vec<ConnectionMonitor>,
         >,
-        ///ID of the request.
+        /// ID of the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
     }
@@ -2814,18 +2906,18 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Body returned by ListCgws.
+    /// Body returned by ListCgws.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ListCustomerGatewaysResponse {
-        ///The customer gateways on this page.
+        /// The customer gateways on this page.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub customer_gateways: ::std::option::Option<::std::vec::Vec<CustomerGateway>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub page_info: ::std::option::Option<PageInfo>,
-        ///ID of the request.
+        /// ID of the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
-        ///Number of customer gateways matching the filters, over all pages.
+        /// Number of customer gateways matching the filters, over all pages.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_count: ::std::option::Option<i64>,
     }
@@ -2834,18 +2926,18 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Body returned by ListVpnConnections.
+    /// Body returned by ListVpnConnections.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ListVpnConnectionsResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub page_info: ::std::option::Option<PageInfo>,
-        ///ID of the request.
+        /// ID of the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
-        ///Number of connections matching the filters, over all pages.
+        /// Number of connections matching the filters, over all pages.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_count: ::std::option::Option<i64>,
-        ///The connections on this page.
+        /// The connections on this page.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub vpn_connections: ::std::option::Option<::std::vec::Vec<VpnConnection>>,
     }
@@ -2854,13 +2946,13 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Body returned by ListVgws (not paginated).
+    /// Body returned by ListVgws (not paginated).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ListVpnGatewaysResponse {
-        ///ID of the request.
+        /// ID of the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
-        ///The gateways.
+        /// The gateways.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub vpn_gateways: ::std::option::Option<::std::vec::Vec<VpnGateway>>,
     }
@@ -2869,16 +2961,16 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Content of a Neutron-style error.
+    /// Content of a Neutron-style error.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct NeutronErrorDetail {
-        ///Further detail, often empty.
+        /// Further detail, often empty.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub detail: ::std::option::Option<::std::string::String>,
-        ///Human-readable message.
+        /// Human-readable message.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
-        ///Exception name, such as IPsecSiteConnectionNotFound.
+        /// Exception name, such as IPsecSiteConnectionNotFound.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
@@ -2887,13 +2979,14 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Pagination state of a list.
+    /// Pagination state of a list.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct PageInfo {
-        ///Number of items on this page.
+        /// Number of items on this page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub current_count: ::std::option::Option<i32>,
-        ///Marker of the next page (the `created_at` of the last item on this page). Absent on the last page.
+        /// Marker of the next page (the `created_at` of the last item on this page). Absent on the
+        /// last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_marker: ::std::option::Option<::std::string::String>,
     }
@@ -2902,10 +2995,13 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///IKEv1 phase 1 negotiation mode. In responses new values may appear; treat unknown ones as valid.
+    /// IKEv1 phase 1 negotiation mode. In responses new values may appear; treat unknown ones as
+    /// valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum Phase1NegotiationMode {
+        /// `main` on the wire.
         Main,
+        /// `aggressive` on the wire.
         Aggressive,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -2941,16 +3037,16 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
-    ///One policy rule of a policy-based connection.
+    /// One policy rule of a policy-based connection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct PolicyRule {
-        ///Destination CIDRs.
+        /// Destination CIDRs.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub destination: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Position of the rule.
+        /// Position of the rule.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub rule_index: ::std::option::Option<i64>,
-        ///Source CIDR.
+        /// Source CIDR.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub source: ::std::option::Option<::std::string::String>,
     }
@@ -2959,7 +3055,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///The policy template of a gateway, the IKE and IPsec settings new connections start from.
+    /// The policy template of a gateway, the IKE and IPsec settings new connections start from.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct PolicyTemplate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2972,7 +3068,8 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Hash algorithm accepted in a gateway's policy template (requests only; narrower than AuthenticationAlgorithm).
+    /// Hash algorithm accepted in a gateway's policy template (requests only; narrower than
+    /// AuthenticationAlgorithm).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2986,10 +3083,13 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         PartialOrd
     )]
     pub enum PolicyTemplateAuthenticationAlgorithm {
+        /// `sha2-256` on the wire.
         #[serde(rename = "sha2-256")]
         Sha2256,
+        /// `sha2-384` on the wire.
         #[serde(rename = "sha2-384")]
         Sha2384,
+        /// `sha2-512` on the wire.
         #[serde(rename = "sha2-512")]
         Sha2512,
     }
@@ -3037,7 +3137,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
-    ///Diffie-Hellman group accepted for IKE in a gateway's policy template (requests only).
+    /// Diffie-Hellman group accepted for IKE in a gateway's policy template (requests only).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -3051,16 +3151,22 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         PartialOrd
     )]
     pub enum PolicyTemplateDhGroup {
+        /// `group14` on the wire.
         #[serde(rename = "group14")]
         Group14,
+        /// `group15` on the wire.
         #[serde(rename = "group15")]
         Group15,
+        /// `group16` on the wire.
         #[serde(rename = "group16")]
         Group16,
+        /// `group19` on the wire.
         #[serde(rename = "group19")]
         Group19,
+        /// `group20` on the wire.
         #[serde(rename = "group20")]
         Group20,
+        /// `group21` on the wire.
         #[serde(rename = "group21")]
         Group21,
     }
@@ -3113,7 +3219,8 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
-    ///Cipher accepted in a gateway's policy template (requests only; narrower than EncryptionAlgorithm).
+    /// Cipher accepted in a gateway's policy template (requests only; narrower than
+    /// EncryptionAlgorithm).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -3127,14 +3234,19 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         PartialOrd
     )]
     pub enum PolicyTemplateEncryptionAlgorithm {
+        /// `aes-128` on the wire.
         #[serde(rename = "aes-128")]
         Aes128,
+        /// `aes-192` on the wire.
         #[serde(rename = "aes-192")]
         Aes192,
+        /// `aes-256` on the wire.
         #[serde(rename = "aes-256")]
         Aes256,
+        /// `aes-128-gcm-16` on the wire.
         #[serde(rename = "aes-128-gcm-16")]
         Aes128Gcm16,
+        /// `aes-256-gcm-16` on the wire.
         #[serde(rename = "aes-256-gcm-16")]
         Aes256Gcm16,
     }
@@ -3186,19 +3298,20 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
-    ///IKE (phase 1) part of a policy template as returned by the service (plain strings, as the reference gives them).
+    /// IKE (phase 1) part of a policy template as returned by the service (plain strings, as the
+    /// reference gives them).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct PolicyTemplateIkePolicy {
-        ///Hash algorithm, e.g. `sha2-256` (see PolicyTemplateAuthenticationAlgorithm).
+        /// Hash algorithm, e.g. `sha2-256` (see PolicyTemplateAuthenticationAlgorithm).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub authentication_algorithm: ::std::option::Option<::std::string::String>,
-        ///Diffie-Hellman group, e.g. `group15` (see PolicyTemplateDhGroup).
+        /// Diffie-Hellman group, e.g. `group15` (see PolicyTemplateDhGroup).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dh_group: ::std::option::Option<::std::string::String>,
-        ///Cipher, e.g. `aes-128` (see PolicyTemplateEncryptionAlgorithm).
+        /// Cipher, e.g. `aes-128` (see PolicyTemplateEncryptionAlgorithm).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub encryption_algorithm: ::std::option::Option<::std::string::String>,
-        ///Lifetime of the IKE SA in seconds.
+        /// Lifetime of the IKE SA in seconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub lifetime_seconds: ::std::option::Option<i64>,
     }
@@ -3207,19 +3320,20 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///IPsec (phase 2) part of a policy template as returned by the service (plain strings, as the reference gives them).
+    /// IPsec (phase 2) part of a policy template as returned by the service (plain strings, as the
+    /// reference gives them).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct PolicyTemplateIpsecPolicy {
-        ///Hash algorithm, e.g. `sha2-256`.
+        /// Hash algorithm, e.g. `sha2-256`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub authentication_algorithm: ::std::option::Option<::std::string::String>,
-        ///Cipher, e.g. `aes-128`.
+        /// Cipher, e.g. `aes-128`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub encryption_algorithm: ::std::option::Option<::std::string::String>,
-        ///Lifetime of the IPsec SA in seconds.
+        /// Lifetime of the IPsec SA in seconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub lifetime_seconds: ::std::option::Option<i64>,
-        ///Perfect forward secrecy DH group, e.g. `group15`, or `disable`.
+        /// Perfect forward secrecy DH group, e.g. `group15`, or `disable`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pfs: ::std::option::Option<::std::string::String>,
     }
@@ -3228,7 +3342,8 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Perfect forward secrecy group accepted for IPsec in a gateway's policy template, or `disable` (requests only).
+    /// Perfect forward secrecy group accepted for IPsec in a gateway's policy template, or
+    /// `disable` (requests only).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -3242,18 +3357,25 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         PartialOrd
     )]
     pub enum PolicyTemplatePfs {
+        /// `group14` on the wire.
         #[serde(rename = "group14")]
         Group14,
+        /// `group15` on the wire.
         #[serde(rename = "group15")]
         Group15,
+        /// `group16` on the wire.
         #[serde(rename = "group16")]
         Group16,
+        /// `group19` on the wire.
         #[serde(rename = "group19")]
         Group19,
+        /// `group20` on the wire.
         #[serde(rename = "group20")]
         Group20,
+        /// `group21` on the wire.
         #[serde(rename = "group21")]
         Group21,
+        /// `disable` on the wire.
         #[serde(rename = "disable")]
         Disable,
     }
@@ -3308,16 +3430,18 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
-    ///The quota of one resource type (the API's QuotaInfo).
+    /// The quota of one resource type (the API's QuotaInfo).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct QuotaResource {
-        ///Maximum number of resources of this type.
+        /// Maximum number of resources of this type.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub quota: ::std::option::Option<i64>,
-        ///Resource type; known values `vpn_gateway`, `customer_gateway` and `vpn_connection`, and on some regions `vpngw` and `vpn` (classic VPN). A plain string, as the reference gives it.
+        /// Resource type; known values `vpn_gateway`, `customer_gateway` and `vpn_connection`, and
+        /// on some regions `vpngw` and `vpn` (classic VPN). A plain string, as the reference gives
+        /// it.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
-        ///Number of resources of this type in use.
+        /// Number of resources of this type in use.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub used: ::std::option::Option<i64>,
     }
@@ -3326,10 +3450,10 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///The quotas of the project.
+    /// The quotas of the project.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Quotas {
-        ///One entry per resource type.
+        /// One entry per resource type.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub resources: ::std::option::Option<::std::vec::Vec<QuotaResource>>,
     }
@@ -3338,12 +3462,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Body returned by ShowQuotasInfo.
+    /// Body returned by ShowQuotasInfo.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct QuotasResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub quotas: ::std::option::Option<Quotas>,
-        ///ID of the request.
+        /// ID of the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
     }
@@ -3352,11 +3476,15 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///How an EIP's bandwidth is billed, as returned by the service (`95peak_plus` is enhanced 95th-percentile billing). New values may appear; treat unknown ones as valid.
+    /// How an EIP's bandwidth is billed, as returned by the service (`95peak_plus` is enhanced
+    /// 95th-percentile billing). New values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ReportedChargeMode {
+        /// `bandwidth` on the wire.
         Bandwidth,
+        /// `traffic` on the wire.
         Traffic,
+        /// `95peak_plus` on the wire.
         X95peakPlus,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -3398,11 +3526,15 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
-    ///Routing mode as returned by the service, in upper case; requests use lower case (see ConnectionStyle). New values may appear; treat unknown ones as valid.
+    /// Routing mode as returned by the service, in upper case; requests use lower case (see
+    /// ConnectionStyle). New values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ReportedConnectionStyle {
+        /// `POLICY` on the wire.
         Policy,
+        /// `STATIC` on the wire.
         Static,
+        /// `BGP` on the wire.
         Bgp,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -3439,12 +3571,15 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
-    ///A resource tag.
+    /// A resource tag.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Tag {
-        ///Tag key (Unicode letters, separators, digits and `_.:=+-@`; not starting with `_sys_`, no leading or trailing blank). The pattern is the official one; its `\p{...}` classes need a Unicode-aware engine (ECMAScript `u` flag, as JSON Schema tools use).
+        /// Tag key (Unicode letters, separators, digits and `_.:=+-@`; not starting with `_sys_`,
+        /// no leading or trailing blank). The pattern is the official one; its `\p{...}` classes
+        /// need a Unicode-aware engine (ECMAScript `u` flag, as JSON Schema tools use).
         pub key: ::std::string::String,
-        ///Tag value (Unicode letters, separators, digits and `_.:/=+-@`). The pattern is the official one (Unicode classes, see `key`).
+        /// Tag value (Unicode letters, separators, digits and `_.:/=+-@`). The pattern is the
+        /// official one (Unicode classes, see `key`).
         pub value: ::std::string::String,
     }
     impl Tag {
@@ -3452,9 +3587,10 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///IPsec transform protocol. In responses new values may appear; treat unknown ones as valid.
+    /// IPsec transform protocol. In responses new values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum TransformProtocol {
+        /// `esp` on the wire.
         Esp,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -3489,12 +3625,13 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
-    ///The fields to change; fields left out keep their value. The identity and the BGP AS number cannot be changed.
+    /// The fields to change; fields left out keep their value. The identity and the BGP AS number
+    /// cannot be changed.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateCustomerGateway {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ca_certificate: ::std::option::Option<CaCertificateRequest>,
-        ///Customer gateway name (letters, digits, Chinese characters, `-`, `_`, `.`).
+        /// Customer gateway name (letters, digits, Chinese characters, `-`, `_`, `.`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<UpdateCustomerGatewayName>,
     }
@@ -3503,7 +3640,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Customer gateway name (letters, digits, Chinese characters, `-`, `_`, `.`).
+    /// Customer gateway name (letters, digits, Chinese characters, `-`, `_`, `.`).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateCustomerGatewayName(::std::string::String);
@@ -3565,7 +3702,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
                 })
         }
     }
-    ///Body of UpdateCgw.
+    /// Body of UpdateCgw.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct UpdateCustomerGatewayRequest {
         pub customer_gateway: UpdateCustomerGateway,
@@ -3575,15 +3712,15 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Dead peer detection changes; no defaults, fields left out are unchanged.
+    /// Dead peer detection changes; no defaults, fields left out are unchanged.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateDpd {
-        ///Seconds between DPD probes.
+        /// Seconds between DPD probes.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub interval: ::std::option::Option<crate::Bounded<10, 3600>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub msg: ::std::option::Option<DpdMsg>,
-        ///Seconds to wait for a DPD answer.
+        /// Seconds to wait for a DPD answer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timeout: ::std::option::Option<crate::Bounded<2, 60>>,
     }
@@ -3592,12 +3729,13 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///IKE (phase 1) policy changes; no defaults, fields left out are unchanged.
+    /// IKE (phase 1) policy changes; no defaults, fields left out are unchanged.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateIkePolicy {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub authentication_algorithm: ::std::option::Option<AuthenticationAlgorithm>,
-        ///Diffie-Hellman group for phase 1. Known values are group1 to group21 as offered by the service (group1, group2, group5, group14, group15, group16, group19, group20, group21).
+        /// Diffie-Hellman group for phase 1. Known values are group1 to group21 as offered by the
+        /// service (group1, group2, group5, group14, group15, group16, group19, group20, group21).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dh_group: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3606,15 +3744,15 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         pub encryption_algorithm: ::std::option::Option<EncryptionAlgorithm>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ike_version: ::std::option::Option<IkeVersion>,
-        ///Lifetime of the IKE SA in seconds.
+        /// Lifetime of the IKE SA in seconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub lifetime_seconds: ::std::option::Option<crate::Bounded<60, 604800>>,
-        ///Local identity.
+        /// Local identity.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub local_id: ::std::option::Option<UpdateIkePolicyLocalId>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub local_id_type: ::std::option::Option<IkeIdType>,
-        ///Peer identity.
+        /// Peer identity.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub peer_id: ::std::option::Option<UpdateIkePolicyPeerId>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3627,7 +3765,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Local identity.
+    /// Local identity.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateIkePolicyLocalId(::std::string::String);
@@ -3681,7 +3819,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
                 })
         }
     }
-    ///Peer identity.
+    /// Peer identity.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateIkePolicyPeerId(::std::string::String);
@@ -3735,7 +3873,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
                 })
         }
     }
-    ///IPsec (phase 2) policy changes; no defaults, fields left out are unchanged.
+    /// IPsec (phase 2) policy changes; no defaults, fields left out are unchanged.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateIpsecPolicy {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3744,10 +3882,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         pub encapsulation_mode: ::std::option::Option<EncapsulationMode>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub encryption_algorithm: ::std::option::Option<EncryptionAlgorithm>,
-        ///Lifetime of the IPsec SA in seconds.
+        /// Lifetime of the IPsec SA in seconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub lifetime_seconds: ::std::option::Option<crate::Bounded<30, 604800>>,
-        ///Perfect forward secrecy DH group. Known values are group1 to group21 as offered by the service (group1, group2, group5, group14, group15, group16, group19, group20, group21) and `disable`.
+        /// Perfect forward secrecy DH group. Known values are group1 to group21 as offered by the
+        /// service (group1, group2, group5, group14, group15, group16, group19, group20, group21)
+        /// and `disable`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pfs: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3758,7 +3898,8 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Changes to the policy template, the IKE and IPsec settings that new connections of the gateway start from. Narrower algorithm choices than a connection's own policies.
+    /// Changes to the policy template, the IKE and IPsec settings that new connections of the
+    /// gateway start from. Narrower algorithm choices than a connection's own policies.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdatePolicyTemplate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3771,7 +3912,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///IKE (phase 1) part of the policy template; fields left out are unchanged.
+    /// IKE (phase 1) part of the policy template; fields left out are unchanged.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdatePolicyTemplateIkePolicy {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3784,7 +3925,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         pub encryption_algorithm: ::std::option::Option<
             PolicyTemplateEncryptionAlgorithm,
         >,
-        ///Lifetime of the IKE SA in seconds.
+        /// Lifetime of the IKE SA in seconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub lifetime_seconds: ::std::option::Option<crate::Bounded<60, 604800>>,
     }
@@ -3793,7 +3934,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///IPsec (phase 2) part of the policy template; fields left out are unchanged.
+    /// IPsec (phase 2) part of the policy template; fields left out are unchanged.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdatePolicyTemplateIpsecPolicy {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3804,7 +3945,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         pub encryption_algorithm: ::std::option::Option<
             PolicyTemplateEncryptionAlgorithm,
         >,
-        ///Lifetime of the IPsec SA in seconds.
+        /// Lifetime of the IPsec SA in seconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub lifetime_seconds: ::std::option::Option<crate::Bounded<30, 604800>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3815,43 +3956,43 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///The fields to change; fields left out keep their value.
+    /// The fields to change; fields left out keep their value.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
     pub struct UpdateVpnConnection {
-        ///ID of the customer gateway.
+        /// ID of the customer gateway.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cgw_id: ::std::option::Option<UpdateVpnConnectionCgwId>,
-        ///Whether branch-to-branch forwarding through this connection is enabled.
+        /// Whether branch-to-branch forwarding through this connection is enabled.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enable_hub: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ikepolicy: ::std::option::Option<UpdateIkePolicy>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ipsecpolicy: ::std::option::Option<UpdateIpsecPolicy>,
-        ///Connection name (letters, digits, Chinese characters, `-`, `_`, `.`).
+        /// Connection name (letters, digits, Chinese characters, `-`, `_`, `.`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<UpdateVpnConnectionName>,
-        ///Customer-side IPv4 subnets (CIDR).
+        /// Customer-side IPv4 subnets (CIDR).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub peer_subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Customer-side IPv6 subnets (CIDR).
+        /// Customer-side IPv6 subnets (CIDR).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub peer_subnets_v6: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        ///IPv4 policy rules (policy-based connections only).
+        /// IPv4 policy rules (policy-based connections only).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub policy_rules: ::std::option::Option<::std::vec::Vec<PolicyRule>>,
-        ///IPv6 policy rules (policy-based connections only).
+        /// IPv6 policy rules (policy-based connections only).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub policy_rules_v6: ::std::option::Option<::std::vec::Vec<PolicyRule>>,
-        ///New pre-shared key. Secret; never log it.
+        /// New pre-shared key. Secret; never log it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub psk: ::std::option::Option<UpdateVpnConnectionPsk>,
-        ///Tunnel interface address on the VPN gateway side.
+        /// Tunnel interface address on the VPN gateway side.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tunnel_local_address: ::std::option::Option<::std::string::String>,
-        ///Tunnel interface address on the customer gateway side.
+        /// Tunnel interface address on the customer gateway side.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tunnel_peer_address: ::std::option::Option<::std::string::String>,
     }
@@ -3860,7 +4001,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///ID of the customer gateway.
+    /// ID of the customer gateway.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateVpnConnectionCgwId(::std::string::String);
@@ -3914,7 +4055,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
                 })
         }
     }
-    ///Connection name (letters, digits, Chinese characters, `-`, `_`, `.`).
+    /// Connection name (letters, digits, Chinese characters, `-`, `_`, `.`).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateVpnConnectionName(::std::string::String);
@@ -3976,7 +4117,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
                 })
         }
     }
-    ///New pre-shared key. Secret; never log it.
+    /// New pre-shared key. Secret; never log it.
     #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateVpnConnectionPsk(::std::string::String);
@@ -4033,7 +4174,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
                 })
         }
     }
-    ///Body of UpdateVpnConnection.
+    /// Body of UpdateVpnConnection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct UpdateVpnConnectionRequest {
         pub vpn_connection: UpdateVpnConnection,
@@ -4043,24 +4184,24 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///The fields to change; fields left out keep their value.
+    /// The fields to change; fields left out keep their value.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateVpnGateway {
-        ///ID (a UUID) of the EIP to use as the first gateway address.
+        /// ID (a UUID) of the EIP to use as the first gateway address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub eip_id_1: ::std::option::Option<UpdateVpnGatewayEipId1>,
-        ///ID (a UUID) of the EIP to use as the second gateway address.
+        /// ID (a UUID) of the EIP to use as the second gateway address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub eip_id_2: ::std::option::Option<UpdateVpnGatewayEipId2>,
-        ///The new list of cloud-side IPv4 subnets (CIDR).
+        /// The new list of cloud-side IPv4 subnets (CIDR).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub local_subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///The new list of cloud-side IPv6 subnets (CIDR).
+        /// The new list of cloud-side IPv6 subnets (CIDR).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub local_subnets_v6: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        ///Gateway name (letters, digits, Chinese characters, `-`, `_`, `.`).
+        /// Gateway name (letters, digits, Chinese characters, `-`, `_`, `.`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<UpdateVpnGatewayName>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4071,7 +4212,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///ID (a UUID) of the EIP to use as the first gateway address.
+    /// ID (a UUID) of the EIP to use as the first gateway address.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateVpnGatewayEipId1(::std::string::String);
@@ -4142,7 +4283,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
                 })
         }
     }
-    ///ID (a UUID) of the EIP to use as the second gateway address.
+    /// ID (a UUID) of the EIP to use as the second gateway address.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateVpnGatewayEipId2(::std::string::String);
@@ -4213,7 +4354,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
                 })
         }
     }
-    ///Gateway name (letters, digits, Chinese characters, `-`, `_`, `.`).
+    /// Gateway name (letters, digits, Chinese characters, `-`, `_`, `.`).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateVpnGatewayName(::std::string::String);
@@ -4275,7 +4416,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
                 })
         }
     }
-    ///Body of UpdateVgw.
+    /// Body of UpdateVgw.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct UpdateVpnGatewayRequest {
         pub vpn_gateway: UpdateVpnGateway,
@@ -4285,11 +4426,15 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Upgrade readiness of a gateway, `ready`, `expiring soon` (with a blank, as the service spells it) or `unready`. New values may appear; treat unknown ones as valid.
+    /// Upgrade readiness of a gateway, `ready`, `expiring soon` (with a blank, as the service
+    /// spells it) or `unready`. New values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UpgradeInfo {
+        /// `ready` on the wire.
         Ready,
+        /// `expiring soon` on the wire.
         ExpiringSoon,
+        /// `unready` on the wire.
         Unready,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -4339,74 +4484,78 @@ the update response has no `status` or `bgp_peer`.
     pub struct VpnConnection {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bgp_peer: ::std::option::Option<BgpPeer>,
-        ///ID of the customer gateway.
+        /// ID of the customer gateway.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cgw_id: ::std::option::Option<::std::string::String>,
-        ///ID of the connection monitor of this connection, if any (show, list and update only).
+        /// ID of the connection monitor of this connection, if any (show, list and update only).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub connection_monitor_id: ::std::option::Option<::std::string::String>,
-        ///Creation time, a UTC timestamp such as `2022-11-26T13:41:34.626Z`. Kept a plain string (no `date-time` format) because servers vary in how they write timestamps. Also the pagination marker.
+        /// Creation time, a UTC timestamp such as `2022-11-26T13:41:34.626Z`. Kept a plain string
+        /// (no `date-time` format) because servers vary in how they write timestamps. Also the
+        /// pagination marker.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///Whether the health check is enabled (returned by create).
+        /// Whether the health check is enabled (returned by create).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enable_health_check: ::std::option::Option<bool>,
-        ///Whether branch-to-branch forwarding is enabled.
+        /// Whether branch-to-branch forwarding is enabled.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enable_hub: ::std::option::Option<bool>,
-        ///Whether network quality analysis is enabled.
+        /// Whether network quality analysis is enabled.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enable_nqa: ::std::option::Option<bool>,
-        ///Enterprise project ID (`0` is the default project).
+        /// Enterprise project ID (`0` is the default project).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enterprise_project_id: ::std::option::Option<::std::string::String>,
-        ///Role in an active/standby gateway pair; known values `master` and `slave` (not an enum here, as the reference gives none for responses).
+        /// Role in an active/standby gateway pair; known values `master` and `slave` (not an enum
+        /// here, as the reference gives none for responses).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ha_role: ::std::option::Option<::std::string::String>,
-        ///Connection ID.
+        /// Connection ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ikepolicy: ::std::option::Option<IkePolicy>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ipsecpolicy: ::std::option::Option<IpsecPolicy>,
-        ///Connection name.
+        /// Connection name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Customer-side IPv4 subnets (CIDR).
+        /// Customer-side IPv4 subnets (CIDR).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub peer_subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Customer-side IPv6 subnets (CIDR).
+        /// Customer-side IPv6 subnets (CIDR).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub peer_subnets_v6: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        ///IPv4 policy rules.
+        /// IPv4 policy rules.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub policy_rules: ::std::option::Option<::std::vec::Vec<PolicyRule>>,
-        ///IPv6 policy rules.
+        /// IPv6 policy rules.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub policy_rules_v6: ::std::option::Option<::std::vec::Vec<PolicyRule>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<VpnConnectionStatus>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub style: ::std::option::Option<ReportedConnectionStyle>,
-        ///Resource tags.
+        /// Resource tags.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
-        ///Tunnel interface address on the VPN gateway side.
+        /// Tunnel interface address on the VPN gateway side.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tunnel_local_address: ::std::option::Option<::std::string::String>,
-        ///Tunnel interface address on the customer gateway side.
+        /// Tunnel interface address on the customer gateway side.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tunnel_peer_address: ::std::option::Option<::std::string::String>,
-        ///Time of the last change, a UTC timestamp; plain string for the same reason as `created_at`.
+        /// Time of the last change, a UTC timestamp; plain string for the same reason as
+        /// `created_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::std::string::String>,
-        ///ID of the VPN gateway.
+        /// ID of the VPN gateway.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub vgw_id: ::std::option::Option<::std::string::String>,
-        ///ID of the VPN gateway's EIP used by the connection.
+        /// ID of the VPN gateway's EIP used by the connection.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub vgw_ip: ::std::option::Option<::std::string::String>,
     }
@@ -4415,10 +4564,10 @@ the update response has no `status` or `bgp_peer`.
             Default::default()
         }
     }
-    ///Body returned by CreateVpnConnection, ShowVpnConnection and UpdateVpnConnection.
+    /// Body returned by CreateVpnConnection, ShowVpnConnection and UpdateVpnConnection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct VpnConnectionResponse {
-        ///ID of the request.
+        /// ID of the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4429,16 +4578,25 @@ the update response has no `status` or `bgp_peer`.
             Default::default()
         }
     }
-    ///State of a VPN connection (FREEZED and UNKNOWN are seen on Huawei Cloud). New values may appear; treat unknown ones as valid.
+    /// State of a VPN connection (FREEZED and UNKNOWN are seen on Huawei Cloud). New values may
+    /// appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum VpnConnectionStatus {
+        /// `ERROR` on the wire.
         Error,
+        /// `ACTIVE` on the wire.
         Active,
+        /// `DOWN` on the wire.
         Down,
+        /// `PENDING_CREATE` on the wire.
         PendingCreate,
+        /// `PENDING_UPDATE` on the wire.
         PendingUpdate,
+        /// `PENDING_DELETE` on the wire.
         PendingDelete,
+        /// `FREEZED` on the wire.
         Freezed,
+        /// `UNKNOWN` on the wire.
         Unknown,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -4495,112 +4653,120 @@ timestamps; the update response lacks `status`, `applied_at`,
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct VpnGateway {
-        ///First private address of a `private` gateway.
+        /// First private address of a `private` gateway.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub access_private_ip_1: ::std::option::Option<::std::string::String>,
-        ///Second private address of a `private` gateway.
+        /// Second private address of a `private` gateway.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub access_private_ip_2: ::std::option::Option<::std::string::String>,
-        ///ID of the subnet in the access VPC.
+        /// ID of the subnet in the access VPC.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub access_subnet_id: ::std::option::Option<::std::string::String>,
-        ///ID of the access VPC.
+        /// ID of the access VPC.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub access_vpc_id: ::std::option::Option<::std::string::String>,
-        ///Time the gateway was applied for (show and list only), a UTC timestamp; plain string for the same reason as `created_at`.
+        /// Time the gateway was applied for (show and list only), a UTC timestamp; plain string for
+        /// the same reason as `created_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub applied_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attachment_type: ::std::option::Option<AttachmentType>,
-        ///Availability zones the gateway is deployed in.
+        /// Availability zones the gateway is deployed in.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub availability_zone_ids: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        ///BGP autonomous system number of the gateway.
+        /// BGP autonomous system number of the gateway.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bgp_asn: ::std::option::Option<i64>,
-        ///ID of the gateway certificate (GM flavor only).
+        /// ID of the gateway certificate (GM flavor only).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub certificate_id: ::std::option::Option<::std::string::String>,
-        ///ID of the VPC subnet the gateway uses.
+        /// ID of the VPC subnet the gateway uses.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub connect_subnet: ::std::option::Option<::std::string::String>,
-        ///Maximum number of VPN connections the gateway supports.
+        /// Maximum number of VPN connections the gateway supports.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub connection_number: ::std::option::Option<i32>,
-        ///Creation time, a UTC timestamp such as `2022-11-20T09:12:45.301Z`. Kept a plain string (no `date-time` format) because servers vary in how they write timestamps.
+        /// Creation time, a UTC timestamp such as `2022-11-20T09:12:45.301Z`. Kept a plain string
+        /// (no `date-time` format) because servers vary in how they write timestamps.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub eip1: ::std::option::Option<VpnGatewayEip>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub eip2: ::std::option::Option<VpnGatewayEip>,
-        ///Enterprise project ID (`0` is the default project).
+        /// Enterprise project ID (`0` is the default project).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enterprise_project_id: ::std::option::Option<::std::string::String>,
-        ///ID of the gateway's attachment on the enterprise router (enterprise-router attachment only; show and list only).
+        /// ID of the gateway's attachment on the enterprise router (enterprise-router attachment
+        /// only; show and list only).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub er_attachment_id: ::std::option::Option<::std::string::String>,
-        ///ID of the enterprise router (enterprise-router attachment only).
+        /// ID of the enterprise router (enterprise-router attachment only).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub er_id: ::std::option::Option<::std::string::String>,
-        ///Gateway specification; known values are those of VpnGatewayFlavor (not an enum here, as the reference gives none for responses).
+        /// Gateway specification; known values are those of VpnGatewayFlavor (not an enum here, as
+        /// the reference gives none for responses).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub flavor: ::std::option::Option<::std::string::String>,
-        ///High-availability mode; known values `active-active` and `active-standby` (not an enum here, as the reference gives none for responses).
+        /// High-availability mode; known values `active-active` and `active-standby` (not an enum
+        /// here, as the reference gives none for responses).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ha_mode: ::std::option::Option<::std::string::String>,
-        ///Gateway ID (a UUID; masked in the documentation, e.g. `b32d91a4-demo-a8df-va86-e907174eb11d`).
+        /// Gateway ID (a UUID; masked in the documentation, e.g.
+        /// `b32d91a4-demo-a8df-va86-e907174eb11d`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ip_version: ::std::option::Option<IpVersion>,
-        ///Cloud-side IPv4 subnets (CIDR), VPC attachment only.
+        /// Cloud-side IPv4 subnets (CIDR), VPC attachment only.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub local_subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Cloud-side IPv6 subnets (CIDR), VPC attachment only.
+        /// Cloud-side IPv6 subnets (CIDR), VPC attachment only.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub local_subnets_v6: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        ///Gateway name.
+        /// Gateway name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub network_type: ::std::option::Option<VpnGatewayNetworkType>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub policy_template: ::std::option::Option<PolicyTemplate>,
-        ///Whether the gateway is in a central region (`center`) or at an edge site (show and list only).
+        /// Whether the gateway is in a central region (`center`) or at an edge site (show and list
+        /// only).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub public_border_group: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<VpnGatewayStatus>,
-        ///Features the gateway supports (show and list only).
+        /// Features the gateway supports (show and list only).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub supported_features: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        ///Flavors the gateway supports (show and list only).
+        /// Flavors the gateway supports (show and list only).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub supported_flavors: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        ///Resource tags.
+        /// Resource tags.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
-        ///Time of the last change, a UTC timestamp; plain string for the same reason as `created_at`.
+        /// Time of the last change, a UTC timestamp; plain string for the same reason as
+        /// `created_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub upgrade_info: ::std::option::Option<UpgradeInfo>,
-        ///Number of connection groups in use.
+        /// Number of connection groups in use.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub used_connection_group: ::std::option::Option<i32>,
-        ///Number of VPN connections in use.
+        /// Number of VPN connections in use.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub used_connection_number: ::std::option::Option<i32>,
-        ///ID of the service VPC (VPC attachment only).
+        /// ID of the service VPC (VPC attachment only).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub vpc_id: ::std::option::Option<::std::string::String>,
     }
@@ -4609,13 +4775,13 @@ timestamps; the update response lacks `status`, `applied_at`,
             Default::default()
         }
     }
-    ///The availability zones of one flavor, per attachment type.
+    /// The availability zones of one flavor, per attachment type.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct VpnGatewayAvailabilityZones {
-        ///Zones where a gateway attached to an enterprise router can be created.
+        /// Zones where a gateway attached to an enterprise router can be created.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub er: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Zones where a gateway attached to a VPC can be created.
+        /// Zones where a gateway attached to a VPC can be created.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub vpc: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
@@ -4624,39 +4790,42 @@ timestamps; the update response lacks `status`, `applied_at`,
             Default::default()
         }
     }
-    ///An EIP of a gateway as returned by the service (`eip1`, `eip2`; show, list and update only).
+    /// An EIP of a gateway as returned by the service (`eip1`, `eip2`; show, list and update only).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct VpnGatewayEip {
-        ///Billing information of the bandwidth (yearly/monthly orders).
+        /// Billing information of the bandwidth (yearly/monthly orders).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bandwidth_billing_info: ::std::option::Option<::std::string::String>,
-        ///ID of the EIP's bandwidth.
+        /// ID of the EIP's bandwidth.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bandwidth_id: ::std::option::Option<::std::string::String>,
-        ///Name of the bandwidth.
+        /// Name of the bandwidth.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bandwidth_name: ::std::option::Option<::std::string::String>,
-        ///Bandwidth in Mbit/s.
+        /// Bandwidth in Mbit/s.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bandwidth_size: ::std::option::Option<i32>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub charge_mode: ::std::option::Option<ReportedChargeMode>,
-        ///EIP ID, the value connections use as `vgw_ip`. The reference gives a UUID pattern, left out here because the published examples mask EIP IDs (`0c464dad-demo-a8df-va86-c22bb0eb0bde` in seed 003_0229c64885fed61c.txt) and a response value outside a pattern is data anyway.
+        /// EIP ID, the value connections use as `vgw_ip`. The reference gives a UUID pattern, left
+        /// out here because the published examples mask EIP IDs
+        /// (`0c464dad-demo-a8df-va86-c22bb0eb0bde` in seed 003_0229c64885fed61c.txt) and a response
+        /// value outside a pattern is data anyway.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
-        ///The public address (may be masked in documentation).
+        /// The public address (may be masked in documentation).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ip_address: ::std::option::Option<::std::string::String>,
-        ///Billing information of the address (yearly/monthly orders).
+        /// Billing information of the address (yearly/monthly orders).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ip_billing_info: ::std::option::Option<::std::string::String>,
-        ///IP version of the address (4 or 6).
+        /// IP version of the address (4 or 6).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ip_version: ::std::option::Option<i32>,
-        ///Bandwidth sharing type, such as `PER` (dedicated) or `WHOLE` (shared).
+        /// Bandwidth sharing type, such as `PER` (dedicated) or `WHOLE` (shared).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub share_type: ::std::option::Option<::std::string::String>,
-        ///EIP type, such as `5_bgp`.
+        /// EIP type, such as `5_bgp`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
@@ -4665,7 +4834,9 @@ timestamps; the update response lacks `status`, `applied_at`,
             Default::default()
         }
     }
-    ///Specification of a VPN gateway, as sent in requests (Basic forwards up to 100 Mbit/s, Professional1 300 Mbit/s, Professional2 1 Gbit/s; GM uses Chinese national cryptography). Responses return the flavor as a plain string.
+    /// Specification of a VPN gateway, as sent in requests (Basic forwards up to 100 Mbit/s,
+    /// Professional1 300 Mbit/s, Professional2 1 Gbit/s; GM uses Chinese national cryptography).
+    /// Responses return the flavor as a plain string.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -4679,16 +4850,24 @@ timestamps; the update response lacks `status`, `applied_at`,
         PartialOrd
     )]
     pub enum VpnGatewayFlavor {
+        /// `Basic` on the wire.
         Basic,
+        /// `Professional1` on the wire.
         Professional1,
+        /// `Professional2` on the wire.
         Professional2,
+        /// `Professional3` on the wire.
         Professional3,
+        /// `Professional1-NonFixedIP` on the wire.
         #[serde(rename = "Professional1-NonFixedIP")]
         Professional1NonFixedIp,
+        /// `Professional2-NonFixedIP` on the wire.
         #[serde(rename = "Professional2-NonFixedIP")]
         Professional2NonFixedIp,
+        /// `Professional3-NonFixedIP` on the wire.
         #[serde(rename = "Professional3-NonFixedIP")]
         Professional3NonFixedIp,
+        /// `GM` on the wire.
         #[serde(rename = "GM")]
         Gm,
     }
@@ -4745,10 +4924,13 @@ timestamps; the update response lacks `status`, `applied_at`,
             value.parse()
         }
     }
-    ///How a gateway reaches customer gateways, over EIPs (public) or private addresses (private). In responses new values may appear; treat unknown ones as valid.
+    /// How a gateway reaches customer gateways, over EIPs (public) or private addresses (private).
+    /// In responses new values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum VpnGatewayNetworkType {
+        /// `public` on the wire.
         Public,
+        /// `private` on the wire.
         Private,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -4784,10 +4966,10 @@ timestamps; the update response lacks `status`, `applied_at`,
             value.parse()
         }
     }
-    ///Body returned by CreateVgw, ShowVgw and UpdateVgw.
+    /// Body returned by CreateVgw, ShowVgw and UpdateVgw.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct VpnGatewayResponse {
-        ///ID of the request.
+        /// ID of the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4804,14 +4986,23 @@ newer references add UPGRADING, ROLLING_BACK and PENDING_UPGRADE_CONFIRM for
 gateway upgrades. New values may appear; treat unknown ones as valid.*/
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum VpnGatewayStatus {
+        /// `PENDING_CREATE` on the wire.
         PendingCreate,
+        /// `PENDING_UPDATE` on the wire.
         PendingUpdate,
+        /// `PENDING_DELETE` on the wire.
         PendingDelete,
+        /// `ACTIVE` on the wire.
         Active,
+        /// `FAULT` on the wire.
         Fault,
+        /// `FREEZED` on the wire.
         Freezed,
+        /// `UPGRADING` on the wire.
         Upgrading,
+        /// `ROLLING_BACK` on the wire.
         RollingBack,
+        /// `PENDING_UPGRADE_CONFIRM` on the wire.
         PendingUpgradeConfirm,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -4901,6 +5092,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl AvailabilityZones {
+            /// Optional: left out of the request unless set.
             pub fn basic<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::VpnGatewayAvailabilityZones>,
@@ -4914,6 +5106,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn gm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::VpnGatewayAvailabilityZones>,
@@ -4925,6 +5118,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     .map_err(|e| format!("error converting supplied value for gm: {e}"));
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn professional1<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::VpnGatewayAvailabilityZones>,
@@ -4938,6 +5132,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn professional1_non_fixed_ip<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::VpnGatewayAvailabilityZones>,
@@ -4953,6 +5148,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn professional2<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::VpnGatewayAvailabilityZones>,
@@ -4966,6 +5162,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn professional2_non_fixed_ip<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::VpnGatewayAvailabilityZones>,
@@ -5029,6 +5226,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl AvailabilityZonesResponse {
+            /// Optional: left out of the request unless set.
             pub fn availability_zones<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::AvailabilityZones>,
@@ -5044,6 +5242,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the request.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn request_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5124,6 +5325,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl BgpPeer {
+            /// BGP messages received.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn num_message_received<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -5139,6 +5343,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// BGP messages sent.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn num_message_sent<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -5154,6 +5361,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Routes learnt from the peer.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn num_received_routes<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -5169,6 +5379,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Autonomous system number of the peer.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn peer_asn<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -5182,6 +5395,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Address of the BGP peer.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn peer_ip_address<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5197,6 +5413,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// BGP session state as reported by the gateway.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn state<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5210,6 +5429,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// How long the session has been in this state, as reported by the gateway.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn state_duration<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5300,6 +5522,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl CaCertificate {
+            /// Expiry time, a UTC timestamp; plain string (no `date-time` format) for the same
+            /// reason as `created_at`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn expire_time<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5313,6 +5539,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Certificate ID.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5324,6 +5553,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// Whether the certificate content can still be replaced.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn is_updatable<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -5337,6 +5569,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Issuer of the certificate (a distinguished name). Marked sensitive in the API
+            /// definition, so kept out of Debug output.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn issuer<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5350,6 +5586,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Serial number of the certificate.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn serial_number<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5363,6 +5602,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Signature algorithm of the certificate, such as `sha256WithRSAEncryption`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn signature_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5378,6 +5620,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Subject of the certificate (a distinguished name).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn subject<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5441,6 +5686,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl CaCertificateRequest {
+            /// The certificate in PEM format. Marked sensitive in the API definition, so kept out
+            /// of Debug output.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn content<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CaCertificateRequestContent>,
@@ -5454,6 +5703,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of an existing certificate to use.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CaCertificateRequestId>,
@@ -5531,6 +5783,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl ConnectionMonitor {
+            /// Probe destination, an IPv4 address. No `ipv4` format because the documented examples
+            /// are masked (`192.***.***.0`).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn destination_ip<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5546,6 +5802,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Monitor ID.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5557,6 +5816,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn proto_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::ConnectionMonitorProtocol>,
@@ -5570,6 +5830,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Probe source, an IPv4 address. No `ipv4` format because the documented examples are
+            /// masked (`88.***.***.60`).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn source_ip<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5583,6 +5847,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::ConnectionMonitorStatus>,
@@ -5596,6 +5861,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn type_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::ConnectionMonitorType>,
@@ -5609,6 +5875,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the monitored VPN connection.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn vpn_connection_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5674,6 +5943,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl ConnectionMonitorResponse {
+            /// Optional: left out of the request unless set.
             pub fn connection_monitor<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::ConnectionMonitor>,
@@ -5689,6 +5959,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the request.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn request_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5741,6 +6014,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl CreateConnectionMonitor {
+            /// ID of the VPN connection to monitor.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn vpn_connection_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5792,6 +6068,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl CreateConnectionMonitorRequest {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn connection_monitor<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateConnectionMonitor>,
@@ -5866,6 +6143,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl CreateCustomerGateway {
+            /// BGP autonomous system number of the customer gateway (used by BGP connections).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn bgp_asn<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::Bounded<1, 4294967295>>,
@@ -5879,6 +6159,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn ca_certificate<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CaCertificateRequest>,
@@ -5894,6 +6175,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Kind of identity in `id_value`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn id_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CustomerGatewayIdType>,
@@ -5907,6 +6191,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Identity of the customer gateway, an IPv4 address or an FQDN according to `id_type`.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn id_value<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateCustomerGatewayIdValue>,
@@ -5919,6 +6206,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Customer gateway name (letters, digits, Chinese characters, `-`, `_`, `.`).
+            /// Generated by the server when left out.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateCustomerGatewayName>,
@@ -5932,6 +6223,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Resource tags.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Tag>>,
@@ -5992,6 +6286,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl CreateCustomerGatewayRequest {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn customer_gateway<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateCustomerGateway>,
@@ -6096,6 +6391,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl CreateIkePolicy {
+            /// Optional: left out of the request unless set.
             pub fn authentication_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::AuthenticationAlgorithm>,
@@ -6111,6 +6407,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn authentication_method<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IkeAuthenticationMethod>,
@@ -6126,6 +6423,11 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Diffie-Hellman group for phase 1. Known values are group1 to group21 as offered by
+            /// the service (group1, group2, group5, group14, group15, group16, group19, group20,
+            /// group21); the server picks one when left out.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn dh_group<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -6139,6 +6441,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn dpd<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Dpd>,
@@ -6152,6 +6455,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn encryption_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EncryptionAlgorithm>,
@@ -6167,6 +6471,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn ike_version<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IkeVersion>,
@@ -6180,6 +6485,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Lifetime of the IKE SA in seconds.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn lifetime_seconds<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::Bounded<60, 604800>>,
@@ -6195,6 +6503,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Local identity (an IP address or FQDN, according to `local_id_type`).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn local_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateIkePolicyLocalId>,
@@ -6208,6 +6519,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn local_id_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IkeIdType>,
@@ -6221,6 +6533,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Peer identity (an IP address or FQDN, according to `peer_id_type`).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn peer_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateIkePolicyPeerId>,
@@ -6234,6 +6549,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn peer_id_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IkeIdType>,
@@ -6247,6 +6563,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn phase1_negotiation_mode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Phase1NegotiationMode>,
@@ -6342,6 +6659,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl CreateIpsecPolicy {
+            /// Optional: left out of the request unless set.
             pub fn authentication_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::AuthenticationAlgorithm>,
@@ -6357,6 +6675,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn encapsulation_mode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EncapsulationMode>,
@@ -6372,6 +6691,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn encryption_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EncryptionAlgorithm>,
@@ -6387,6 +6707,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Lifetime of the IPsec SA in seconds.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn lifetime_seconds<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::Bounded<30, 604800>>,
@@ -6402,6 +6725,11 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Perfect forward secrecy DH group. Known values are group1 to group21 as offered by
+            /// the service (group1, group2, group5, group14, group15, group16, group19, group20,
+            /// group21) and `disable`; the server picks one when left out.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn pfs<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -6415,6 +6743,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn transform_protocol<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::TransformProtocol>,
@@ -6563,6 +6892,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl CreateVpnConnection {
+            /// ID of the customer gateway.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn cgw_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnConnectionCgwId>,
@@ -6575,6 +6907,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Whether the health check of the connection is enabled.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn enable_health_check<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -6590,6 +6925,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Whether branch-to-branch forwarding through this connection is enabled.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn enable_hub<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -6603,6 +6941,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Whether network quality analysis (a connection monitor) is enabled.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn enable_nqa<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -6616,6 +6957,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Role of the connection in an active/standby gateway pair.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn ha_role<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::HaRole>,
@@ -6629,6 +6973,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn ikepolicy<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateIkePolicy>,
@@ -6642,6 +6987,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn ipsecpolicy<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateIpsecPolicy>,
@@ -6655,6 +7001,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Connection name (letters, digits, Chinese characters, `-`, `_`, `.`). Generated by
+            /// the server when left out.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnConnectionName>,
@@ -6668,6 +7018,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Customer-side IPv4 subnets (CIDR) reachable through the connection.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn peer_subnets<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -6681,6 +7034,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Customer-side IPv6 subnets (CIDR).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn peer_subnets_v6<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -6696,6 +7052,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// IPv4 policy rules (policy-based connections only).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn policy_rules<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::PolicyRule>>,
@@ -6709,6 +7068,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// IPv6 policy rules (policy-based connections only).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn policy_rules_v6<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::PolicyRule>>,
@@ -6724,6 +7086,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Pre-shared key. Secret; never log it.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn psk<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnConnectionPsk>,
@@ -6737,6 +7102,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Routing mode, sent in lower case.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn style<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::ConnectionStyle>,
@@ -6750,6 +7118,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Resource tags.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Tag>>,
@@ -6763,6 +7134,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Tunnel interface address on the VPN gateway side (CIDR in 169.254.0.0/16), for BGP
+            /// and static routing.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn tunnel_local_address<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -6778,6 +7153,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Tunnel interface address on the customer gateway side, in the same /30 as the local
+            /// one.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn tunnel_peer_address<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -6793,6 +7172,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the VPN gateway.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn vgw_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnConnectionVgwId>,
@@ -6805,6 +7187,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the VPN gateway's EIP (its ID, not the address) that the connection uses.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn vgw_ip<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnConnectionVgwIp>,
@@ -6889,6 +7274,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl CreateVpnConnectionRequest {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn vpn_connection<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnConnection>,
@@ -7038,6 +7424,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl CreateVpnGateway {
+            /// First private address of a `private` gateway, in the access subnet.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn access_private_ip_1<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnGatewayAccessPrivateIp1>,
@@ -7053,6 +7442,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Second private address of a `private` gateway, in the access subnet.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn access_private_ip_2<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnGatewayAccessPrivateIp2>,
@@ -7068,6 +7460,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID (a lower-case UUID) of the subnet in the access VPC; defaults to
+            /// `connect_subnet`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn access_subnet_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnGatewayAccessSubnetId>,
@@ -7083,6 +7479,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID (a lower-case UUID) of the access VPC; defaults to `vpc_id`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn access_vpc_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnGatewayAccessVpcId>,
@@ -7096,6 +7495,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// What the gateway is attached to, a VPC or an enterprise router. The default `vpc` is
+            /// from the API reference page, not the field list.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn attachment_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::AttachmentType>,
@@ -7111,6 +7514,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Availability zones to deploy the gateway in (see ListAvailabilityZones).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn availability_zone_ids<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -7126,6 +7532,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// BGP autonomous system number of the gateway.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn bgp_asn<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::Bounded<1, 4294967295>>,
@@ -7139,6 +7548,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the VPC subnet the gateway uses for its interfaces.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn connect_subnet<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -7154,6 +7566,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn eip1<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnGatewayEip>,
@@ -7167,6 +7580,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn eip2<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnGatewayEip>,
@@ -7180,6 +7594,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Enterprise project ID (`0` is the default project).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn enterprise_project_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnGatewayEnterpriseProjectId>,
@@ -7195,6 +7612,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID (a UUID) of the enterprise router, for `attachment_type` `er` only.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn er_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnGatewayErId>,
@@ -7208,6 +7628,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Gateway specification (forwarding bandwidth and connection limits).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn flavor<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::VpnGatewayFlavor>,
@@ -7221,6 +7644,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Whether both gateway addresses carry traffic or one stands by.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn ha_mode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::HaMode>,
@@ -7234,6 +7660,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// IP version of the gateway. The default `ipv4` is from the API reference page, not
+            /// the field list.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn ip_version<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IpVersion>,
@@ -7247,6 +7677,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Cloud-side IPv4 subnets (CIDR) reachable through the gateway (VPC attachment only).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn local_subnets<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -7260,6 +7693,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Cloud-side IPv6 subnets (CIDR) reachable through the gateway (VPC attachment only).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn local_subnets_v6<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -7275,6 +7711,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Gateway name (letters, digits, Chinese characters, `-`, `_`, `.`). Generated by the
+            /// server (`vpngw-` and four characters) when left out.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnGatewayName>,
@@ -7288,6 +7728,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Whether the gateway connects to customer gateways over EIPs (`public`) or over
+            /// private addresses in a VPC (`private`).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn network_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::VpnGatewayNetworkType>,
@@ -7301,6 +7745,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Resource tags.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Tag>>,
@@ -7314,6 +7761,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID (a UUID) of the service VPC of a gateway attached to a VPC; for an
+            /// enterprise-router gateway, the access VPC (`access_vpc_id` wins when both are set).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn vpc_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnGatewayVpcId>,
@@ -7425,6 +7876,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl CreateVpnGatewayEip {
+            /// ID of the bandwidth to use.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn bandwidth_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnGatewayEipBandwidthId>,
@@ -7438,6 +7892,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Name of the bandwidth of a new EIP (letters, digits, Chinese characters, `_`, `.`,
+            /// `-`).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn bandwidth_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnGatewayEipBandwidthName>,
@@ -7453,6 +7911,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Bandwidth of a new EIP in Mbit/s; the gateway flavor limits it (for example to 300
+            /// for Professional1).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn bandwidth_size<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i32>,
@@ -7468,6 +7930,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn charge_mode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::ChargeMode>,
@@ -7481,6 +7944,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID (a UUID) of an existing EIP to use.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnGatewayEipId>,
@@ -7492,6 +7958,11 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// Type of a new EIP, as offered by the region (for example `5_bgp`, dynamic BGP, or
+            /// `5_sbgp`, static BGP). The reference also gives `minLength` 0, which says nothing
+            /// and is left out.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn type_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnGatewayEipType>,
@@ -7549,6 +8020,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl CreateVpnGatewayRequest {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn vpn_gateway<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnGateway>,
@@ -7636,6 +8108,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl CustomerGateway {
+            /// BGP autonomous system number of the customer gateway.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn bgp_asn<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -7649,6 +8124,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn ca_certificate<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CaCertificate>,
@@ -7664,6 +8140,11 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Creation time, a UTC timestamp such as `2022-11-25T08:30:12.512Z`; plain string (no
+            /// `date-time` format) because servers vary in how they write timestamps. Also the
+            /// pagination marker.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -7677,6 +8158,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Customer gateway ID (a UUID; masked in the documentation, e.g.
+            /// `5247ae10-demo-a8df-va86-dd36659a7f5d`).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -7688,6 +8173,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// Kind of identity; known values `ip` and `fqdn` (not an enum here, as the reference
+            /// gives none for responses).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn id_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -7701,6 +8190,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Identity of the customer gateway (an IP address or an FQDN; may be masked in
+            /// documentation).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn id_value<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -7714,6 +8207,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Customer gateway name.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -7727,6 +8223,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Resource tags.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Tag>>,
@@ -7740,6 +8239,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Time of the last change, a UTC timestamp; plain string for the same reason as
+            /// `created_at`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -7807,6 +8310,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl CustomerGatewayResponse {
+            /// Optional: left out of the request unless set.
             pub fn customer_gateway<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CustomerGateway>,
@@ -7822,6 +8326,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the request.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn request_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -7882,6 +8389,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl Dpd {
+            /// Seconds between DPD probes.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn interval<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -7895,6 +8405,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn msg<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::DpdMsg>,
@@ -7908,6 +8419,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Seconds to wait for a DPD answer.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn timeout<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -7983,6 +8497,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl ErrorBody {
+            /// Error code of the VPN service shape, such as VPN.0001.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn code<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -7996,6 +8513,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Error code of the API definition and API gateway shapes, such as APIGW.0301.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn error_code<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -8009,6 +8529,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Error message of the API definition and API gateway shapes.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn error_msg<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -8022,6 +8545,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Error message of the VPN service shape.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -8035,6 +8561,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn neutron_error<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::NeutronErrorDetail>,
@@ -8048,6 +8575,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the request, when the body carries it.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn request_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -8159,6 +8689,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl IkePolicy {
+            /// Optional: left out of the request unless set.
             pub fn authentication_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::AuthenticationAlgorithm>,
@@ -8174,6 +8705,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn authentication_method<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IkeAuthenticationMethod>,
@@ -8189,6 +8721,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Diffie-Hellman group for phase 1 (for example group15).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn dh_group<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -8202,6 +8737,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn dpd<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Dpd>,
@@ -8215,6 +8751,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn encryption_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EncryptionAlgorithm>,
@@ -8230,6 +8767,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn ike_version<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IkeVersion>,
@@ -8243,6 +8781,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Lifetime of the IKE SA in seconds.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn lifetime_seconds<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -8258,6 +8799,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Local identity (may be masked in documentation).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn local_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -8271,6 +8815,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn local_id_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IkeIdType>,
@@ -8284,6 +8829,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Peer identity (may be masked in documentation).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn peer_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -8297,6 +8845,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn peer_id_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IkeIdType>,
@@ -8310,6 +8859,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn phase1_negotiation_mode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Phase1NegotiationMode>,
@@ -8405,6 +8955,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl IpsecPolicy {
+            /// Optional: left out of the request unless set.
             pub fn authentication_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::AuthenticationAlgorithm>,
@@ -8420,6 +8971,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn encapsulation_mode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EncapsulationMode>,
@@ -8435,6 +8987,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn encryption_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EncryptionAlgorithm>,
@@ -8450,6 +9003,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Lifetime of the IPsec SA in seconds.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn lifetime_seconds<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -8465,6 +9021,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Perfect forward secrecy DH group (for example group15) or `disable`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn pfs<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -8478,6 +9037,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn transform_protocol<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::TransformProtocol>,
@@ -8541,6 +9101,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl ListConnectionMonitorsResponse {
+            /// The monitors.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn connection_monitors<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::ConnectionMonitor>>,
@@ -8556,6 +9119,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the request.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn request_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -8621,6 +9187,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl ListCustomerGatewaysResponse {
+            /// The customer gateways on this page.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn customer_gateways<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::CustomerGateway>>,
@@ -8636,6 +9205,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn page_info<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::PageInfo>,
@@ -8649,6 +9219,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the request.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn request_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -8662,6 +9235,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Number of customer gateways matching the filters, over all pages.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn total_count<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -8731,6 +9307,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl ListVpnConnectionsResponse {
+            /// Optional: left out of the request unless set.
             pub fn page_info<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::PageInfo>,
@@ -8744,6 +9321,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the request.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn request_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -8757,6 +9337,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Number of connections matching the filters, over all pages.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn total_count<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -8770,6 +9353,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// The connections on this page.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn vpn_connections<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::VpnConnection>>,
@@ -8831,6 +9417,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl ListVpnGatewaysResponse {
+            /// ID of the request.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn request_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -8844,6 +9433,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// The gateways.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn vpn_gateways<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::VpnGateway>>,
@@ -8904,6 +9496,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl NeutronErrorDetail {
+            /// Further detail, often empty.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn detail<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -8917,6 +9512,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Human-readable message.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -8930,6 +9528,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Exception name, such as IPsecSiteConnectionNotFound.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn type_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -8985,6 +9586,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl PageInfo {
+            /// Number of items on this page.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn current_count<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i32>,
@@ -8998,6 +9602,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Marker of the next page (the `created_at` of the last item on this page). Absent on
+            /// the last page.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn next_marker<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -9056,6 +9664,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl PolicyRule {
+            /// Destination CIDRs.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn destination<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -9069,6 +9680,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Position of the rule.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn rule_index<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -9082,6 +9696,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Source CIDR.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn source<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -9137,6 +9754,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl PolicyTemplate {
+            /// Optional: left out of the request unless set.
             pub fn ike_policy<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::PolicyTemplateIkePolicy>,
@@ -9150,6 +9768,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn ipsec_policy<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::PolicyTemplateIpsecPolicy>,
@@ -9213,6 +9832,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl PolicyTemplateIkePolicy {
+            /// Hash algorithm, e.g. `sha2-256` (see PolicyTemplateAuthenticationAlgorithm).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn authentication_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -9228,6 +9850,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Diffie-Hellman group, e.g. `group15` (see PolicyTemplateDhGroup).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn dh_group<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -9241,6 +9866,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Cipher, e.g. `aes-128` (see PolicyTemplateEncryptionAlgorithm).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn encryption_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -9256,6 +9884,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Lifetime of the IKE SA in seconds.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn lifetime_seconds<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -9327,6 +9958,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl PolicyTemplateIpsecPolicy {
+            /// Hash algorithm, e.g. `sha2-256`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn authentication_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -9342,6 +9976,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Cipher, e.g. `aes-128`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn encryption_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -9357,6 +9994,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Lifetime of the IPsec SA in seconds.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn lifetime_seconds<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -9372,6 +10012,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Perfect forward secrecy DH group, e.g. `group15`, or `disable`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn pfs<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -9436,6 +10079,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl QuotaResource {
+            /// Maximum number of resources of this type.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn quota<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -9449,6 +10095,11 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Resource type; known values `vpn_gateway`, `customer_gateway` and `vpn_connection`,
+            /// and on some regions `vpngw` and `vpn` (classic VPN). A plain string, as the
+            /// reference gives it.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn type_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -9462,6 +10113,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Number of resources of this type in use.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn used<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -9512,6 +10166,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl Quotas {
+            /// One entry per resource type.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn resources<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::QuotaResource>>,
@@ -9563,6 +10220,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl QuotasResponse {
+            /// Optional: left out of the request unless set.
             pub fn quotas<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Quotas>,
@@ -9576,6 +10234,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the request.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn request_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -9623,6 +10284,12 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl Tag {
+            /// Tag key (Unicode letters, separators, digits and `_.:=+-@`; not starting with
+            /// `_sys_`, no leading or trailing blank). The pattern is the official one; its
+            /// `\p{...}` classes need a Unicode-aware engine (ECMAScript `u` flag, as JSON Schema
+            /// tools use).
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn key<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -9635,6 +10302,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Tag value (Unicode letters, separators, digits and `_.:/=+-@`). The pattern is the
+            /// official one (Unicode classes, see `key`).
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn value<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -9687,6 +10358,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl UpdateCustomerGateway {
+            /// Optional: left out of the request unless set.
             pub fn ca_certificate<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CaCertificateRequest>,
@@ -9702,6 +10374,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Customer gateway name (letters, digits, Chinese characters, `-`, `_`, `.`).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateCustomerGatewayName>,
@@ -9754,6 +10429,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl UpdateCustomerGatewayRequest {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn customer_gateway<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateCustomerGateway>,
@@ -9813,6 +10489,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl UpdateDpd {
+            /// Seconds between DPD probes.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn interval<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::Bounded<10, 3600>>,
@@ -9826,6 +10505,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn msg<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::DpdMsg>,
@@ -9839,6 +10519,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Seconds to wait for a DPD answer.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn timeout<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::Bounded<2, 60>>,
@@ -9939,6 +10622,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl UpdateIkePolicy {
+            /// Optional: left out of the request unless set.
             pub fn authentication_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::AuthenticationAlgorithm>,
@@ -9954,6 +10638,11 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Diffie-Hellman group for phase 1. Known values are group1 to group21 as offered by
+            /// the service (group1, group2, group5, group14, group15, group16, group19, group20,
+            /// group21).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn dh_group<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -9967,6 +10656,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn dpd<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateDpd>,
@@ -9980,6 +10670,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn encryption_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EncryptionAlgorithm>,
@@ -9995,6 +10686,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn ike_version<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IkeVersion>,
@@ -10008,6 +10700,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Lifetime of the IKE SA in seconds.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn lifetime_seconds<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::Bounded<60, 604800>>,
@@ -10023,6 +10718,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Local identity.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn local_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateIkePolicyLocalId>,
@@ -10036,6 +10734,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn local_id_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IkeIdType>,
@@ -10049,6 +10748,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Peer identity.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn peer_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateIkePolicyPeerId>,
@@ -10062,6 +10764,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn peer_id_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IkeIdType>,
@@ -10075,6 +10778,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn phase1_negotiation_mode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Phase1NegotiationMode>,
@@ -10168,6 +10872,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl UpdateIpsecPolicy {
+            /// Optional: left out of the request unless set.
             pub fn authentication_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::AuthenticationAlgorithm>,
@@ -10183,6 +10888,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn encapsulation_mode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EncapsulationMode>,
@@ -10198,6 +10904,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn encryption_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EncryptionAlgorithm>,
@@ -10213,6 +10920,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Lifetime of the IPsec SA in seconds.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn lifetime_seconds<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::Bounded<30, 604800>>,
@@ -10228,6 +10938,11 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Perfect forward secrecy DH group. Known values are group1 to group21 as offered by
+            /// the service (group1, group2, group5, group14, group15, group16, group19, group20,
+            /// group21) and `disable`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn pfs<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -10241,6 +10956,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn transform_protocol<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::TransformProtocol>,
@@ -10304,6 +11020,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl UpdatePolicyTemplate {
+            /// Optional: left out of the request unless set.
             pub fn ike_policy<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdatePolicyTemplateIkePolicy>,
@@ -10317,6 +11034,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn ipsec_policy<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdatePolicyTemplateIpsecPolicy>,
@@ -10381,6 +11099,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl UpdatePolicyTemplateIkePolicy {
+            /// Optional: left out of the request unless set.
             pub fn authentication_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::PolicyTemplateAuthenticationAlgorithm>,
@@ -10396,6 +11115,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn dh_group<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::PolicyTemplateDhGroup>,
@@ -10409,6 +11129,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn encryption_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::PolicyTemplateEncryptionAlgorithm>,
@@ -10424,6 +11145,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Lifetime of the IKE SA in seconds.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn lifetime_seconds<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::Bounded<60, 604800>>,
@@ -10495,6 +11219,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl UpdatePolicyTemplateIpsecPolicy {
+            /// Optional: left out of the request unless set.
             pub fn authentication_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::PolicyTemplateAuthenticationAlgorithm>,
@@ -10510,6 +11235,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn encryption_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::PolicyTemplateEncryptionAlgorithm>,
@@ -10525,6 +11251,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Lifetime of the IPsec SA in seconds.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn lifetime_seconds<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::Bounded<30, 604800>>,
@@ -10540,6 +11269,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn pfs<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::PolicyTemplatePfs>,
@@ -10649,6 +11379,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl UpdateVpnConnection {
+            /// ID of the customer gateway.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn cgw_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateVpnConnectionCgwId>,
@@ -10662,6 +11395,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Whether branch-to-branch forwarding through this connection is enabled.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn enable_hub<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -10675,6 +11411,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn ikepolicy<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateIkePolicy>,
@@ -10688,6 +11425,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn ipsecpolicy<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateIpsecPolicy>,
@@ -10701,6 +11439,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Connection name (letters, digits, Chinese characters, `-`, `_`, `.`).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateVpnConnectionName>,
@@ -10714,6 +11455,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Customer-side IPv4 subnets (CIDR).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn peer_subnets<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -10727,6 +11471,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Customer-side IPv6 subnets (CIDR).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn peer_subnets_v6<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -10742,6 +11489,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// IPv4 policy rules (policy-based connections only).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn policy_rules<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::PolicyRule>>,
@@ -10755,6 +11505,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// IPv6 policy rules (policy-based connections only).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn policy_rules_v6<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::PolicyRule>>,
@@ -10770,6 +11523,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// New pre-shared key. Secret; never log it.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn psk<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateVpnConnectionPsk>,
@@ -10783,6 +11539,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Tunnel interface address on the VPN gateway side.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn tunnel_local_address<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -10798,6 +11557,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Tunnel interface address on the customer gateway side.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn tunnel_peer_address<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -10871,6 +11633,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl UpdateVpnConnectionRequest {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn vpn_connection<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateVpnConnection>,
@@ -10945,6 +11708,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl UpdateVpnGateway {
+            /// ID (a UUID) of the EIP to use as the first gateway address.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn eip_id_1<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateVpnGatewayEipId1>,
@@ -10958,6 +11724,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID (a UUID) of the EIP to use as the second gateway address.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn eip_id_2<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateVpnGatewayEipId2>,
@@ -10971,6 +11740,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// The new list of cloud-side IPv4 subnets (CIDR).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn local_subnets<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -10984,6 +11756,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// The new list of cloud-side IPv6 subnets (CIDR).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn local_subnets_v6<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -10999,6 +11774,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Gateway name (letters, digits, Chinese characters, `-`, `_`, `.`).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateVpnGatewayName>,
@@ -11012,6 +11790,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn policy_template<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdatePolicyTemplate>,
@@ -11070,6 +11849,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl UpdateVpnGatewayRequest {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn vpn_gateway<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateVpnGateway>,
@@ -11237,6 +12017,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl VpnConnection {
+            /// Optional: left out of the request unless set.
             pub fn bgp_peer<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::BgpPeer>,
@@ -11250,6 +12031,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the customer gateway.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn cgw_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -11263,6 +12047,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the connection monitor of this connection, if any (show, list and update
+            /// only).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn connection_monitor_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -11278,6 +12066,11 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Creation time, a UTC timestamp such as `2022-11-26T13:41:34.626Z`. Kept a plain
+            /// string (no `date-time` format) because servers vary in how they write timestamps.
+            /// Also the pagination marker.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -11291,6 +12084,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Whether the health check is enabled (returned by create).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn enable_health_check<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -11306,6 +12102,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Whether branch-to-branch forwarding is enabled.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn enable_hub<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -11319,6 +12118,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Whether network quality analysis is enabled.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn enable_nqa<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -11332,6 +12134,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Enterprise project ID (`0` is the default project).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn enterprise_project_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -11347,6 +12152,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Role in an active/standby gateway pair; known values `master` and `slave` (not an
+            /// enum here, as the reference gives none for responses).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn ha_role<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -11360,6 +12169,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Connection ID.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -11371,6 +12183,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn ikepolicy<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IkePolicy>,
@@ -11384,6 +12197,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn ipsecpolicy<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IpsecPolicy>,
@@ -11397,6 +12211,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Connection name.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -11410,6 +12227,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Customer-side IPv4 subnets (CIDR).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn peer_subnets<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -11423,6 +12243,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Customer-side IPv6 subnets (CIDR).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn peer_subnets_v6<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -11438,6 +12261,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// IPv4 policy rules.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn policy_rules<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::PolicyRule>>,
@@ -11451,6 +12277,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// IPv6 policy rules.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn policy_rules_v6<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::PolicyRule>>,
@@ -11466,6 +12295,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::VpnConnectionStatus>,
@@ -11479,6 +12309,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn style<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::ReportedConnectionStyle>,
@@ -11492,6 +12323,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Resource tags.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Tag>>,
@@ -11505,6 +12339,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Tunnel interface address on the VPN gateway side.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn tunnel_local_address<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -11520,6 +12357,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Tunnel interface address on the customer gateway side.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn tunnel_peer_address<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -11535,6 +12375,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Time of the last change, a UTC timestamp; plain string for the same reason as
+            /// `created_at`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -11548,6 +12392,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the VPN gateway.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn vgw_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -11561,6 +12408,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the VPN gateway's EIP used by the connection.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn vgw_ip<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -11660,6 +12510,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl VpnConnectionResponse {
+            /// ID of the request.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn request_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -11673,6 +12526,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn vpn_connection<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::VpnConnection>,
@@ -11900,6 +12754,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl VpnGateway {
+            /// First private address of a `private` gateway.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn access_private_ip_1<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -11915,6 +12772,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Second private address of a `private` gateway.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn access_private_ip_2<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -11930,6 +12790,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the subnet in the access VPC.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn access_subnet_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -11945,6 +12808,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the access VPC.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn access_vpc_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -11958,6 +12824,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Time the gateway was applied for (show and list only), a UTC timestamp; plain string
+            /// for the same reason as `created_at`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn applied_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -11971,6 +12841,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn attachment_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::AttachmentType>,
@@ -11986,6 +12857,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Availability zones the gateway is deployed in.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn availability_zone_ids<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -12001,6 +12875,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// BGP autonomous system number of the gateway.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn bgp_asn<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -12014,6 +12891,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the gateway certificate (GM flavor only).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn certificate_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -12029,6 +12909,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the VPC subnet the gateway uses.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn connect_subnet<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -12044,6 +12927,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Maximum number of VPN connections the gateway supports.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn connection_number<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i32>,
@@ -12059,6 +12945,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Creation time, a UTC timestamp such as `2022-11-20T09:12:45.301Z`. Kept a plain
+            /// string (no `date-time` format) because servers vary in how they write timestamps.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -12072,6 +12962,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn eip1<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::VpnGatewayEip>,
@@ -12085,6 +12976,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn eip2<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::VpnGatewayEip>,
@@ -12098,6 +12990,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Enterprise project ID (`0` is the default project).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn enterprise_project_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -12113,6 +13008,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the gateway's attachment on the enterprise router (enterprise-router
+            /// attachment only; show and list only).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn er_attachment_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -12128,6 +13027,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the enterprise router (enterprise-router attachment only).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn er_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -12141,6 +13043,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Gateway specification; known values are those of VpnGatewayFlavor (not an enum here,
+            /// as the reference gives none for responses).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn flavor<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -12154,6 +13060,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// High-availability mode; known values `active-active` and `active-standby` (not an
+            /// enum here, as the reference gives none for responses).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn ha_mode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -12167,6 +13077,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Gateway ID (a UUID; masked in the documentation, e.g.
+            /// `b32d91a4-demo-a8df-va86-e907174eb11d`).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -12178,6 +13092,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn ip_version<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IpVersion>,
@@ -12191,6 +13106,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Cloud-side IPv4 subnets (CIDR), VPC attachment only.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn local_subnets<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -12204,6 +13122,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Cloud-side IPv6 subnets (CIDR), VPC attachment only.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn local_subnets_v6<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -12219,6 +13140,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Gateway name.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -12232,6 +13156,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn network_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::VpnGatewayNetworkType>,
@@ -12245,6 +13170,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn policy_template<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::PolicyTemplate>,
@@ -12260,6 +13186,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Whether the gateway is in a central region (`center`) or at an edge site (show and
+            /// list only).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn public_border_group<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -12275,6 +13205,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::VpnGatewayStatus>,
@@ -12288,6 +13219,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Features the gateway supports (show and list only).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn supported_features<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -12303,6 +13237,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Flavors the gateway supports (show and list only).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn supported_flavors<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -12318,6 +13255,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Resource tags.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Tag>>,
@@ -12331,6 +13271,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Time of the last change, a UTC timestamp; plain string for the same reason as
+            /// `created_at`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -12344,6 +13288,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn upgrade_info<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpgradeInfo>,
@@ -12357,6 +13302,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Number of connection groups in use.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn used_connection_group<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i32>,
@@ -12372,6 +13320,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Number of VPN connections in use.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn used_connection_number<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i32>,
@@ -12387,6 +13338,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the service VPC (VPC attachment only).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn vpc_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -12508,6 +13462,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl VpnGatewayAvailabilityZones {
+            /// Zones where a gateway attached to an enterprise router can be created.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn er<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -12519,6 +13476,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     .map_err(|e| format!("error converting supplied value for er: {e}"));
                 self
             }
+            /// Zones where a gateway attached to a VPC can be created.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn vpc<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -12619,6 +13579,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl VpnGatewayEip {
+            /// Billing information of the bandwidth (yearly/monthly orders).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn bandwidth_billing_info<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -12634,6 +13597,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the EIP's bandwidth.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn bandwidth_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -12647,6 +13613,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Name of the bandwidth.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn bandwidth_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -12662,6 +13631,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Bandwidth in Mbit/s.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn bandwidth_size<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i32>,
@@ -12677,6 +13649,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn charge_mode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::ReportedChargeMode>,
@@ -12690,6 +13663,12 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// EIP ID, the value connections use as `vgw_ip`. The reference gives a UUID pattern,
+            /// left out here because the published examples mask EIP IDs
+            /// (`0c464dad-demo-a8df-va86-c22bb0eb0bde` in seed 003_0229c64885fed61c.txt) and a
+            /// response value outside a pattern is data anyway.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -12701,6 +13680,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// The public address (may be masked in documentation).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn ip_address<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -12714,6 +13696,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Billing information of the address (yearly/monthly orders).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn ip_billing_info<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -12729,6 +13714,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// IP version of the address (4 or 6).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn ip_version<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i32>,
@@ -12742,6 +13730,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Bandwidth sharing type, such as `PER` (dedicated) or `WHOLE` (shared).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn share_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -12755,6 +13746,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// EIP type, such as `5_bgp`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn type_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -12826,6 +13820,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl VpnGatewayResponse {
+            /// ID of the request.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn request_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -12839,6 +13836,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn vpn_gateway<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::VpnGateway>,
@@ -14522,7 +15520,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v5/{project_id}/connection-monitors`
+        /// Sends a `GET` request to `/v5/{project_id}/connection-monitors`
         pub async fn send(
             self,
         ) -> Result<
@@ -14612,7 +15610,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v5/{project_id}/connection-monitors`
+        /// Sends a `POST` request to `/v5/{project_id}/connection-monitors`
         pub async fn send(
             self,
         ) -> Result<
@@ -14681,7 +15679,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v5/{project_id}/connection-monitors/{connection_monitor_id}`
+        /// Sends a `GET` request to `/v5/{project_id}/connection-monitors/{connection_monitor_id}`
         pub async fn send(
             self,
         ) -> Result<
@@ -14748,7 +15746,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v5/{project_id}/connection-monitors/{connection_monitor_id}`
+        /// Sends a `DELETE` request to
+        /// `/v5/{project_id}/connection-monitors/{connection_monitor_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<()>, Error<crate::ServiceError>> {
@@ -14836,7 +15835,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v5/{project_id}/customer-gateways`
+        /// Sends a `GET` request to `/v5/{project_id}/customer-gateways`
         pub async fn send(
             self,
         ) -> Result<
@@ -14917,7 +15916,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v5/{project_id}/customer-gateways`
+        /// Sends a `POST` request to `/v5/{project_id}/customer-gateways`
         pub async fn send(
             self,
         ) -> Result<
@@ -14986,7 +15985,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v5/{project_id}/customer-gateways/{customer_gateway_id}`
+        /// Sends a `GET` request to `/v5/{project_id}/customer-gateways/{customer_gateway_id}`
         pub async fn send(
             self,
         ) -> Result<
@@ -15082,7 +16081,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v5/{project_id}/customer-gateways/{customer_gateway_id}`
+        /// Sends a `PUT` request to `/v5/{project_id}/customer-gateways/{customer_gateway_id}`
         pub async fn send(
             self,
         ) -> Result<
@@ -15156,7 +16155,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v5/{project_id}/customer-gateways/{customer_gateway_id}`
+        /// Sends a `DELETE` request to `/v5/{project_id}/customer-gateways/{customer_gateway_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<()>, Error<crate::ServiceError>> {
@@ -15307,7 +16306,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v5/{project_id}/vpn-connection`
+        /// Sends a `GET` request to `/v5/{project_id}/vpn-connection`
         pub async fn send(
             self,
         ) -> Result<
@@ -15411,7 +16410,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v5/{project_id}/vpn-connection`
+        /// Sends a `POST` request to `/v5/{project_id}/vpn-connection`
         pub async fn send(
             self,
         ) -> Result<
@@ -15480,7 +16479,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v5/{project_id}/vpn-connection/{vpn_connection_id}`
+        /// Sends a `GET` request to `/v5/{project_id}/vpn-connection/{vpn_connection_id}`
         pub async fn send(
             self,
         ) -> Result<
@@ -15575,7 +16574,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v5/{project_id}/vpn-connection/{vpn_connection_id}`
+        /// Sends a `PUT` request to `/v5/{project_id}/vpn-connection/{vpn_connection_id}`
         pub async fn send(
             self,
         ) -> Result<
@@ -15648,7 +16647,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v5/{project_id}/vpn-connection/{vpn_connection_id}`
+        /// Sends a `DELETE` request to `/v5/{project_id}/vpn-connection/{vpn_connection_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<()>, Error<crate::ServiceError>> {
@@ -15728,7 +16727,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v5/{project_id}/vpn-gateways`
+        /// Sends a `GET` request to `/v5/{project_id}/vpn-gateways`
         pub async fn send(
             self,
         ) -> Result<
@@ -15812,7 +16811,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v5/{project_id}/vpn-gateways`
+        /// Sends a `POST` request to `/v5/{project_id}/vpn-gateways`
         pub async fn send(
             self,
         ) -> Result<
@@ -15863,7 +16862,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/v5/{project_id}/vpn-gateways/availability-zones`
+        /// Sends a `GET` request to `/v5/{project_id}/vpn-gateways/availability-zones`
         pub async fn send(
             self,
         ) -> Result<
@@ -15923,7 +16922,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v5/{project_id}/vpn-gateways/{vgw_id}`
+        /// Sends a `GET` request to `/v5/{project_id}/vpn-gateways/{vgw_id}`
         pub async fn send(
             self,
         ) -> Result<
@@ -16014,7 +17013,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v5/{project_id}/vpn-gateways/{vgw_id}`
+        /// Sends a `PUT` request to `/v5/{project_id}/vpn-gateways/{vgw_id}`
         pub async fn send(
             self,
         ) -> Result<
@@ -16084,7 +17083,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v5/{project_id}/vpn-gateways/{vgw_id}`
+        /// Sends a `DELETE` request to `/v5/{project_id}/vpn-gateways/{vgw_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<()>, Error<crate::ServiceError>> {
@@ -16128,7 +17127,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/v5/{project_id}/vpn/quotas`
+        /// Sends a `GET` request to `/v5/{project_id}/vpn/quotas`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::QuotasResponse>, Error<crate::ServiceError>> {
