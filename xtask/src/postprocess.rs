@@ -106,6 +106,13 @@ pub fn run(
                 .then(|| text.replace("```ignore", "```text"))
         })
     });
+    if let Some(types) = find_mod_mut(&mut file.items, "types")
+        && let Some((_, items)) = types.content.as_mut()
+    {
+        timed("pass: impls beside their types", || {
+            impls_beside_types(items)
+        });
+    }
     timed("pass: leftovers", || leftovers(file))?;
     Ok(report)
 }
@@ -1061,6 +1068,39 @@ pub(crate) fn edit_docs(file: &mut File, edit: impl Fn(&str) -> Option<String>) 
     let mut docs = Docs { edit, count: 0 };
     docs.visit_file_mut(file);
     docs.count
+}
+
+// ---------------------------------------------------------------------------------------------
+// Impls beside their types
+
+/// Every `impl` of a type defined in the module comes right after the type (the open-enum
+/// pass appends its `Display`/`Serialize`/`Deserialize` at the end, 12,000 lines away); the
+/// order of everything else is kept. Item order means nothing to the compiler.
+pub(crate) fn impls_beside_types(items: &mut Vec<Item>) {
+    let type_name = |item: &Item| match item {
+        Item::Struct(s) => Some(s.ident.to_string()),
+        Item::Enum(e) => Some(e.ident.to_string()),
+        _ => None,
+    };
+    let defined: BTreeSet<String> = items.iter().filter_map(type_name).collect();
+    let mut impls: BTreeMap<String, Vec<Item>> = BTreeMap::new();
+    let mut rest = Vec::with_capacity(items.len());
+    for item in items.drain(..) {
+        match &item {
+            Item::Impl(i) if impl_target(i).is_some_and(|(n, _)| defined.contains(&n)) => {
+                let (name, _) = impl_target(i).unwrap_or_default();
+                impls.entry(name).or_default().push(item);
+            }
+            _ => rest.push(item),
+        }
+    }
+    for item in rest {
+        let name = type_name(&item);
+        items.push(item);
+        if let Some(own) = name.and_then(|n| impls.remove(&n)) {
+            items.extend(own);
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

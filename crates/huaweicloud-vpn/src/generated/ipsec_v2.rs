@@ -66,6 +66,55 @@ pub mod types {
             value.parse()
         }
     }
+    impl AuthAlgorithm {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Md5 => "md5",
+                Self::Sha1 => "sha1",
+                Self::Sha2256 => "sha2-256",
+                Self::Sha2384 => "sha2-384",
+                Self::Sha2512 => "sha2-512",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for AuthAlgorithm {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for AuthAlgorithm {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AuthAlgorithm {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "md5" => Some(Self::Md5),
+                    "sha1" => Some(Self::Sha1),
+                    "sha2-256" => Some(Self::Sha2256),
+                    "sha2-384" => Some(Self::Sha2384),
+                    "sha2-512" => Some(Self::Sha2512),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
     /// The endpoint group to create. OTC does not take `project_id` (use `tenant_id`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateEndpointGroup {
@@ -221,6 +270,28 @@ pub mod types {
             Default::default()
         }
     }
+    impl ::std::fmt::Debug for CreateIpsecSiteConnection {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CreateIpsecSiteConnection")
+                .field("admin_state_up", &self.admin_state_up)
+                .field("description", &self.description)
+                .field("dpd", &self.dpd)
+                .field("ikepolicy_id", &self.ikepolicy_id)
+                .field("initiator", &self.initiator)
+                .field("ipsecpolicy_id", &self.ipsecpolicy_id)
+                .field("local_ep_group_id", &self.local_ep_group_id)
+                .field("mtu", &self.mtu)
+                .field("name", &self.name)
+                .field("peer_address", &self.peer_address)
+                .field("peer_cidrs", &self.peer_cidrs)
+                .field("peer_ep_group_id", &self.peer_ep_group_id)
+                .field("peer_id", &self.peer_id)
+                .field("psk", &crate::support::REDACTED)
+                .field("tenant_id", &self.tenant_id)
+                .field("vpnservice_id", &self.vpnservice_id)
+                .finish()
+        }
+    }
     /// Free-text description.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -229,12 +300,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateIpsecSiteConnectionDescription>
-    for ::std::string::String {
-        fn from(value: CreateIpsecSiteConnectionDescription) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateIpsecSiteConnectionDescription {
@@ -277,6 +342,12 @@ pub mod types {
                 })
         }
     }
+    impl ::std::convert::From<CreateIpsecSiteConnectionDescription>
+    for ::std::string::String {
+        fn from(value: CreateIpsecSiteConnectionDescription) -> Self {
+            value.0
+        }
+    }
     /// ID of the IKE policy (`id` of CreateIkePolicy's or ListIkePolicies' answer).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -285,12 +356,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateIpsecSiteConnectionIkepolicyId>
-    for ::std::string::String {
-        fn from(value: CreateIpsecSiteConnectionIkepolicyId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateIpsecSiteConnectionIkepolicyId {
@@ -333,6 +398,12 @@ pub mod types {
                 })
         }
     }
+    impl ::std::convert::From<CreateIpsecSiteConnectionIkepolicyId>
+    for ::std::string::String {
+        fn from(value: CreateIpsecSiteConnectionIkepolicyId) -> Self {
+            value.0
+        }
+    }
     /// ID of the IPsec policy (`id` of CreateIpsecPolicy's or ListIpsecPolicies' answer).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -341,12 +412,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateIpsecSiteConnectionIpsecpolicyId>
-    for ::std::string::String {
-        fn from(value: CreateIpsecSiteConnectionIpsecpolicyId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateIpsecSiteConnectionIpsecpolicyId {
@@ -389,6 +454,12 @@ pub mod types {
                 })
         }
     }
+    impl ::std::convert::From<CreateIpsecSiteConnectionIpsecpolicyId>
+    for ::std::string::String {
+        fn from(value: CreateIpsecSiteConnectionIpsecpolicyId) -> Self {
+            value.0
+        }
+    }
     /// ID of an endpoint group of type `subnet` holding the local VPC subnets
     /// (CreateEndpointGroup).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -398,12 +469,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateIpsecSiteConnectionLocalEpGroupId>
-    for ::std::string::String {
-        fn from(value: CreateIpsecSiteConnectionLocalEpGroupId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateIpsecSiteConnectionLocalEpGroupId {
@@ -446,6 +511,12 @@ pub mod types {
                 })
         }
     }
+    impl ::std::convert::From<CreateIpsecSiteConnectionLocalEpGroupId>
+    for ::std::string::String {
+        fn from(value: CreateIpsecSiteConnectionLocalEpGroupId) -> Self {
+            value.0
+        }
+    }
     /// Connection name.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -454,11 +525,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateIpsecSiteConnectionName> for ::std::string::String {
-        fn from(value: CreateIpsecSiteConnectionName) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateIpsecSiteConnectionName {
@@ -504,6 +570,11 @@ pub mod types {
                 })
         }
     }
+    impl ::std::convert::From<CreateIpsecSiteConnectionName> for ::std::string::String {
+        fn from(value: CreateIpsecSiteConnectionName) -> Self {
+            value.0
+        }
+    }
     /// Public address (IPv4 address or FQDN) of the peer gateway.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -512,12 +583,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateIpsecSiteConnectionPeerAddress>
-    for ::std::string::String {
-        fn from(value: CreateIpsecSiteConnectionPeerAddress) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateIpsecSiteConnectionPeerAddress {
@@ -560,6 +625,12 @@ pub mod types {
                 })
         }
     }
+    impl ::std::convert::From<CreateIpsecSiteConnectionPeerAddress>
+    for ::std::string::String {
+        fn from(value: CreateIpsecSiteConnectionPeerAddress) -> Self {
+            value.0
+        }
+    }
     /// ID of an endpoint group of type `cidr` holding the peer CIDRs (CreateEndpointGroup).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -568,12 +639,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateIpsecSiteConnectionPeerEpGroupId>
-    for ::std::string::String {
-        fn from(value: CreateIpsecSiteConnectionPeerEpGroupId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateIpsecSiteConnectionPeerEpGroupId {
@@ -616,6 +681,12 @@ pub mod types {
                 })
         }
     }
+    impl ::std::convert::From<CreateIpsecSiteConnectionPeerEpGroupId>
+    for ::std::string::String {
+        fn from(value: CreateIpsecSiteConnectionPeerEpGroupId) -> Self {
+            value.0
+        }
+    }
     /// Identity of the peer gateway (usually its address).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -624,12 +695,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateIpsecSiteConnectionPeerId>
-    for ::std::string::String {
-        fn from(value: CreateIpsecSiteConnectionPeerId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateIpsecSiteConnectionPeerId {
@@ -672,6 +737,12 @@ pub mod types {
                 })
         }
     }
+    impl ::std::convert::From<CreateIpsecSiteConnectionPeerId>
+    for ::std::string::String {
+        fn from(value: CreateIpsecSiteConnectionPeerId) -> Self {
+            value.0
+        }
+    }
     /// Pre-shared key. Secret; never log it.
     #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -680,11 +751,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateIpsecSiteConnectionPsk> for ::std::string::String {
-        fn from(value: CreateIpsecSiteConnectionPsk) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateIpsecSiteConnectionPsk {
@@ -730,6 +796,18 @@ pub mod types {
                 })
         }
     }
+    impl ::std::fmt::Debug for CreateIpsecSiteConnectionPsk {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("CreateIpsecSiteConnectionPsk")
+                .field(&crate::support::REDACTED)
+                .finish()
+        }
+    }
+    impl ::std::convert::From<CreateIpsecSiteConnectionPsk> for ::std::string::String {
+        fn from(value: CreateIpsecSiteConnectionPsk) -> Self {
+            value.0
+        }
+    }
     /// Body of CreateIpsecSiteConnection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateIpsecSiteConnectionRequest {
@@ -749,12 +827,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateIpsecSiteConnectionVpnserviceId>
-    for ::std::string::String {
-        fn from(value: CreateIpsecSiteConnectionVpnserviceId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateIpsecSiteConnectionVpnserviceId {
@@ -797,6 +869,12 @@ pub mod types {
                 })
         }
     }
+    impl ::std::convert::From<CreateIpsecSiteConnectionVpnserviceId>
+    for ::std::string::String {
+        fn from(value: CreateIpsecSiteConnectionVpnserviceId) -> Self {
+            value.0
+        }
+    }
     /// The VPN service to create; one per VPC. OTC does not take `project_id` (use `tenant_id`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateVpnService {
@@ -833,11 +911,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateVpnServiceExternalV4Ip> for ::std::string::String {
-        fn from(value: CreateVpnServiceExternalV4Ip) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateVpnServiceExternalV4Ip {
@@ -880,6 +953,11 @@ pub mod types {
                 })
         }
     }
+    impl ::std::convert::From<CreateVpnServiceExternalV4Ip> for ::std::string::String {
+        fn from(value: CreateVpnServiceExternalV4Ip) -> Self {
+            value.0
+        }
+    }
     /// Body of CreateVpnService.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateVpnServiceRequest {
@@ -898,11 +976,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateVpnServiceRouterId> for ::std::string::String {
-        fn from(value: CreateVpnServiceRouterId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateVpnServiceRouterId {
@@ -942,6 +1015,11 @@ pub mod types {
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
+        }
+    }
+    impl ::std::convert::From<CreateVpnServiceRouterId> for ::std::string::String {
+        fn from(value: CreateVpnServiceRouterId) -> Self {
+            value.0
         }
     }
     /// What to do when the peer is found dead. In responses new values may appear; treat unknown
@@ -1000,6 +1078,55 @@ pub mod types {
             value.parse()
         }
     }
+    impl DpdAction {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Clear => "clear",
+                Self::Hold => "hold",
+                Self::Restart => "restart",
+                Self::Disabled => "disabled",
+                Self::RestartByPeer => "restart-by-peer",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for DpdAction {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for DpdAction {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DpdAction {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "clear" => Some(Self::Clear),
+                    "hold" => Some(Self::Hold),
+                    "restart" => Some(Self::Restart),
+                    "disabled" => Some(Self::Disabled),
+                    "restart-by-peer" => Some(Self::RestartByPeer),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
     /// IPsec encapsulation mode; OTC documents only tunnel (upstream Neutron's `transport` is not
     /// documented there). In responses new values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1037,6 +1164,47 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    impl EncapsulationMode {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Tunnel => "tunnel",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for EncapsulationMode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for EncapsulationMode {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EncapsulationMode {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "tunnel" => Some(Self::Tunnel),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
         }
     }
     /// Encryption algorithm. In responses new values may appear; treat unknown ones as valid.
@@ -1089,6 +1257,53 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    impl EncryptionAlgorithm {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::X3des => "3des",
+                Self::Aes128 => "aes-128",
+                Self::Aes192 => "aes-192",
+                Self::Aes256 => "aes-256",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for EncryptionAlgorithm {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for EncryptionAlgorithm {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EncryptionAlgorithm {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "3des" => Some(Self::X3des),
+                    "aes-128" => Some(Self::Aes128),
+                    "aes-192" => Some(Self::Aes192),
+                    "aes-256" => Some(Self::Aes256),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
         }
     }
     /// An endpoint group as returned by the service. Every field is optional (`fields=` can select
@@ -1175,6 +1390,49 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    impl EndpointGroupType {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Subnet => "subnet",
+                Self::Cidr => "cidr",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for EndpointGroupType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for EndpointGroupType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EndpointGroupType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "subnet" => Some(Self::Subnet),
+                    "cidr" => Some(Self::Cidr),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
         }
     }
     /**Error body. Every property is optional so that one type reads all the
@@ -1303,6 +1561,49 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
+    impl IkeVersion {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::V1 => "v1",
+                Self::V2 => "v2",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for IkeVersion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for IkeVersion {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for IkeVersion {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "v1" => Some(Self::V1),
+                    "v2" => Some(Self::V2),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
     /// Whether the gateway may start negotiations (`bi-directional`) or only answers them
     /// (`response-only`). In responses new values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1348,6 +1649,49 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    impl Initiator {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::BiDirectional => "bi-directional",
+                Self::ResponseOnly => "response-only",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for Initiator {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for Initiator {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Initiator {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "bi-directional" => Some(Self::BiDirectional),
+                    "response-only" => Some(Self::ResponseOnly),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
         }
     }
     /// An IPsec policy as returned by the service. Every field is optional (`fields=` can select a
@@ -1479,6 +1823,36 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
+    impl ::std::fmt::Debug for IpsecSiteConnection {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("IpsecSiteConnection")
+                .field("admin_state_up", &self.admin_state_up)
+                .field("auth_mode", &self.auth_mode)
+                .field("created_at", &self.created_at)
+                .field("description", &self.description)
+                .field("dpd", &self.dpd)
+                .field("id", &self.id)
+                .field("ikepolicy_id", &self.ikepolicy_id)
+                .field("initiator", &self.initiator)
+                .field("ipsecpolicy_id", &self.ipsecpolicy_id)
+                .field("local_ep_group_id", &self.local_ep_group_id)
+                .field("mtu", &self.mtu)
+                .field("name", &self.name)
+                .field("order_id", &self.order_id)
+                .field("peer_address", &self.peer_address)
+                .field("peer_cidrs", &self.peer_cidrs)
+                .field("peer_ep_group_id", &self.peer_ep_group_id)
+                .field("peer_id", &self.peer_id)
+                .field("product_id", &self.product_id)
+                .field("project_id", &self.project_id)
+                .field("psk", &crate::support::REDACTED)
+                .field("route_mode", &self.route_mode)
+                .field("status", &self.status)
+                .field("tenant_id", &self.tenant_id)
+                .field("vpnservice_id", &self.vpnservice_id)
+                .finish()
+        }
+    }
     /// Dead peer detection settings (create requests and responses), with the service defaults.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct IpsecSiteConnectionDpd {
@@ -1568,6 +1942,59 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
+    impl IpsecSiteConnectionStatus {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Active => "ACTIVE",
+                Self::Down => "DOWN",
+                Self::Build => "BUILD",
+                Self::Error => "ERROR",
+                Self::PendingCreate => "PENDING_CREATE",
+                Self::PendingUpdate => "PENDING_UPDATE",
+                Self::PendingDelete => "PENDING_DELETE",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for IpsecSiteConnectionStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for IpsecSiteConnectionStatus {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for IpsecSiteConnectionStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "ACTIVE" => Some(Self::Active),
+                    "DOWN" => Some(Self::Down),
+                    "BUILD" => Some(Self::Build),
+                    "ERROR" => Some(Self::Error),
+                    "PENDING_CREATE" => Some(Self::PendingCreate),
+                    "PENDING_UPDATE" => Some(Self::PendingUpdate),
+                    "PENDING_DELETE" => Some(Self::PendingDelete),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
     /// Free-text description, up to 255 characters.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -1576,11 +2003,6 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<LegacyDescription> for ::std::string::String {
-        fn from(value: LegacyDescription) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for LegacyDescription {
@@ -1622,6 +2044,11 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
                 })
         }
     }
+    impl ::std::convert::From<LegacyDescription> for ::std::string::String {
+        fn from(value: LegacyDescription) -> Self {
+            value.0
+        }
+    }
     /// Name, 1 to 64 characters.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -1630,11 +2057,6 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<LegacyName> for ::std::string::String {
-        fn from(value: LegacyName) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for LegacyName {
@@ -1679,6 +2101,11 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
                 })
         }
     }
+    impl ::std::convert::From<LegacyName> for ::std::string::String {
+        fn from(value: LegacyName) -> Self {
+            value.0
+        }
+    }
     /// A tag as the legacy API shows it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct LegacyTag {
@@ -1703,11 +2130,6 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<LegacyTenantId> for ::std::string::String {
-        fn from(value: LegacyTenantId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for LegacyTenantId {
@@ -1747,6 +2169,11 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
+        }
+    }
+    impl ::std::convert::From<LegacyTenantId> for ::std::string::String {
+        fn from(value: LegacyTenantId) -> Self {
+            value.0
         }
     }
     /**Lifetime of the security association. OTC's create-IKE-policy request table types
@@ -1803,6 +2230,47 @@ spec sends an integer (see ReportedLifetime for answers).
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    impl LifetimeUnits {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Seconds => "seconds",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for LifetimeUnits {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for LifetimeUnits {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for LifetimeUnits {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "seconds" => Some(Self::Seconds),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
         }
     }
     /// Body returned by ListEndpointGroups.
@@ -1956,6 +2424,65 @@ spec sends an integer (see ReportedLifetime for answers).
             value.parse()
         }
     }
+    impl Pfs {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Group1 => "group1",
+                Self::Group2 => "group2",
+                Self::Group5 => "group5",
+                Self::Group14 => "group14",
+                Self::Group15 => "group15",
+                Self::Group16 => "group16",
+                Self::Group19 => "group19",
+                Self::Group20 => "group20",
+                Self::Group21 => "group21",
+                Self::Disable => "disable",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for Pfs {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for Pfs {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Pfs {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "group1" => Some(Self::Group1),
+                    "group2" => Some(Self::Group2),
+                    "group5" => Some(Self::Group5),
+                    "group14" => Some(Self::Group14),
+                    "group15" => Some(Self::Group15),
+                    "group16" => Some(Self::Group16),
+                    "group19" => Some(Self::Group19),
+                    "group20" => Some(Self::Group20),
+                    "group21" => Some(Self::Group21),
+                    "disable" => Some(Self::Disable),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
     /// IKE phase-1 negotiation mode. In responses new values may appear; treat unknown ones as
     /// valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1996,6 +2523,49 @@ spec sends an integer (see ReportedLifetime for answers).
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    impl Phase1NegotiationMode {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Main => "main",
+                Self::Aggressive => "aggressive",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for Phase1NegotiationMode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for Phase1NegotiationMode {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Phase1NegotiationMode {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "main" => Some(Self::Main),
+                    "aggressive" => Some(Self::Aggressive),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
         }
     }
     /// Lifetime of the security association as the service reports it.
@@ -2089,6 +2659,51 @@ spec sends an integer (see ReportedLifetime for answers).
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    impl TransformProtocol {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Esp => "esp",
+                Self::Ah => "ah",
+                Self::AhEsp => "ah-esp",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for TransformProtocol {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for TransformProtocol {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for TransformProtocol {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "esp" => Some(Self::Esp),
+                    "ah" => Some(Self::Ah),
+                    "ah-esp" => Some(Self::AhEsp),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
         }
     }
     /// The fields to change; the type and the endpoints cannot change after creation.
@@ -2231,6 +2846,24 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
+    impl ::std::fmt::Debug for UpdateIpsecSiteConnection {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("UpdateIpsecSiteConnection")
+                .field("admin_state_up", &self.admin_state_up)
+                .field("description", &self.description)
+                .field("dpd", &self.dpd)
+                .field("initiator", &self.initiator)
+                .field("local_ep_group_id", &self.local_ep_group_id)
+                .field("mtu", &self.mtu)
+                .field("name", &self.name)
+                .field("peer_address", &self.peer_address)
+                .field("peer_cidrs", &self.peer_cidrs)
+                .field("peer_ep_group_id", &self.peer_ep_group_id)
+                .field("peer_id", &self.peer_id)
+                .field("psk", &crate::support::REDACTED)
+                .finish()
+        }
+    }
     /// Free-text description.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -2239,12 +2872,6 @@ spec sends an integer (see ReportedLifetime for answers).
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateIpsecSiteConnectionDescription>
-    for ::std::string::String {
-        fn from(value: UpdateIpsecSiteConnectionDescription) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for UpdateIpsecSiteConnectionDescription {
@@ -2287,6 +2914,12 @@ spec sends an integer (see ReportedLifetime for answers).
                 })
         }
     }
+    impl ::std::convert::From<UpdateIpsecSiteConnectionDescription>
+    for ::std::string::String {
+        fn from(value: UpdateIpsecSiteConnectionDescription) -> Self {
+            value.0
+        }
+    }
     /// Dead peer detection changes; no defaults, so that fields left out are not reset.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateIpsecSiteConnectionDpd {
@@ -2312,12 +2945,6 @@ spec sends an integer (see ReportedLifetime for answers).
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateIpsecSiteConnectionLocalEpGroupId>
-    for ::std::string::String {
-        fn from(value: UpdateIpsecSiteConnectionLocalEpGroupId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for UpdateIpsecSiteConnectionLocalEpGroupId {
@@ -2360,6 +2987,12 @@ spec sends an integer (see ReportedLifetime for answers).
                 })
         }
     }
+    impl ::std::convert::From<UpdateIpsecSiteConnectionLocalEpGroupId>
+    for ::std::string::String {
+        fn from(value: UpdateIpsecSiteConnectionLocalEpGroupId) -> Self {
+            value.0
+        }
+    }
     /// Connection name.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -2368,11 +3001,6 @@ spec sends an integer (see ReportedLifetime for answers).
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateIpsecSiteConnectionName> for ::std::string::String {
-        fn from(value: UpdateIpsecSiteConnectionName) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for UpdateIpsecSiteConnectionName {
@@ -2418,6 +3046,11 @@ spec sends an integer (see ReportedLifetime for answers).
                 })
         }
     }
+    impl ::std::convert::From<UpdateIpsecSiteConnectionName> for ::std::string::String {
+        fn from(value: UpdateIpsecSiteConnectionName) -> Self {
+            value.0
+        }
+    }
     /// Public address (IPv4 address or FQDN) of the peer gateway.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -2426,12 +3059,6 @@ spec sends an integer (see ReportedLifetime for answers).
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateIpsecSiteConnectionPeerAddress>
-    for ::std::string::String {
-        fn from(value: UpdateIpsecSiteConnectionPeerAddress) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for UpdateIpsecSiteConnectionPeerAddress {
@@ -2474,6 +3101,12 @@ spec sends an integer (see ReportedLifetime for answers).
                 })
         }
     }
+    impl ::std::convert::From<UpdateIpsecSiteConnectionPeerAddress>
+    for ::std::string::String {
+        fn from(value: UpdateIpsecSiteConnectionPeerAddress) -> Self {
+            value.0
+        }
+    }
     /// ID of an endpoint group of type `cidr` holding the peer CIDRs.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -2482,12 +3115,6 @@ spec sends an integer (see ReportedLifetime for answers).
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateIpsecSiteConnectionPeerEpGroupId>
-    for ::std::string::String {
-        fn from(value: UpdateIpsecSiteConnectionPeerEpGroupId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for UpdateIpsecSiteConnectionPeerEpGroupId {
@@ -2530,6 +3157,12 @@ spec sends an integer (see ReportedLifetime for answers).
                 })
         }
     }
+    impl ::std::convert::From<UpdateIpsecSiteConnectionPeerEpGroupId>
+    for ::std::string::String {
+        fn from(value: UpdateIpsecSiteConnectionPeerEpGroupId) -> Self {
+            value.0
+        }
+    }
     /// Identity of the peer gateway.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -2538,12 +3171,6 @@ spec sends an integer (see ReportedLifetime for answers).
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateIpsecSiteConnectionPeerId>
-    for ::std::string::String {
-        fn from(value: UpdateIpsecSiteConnectionPeerId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for UpdateIpsecSiteConnectionPeerId {
@@ -2586,6 +3213,12 @@ spec sends an integer (see ReportedLifetime for answers).
                 })
         }
     }
+    impl ::std::convert::From<UpdateIpsecSiteConnectionPeerId>
+    for ::std::string::String {
+        fn from(value: UpdateIpsecSiteConnectionPeerId) -> Self {
+            value.0
+        }
+    }
     /// New pre-shared key. Secret; never log it.
     #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -2594,11 +3227,6 @@ spec sends an integer (see ReportedLifetime for answers).
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateIpsecSiteConnectionPsk> for ::std::string::String {
-        fn from(value: UpdateIpsecSiteConnectionPsk) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for UpdateIpsecSiteConnectionPsk {
@@ -2642,6 +3270,18 @@ spec sends an integer (see ReportedLifetime for answers).
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
+        }
+    }
+    impl ::std::fmt::Debug for UpdateIpsecSiteConnectionPsk {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("UpdateIpsecSiteConnectionPsk")
+                .field(&crate::support::REDACTED)
+                .finish()
+        }
+    }
+    impl ::std::convert::From<UpdateIpsecSiteConnectionPsk> for ::std::string::String {
+        fn from(value: UpdateIpsecSiteConnectionPsk) -> Self {
+            value.0
         }
     }
     /// Body of UpdateIpsecSiteConnection.
@@ -2812,6 +3452,59 @@ spec sends an integer (see ReportedLifetime for answers).
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    impl VpnServiceStatus {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Active => "ACTIVE",
+                Self::Down => "DOWN",
+                Self::Build => "BUILD",
+                Self::Error => "ERROR",
+                Self::PendingCreate => "PENDING_CREATE",
+                Self::PendingUpdate => "PENDING_UPDATE",
+                Self::PendingDelete => "PENDING_DELETE",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for VpnServiceStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for VpnServiceStatus {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for VpnServiceStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "ACTIVE" => Some(Self::Active),
+                    "DOWN" => Some(Self::Down),
+                    "BUILD" => Some(Self::Build),
+                    "ERROR" => Some(Self::Error),
+                    "PENDING_CREATE" => Some(Self::PendingCreate),
+                    "PENDING_UPDATE" => Some(Self::PendingUpdate),
+                    "PENDING_DELETE" => Some(Self::PendingDelete),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
         }
     }
     /// Types for composing complex structures.
@@ -8352,699 +9045,6 @@ spec sends an integer (see ReportedLifetime for answers).
             fn from(value: String) -> Self {
                 Self(value.into())
             }
-        }
-    }
-    impl AuthAlgorithm {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Md5 => "md5",
-                Self::Sha1 => "sha1",
-                Self::Sha2256 => "sha2-256",
-                Self::Sha2384 => "sha2-384",
-                Self::Sha2512 => "sha2-512",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for AuthAlgorithm {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for AuthAlgorithm {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AuthAlgorithm {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "md5" => Some(Self::Md5),
-                    "sha1" => Some(Self::Sha1),
-                    "sha2-256" => Some(Self::Sha2256),
-                    "sha2-384" => Some(Self::Sha2384),
-                    "sha2-512" => Some(Self::Sha2512),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl DpdAction {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Clear => "clear",
-                Self::Hold => "hold",
-                Self::Restart => "restart",
-                Self::Disabled => "disabled",
-                Self::RestartByPeer => "restart-by-peer",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for DpdAction {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for DpdAction {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for DpdAction {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "clear" => Some(Self::Clear),
-                    "hold" => Some(Self::Hold),
-                    "restart" => Some(Self::Restart),
-                    "disabled" => Some(Self::Disabled),
-                    "restart-by-peer" => Some(Self::RestartByPeer),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl EncapsulationMode {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Tunnel => "tunnel",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for EncapsulationMode {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for EncapsulationMode {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for EncapsulationMode {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "tunnel" => Some(Self::Tunnel),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl EncryptionAlgorithm {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::X3des => "3des",
-                Self::Aes128 => "aes-128",
-                Self::Aes192 => "aes-192",
-                Self::Aes256 => "aes-256",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for EncryptionAlgorithm {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for EncryptionAlgorithm {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for EncryptionAlgorithm {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "3des" => Some(Self::X3des),
-                    "aes-128" => Some(Self::Aes128),
-                    "aes-192" => Some(Self::Aes192),
-                    "aes-256" => Some(Self::Aes256),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl EndpointGroupType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Subnet => "subnet",
-                Self::Cidr => "cidr",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for EndpointGroupType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for EndpointGroupType {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for EndpointGroupType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "subnet" => Some(Self::Subnet),
-                    "cidr" => Some(Self::Cidr),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl IkeVersion {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::V1 => "v1",
-                Self::V2 => "v2",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for IkeVersion {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for IkeVersion {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for IkeVersion {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "v1" => Some(Self::V1),
-                    "v2" => Some(Self::V2),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl Initiator {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::BiDirectional => "bi-directional",
-                Self::ResponseOnly => "response-only",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for Initiator {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for Initiator {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Initiator {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "bi-directional" => Some(Self::BiDirectional),
-                    "response-only" => Some(Self::ResponseOnly),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl IpsecSiteConnectionStatus {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Active => "ACTIVE",
-                Self::Down => "DOWN",
-                Self::Build => "BUILD",
-                Self::Error => "ERROR",
-                Self::PendingCreate => "PENDING_CREATE",
-                Self::PendingUpdate => "PENDING_UPDATE",
-                Self::PendingDelete => "PENDING_DELETE",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for IpsecSiteConnectionStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for IpsecSiteConnectionStatus {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for IpsecSiteConnectionStatus {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "ACTIVE" => Some(Self::Active),
-                    "DOWN" => Some(Self::Down),
-                    "BUILD" => Some(Self::Build),
-                    "ERROR" => Some(Self::Error),
-                    "PENDING_CREATE" => Some(Self::PendingCreate),
-                    "PENDING_UPDATE" => Some(Self::PendingUpdate),
-                    "PENDING_DELETE" => Some(Self::PendingDelete),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl LifetimeUnits {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Seconds => "seconds",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for LifetimeUnits {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for LifetimeUnits {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for LifetimeUnits {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "seconds" => Some(Self::Seconds),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl Pfs {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Group1 => "group1",
-                Self::Group2 => "group2",
-                Self::Group5 => "group5",
-                Self::Group14 => "group14",
-                Self::Group15 => "group15",
-                Self::Group16 => "group16",
-                Self::Group19 => "group19",
-                Self::Group20 => "group20",
-                Self::Group21 => "group21",
-                Self::Disable => "disable",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for Pfs {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for Pfs {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Pfs {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "group1" => Some(Self::Group1),
-                    "group2" => Some(Self::Group2),
-                    "group5" => Some(Self::Group5),
-                    "group14" => Some(Self::Group14),
-                    "group15" => Some(Self::Group15),
-                    "group16" => Some(Self::Group16),
-                    "group19" => Some(Self::Group19),
-                    "group20" => Some(Self::Group20),
-                    "group21" => Some(Self::Group21),
-                    "disable" => Some(Self::Disable),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl Phase1NegotiationMode {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Main => "main",
-                Self::Aggressive => "aggressive",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for Phase1NegotiationMode {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for Phase1NegotiationMode {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Phase1NegotiationMode {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "main" => Some(Self::Main),
-                    "aggressive" => Some(Self::Aggressive),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl TransformProtocol {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Esp => "esp",
-                Self::Ah => "ah",
-                Self::AhEsp => "ah-esp",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for TransformProtocol {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for TransformProtocol {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for TransformProtocol {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "esp" => Some(Self::Esp),
-                    "ah" => Some(Self::Ah),
-                    "ah-esp" => Some(Self::AhEsp),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl VpnServiceStatus {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Active => "ACTIVE",
-                Self::Down => "DOWN",
-                Self::Build => "BUILD",
-                Self::Error => "ERROR",
-                Self::PendingCreate => "PENDING_CREATE",
-                Self::PendingUpdate => "PENDING_UPDATE",
-                Self::PendingDelete => "PENDING_DELETE",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for VpnServiceStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for VpnServiceStatus {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for VpnServiceStatus {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "ACTIVE" => Some(Self::Active),
-                    "DOWN" => Some(Self::Down),
-                    "BUILD" => Some(Self::Build),
-                    "ERROR" => Some(Self::Error),
-                    "PENDING_CREATE" => Some(Self::PendingCreate),
-                    "PENDING_UPDATE" => Some(Self::PendingUpdate),
-                    "PENDING_DELETE" => Some(Self::PendingDelete),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl ::std::fmt::Debug for CreateIpsecSiteConnection {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("CreateIpsecSiteConnection")
-                .field("admin_state_up", &self.admin_state_up)
-                .field("description", &self.description)
-                .field("dpd", &self.dpd)
-                .field("ikepolicy_id", &self.ikepolicy_id)
-                .field("initiator", &self.initiator)
-                .field("ipsecpolicy_id", &self.ipsecpolicy_id)
-                .field("local_ep_group_id", &self.local_ep_group_id)
-                .field("mtu", &self.mtu)
-                .field("name", &self.name)
-                .field("peer_address", &self.peer_address)
-                .field("peer_cidrs", &self.peer_cidrs)
-                .field("peer_ep_group_id", &self.peer_ep_group_id)
-                .field("peer_id", &self.peer_id)
-                .field("psk", &crate::support::REDACTED)
-                .field("tenant_id", &self.tenant_id)
-                .field("vpnservice_id", &self.vpnservice_id)
-                .finish()
-        }
-    }
-    impl ::std::fmt::Debug for IpsecSiteConnection {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("IpsecSiteConnection")
-                .field("admin_state_up", &self.admin_state_up)
-                .field("auth_mode", &self.auth_mode)
-                .field("created_at", &self.created_at)
-                .field("description", &self.description)
-                .field("dpd", &self.dpd)
-                .field("id", &self.id)
-                .field("ikepolicy_id", &self.ikepolicy_id)
-                .field("initiator", &self.initiator)
-                .field("ipsecpolicy_id", &self.ipsecpolicy_id)
-                .field("local_ep_group_id", &self.local_ep_group_id)
-                .field("mtu", &self.mtu)
-                .field("name", &self.name)
-                .field("order_id", &self.order_id)
-                .field("peer_address", &self.peer_address)
-                .field("peer_cidrs", &self.peer_cidrs)
-                .field("peer_ep_group_id", &self.peer_ep_group_id)
-                .field("peer_id", &self.peer_id)
-                .field("product_id", &self.product_id)
-                .field("project_id", &self.project_id)
-                .field("psk", &crate::support::REDACTED)
-                .field("route_mode", &self.route_mode)
-                .field("status", &self.status)
-                .field("tenant_id", &self.tenant_id)
-                .field("vpnservice_id", &self.vpnservice_id)
-                .finish()
-        }
-    }
-    impl ::std::fmt::Debug for UpdateIpsecSiteConnection {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("UpdateIpsecSiteConnection")
-                .field("admin_state_up", &self.admin_state_up)
-                .field("description", &self.description)
-                .field("dpd", &self.dpd)
-                .field("initiator", &self.initiator)
-                .field("local_ep_group_id", &self.local_ep_group_id)
-                .field("mtu", &self.mtu)
-                .field("name", &self.name)
-                .field("peer_address", &self.peer_address)
-                .field("peer_cidrs", &self.peer_cidrs)
-                .field("peer_ep_group_id", &self.peer_ep_group_id)
-                .field("peer_id", &self.peer_id)
-                .field("psk", &crate::support::REDACTED)
-                .finish()
-        }
-    }
-    impl ::std::fmt::Debug for CreateIpsecSiteConnectionPsk {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_tuple("CreateIpsecSiteConnectionPsk")
-                .field(&crate::support::REDACTED)
-                .finish()
-        }
-    }
-    impl ::std::fmt::Debug for UpdateIpsecSiteConnectionPsk {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_tuple("UpdateIpsecSiteConnectionPsk")
-                .field(&crate::support::REDACTED)
-                .finish()
         }
     }
 }

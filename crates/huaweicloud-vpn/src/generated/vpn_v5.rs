@@ -52,6 +52,49 @@ pub mod types {
             value.parse()
         }
     }
+    impl AttachmentType {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Vpc => "vpc",
+                Self::Er => "er",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for AttachmentType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for AttachmentType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AttachmentType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "vpc" => Some(Self::Vpc),
+                    "er" => Some(Self::Er),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
     /// Hash algorithm for IKE or IPsec authentication. In responses new values may appear; treat
     /// unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -106,6 +149,55 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    impl AuthenticationAlgorithm {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Sha1 => "sha1",
+                Self::Md5 => "md5",
+                Self::Sha2256 => "sha2-256",
+                Self::Sha2384 => "sha2-384",
+                Self::Sha2512 => "sha2-512",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for AuthenticationAlgorithm {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for AuthenticationAlgorithm {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AuthenticationAlgorithm {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "sha1" => Some(Self::Sha1),
+                    "md5" => Some(Self::Md5),
+                    "sha2-256" => Some(Self::Sha2256),
+                    "sha2-384" => Some(Self::Sha2384),
+                    "sha2-512" => Some(Self::Sha2512),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
         }
     }
     /// Availability zones per gateway flavor. The keys are spelt as the service sends them (lower
@@ -217,6 +309,19 @@ pub mod types {
             Default::default()
         }
     }
+    impl ::std::fmt::Debug for CaCertificate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CaCertificate")
+                .field("expire_time", &self.expire_time)
+                .field("id", &self.id)
+                .field("is_updatable", &self.is_updatable)
+                .field("issuer", &crate::support::REDACTED)
+                .field("serial_number", &self.serial_number)
+                .field("signature_algorithm", &self.signature_algorithm)
+                .field("subject", &self.subject)
+                .finish()
+        }
+    }
     /// The CA certificate of a customer gateway as sent in requests (the API's
     /// CaCertificateRequest), for certificate authentication; an existing certificate (`id`) or a
     /// new one (`content`).
@@ -235,6 +340,14 @@ pub mod types {
             Default::default()
         }
     }
+    impl ::std::fmt::Debug for CaCertificateRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CaCertificateRequest")
+                .field("content", &crate::support::REDACTED)
+                .field("id", &self.id)
+                .finish()
+        }
+    }
     /// The certificate in PEM format. Marked sensitive in the API definition, so kept out of Debug
     /// output.
     #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -244,11 +357,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CaCertificateRequestContent> for ::std::string::String {
-        fn from(value: CaCertificateRequestContent) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CaCertificateRequestContent {
@@ -293,6 +401,18 @@ pub mod types {
                 })
         }
     }
+    impl ::std::fmt::Debug for CaCertificateRequestContent {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("CaCertificateRequestContent")
+                .field(&crate::support::REDACTED)
+                .finish()
+        }
+    }
+    impl ::std::convert::From<CaCertificateRequestContent> for ::std::string::String {
+        fn from(value: CaCertificateRequestContent) -> Self {
+            value.0
+        }
+    }
     /// ID of an existing certificate to use.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -301,11 +421,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CaCertificateRequestId> for ::std::string::String {
-        fn from(value: CaCertificateRequestId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CaCertificateRequestId {
@@ -345,6 +460,11 @@ pub mod types {
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
+        }
+    }
+    impl ::std::convert::From<CaCertificateRequestId> for ::std::string::String {
+        fn from(value: CaCertificateRequestId) -> Self {
+            value.0
         }
     }
     /// How a new EIP's bandwidth is billed, as sent in requests. Responses may also report
@@ -473,6 +593,47 @@ pub mod types {
             value.parse()
         }
     }
+    impl ConnectionMonitorProtocol {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Icmp => "icmp",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for ConnectionMonitorProtocol {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for ConnectionMonitorProtocol {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ConnectionMonitorProtocol {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "icmp" => Some(Self::Icmp),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
     /// Body returned by CreateConnectionMonitor and ShowConnectionMonitor.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ConnectionMonitorResponse {
@@ -536,6 +697,51 @@ pub mod types {
             value.parse()
         }
     }
+    impl ConnectionMonitorStatus {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Active => "ACTIVE",
+                Self::PendingCreate => "PENDING_CREATE",
+                Self::PendingDelete => "PENDING_DELETE",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for ConnectionMonitorStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for ConnectionMonitorStatus {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ConnectionMonitorStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "ACTIVE" => Some(Self::Active),
+                    "PENDING_CREATE" => Some(Self::PendingCreate),
+                    "PENDING_DELETE" => Some(Self::PendingDelete),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
     /// What a connection monitor probes (gateway is the VPN gateway). New values may appear; treat
     /// unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -573,6 +779,47 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    impl ConnectionMonitorType {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Gateway => "gateway",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for ConnectionMonitorType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for ConnectionMonitorType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ConnectionMonitorType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "gateway" => Some(Self::Gateway),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
         }
     }
     /// Routing mode as sent in requests, in lower case. The service returns the same modes in upper
@@ -695,11 +942,6 @@ pub mod types {
             &self.0
         }
     }
-    impl ::std::convert::From<CreateCustomerGatewayIdValue> for ::std::string::String {
-        fn from(value: CreateCustomerGatewayIdValue) -> Self {
-            value.0
-        }
-    }
     impl ::std::str::FromStr for CreateCustomerGatewayIdValue {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -743,6 +985,11 @@ pub mod types {
                 })
         }
     }
+    impl ::std::convert::From<CreateCustomerGatewayIdValue> for ::std::string::String {
+        fn from(value: CreateCustomerGatewayIdValue) -> Self {
+            value.0
+        }
+    }
     /// Customer gateway name (letters, digits, Chinese characters, `-`, `_`, `.`). Generated by the
     /// server when left out.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -752,11 +999,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateCustomerGatewayName> for ::std::string::String {
-        fn from(value: CreateCustomerGatewayName) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateCustomerGatewayName {
@@ -804,6 +1046,11 @@ pub mod types {
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
+        }
+    }
+    impl ::std::convert::From<CreateCustomerGatewayName> for ::std::string::String {
+        fn from(value: CreateCustomerGatewayName) -> Self {
+            value.0
         }
     }
     /// Body of CreateCgw.
@@ -865,11 +1112,6 @@ pub mod types {
             &self.0
         }
     }
-    impl ::std::convert::From<CreateIkePolicyLocalId> for ::std::string::String {
-        fn from(value: CreateIkePolicyLocalId) -> Self {
-            value.0
-        }
-    }
     impl ::std::str::FromStr for CreateIkePolicyLocalId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -909,6 +1151,11 @@ pub mod types {
                 })
         }
     }
+    impl ::std::convert::From<CreateIkePolicyLocalId> for ::std::string::String {
+        fn from(value: CreateIkePolicyLocalId) -> Self {
+            value.0
+        }
+    }
     /// Peer identity (an IP address or FQDN, according to `peer_id_type`).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -917,11 +1164,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateIkePolicyPeerId> for ::std::string::String {
-        fn from(value: CreateIkePolicyPeerId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateIkePolicyPeerId {
@@ -961,6 +1203,11 @@ pub mod types {
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
+        }
+    }
+    impl ::std::convert::From<CreateIkePolicyPeerId> for ::std::string::String {
+        fn from(value: CreateIkePolicyPeerId) -> Self {
+            value.0
         }
     }
     /// IPsec (phase 2) policy of a new connection; left-out fields take the defaults shown.
@@ -1053,6 +1300,31 @@ pub mod types {
             Default::default()
         }
     }
+    impl ::std::fmt::Debug for CreateVpnConnection {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CreateVpnConnection")
+                .field("cgw_id", &self.cgw_id)
+                .field("enable_health_check", &self.enable_health_check)
+                .field("enable_hub", &self.enable_hub)
+                .field("enable_nqa", &self.enable_nqa)
+                .field("ha_role", &self.ha_role)
+                .field("ikepolicy", &self.ikepolicy)
+                .field("ipsecpolicy", &self.ipsecpolicy)
+                .field("name", &self.name)
+                .field("peer_subnets", &self.peer_subnets)
+                .field("peer_subnets_v6", &self.peer_subnets_v6)
+                .field("policy_rules", &self.policy_rules)
+                .field("policy_rules_v6", &self.policy_rules_v6)
+                .field("psk", &crate::support::REDACTED)
+                .field("style", &self.style)
+                .field("tags", &self.tags)
+                .field("tunnel_local_address", &self.tunnel_local_address)
+                .field("tunnel_peer_address", &self.tunnel_peer_address)
+                .field("vgw_id", &self.vgw_id)
+                .field("vgw_ip", &self.vgw_ip)
+                .finish()
+        }
+    }
     /// ID of the customer gateway.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -1061,11 +1333,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateVpnConnectionCgwId> for ::std::string::String {
-        fn from(value: CreateVpnConnectionCgwId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateVpnConnectionCgwId {
@@ -1107,6 +1374,11 @@ pub mod types {
                 })
         }
     }
+    impl ::std::convert::From<CreateVpnConnectionCgwId> for ::std::string::String {
+        fn from(value: CreateVpnConnectionCgwId) -> Self {
+            value.0
+        }
+    }
     /// Connection name (letters, digits, Chinese characters, `-`, `_`, `.`). Generated by the
     /// server when left out.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1116,11 +1388,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateVpnConnectionName> for ::std::string::String {
-        fn from(value: CreateVpnConnectionName) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateVpnConnectionName {
@@ -1167,6 +1434,11 @@ pub mod types {
                 })
         }
     }
+    impl ::std::convert::From<CreateVpnConnectionName> for ::std::string::String {
+        fn from(value: CreateVpnConnectionName) -> Self {
+            value.0
+        }
+    }
     /// Pre-shared key. Secret; never log it.
     #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -1175,11 +1447,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateVpnConnectionPsk> for ::std::string::String {
-        fn from(value: CreateVpnConnectionPsk) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateVpnConnectionPsk {
@@ -1224,6 +1491,18 @@ pub mod types {
                 })
         }
     }
+    impl ::std::fmt::Debug for CreateVpnConnectionPsk {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("CreateVpnConnectionPsk")
+                .field(&crate::support::REDACTED)
+                .finish()
+        }
+    }
+    impl ::std::convert::From<CreateVpnConnectionPsk> for ::std::string::String {
+        fn from(value: CreateVpnConnectionPsk) -> Self {
+            value.0
+        }
+    }
     /// Body of CreateVpnConnection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateVpnConnectionRequest {
@@ -1242,11 +1521,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateVpnConnectionVgwId> for ::std::string::String {
-        fn from(value: CreateVpnConnectionVgwId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateVpnConnectionVgwId {
@@ -1288,6 +1562,11 @@ pub mod types {
                 })
         }
     }
+    impl ::std::convert::From<CreateVpnConnectionVgwId> for ::std::string::String {
+        fn from(value: CreateVpnConnectionVgwId) -> Self {
+            value.0
+        }
+    }
     /// ID of the VPN gateway's EIP (its ID, not the address) that the connection uses.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -1296,11 +1575,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateVpnConnectionVgwIp> for ::std::string::String {
-        fn from(value: CreateVpnConnectionVgwIp) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateVpnConnectionVgwIp {
@@ -1340,6 +1614,11 @@ pub mod types {
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
+        }
+    }
+    impl ::std::convert::From<CreateVpnConnectionVgwIp> for ::std::string::String {
+        fn from(value: CreateVpnConnectionVgwIp) -> Self {
+            value.0
         }
     }
     /// The VPN gateway to create. No field is required by the API definition; a gateway attached to
@@ -1434,12 +1713,6 @@ pub mod types {
             &self.0
         }
     }
-    impl ::std::convert::From<CreateVpnGatewayAccessPrivateIp1>
-    for ::std::string::String {
-        fn from(value: CreateVpnGatewayAccessPrivateIp1) -> Self {
-            value.0
-        }
-    }
     impl ::std::str::FromStr for CreateVpnGatewayAccessPrivateIp1 {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -1480,6 +1753,12 @@ pub mod types {
                 })
         }
     }
+    impl ::std::convert::From<CreateVpnGatewayAccessPrivateIp1>
+    for ::std::string::String {
+        fn from(value: CreateVpnGatewayAccessPrivateIp1) -> Self {
+            value.0
+        }
+    }
     /// Second private address of a `private` gateway, in the access subnet.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -1488,12 +1767,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateVpnGatewayAccessPrivateIp2>
-    for ::std::string::String {
-        fn from(value: CreateVpnGatewayAccessPrivateIp2) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateVpnGatewayAccessPrivateIp2 {
@@ -1536,6 +1809,12 @@ pub mod types {
                 })
         }
     }
+    impl ::std::convert::From<CreateVpnGatewayAccessPrivateIp2>
+    for ::std::string::String {
+        fn from(value: CreateVpnGatewayAccessPrivateIp2) -> Self {
+            value.0
+        }
+    }
     /// ID (a lower-case UUID) of the subnet in the access VPC; defaults to `connect_subnet`.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -1544,11 +1823,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateVpnGatewayAccessSubnetId> for ::std::string::String {
-        fn from(value: CreateVpnGatewayAccessSubnetId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateVpnGatewayAccessSubnetId {
@@ -1602,6 +1876,11 @@ pub mod types {
                 })
         }
     }
+    impl ::std::convert::From<CreateVpnGatewayAccessSubnetId> for ::std::string::String {
+        fn from(value: CreateVpnGatewayAccessSubnetId) -> Self {
+            value.0
+        }
+    }
     /// ID (a lower-case UUID) of the access VPC; defaults to `vpc_id`.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -1610,11 +1889,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateVpnGatewayAccessVpcId> for ::std::string::String {
-        fn from(value: CreateVpnGatewayAccessVpcId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateVpnGatewayAccessVpcId {
@@ -1667,6 +1941,11 @@ pub mod types {
                 })
         }
     }
+    impl ::std::convert::From<CreateVpnGatewayAccessVpcId> for ::std::string::String {
+        fn from(value: CreateVpnGatewayAccessVpcId) -> Self {
+            value.0
+        }
+    }
     /// An EIP of a new public gateway (`eip1`, `eip2`), either an existing one (`id`) or a new one
     /// described by `type`, `charge_mode` and the bandwidth fields.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -1705,11 +1984,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateVpnGatewayEipBandwidthId> for ::std::string::String {
-        fn from(value: CreateVpnGatewayEipBandwidthId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateVpnGatewayEipBandwidthId {
@@ -1769,6 +2043,11 @@ pub mod types {
                 })
         }
     }
+    impl ::std::convert::From<CreateVpnGatewayEipBandwidthId> for ::std::string::String {
+        fn from(value: CreateVpnGatewayEipBandwidthId) -> Self {
+            value.0
+        }
+    }
     /// Name of the bandwidth of a new EIP (letters, digits, Chinese characters, `_`, `.`, `-`).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -1777,12 +2056,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateVpnGatewayEipBandwidthName>
-    for ::std::string::String {
-        fn from(value: CreateVpnGatewayEipBandwidthName) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateVpnGatewayEipBandwidthName {
@@ -1833,6 +2106,12 @@ pub mod types {
                 })
         }
     }
+    impl ::std::convert::From<CreateVpnGatewayEipBandwidthName>
+    for ::std::string::String {
+        fn from(value: CreateVpnGatewayEipBandwidthName) -> Self {
+            value.0
+        }
+    }
     /// ID (a UUID) of an existing EIP to use.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -1841,11 +2120,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateVpnGatewayEipId> for ::std::string::String {
-        fn from(value: CreateVpnGatewayEipId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateVpnGatewayEipId {
@@ -1904,6 +2178,11 @@ pub mod types {
                 })
         }
     }
+    impl ::std::convert::From<CreateVpnGatewayEipId> for ::std::string::String {
+        fn from(value: CreateVpnGatewayEipId) -> Self {
+            value.0
+        }
+    }
     /// Type of a new EIP, as offered by the region (for example `5_bgp`, dynamic BGP, or `5_sbgp`,
     /// static BGP). The reference also gives `minLength` 0, which says nothing and is left out.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -1913,11 +2192,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateVpnGatewayEipType> for ::std::string::String {
-        fn from(value: CreateVpnGatewayEipType) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateVpnGatewayEipType {
@@ -1959,6 +2233,11 @@ pub mod types {
                 })
         }
     }
+    impl ::std::convert::From<CreateVpnGatewayEipType> for ::std::string::String {
+        fn from(value: CreateVpnGatewayEipType) -> Self {
+            value.0
+        }
+    }
     /// Enterprise project ID (`0` is the default project).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -1967,12 +2246,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateVpnGatewayEnterpriseProjectId>
-    for ::std::string::String {
-        fn from(value: CreateVpnGatewayEnterpriseProjectId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateVpnGatewayEnterpriseProjectId {
@@ -2018,6 +2291,12 @@ pub mod types {
                 })
         }
     }
+    impl ::std::convert::From<CreateVpnGatewayEnterpriseProjectId>
+    for ::std::string::String {
+        fn from(value: CreateVpnGatewayEnterpriseProjectId) -> Self {
+            value.0
+        }
+    }
     /// ID (a UUID) of the enterprise router, for `attachment_type` `er` only.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -2026,11 +2305,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateVpnGatewayErId> for ::std::string::String {
-        fn from(value: CreateVpnGatewayErId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateVpnGatewayErId {
@@ -2083,6 +2357,11 @@ pub mod types {
                 })
         }
     }
+    impl ::std::convert::From<CreateVpnGatewayErId> for ::std::string::String {
+        fn from(value: CreateVpnGatewayErId) -> Self {
+            value.0
+        }
+    }
     /// Gateway name (letters, digits, Chinese characters, `-`, `_`, `.`). Generated by the server
     /// (`vpngw-` and four characters) when left out.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2092,11 +2371,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateVpnGatewayName> for ::std::string::String {
-        fn from(value: CreateVpnGatewayName) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateVpnGatewayName {
@@ -2146,6 +2420,11 @@ pub mod types {
                 })
         }
     }
+    impl ::std::convert::From<CreateVpnGatewayName> for ::std::string::String {
+        fn from(value: CreateVpnGatewayName) -> Self {
+            value.0
+        }
+    }
     /// Body of CreateVgw.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateVpnGatewayRequest {
@@ -2165,11 +2444,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateVpnGatewayVpcId> for ::std::string::String {
-        fn from(value: CreateVpnGatewayVpcId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateVpnGatewayVpcId {
@@ -2220,6 +2494,11 @@ pub mod types {
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
+        }
+    }
+    impl ::std::convert::From<CreateVpnGatewayVpcId> for ::std::string::String {
+        fn from(value: CreateVpnGatewayVpcId) -> Self {
+            value.0
         }
     }
     /// A customer gateway as returned by the service. Every field is optional.
@@ -2399,6 +2678,49 @@ pub mod types {
             value.parse()
         }
     }
+    impl DpdMsg {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::SeqHashNotify => "seq-hash-notify",
+                Self::SeqNotifyHash => "seq-notify-hash",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for DpdMsg {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for DpdMsg {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DpdMsg {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "seq-hash-notify" => Some(Self::SeqHashNotify),
+                    "seq-notify-hash" => Some(Self::SeqNotifyHash),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
     /// IPsec encapsulation mode. In responses new values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum EncapsulationMode {
@@ -2435,6 +2757,47 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    impl EncapsulationMode {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Tunnel => "tunnel",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for EncapsulationMode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for EncapsulationMode {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EncapsulationMode {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "tunnel" => Some(Self::Tunnel),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
         }
     }
     /// Cipher for IKE or IPsec. In responses new values may appear; treat unknown ones as valid.
@@ -2499,6 +2862,61 @@ pub mod types {
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    impl EncryptionAlgorithm {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::X3des => "3des",
+                Self::Aes128 => "aes-128",
+                Self::Aes192 => "aes-192",
+                Self::Aes256 => "aes-256",
+                Self::Aes128Gcm16 => "aes-128-gcm-16",
+                Self::Aes256Gcm16 => "aes-256-gcm-16",
+                Self::Aes128Gcm128 => "aes-128-gcm-128",
+                Self::Aes256Gcm128 => "aes-256-gcm-128",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for EncryptionAlgorithm {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for EncryptionAlgorithm {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EncryptionAlgorithm {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "3des" => Some(Self::X3des),
+                    "aes-128" => Some(Self::Aes128),
+                    "aes-192" => Some(Self::Aes192),
+                    "aes-256" => Some(Self::Aes256),
+                    "aes-128-gcm-16" => Some(Self::Aes128Gcm16),
+                    "aes-256-gcm-16" => Some(Self::Aes256Gcm16),
+                    "aes-128-gcm-128" => Some(Self::Aes128Gcm128),
+                    "aes-256-gcm-128" => Some(Self::Aes256Gcm128),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
         }
     }
     /**Error body. Every property is optional so that one type reads all the
@@ -2704,6 +3122,49 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
+    impl IkeAuthenticationMethod {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::PreShare => "pre-share",
+                Self::DigitalEnvelopeV2 => "digital-envelope-v2",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for IkeAuthenticationMethod {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for IkeAuthenticationMethod {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for IkeAuthenticationMethod {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "pre-share" => Some(Self::PreShare),
+                    "digital-envelope-v2" => Some(Self::DigitalEnvelopeV2),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
     /// Kind of IKE identity (used for local_id_type and peer_id_type). In responses new values may
     /// appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2744,6 +3205,49 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    impl IkeIdType {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Ip => "ip",
+                Self::Fqdn => "fqdn",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for IkeIdType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for IkeIdType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for IkeIdType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "ip" => Some(Self::Ip),
+                    "fqdn" => Some(Self::Fqdn),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
         }
     }
     /// IKE (phase 1) policy as returned by the service.
@@ -2824,6 +3328,49 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
+    impl IkeVersion {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::V1 => "v1",
+                Self::V2 => "v2",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for IkeVersion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for IkeVersion {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for IkeVersion {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "v1" => Some(Self::V1),
+                    "v2" => Some(Self::V2),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
     /// IP version of a VPN gateway. In responses new values may appear; treat unknown ones as
     /// valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2864,6 +3411,49 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    impl IpVersion {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Ipv4 => "ipv4",
+                Self::Ipv6 => "ipv6",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for IpVersion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for IpVersion {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for IpVersion {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "ipv4" => Some(Self::Ipv4),
+                    "ipv6" => Some(Self::Ipv6),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
         }
     }
     /// IPsec (phase 2) policy as returned by the service.
@@ -3035,6 +3625,49 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    impl Phase1NegotiationMode {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Main => "main",
+                Self::Aggressive => "aggressive",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for Phase1NegotiationMode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for Phase1NegotiationMode {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Phase1NegotiationMode {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "main" => Some(Self::Main),
+                    "aggressive" => Some(Self::Aggressive),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
         }
     }
     /// One policy rule of a policy-based connection.
@@ -3526,6 +4159,51 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
+    impl ReportedChargeMode {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Bandwidth => "bandwidth",
+                Self::Traffic => "traffic",
+                Self::X95peakPlus => "95peak_plus",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for ReportedChargeMode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for ReportedChargeMode {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ReportedChargeMode {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "bandwidth" => Some(Self::Bandwidth),
+                    "traffic" => Some(Self::Traffic),
+                    "95peak_plus" => Some(Self::X95peakPlus),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
     /// Routing mode as returned by the service, in upper case; requests use lower case (see
     /// ConnectionStyle). New values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -3569,6 +4247,51 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    impl ReportedConnectionStyle {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Policy => "POLICY",
+                Self::Static => "STATIC",
+                Self::Bgp => "BGP",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for ReportedConnectionStyle {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for ReportedConnectionStyle {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ReportedConnectionStyle {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "POLICY" => Some(Self::Policy),
+                    "STATIC" => Some(Self::Static),
+                    "BGP" => Some(Self::Bgp),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
         }
     }
     /// A resource tag.
@@ -3625,6 +4348,47 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
+    impl TransformProtocol {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Esp => "esp",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for TransformProtocol {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for TransformProtocol {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for TransformProtocol {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "esp" => Some(Self::Esp),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
     /// The fields to change; fields left out keep their value. The identity and the BGP AS number
     /// cannot be changed.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -3648,11 +4412,6 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateCustomerGatewayName> for ::std::string::String {
-        fn from(value: UpdateCustomerGatewayName) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for UpdateCustomerGatewayName {
@@ -3700,6 +4459,11 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
+        }
+    }
+    impl ::std::convert::From<UpdateCustomerGatewayName> for ::std::string::String {
+        fn from(value: UpdateCustomerGatewayName) -> Self {
+            value.0
         }
     }
     /// Body of UpdateCgw.
@@ -3775,11 +4539,6 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             &self.0
         }
     }
-    impl ::std::convert::From<UpdateIkePolicyLocalId> for ::std::string::String {
-        fn from(value: UpdateIkePolicyLocalId) -> Self {
-            value.0
-        }
-    }
     impl ::std::str::FromStr for UpdateIkePolicyLocalId {
         type Err = self::error::ConversionError;
         fn from_str(
@@ -3819,6 +4578,11 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
                 })
         }
     }
+    impl ::std::convert::From<UpdateIkePolicyLocalId> for ::std::string::String {
+        fn from(value: UpdateIkePolicyLocalId) -> Self {
+            value.0
+        }
+    }
     /// Peer identity.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -3827,11 +4591,6 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateIkePolicyPeerId> for ::std::string::String {
-        fn from(value: UpdateIkePolicyPeerId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for UpdateIkePolicyPeerId {
@@ -3871,6 +4630,11 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
+        }
+    }
+    impl ::std::convert::From<UpdateIkePolicyPeerId> for ::std::string::String {
+        fn from(value: UpdateIkePolicyPeerId) -> Self {
+            value.0
         }
     }
     /// IPsec (phase 2) policy changes; no defaults, fields left out are unchanged.
@@ -4001,6 +4765,24 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
+    impl ::std::fmt::Debug for UpdateVpnConnection {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("UpdateVpnConnection")
+                .field("cgw_id", &self.cgw_id)
+                .field("enable_hub", &self.enable_hub)
+                .field("ikepolicy", &self.ikepolicy)
+                .field("ipsecpolicy", &self.ipsecpolicy)
+                .field("name", &self.name)
+                .field("peer_subnets", &self.peer_subnets)
+                .field("peer_subnets_v6", &self.peer_subnets_v6)
+                .field("policy_rules", &self.policy_rules)
+                .field("policy_rules_v6", &self.policy_rules_v6)
+                .field("psk", &crate::support::REDACTED)
+                .field("tunnel_local_address", &self.tunnel_local_address)
+                .field("tunnel_peer_address", &self.tunnel_peer_address)
+                .finish()
+        }
+    }
     /// ID of the customer gateway.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -4009,11 +4791,6 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateVpnConnectionCgwId> for ::std::string::String {
-        fn from(value: UpdateVpnConnectionCgwId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for UpdateVpnConnectionCgwId {
@@ -4055,6 +4832,11 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
                 })
         }
     }
+    impl ::std::convert::From<UpdateVpnConnectionCgwId> for ::std::string::String {
+        fn from(value: UpdateVpnConnectionCgwId) -> Self {
+            value.0
+        }
+    }
     /// Connection name (letters, digits, Chinese characters, `-`, `_`, `.`).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -4063,11 +4845,6 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateVpnConnectionName> for ::std::string::String {
-        fn from(value: UpdateVpnConnectionName) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for UpdateVpnConnectionName {
@@ -4117,6 +4894,11 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
                 })
         }
     }
+    impl ::std::convert::From<UpdateVpnConnectionName> for ::std::string::String {
+        fn from(value: UpdateVpnConnectionName) -> Self {
+            value.0
+        }
+    }
     /// New pre-shared key. Secret; never log it.
     #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -4125,11 +4907,6 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateVpnConnectionPsk> for ::std::string::String {
-        fn from(value: UpdateVpnConnectionPsk) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for UpdateVpnConnectionPsk {
@@ -4172,6 +4949,18 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
+        }
+    }
+    impl ::std::fmt::Debug for UpdateVpnConnectionPsk {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("UpdateVpnConnectionPsk")
+                .field(&crate::support::REDACTED)
+                .finish()
+        }
+    }
+    impl ::std::convert::From<UpdateVpnConnectionPsk> for ::std::string::String {
+        fn from(value: UpdateVpnConnectionPsk) -> Self {
+            value.0
         }
     }
     /// Body of UpdateVpnConnection.
@@ -4220,11 +5009,6 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateVpnGatewayEipId1> for ::std::string::String {
-        fn from(value: UpdateVpnGatewayEipId1) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for UpdateVpnGatewayEipId1 {
@@ -4283,6 +5067,11 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
                 })
         }
     }
+    impl ::std::convert::From<UpdateVpnGatewayEipId1> for ::std::string::String {
+        fn from(value: UpdateVpnGatewayEipId1) -> Self {
+            value.0
+        }
+    }
     /// ID (a UUID) of the EIP to use as the second gateway address.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -4291,11 +5080,6 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateVpnGatewayEipId2> for ::std::string::String {
-        fn from(value: UpdateVpnGatewayEipId2) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for UpdateVpnGatewayEipId2 {
@@ -4354,6 +5138,11 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
                 })
         }
     }
+    impl ::std::convert::From<UpdateVpnGatewayEipId2> for ::std::string::String {
+        fn from(value: UpdateVpnGatewayEipId2) -> Self {
+            value.0
+        }
+    }
     /// Gateway name (letters, digits, Chinese characters, `-`, `_`, `.`).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -4362,11 +5151,6 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateVpnGatewayName> for ::std::string::String {
-        fn from(value: UpdateVpnGatewayName) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for UpdateVpnGatewayName {
@@ -4414,6 +5198,11 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
                 .map_err(|e: self::error::ConversionError| {
                     <D::Error as ::serde::de::Error>::custom(e.to_string())
                 })
+        }
+    }
+    impl ::std::convert::From<UpdateVpnGatewayName> for ::std::string::String {
+        fn from(value: UpdateVpnGatewayName) -> Self {
+            value.0
         }
     }
     /// Body of UpdateVgw.
@@ -4474,6 +5263,51 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    impl UpgradeInfo {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Ready => "ready",
+                Self::ExpiringSoon => "expiring soon",
+                Self::Unready => "unready",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for UpgradeInfo {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for UpgradeInfo {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpgradeInfo {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "ready" => Some(Self::Ready),
+                    "expiring soon" => Some(Self::ExpiringSoon),
+                    "unready" => Some(Self::Unready),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
         }
     }
     /**A VPN connection as returned by the service. Every field is optional: the
@@ -4641,6 +5475,61 @@ the update response has no `status` or `bgp_peer`.
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    impl VpnConnectionStatus {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Error => "ERROR",
+                Self::Active => "ACTIVE",
+                Self::Down => "DOWN",
+                Self::PendingCreate => "PENDING_CREATE",
+                Self::PendingUpdate => "PENDING_UPDATE",
+                Self::PendingDelete => "PENDING_DELETE",
+                Self::Freezed => "FREEZED",
+                Self::Unknown => "UNKNOWN",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for VpnConnectionStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for VpnConnectionStatus {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for VpnConnectionStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "ERROR" => Some(Self::Error),
+                    "ACTIVE" => Some(Self::Active),
+                    "DOWN" => Some(Self::Down),
+                    "PENDING_CREATE" => Some(Self::PendingCreate),
+                    "PENDING_UPDATE" => Some(Self::PendingUpdate),
+                    "PENDING_DELETE" => Some(Self::PendingDelete),
+                    "FREEZED" => Some(Self::Freezed),
+                    "UNKNOWN" => Some(Self::Unknown),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
         }
     }
     /**A VPN gateway as returned by the service. Every field is optional: the
@@ -4966,6 +5855,49 @@ timestamps; the update response lacks `status`, `applied_at`,
             value.parse()
         }
     }
+    impl VpnGatewayNetworkType {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Public => "public",
+                Self::Private => "private",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for VpnGatewayNetworkType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for VpnGatewayNetworkType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for VpnGatewayNetworkType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "public" => Some(Self::Public),
+                    "private" => Some(Self::Private),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
     /// Body returned by CreateVgw, ShowVgw and UpdateVgw.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct VpnGatewayResponse {
@@ -5048,6 +5980,63 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             value: ::std::string::String,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
             value.parse()
+        }
+    }
+    impl VpnGatewayStatus {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::PendingCreate => "PENDING_CREATE",
+                Self::PendingUpdate => "PENDING_UPDATE",
+                Self::PendingDelete => "PENDING_DELETE",
+                Self::Active => "ACTIVE",
+                Self::Fault => "FAULT",
+                Self::Freezed => "FREEZED",
+                Self::Upgrading => "UPGRADING",
+                Self::RollingBack => "ROLLING_BACK",
+                Self::PendingUpgradeConfirm => "PENDING_UPGRADE_CONFIRM",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for VpnGatewayStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for VpnGatewayStatus {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for VpnGatewayStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "PENDING_CREATE" => Some(Self::PendingCreate),
+                    "PENDING_UPDATE" => Some(Self::PendingUpdate),
+                    "PENDING_DELETE" => Some(Self::PendingDelete),
+                    "ACTIVE" => Some(Self::Active),
+                    "FAULT" => Some(Self::Fault),
+                    "FREEZED" => Some(Self::Freezed),
+                    "UPGRADING" => Some(Self::Upgrading),
+                    "ROLLING_BACK" => Some(Self::RollingBack),
+                    "PENDING_UPGRADE_CONFIRM" => Some(Self::PendingUpgradeConfirm),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
         }
     }
     /// Types for composing complex structures.
@@ -13965,995 +14954,6 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             fn from(value: String) -> Self {
                 Self(value.into())
             }
-        }
-    }
-    impl AttachmentType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Vpc => "vpc",
-                Self::Er => "er",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for AttachmentType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for AttachmentType {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AttachmentType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "vpc" => Some(Self::Vpc),
-                    "er" => Some(Self::Er),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl AuthenticationAlgorithm {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Sha1 => "sha1",
-                Self::Md5 => "md5",
-                Self::Sha2256 => "sha2-256",
-                Self::Sha2384 => "sha2-384",
-                Self::Sha2512 => "sha2-512",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for AuthenticationAlgorithm {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for AuthenticationAlgorithm {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AuthenticationAlgorithm {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "sha1" => Some(Self::Sha1),
-                    "md5" => Some(Self::Md5),
-                    "sha2-256" => Some(Self::Sha2256),
-                    "sha2-384" => Some(Self::Sha2384),
-                    "sha2-512" => Some(Self::Sha2512),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl ConnectionMonitorProtocol {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Icmp => "icmp",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for ConnectionMonitorProtocol {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for ConnectionMonitorProtocol {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ConnectionMonitorProtocol {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "icmp" => Some(Self::Icmp),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl ConnectionMonitorStatus {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Active => "ACTIVE",
-                Self::PendingCreate => "PENDING_CREATE",
-                Self::PendingDelete => "PENDING_DELETE",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for ConnectionMonitorStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for ConnectionMonitorStatus {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ConnectionMonitorStatus {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "ACTIVE" => Some(Self::Active),
-                    "PENDING_CREATE" => Some(Self::PendingCreate),
-                    "PENDING_DELETE" => Some(Self::PendingDelete),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl ConnectionMonitorType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Gateway => "gateway",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for ConnectionMonitorType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for ConnectionMonitorType {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ConnectionMonitorType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "gateway" => Some(Self::Gateway),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl DpdMsg {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::SeqHashNotify => "seq-hash-notify",
-                Self::SeqNotifyHash => "seq-notify-hash",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for DpdMsg {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for DpdMsg {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for DpdMsg {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "seq-hash-notify" => Some(Self::SeqHashNotify),
-                    "seq-notify-hash" => Some(Self::SeqNotifyHash),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl EncapsulationMode {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Tunnel => "tunnel",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for EncapsulationMode {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for EncapsulationMode {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for EncapsulationMode {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "tunnel" => Some(Self::Tunnel),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl EncryptionAlgorithm {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::X3des => "3des",
-                Self::Aes128 => "aes-128",
-                Self::Aes192 => "aes-192",
-                Self::Aes256 => "aes-256",
-                Self::Aes128Gcm16 => "aes-128-gcm-16",
-                Self::Aes256Gcm16 => "aes-256-gcm-16",
-                Self::Aes128Gcm128 => "aes-128-gcm-128",
-                Self::Aes256Gcm128 => "aes-256-gcm-128",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for EncryptionAlgorithm {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for EncryptionAlgorithm {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for EncryptionAlgorithm {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "3des" => Some(Self::X3des),
-                    "aes-128" => Some(Self::Aes128),
-                    "aes-192" => Some(Self::Aes192),
-                    "aes-256" => Some(Self::Aes256),
-                    "aes-128-gcm-16" => Some(Self::Aes128Gcm16),
-                    "aes-256-gcm-16" => Some(Self::Aes256Gcm16),
-                    "aes-128-gcm-128" => Some(Self::Aes128Gcm128),
-                    "aes-256-gcm-128" => Some(Self::Aes256Gcm128),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl IkeAuthenticationMethod {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::PreShare => "pre-share",
-                Self::DigitalEnvelopeV2 => "digital-envelope-v2",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for IkeAuthenticationMethod {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for IkeAuthenticationMethod {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for IkeAuthenticationMethod {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "pre-share" => Some(Self::PreShare),
-                    "digital-envelope-v2" => Some(Self::DigitalEnvelopeV2),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl IkeIdType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Ip => "ip",
-                Self::Fqdn => "fqdn",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for IkeIdType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for IkeIdType {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for IkeIdType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "ip" => Some(Self::Ip),
-                    "fqdn" => Some(Self::Fqdn),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl IkeVersion {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::V1 => "v1",
-                Self::V2 => "v2",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for IkeVersion {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for IkeVersion {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for IkeVersion {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "v1" => Some(Self::V1),
-                    "v2" => Some(Self::V2),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl IpVersion {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Ipv4 => "ipv4",
-                Self::Ipv6 => "ipv6",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for IpVersion {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for IpVersion {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for IpVersion {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "ipv4" => Some(Self::Ipv4),
-                    "ipv6" => Some(Self::Ipv6),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl Phase1NegotiationMode {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Main => "main",
-                Self::Aggressive => "aggressive",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for Phase1NegotiationMode {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for Phase1NegotiationMode {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Phase1NegotiationMode {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "main" => Some(Self::Main),
-                    "aggressive" => Some(Self::Aggressive),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl ReportedChargeMode {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Bandwidth => "bandwidth",
-                Self::Traffic => "traffic",
-                Self::X95peakPlus => "95peak_plus",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for ReportedChargeMode {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for ReportedChargeMode {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ReportedChargeMode {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "bandwidth" => Some(Self::Bandwidth),
-                    "traffic" => Some(Self::Traffic),
-                    "95peak_plus" => Some(Self::X95peakPlus),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl ReportedConnectionStyle {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Policy => "POLICY",
-                Self::Static => "STATIC",
-                Self::Bgp => "BGP",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for ReportedConnectionStyle {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for ReportedConnectionStyle {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ReportedConnectionStyle {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "POLICY" => Some(Self::Policy),
-                    "STATIC" => Some(Self::Static),
-                    "BGP" => Some(Self::Bgp),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl TransformProtocol {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Esp => "esp",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for TransformProtocol {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for TransformProtocol {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for TransformProtocol {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "esp" => Some(Self::Esp),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl UpgradeInfo {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Ready => "ready",
-                Self::ExpiringSoon => "expiring soon",
-                Self::Unready => "unready",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for UpgradeInfo {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for UpgradeInfo {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpgradeInfo {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "ready" => Some(Self::Ready),
-                    "expiring soon" => Some(Self::ExpiringSoon),
-                    "unready" => Some(Self::Unready),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl VpnConnectionStatus {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Error => "ERROR",
-                Self::Active => "ACTIVE",
-                Self::Down => "DOWN",
-                Self::PendingCreate => "PENDING_CREATE",
-                Self::PendingUpdate => "PENDING_UPDATE",
-                Self::PendingDelete => "PENDING_DELETE",
-                Self::Freezed => "FREEZED",
-                Self::Unknown => "UNKNOWN",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for VpnConnectionStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for VpnConnectionStatus {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for VpnConnectionStatus {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "ERROR" => Some(Self::Error),
-                    "ACTIVE" => Some(Self::Active),
-                    "DOWN" => Some(Self::Down),
-                    "PENDING_CREATE" => Some(Self::PendingCreate),
-                    "PENDING_UPDATE" => Some(Self::PendingUpdate),
-                    "PENDING_DELETE" => Some(Self::PendingDelete),
-                    "FREEZED" => Some(Self::Freezed),
-                    "UNKNOWN" => Some(Self::Unknown),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl VpnGatewayNetworkType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Public => "public",
-                Self::Private => "private",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for VpnGatewayNetworkType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for VpnGatewayNetworkType {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for VpnGatewayNetworkType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "public" => Some(Self::Public),
-                    "private" => Some(Self::Private),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl VpnGatewayStatus {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::PendingCreate => "PENDING_CREATE",
-                Self::PendingUpdate => "PENDING_UPDATE",
-                Self::PendingDelete => "PENDING_DELETE",
-                Self::Active => "ACTIVE",
-                Self::Fault => "FAULT",
-                Self::Freezed => "FREEZED",
-                Self::Upgrading => "UPGRADING",
-                Self::RollingBack => "ROLLING_BACK",
-                Self::PendingUpgradeConfirm => "PENDING_UPGRADE_CONFIRM",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for VpnGatewayStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for VpnGatewayStatus {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for VpnGatewayStatus {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "PENDING_CREATE" => Some(Self::PendingCreate),
-                    "PENDING_UPDATE" => Some(Self::PendingUpdate),
-                    "PENDING_DELETE" => Some(Self::PendingDelete),
-                    "ACTIVE" => Some(Self::Active),
-                    "FAULT" => Some(Self::Fault),
-                    "FREEZED" => Some(Self::Freezed),
-                    "UPGRADING" => Some(Self::Upgrading),
-                    "ROLLING_BACK" => Some(Self::RollingBack),
-                    "PENDING_UPGRADE_CONFIRM" => Some(Self::PendingUpgradeConfirm),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl ::std::fmt::Debug for CaCertificate {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("CaCertificate")
-                .field("expire_time", &self.expire_time)
-                .field("id", &self.id)
-                .field("is_updatable", &self.is_updatable)
-                .field("issuer", &crate::support::REDACTED)
-                .field("serial_number", &self.serial_number)
-                .field("signature_algorithm", &self.signature_algorithm)
-                .field("subject", &self.subject)
-                .finish()
-        }
-    }
-    impl ::std::fmt::Debug for CaCertificateRequest {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("CaCertificateRequest")
-                .field("content", &crate::support::REDACTED)
-                .field("id", &self.id)
-                .finish()
-        }
-    }
-    impl ::std::fmt::Debug for CreateVpnConnection {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("CreateVpnConnection")
-                .field("cgw_id", &self.cgw_id)
-                .field("enable_health_check", &self.enable_health_check)
-                .field("enable_hub", &self.enable_hub)
-                .field("enable_nqa", &self.enable_nqa)
-                .field("ha_role", &self.ha_role)
-                .field("ikepolicy", &self.ikepolicy)
-                .field("ipsecpolicy", &self.ipsecpolicy)
-                .field("name", &self.name)
-                .field("peer_subnets", &self.peer_subnets)
-                .field("peer_subnets_v6", &self.peer_subnets_v6)
-                .field("policy_rules", &self.policy_rules)
-                .field("policy_rules_v6", &self.policy_rules_v6)
-                .field("psk", &crate::support::REDACTED)
-                .field("style", &self.style)
-                .field("tags", &self.tags)
-                .field("tunnel_local_address", &self.tunnel_local_address)
-                .field("tunnel_peer_address", &self.tunnel_peer_address)
-                .field("vgw_id", &self.vgw_id)
-                .field("vgw_ip", &self.vgw_ip)
-                .finish()
-        }
-    }
-    impl ::std::fmt::Debug for UpdateVpnConnection {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("UpdateVpnConnection")
-                .field("cgw_id", &self.cgw_id)
-                .field("enable_hub", &self.enable_hub)
-                .field("ikepolicy", &self.ikepolicy)
-                .field("ipsecpolicy", &self.ipsecpolicy)
-                .field("name", &self.name)
-                .field("peer_subnets", &self.peer_subnets)
-                .field("peer_subnets_v6", &self.peer_subnets_v6)
-                .field("policy_rules", &self.policy_rules)
-                .field("policy_rules_v6", &self.policy_rules_v6)
-                .field("psk", &crate::support::REDACTED)
-                .field("tunnel_local_address", &self.tunnel_local_address)
-                .field("tunnel_peer_address", &self.tunnel_peer_address)
-                .finish()
-        }
-    }
-    impl ::std::fmt::Debug for CaCertificateRequestContent {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_tuple("CaCertificateRequestContent")
-                .field(&crate::support::REDACTED)
-                .finish()
-        }
-    }
-    impl ::std::fmt::Debug for CreateVpnConnectionPsk {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_tuple("CreateVpnConnectionPsk")
-                .field(&crate::support::REDACTED)
-                .finish()
-        }
-    }
-    impl ::std::fmt::Debug for UpdateVpnConnectionPsk {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_tuple("UpdateVpnConnectionPsk")
-                .field(&crate::support::REDACTED)
-                .finish()
         }
     }
 }
