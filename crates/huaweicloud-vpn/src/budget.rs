@@ -78,6 +78,8 @@ pub struct RetryBudget {
     available: AtomicU32,
     granted: AtomicU64,
     refused: AtomicU64,
+    spent: AtomicU64,
+    returned: AtomicU64,
 }
 
 impl Default for RetryBudget {
@@ -94,6 +96,8 @@ impl RetryBudget {
             available: AtomicU32::new(quota.capacity),
             granted: AtomicU64::new(0),
             refused: AtomicU64::new(0),
+            spent: AtomicU64::new(0),
+            returned: AtomicU64::new(0),
         }
     }
 
@@ -117,6 +121,17 @@ impl RetryBudget {
         self.refused.load(Ordering::Relaxed)
     }
 
+    /// Tokens taken by the retries granted so far.
+    pub fn spent(&self) -> u64 {
+        self.spent.load(Ordering::Relaxed)
+    }
+
+    /// Tokens put back so far (refunds and the costs of retries that succeeded), up to the
+    /// capacity. `capacity - spent + returned` is always what is [`available`](Self::available).
+    pub fn returned(&self) -> u64 {
+        self.returned.load(Ordering::Relaxed)
+    }
+
     /// Takes the cost of one retry; `None` (and one more refusal counted) when the bucket
     /// holds fewer tokens. The cost taken is returned, to give back if the retry succeeds.
     pub(crate) fn acquire(&self, reason: RetryReason) -> Option<u32> {
@@ -132,6 +147,7 @@ impl RetryBudget {
         match taken {
             Ok(_) => {
                 self.granted.fetch_add(1, Ordering::Relaxed);
+                self.spent.fetch_add(u64::from(cost), Ordering::Relaxed);
                 Some(cost)
             }
             Err(_) => {
@@ -146,11 +162,15 @@ impl RetryBudget {
     pub(crate) fn succeeded(&self, held: Option<u32>) {
         let back = held.unwrap_or(self.quota.success_refund);
         let capacity = self.quota.capacity;
-        let _ = self
-            .available
-            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |left| {
-                Some(left.saturating_add(back).min(capacity))
-            });
+        if let Ok(before) =
+            self.available
+                .fetch_update(Ordering::AcqRel, Ordering::Acquire, |left| {
+                    Some(left.saturating_add(back).min(capacity))
+                })
+        {
+            let added = before.saturating_add(back).min(capacity) - before;
+            self.returned.fetch_add(u64::from(added), Ordering::Relaxed);
+        }
     }
 }
 
@@ -180,5 +200,9 @@ mod tests {
             budget.succeeded(Some(10));
         }
         assert_eq!(budget.available(), 22);
+        assert_eq!(
+            u64::from(budget.available()),
+            22 - budget.spent() + budget.returned()
+        );
     }
 }

@@ -78,7 +78,7 @@ pub(crate) struct Recoverable {
 }
 
 /// Whether creates of `op` can be made idempotent: a `POST` whose wrapped body takes `tags`,
-/// with a paginated list on the same path.
+/// with a list on the same path (paginated or not).
 ///
 /// ```
 /// use huaweicloud_vpn::{idempotency, operation};
@@ -98,9 +98,8 @@ pub(crate) fn recoverable(op: &'static Operation) -> Option<Recoverable> {
     if !body.fields.iter().any(|f| f.name == "tags") {
         return None;
     }
-    let list = crate::operation::all().find(|l| {
-        l.module == op.module && l.method == "GET" && l.path == op.path && l.pagination.is_some()
-    })?;
+    let list = crate::operation::all()
+        .find(|l| l.module == op.module && l.method == "GET" && l.path == op.path)?;
     Some(Recoverable {
         create: op,
         list,
@@ -144,6 +143,21 @@ pub(crate) fn add_tag(body: &mut Value, wrapper: &str, token: &str) -> bool {
     tag.insert("value".into(), Value::from(token));
     tags.push(Value::Object(tag));
     true
+}
+
+/// The items of a list answer: the property the list's pagination names, or else (a list
+/// without pagination, such as `ListVgws`) its one array property.
+pub(crate) fn listed_items(list: &Operation, mut page: Value) -> Vec<Value> {
+    let key = match list.pagination {
+        Some(pages) => Some(pages.items.to_string()),
+        None => page
+            .as_object()
+            .and_then(|o| o.iter().find(|(_, v)| v.is_array()).map(|(k, _)| k.clone())),
+    };
+    match key.and_then(|k| page.get_mut(&k).map(Value::take)) {
+        Some(Value::Array(items)) => items,
+        _ => Vec::new(),
+    }
 }
 
 /// Whether a listed resource carries the tag with `token`.

@@ -469,39 +469,36 @@ impl Runtime {
         tag: &str,
         started: Instant,
     ) -> Lookup {
-        let Some(pages) = recoverable.list.pagination else {
-            return Lookup::Unknown;
-        };
+        let pages = recoverable.list.pagination;
         // The largest page the list documents, to look with few requests.
-        let limit = recoverable
-            .list
-            .params
-            .iter()
-            .find(|p| Some(p.name) == pages.limit_param)
-            .and_then(|p| p.maximum);
+        let limit = pages.and_then(|pages| {
+            recoverable
+                .list
+                .params
+                .iter()
+                .find(|p| Some(p.name) == pages.limit_param)
+                .and_then(|p| p.maximum)
+        });
         let mut marker: Option<String> = None;
         loop {
             let mut url = collection.clone();
             url.set_query(None);
-            if let (Some(name), Some(limit)) = (pages.limit_param, limit) {
+            if let (Some(name), Some(limit)) = (pages.and_then(|p| p.limit_param), limit) {
                 url.query_pairs_mut().append_pair(name, &limit.to_string());
             }
-            if let Some(marker) = &marker {
+            if let (Some(pages), Some(marker)) = (pages, &marker) {
                 url.query_pairs_mut()
                     .append_pair(pages.marker_param, marker);
             }
-            let Some(mut page) = self.read_page(http, url, started).await else {
+            let Some(page) = self.read_page(http, url, started).await else {
                 return Lookup::Unknown;
             };
-            let items = match page.get_mut(pages.items).map(serde_json::Value::take) {
-                Some(serde_json::Value::Array(items)) => items,
-                _ => Vec::new(),
-            };
-            let next = page
-                .pointer(pages.next_marker)
+            let next = pages
+                .and_then(|pages| page.pointer(pages.next_marker))
                 .and_then(serde_json::Value::as_str)
                 .filter(|next| !next.is_empty())
                 .map(str::to_string);
+            let items = idempotency::listed_items(recoverable.list, page);
             let empty = items.is_empty();
             if let Some(item) = items
                 .into_iter()

@@ -3,7 +3,8 @@
 //!
 //! ```text
 //! vpn-emulator [--port 9000] [--host 127.0.0.1] [--delay-ms 2000] [--ak AK --sk SK]
-//!              [--project-id <32 hex>] [--fault KIND@RATE[:OPERATION]]... [--fault-seed N]
+//!              [--project-id <32 hex>] [--fault KIND@RATE[:OPERATION]]... [--fault-mix RATE]
+//!              [--fault-seed N]
 //! ```
 //!
 //! `--fault 503@10%`, `--fault lost@0.05:CreateVpnConnection`, `--fault latency=200ms@0.5`:
@@ -45,10 +46,20 @@ struct Args {
     /// without an answer). RATE: 0.1 or 10%. OPERATION: an operation id (default: every one).
     #[arg(long = "fault", value_name = "KIND@RATE[:OPERATION]")]
     faults: Vec<FaultRule>,
+    /// Fail this share of all requests (0.1 or 10%), split evenly between 429, 500, 502, 503,
+    /// 504, reset and lost (added before any --fault rules).
+    #[arg(long = "fault-mix", value_name = "RATE", value_parser = rate)]
+    fault_mix: Option<f64>,
     /// The seed of the fault draws: the same seed and requests in the same order meet the same
     /// faults.
     #[arg(long = "fault-seed", value_name = "N", default_value_t = 0)]
     fault_seed: u64,
+}
+
+fn rate(text: &str) -> Result<f64, String> {
+    // The rate syntax of a fault rule.
+    let rule: FaultRule = format!("reset@{text}").parse()?;
+    Ok(rule.rate)
 }
 
 fn project_id(text: &str) -> Result<String, String> {
@@ -66,9 +77,16 @@ impl Args {
             port: self.port,
             transition_delay: Duration::from_millis(self.delay_ms),
             credentials: self.ak.clone().zip(self.sk.clone()),
-            faults: Faults {
-                seed: self.fault_seed,
-                rules: self.faults.clone(),
+            faults: {
+                let mut faults = match self.fault_mix {
+                    Some(rate) => Faults::mixed(self.fault_seed, rate),
+                    None => Faults {
+                        seed: self.fault_seed,
+                        rules: Vec::new(),
+                    },
+                };
+                faults.rules.extend(self.faults.iter().cloned());
+                faults
             },
         }
     }
@@ -157,6 +175,8 @@ mod tests {
         .unwrap()
         .config();
         assert_eq!(faulty.faults.seed, 9);
+        let mixed = args(&["--fault-mix", "10%"]).unwrap().config();
+        assert_eq!(mixed.faults, Faults::mixed(0, 0.1));
         assert_eq!(
             faulty
                 .faults
@@ -188,6 +208,7 @@ mod tests {
             (&["--bogus"][..], "unexpected argument"),
             (&["--fault", "418@0.1"][..], "unknown kind"),
             (&["--fault", "503@2"][..], "between 0 and 1"),
+            (&["--fault-mix", "lots"][..], "not a number"),
         ] {
             let error = args(list).unwrap_err();
             assert_eq!(error.exit_code(), 2, "{list:?}");
