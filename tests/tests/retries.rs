@@ -8,7 +8,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use huaweicloud_vpn::retry::Sleeper;
-use huaweicloud_vpn::{ClientBuilder, Error, ErrorExt, RetryBudget, RetryPolicy, RetryQuota, vpn_v5};
+use huaweicloud_vpn::{
+    ClientBuilder, Error, ErrorExt, RetryBudget, RetryPolicy, RetryQuota, vpn_v5,
+};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wiremock::matchers::path_regex;
@@ -472,7 +474,10 @@ async fn the_retry_budget_stops_retries_when_spent_and_refills_with_successes() 
     // The refusal is in the call's span.
     let text = logs.text();
     assert!(text.contains("retries_refused=1"), "{text}");
-    assert!(text.contains("retry refused: the retry budget is spent"), "{text}");
+    assert!(
+        text.contains("retry refused: the retry budget is spent"),
+        "{text}"
+    );
 
     // The service recovers: each first-attempt success puts one token back...
     failing.store(false, Ordering::SeqCst);
