@@ -39,6 +39,31 @@ fn gateways(emulator: &Emulator) -> usize {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn creates_carry_a_fresh_idempotency_tag_by_default() {
+    let emulator = Emulator::start(Config::default()).await.unwrap();
+    let url = emulator.url();
+    let mut tokens = Vec::new();
+    for name in ["cgw-t1", "cgw-t2"] {
+        let made = output(create(&url, name, &[])).await;
+        let (stdout, stderr) = texts(&made);
+        assert_eq!(made.status.code(), Some(0), "{stderr}");
+        let printed: Value = serde_json::from_str(&stdout).unwrap();
+        let tags = printed["customer_gateway"]["tags"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        let token = tags
+            .iter()
+            .find(|t| t["key"] == huaweicloud_vpn::idempotency::TAG_KEY)
+            .and_then(|t| t["value"].as_str())
+            .unwrap_or_else(|| panic!("no idempotency tag: {stdout}"))
+            .to_string();
+        tokens.push(token);
+    }
+    assert_ne!(tokens[0], tokens[1], "a fresh value per create");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lost_create_answer_prints_the_one_resource_made() {
     let emulator = Emulator::start(Config {
         faults: Faults::parse(1, &["lost@1:CreateCgw"]).unwrap(),

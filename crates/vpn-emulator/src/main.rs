@@ -133,6 +133,17 @@ fn main() -> ExitCode {
         if let Err(e) = tokio::signal::ctrl_c().await {
             eprintln!("vpn-emulator: cannot wait for Ctrl-C: {e}");
         }
+        if !config.faults.rules.is_empty() {
+            // What was injected, as the last line on stdout (`cargo xtask bench` reads it).
+            let c = emulator.fault_counts();
+            println!(
+                "{}",
+                serde_json::json!({"fault_counts": {
+                    "requests": c.requests, "latency": c.latency, "throttled": c.throttled,
+                    "server_errors": c.server_errors, "resets": c.resets, "lost": c.lost,
+                }})
+            );
+        }
         emulator.shutdown();
         ExitCode::SUCCESS
     })

@@ -1,0 +1,222 @@
+//! The soak row: `vpn-emulator --fault-mix 10%` and `vpn-soak` (crates/vpn-bench) as two
+//! processes, so that the peak memory measured is the client's alone; the figures come from
+//! the soak's JSON report and the counts the emulator prints when it is stopped.
+//!
+//! Why a process pair rather than criterion: the soak measures outcomes under faults
+//! (duplicates, orphans, refused retries, memory), not a time per call.
+
+use std::io::{BufRead, BufReader, Read};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use super::process::{Cmd, run_captured};
+use super::report::{Cell, Row, format_count};
+
+/// The full soak's size and faults (the numbers); a smoke run is smaller.
+pub const TASKS: u32 = 50;
+pub const OPERATIONS: u32 = 1000;
+pub const FAULT_RATE: &str = "10%";
+pub const SEED: &str = "14";
+
+/// What a soak run reported.
+#[derive(Clone, Debug)]
+pub struct Soak {
+    pub tasks: u32,
+    pub report: Value,
+    pub faults: Value,
+    pub commands: Vec<String>,
+    pub wall: Duration,
+}
+
+/// Builds both binaries and runs the soak.
+pub fn measure(root: &Path, smoke: bool) -> Result<Soak, String> {
+    let (tasks, operations) = if smoke {
+        (10, 100)
+    } else {
+        (TASKS, OPERATIONS)
+    };
+    let profile: &[&str] = if smoke { &[] } else { &["--release"] };
+    let mut build_args = vec!["build"];
+    build_args.extend_from_slice(profile);
+    build_args.extend_from_slice(&[
+        "-p",
+        "vpn-emulator",
+        "--bin",
+        "vpn-emulator",
+        "-p",
+        "vpn-bench",
+        "--bin",
+        "vpn-soak",
+    ]);
+    let build = Cmd::new("cargo", &build_args);
+    run_captured(root, &build)?;
+    let bin_dir = super::target_dir(root).join(if smoke { "debug" } else { "release" });
+    let emulator_bin = bin_dir.join("vpn-emulator");
+    let soak_bin = bin_dir.join("vpn-soak");
+    let emulator_args = ["--fault-mix", FAULT_RATE, "--fault-seed", SEED];
+    let mut emulator = Command::new(&emulator_bin)
+        .args(emulator_args)
+        .current_dir(root)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("{}: {e}", emulator_bin.display()))?;
+    let mut stdout = BufReader::new(emulator.stdout.take().ok_or("no emulator stdout")?);
+    let mut url = String::new();
+    let read = stdout.read_line(&mut url);
+    let url = url.trim().to_string();
+    if read.is_err() || !url.starts_with("http://") {
+        let _ = emulator.kill();
+        let _ = emulator.wait();
+        return Err(format!("vpn-emulator printed no URL: {url:?}"));
+    }
+    let soak_args = [
+        "--endpoint".to_string(),
+        url.clone(),
+        "--tasks".into(),
+        tasks.to_string(),
+        "--operations".into(),
+        operations.to_string(),
+        "--seed".into(),
+        SEED.into(),
+    ];
+    let started = Instant::now();
+    let soak = Command::new(&soak_bin)
+        .args(&soak_args)
+        .current_dir(root)
+        .output();
+    let wall = started.elapsed();
+    // Ctrl-C: the emulator prints what it injected and stops.
+    let _ = Command::new("kill")
+        .args(["-INT", &emulator.id().to_string()])
+        .status();
+    let mut rest = String::new();
+    let _ = stdout.read_to_string(&mut rest);
+    let _ = emulator.wait();
+    let soak = soak.map_err(|e| format!("{}: {e}", soak_bin.display()))?;
+    let report: Value = serde_json::from_slice(&soak.stdout).map_err(|e| {
+        format!(
+            "vpn-soak printed no report ({e}); stderr: {}",
+            String::from_utf8_lossy(&soak.stderr)
+        )
+    })?;
+    if !soak.status.success() {
+        return Err(format!(
+            "vpn-soak failed ({}): {}",
+            soak.status,
+            String::from_utf8_lossy(&soak.stderr).trim()
+        ));
+    }
+    let faults = rest
+        .lines()
+        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
+        .find_map(|v| v.get("fault_counts").cloned())
+        .ok_or("vpn-emulator printed no fault counts when stopped")?;
+    let rel = |p: &Path| super::peers::relative(root, p);
+    Ok(Soak {
+        tasks,
+        report,
+        faults,
+        commands: vec![
+            build.display(),
+            format!("{} {}", rel(&emulator_bin), emulator_args.join(" ")),
+            format!(
+                "{} {}",
+                rel(&soak_bin),
+                soak_args.join(" ").replace(&url, "URL")
+            ),
+        ],
+        wall,
+    })
+}
+
+/// The rows of a soak: its size, the faults, and the judged outcomes.
+pub fn rows(soak: &Result<Soak, String>) -> Vec<Row> {
+    let soak = match soak {
+        Ok(soak) => soak,
+        Err(error) => {
+            return vec![Row::single(
+                "soak (50 tasks × 1,000 operations, 10 % faults)",
+                Cell::absent(format!("failed: {error}")),
+            )];
+        }
+    };
+    let r = &soak.report;
+    let f = &soak.faults;
+    let n = |v: &Value, key: &str| v[key].as_u64().unwrap_or(0) as f64;
+    let list_len = |key: &str| r[key].as_array().map_or(0, Vec::len) as f64;
+    let count = |value: f64| Cell::measured(value, format_count(value));
+    let faults = n(f, "throttled") + n(f, "server_errors") + n(f, "resets") + n(f, "lost");
+    vec![
+        Row::single(
+            &format!(
+                "soak: operations ({} tasks, all VPN v5 resources)",
+                soak.tasks
+            ),
+            Cell::measured(
+                n(r, "operations"),
+                format!(
+                    "{} in {:.1} s ({} succeeded, {} refused by state, {} failed after retries)",
+                    n(r, "operations"),
+                    soak.wall.as_secs_f64(),
+                    n(r, "succeeded"),
+                    n(r, "refused_by_state"),
+                    n(r, "failed"),
+                ),
+            ),
+        ),
+        Row::single(
+            "soak: faults injected (of all requests)",
+            Cell::measured(
+                faults,
+                format!(
+                    "{faults} of {} requests: {} × 429, {} × 5xx, {} resets, {} lost answers",
+                    n(f, "requests"),
+                    n(f, "throttled"),
+                    n(f, "server_errors"),
+                    n(f, "resets"),
+                    n(f, "lost"),
+                ),
+            ),
+        ),
+        Row::single(
+            "soak: creates recovered by their idempotency tag",
+            count(n(r, "recovered")),
+        ),
+        Row::within("soak: duplicates", count(n(r, "duplicates")), 0.0, "0"),
+        Row::within(
+            "soak: orphans + missing",
+            count(list_len("orphans") + list_len("missing")),
+            0.0,
+            "0",
+        ),
+        Row::single(
+            "soak: retries granted / refused by the budget",
+            Cell::measured(
+                n(r, "retries_refused"),
+                format!(
+                    "{} granted ({} tokens spent, {} given back, capacity {}) / {} refused",
+                    n(r, "retries_granted"),
+                    n(r, "tokens_spent"),
+                    n(r, "tokens_returned"),
+                    n(r, "budget_capacity"),
+                    n(r, "retries_refused"),
+                ),
+            ),
+        ),
+        match r["peak_rss_kib"].as_u64() {
+            Some(kib) => Row::single(
+                "soak: peak memory of the client process (VmHWM)",
+                Cell::measured(kib as f64, format!("{:.1} MiB", kib as f64 / 1024.0)),
+            ),
+            None => Row::single(
+                "soak: peak memory of the client process",
+                Cell::absent("not reported by this OS"),
+            ),
+        },
+    ]
+}
