@@ -654,14 +654,16 @@ impl Soak {
             .retry_budget(None)
             .vpn_v5()
             .map_err(|e| e.to_string())?;
-        let world = self.world.lock().unwrap();
-        let mut known: HashSet<String> = HashSet::new();
-        known.extend(world.cgws.keys().cloned());
-        known.extend(world.vgws.keys().cloned());
-        known.extend(world.connections.keys().cloned());
-        known.extend(world.connections.values().filter_map(|c| c.2.clone()));
+        let mut known: HashSet<String> = {
+            let world = self.world.lock().unwrap();
+            let mut known = HashSet::new();
+            known.extend(world.cgws.keys().cloned());
+            known.extend(world.vgws.keys().cloned());
+            known.extend(world.connections.keys().cloned());
+            known.extend(world.connections.values().filter_map(|c| c.2.clone()));
+            known
+        };
         let expected = known.clone();
-        drop(world);
         let mut tokens_seen: HashMap<String, u32> = HashMap::new();
         let mut monitors_per_connection: HashMap<String, u32> = HashMap::new();
         let mut held_ids = Vec::new();

@@ -1126,7 +1126,6 @@ fn build_report(root: &Path, plan: &Plan, measured: &Measured) -> Report {
         );
     }
 
-    let mut rows = rows;
     rows.extend(soak::rows(&measured.soak));
     let mut how = how_measured(root, plan, measured);
     how.extend(soak_how(&measured.soak));
@@ -1541,6 +1540,7 @@ mod tests {
             consumer_ours: Err("x".into()),
             consumer_ogen: Err("x".into()),
             consumer_native: Err("x".into()),
+            soak: Err("x".into()),
             target_dir: PathBuf::from("/nonexistent"),
         }
     }

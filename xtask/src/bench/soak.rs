@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 use super::process::{Cmd, run_captured};
-use super::report::{Cell, Row, format_count};
+use super::report::{Cell, Row};
 
 /// The full soak's size and faults (the numbers); a smoke run is smaller.
 pub const TASKS: u32 = 50;
@@ -38,20 +38,25 @@ pub fn measure(root: &Path, smoke: bool) -> Result<Soak, String> {
     } else {
         (TASKS, OPERATIONS)
     };
-    let profile: &[&str] = if smoke { &[] } else { &["--release"] };
-    let mut build_args = vec!["build"];
-    build_args.extend_from_slice(profile);
-    build_args.extend_from_slice(&[
-        "-p",
-        "vpn-emulator",
-        "--bin",
-        "vpn-emulator",
-        "-p",
-        "vpn-bench",
-        "--bin",
-        "vpn-soak",
-    ]);
-    let build = Cmd::new("cargo", &build_args);
+    // Smoke: the debug binaries `cargo test --workspace` built (the workspace's feature set, so
+    // nothing is compiled again); full: optimized ones.
+    let build_args: &[&str] = if smoke {
+        &["build", "--workspace", "--bins"]
+    } else {
+        &[
+            "build",
+            "--release",
+            "-p",
+            "vpn-emulator",
+            "--bin",
+            "vpn-emulator",
+            "-p",
+            "vpn-bench",
+            "--bin",
+            "vpn-soak",
+        ]
+    };
+    let build = Cmd::new("cargo", build_args);
     run_captured(root, &build)?;
     let bin_dir = super::target_dir(root).join(if smoke { "debug" } else { "release" });
     let emulator_bin = bin_dir.join("vpn-emulator");
@@ -149,7 +154,7 @@ pub fn rows(soak: &Result<Soak, String>) -> Vec<Row> {
     let f = &soak.faults;
     let n = |v: &Value, key: &str| v[key].as_u64().unwrap_or(0) as f64;
     let list_len = |key: &str| r[key].as_array().map_or(0, Vec::len) as f64;
-    let count = |value: f64| Cell::measured(value, format_count(value));
+    let count = |value: f64| Cell::measured(value, format!("{value}"));
     let faults = n(f, "throttled") + n(f, "server_errors") + n(f, "resets") + n(f, "lost");
     vec![
         Row::single(
@@ -219,4 +224,54 @@ pub fn rows(soak: &Result<Soak, String>) -> Vec<Row> {
             ),
         },
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::bench::report::Met;
+
+    fn soak(duplicates: u64, orphans: &[&str]) -> Result<Soak, String> {
+        Ok(Soak {
+            tasks: 50,
+            report: json!({
+                "operations": 1000, "succeeded": 980, "refused_by_state": 10, "failed": 10,
+                "recovered": 4, "duplicates": duplicates, "orphans": orphans, "missing": [],
+                "retries_granted": 120, "retries_refused": 3, "tokens_spent": 700,
+                "tokens_returned": 650, "budget_capacity": 500, "peak_rss_kib": 20480,
+            }),
+            faults: json!({"requests": 1500, "throttled": 20, "server_errors": 80, "resets": 25, "lost": 22}),
+            commands: vec![],
+            wall: Duration::from_secs(2),
+        })
+    }
+
+    #[test]
+    fn duplicates_and_orphans_are_judged_and_the_figures_shown() {
+        let rows = rows(&soak(0, &[]));
+        let met: Vec<Met> = rows.iter().map(|r| r.met).collect();
+        assert!(!met.contains(&Met::No), "{rows:?}");
+        let text: String = rows
+            .iter()
+            .map(|r| format!("{}|{}\n", r.what, r.ours))
+            .collect();
+        for needle in [
+            "147 of 1500 requests",
+            "3 refused",
+            "20.0 MiB",
+            "1000 in 2.0 s",
+        ] {
+            assert!(text.contains(needle), "{needle}: {text}");
+        }
+        for bad in [soak(1, &[]), soak(0, &["vpn_gateway x"])] {
+            assert!(rows_met_no(&bad), "{bad:?}");
+        }
+        assert_eq!(super::rows(&Err("boom".into())).len(), 1);
+    }
+
+    fn rows_met_no(soak: &Result<Soak, String>) -> bool {
+        rows(soak).iter().any(|r| r.met == Met::No)
+    }
 }
