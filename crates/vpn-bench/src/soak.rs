@@ -159,8 +159,11 @@ struct World {
     vgws: HashMap<String, (String, u32)>,
     /// Customer gateways: id → connections using it.
     cgws: HashMap<String, u32>,
-    /// Connections: id → (gateway, customer gateway, monitor).
-    connections: HashMap<String, (String, String, Option<String>)>,
+    /// Connections: id → (gateway, customer gateway).
+    connections: HashMap<String, (String, String)>,
+    /// Monitors: id → connection (kept apart from the connections: a monitor made while its
+    /// connection is being deleted, or the reverse, is still accounted for).
+    monitors: HashMap<String, String>,
     /// Tokens of tagged creates that failed.
     tokens: HashSet<String>,
     /// Connections whose monitor create failed ambiguously.
@@ -169,6 +172,8 @@ struct World {
     maybe_gone: HashSet<String>,
     /// Ids deleted for sure.
     deleted: HashSet<String>,
+    /// Connections deleted (surely or maybe): a monitor of one may have gone with it.
+    cascaded: HashSet<String>,
 }
 
 /// What one operation came to.
@@ -405,7 +410,7 @@ impl Soak {
         let mut world = self.world.lock().unwrap();
         match made {
             Ok((id, _)) => {
-                world.connections.insert(id, (vgw, cgw, None));
+                world.connections.insert(id, (vgw, cgw));
             }
             // It may exist (its token is kept): the gateways stay reserved.
             Err(true) => {}
@@ -426,11 +431,9 @@ impl Soak {
             let world = self.world.lock().unwrap();
             pick(
                 rng,
-                world
-                    .connections
-                    .iter()
-                    .filter(|(id, (_, _, m))| m.is_none() && !world.monitor_of.contains(*id))
-                    .map(|(id, _)| id),
+                world.connections.keys().filter(|id| {
+                    !world.monitor_of.contains(*id) && !world.monitors.values().any(|c| c == *id)
+                }),
             )
         };
         let Some(connection) = connection else {
@@ -443,9 +446,7 @@ impl Soak {
                     .as_str()
                     .unwrap_or_default();
                 let mut world = self.world.lock().unwrap();
-                if let Some(c) = world.connections.get_mut(&connection) {
-                    c.2 = Some(id.to_string());
-                }
+                world.monitors.insert(id.to_string(), connection);
                 Outcome::Ok
             }
             Err(e) => {
@@ -465,7 +466,7 @@ impl Soak {
             "customer_gateway" => pick(rng, world.cgws.keys()),
             "vpn_gateway" => pick(rng, world.vgws.keys()),
             "vpn_connection" => pick(rng, world.connections.keys()),
-            _ => pick(rng, world.connections.values().filter_map(|c| c.2.as_ref())),
+            _ => pick(rng, world.monitors.keys()),
         }
     }
 
@@ -544,21 +545,14 @@ impl Soak {
                         world
                             .connections
                             .remove(&id)
-                            .map(|(vgw, cgw, monitor)| (id, Some(json!([vgw, cgw, monitor]))))
+                            .map(|(vgw, cgw)| (id, Some(json!([vgw, cgw]))))
                     })
                 }
                 _ => {
-                    let id = pick(
-                        rng,
-                        world
-                            .connections
-                            .iter()
-                            .filter_map(|(c, m)| m.2.as_ref().map(|m| (c, m)))
-                            .map(|(c, _)| c),
-                    );
-                    id.and_then(|connection| {
-                        let monitor = world.connections.get_mut(&connection)?.2.take()?;
-                        Some((monitor, Some(Value::from(connection))))
+                    let id = pick(rng, world.monitors.keys());
+                    id.and_then(|id| {
+                        let connection = world.monitors.remove(&id)?;
+                        Some((id, Some(Value::from(connection))))
                     })
                 }
             }
@@ -595,9 +589,23 @@ impl Soak {
                         *c -= 1;
                     }
                 }
-                if let Some(monitor) = about[2].as_str() {
-                    world.deleted.insert(monitor.to_string());
+                // Its monitors went with it (or may have).
+                let maybe = world.maybe_gone.contains(&id);
+                let cascaded: Vec<String> = world
+                    .monitors
+                    .iter()
+                    .filter(|(_, c)| **c == id)
+                    .map(|(m, _)| m.clone())
+                    .collect();
+                for monitor in cascaded {
+                    world.monitors.remove(&monitor);
+                    if maybe {
+                        world.maybe_gone.insert(monitor);
+                    } else {
+                        world.deleted.insert(monitor);
+                    }
                 }
+                world.cascaded.insert(id.clone());
             }
         } else {
             // Refused (in use, say): back into the pool.
@@ -616,19 +624,16 @@ impl Soak {
                     let text = |i: usize| about[i].as_str().map(str::to_string);
                     world.connections.insert(
                         id,
-                        (
-                            text(0).unwrap_or_default(),
-                            text(1).unwrap_or_default(),
-                            text(2),
-                        ),
+                        (text(0).unwrap_or_default(), text(1).unwrap_or_default()),
                     );
                 }
                 _ => {
-                    if let Some(connection) = about.as_ref().and_then(Value::as_str)
-                        && let Some(c) = world.connections.get_mut(connection)
-                    {
-                        c.2 = Some(id);
-                    }
+                    let connection = about
+                        .as_ref()
+                        .and_then(Value::as_str)
+                        .unwrap_or_default()
+                        .to_string();
+                    world.monitors.insert(id, connection);
                 }
             }
         }
@@ -660,28 +665,30 @@ impl Soak {
             known.extend(world.cgws.keys().cloned());
             known.extend(world.vgws.keys().cloned());
             known.extend(world.connections.keys().cloned());
-            known.extend(world.connections.values().filter_map(|c| c.2.clone()));
+            known.extend(world.monitors.keys().cloned());
             known
         };
-        let expected = known.clone();
+        // A monitor whose connection was deleted meanwhile went with it.
+        let expected: HashSet<String> = {
+            let world = self.world.lock().unwrap();
+            known
+                .iter()
+                .filter(|id| {
+                    world
+                        .monitors
+                        .get(*id)
+                        .is_none_or(|c| !world.cascaded.contains(c))
+                })
+                .cloned()
+                .collect()
+        };
         let mut tokens_seen: HashMap<String, u32> = HashMap::new();
         let mut monitors_per_connection: HashMap<String, u32> = HashMap::new();
         let mut held_ids = Vec::new();
         for kind in KINDS {
-            let list = op(kind.list);
-            let items = if list.pagination.is_some() {
-                dynamic::all_items(&checker, list, &[], &[]).await
-            } else {
-                // Not paginated (`ListVgws`): one answer with every item.
-                dynamic::call(&checker, list, &[], &[], None)
-                    .await
-                    .map(|answer| {
-                        let answer = answer.into_inner();
-                        let key = format!("{}s", kind.wrapper);
-                        answer[key.as_str()].as_array().cloned().unwrap_or_default()
-                    })
-            }
-            .map_err(|e| format!("listing {} for the check: {e}", kind.wrapper))?;
+            let items = list_everything(&checker, kind)
+                .await
+                .map_err(|e| format!("listing {} for the check: {e}", kind.wrapper))?;
             report
                 .held
                 .insert(kind.wrapper.to_string(), items.len() as u64);
@@ -735,6 +742,35 @@ impl Soak {
             .collect();
         report.missing.sort();
         Ok(())
+    }
+}
+
+/// Every item of a kind's list, for the check: the emulator still injects faults (a 500 too,
+/// which the client does not retry), so a failed listing is started again, up to 100 times.
+async fn list_everything(
+    checker: &vpn_v5::Client,
+    kind: &Kind,
+) -> Result<Vec<Value>, huaweicloud_vpn::Error> {
+    let list = op(kind.list);
+    let mut tries = 0;
+    loop {
+        tries += 1;
+        let listed = if list.pagination.is_some() {
+            dynamic::all_items(checker, list, &[], &[]).await
+        } else {
+            // Not paginated (`ListVgws`): one answer with every item.
+            dynamic::call(checker, list, &[], &[], None)
+                .await
+                .map(|answer| {
+                    let answer = answer.into_inner();
+                    let key = format!("{}s", kind.wrapper);
+                    answer[key.as_str()].as_array().cloned().unwrap_or_default()
+                })
+        };
+        match listed {
+            Err(e) if tries < 100 && e.http_status().is_none_or(|s| s >= 500) => continue,
+            other => return other,
+        }
     }
 }
 

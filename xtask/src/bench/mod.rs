@@ -194,7 +194,10 @@ pub fn run(root: &Path, options: &Options) -> ExitCode {
 fn run_soak_only(root: &Path, options: &Options) -> ExitCode {
     let started = Instant::now();
     step("soak: vpn-emulator --fault-mix and vpn-soak (crates/vpn-bench)");
-    let measured = soak::measure(root, options.smoke);
+    let measured: Vec<Result<soak::Soak, String>> = soak::RATES
+        .iter()
+        .map(|rate| soak::measure(root, options.smoke, rate))
+        .collect();
     let report = Report {
         intro: format!(
             "`cargo xtask bench --only soak{}` ({:.0} s). The machine is shared with other \
@@ -203,7 +206,7 @@ fn run_soak_only(root: &Path, options: &Options) -> ExitCode {
             if options.smoke { " --smoke" } else { "" },
             started.elapsed().as_secs_f64()
         ),
-        rows: soak::rows(&measured),
+        rows: measured.iter().flat_map(soak::rows).collect(),
         notes: Vec::new(),
         how: soak_how(&measured),
         machine: machine(root),
@@ -211,7 +214,7 @@ fn run_soak_only(root: &Path, options: &Options) -> ExitCode {
     let text = report.to_markdown();
     print_stdout(&text);
     let judged_ok = report.rows.iter().all(|r| r.met != report::Met::No);
-    if let Err(error) = &measured {
+    if let Some(Err(error)) = measured.iter().find(|m| m.is_err()) {
         eprintln!("bench: soak: {error}");
         return ExitCode::FAILURE;
     }
@@ -245,15 +248,15 @@ fn run_soak_only(root: &Path, options: &Options) -> ExitCode {
 const SOAK_BEGIN: &str = "<!-- soak:begin -->";
 const SOAK_END: &str = "<!-- soak:end -->";
 
-fn soak_how(measured: &Result<soak::Soak, String>) -> Vec<String> {
-    let commands = match measured {
-        Ok(soak) => soak
+fn soak_how(measured: &[Result<soak::Soak, String>]) -> Vec<String> {
+    let commands = match measured.first() {
+        Some(Ok(soak)) => soak
             .commands
             .iter()
             .map(|c| format!("`{c}`"))
             .collect::<Vec<_>>()
             .join(", then "),
-        Err(_) => "see the error above".to_string(),
+        _ => "see the error above".to_string(),
     };
     vec![format!(
         "Soak rows: {commands}. The emulator and the client are two processes; the peak memory \
@@ -262,10 +265,14 @@ fn soak_how(measured: &Result<soak::Soak, String>) -> Vec<String> {
          connection monitors, with idempotent creates and the standard retry budget (500 \
          tokens) shared by all; the emulator fails {} of requests, evenly 429, 500, 502, 503, \
          504, resets before handling and answers lost after handling (seed {}). Afterwards \
-         every resource the emulator lists is compared with what the run knows.",
+         every resource the emulator lists is compared with what the run knows. The same \
+         again with {} of requests failing (`--fault-mix {}`), an outage in which the retry \
+         budget refuses retries.",
         soak::TASKS,
         soak::FAULT_RATE,
-        soak::SEED
+        soak::SEED,
+        soak::OUTAGE_RATE,
+        soak::OUTAGE_RATE,
     )]
 }
 
@@ -334,8 +341,8 @@ struct Measured {
     consumer_ogen: Result<peers::ColdBuild, String>,
     /// Ours with the `native-tls` feature, the TLS of openapi-generator's crate.
     consumer_native: Result<peers::ColdBuild, String>,
-    /// The reliability soak.
-    soak: Result<soak::Soak, String>,
+    /// The reliability soak, at each rate of `soak::RATES`.
+    soak: Vec<Result<soak::Soak, String>>,
     target_dir: PathBuf,
 }
 
@@ -370,7 +377,9 @@ impl Measured {
             "consumer build (openapi-generator)",
             self.consumer_ogen.as_ref().map(|_| ()),
         );
-        add("soak", self.soak.as_ref().map(|_| ()));
+        for run in &self.soak {
+            add("soak", run.as_ref().map(|_| ()));
+        }
         out
     }
 }
@@ -474,8 +483,11 @@ fn measure(root: &Path, plan: &Plan) -> Measured {
     }
 
     step("soak: vpn-emulator --fault-mix and vpn-soak (crates/vpn-bench)");
-    let soak = soak::measure(root, plan.smoke);
-    if let Err(error) = &soak {
+    let soak: Vec<_> = soak::RATES
+        .iter()
+        .map(|rate| soak::measure(root, plan.smoke, rate))
+        .collect();
+    for error in soak.iter().filter_map(|run| run.as_ref().err()) {
         eprintln!("bench: soak: {error}");
     }
 
@@ -1126,7 +1138,7 @@ fn build_report(root: &Path, plan: &Plan, measured: &Measured) -> Report {
         );
     }
 
-    rows.extend(soak::rows(&measured.soak));
+    rows.extend(measured.soak.iter().flat_map(soak::rows));
     let mut how = how_measured(root, plan, measured);
     how.extend(soak_how(&measured.soak));
     Report {
@@ -1540,7 +1552,7 @@ mod tests {
             consumer_ours: Err("x".into()),
             consumer_ogen: Err("x".into()),
             consumer_native: Err("x".into()),
-            soak: Err("x".into()),
+            soak: vec![Err("x".into())],
             target_dir: PathBuf::from("/nonexistent"),
         }
     }

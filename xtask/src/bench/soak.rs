@@ -19,20 +19,31 @@ use super::report::{Cell, Row};
 pub const TASKS: u32 = 50;
 pub const OPERATIONS: u32 = 1000;
 pub const FAULT_RATE: &str = "10%";
+/// A second run, an outage: half the requests fail, so that the retry budget has work to do.
+pub const OUTAGE_RATE: &str = "50%";
+/// The runs of the bench, by fault rate.
+pub const RATES: [&str; 2] = [FAULT_RATE, OUTAGE_RATE];
 pub const SEED: &str = "14";
 
 /// What a soak run reported.
 #[derive(Clone, Debug)]
 pub struct Soak {
+    /// Concurrent tasks.
     pub tasks: u32,
+    /// The share of requests the emulator failed (`10%`).
+    pub rate: String,
+    /// `vpn-soak`'s JSON report.
     pub report: Value,
+    /// The counts the emulator printed when stopped.
     pub faults: Value,
+    /// The commands run, for "How measured".
     pub commands: Vec<String>,
+    /// Wall time of `vpn-soak` (operations and the final check).
     pub wall: Duration,
 }
 
-/// Builds both binaries and runs the soak.
-pub fn measure(root: &Path, smoke: bool) -> Result<Soak, String> {
+/// Builds both binaries and runs the soak with `rate` of the requests failing.
+pub fn measure(root: &Path, smoke: bool, rate: &str) -> Result<Soak, String> {
     let (tasks, operations) = if smoke {
         (10, 100)
     } else {
@@ -61,7 +72,7 @@ pub fn measure(root: &Path, smoke: bool) -> Result<Soak, String> {
     let bin_dir = super::target_dir(root).join(if smoke { "debug" } else { "release" });
     let emulator_bin = bin_dir.join("vpn-emulator");
     let soak_bin = bin_dir.join("vpn-soak");
-    let emulator_args = ["--fault-mix", FAULT_RATE, "--fault-seed", SEED];
+    let emulator_args = ["--fault-mix", rate, "--fault-seed", SEED];
     let mut emulator = Command::new(&emulator_bin)
         .args(emulator_args)
         .current_dir(root)
@@ -124,6 +135,7 @@ pub fn measure(root: &Path, smoke: bool) -> Result<Soak, String> {
     let rel = |p: &Path| super::peers::relative(root, p);
     Ok(Soak {
         tasks,
+        rate: rate.to_string(),
         report,
         faults,
         commands: vec![
@@ -145,11 +157,12 @@ pub fn rows(soak: &Result<Soak, String>) -> Vec<Row> {
         Ok(soak) => soak,
         Err(error) => {
             return vec![Row::single(
-                "soak (50 tasks × 1,000 operations, 10 % faults)",
+                "soak (50 tasks × 1,000 operations)",
                 Cell::absent(format!("failed: {error}")),
             )];
         }
     };
+    let label = format!("soak, {} faults", soak.rate);
     let r = &soak.report;
     let f = &soak.faults;
     let n = |v: &Value, key: &str| v[key].as_u64().unwrap_or(0) as f64;
@@ -159,7 +172,7 @@ pub fn rows(soak: &Result<Soak, String>) -> Vec<Row> {
     vec![
         Row::single(
             &format!(
-                "soak: operations ({} tasks, all VPN v5 resources)",
+                "{label}: operations ({} tasks, all VPN v5 resources)",
                 soak.tasks
             ),
             Cell::measured(
@@ -175,7 +188,7 @@ pub fn rows(soak: &Result<Soak, String>) -> Vec<Row> {
             ),
         ),
         Row::single(
-            "soak: faults injected (of all requests)",
+            &format!("{label}: faults injected (of all requests)"),
             Cell::measured(
                 faults,
                 format!(
@@ -189,18 +202,23 @@ pub fn rows(soak: &Result<Soak, String>) -> Vec<Row> {
             ),
         ),
         Row::single(
-            "soak: creates recovered by their idempotency tag",
+            &format!("{label}: creates recovered by their idempotency tag"),
             count(n(r, "recovered")),
         ),
-        Row::within("soak: duplicates", count(n(r, "duplicates")), 0.0, "0"),
         Row::within(
-            "soak: orphans + missing",
+            &format!("{label}: duplicates"),
+            count(n(r, "duplicates")),
+            0.0,
+            "0",
+        ),
+        Row::within(
+            &format!("{label}: orphans + missing"),
             count(list_len("orphans") + list_len("missing")),
             0.0,
             "0",
         ),
         Row::single(
-            "soak: retries granted / refused by the budget",
+            &format!("{label}: retries granted / refused by the budget"),
             Cell::measured(
                 n(r, "retries_refused"),
                 format!(
@@ -215,11 +233,11 @@ pub fn rows(soak: &Result<Soak, String>) -> Vec<Row> {
         ),
         match r["peak_rss_kib"].as_u64() {
             Some(kib) => Row::single(
-                "soak: peak memory of the client process (VmHWM)",
+                &format!("{label}: peak memory of the client process (VmHWM)"),
                 Cell::measured(kib as f64, format!("{:.1} MiB", kib as f64 / 1024.0)),
             ),
             None => Row::single(
-                "soak: peak memory of the client process",
+                &format!("{label}: peak memory of the client process"),
                 Cell::absent("not reported by this OS"),
             ),
         },
@@ -236,6 +254,7 @@ mod tests {
     fn soak(duplicates: u64, orphans: &[&str]) -> Result<Soak, String> {
         Ok(Soak {
             tasks: 50,
+            rate: "10%".into(),
             report: json!({
                 "operations": 1000, "succeeded": 980, "refused_by_state": 10, "failed": 10,
                 "recovered": 4, "duplicates": duplicates, "orphans": orphans, "missing": [],
