@@ -268,8 +268,8 @@ fn the_legacy_api_needs_a_project_only_where_authentication_names_one() {
     assert!(message(aksk).starts_with("the project id is missing"));
 }
 
-/// With the default features the client speaks TLS (rustls on ring) without the program
-/// installing a crypto provider: an `https` endpoint gets a TLS ClientHello, and a peer that
+/// With the default features the client speaks TLS (rustls) without the program installing a
+/// crypto provider: an `https` endpoint gets a TLS ClientHello, and a peer that
 /// hangs up is an error, not a panic.
 #[tokio::test]
 async fn the_default_tls_stack_works_without_setup() {

@@ -10,9 +10,11 @@
 #![deny(missing_docs)]
 
 pub mod auth;
+pub mod budget;
 pub mod config;
 pub mod dynamic;
 pub mod error;
+pub mod idempotency;
 pub mod operation;
 pub mod pagination;
 pub mod retry;
@@ -24,6 +26,7 @@ mod generated;
 mod support;
 pub mod wait;
 
+pub use budget::{RetryBudget, RetryQuota};
 pub use config::{ClientBuilder, Cloud, ConfigError};
 pub use error::{ErrorExt, ServiceError};
 #[cfg(feature = "legacy")]
