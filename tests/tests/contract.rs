@@ -457,7 +457,12 @@ async fn invoke(e: &Expect, server: &MockServer) -> CallResult {
                 .send()
                 .await,
         ),
-        "ShowIkePolicy" => outcome(v2.show_ike_policy().ikepolicy_id(IKE_POLICY_ID).send().await),
+        "ShowIkePolicy" => outcome(
+            v2.show_ike_policy()
+                .ikepolicy_id(IKE_POLICY_ID)
+                .send()
+                .await,
+        ),
         "UpdateIkePolicy" => outcome(
             v2.update_ike_policy()
                 .ikepolicy_id(IKE_POLICY_ID)
@@ -465,7 +470,12 @@ async fn invoke(e: &Expect, server: &MockServer) -> CallResult {
                 .send()
                 .await,
         ),
-        "DeleteIkePolicy" => outcome(v2.delete_ike_policy().ikepolicy_id(IKE_POLICY_ID).send().await),
+        "DeleteIkePolicy" => outcome(
+            v2.delete_ike_policy()
+                .ikepolicy_id(IKE_POLICY_ID)
+                .send()
+                .await,
+        ),
         "CreateIpsecPolicy" => outcome(
             v2.create_ipsec_policy()
                 .body(typed::<ipsec_v2::types::CreateIpsecPolicyRequest>(e))
@@ -478,7 +488,12 @@ async fn invoke(e: &Expect, server: &MockServer) -> CallResult {
                 .send()
                 .await,
         ),
-        "ShowIpsecPolicy" => outcome(v2.show_ipsec_policy().ipsecpolicy_id(IPSEC_POLICY_ID).send().await),
+        "ShowIpsecPolicy" => outcome(
+            v2.show_ipsec_policy()
+                .ipsecpolicy_id(IPSEC_POLICY_ID)
+                .send()
+                .await,
+        ),
         "UpdateIpsecPolicy" => outcome(
             v2.update_ipsec_policy()
                 .ipsecpolicy_id(IPSEC_POLICY_ID)
@@ -486,7 +501,12 @@ async fn invoke(e: &Expect, server: &MockServer) -> CallResult {
                 .send()
                 .await,
         ),
-        "DeleteIpsecPolicy" => outcome(v2.delete_ipsec_policy().ipsecpolicy_id(IPSEC_POLICY_ID).send().await),
+        "DeleteIpsecPolicy" => outcome(
+            v2.delete_ipsec_policy()
+                .ipsecpolicy_id(IPSEC_POLICY_ID)
+                .send()
+                .await,
+        ),
         "CreateVpnService" => outcome(
             v2.create_vpn_service()
                 .body(typed::<ipsec_v2::types::CreateVpnServiceRequest>(e))
@@ -499,7 +519,12 @@ async fn invoke(e: &Expect, server: &MockServer) -> CallResult {
                 .send()
                 .await,
         ),
-        "ShowVpnService" => outcome(v2.show_vpn_service().service_id(VPN_SERVICE_ID).send().await),
+        "ShowVpnService" => outcome(
+            v2.show_vpn_service()
+                .service_id(VPN_SERVICE_ID)
+                .send()
+                .await,
+        ),
         "UpdateVpnService" => outcome(
             v2.update_vpn_service()
                 .service_id(VPN_SERVICE_ID)
@@ -507,7 +532,12 @@ async fn invoke(e: &Expect, server: &MockServer) -> CallResult {
                 .send()
                 .await,
         ),
-        "DeleteVpnService" => outcome(v2.delete_vpn_service().service_id(VPN_SERVICE_ID).send().await),
+        "DeleteVpnService" => outcome(
+            v2.delete_vpn_service()
+                .service_id(VPN_SERVICE_ID)
+                .send()
+                .await,
+        ),
         "CreateEndpointGroup" => outcome(
             v2.create_endpoint_group()
                 .body(typed::<ipsec_v2::types::CreateEndpointGroupRequest>(e))
@@ -520,7 +550,12 @@ async fn invoke(e: &Expect, server: &MockServer) -> CallResult {
                 .send()
                 .await,
         ),
-        "ShowEndpointGroup" => outcome(v2.show_endpoint_group().endpoint_group_id(ENDPOINT_GROUP_ID).send().await),
+        "ShowEndpointGroup" => outcome(
+            v2.show_endpoint_group()
+                .endpoint_group_id(ENDPOINT_GROUP_ID)
+                .send()
+                .await,
+        ),
         "UpdateEndpointGroup" => outcome(
             v2.update_endpoint_group()
                 .endpoint_group_id(ENDPOINT_GROUP_ID)
@@ -528,7 +563,12 @@ async fn invoke(e: &Expect, server: &MockServer) -> CallResult {
                 .send()
                 .await,
         ),
-        "DeleteEndpointGroup" => outcome(v2.delete_endpoint_group().endpoint_group_id(ENDPOINT_GROUP_ID).send().await),
+        "DeleteEndpointGroup" => outcome(
+            v2.delete_endpoint_group()
+                .endpoint_group_id(ENDPOINT_GROUP_ID)
+                .send()
+                .await,
+        ),
         other => panic!("no client call for {other}"),
     }
 }
@@ -1079,6 +1119,81 @@ async fn short_psk_is_rejected_before_sending() {
         .unwrap_err()
         .to_string();
     assert!(!error.contains(SHORT_PSK), "{error}");
+}
+
+/// The message of an `Error::InvalidRequest`, or a panic naming what came instead.
+fn invalid_request<T: std::fmt::Debug>(result: Result<T, Error<ServiceError>>) -> String {
+    match result {
+        Err(Error::InvalidRequest(message)) => message,
+        other => panic!("expected Error::InvalidRequest, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn dot_segment_path_parameters_are_rejected_before_sending() {
+    // `..` and `.` would be removed from the URL by its parser: a show would list, a delete
+    // would hit the collection. Each typed call refuses them naming the parameter.
+    let server = untouched_server().await;
+    let v5 = v5_client(&server);
+    let dots = "must not be `.` or `..`";
+    let message = invalid_request(v5.show_cgw().customer_gateway_id("..").send().await);
+    assert!(
+        message.contains("`customer_gateway_id`") && message.contains(dots),
+        "{message}"
+    );
+    let message = invalid_request(v5.delete_vgw().vgw_id(".").send().await);
+    assert!(
+        message.contains("`vgw_id`") && message.contains(dots),
+        "{message}"
+    );
+    let message = invalid_request(v5.show_vpn_connection().vpn_connection_id("").send().await);
+    assert!(
+        message.contains("`vpn_connection_id` must not be empty"),
+        "{message}"
+    );
+    let message = invalid_request(
+        v2_client(&server)
+            .show_ipsec_site_connection()
+            .connection_id("..")
+            .send()
+            .await,
+    );
+    assert!(
+        message.contains("`connection_id`") && message.contains(dots),
+        "{message}"
+    );
+    assert_untouched(&server).await;
+
+    // The same rule for every operation of the table called by description (the CLI's way).
+    for op in operation::all() {
+        let names: Vec<&str> = op
+            .params
+            .iter()
+            .filter(|p| p.location == operation::ParamLocation::Path)
+            .map(|p| p.name)
+            .collect();
+        for (i, name) in names.iter().enumerate() {
+            let path: Vec<(&str, &str)> = names
+                .iter()
+                .enumerate()
+                .map(|(j, n)| (*n, if i == j { ".." } else { "ok" }))
+                .collect();
+            let result = match op.module {
+                "vpn_v5" => huaweicloud_vpn::dynamic::call(&v5, op, &path, &[], None).await,
+                "ipsec_v2" => {
+                    huaweicloud_vpn::dynamic::call(&v2_client(&server), op, &path, &[], None).await
+                }
+                other => panic!("{}: no client for module {other}", op.id),
+            };
+            let message = invalid_request(result);
+            assert!(
+                message.contains(&format!("`{name}`")) && message.contains(dots),
+                "{}: {message}",
+                op.id
+            );
+        }
+    }
+    assert_untouched(&server).await;
 }
 
 #[tokio::test]

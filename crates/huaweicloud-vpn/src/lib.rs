@@ -12,6 +12,7 @@ pub mod dynamic;
 pub mod error;
 pub mod operation;
 pub mod pagination;
+mod path;
 pub mod retry;
 mod runtime;
 pub mod secret;

@@ -9316,8 +9316,8 @@ pub mod builder {
             let Self { client, endpoint_group_id } = self;
             let endpoint_group_id = endpoint_group_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2.0/vpn/endpoint-groups/{}", client.baseurl, encode_path(&
-                endpoint_group_id.to_string()),
+                "{}/v2.0/vpn/endpoint-groups/{}", client.baseurl, encode_path(& crate
+                ::path::segment("endpoint_group_id", endpoint_group_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -9417,8 +9417,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2.0/vpn/endpoint-groups/{}", client.baseurl, encode_path(&
-                endpoint_group_id.to_string()),
+                "{}/v2.0/vpn/endpoint-groups/{}", client.baseurl, encode_path(& crate
+                ::path::segment("endpoint_group_id", endpoint_group_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -9481,8 +9481,8 @@ pub mod builder {
             let Self { client, endpoint_group_id } = self;
             let endpoint_group_id = endpoint_group_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2.0/vpn/endpoint-groups/{}", client.baseurl, encode_path(&
-                endpoint_group_id.to_string()),
+                "{}/v2.0/vpn/endpoint-groups/{}", client.baseurl, encode_path(& crate
+                ::path::segment("endpoint_group_id", endpoint_group_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -9688,8 +9688,8 @@ pub mod builder {
             let Self { client, ikepolicy_id } = self;
             let ikepolicy_id = ikepolicy_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2.0/vpn/ikepolicies/{}", client.baseurl, encode_path(& ikepolicy_id
-                .to_string()),
+                "{}/v2.0/vpn/ikepolicies/{}", client.baseurl, encode_path(& crate
+                ::path::segment("ikepolicy_id", ikepolicy_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -9785,8 +9785,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2.0/vpn/ikepolicies/{}", client.baseurl, encode_path(& ikepolicy_id
-                .to_string()),
+                "{}/v2.0/vpn/ikepolicies/{}", client.baseurl, encode_path(& crate
+                ::path::segment("ikepolicy_id", ikepolicy_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -9847,8 +9847,8 @@ pub mod builder {
             let Self { client, ikepolicy_id } = self;
             let ikepolicy_id = ikepolicy_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2.0/vpn/ikepolicies/{}", client.baseurl, encode_path(& ikepolicy_id
-                .to_string()),
+                "{}/v2.0/vpn/ikepolicies/{}", client.baseurl, encode_path(& crate
+                ::path::segment("ikepolicy_id", ikepolicy_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -10127,7 +10127,7 @@ pub mod builder {
             let connection_id = connection_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v2.0/vpn/ipsec-site-connections/{}", client.baseurl, encode_path(&
-                connection_id.to_string()),
+                crate ::path::segment("connection_id", connection_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -10226,7 +10226,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v2.0/vpn/ipsec-site-connections/{}", client.baseurl, encode_path(&
-                connection_id.to_string()),
+                crate ::path::segment("connection_id", connection_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -10288,7 +10288,7 @@ pub mod builder {
             let connection_id = connection_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v2.0/vpn/ipsec-site-connections/{}", client.baseurl, encode_path(&
-                connection_id.to_string()),
+                crate ::path::segment("connection_id", connection_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -10495,8 +10495,8 @@ pub mod builder {
             let Self { client, ipsecpolicy_id } = self;
             let ipsecpolicy_id = ipsecpolicy_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2.0/vpn/ipsecpolicies/{}", client.baseurl, encode_path(&
-                ipsecpolicy_id.to_string()),
+                "{}/v2.0/vpn/ipsecpolicies/{}", client.baseurl, encode_path(& crate
+                ::path::segment("ipsecpolicy_id", ipsecpolicy_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -10593,8 +10593,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2.0/vpn/ipsecpolicies/{}", client.baseurl, encode_path(&
-                ipsecpolicy_id.to_string()),
+                "{}/v2.0/vpn/ipsecpolicies/{}", client.baseurl, encode_path(& crate
+                ::path::segment("ipsecpolicy_id", ipsecpolicy_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -10655,8 +10655,8 @@ pub mod builder {
             let Self { client, ipsecpolicy_id } = self;
             let ipsecpolicy_id = ipsecpolicy_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2.0/vpn/ipsecpolicies/{}", client.baseurl, encode_path(&
-                ipsecpolicy_id.to_string()),
+                "{}/v2.0/vpn/ipsecpolicies/{}", client.baseurl, encode_path(& crate
+                ::path::segment("ipsecpolicy_id", ipsecpolicy_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -10863,8 +10863,8 @@ pub mod builder {
             let Self { client, service_id } = self;
             let service_id = service_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2.0/vpn/vpnservices/{}", client.baseurl, encode_path(& service_id
-                .to_string()),
+                "{}/v2.0/vpn/vpnservices/{}", client.baseurl, encode_path(& crate
+                ::path::segment("service_id", service_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -10961,8 +10961,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2.0/vpn/vpnservices/{}", client.baseurl, encode_path(& service_id
-                .to_string()),
+                "{}/v2.0/vpn/vpnservices/{}", client.baseurl, encode_path(& crate
+                ::path::segment("service_id", service_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -11023,8 +11023,8 @@ pub mod builder {
             let Self { client, service_id } = self;
             let service_id = service_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2.0/vpn/vpnservices/{}", client.baseurl, encode_path(& service_id
-                .to_string()),
+                "{}/v2.0/vpn/vpnservices/{}", client.baseurl, encode_path(& crate
+                ::path::segment("service_id", service_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client

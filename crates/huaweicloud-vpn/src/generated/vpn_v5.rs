@@ -14692,8 +14692,9 @@ pub mod builder {
             let connection_monitor_id = connection_monitor_id
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/connection-monitors/{}", client.baseurl, encode_path(&
-                connection_monitor_id.to_string()),
+                "{}/connection-monitors/{}", client.baseurl, encode_path(& crate
+                ::path::segment("connection_monitor_id", connection_monitor_id
+                .to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -14756,8 +14757,9 @@ pub mod builder {
             let connection_monitor_id = connection_monitor_id
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/connection-monitors/{}", client.baseurl, encode_path(&
-                connection_monitor_id.to_string()),
+                "{}/connection-monitors/{}", client.baseurl, encode_path(& crate
+                ::path::segment("connection_monitor_id", connection_monitor_id
+                .to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -14997,8 +14999,9 @@ pub mod builder {
             let customer_gateway_id = customer_gateway_id
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/customer-gateways/{}", client.baseurl, encode_path(&
-                customer_gateway_id.to_string()),
+                "{}/customer-gateways/{}", client.baseurl, encode_path(& crate
+                ::path::segment("customer_gateway_id", customer_gateway_id.to_string())
+                ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -15099,8 +15102,9 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/customer-gateways/{}", client.baseurl, encode_path(&
-                customer_gateway_id.to_string()),
+                "{}/customer-gateways/{}", client.baseurl, encode_path(& crate
+                ::path::segment("customer_gateway_id", customer_gateway_id.to_string())
+                ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -15164,8 +15168,9 @@ pub mod builder {
             let customer_gateway_id = customer_gateway_id
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/customer-gateways/{}", client.baseurl, encode_path(&
-                customer_gateway_id.to_string()),
+                "{}/customer-gateways/{}", client.baseurl, encode_path(& crate
+                ::path::segment("customer_gateway_id", customer_gateway_id.to_string())
+                ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -15490,8 +15495,8 @@ pub mod builder {
             let Self { client, vpn_connection_id } = self;
             let vpn_connection_id = vpn_connection_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/vpn-connection/{}", client.baseurl, encode_path(& vpn_connection_id
-                .to_string()),
+                "{}/vpn-connection/{}", client.baseurl, encode_path(& crate
+                ::path::segment("vpn_connection_id", vpn_connection_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -15591,8 +15596,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/vpn-connection/{}", client.baseurl, encode_path(& vpn_connection_id
-                .to_string()),
+                "{}/vpn-connection/{}", client.baseurl, encode_path(& crate
+                ::path::segment("vpn_connection_id", vpn_connection_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -15655,8 +15660,8 @@ pub mod builder {
             let Self { client, vpn_connection_id } = self;
             let vpn_connection_id = vpn_connection_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/vpn-connection/{}", client.baseurl, encode_path(& vpn_connection_id
-                .to_string()),
+                "{}/vpn-connection/{}", client.baseurl, encode_path(& crate
+                ::path::segment("vpn_connection_id", vpn_connection_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -15933,7 +15938,8 @@ pub mod builder {
             let Self { client, vgw_id } = self;
             let vgw_id = vgw_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/vpn-gateways/{}", client.baseurl, encode_path(& vgw_id.to_string()),
+                "{}/vpn-gateways/{}", client.baseurl, encode_path(& crate
+                ::path::segment("vgw_id", vgw_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -16030,7 +16036,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/vpn-gateways/{}", client.baseurl, encode_path(& vgw_id.to_string()),
+                "{}/vpn-gateways/{}", client.baseurl, encode_path(& crate
+                ::path::segment("vgw_id", vgw_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -16091,7 +16098,8 @@ pub mod builder {
             let Self { client, vgw_id } = self;
             let vgw_id = vgw_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/vpn-gateways/{}", client.baseurl, encode_path(& vgw_id.to_string()),
+                "{}/vpn-gateways/{}", client.baseurl, encode_path(& crate
+                ::path::segment("vgw_id", vgw_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
