@@ -1014,7 +1014,7 @@ async fn unknown_enum_values_and_extra_fields_are_accepted() {
     let response = result
         .expect("unknown values and fields are not an error")
         .into_inner();
-    let connection = response.vpn_connection.as_ref().expect("vpn_connection");
+    let connection = &response.vpn_connection;
     match &connection.status {
         Some(vpn_v5::types::VpnConnectionStatus::Unrecognized(value)) => {
             assert_eq!(value.as_str(), "MIGRATING")
@@ -1033,6 +1033,71 @@ async fn unknown_enum_values_and_extra_fields_are_accepted() {
     // Serialized back: the unknown values unchanged, everything documented unchanged, and the
     // undocumented fields dropped (the types keep no `additionalProperties`).
     assert_eq!(serde_json::to_value(&response).unwrap(), kept);
+}
+
+#[tokio::test]
+async fn a_success_without_its_required_object_is_an_invalid_payload() {
+    // Another route's answer (`{"request_id": ..}` for a show) is not an empty resource: every
+    // success fixture without a property its schema requires is refused, and with only that
+    // property kept (every optional field inside gone) it is accepted.
+    let specs = specs();
+    let mut checked = BTreeSet::new();
+    for f in fixtures() {
+        let Kind::Response(status) = f.kind else {
+            continue;
+        };
+        if status >= 300 {
+            continue;
+        }
+        let (i, _, _, op_pointer) = find_operation(&specs, &f.operation).expect("in the specs");
+        let doc = &specs[i].doc;
+        let at = vpn_tests::schema_pointer(&specs[i], &op_pointer, &f.kind).expect("a schema");
+        let (schema, _) = xtask::spec::deref(doc, doc.pointer(&at).unwrap(), &at).unwrap();
+        let required: Vec<&str> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        for property in required {
+            let mut e = expect(&f.operation);
+            e.status = status;
+            let mut without = f.body.clone();
+            without.as_object_mut().unwrap().remove(property);
+            e.response = Answer::Json(without);
+            let server = mount(&e).await;
+            match invoke(&e, &server).await {
+                Err(Error::InvalidResponsePayload(_, error)) => assert!(
+                    error
+                        .to_string()
+                        .contains(&format!("missing field `{property}`")),
+                    "{}: {error}",
+                    f.name()
+                ),
+                other => panic!(
+                    "{}: without `{property}`: expected InvalidResponsePayload, got {other:?}",
+                    f.name()
+                ),
+            }
+            let mut only = serde_json::Map::new();
+            only.insert(property.to_string(), json!({}));
+            e.response = Answer::Json(Value::Object(only));
+            let server = mount(&e).await;
+            if let Err(error) = invoke(&e, &server).await {
+                panic!("{}: `{property}` alone, empty: {error:?}", f.name());
+            }
+            checked.insert(format!("{}.{property}", f.operation));
+        }
+    }
+    for expected in [
+        "ShowVgw.vpn_gateway",
+        "ShowVpnConnection.vpn_connection",
+        "CreateCgw.customer_gateway",
+    ] {
+        assert!(
+            checked.contains(expected),
+            "{expected} not checked: {checked:?}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -1249,7 +1314,7 @@ async fn out_of_range_integers_are_rejected_before_sending() {
     let mut shown = vpn_tests::fixture("ShowVpnConnection", "response-200.seed-003.json");
     shown["vpn_connection"]["ikepolicy"]["lifetime_seconds"] = serde_json::json!(5);
     let parsed: vpn_v5::types::VpnConnectionResponse = serde_json::from_value(shown).unwrap();
-    let ike = parsed.vpn_connection.unwrap().ikepolicy.unwrap();
+    let ike = parsed.vpn_connection.ikepolicy.unwrap();
     assert_eq!(ike.lifetime_seconds, Some(5));
 }
 

@@ -24,9 +24,9 @@
 //!    (`lifetime_seconds` 60..=604800, the page `limit` 0..=2000) are `crate::Bounded<MIN, MAX>`,
 //!    so an out-of-range value is an error naming the rule before anything is sent.
 //! 10. [`checked_path_segments`]: every path parameter goes through a hand-written check before
-//!    it is percent-encoded into the URL, so an empty value or a dot segment (`.`, `..`, which
-//!    URL parsing would normalise away, sending the request to another resource) is an error
-//!    naming the parameter, before anything is sent.
+//!     it is percent-encoded into the URL, so an empty value or a dot segment (`.`, `..`, which
+//!     URL parsing would normalise away, sending the request to another resource) is an error
+//!     naming the parameter, before anything is sent.
 
 use std::collections::{BTreeMap, BTreeSet};
 

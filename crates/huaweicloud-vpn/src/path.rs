@@ -9,6 +9,7 @@
 use progenitor_client::Error;
 
 /// `value` if it can be the path parameter `name`, else [`Error::InvalidRequest`] naming it.
+#[allow(clippy::result_large_err)] // the generated calls' own error type
 pub(crate) fn segment<E>(name: &str, value: String) -> Result<String, Error<E>> {
     check(name, &value).map_err(Error::InvalidRequest)?;
     Ok(value)

@@ -131,10 +131,9 @@ pub mod types {
         }
     }
     ///Body returned by ListAvailabilityZones.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AvailabilityZonesResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub availability_zones: ::std::option::Option<AvailabilityZones>,
+        pub availability_zones: AvailabilityZones,
         ///ID of the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
@@ -450,10 +449,9 @@ pub mod types {
         }
     }
     ///Body returned by CreateConnectionMonitor and ShowConnectionMonitor.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ConnectionMonitorResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub connection_monitor: ::std::option::Option<ConnectionMonitor>,
+        pub connection_monitor: ConnectionMonitor,
         ///ID of the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
@@ -2258,10 +2256,9 @@ pub mod types {
         }
     }
     ///Body returned by CreateCgw, ShowCgw and UpdateCgw.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CustomerGatewayResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub customer_gateway: ::std::option::Option<CustomerGateway>,
+        pub customer_gateway: CustomerGateway,
         ///ID of the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
@@ -3339,10 +3336,9 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         }
     }
     ///Body returned by ShowQuotasInfo.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct QuotasResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub quotas: ::std::option::Option<Quotas>,
+        pub quotas: Quotas,
         ///ID of the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
@@ -4416,13 +4412,12 @@ the update response has no `status` or `bgp_peer`.
         }
     }
     ///Body returned by CreateVpnConnection, ShowVpnConnection and UpdateVpnConnection.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct VpnConnectionResponse {
         ///ID of the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub vpn_connection: ::std::option::Option<VpnConnection>,
+        pub vpn_connection: VpnConnection,
     }
     impl VpnConnectionResponse {
         pub fn builder() -> builder::VpnConnectionResponse {
@@ -4785,13 +4780,12 @@ timestamps; the update response lacks `status`, `applied_at`,
         }
     }
     ///Body returned by CreateVgw, ShowVgw and UpdateVgw.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct VpnGatewayResponse {
         ///ID of the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub vpn_gateway: ::std::option::Option<VpnGateway>,
+        pub vpn_gateway: VpnGateway,
     }
     impl VpnGatewayResponse {
         pub fn builder() -> builder::VpnGatewayResponse {
@@ -5012,7 +5006,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
         #[derive(Clone, Debug)]
         pub struct AvailabilityZonesResponse {
             availability_zones: ::std::result::Result<
-                ::std::option::Option<super::AvailabilityZones>,
+                super::AvailabilityZones,
                 ::std::string::String,
             >,
             request_id: ::std::result::Result<
@@ -5023,7 +5017,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
         impl ::std::default::Default for AvailabilityZonesResponse {
             fn default() -> Self {
                 Self {
-                    availability_zones: Ok(Default::default()),
+                    availability_zones: Err(
+                        "no value supplied for availability_zones".to_string(),
+                    ),
                     request_id: Ok(Default::default()),
                 }
             }
@@ -5036,7 +5032,6 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             {
                 self.availability_zones = value
                     .try_into()
-                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for availability_zones: {e}"
@@ -5657,7 +5652,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
         #[derive(Clone, Debug)]
         pub struct ConnectionMonitorResponse {
             connection_monitor: ::std::result::Result<
-                ::std::option::Option<super::ConnectionMonitor>,
+                super::ConnectionMonitor,
                 ::std::string::String,
             >,
             request_id: ::std::result::Result<
@@ -5668,7 +5663,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
         impl ::std::default::Default for ConnectionMonitorResponse {
             fn default() -> Self {
                 Self {
-                    connection_monitor: Ok(Default::default()),
+                    connection_monitor: Err(
+                        "no value supplied for connection_monitor".to_string(),
+                    ),
                     request_id: Ok(Default::default()),
                 }
             }
@@ -5681,7 +5678,6 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             {
                 self.connection_monitor = value
                     .try_into()
-                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for connection_monitor: {e}"
@@ -7790,7 +7786,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
         #[derive(Clone, Debug)]
         pub struct CustomerGatewayResponse {
             customer_gateway: ::std::result::Result<
-                ::std::option::Option<super::CustomerGateway>,
+                super::CustomerGateway,
                 ::std::string::String,
             >,
             request_id: ::std::result::Result<
@@ -7801,7 +7797,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
         impl ::std::default::Default for CustomerGatewayResponse {
             fn default() -> Self {
                 Self {
-                    customer_gateway: Ok(Default::default()),
+                    customer_gateway: Err(
+                        "no value supplied for customer_gateway".to_string(),
+                    ),
                     request_id: Ok(Default::default()),
                 }
             }
@@ -7814,7 +7812,6 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             {
                 self.customer_gateway = value
                     .try_into()
-                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for customer_gateway: {e}"
@@ -9545,10 +9542,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
         }
         #[derive(Clone, Debug)]
         pub struct QuotasResponse {
-            quotas: ::std::result::Result<
-                ::std::option::Option<super::Quotas>,
-                ::std::string::String,
-            >,
+            quotas: ::std::result::Result<super::Quotas, ::std::string::String>,
             request_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -9557,7 +9551,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
         impl ::std::default::Default for QuotasResponse {
             fn default() -> Self {
                 Self {
-                    quotas: Ok(Default::default()),
+                    quotas: Err("no value supplied for quotas".to_string()),
                     request_id: Ok(Default::default()),
                 }
             }
@@ -9570,7 +9564,6 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             {
                 self.quotas = value
                     .try_into()
-                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for quotas: {e}")
                     });
@@ -11647,7 +11640,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                 ::std::string::String,
             >,
             vpn_connection: ::std::result::Result<
-                ::std::option::Option<super::VpnConnection>,
+                super::VpnConnection,
                 ::std::string::String,
             >,
         }
@@ -11655,7 +11648,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             fn default() -> Self {
                 Self {
                     request_id: Ok(Default::default()),
-                    vpn_connection: Ok(Default::default()),
+                    vpn_connection: Err(
+                        "no value supplied for vpn_connection".to_string(),
+                    ),
                 }
             }
         }
@@ -11680,7 +11675,6 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             {
                 self.vpn_connection = value
                     .try_into()
-                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for vpn_connection: {e}"
@@ -12812,16 +12806,13 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            vpn_gateway: ::std::result::Result<
-                ::std::option::Option<super::VpnGateway>,
-                ::std::string::String,
-            >,
+            vpn_gateway: ::std::result::Result<super::VpnGateway, ::std::string::String>,
         }
         impl ::std::default::Default for VpnGatewayResponse {
             fn default() -> Self {
                 Self {
                     request_id: Ok(Default::default()),
-                    vpn_gateway: Ok(Default::default()),
+                    vpn_gateway: Err("no value supplied for vpn_gateway".to_string()),
                 }
             }
         }
@@ -12846,7 +12837,6 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             {
                 self.vpn_gateway = value
                     .try_into()
-                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for vpn_gateway: {e}")
                     });
@@ -17606,8 +17596,7 @@ pub mod waiters {
                             .send()
                             .await?
                             .into_inner()
-                            .connection_monitor
-                            .unwrap_or_default(),
+                            .connection_monitor,
                     )
                 },
             )
@@ -17634,8 +17623,7 @@ pub mod waiters {
                             .send()
                             .await?
                             .into_inner()
-                            .connection_monitor
-                            .unwrap_or_default(),
+                            .connection_monitor,
                     )
                 },
             )
@@ -17664,8 +17652,7 @@ pub mod waiters {
                             .send()
                             .await?
                             .into_inner()
-                            .vpn_connection
-                            .unwrap_or_default(),
+                            .vpn_connection,
                     )
                 },
             )
@@ -17692,8 +17679,7 @@ pub mod waiters {
                             .send()
                             .await?
                             .into_inner()
-                            .vpn_connection
-                            .unwrap_or_default(),
+                            .vpn_connection,
                     )
                 },
             )
@@ -17722,8 +17708,7 @@ pub mod waiters {
                             .send()
                             .await?
                             .into_inner()
-                            .vpn_gateway
-                            .unwrap_or_default(),
+                            .vpn_gateway,
                     )
                 },
             )
@@ -17750,8 +17735,7 @@ pub mod waiters {
                             .send()
                             .await?
                             .into_inner()
-                            .vpn_gateway
-                            .unwrap_or_default(),
+                            .vpn_gateway,
                     )
                 },
             )
