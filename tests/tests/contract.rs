@@ -124,6 +124,8 @@ impl Expect {
             .replace("{vpn_connection_id}", VPN_CONNECTION_ID)
             .replace("{connection_monitor_id}", CONNECTION_MONITOR_ID)
             .replace("{vgw_id}", VGW_ID)
+            .replace("{resource_type}", "vpn-gateway")
+            .replace("{resource_id}", VGW_ID)
             .replace("{customer_gateway_id}", CUSTOMER_GATEWAY_ID)
             .replace("{connection_id}", IPSEC_CONNECTION_ID)
             .replace("{ikepolicy_id}", IKE_POLICY_ID)
@@ -162,6 +164,9 @@ const LIST_IPSEC_SITE_CONNECTIONS_QUERY: &str = "fields=id&fields=name&fields=st
 
 /// The `fields` selection set on the legacy lists that document no other parameter.
 const LIST_FIELDS_QUERY: &str = "fields=id&fields=name";
+const LIST_RESOURCES_BY_TAGS_QUERY: &str = "limit=10&offset=20";
+/// The tag operations' resource type in the contract tests (`{resource_id}` is [`VGW_ID`]).
+const TAGGED_TYPE: vpn_v5::types::TagResourceType = vpn_v5::types::TagResourceType::VpnGateway;
 const IKE_POLICY_ID: &str = "5522aff7-1b3c-48dd-9c3c-b50f016b73db";
 const IPSEC_POLICY_ID: &str = "5291b189-fd84-46e5-84bd-78f40c05d69c";
 const VPN_SERVICE_ID: &str = "5c561d9d-eaea-45f6-ae3e-08d1a7080828";
@@ -175,6 +180,7 @@ fn documented_query(op: &str) -> &'static str {
         "ListConnectionMonitors" => LIST_CONNECTION_MONITORS_QUERY,
         "ListVgws" => LIST_VGWS_QUERY,
         "ListCgws" => LIST_CGWS_QUERY,
+        "ListResourcesByTags" => LIST_RESOURCES_BY_TAGS_QUERY,
         "ListIpsecSiteConnections" => LIST_IPSEC_SITE_CONNECTIONS_QUERY,
         "ListIkePolicies" | "ListIpsecPolicies" | "ListVpnServices" | "ListEndpointGroups" => {
             LIST_FIELDS_QUERY
@@ -402,6 +408,51 @@ async fn invoke(e: &Expect, server: &MockServer) -> CallResult {
                 .await,
         ),
         "ShowQuotasInfo" => outcome(v5.show_quotas_info().send().await),
+        "BatchCreateResourceTags" => outcome(
+            v5.batch_create_resource_tags()
+                .resource_type(TAGGED_TYPE)
+                .resource_id(VGW_ID)
+                .body(typed::<vpn_v5::types::BatchCreateResourceTagsRequest>(e))
+                .send()
+                .await,
+        ),
+        "BatchDeleteResourceTags" => outcome(
+            v5.batch_delete_resource_tags()
+                .resource_type(TAGGED_TYPE)
+                .resource_id(VGW_ID)
+                .body(typed::<vpn_v5::types::BatchDeleteResourceTagsRequest>(e))
+                .send()
+                .await,
+        ),
+        "ShowResourceTags" => outcome(
+            v5.show_resource_tags()
+                .resource_type(TAGGED_TYPE)
+                .resource_id(VGW_ID)
+                .send()
+                .await,
+        ),
+        "ListProjectTags" => outcome(
+            v5.list_project_tags()
+                .resource_type(TAGGED_TYPE)
+                .send()
+                .await,
+        ),
+        "ListResourcesByTags" => outcome(
+            v5.list_resources_by_tags()
+                .resource_type(TAGGED_TYPE)
+                .limit(10)
+                .offset(20)
+                .body(typed::<vpn_v5::types::QueryResourcesRequest>(e))
+                .send()
+                .await,
+        ),
+        "CountResourcesByTags" => outcome(
+            v5.count_resources_by_tags()
+                .resource_type(TAGGED_TYPE)
+                .body(typed::<vpn_v5::types::QueryResourcesRequest>(e))
+                .send()
+                .await,
+        ),
         "CreateIpsecSiteConnection" => outcome(
             v2.create_ipsec_site_connection()
                 .body(typed::<ipsec_v2::types::CreateIpsecSiteConnectionRequest>(
@@ -1079,7 +1130,12 @@ async fn a_success_without_its_required_object_is_an_invalid_payload() {
                 ),
             }
             let mut only = serde_json::Map::new();
-            only.insert(property.to_string(), json!({}));
+            // An object with none of its (optional) fields; anything else as the fixture has it.
+            let alone = match &f.body[property] {
+                Value::Object(_) => json!({}),
+                other => other.clone(),
+            };
+            only.insert(property.to_string(), alone);
             e.response = Answer::Json(Value::Object(only));
             let server = mount(&e).await;
             if let Err(error) = invoke(&e, &server).await {

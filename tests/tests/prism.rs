@@ -350,6 +350,92 @@ async fn vpn_v5_every_operation_passes_prism() {
         client.update_vgw().vgw_id(&*vgw_id).body(body).send().await,
     );
 
+    // Tags of the gateway, and the gateways selected by tags.
+    let gateway_type = vpn_v5::types::TagResourceType::VpnGateway;
+    let body: vpn_v5::types::BatchCreateResourceTagsRequest =
+        request("BatchCreateResourceTags", "request.built.json");
+    prism.check(
+        &mut called,
+        "BatchCreateResourceTags",
+        204,
+        client
+            .batch_create_resource_tags()
+            .resource_type(gateway_type)
+            .resource_id(&*vgw_id)
+            .body(body)
+            .send()
+            .await,
+    );
+    let tags = prism.check(
+        &mut called,
+        "ShowResourceTags",
+        200,
+        client
+            .show_resource_tags()
+            .resource_type(gateway_type)
+            .resource_id(&*vgw_id)
+            .send()
+            .await,
+    );
+    assert!(!tags.tags.is_empty(), "the tags example has tags");
+    let keys = prism.check(
+        &mut called,
+        "ListProjectTags",
+        200,
+        client
+            .list_project_tags()
+            .resource_type(gateway_type)
+            .send()
+            .await,
+    );
+    assert!(!keys.tags.is_empty(), "the project tags example has keys");
+    let body: vpn_v5::types::QueryResourcesRequest =
+        request("ListResourcesByTags", "request.built.json");
+    let tagged = prism.check(
+        &mut called,
+        "ListResourcesByTags",
+        200,
+        client
+            .list_resources_by_tags()
+            .resource_type(gateway_type)
+            .limit(10)
+            .offset(0)
+            .body(body)
+            .send()
+            .await,
+    );
+    assert!(
+        !tagged.resources.is_empty(),
+        "the filter example has resources"
+    );
+    let body: vpn_v5::types::QueryResourcesRequest =
+        request("CountResourcesByTags", "request.built.json");
+    prism.check(
+        &mut called,
+        "CountResourcesByTags",
+        200,
+        client
+            .count_resources_by_tags()
+            .resource_type(gateway_type)
+            .body(body)
+            .send()
+            .await,
+    );
+    let body: vpn_v5::types::BatchDeleteResourceTagsRequest =
+        request("BatchDeleteResourceTags", "request.built.json");
+    prism.check(
+        &mut called,
+        "BatchDeleteResourceTags",
+        204,
+        client
+            .batch_delete_resource_tags()
+            .resource_type(gateway_type)
+            .resource_id(&*vgw_id)
+            .body(body)
+            .send()
+            .await,
+    );
+
     // Customer gateways.
     let body: vpn_v5::types::CreateCustomerGatewayRequest =
         request("CreateCgw", "request.built.json");

@@ -10,6 +10,7 @@ mod connection;
 mod info;
 mod ipsec;
 mod monitor;
+mod tags;
 mod util;
 mod vgw;
 
@@ -96,6 +97,12 @@ const RESOURCES: &[(&str, &dyn Hooks)] = &[
 const OPERATIONS: &[(&str, OperationHook)] = &[
     ("ShowQuotasInfo", info::show_quotas),
     ("ListAvailabilityZones", info::list_availability_zones),
+    ("BatchCreateResourceTags", tags::create),
+    ("BatchDeleteResourceTags", tags::delete),
+    ("ShowResourceTags", tags::show),
+    ("ListProjectTags", tags::list_project),
+    ("ListResourcesByTags", tags::list_resources),
+    ("CountResourcesByTags", tags::count_resources),
 ];
 
 /// No behaviour beyond the engine's.
