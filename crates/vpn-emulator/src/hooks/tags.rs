@@ -4,7 +4,7 @@
 //! which no generic rule maps onto the store. Tags live in the tagged record's own `tags`
 //! field, so a gateway created with tags shows the tags added later, and the other way round.
 
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 use crate::call::{Call, Fault};
 use crate::store::{Project, Record};
@@ -42,34 +42,9 @@ fn tagged<'a>(p: &'a mut Project, call: &Call) -> Result<&'a mut Record, Fault> 
         .ok_or_else(|| Fault::not_found(words, id))
 }
 
-/// A record's tags as (key, value) pairs, in their order.
-fn tags_of(r: &Record) -> Vec<(String, String)> {
-    r.fields
-        .get("tags")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|t| {
-            let key = t.get("key")?.as_str()?.to_string();
-            let value = t.get("value").and_then(Value::as_str).unwrap_or("");
-            Some((key, value.to_string()))
-        })
-        .collect()
-}
-
-fn set_tags(r: &mut Record, tags: &[(String, String)]) {
-    let list = tags
-        .iter()
-        .map(|(key, value)| json!({"key": key, "value": value}))
-        .collect();
-    r.fields.insert("tags".into(), Value::Array(list));
-}
-
-/// The request's `tags` as (key, value if given).
-fn requested(call: &Call) -> Vec<(String, Option<String>)> {
-    call.body
-        .get("tags")
-        .and_then(Value::as_array)
+/// A JSON list of tags as (key, value if given) pairs, in their order.
+fn pairs(list: Option<&Value>) -> Vec<(String, Option<String>)> {
+    list.and_then(Value::as_array)
         .into_iter()
         .flatten()
         .filter_map(|t| {
@@ -80,6 +55,30 @@ fn requested(call: &Call) -> Vec<(String, Option<String>)> {
             ))
         })
         .collect()
+}
+
+/// A record's tags as (key, value) pairs, in their order.
+fn tags_of(r: &Record) -> Vec<(String, String)> {
+    pairs(r.fields.get("tags"))
+        .into_iter()
+        .map(|(key, value)| (key, value.unwrap_or_default()))
+        .collect()
+}
+
+/// Tags as the API writes them.
+fn tag_list(tags: &[(String, String)]) -> Value {
+    tags.iter()
+        .map(|(key, value)| json!({"key": key, "value": value}))
+        .collect()
+}
+
+fn set_tags(r: &mut Record, tags: &[(String, String)]) {
+    r.fields.insert("tags".into(), tag_list(tags));
+}
+
+/// The request's `tags` as (key, value if given).
+fn requested(call: &Call) -> Vec<(String, Option<String>)> {
+    pairs(call.body.get("tags"))
 }
 
 /// BatchCreateResourceTags: a key the resource has gets the new value; at most 20 tags.
@@ -123,11 +122,7 @@ pub(crate) fn delete(p: &mut Project, call: &Call) -> Result<Value, Fault> {
 /// ShowResourceTags.
 pub(crate) fn show(p: &mut Project, call: &Call) -> Result<Value, Fault> {
     let record = tagged(p, call)?;
-    let tags: Vec<Value> = tags_of(record)
-        .into_iter()
-        .map(|(key, value)| json!({"key": key, "value": value}))
-        .collect();
-    Ok(json!({ "tags": tags }))
+    Ok(json!({ "tags": tag_list(&tags_of(record)) }))
 }
 
 /// ListProjectTags: every key on resources of the type, with its values (first seen first).
@@ -224,16 +219,12 @@ pub(crate) fn list_resources(p: &mut Project, call: &Call) -> Result<Value, Faul
         .skip(offset)
         .take(limit)
         .map(|r| {
-            let tags: Vec<Value> = tags_of(r)
-                .into_iter()
-                .map(|(key, value)| json!({"key": key, "value": value}))
-                .collect();
-            let mut item = Map::new();
-            item.insert("resource_id".into(), json!(r.id));
-            item.insert("resource_name".into(), json!(r.str("name").unwrap_or("")));
-            item.insert("resource_detail".into(), json!({}));
-            item.insert("tags".into(), Value::Array(tags));
-            Value::Object(item)
+            json!({
+                "resource_id": r.id,
+                "resource_name": r.str("name").unwrap_or(""),
+                "resource_detail": {},
+                "tags": tag_list(&tags_of(r)),
+            })
         })
         .collect();
     Ok(json!({ "resources": resources, "total_count": all.len() }))
