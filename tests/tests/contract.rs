@@ -124,6 +124,8 @@ impl Expect {
             .replace("{vpn_connection_id}", VPN_CONNECTION_ID)
             .replace("{connection_monitor_id}", CONNECTION_MONITOR_ID)
             .replace("{vgw_id}", VGW_ID)
+            .replace("{resource_type}", "vpn-gateway")
+            .replace("{resource_id}", VGW_ID)
             .replace("{customer_gateway_id}", CUSTOMER_GATEWAY_ID)
             .replace("{connection_id}", IPSEC_CONNECTION_ID)
             .replace("{ikepolicy_id}", IKE_POLICY_ID)
@@ -162,6 +164,9 @@ const LIST_IPSEC_SITE_CONNECTIONS_QUERY: &str = "fields=id&fields=name&fields=st
 
 /// The `fields` selection set on the legacy lists that document no other parameter.
 const LIST_FIELDS_QUERY: &str = "fields=id&fields=name";
+const LIST_RESOURCES_BY_TAGS_QUERY: &str = "limit=10&offset=20";
+/// The tag operations' resource type in the contract tests (`{resource_id}` is [`VGW_ID`]).
+const TAGGED_TYPE: vpn_v5::types::TagResourceType = vpn_v5::types::TagResourceType::VpnGateway;
 const IKE_POLICY_ID: &str = "5522aff7-1b3c-48dd-9c3c-b50f016b73db";
 const IPSEC_POLICY_ID: &str = "5291b189-fd84-46e5-84bd-78f40c05d69c";
 const VPN_SERVICE_ID: &str = "5c561d9d-eaea-45f6-ae3e-08d1a7080828";
@@ -175,6 +180,7 @@ fn documented_query(op: &str) -> &'static str {
         "ListConnectionMonitors" => LIST_CONNECTION_MONITORS_QUERY,
         "ListVgws" => LIST_VGWS_QUERY,
         "ListCgws" => LIST_CGWS_QUERY,
+        "ListResourcesByTags" => LIST_RESOURCES_BY_TAGS_QUERY,
         "ListIpsecSiteConnections" => LIST_IPSEC_SITE_CONNECTIONS_QUERY,
         "ListIkePolicies" | "ListIpsecPolicies" | "ListVpnServices" | "ListEndpointGroups" => {
             LIST_FIELDS_QUERY
@@ -402,6 +408,51 @@ async fn invoke(e: &Expect, server: &MockServer) -> CallResult {
                 .await,
         ),
         "ShowQuotasInfo" => outcome(v5.show_quotas_info().send().await),
+        "BatchCreateResourceTags" => outcome(
+            v5.batch_create_resource_tags()
+                .resource_type(TAGGED_TYPE)
+                .resource_id(VGW_ID)
+                .body(typed::<vpn_v5::types::BatchCreateResourceTagsRequest>(e))
+                .send()
+                .await,
+        ),
+        "BatchDeleteResourceTags" => outcome(
+            v5.batch_delete_resource_tags()
+                .resource_type(TAGGED_TYPE)
+                .resource_id(VGW_ID)
+                .body(typed::<vpn_v5::types::BatchDeleteResourceTagsRequest>(e))
+                .send()
+                .await,
+        ),
+        "ShowResourceTags" => outcome(
+            v5.show_resource_tags()
+                .resource_type(TAGGED_TYPE)
+                .resource_id(VGW_ID)
+                .send()
+                .await,
+        ),
+        "ListProjectTags" => outcome(
+            v5.list_project_tags()
+                .resource_type(TAGGED_TYPE)
+                .send()
+                .await,
+        ),
+        "ListResourcesByTags" => outcome(
+            v5.list_resources_by_tags()
+                .resource_type(TAGGED_TYPE)
+                .limit(10)
+                .offset(20)
+                .body(typed::<vpn_v5::types::QueryResourcesRequest>(e))
+                .send()
+                .await,
+        ),
+        "CountResourcesByTags" => outcome(
+            v5.count_resources_by_tags()
+                .resource_type(TAGGED_TYPE)
+                .body(typed::<vpn_v5::types::QueryResourcesRequest>(e))
+                .send()
+                .await,
+        ),
         "CreateIpsecSiteConnection" => outcome(
             v2.create_ipsec_site_connection()
                 .body(typed::<ipsec_v2::types::CreateIpsecSiteConnectionRequest>(
@@ -1014,7 +1065,7 @@ async fn unknown_enum_values_and_extra_fields_are_accepted() {
     let response = result
         .expect("unknown values and fields are not an error")
         .into_inner();
-    let connection = response.vpn_connection.as_ref().expect("vpn_connection");
+    let connection = &response.vpn_connection;
     match &connection.status {
         Some(vpn_v5::types::VpnConnectionStatus::Unrecognized(value)) => {
             assert_eq!(value.as_str(), "MIGRATING")
@@ -1033,6 +1084,76 @@ async fn unknown_enum_values_and_extra_fields_are_accepted() {
     // Serialized back: the unknown values unchanged, everything documented unchanged, and the
     // undocumented fields dropped (the types keep no `additionalProperties`).
     assert_eq!(serde_json::to_value(&response).unwrap(), kept);
+}
+
+#[tokio::test]
+async fn a_success_without_its_required_object_is_an_invalid_payload() {
+    // Another route's answer (`{"request_id": ..}` for a show) is not an empty resource: every
+    // success fixture without a property its schema requires is refused, and with only that
+    // property kept (every optional field inside gone) it is accepted.
+    let specs = specs();
+    let mut checked = BTreeSet::new();
+    for f in fixtures() {
+        let Kind::Response(status) = f.kind else {
+            continue;
+        };
+        if status >= 300 {
+            continue;
+        }
+        let (i, _, _, op_pointer) = find_operation(&specs, &f.operation).expect("in the specs");
+        let doc = &specs[i].doc;
+        let at = vpn_tests::schema_pointer(&specs[i], &op_pointer, &f.kind).expect("a schema");
+        let (schema, _) = xtask::spec::deref(doc, doc.pointer(&at).unwrap(), &at).unwrap();
+        let required: Vec<&str> = schema
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| r.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        for property in required {
+            let mut e = expect(&f.operation);
+            e.status = status;
+            let mut without = f.body.clone();
+            without.as_object_mut().unwrap().remove(property);
+            e.response = Answer::Json(without);
+            let server = mount(&e).await;
+            match invoke(&e, &server).await {
+                Err(Error::InvalidResponsePayload(_, error)) => assert!(
+                    error
+                        .to_string()
+                        .contains(&format!("missing field `{property}`")),
+                    "{}: {error}",
+                    f.name()
+                ),
+                other => panic!(
+                    "{}: without `{property}`: expected InvalidResponsePayload, got {other:?}",
+                    f.name()
+                ),
+            }
+            let mut only = serde_json::Map::new();
+            // An object with none of its (optional) fields; anything else as the fixture has it.
+            let alone = match &f.body[property] {
+                Value::Object(_) => json!({}),
+                other => other.clone(),
+            };
+            only.insert(property.to_string(), alone);
+            e.response = Answer::Json(Value::Object(only));
+            let server = mount(&e).await;
+            if let Err(error) = invoke(&e, &server).await {
+                panic!("{}: `{property}` alone, empty: {error:?}", f.name());
+            }
+            checked.insert(format!("{}.{property}", f.operation));
+        }
+    }
+    for expected in [
+        "ShowVgw.vpn_gateway",
+        "ShowVpnConnection.vpn_connection",
+        "CreateCgw.customer_gateway",
+    ] {
+        assert!(
+            checked.contains(expected),
+            "{expected} not checked: {checked:?}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -1121,6 +1242,81 @@ async fn short_psk_is_rejected_before_sending() {
     assert!(!error.contains(SHORT_PSK), "{error}");
 }
 
+/// The message of an `Error::InvalidRequest`, or a panic naming what came instead.
+fn invalid_request<T: std::fmt::Debug>(result: Result<T, Error<ServiceError>>) -> String {
+    match result {
+        Err(Error::InvalidRequest(message)) => message,
+        other => panic!("expected Error::InvalidRequest, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn dot_segment_path_parameters_are_rejected_before_sending() {
+    // `..` and `.` would be removed from the URL by its parser: a show would list, a delete
+    // would hit the collection. Each typed call refuses them naming the parameter.
+    let server = untouched_server().await;
+    let v5 = v5_client(&server);
+    let dots = "must not be `.` or `..`";
+    let message = invalid_request(v5.show_cgw().customer_gateway_id("..").send().await);
+    assert!(
+        message.contains("`customer_gateway_id`") && message.contains(dots),
+        "{message}"
+    );
+    let message = invalid_request(v5.delete_vgw().vgw_id(".").send().await);
+    assert!(
+        message.contains("`vgw_id`") && message.contains(dots),
+        "{message}"
+    );
+    let message = invalid_request(v5.show_vpn_connection().vpn_connection_id("").send().await);
+    assert!(
+        message.contains("`vpn_connection_id` must not be empty"),
+        "{message}"
+    );
+    let message = invalid_request(
+        v2_client(&server)
+            .show_ipsec_site_connection()
+            .connection_id("..")
+            .send()
+            .await,
+    );
+    assert!(
+        message.contains("`connection_id`") && message.contains(dots),
+        "{message}"
+    );
+    assert_untouched(&server).await;
+
+    // The same rule for every operation of the table called by description (the CLI's way).
+    for op in operation::all() {
+        let names: Vec<&str> = op
+            .params
+            .iter()
+            .filter(|p| p.location == operation::ParamLocation::Path)
+            .map(|p| p.name)
+            .collect();
+        for (i, name) in names.iter().enumerate() {
+            let path: Vec<(&str, &str)> = names
+                .iter()
+                .enumerate()
+                .map(|(j, n)| (*n, if i == j { ".." } else { "ok" }))
+                .collect();
+            let result = match op.module {
+                "vpn_v5" => huaweicloud_vpn::dynamic::call(&v5, op, &path, &[], None).await,
+                "ipsec_v2" => {
+                    huaweicloud_vpn::dynamic::call(&v2_client(&server), op, &path, &[], None).await
+                }
+                other => panic!("{}: no client for module {other}", op.id),
+            };
+            let message = invalid_request(result);
+            assert!(
+                message.contains(&format!("`{name}`")) && message.contains(dots),
+                "{}: {message}",
+                op.id
+            );
+        }
+    }
+    assert_untouched(&server).await;
+}
+
 #[tokio::test]
 async fn out_of_range_integers_are_rejected_before_sending() {
     let server = untouched_server().await;
@@ -1174,7 +1370,7 @@ async fn out_of_range_integers_are_rejected_before_sending() {
     let mut shown = vpn_tests::fixture("ShowVpnConnection", "response-200.seed-003.json");
     shown["vpn_connection"]["ikepolicy"]["lifetime_seconds"] = serde_json::json!(5);
     let parsed: vpn_v5::types::VpnConnectionResponse = serde_json::from_value(shown).unwrap();
-    let ike = parsed.vpn_connection.unwrap().ikepolicy.unwrap();
+    let ike = parsed.vpn_connection.ikepolicy.unwrap();
     assert_eq!(ike.lifetime_seconds, Some(5));
 }
 

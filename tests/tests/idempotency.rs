@@ -124,7 +124,7 @@ async fn a_create_that_never_got_through_is_sent_again_with_the_same_tag() {
             .send()
             .await
             .unwrap_or_else(|e| panic!("create {n}: {e}"));
-        ids.push(created.into_inner().customer_gateway.unwrap().id.unwrap());
+        ids.push(created.into_inner().customer_gateway.id.unwrap());
     }
     let faults = emulator.fault_counts();
     assert!(faults.resets + faults.server_errors > 0, "{faults:?}");
@@ -160,7 +160,7 @@ async fn the_client_adds_a_fresh_tag_to_a_tagged_create() {
         .send()
         .await
         .unwrap();
-    let id = created.into_inner().customer_gateway.unwrap().id.unwrap();
+    let id = created.into_inner().customer_gateway.id.unwrap();
     let shown = client
         .show_cgw()
         .customer_gateway_id(id.as_str())
@@ -214,7 +214,7 @@ async fn connection(client: &vpn_v5::Client) -> String {
         "eip1": eip(1), "eip2": eip(2)}}))
     .unwrap();
     let vgw = client.create_vgw().body(vgw).send().await.unwrap();
-    let vgw = vgw.into_inner().vpn_gateway.unwrap().id.unwrap();
+    let vgw = vgw.into_inner().vpn_gateway.id.unwrap();
     let shown = client.show_vgw().vgw_id(vgw.as_str()).send().await.unwrap();
     let shown = serde_json::to_value(shown.into_inner()).unwrap();
     let eip = shown["vpn_gateway"]["eip1"]["id"]
@@ -227,7 +227,7 @@ async fn connection(client: &vpn_v5::Client) -> String {
         .send()
         .await
         .unwrap();
-    let cgw = cgw.into_inner().customer_gateway.unwrap().id.unwrap();
+    let cgw = cgw.into_inner().customer_gateway.id.unwrap();
     let body: types::CreateVpnConnectionRequest =
         serde_json::from_value(json!({"vpn_connection": {
         "vgw_id": vgw, "vgw_ip": eip, "cgw_id": cgw, "style": "static",
@@ -239,5 +239,5 @@ async fn connection(client: &vpn_v5::Client) -> String {
         .send()
         .await
         .unwrap();
-    created.into_inner().vpn_connection.unwrap().id.unwrap()
+    created.into_inner().vpn_connection.id.unwrap()
 }

@@ -41,7 +41,7 @@ fn otc_answers_parse_with_their_own_spellings() {
         "lifetime": {"units": "seconds", "value": 86400}
     }}))
     .expect("OTC's IKE policy answer parses");
-    let ike = ike.ikepolicy.unwrap();
+    let ike = ike.ikepolicy;
     assert_eq!(ike.auth_algorithm, Some(AuthAlgorithm::Sha2256));
     assert_eq!(ike.pfs, Some(Pfs::Disable));
     let lifetime = ike.lifetime.unwrap();
@@ -57,7 +57,7 @@ fn otc_answers_parse_with_their_own_spellings() {
         "lifetime": {"units": "seconds", "value": "3600"}
     }}))
     .expect("a string lifetime value is tolerated");
-    let ipsec = ipsec.ipsecpolicy.unwrap();
+    let ipsec = ipsec.ipsecpolicy;
     assert!(matches!(
         ipsec.lifetime.unwrap().value,
         Some(ReportedLifetimeValue::String(ref v)) if v == "3600"
@@ -68,7 +68,7 @@ fn otc_answers_parse_with_their_own_spellings() {
         serde_json::from_value(json!({"ipsec_site_connection": {"peer_cidrs": ""}}))
             .expect("a string peer_cidrs is tolerated");
     assert!(matches!(
-        connection.ipsec_site_connection.unwrap().peer_cidrs,
+        connection.ipsec_site_connection.peer_cidrs,
         Some(ReportedPeerCidrs::String(_))
     ));
 
@@ -76,10 +76,7 @@ fn otc_answers_parse_with_their_own_spellings() {
         "type": "subnet", "endpoints": ["a3da778c-adfb-46db-88b3-d2ce53290a89"]
     }}))
     .unwrap();
-    assert_eq!(
-        group.endpoint_group.unwrap().type_,
-        Some(EndpointGroupType::Subnet)
-    );
+    assert_eq!(group.endpoint_group.type_, Some(EndpointGroupType::Subnet));
 }
 
 /// The call was refused before sending with a message holding every one of `needles` (the

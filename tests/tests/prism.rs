@@ -281,10 +281,7 @@ async fn vpn_v5_every_operation_passes_prism() {
         client.show_quotas_info().send().await,
     );
     assert!(
-        quotas
-            .quotas
-            .and_then(|q| q.resources)
-            .is_some_and(|r| !r.is_empty()),
+        quotas.quotas.resources.is_some_and(|r| !r.is_empty()),
         "the quota example has resources"
     );
     let zones = prism.check(
@@ -294,11 +291,11 @@ async fn vpn_v5_every_operation_passes_prism() {
         client.list_availability_zones().send().await,
     );
     // Prism routes the literal path, not ShowVgw with vgw_id `availability-zones`: the body is
-    // the zones example (a gateway body would parse into an empty AvailabilityZonesResponse).
+    // the zones example (a gateway body would be refused: it lacks `availability_zones`).
     assert!(
         zones
             .availability_zones
-            .and_then(|z| z.professional1)
+            .professional1
             .and_then(|p| p.vpc)
             .is_some_and(|v| !v.is_empty()),
         "the availability-zones example has zones"
@@ -314,8 +311,8 @@ async fn vpn_v5_every_operation_passes_prism() {
     );
     let vgw_id = gateway
         .vpn_gateway
-        .as_ref()
-        .and_then(|g| g.id.clone())
+        .id
+        .clone()
         .expect("created gateway has an id");
 
     let gateways = prism.check(
@@ -341,7 +338,7 @@ async fn vpn_v5_every_operation_passes_prism() {
         client.show_vgw().vgw_id(&*vgw_id).send().await,
     );
     assert!(
-        shown.vpn_gateway.and_then(|g| g.eip1).is_some(),
+        shown.vpn_gateway.eip1.is_some(),
         "the show example is a gateway with EIPs"
     );
 
@@ -351,6 +348,92 @@ async fn vpn_v5_every_operation_passes_prism() {
         "UpdateVgw",
         200,
         client.update_vgw().vgw_id(&*vgw_id).body(body).send().await,
+    );
+
+    // Tags of the gateway, and the gateways selected by tags.
+    let gateway_type = vpn_v5::types::TagResourceType::VpnGateway;
+    let body: vpn_v5::types::BatchCreateResourceTagsRequest =
+        request("BatchCreateResourceTags", "request.built.json");
+    prism.check(
+        &mut called,
+        "BatchCreateResourceTags",
+        204,
+        client
+            .batch_create_resource_tags()
+            .resource_type(gateway_type)
+            .resource_id(&*vgw_id)
+            .body(body)
+            .send()
+            .await,
+    );
+    let tags = prism.check(
+        &mut called,
+        "ShowResourceTags",
+        200,
+        client
+            .show_resource_tags()
+            .resource_type(gateway_type)
+            .resource_id(&*vgw_id)
+            .send()
+            .await,
+    );
+    assert!(!tags.tags.is_empty(), "the tags example has tags");
+    let keys = prism.check(
+        &mut called,
+        "ListProjectTags",
+        200,
+        client
+            .list_project_tags()
+            .resource_type(gateway_type)
+            .send()
+            .await,
+    );
+    assert!(!keys.tags.is_empty(), "the project tags example has keys");
+    let body: vpn_v5::types::QueryResourcesRequest =
+        request("ListResourcesByTags", "request.built.json");
+    let tagged = prism.check(
+        &mut called,
+        "ListResourcesByTags",
+        200,
+        client
+            .list_resources_by_tags()
+            .resource_type(gateway_type)
+            .limit(10)
+            .offset(0)
+            .body(body)
+            .send()
+            .await,
+    );
+    assert!(
+        !tagged.resources.is_empty(),
+        "the filter example has resources"
+    );
+    let body: vpn_v5::types::QueryResourcesRequest =
+        request("CountResourcesByTags", "request.built.json");
+    prism.check(
+        &mut called,
+        "CountResourcesByTags",
+        200,
+        client
+            .count_resources_by_tags()
+            .resource_type(gateway_type)
+            .body(body)
+            .send()
+            .await,
+    );
+    let body: vpn_v5::types::BatchDeleteResourceTagsRequest =
+        request("BatchDeleteResourceTags", "request.built.json");
+    prism.check(
+        &mut called,
+        "BatchDeleteResourceTags",
+        204,
+        client
+            .batch_delete_resource_tags()
+            .resource_type(gateway_type)
+            .resource_id(&*vgw_id)
+            .body(body)
+            .send()
+            .await,
     );
 
     // Customer gateways.
@@ -364,8 +447,8 @@ async fn vpn_v5_every_operation_passes_prism() {
     );
     let cgw_id = customer_gateway
         .customer_gateway
-        .as_ref()
-        .and_then(|c| c.id.clone())
+        .id
+        .clone()
         .expect("created customer gateway has an id");
 
     let customer_gateways = prism.check(
@@ -419,8 +502,8 @@ async fn vpn_v5_every_operation_passes_prism() {
     );
     let id = created
         .vpn_connection
-        .as_ref()
-        .and_then(|c| c.id.clone())
+        .id
+        .clone()
         .expect("created connection has an id");
 
     let page = prism.check(
@@ -477,8 +560,8 @@ async fn vpn_v5_every_operation_passes_prism() {
     );
     let monitor_id = monitor
         .connection_monitor
-        .as_ref()
-        .and_then(|m| m.id.clone())
+        .id
+        .clone()
         .expect("created monitor has an id");
 
     let monitors = prism.check(

@@ -68,6 +68,7 @@ pub fn support() -> Support {
         unknown_value: quote!(crate::UnknownValue),
         redacted: quote!(crate::support::REDACTED),
         bounded: quote!(crate::Bounded),
+        path_segment_fn: quote!(crate::path::segment),
     }
 }
 

@@ -101,6 +101,9 @@ struct WaiterSpec {
     failed: Vec<String>,
     /// The generated type of the resource (the show body's wrapped object).
     resource_type: String,
+    /// Whether the show body requires its wrapper property (then the generated field is the
+    /// resource itself, not an `Option` of it).
+    wrapper_required: bool,
 }
 
 impl Cx<'_> {
@@ -225,6 +228,11 @@ impl Cx<'_> {
                 .ok_or_else(|| {
                     format!("{at}: the show body has no `{wrapper}` property naming a schema")
                 })?;
+            let wrapper_required = self
+                .deref(body)
+                .get("required")
+                .and_then(Value::as_array)
+                .is_some_and(|r| r.iter().any(|n| n.as_str() == Some(wrapper.as_str())));
             self.check_pointer(body, &status, &at)?;
             self.check_pointer(body, &id_pointer, &at)?;
             out.push(WaiterSpec {
@@ -238,6 +246,7 @@ impl Cx<'_> {
                 ready: list("ready")?,
                 failed: list("failed")?,
                 resource_type: resource.to_pascal_case(),
+                wrapper_required,
             });
         }
         Ok(out)
@@ -625,6 +634,7 @@ impl Cx<'_> {
             list(failed)
         );
         let gone_doc = format!(" Until the {resource} is gone (`{}` answers 404).", w.show);
+        let unwrap = (!w.wrapper_required).then(|| quote!(.unwrap_or_default()));
         let read = quote! {
             || async move {
                 Ok(client
@@ -634,7 +644,7 @@ impl Cx<'_> {
                     .await?
                     .into_inner()
                     .#wrapper
-                    .unwrap_or_default())
+                    #unwrap)
             }
         };
         let status_of = quote! {

@@ -23,6 +23,10 @@
 //! 9. [`bounded_fields`] and [`bounded_params`]: request integers with documented limits
 //!    (`lifetime_seconds` 60..=604800, the page `limit` 0..=2000) are `crate::Bounded<MIN, MAX>`,
 //!    so an out-of-range value is an error naming the rule before anything is sent.
+//! 10. [`checked_path_segments`]: every path parameter goes through a hand-written check before
+//!     it is percent-encoded into the URL, so an empty value or a dot segment (`.`, `..`, which
+//!     URL parsing would normalise away, sending the request to another resource) is an error
+//!     naming the parameter, before anything is sent.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -49,6 +53,9 @@ pub struct Support {
     pub redacted: TokenStream,
     /// `Bounded<MIN, MAX>`: an integer checked against an inclusive range.
     pub bounded: TokenStream,
+    /// `fn<E>(name: &str, value: String) -> Result<String, Error<E>>`: a path parameter's
+    /// value, refused when it cannot be one URL path segment.
+    pub path_segment_fn: TokenStream,
 }
 
 /// A query or path parameter with documented integer limits: (builder struct, field, min, max).
@@ -65,6 +72,7 @@ pub struct Report {
     pub bounded_params: usize,
     pub api_version_headers_removed: usize,
     pub error_arms_rewritten: usize,
+    pub path_segments_checked: usize,
 }
 
 /// Runs every pass. Fails if a marker is left behind (a pass missed something).
@@ -100,6 +108,9 @@ pub fn run(
     report.bounded_params = timed("pass: bounded params", || {
         bounded_params(file, support, ranged_params)
     })?;
+    report.path_segments_checked = timed("pass: path segments", || {
+        checked_path_segments(file, support)
+    });
     timed("pass: doctest fences", || {
         edit_docs(file, |text| {
             text.contains("```ignore")
@@ -1599,3 +1610,74 @@ fn impl_target_any(item: &syn::ItemImpl) -> Option<String> {
 
 #[cfg(test)]
 mod tests;
+
+// ---------------------------------------------------------------------------------------------
+// 10. Path segments
+
+/// Rewrites progenitor's `encode_path(&name.to_string())` (inside the `format!` that builds a
+/// URL) into `encode_path(&check("name", name.to_string())?)`; returns how many.
+///
+/// The arguments of a macro are tokens, not expressions, so the rewrite is on tokens: an
+/// `encode_path` identifier followed by a parenthesised `& <ident> . to_string ()`.
+pub(crate) fn checked_path_segments(file: &mut File, support: &Support) -> usize {
+    struct Segments<'a> {
+        check: &'a TokenStream,
+        count: usize,
+    }
+    impl Segments<'_> {
+        fn rewrite(&mut self, tokens: TokenStream) -> TokenStream {
+            use proc_macro2::{Delimiter, Group, TokenTree};
+            let mut out = Vec::new();
+            let mut iter = tokens.into_iter().peekable();
+            while let Some(tree) = iter.next() {
+                match tree {
+                    TokenTree::Ident(ident) if ident == "encode_path" => {
+                        out.push(TokenTree::Ident(ident));
+                        if let Some(TokenTree::Group(group)) = iter.peek()
+                            && group.delimiter() == Delimiter::Parenthesis
+                            && let Ok(Expr::Reference(reference)) =
+                                syn::parse2::<Expr>(group.stream())
+                            && let Expr::MethodCall(call) = &*reference.expr
+                            && call.method == "to_string"
+                            && call.args.is_empty()
+                            && let Some(name) = path_tail(&call.receiver)
+                        {
+                            let check = self.check;
+                            let literal = name.to_string();
+                            let value = &call.receiver;
+                            let checked = quote!(&#check(#literal, #value.to_string())?);
+                            let span = group.span();
+                            let mut replaced = Group::new(Delimiter::Parenthesis, checked);
+                            replaced.set_span(span);
+                            iter.next();
+                            out.push(TokenTree::Group(replaced));
+                            self.count += 1;
+                        }
+                    }
+                    TokenTree::Group(group) => {
+                        let mut inner = Group::new(group.delimiter(), self.rewrite(group.stream()));
+                        inner.set_span(group.span());
+                        out.push(TokenTree::Group(inner));
+                    }
+                    other => out.push(other),
+                }
+            }
+            out.into_iter().collect()
+        }
+    }
+    impl VisitMut for Segments<'_> {
+        fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+            if mac.path.is_ident("format") {
+                let tokens = std::mem::take(&mut mac.tokens);
+                mac.tokens = self.rewrite(tokens);
+            }
+            visit_mut::visit_macro_mut(self, mac);
+        }
+    }
+    let mut segments = Segments {
+        check: &support.path_segment_fn,
+        count: 0,
+    };
+    segments.visit_file_mut(file);
+    segments.count
+}

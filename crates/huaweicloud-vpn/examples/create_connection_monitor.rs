@@ -36,7 +36,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .send()
         .await?
         .into_inner();
-    let monitor = created.connection_monitor.unwrap_or_default();
+    let monitor = created.connection_monitor;
     let id = monitor.id.clone().unwrap_or_default();
     println!("Created connection monitor {id} for VPN connection {connection_id}.");
 
@@ -44,18 +44,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let monitor = wait::connection_monitor_active(&target.client, &id, &target.wait).await?;
     println!(
         "Connection monitor {id}: status {}, {} probes from {} to {}",
-        monitor
-            .status
-            .as_ref()
-            .map(|s| s.to_string())
-            .unwrap_or_default(),
-        monitor
-            .proto_type
-            .as_ref()
-            .map(|s| s.to_string())
-            .unwrap_or_default(),
-        monitor.source_ip.as_deref().unwrap_or_default(),
-        monitor.destination_ip.as_deref().unwrap_or_default(),
+        common::shown(monitor.status.as_ref()),
+        common::shown(monitor.proto_type.as_ref()),
+        common::shown(monitor.source_ip.as_ref()),
+        common::shown(monitor.destination_ip.as_ref()),
     );
     println!("{}", serde_json::to_string_pretty(&monitor)?);
     Ok(())

@@ -239,6 +239,8 @@ fn fill_path(op: &Operation, given: &[(&str, &str)]) -> Result<String, String> {
         if value.trim().is_empty() {
             return Err(format!("path parameter `{name}` must not be empty"));
         }
+        // The generated calls' check, so that both refuse the same values the same way.
+        crate::path::check(name, value)?;
         out.push_str(&encode_path(value));
         rest = &rest[start + len + 1..];
     }
@@ -415,6 +417,14 @@ mod tests {
         for (given, expected) in [
             (&[][..], "`vpn_connection_id` is required"),
             (&[("vpn_connection_id", " ")][..], "must not be empty"),
+            (
+                &[("vpn_connection_id", "..")][..],
+                "`vpn_connection_id` must not be `.` or `..`",
+            ),
+            (
+                &[("vpn_connection_id", ".")][..],
+                "`vpn_connection_id` must not be `.` or `..`",
+            ),
         ] {
             match call(&client, show, given, &[], None).await {
                 Err(Error::InvalidRequest(message)) => {

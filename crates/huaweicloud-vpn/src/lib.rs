@@ -17,6 +17,7 @@ pub mod error;
 pub mod idempotency;
 pub mod operation;
 pub mod pagination;
+mod path;
 pub mod retry;
 mod runtime;
 pub mod secret;

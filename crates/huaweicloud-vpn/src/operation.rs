@@ -262,12 +262,7 @@ mod tests {
         // The strict mode ends with the check, also on this thread.
         let read: crate::vpn_v5::types::VpnConnectionResponse =
             serde_json::from_value(answer).unwrap();
-        let algorithm = read
-            .vpn_connection
-            .unwrap()
-            .ikepolicy
-            .unwrap()
-            .encryption_algorithm;
+        let algorithm = read.vpn_connection.ikepolicy.unwrap().encryption_algorithm;
         assert!(!algorithm.unwrap().is_known());
     }
 }

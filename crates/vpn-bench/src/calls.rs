@@ -51,7 +51,7 @@ pub async fn generated(client: &vpn_v5::Client) -> types::VpnConnection {
         .into_inner();
     let id = created
         .vpn_connection
-        .and_then(|c| c.id)
+        .id
         .expect("the create response has an id");
     client
         .show_vpn_connection()
@@ -61,7 +61,6 @@ pub async fn generated(client: &vpn_v5::Client) -> types::VpnConnection {
         .expect("show succeeds")
         .into_inner()
         .vpn_connection
-        .expect("the show response has a connection")
 }
 
 /// A hand-written client: a `reqwest::Client`, the base URL and, for signed calls, the keys.
@@ -109,7 +108,7 @@ impl HandWritten {
             serde_json::from_slice(&self.send(create).await).expect("the create response parses");
         let id = created
             .vpn_connection
-            .and_then(|c| c.id)
+            .id
             .expect("the create response has an id");
         let show = self
             .http
@@ -118,9 +117,7 @@ impl HandWritten {
             .expect("the request builds");
         let shown: types::VpnConnectionResponse =
             serde_json::from_slice(&self.send(show).await).expect("the show response parses");
-        shown
-            .vpn_connection
-            .expect("the show response has a connection")
+        shown.vpn_connection
     }
 }
 

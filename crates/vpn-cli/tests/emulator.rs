@@ -515,3 +515,20 @@ async fn list_all_follows_the_pages_of_customer_gateways() {
     assert_eq!(names, ["cgw-page-1", "cgw-page-2", "cgw-page-3"], "{all}");
     assert_eq!(all["total_count"], 3);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_without_the_shown_object_is_an_error() {
+    // `availability-zones` as a gateway id reaches ListAvailabilityZones, whose answer has no
+    // `vpn_gateway`: it must not pass for an empty gateway.
+    let emu = emulator(None).await;
+    let url = emu.url();
+    let mut cmd = against(&url);
+    cmd.args(["gateway", "show", "availability-zones"]);
+    let output = run(cmd).await;
+    no_panic(&output);
+    let (stdout, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(1), "{stdout}{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert!(stderr.contains("missing field `vpn_gateway`"), "{stderr}");
+    emu.shutdown();
+}

@@ -129,6 +129,22 @@ fn refusals_before_sending_are_usage_errors() {
             "--vgw-id: must not be empty",
         ),
         (&["op", "show-vgw"], None, "--vgw-id <VGW_ID>"),
+        // Dot segments would be removed from the URL and address another resource.
+        (
+            &["customer-gateway", "show", ".."],
+            None,
+            "path parameter `customer_gateway_id` must not be `.` or `..`",
+        ),
+        (
+            &["gateway", "delete", "."],
+            None,
+            "path parameter `vgw_id` must not be `.` or `..`",
+        ),
+        (
+            &["op", "show-vgw", "--vgw-id", ".."],
+            None,
+            "path parameter `vgw_id` must not be `.` or `..`",
+        ),
         (
             &["op", "create-vpn-connection", "--body", "-", "--psk-stdin"],
             Some("{}"),

@@ -17,6 +17,7 @@ fn support() -> Support {
         unknown_value: quote!(crate::UnknownValue),
         redacted: quote!(crate::support::REDACTED),
         bounded: quote!(crate::Bounded),
+        path_segment_fn: quote!(crate::path::segment),
     }
 }
 
@@ -694,4 +695,28 @@ fn impls_move_next_to_their_types_and_nothing_else_moves() {
             "impl Other for Elsewhere",
         ]
     );
+}
+
+#[test]
+fn path_parameters_are_checked_before_they_are_encoded() {
+    let mut file = file(quote! {
+        async fn send() {
+            let url = format!(
+                "{}/vpn-gateways/{}/certificate/{}",
+                client.baseurl,
+                encode_path(&vgw_id.to_string()),
+                encode_path(&certificate_id.to_string()),
+            );
+            let other = format!("{}", encode_path(&literal()));
+        }
+    });
+    assert_eq!(checked_path_segments(&mut file, &support()), 2);
+    let out = prettyplease::unparse(&file);
+    for name in ["vgw_id", "certificate_id"] {
+        let expected =
+            format!("encode_path(&crate::path::segment(\"{name}\", {name}.to_string())?)");
+        assert!(has(&out, &expected), "{out}");
+    }
+    // Anything else is left as it was.
+    assert!(has(&out, "encode_path(&literal())"), "{out}");
 }

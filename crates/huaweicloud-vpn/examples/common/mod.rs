@@ -92,8 +92,7 @@ pub async fn target() -> Result<Target, Box<dyn std::error::Error>> {
         .send()
         .await?
         .into_inner()
-        .vpn_gateway
-        .unwrap_or_default();
+        .vpn_gateway;
     let wait = WaitOptions {
         timeout: Duration::from_secs(30),
         initial_interval: Duration::from_millis(200),
@@ -115,8 +114,7 @@ pub async fn target() -> Result<Target, Box<dyn std::error::Error>> {
         .send()
         .await?
         .into_inner()
-        .customer_gateway
-        .unwrap_or_default();
+        .customer_gateway;
     let vgw_id = gateway.id.unwrap_or_default();
     let vgw_ip = gateway.eip1.and_then(|e| e.id).unwrap_or_default();
     println!(
@@ -154,11 +152,17 @@ pub async fn create_connection(target: &Target) -> Result<String, Box<dyn std::e
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_string();
-    let connection = created.into_inner().vpn_connection.unwrap_or_default();
+    let connection = created.into_inner().vpn_connection;
     let id = connection.id.clone().unwrap_or_default();
     println!(
-        "Created VPN connection {id} (style {:?}, request {request_id}).",
-        connection.style.map(|s| s.to_string())
+        "Created VPN connection {id} (style {}, request {request_id}).",
+        shown(connection.style.as_ref())
     );
     Ok(id)
+}
+
+/// A value the service may leave out, for a person to read: the value, or `(not given)`
+/// (never a Rust `Some(..)`/`None`).
+pub fn shown<T: std::fmt::Display>(value: Option<&T>) -> String {
+    value.map_or_else(|| "(not given)".to_string(), T::to_string)
 }

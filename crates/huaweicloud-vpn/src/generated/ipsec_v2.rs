@@ -1339,10 +1339,9 @@ pub mod types {
         }
     }
     /// Body returned by CreateEndpointGroup, ShowEndpointGroup and UpdateEndpointGroup.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct EndpointGroupResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub endpoint_group: ::std::option::Option<EndpointGroup>,
+        pub endpoint_group: EndpointGroup,
     }
     impl EndpointGroupResponse {
         pub fn builder() -> builder::EndpointGroupResponse {
@@ -1510,10 +1509,9 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         }
     }
     /// Body returned by CreateIkePolicy, ShowIkePolicy and UpdateIkePolicy.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct IkePolicyResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ikepolicy: ::std::option::Option<IkePolicy>,
+        pub ikepolicy: IkePolicy,
     }
     impl IkePolicyResponse {
         pub fn builder() -> builder::IkePolicyResponse {
@@ -1733,10 +1731,9 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         }
     }
     /// Body returned by CreateIpsecPolicy, ShowIpsecPolicy and UpdateIpsecPolicy.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct IpsecPolicyResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ipsecpolicy: ::std::option::Option<IpsecPolicy>,
+        pub ipsecpolicy: IpsecPolicy,
     }
     impl IpsecPolicyResponse {
         pub fn builder() -> builder::IpsecPolicyResponse {
@@ -1871,10 +1868,9 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         }
     }
     /// Body returned by create, show and update.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct IpsecSiteConnectionResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ipsec_site_connection: ::std::option::Option<IpsecSiteConnection>,
+        pub ipsec_site_connection: IpsecSiteConnection,
     }
     impl IpsecSiteConnectionResponse {
         pub fn builder() -> builder::IpsecSiteConnectionResponse {
@@ -3383,10 +3379,9 @@ spec sends an integer (see ReportedLifetime for answers).
         }
     }
     /// Body returned by CreateVpnService, ShowVpnService and UpdateVpnService.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct VpnServiceResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub vpnservice: ::std::option::Option<VpnService>,
+        pub vpnservice: VpnService,
     }
     impl VpnServiceResponse {
         pub fn builder() -> builder::VpnServiceResponse {
@@ -5113,19 +5108,21 @@ spec sends an integer (see ReportedLifetime for answers).
         #[derive(Clone, Debug)]
         pub struct EndpointGroupResponse {
             endpoint_group: ::std::result::Result<
-                ::std::option::Option<super::EndpointGroup>,
+                super::EndpointGroup,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for EndpointGroupResponse {
             fn default() -> Self {
                 Self {
-                    endpoint_group: Ok(Default::default()),
+                    endpoint_group: Err(
+                        "no value supplied for endpoint_group".to_string(),
+                    ),
                 }
             }
         }
         impl EndpointGroupResponse {
-            /// Optional: left out of the request unless set.
+            /// Required: `send()` fails naming it when it is not set.
             pub fn endpoint_group<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EndpointGroup>,
@@ -5133,7 +5130,6 @@ spec sends an integer (see ReportedLifetime for answers).
             {
                 self.endpoint_group = value
                     .try_into()
-                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for endpoint_group: {e}"
@@ -5597,20 +5593,17 @@ spec sends an integer (see ReportedLifetime for answers).
         }
         #[derive(Clone, Debug)]
         pub struct IkePolicyResponse {
-            ikepolicy: ::std::result::Result<
-                ::std::option::Option<super::IkePolicy>,
-                ::std::string::String,
-            >,
+            ikepolicy: ::std::result::Result<super::IkePolicy, ::std::string::String>,
         }
         impl ::std::default::Default for IkePolicyResponse {
             fn default() -> Self {
                 Self {
-                    ikepolicy: Ok(Default::default()),
+                    ikepolicy: Err("no value supplied for ikepolicy".to_string()),
                 }
             }
         }
         impl IkePolicyResponse {
-            /// Optional: left out of the request unless set.
+            /// Required: `send()` fails naming it when it is not set.
             pub fn ikepolicy<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IkePolicy>,
@@ -5618,7 +5611,6 @@ spec sends an integer (see ReportedLifetime for answers).
             {
                 self.ikepolicy = value
                     .try_into()
-                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for ikepolicy: {e}")
                     });
@@ -5919,19 +5911,19 @@ spec sends an integer (see ReportedLifetime for answers).
         #[derive(Clone, Debug)]
         pub struct IpsecPolicyResponse {
             ipsecpolicy: ::std::result::Result<
-                ::std::option::Option<super::IpsecPolicy>,
+                super::IpsecPolicy,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for IpsecPolicyResponse {
             fn default() -> Self {
                 Self {
-                    ipsecpolicy: Ok(Default::default()),
+                    ipsecpolicy: Err("no value supplied for ipsecpolicy".to_string()),
                 }
             }
         }
         impl IpsecPolicyResponse {
-            /// Optional: left out of the request unless set.
+            /// Required: `send()` fails naming it when it is not set.
             pub fn ipsecpolicy<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IpsecPolicy>,
@@ -5939,7 +5931,6 @@ spec sends an integer (see ReportedLifetime for answers).
             {
                 self.ipsecpolicy = value
                     .try_into()
-                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for ipsecpolicy: {e}")
                     });
@@ -6641,19 +6632,21 @@ spec sends an integer (see ReportedLifetime for answers).
         #[derive(Clone, Debug)]
         pub struct IpsecSiteConnectionResponse {
             ipsec_site_connection: ::std::result::Result<
-                ::std::option::Option<super::IpsecSiteConnection>,
+                super::IpsecSiteConnection,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for IpsecSiteConnectionResponse {
             fn default() -> Self {
                 Self {
-                    ipsec_site_connection: Ok(Default::default()),
+                    ipsec_site_connection: Err(
+                        "no value supplied for ipsec_site_connection".to_string(),
+                    ),
                 }
             }
         }
         impl IpsecSiteConnectionResponse {
-            /// Optional: left out of the request unless set.
+            /// Required: `send()` fails naming it when it is not set.
             pub fn ipsec_site_connection<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IpsecSiteConnection>,
@@ -6661,7 +6654,6 @@ spec sends an integer (see ReportedLifetime for answers).
             {
                 self.ipsec_site_connection = value
                     .try_into()
-                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for ipsec_site_connection: {e}"
@@ -8899,20 +8891,17 @@ spec sends an integer (see ReportedLifetime for answers).
         }
         #[derive(Clone, Debug)]
         pub struct VpnServiceResponse {
-            vpnservice: ::std::result::Result<
-                ::std::option::Option<super::VpnService>,
-                ::std::string::String,
-            >,
+            vpnservice: ::std::result::Result<super::VpnService, ::std::string::String>,
         }
         impl ::std::default::Default for VpnServiceResponse {
             fn default() -> Self {
                 Self {
-                    vpnservice: Ok(Default::default()),
+                    vpnservice: Err("no value supplied for vpnservice".to_string()),
                 }
             }
         }
         impl VpnServiceResponse {
-            /// Optional: left out of the request unless set.
+            /// Required: `send()` fails naming it when it is not set.
             pub fn vpnservice<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::VpnService>,
@@ -8920,7 +8909,6 @@ spec sends an integer (see ReportedLifetime for answers).
             {
                 self.vpnservice = value
                     .try_into()
-                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for vpnservice: {e}")
                     });
@@ -9810,8 +9798,8 @@ pub mod builder {
             let Self { client, endpoint_group_id } = self;
             let endpoint_group_id = endpoint_group_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2.0/vpn/endpoint-groups/{}", client.baseurl, encode_path(&
-                endpoint_group_id.to_string()),
+                "{}/v2.0/vpn/endpoint-groups/{}", client.baseurl, encode_path(& crate
+                ::path::segment("endpoint_group_id", endpoint_group_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -9911,8 +9899,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2.0/vpn/endpoint-groups/{}", client.baseurl, encode_path(&
-                endpoint_group_id.to_string()),
+                "{}/v2.0/vpn/endpoint-groups/{}", client.baseurl, encode_path(& crate
+                ::path::segment("endpoint_group_id", endpoint_group_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -9975,8 +9963,8 @@ pub mod builder {
             let Self { client, endpoint_group_id } = self;
             let endpoint_group_id = endpoint_group_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2.0/vpn/endpoint-groups/{}", client.baseurl, encode_path(&
-                endpoint_group_id.to_string()),
+                "{}/v2.0/vpn/endpoint-groups/{}", client.baseurl, encode_path(& crate
+                ::path::segment("endpoint_group_id", endpoint_group_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -10182,8 +10170,8 @@ pub mod builder {
             let Self { client, ikepolicy_id } = self;
             let ikepolicy_id = ikepolicy_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2.0/vpn/ikepolicies/{}", client.baseurl, encode_path(& ikepolicy_id
-                .to_string()),
+                "{}/v2.0/vpn/ikepolicies/{}", client.baseurl, encode_path(& crate
+                ::path::segment("ikepolicy_id", ikepolicy_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -10279,8 +10267,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2.0/vpn/ikepolicies/{}", client.baseurl, encode_path(& ikepolicy_id
-                .to_string()),
+                "{}/v2.0/vpn/ikepolicies/{}", client.baseurl, encode_path(& crate
+                ::path::segment("ikepolicy_id", ikepolicy_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -10341,8 +10329,8 @@ pub mod builder {
             let Self { client, ikepolicy_id } = self;
             let ikepolicy_id = ikepolicy_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2.0/vpn/ikepolicies/{}", client.baseurl, encode_path(& ikepolicy_id
-                .to_string()),
+                "{}/v2.0/vpn/ikepolicies/{}", client.baseurl, encode_path(& crate
+                ::path::segment("ikepolicy_id", ikepolicy_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -10621,7 +10609,7 @@ pub mod builder {
             let connection_id = connection_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v2.0/vpn/ipsec-site-connections/{}", client.baseurl, encode_path(&
-                connection_id.to_string()),
+                crate ::path::segment("connection_id", connection_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -10720,7 +10708,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v2.0/vpn/ipsec-site-connections/{}", client.baseurl, encode_path(&
-                connection_id.to_string()),
+                crate ::path::segment("connection_id", connection_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -10782,7 +10770,7 @@ pub mod builder {
             let connection_id = connection_id.map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/v2.0/vpn/ipsec-site-connections/{}", client.baseurl, encode_path(&
-                connection_id.to_string()),
+                crate ::path::segment("connection_id", connection_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -10989,8 +10977,8 @@ pub mod builder {
             let Self { client, ipsecpolicy_id } = self;
             let ipsecpolicy_id = ipsecpolicy_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2.0/vpn/ipsecpolicies/{}", client.baseurl, encode_path(&
-                ipsecpolicy_id.to_string()),
+                "{}/v2.0/vpn/ipsecpolicies/{}", client.baseurl, encode_path(& crate
+                ::path::segment("ipsecpolicy_id", ipsecpolicy_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -11087,8 +11075,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2.0/vpn/ipsecpolicies/{}", client.baseurl, encode_path(&
-                ipsecpolicy_id.to_string()),
+                "{}/v2.0/vpn/ipsecpolicies/{}", client.baseurl, encode_path(& crate
+                ::path::segment("ipsecpolicy_id", ipsecpolicy_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -11149,8 +11137,8 @@ pub mod builder {
             let Self { client, ipsecpolicy_id } = self;
             let ipsecpolicy_id = ipsecpolicy_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2.0/vpn/ipsecpolicies/{}", client.baseurl, encode_path(&
-                ipsecpolicy_id.to_string()),
+                "{}/v2.0/vpn/ipsecpolicies/{}", client.baseurl, encode_path(& crate
+                ::path::segment("ipsecpolicy_id", ipsecpolicy_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -11357,8 +11345,8 @@ pub mod builder {
             let Self { client, service_id } = self;
             let service_id = service_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2.0/vpn/vpnservices/{}", client.baseurl, encode_path(& service_id
-                .to_string()),
+                "{}/v2.0/vpn/vpnservices/{}", client.baseurl, encode_path(& crate
+                ::path::segment("service_id", service_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -11455,8 +11443,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2.0/vpn/vpnservices/{}", client.baseurl, encode_path(& service_id
-                .to_string()),
+                "{}/v2.0/vpn/vpnservices/{}", client.baseurl, encode_path(& crate
+                ::path::segment("service_id", service_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -11517,8 +11505,8 @@ pub mod builder {
             let Self { client, service_id } = self;
             let service_id = service_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v2.0/vpn/vpnservices/{}", client.baseurl, encode_path(& service_id
-                .to_string()),
+                "{}/v2.0/vpn/vpnservices/{}", client.baseurl, encode_path(& crate
+                ::path::segment("service_id", service_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -13124,8 +13112,7 @@ pub mod waiters {
                             .send()
                             .await?
                             .into_inner()
-                            .ipsec_site_connection
-                            .unwrap_or_default(),
+                            .ipsec_site_connection,
                     )
                 },
             )
@@ -13152,8 +13139,7 @@ pub mod waiters {
                             .send()
                             .await?
                             .into_inner()
-                            .ipsec_site_connection
-                            .unwrap_or_default(),
+                            .ipsec_site_connection,
                     )
                 },
             )
@@ -13182,8 +13168,7 @@ pub mod waiters {
                             .send()
                             .await?
                             .into_inner()
-                            .vpnservice
-                            .unwrap_or_default(),
+                            .vpnservice,
                     )
                 },
             )
@@ -13210,8 +13195,7 @@ pub mod waiters {
                             .send()
                             .await?
                             .into_inner()
-                            .vpnservice
-                            .unwrap_or_default(),
+                            .vpnservice,
                     )
                 },
             )

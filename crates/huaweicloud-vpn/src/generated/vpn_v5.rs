@@ -233,16 +233,37 @@ pub mod types {
         }
     }
     /// Body returned by ListAvailabilityZones.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AvailabilityZonesResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub availability_zones: ::std::option::Option<AvailabilityZones>,
+        pub availability_zones: AvailabilityZones,
         /// ID of the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     impl AvailabilityZonesResponse {
         pub fn builder() -> builder::AvailabilityZonesResponse {
+            Default::default()
+        }
+    }
+    /// Body of BatchCreateResourceTags.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct BatchCreateResourceTagsRequest {
+        /// The tags to add (at most 20).
+        pub tags: ::std::vec::Vec<ResourceTag>,
+    }
+    impl BatchCreateResourceTagsRequest {
+        pub fn builder() -> builder::BatchCreateResourceTagsRequest {
+            Default::default()
+        }
+    }
+    /// Body of BatchDeleteResourceTags.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct BatchDeleteResourceTagsRequest {
+        /// The tags to remove (at most 20).
+        pub tags: ::std::vec::Vec<ResourceTag>,
+    }
+    impl BatchDeleteResourceTagsRequest {
+        pub fn builder() -> builder::BatchDeleteResourceTagsRequest {
             Default::default()
         }
     }
@@ -635,10 +656,9 @@ pub mod types {
         }
     }
     /// Body returned by CreateConnectionMonitor and ShowConnectionMonitor.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ConnectionMonitorResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub connection_monitor: ::std::option::Option<ConnectionMonitor>,
+        pub connection_monitor: ConnectionMonitor,
         /// ID of the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
@@ -2601,10 +2621,9 @@ pub mod types {
         }
     }
     /// Body returned by CreateCgw, ShowCgw and UpdateCgw.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CustomerGatewayResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub customer_gateway: ::std::option::Option<CustomerGateway>,
+        pub customer_gateway: CustomerGateway,
         /// ID of the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
@@ -4063,6 +4082,41 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
+    /// Body returned by ListProjectTags.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ProjectTagsResponse {
+        /// ID of the request.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+        /// Every tag key used on resources of the type, with its values.
+        pub tags: ::std::vec::Vec<TagKeyValues>,
+    }
+    impl ProjectTagsResponse {
+        pub fn builder() -> builder::ProjectTagsResponse {
+            Default::default()
+        }
+    }
+    /// Body of ListResourcesByTags and CountResourcesByTags. Every condition given must hold; an
+    /// empty body selects every resource of the type.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct QueryResourcesRequest {
+        /// Searches on the resource's fields.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub matches: ::std::option::Option<::std::vec::Vec<TagMatch>>,
+        /// Tag conditions (at most 20): a resource must have every key, each with one of its
+        /// values.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub tags: ::std::option::Option<::std::vec::Vec<TagKeyValues>>,
+        /// When true, only resources without any tag are selected and `tags` is ignored. False or
+        /// absent: no such condition.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub without_any_tag: ::std::option::Option<bool>,
+    }
+    impl QueryResourcesRequest {
+        pub fn builder() -> builder::QueryResourcesRequest {
+            Default::default()
+        }
+    }
     /// The quota of one resource type (the API's QuotaInfo).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct QuotaResource {
@@ -4096,10 +4150,9 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         }
     }
     /// Body returned by ShowQuotasInfo.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct QuotasResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub quotas: ::std::option::Option<Quotas>,
+        pub quotas: Quotas,
         /// ID of the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
@@ -4294,6 +4347,68 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             )
         }
     }
+    /// Body returned by CountResourcesByTags.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ResourceCountResponse {
+        /// ID of the request.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+        /// Number of matching resources.
+        pub total_count: i32,
+    }
+    impl ResourceCountResponse {
+        pub fn builder() -> builder::ResourceCountResponse {
+            Default::default()
+        }
+    }
+    /// A tag of one resource. In a removal the value may be left out (the tag is removed whatever
+    /// its value).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ResourceTag {
+        /// Tag key (1 to 128 characters: Unicode letters, separators, digits and `_.:=+-@`; not
+        /// starting with `_sys_`, no leading or trailing blank), as in `Tag`.
+        pub key: ::std::string::String,
+        /// Tag value (up to 255 characters: Unicode letters, separators, digits and `_.:/=+-@`), as
+        /// in `Tag`.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub value: ::std::option::Option<::std::string::String>,
+    }
+    impl ResourceTag {
+        pub fn builder() -> builder::ResourceTag {
+            Default::default()
+        }
+    }
+    /// Body returned by ShowResourceTags.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ResourceTagsResponse {
+        /// ID of the request.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+        /// The resource's tags.
+        pub tags: ::std::vec::Vec<ResourceTag>,
+    }
+    impl ResourceTagsResponse {
+        pub fn builder() -> builder::ResourceTagsResponse {
+            Default::default()
+        }
+    }
+    /// Body returned by ListResourcesByTags.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ResourcesByTagsResponse {
+        /// ID of the request.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+        /// The matching resources of this page.
+        pub resources: ::std::vec::Vec<TaggedResource>,
+        /// Number of matching resources over all pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_count: ::std::option::Option<i32>,
+    }
+    impl ResourcesByTagsResponse {
+        pub fn builder() -> builder::ResourcesByTagsResponse {
+            Default::default()
+        }
+    }
     /// A resource tag.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Tag {
@@ -4307,6 +4422,238 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
     }
     impl Tag {
         pub fn builder() -> builder::Tag {
+            Default::default()
+        }
+    }
+    /// A tag key with a list of values: in a query, resources with this key and any of the values
+    /// (any value when the list is empty); in the project tag list, the values the key has.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct TagKeyValues {
+        /// Tag key (1 to 128 characters, as in `Tag`).
+        pub key: ::std::string::String,
+        /// Tag values (each up to 255 characters, as in `Tag`; at most 20 in a query). In a query
+        /// an empty list means any value.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    }
+    impl TagKeyValues {
+        pub fn builder() -> builder::TagKeyValues {
+            Default::default()
+        }
+    }
+    /// A search on a resource's field: resources whose field contains the value.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct TagMatch {
+        pub key: TagMatchKey,
+        /// The text to look for (up to 255 characters).
+        pub value: TagMatchValue,
+    }
+    impl TagMatch {
+        pub fn builder() -> builder::TagMatch {
+            Default::default()
+        }
+    }
+    /// The field a `matches` entry searches: `resource_name`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum TagMatchKey {
+        /// `resource_name` on the wire.
+        #[serde(rename = "resource_name")]
+        ResourceName,
+    }
+    impl ::std::fmt::Display for TagMatchKey {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::ResourceName => f.write_str("resource_name"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TagMatchKey {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "resource_name" => Ok(Self::ResourceName),
+                _ => Err("not one of the documented values (resource_name)".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TagMatchKey {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for TagMatchKey {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /// The text to look for (up to 255 characters).
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct TagMatchValue(::std::string::String);
+    impl ::std::ops::Deref for TagMatchValue {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::str::FromStr for TagMatchValue {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 255usize {
+                return Err("longer than 255 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TagMatchValue {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for TagMatchValue {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for TagMatchValue {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    impl ::std::convert::From<TagMatchValue> for ::std::string::String {
+        fn from(value: TagMatchValue) -> Self {
+            value.0
+        }
+    }
+    /// The kind of resource the tags belong to, spelt as in the path: `vpn-gateway` (site-to-site
+    /// VPN gateway), `customer-gateway`, `vpn-connection`, `p2c-vpn-gateways` (point-to-client VPN
+    /// gateway; note the plural, as the API spells it).
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum TagResourceType {
+        /// `vpn-gateway` on the wire.
+        #[serde(rename = "vpn-gateway")]
+        VpnGateway,
+        /// `customer-gateway` on the wire.
+        #[serde(rename = "customer-gateway")]
+        CustomerGateway,
+        /// `vpn-connection` on the wire.
+        #[serde(rename = "vpn-connection")]
+        VpnConnection,
+        /// `p2c-vpn-gateways` on the wire.
+        #[serde(rename = "p2c-vpn-gateways")]
+        P2cVpnGateways,
+    }
+    impl ::std::fmt::Display for TagResourceType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::VpnGateway => f.write_str("vpn-gateway"),
+                Self::CustomerGateway => f.write_str("customer-gateway"),
+                Self::VpnConnection => f.write_str("vpn-connection"),
+                Self::P2cVpnGateways => f.write_str("p2c-vpn-gateways"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for TagResourceType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "vpn-gateway" => Ok(Self::VpnGateway),
+                "customer-gateway" => Ok(Self::CustomerGateway),
+                "vpn-connection" => Ok(Self::VpnConnection),
+                "p2c-vpn-gateways" => Ok(Self::P2cVpnGateways),
+                _ => {
+                    Err(
+                        "not one of the documented values (vpn-gateway, customer-gateway, vpn-connection, p2c-vpn-gateways)"
+                            .into(),
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for TagResourceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for TagResourceType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /// A resource selected by tags.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct TaggedResource {
+        /// Details of the resource (currently empty).
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
+        pub resource_detail: ::serde_json::Map<
+            ::std::string::String,
+            ::serde_json::Value,
+        >,
+        /// ID of the resource.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub resource_id: ::std::option::Option<::std::string::String>,
+        /// Name of the resource.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub resource_name: ::std::option::Option<::std::string::String>,
+        /// The resource's tags.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub tags: ::std::option::Option<::std::vec::Vec<ResourceTag>>,
+    }
+    impl TaggedResource {
+        pub fn builder() -> builder::TaggedResource {
             Default::default()
         }
     }
@@ -5399,13 +5746,12 @@ the update response has no `status` or `bgp_peer`.
         }
     }
     /// Body returned by CreateVpnConnection, ShowVpnConnection and UpdateVpnConnection.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct VpnConnectionResponse {
         /// ID of the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub vpn_connection: ::std::option::Option<VpnConnection>,
+        pub vpn_connection: VpnConnection,
     }
     impl VpnConnectionResponse {
         pub fn builder() -> builder::VpnConnectionResponse {
@@ -5899,13 +6245,12 @@ timestamps; the update response lacks `status`, `applied_at`,
         }
     }
     /// Body returned by CreateVgw, ShowVgw and UpdateVgw.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct VpnGatewayResponse {
         /// ID of the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub vpn_gateway: ::std::option::Option<VpnGateway>,
+        pub vpn_gateway: VpnGateway,
     }
     impl VpnGatewayResponse {
         pub fn builder() -> builder::VpnGatewayResponse {
@@ -6198,7 +6543,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
         #[derive(Clone, Debug)]
         pub struct AvailabilityZonesResponse {
             availability_zones: ::std::result::Result<
-                ::std::option::Option<super::AvailabilityZones>,
+                super::AvailabilityZones,
                 ::std::string::String,
             >,
             request_id: ::std::result::Result<
@@ -6209,13 +6554,15 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
         impl ::std::default::Default for AvailabilityZonesResponse {
             fn default() -> Self {
                 Self {
-                    availability_zones: Ok(Default::default()),
+                    availability_zones: Err(
+                        "no value supplied for availability_zones".to_string(),
+                    ),
                     request_id: Ok(Default::default()),
                 }
             }
         }
         impl AvailabilityZonesResponse {
-            /// Optional: left out of the request unless set.
+            /// Required: `send()` fails naming it when it is not set.
             pub fn availability_zones<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::AvailabilityZones>,
@@ -6223,7 +6570,6 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             {
                 self.availability_zones = value
                     .try_into()
-                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for availability_zones: {e}"
@@ -6267,6 +6613,98 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     availability_zones: Ok(value.availability_zones),
                     request_id: Ok(value.request_id),
                 }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BatchCreateResourceTagsRequest {
+            tags: ::std::result::Result<
+                ::std::vec::Vec<super::ResourceTag>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for BatchCreateResourceTagsRequest {
+            fn default() -> Self {
+                Self {
+                    tags: Err("no value supplied for tags".to_string()),
+                }
+            }
+        }
+        impl BatchCreateResourceTagsRequest {
+            /// The tags to add (at most 20).
+            ///
+            /// Required: `send()` fails naming it when it is not set.
+            pub fn tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ResourceTag>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tags = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tags: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BatchCreateResourceTagsRequest>
+        for super::BatchCreateResourceTagsRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BatchCreateResourceTagsRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { tags: value.tags? })
+            }
+        }
+        impl ::std::convert::From<super::BatchCreateResourceTagsRequest>
+        for BatchCreateResourceTagsRequest {
+            fn from(value: super::BatchCreateResourceTagsRequest) -> Self {
+                Self { tags: Ok(value.tags) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BatchDeleteResourceTagsRequest {
+            tags: ::std::result::Result<
+                ::std::vec::Vec<super::ResourceTag>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for BatchDeleteResourceTagsRequest {
+            fn default() -> Self {
+                Self {
+                    tags: Err("no value supplied for tags".to_string()),
+                }
+            }
+        }
+        impl BatchDeleteResourceTagsRequest {
+            /// The tags to remove (at most 20).
+            ///
+            /// Required: `send()` fails naming it when it is not set.
+            pub fn tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ResourceTag>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tags = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tags: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BatchDeleteResourceTagsRequest>
+        for super::BatchDeleteResourceTagsRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BatchDeleteResourceTagsRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { tags: value.tags? })
+            }
+        }
+        impl ::std::convert::From<super::BatchDeleteResourceTagsRequest>
+        for BatchDeleteResourceTagsRequest {
+            fn from(value: super::BatchDeleteResourceTagsRequest) -> Self {
+                Self { tags: Ok(value.tags) }
             }
         }
         #[derive(Clone, Debug)]
@@ -6915,7 +7353,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
         #[derive(Clone, Debug)]
         pub struct ConnectionMonitorResponse {
             connection_monitor: ::std::result::Result<
-                ::std::option::Option<super::ConnectionMonitor>,
+                super::ConnectionMonitor,
                 ::std::string::String,
             >,
             request_id: ::std::result::Result<
@@ -6926,13 +7364,15 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
         impl ::std::default::Default for ConnectionMonitorResponse {
             fn default() -> Self {
                 Self {
-                    connection_monitor: Ok(Default::default()),
+                    connection_monitor: Err(
+                        "no value supplied for connection_monitor".to_string(),
+                    ),
                     request_id: Ok(Default::default()),
                 }
             }
         }
         impl ConnectionMonitorResponse {
-            /// Optional: left out of the request unless set.
+            /// Required: `send()` fails naming it when it is not set.
             pub fn connection_monitor<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::ConnectionMonitor>,
@@ -6940,7 +7380,6 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             {
                 self.connection_monitor = value
                     .try_into()
-                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for connection_monitor: {e}"
@@ -9282,7 +9721,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
         #[derive(Clone, Debug)]
         pub struct CustomerGatewayResponse {
             customer_gateway: ::std::result::Result<
-                ::std::option::Option<super::CustomerGateway>,
+                super::CustomerGateway,
                 ::std::string::String,
             >,
             request_id: ::std::result::Result<
@@ -9293,13 +9732,15 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
         impl ::std::default::Default for CustomerGatewayResponse {
             fn default() -> Self {
                 Self {
-                    customer_gateway: Ok(Default::default()),
+                    customer_gateway: Err(
+                        "no value supplied for customer_gateway".to_string(),
+                    ),
                     request_id: Ok(Default::default()),
                 }
             }
         }
         impl CustomerGatewayResponse {
-            /// Optional: left out of the request unless set.
+            /// Required: `send()` fails naming it when it is not set.
             pub fn customer_gateway<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CustomerGateway>,
@@ -9307,7 +9748,6 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             {
                 self.customer_gateway = value
                     .try_into()
-                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for customer_gateway: {e}"
@@ -11044,6 +11484,179 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ProjectTagsResponse {
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            tags: ::std::result::Result<
+                ::std::vec::Vec<super::TagKeyValues>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ProjectTagsResponse {
+            fn default() -> Self {
+                Self {
+                    request_id: Ok(Default::default()),
+                    tags: Err("no value supplied for tags".to_string()),
+                }
+            }
+        }
+        impl ProjectTagsResponse {
+            /// ID of the request.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+            /// Every tag key used on resources of the type, with its values.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
+            pub fn tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::TagKeyValues>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tags = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tags: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ProjectTagsResponse>
+        for super::ProjectTagsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ProjectTagsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    request_id: value.request_id?,
+                    tags: value.tags?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ProjectTagsResponse> for ProjectTagsResponse {
+            fn from(value: super::ProjectTagsResponse) -> Self {
+                Self {
+                    request_id: Ok(value.request_id),
+                    tags: Ok(value.tags),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct QueryResourcesRequest {
+            matches: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::TagMatch>>,
+                ::std::string::String,
+            >,
+            tags: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::TagKeyValues>>,
+                ::std::string::String,
+            >,
+            without_any_tag: ::std::result::Result<
+                ::std::option::Option<bool>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for QueryResourcesRequest {
+            fn default() -> Self {
+                Self {
+                    matches: Ok(Default::default()),
+                    tags: Ok(Default::default()),
+                    without_any_tag: Ok(Default::default()),
+                }
+            }
+        }
+        impl QueryResourcesRequest {
+            /// Searches on the resource's fields.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn matches<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::TagMatch>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.matches = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for matches: {e}")
+                    });
+                self
+            }
+            /// Tag conditions (at most 20): a resource must have every key, each with one of its
+            /// values.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::TagKeyValues>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tags = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for tags: {e}")
+                    });
+                self
+            }
+            /// When true, only resources without any tag are selected and `tags` is ignored. False
+            /// or absent: no such condition.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn without_any_tag<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<bool>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.without_any_tag = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for without_any_tag: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<QueryResourcesRequest>
+        for super::QueryResourcesRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: QueryResourcesRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    matches: value.matches?,
+                    tags: value.tags?,
+                    without_any_tag: value.without_any_tag?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::QueryResourcesRequest>
+        for QueryResourcesRequest {
+            fn from(value: super::QueryResourcesRequest) -> Self {
+                Self {
+                    matches: Ok(value.matches),
+                    tags: Ok(value.tags),
+                    without_any_tag: Ok(value.without_any_tag),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct QuotaResource {
             quota: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -11191,10 +11804,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
         }
         #[derive(Clone, Debug)]
         pub struct QuotasResponse {
-            quotas: ::std::result::Result<
-                ::std::option::Option<super::Quotas>,
-                ::std::string::String,
-            >,
+            quotas: ::std::result::Result<super::Quotas, ::std::string::String>,
             request_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -11203,13 +11813,13 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
         impl ::std::default::Default for QuotasResponse {
             fn default() -> Self {
                 Self {
-                    quotas: Ok(Default::default()),
+                    quotas: Err("no value supplied for quotas".to_string()),
                     request_id: Ok(Default::default()),
                 }
             }
         }
         impl QuotasResponse {
-            /// Optional: left out of the request unless set.
+            /// Required: `send()` fails naming it when it is not set.
             pub fn quotas<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Quotas>,
@@ -11217,7 +11827,6 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             {
                 self.quotas = value
                     .try_into()
-                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for quotas: {e}")
                     });
@@ -11256,6 +11865,314 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                 Self {
                     quotas: Ok(value.quotas),
                     request_id: Ok(value.request_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceCountResponse {
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            total_count: ::std::result::Result<i32, ::std::string::String>,
+        }
+        impl ::std::default::Default for ResourceCountResponse {
+            fn default() -> Self {
+                Self {
+                    request_id: Ok(Default::default()),
+                    total_count: Err("no value supplied for total_count".to_string()),
+                }
+            }
+        }
+        impl ResourceCountResponse {
+            /// ID of the request.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+            /// Number of matching resources.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i32>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_count: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceCountResponse>
+        for super::ResourceCountResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceCountResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    request_id: value.request_id?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceCountResponse>
+        for ResourceCountResponse {
+            fn from(value: super::ResourceCountResponse) -> Self {
+                Self {
+                    request_id: Ok(value.request_id),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceTag {
+            key: ::std::result::Result<::std::string::String, ::std::string::String>,
+            value: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceTag {
+            fn default() -> Self {
+                Self {
+                    key: Err("no value supplied for key".to_string()),
+                    value: Ok(Default::default()),
+                }
+            }
+        }
+        impl ResourceTag {
+            /// Tag key (1 to 128 characters: Unicode letters, separators, digits and `_.:=+-@`; not
+            /// starting with `_sys_`, no leading or trailing blank), as in `Tag`.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
+            pub fn key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for key: {e}")
+                    });
+                self
+            }
+            /// Tag value (up to 255 characters: Unicode letters, separators, digits and
+            /// `_.:/=+-@`), as in `Tag`.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for value: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceTag> for super::ResourceTag {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceTag,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    key: value.key?,
+                    value: value.value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceTag> for ResourceTag {
+            fn from(value: super::ResourceTag) -> Self {
+                Self {
+                    key: Ok(value.key),
+                    value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourceTagsResponse {
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            tags: ::std::result::Result<
+                ::std::vec::Vec<super::ResourceTag>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourceTagsResponse {
+            fn default() -> Self {
+                Self {
+                    request_id: Ok(Default::default()),
+                    tags: Err("no value supplied for tags".to_string()),
+                }
+            }
+        }
+        impl ResourceTagsResponse {
+            /// ID of the request.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+            /// The resource's tags.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
+            pub fn tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ResourceTag>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tags = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tags: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourceTagsResponse>
+        for super::ResourceTagsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourceTagsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    request_id: value.request_id?,
+                    tags: value.tags?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourceTagsResponse> for ResourceTagsResponse {
+            fn from(value: super::ResourceTagsResponse) -> Self {
+                Self {
+                    request_id: Ok(value.request_id),
+                    tags: Ok(value.tags),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ResourcesByTagsResponse {
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            resources: ::std::result::Result<
+                ::std::vec::Vec<super::TaggedResource>,
+                ::std::string::String,
+            >,
+            total_count: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ResourcesByTagsResponse {
+            fn default() -> Self {
+                Self {
+                    request_id: Ok(Default::default()),
+                    resources: Err("no value supplied for resources".to_string()),
+                    total_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl ResourcesByTagsResponse {
+            /// ID of the request.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+            /// The matching resources of this page.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
+            pub fn resources<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::TaggedResource>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.resources = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for resources: {e}")
+                    });
+                self
+            }
+            /// Number of matching resources over all pages.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i32>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_count: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ResourcesByTagsResponse>
+        for super::ResourcesByTagsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ResourcesByTagsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    request_id: value.request_id?,
+                    resources: value.resources?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ResourcesByTagsResponse>
+        for ResourcesByTagsResponse {
+            fn from(value: super::ResourcesByTagsResponse) -> Self {
+                Self {
+                    request_id: Ok(value.request_id),
+                    resources: Ok(value.resources),
+                    total_count: Ok(value.total_count),
                 }
             }
         }
@@ -11324,6 +12241,258 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                 Self {
                     key: Ok(value.key),
                     value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TagKeyValues {
+            key: ::std::result::Result<::std::string::String, ::std::string::String>,
+            values: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TagKeyValues {
+            fn default() -> Self {
+                Self {
+                    key: Err("no value supplied for key".to_string()),
+                    values: Ok(Default::default()),
+                }
+            }
+        }
+        impl TagKeyValues {
+            /// Tag key (1 to 128 characters, as in `Tag`).
+            ///
+            /// Required: `send()` fails naming it when it is not set.
+            pub fn key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for key: {e}")
+                    });
+                self
+            }
+            /// Tag values (each up to 255 characters, as in `Tag`; at most 20 in a query). In a
+            /// query an empty list means any value.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn values<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.values = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for values: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TagKeyValues> for super::TagKeyValues {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TagKeyValues,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    key: value.key?,
+                    values: value.values?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TagKeyValues> for TagKeyValues {
+            fn from(value: super::TagKeyValues) -> Self {
+                Self {
+                    key: Ok(value.key),
+                    values: Ok(value.values),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TagMatch {
+            key: ::std::result::Result<super::TagMatchKey, ::std::string::String>,
+            value: ::std::result::Result<super::TagMatchValue, ::std::string::String>,
+        }
+        impl ::std::default::Default for TagMatch {
+            fn default() -> Self {
+                Self {
+                    key: Err("no value supplied for key".to_string()),
+                    value: Err("no value supplied for value".to_string()),
+                }
+            }
+        }
+        impl TagMatch {
+            /// Required: `send()` fails naming it when it is not set.
+            pub fn key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::TagMatchKey>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for key: {e}")
+                    });
+                self
+            }
+            /// The text to look for (up to 255 characters).
+            ///
+            /// Required: `send()` fails naming it when it is not set.
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::TagMatchValue>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for value: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TagMatch> for super::TagMatch {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TagMatch,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    key: value.key?,
+                    value: value.value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TagMatch> for TagMatch {
+            fn from(value: super::TagMatch) -> Self {
+                Self {
+                    key: Ok(value.key),
+                    value: Ok(value.value),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct TaggedResource {
+            resource_detail: ::std::result::Result<
+                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                ::std::string::String,
+            >,
+            resource_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            resource_name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            tags: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::ResourceTag>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for TaggedResource {
+            fn default() -> Self {
+                Self {
+                    resource_detail: Ok(Default::default()),
+                    resource_id: Ok(Default::default()),
+                    resource_name: Ok(Default::default()),
+                    tags: Ok(Default::default()),
+                }
+            }
+        }
+        impl TaggedResource {
+            /// Details of the resource (currently empty).
+            ///
+            /// Optional: the documented default unless set.
+            pub fn resource_detail<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.resource_detail = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for resource_detail: {e}"
+                        )
+                    });
+                self
+            }
+            /// ID of the resource.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn resource_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.resource_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for resource_id: {e}")
+                    });
+                self
+            }
+            /// Name of the resource.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn resource_name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.resource_name = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for resource_name: {e}")
+                    });
+                self
+            }
+            /// The resource's tags.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ResourceTag>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tags = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for tags: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<TaggedResource> for super::TaggedResource {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: TaggedResource,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    resource_detail: value.resource_detail?,
+                    resource_id: value.resource_id?,
+                    resource_name: value.resource_name?,
+                    tags: value.tags?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::TaggedResource> for TaggedResource {
+            fn from(value: super::TaggedResource) -> Self {
+                Self {
+                    resource_detail: Ok(value.resource_detail),
+                    resource_id: Ok(value.resource_id),
+                    resource_name: Ok(value.resource_name),
+                    tags: Ok(value.tags),
                 }
             }
         }
@@ -13486,7 +14655,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                 ::std::string::String,
             >,
             vpn_connection: ::std::result::Result<
-                ::std::option::Option<super::VpnConnection>,
+                super::VpnConnection,
                 ::std::string::String,
             >,
         }
@@ -13494,7 +14663,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             fn default() -> Self {
                 Self {
                     request_id: Ok(Default::default()),
-                    vpn_connection: Ok(Default::default()),
+                    vpn_connection: Err(
+                        "no value supplied for vpn_connection".to_string(),
+                    ),
                 }
             }
         }
@@ -13515,7 +14686,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
-            /// Optional: left out of the request unless set.
+            /// Required: `send()` fails naming it when it is not set.
             pub fn vpn_connection<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::VpnConnection>,
@@ -13523,7 +14694,6 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             {
                 self.vpn_connection = value
                     .try_into()
-                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for vpn_connection: {e}"
@@ -14795,16 +15965,13 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            vpn_gateway: ::std::result::Result<
-                ::std::option::Option<super::VpnGateway>,
-                ::std::string::String,
-            >,
+            vpn_gateway: ::std::result::Result<super::VpnGateway, ::std::string::String>,
         }
         impl ::std::default::Default for VpnGatewayResponse {
             fn default() -> Self {
                 Self {
                     request_id: Ok(Default::default()),
-                    vpn_gateway: Ok(Default::default()),
+                    vpn_gateway: Err("no value supplied for vpn_gateway".to_string()),
                 }
             }
         }
@@ -14825,7 +15992,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
-            /// Optional: left out of the request unless set.
+            /// Required: `send()` fails naming it when it is not set.
             pub fn vpn_gateway<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::VpnGateway>,
@@ -14833,7 +16000,6 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             {
                 self.vpn_gateway = value
                     .try_into()
-                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for vpn_gateway: {e}")
                     });
@@ -14971,7 +16137,9 @@ Notes for client authors:
 - Every path starts with `/v5/{project_id}` (see `x-client-base-path`). The
   project ID is 32 hexadecimal characters.
 - All bodies are wrapped in a single key (`vpn_connection`,
-  `connection_monitor`, `vpn_gateway`, `customer_gateway`, `vpn_connections`, ...).
+  `connection_monitor`, `vpn_gateway`, `customer_gateway`, `vpn_connections`, ...),
+  except those of the tag operations, which address any taggable resource as
+  `{resource_type}/{resource_id}` and send `tags` at the top level.
 - Connection and customer gateway lists are paginated with `limit` and
   `marker`; the marker for the next page is `page_info.next_marker`, which is
   the `created_at` value of the last item, not an ID. Connection monitor and
@@ -15464,6 +16632,126 @@ let response = client.show_quotas_info()
     pub fn show_quotas_info(&self) -> builder::ShowQuotasInfo<'_> {
         builder::ShowQuotasInfo::new(self)
     }
+    /**Count resources by tags
+
+Counts the resources that ListResourcesByTags would list for the same body.
+
+Sends a `POST` request to `/v5/{project_id}/{resource_type}/resource-instances/count`
+
+Arguments:
+- `resource_type`: The kind of resource (see `TagResourceType`).
+- `body`
+```text
+let response = client.count_resources_by_tags()
+    .resource_type(resource_type)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn count_resources_by_tags(&self) -> builder::CountResourcesByTags<'_> {
+        builder::CountResourcesByTags::new(self)
+    }
+    /**List resources by tags
+
+Lists the resources of a type that carry the given tags (every key given, any of its values; an empty `values` list means any value) and whose fields match `matches`; with `without_any_tag: true`, the resources without any tag. Paginated with `limit` and `offset`.
+
+Sends a `POST` request to `/v5/{project_id}/{resource_type}/resource-instances/filter`
+
+Arguments:
+- `resource_type`: The kind of resource (see `TagResourceType`).
+- `limit`: Maximum number of resources in the answer.
+- `offset`: How many matching resources to skip (the answer starts with the one after them).
+- `body`
+```text
+let response = client.list_resources_by_tags()
+    .resource_type(resource_type)
+    .limit(limit)
+    .offset(offset)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn list_resources_by_tags(&self) -> builder::ListResourcesByTags<'_> {
+        builder::ListResourcesByTags::new(self)
+    }
+    /**List the tags used in the project
+
+Returns every tag key used on resources of this type in the project, each with the values it has.
+
+Sends a `GET` request to `/v5/{project_id}/{resource_type}/tags`
+
+Arguments:
+- `resource_type`: The kind of resource (see `TagResourceType`).
+```text
+let response = client.list_project_tags()
+    .resource_type(resource_type)
+    .send()
+    .await;
+```*/
+    pub fn list_project_tags(&self) -> builder::ListProjectTags<'_> {
+        builder::ListProjectTags::new(self)
+    }
+    /**Show the tags of a resource
+
+Returns the tags of one resource.
+
+Sends a `GET` request to `/v5/{project_id}/{resource_type}/{resource_id}/tags`
+
+Arguments:
+- `resource_type`: The kind of resource (see `TagResourceType`).
+- `resource_id`: ID of the resource, of the kind `resource_type` names.
+```text
+let response = client.show_resource_tags()
+    .resource_type(resource_type)
+    .resource_id(resource_id)
+    .send()
+    .await;
+```*/
+    pub fn show_resource_tags(&self) -> builder::ShowResourceTags<'_> {
+        builder::ShowResourceTags::new(self)
+    }
+    /**Add tags to a resource
+
+Adds up to 20 tags to one resource. A tag whose key the resource already has gets the new value. The answer has no body.
+
+Sends a `POST` request to `/v5/{project_id}/{resource_type}/{resource_id}/tags/create`
+
+Arguments:
+- `resource_type`: The kind of resource (see `TagResourceType`).
+- `resource_id`: ID of the resource, of the kind `resource_type` names.
+- `body`
+```text
+let response = client.batch_create_resource_tags()
+    .resource_type(resource_type)
+    .resource_id(resource_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn batch_create_resource_tags(&self) -> builder::BatchCreateResourceTags<'_> {
+        builder::BatchCreateResourceTags::new(self)
+    }
+    /**Remove tags from a resource
+
+Removes up to 20 tags from one resource. A tag given with a value is removed only if the resource has that value; a tag given without one is removed whatever its value. The answer has no body.
+
+Sends a `POST` request to `/v5/{project_id}/{resource_type}/{resource_id}/tags/delete`
+
+Arguments:
+- `resource_type`: The kind of resource (see `TagResourceType`).
+- `resource_id`: ID of the resource, of the kind `resource_type` names.
+- `body`
+```text
+let response = client.batch_delete_resource_tags()
+    .resource_type(resource_type)
+    .resource_id(resource_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn batch_delete_resource_tags(&self) -> builder::BatchDeleteResourceTags<'_> {
+        builder::BatchDeleteResourceTags::new(self)
+    }
 }
 /// Types for composing operation parameters.
 #[allow(clippy::all)]
@@ -15690,8 +16978,9 @@ pub mod builder {
             let connection_monitor_id = connection_monitor_id
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/connection-monitors/{}", client.baseurl, encode_path(&
-                connection_monitor_id.to_string()),
+                "{}/connection-monitors/{}", client.baseurl, encode_path(& crate
+                ::path::segment("connection_monitor_id", connection_monitor_id
+                .to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -15755,8 +17044,9 @@ pub mod builder {
             let connection_monitor_id = connection_monitor_id
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/connection-monitors/{}", client.baseurl, encode_path(&
-                connection_monitor_id.to_string()),
+                "{}/connection-monitors/{}", client.baseurl, encode_path(& crate
+                ::path::segment("connection_monitor_id", connection_monitor_id
+                .to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -15996,8 +17286,9 @@ pub mod builder {
             let customer_gateway_id = customer_gateway_id
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/customer-gateways/{}", client.baseurl, encode_path(&
-                customer_gateway_id.to_string()),
+                "{}/customer-gateways/{}", client.baseurl, encode_path(& crate
+                ::path::segment("customer_gateway_id", customer_gateway_id.to_string())
+                ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -16098,8 +17389,9 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/customer-gateways/{}", client.baseurl, encode_path(&
-                customer_gateway_id.to_string()),
+                "{}/customer-gateways/{}", client.baseurl, encode_path(& crate
+                ::path::segment("customer_gateway_id", customer_gateway_id.to_string())
+                ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -16163,8 +17455,9 @@ pub mod builder {
             let customer_gateway_id = customer_gateway_id
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/customer-gateways/{}", client.baseurl, encode_path(&
-                customer_gateway_id.to_string()),
+                "{}/customer-gateways/{}", client.baseurl, encode_path(& crate
+                ::path::segment("customer_gateway_id", customer_gateway_id.to_string())
+                ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -16489,8 +17782,8 @@ pub mod builder {
             let Self { client, vpn_connection_id } = self;
             let vpn_connection_id = vpn_connection_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/vpn-connection/{}", client.baseurl, encode_path(& vpn_connection_id
-                .to_string()),
+                "{}/vpn-connection/{}", client.baseurl, encode_path(& crate
+                ::path::segment("vpn_connection_id", vpn_connection_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -16590,8 +17883,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/vpn-connection/{}", client.baseurl, encode_path(& vpn_connection_id
-                .to_string()),
+                "{}/vpn-connection/{}", client.baseurl, encode_path(& crate
+                ::path::segment("vpn_connection_id", vpn_connection_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -16654,8 +17947,8 @@ pub mod builder {
             let Self { client, vpn_connection_id } = self;
             let vpn_connection_id = vpn_connection_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/vpn-connection/{}", client.baseurl, encode_path(& vpn_connection_id
-                .to_string()),
+                "{}/vpn-connection/{}", client.baseurl, encode_path(& crate
+                ::path::segment("vpn_connection_id", vpn_connection_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -16932,7 +18225,8 @@ pub mod builder {
             let Self { client, vgw_id } = self;
             let vgw_id = vgw_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/vpn-gateways/{}", client.baseurl, encode_path(& vgw_id.to_string()),
+                "{}/vpn-gateways/{}", client.baseurl, encode_path(& crate
+                ::path::segment("vgw_id", vgw_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -17029,7 +18323,8 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/vpn-gateways/{}", client.baseurl, encode_path(& vgw_id.to_string()),
+                "{}/vpn-gateways/{}", client.baseurl, encode_path(& crate
+                ::path::segment("vgw_id", vgw_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -17090,7 +18385,8 @@ pub mod builder {
             let Self { client, vgw_id } = self;
             let vgw_id = vgw_id.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/vpn-gateways/{}", client.baseurl, encode_path(& vgw_id.to_string()),
+                "{}/vpn-gateways/{}", client.baseurl, encode_path(& crate
+                ::path::segment("vgw_id", vgw_id.to_string()) ?),
             );
             #[allow(unused_mut)]
             let mut request = client
@@ -17151,6 +18447,599 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => crate::runtime::decode(response).await,
+                400u16..=499u16 => Err(crate::error::error_response(response).await),
+                500u16..=599u16 => Err(crate::error::error_response(response).await),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::count_resources_by_tags`]
+
+[`Client::count_resources_by_tags`]: super::Client::count_resources_by_tags*/
+    #[derive(Debug, Clone)]
+    pub struct CountResourcesByTags<'a> {
+        client: &'a super::Client,
+        resource_type: Result<types::TagResourceType, String>,
+        body: Result<types::builder::QueryResourcesRequest, String>,
+    }
+    impl<'a> CountResourcesByTags<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                resource_type: Err("resource_type was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn resource_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::TagResourceType>,
+        {
+            self.resource_type = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `TagResourceType` for resource_type failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::QueryResourcesRequest>,
+            <V as std::convert::TryInto<
+                types::QueryResourcesRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `QueryResourcesRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::QueryResourcesRequest,
+            ) -> types::builder::QueryResourcesRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        /// Sends a `POST` request to `/v5/{project_id}/{resource_type}/resource-instances/count`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ResourceCountResponse>,
+            Error<crate::ServiceError>,
+        > {
+            let Self { client, resource_type, body } = self;
+            let resource_type = resource_type.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::QueryResourcesRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/{}/resource-instances/count", client.baseurl, encode_path(& crate
+                ::path::segment("resource_type", resource_type.to_string()) ?),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "count_resources_by_tags",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => crate::runtime::decode(response).await,
+                400u16..=499u16 => Err(crate::error::error_response(response).await),
+                500u16..=599u16 => Err(crate::error::error_response(response).await),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_resources_by_tags`]
+
+[`Client::list_resources_by_tags`]: super::Client::list_resources_by_tags*/
+    #[derive(Debug, Clone)]
+    pub struct ListResourcesByTags<'a> {
+        client: &'a super::Client,
+        resource_type: Result<types::TagResourceType, String>,
+        limit: Result<Option<crate::Bounded<1, 1000>>, String>,
+        offset: Result<Option<crate::Bounded<0, { i64::MAX }>>, String>,
+        body: Result<types::builder::QueryResourcesRequest, String>,
+    }
+    impl<'a> ListResourcesByTags<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                resource_type: Err("resource_type was not initialized".to_string()),
+                limit: Ok(None),
+                offset: Ok(None),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn resource_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::TagResourceType>,
+        {
+            self.resource_type = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `TagResourceType` for resource_type failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::Bounded<1, 1000>>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.limit = value.try_into().map(Some).map_err(|e| format!("limit: {e}"));
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::Bounded<0, { i64::MAX }>>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.offset = value.try_into().map(Some).map_err(|e| format!("offset: {e}"));
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::QueryResourcesRequest>,
+            <V as std::convert::TryInto<
+                types::QueryResourcesRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `QueryResourcesRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::QueryResourcesRequest,
+            ) -> types::builder::QueryResourcesRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        /// Sends a `POST` request to `/v5/{project_id}/{resource_type}/resource-instances/filter`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ResourcesByTagsResponse>,
+            Error<crate::ServiceError>,
+        > {
+            let Self { client, resource_type, limit, offset, body } = self;
+            let resource_type = resource_type.map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::QueryResourcesRequest::try_from(v).map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/{}/resource-instances/filter", client.baseurl, encode_path(& crate
+                ::path::segment("resource_type", resource_type.to_string()) ?),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_resources_by_tags",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => crate::runtime::decode(response).await,
+                400u16..=499u16 => Err(crate::error::error_response(response).await),
+                500u16..=599u16 => Err(crate::error::error_response(response).await),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_project_tags`]
+
+[`Client::list_project_tags`]: super::Client::list_project_tags*/
+    #[derive(Debug, Clone)]
+    pub struct ListProjectTags<'a> {
+        client: &'a super::Client,
+        resource_type: Result<types::TagResourceType, String>,
+    }
+    impl<'a> ListProjectTags<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                resource_type: Err("resource_type was not initialized".to_string()),
+            }
+        }
+        pub fn resource_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::TagResourceType>,
+        {
+            self.resource_type = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `TagResourceType` for resource_type failed"
+                        .to_string()
+                });
+            self
+        }
+        /// Sends a `GET` request to `/v5/{project_id}/{resource_type}/tags`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ProjectTagsResponse>,
+            Error<crate::ServiceError>,
+        > {
+            let Self { client, resource_type } = self;
+            let resource_type = resource_type.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/{}/tags", client.baseurl, encode_path(& crate
+                ::path::segment("resource_type", resource_type.to_string()) ?),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_project_tags",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => crate::runtime::decode(response).await,
+                400u16..=499u16 => Err(crate::error::error_response(response).await),
+                500u16..=599u16 => Err(crate::error::error_response(response).await),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::show_resource_tags`]
+
+[`Client::show_resource_tags`]: super::Client::show_resource_tags*/
+    #[derive(Debug, Clone)]
+    pub struct ShowResourceTags<'a> {
+        client: &'a super::Client,
+        resource_type: Result<types::TagResourceType, String>,
+        resource_id: Result<::std::string::String, String>,
+    }
+    impl<'a> ShowResourceTags<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                resource_type: Err("resource_type was not initialized".to_string()),
+                resource_id: Err("resource_id was not initialized".to_string()),
+            }
+        }
+        pub fn resource_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::TagResourceType>,
+        {
+            self.resource_type = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `TagResourceType` for resource_type failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn resource_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.resource_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for resource_id failed"
+                        .to_string()
+                });
+            self
+        }
+        /// Sends a `GET` request to `/v5/{project_id}/{resource_type}/{resource_id}/tags`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ResourceTagsResponse>,
+            Error<crate::ServiceError>,
+        > {
+            let Self { client, resource_type, resource_id } = self;
+            let resource_type = resource_type.map_err(Error::InvalidRequest)?;
+            let resource_id = resource_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/{}/{}/tags", client.baseurl, encode_path(& crate
+                ::path::segment("resource_type", resource_type.to_string()) ?),
+                encode_path(& crate ::path::segment("resource_id", resource_id
+                .to_string()) ?),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "show_resource_tags",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => crate::runtime::decode(response).await,
+                400u16..=499u16 => Err(crate::error::error_response(response).await),
+                500u16..=599u16 => Err(crate::error::error_response(response).await),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::batch_create_resource_tags`]
+
+[`Client::batch_create_resource_tags`]: super::Client::batch_create_resource_tags*/
+    #[derive(Debug, Clone)]
+    pub struct BatchCreateResourceTags<'a> {
+        client: &'a super::Client,
+        resource_type: Result<types::TagResourceType, String>,
+        resource_id: Result<::std::string::String, String>,
+        body: Result<types::builder::BatchCreateResourceTagsRequest, String>,
+    }
+    impl<'a> BatchCreateResourceTags<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                resource_type: Err("resource_type was not initialized".to_string()),
+                resource_id: Err("resource_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn resource_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::TagResourceType>,
+        {
+            self.resource_type = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `TagResourceType` for resource_type failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn resource_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.resource_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for resource_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::BatchCreateResourceTagsRequest>,
+            <V as std::convert::TryInto<
+                types::BatchCreateResourceTagsRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `BatchCreateResourceTagsRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::BatchCreateResourceTagsRequest,
+            ) -> types::builder::BatchCreateResourceTagsRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        /// Sends a `POST` request to `/v5/{project_id}/{resource_type}/{resource_id}/tags/create`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, Error<crate::ServiceError>> {
+            let Self { client, resource_type, resource_id, body } = self;
+            let resource_type = resource_type.map_err(Error::InvalidRequest)?;
+            let resource_id = resource_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::BatchCreateResourceTagsRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/{}/{}/tags/create", client.baseurl, encode_path(& crate
+                ::path::segment("resource_type", resource_type.to_string()) ?),
+                encode_path(& crate ::path::segment("resource_id", resource_id
+                .to_string()) ?),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "batch_create_resource_tags",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16..=499u16 => Err(crate::error::error_response(response).await),
+                500u16..=599u16 => Err(crate::error::error_response(response).await),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::batch_delete_resource_tags`]
+
+[`Client::batch_delete_resource_tags`]: super::Client::batch_delete_resource_tags*/
+    #[derive(Debug, Clone)]
+    pub struct BatchDeleteResourceTags<'a> {
+        client: &'a super::Client,
+        resource_type: Result<types::TagResourceType, String>,
+        resource_id: Result<::std::string::String, String>,
+        body: Result<types::builder::BatchDeleteResourceTagsRequest, String>,
+    }
+    impl<'a> BatchDeleteResourceTags<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                resource_type: Err("resource_type was not initialized".to_string()),
+                resource_id: Err("resource_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn resource_type<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::TagResourceType>,
+        {
+            self.resource_type = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `TagResourceType` for resource_type failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn resource_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.resource_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for resource_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::BatchDeleteResourceTagsRequest>,
+            <V as std::convert::TryInto<
+                types::BatchDeleteResourceTagsRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `BatchDeleteResourceTagsRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::BatchDeleteResourceTagsRequest,
+            ) -> types::builder::BatchDeleteResourceTagsRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        /// Sends a `POST` request to `/v5/{project_id}/{resource_type}/{resource_id}/tags/delete`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, Error<crate::ServiceError>> {
+            let Self { client, resource_type, resource_id, body } = self;
+            let resource_type = resource_type.map_err(Error::InvalidRequest)?;
+            let resource_id = resource_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::BatchDeleteResourceTagsRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/{}/{}/tags/delete", client.baseurl, encode_path(& crate
+                ::path::segment("resource_type", resource_type.to_string()) ?),
+                encode_path(& crate ::path::segment("resource_id", resource_id
+                .to_string()) ?),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "batch_delete_resource_tags",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
                 400u16..=499u16 => Err(crate::error::error_response(response).await),
                 500u16..=599u16 => Err(crate::error::error_response(response).await),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -18528,6 +20417,358 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         pagination: None,
         waiter: None,
     },
+    crate::operation::Operation {
+        id: "CountResourcesByTags",
+        client_method: "count_resources_by_tags",
+        method: "POST",
+        path: "/v5/{project_id}/{resource_type}/resource-instances/count",
+        client_path: "/{resource_type}/resource-instances/count",
+        success: 200,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "Count resources by tags",
+        tag: "Tags",
+        params: &[
+            crate::operation::Param {
+                name: "resource_type",
+                location: crate::operation::ParamLocation::Path,
+                required: true,
+                kind: crate::operation::Kind::String,
+                values: &[
+                    "vpn-gateway",
+                    "customer-gateway",
+                    "vpn-connection",
+                    "p2c-vpn-gateways",
+                ],
+                minimum: None,
+                maximum: None,
+                doc: "The kind of resource (see `TagResourceType`).",
+            },
+        ],
+        request: Some(crate::operation::Body {
+            type_name: "QueryResourcesRequest",
+            wrapper: None,
+            fields: &[
+                crate::operation::Field {
+                    name: "matches",
+                    kind: crate::operation::Kind::Object,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Searches on the resource's fields.",
+                },
+                crate::operation::Field {
+                    name: "tags",
+                    kind: crate::operation::Kind::Object,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Tag conditions (at most 20): a resource must have every key, each with one of its values.",
+                },
+                crate::operation::Field {
+                    name: "without_any_tag",
+                    kind: crate::operation::Kind::Boolean,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "When true, only resources without any tag are selected and `tags` is ignored.",
+                },
+            ],
+            check: crate::operation::check_request_json::<types::QueryResourcesRequest>,
+        }),
+        response: Some("ResourceCountResponse"),
+        check_response: Some(
+            crate::operation::check_json::<types::ResourceCountResponse>,
+        ),
+        pagination: None,
+        waiter: None,
+    },
+    crate::operation::Operation {
+        id: "ListResourcesByTags",
+        client_method: "list_resources_by_tags",
+        method: "POST",
+        path: "/v5/{project_id}/{resource_type}/resource-instances/filter",
+        client_path: "/{resource_type}/resource-instances/filter",
+        success: 200,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "List resources by tags",
+        tag: "Tags",
+        params: &[
+            crate::operation::Param {
+                name: "resource_type",
+                location: crate::operation::ParamLocation::Path,
+                required: true,
+                kind: crate::operation::Kind::String,
+                values: &[
+                    "vpn-gateway",
+                    "customer-gateway",
+                    "vpn-connection",
+                    "p2c-vpn-gateways",
+                ],
+                minimum: None,
+                maximum: None,
+                doc: "The kind of resource (see `TagResourceType`).",
+            },
+            crate::operation::Param {
+                name: "limit",
+                location: crate::operation::ParamLocation::Query,
+                required: false,
+                kind: crate::operation::Kind::Integer,
+                values: &[],
+                minimum: Some(1),
+                maximum: Some(1000),
+                doc: "Maximum number of resources in the answer.",
+            },
+            crate::operation::Param {
+                name: "offset",
+                location: crate::operation::ParamLocation::Query,
+                required: false,
+                kind: crate::operation::Kind::Integer,
+                values: &[],
+                minimum: Some(0),
+                maximum: None,
+                doc: "How many matching resources to skip (the answer starts with the one after them).",
+            },
+        ],
+        request: Some(crate::operation::Body {
+            type_name: "QueryResourcesRequest",
+            wrapper: None,
+            fields: &[
+                crate::operation::Field {
+                    name: "matches",
+                    kind: crate::operation::Kind::Object,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Searches on the resource's fields.",
+                },
+                crate::operation::Field {
+                    name: "tags",
+                    kind: crate::operation::Kind::Object,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Tag conditions (at most 20): a resource must have every key, each with one of its values.",
+                },
+                crate::operation::Field {
+                    name: "without_any_tag",
+                    kind: crate::operation::Kind::Boolean,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "When true, only resources without any tag are selected and `tags` is ignored.",
+                },
+            ],
+            check: crate::operation::check_request_json::<types::QueryResourcesRequest>,
+        }),
+        response: Some("ResourcesByTagsResponse"),
+        check_response: Some(
+            crate::operation::check_json::<types::ResourcesByTagsResponse>,
+        ),
+        pagination: None,
+        waiter: None,
+    },
+    crate::operation::Operation {
+        id: "ListProjectTags",
+        client_method: "list_project_tags",
+        method: "GET",
+        path: "/v5/{project_id}/{resource_type}/tags",
+        client_path: "/{resource_type}/tags",
+        success: 200,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "List the tags used in the project",
+        tag: "Tags",
+        params: &[
+            crate::operation::Param {
+                name: "resource_type",
+                location: crate::operation::ParamLocation::Path,
+                required: true,
+                kind: crate::operation::Kind::String,
+                values: &[
+                    "vpn-gateway",
+                    "customer-gateway",
+                    "vpn-connection",
+                    "p2c-vpn-gateways",
+                ],
+                minimum: None,
+                maximum: None,
+                doc: "The kind of resource (see `TagResourceType`).",
+            },
+        ],
+        request: None,
+        response: Some("ProjectTagsResponse"),
+        check_response: Some(crate::operation::check_json::<types::ProjectTagsResponse>),
+        pagination: None,
+        waiter: None,
+    },
+    crate::operation::Operation {
+        id: "ShowResourceTags",
+        client_method: "show_resource_tags",
+        method: "GET",
+        path: "/v5/{project_id}/{resource_type}/{resource_id}/tags",
+        client_path: "/{resource_type}/{resource_id}/tags",
+        success: 200,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "Show the tags of a resource",
+        tag: "Tags",
+        params: &[
+            crate::operation::Param {
+                name: "resource_type",
+                location: crate::operation::ParamLocation::Path,
+                required: true,
+                kind: crate::operation::Kind::String,
+                values: &[
+                    "vpn-gateway",
+                    "customer-gateway",
+                    "vpn-connection",
+                    "p2c-vpn-gateways",
+                ],
+                minimum: None,
+                maximum: None,
+                doc: "The kind of resource (see `TagResourceType`).",
+            },
+            crate::operation::Param {
+                name: "resource_id",
+                location: crate::operation::ParamLocation::Path,
+                required: true,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                minimum: None,
+                maximum: None,
+                doc: "ID of the resource, of the kind `resource_type` names.",
+            },
+        ],
+        request: None,
+        response: Some("ResourceTagsResponse"),
+        check_response: Some(
+            crate::operation::check_json::<types::ResourceTagsResponse>,
+        ),
+        pagination: None,
+        waiter: None,
+    },
+    crate::operation::Operation {
+        id: "BatchCreateResourceTags",
+        client_method: "batch_create_resource_tags",
+        method: "POST",
+        path: "/v5/{project_id}/{resource_type}/{resource_id}/tags/create",
+        client_path: "/{resource_type}/{resource_id}/tags/create",
+        success: 204,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "Add tags to a resource",
+        tag: "Tags",
+        params: &[
+            crate::operation::Param {
+                name: "resource_type",
+                location: crate::operation::ParamLocation::Path,
+                required: true,
+                kind: crate::operation::Kind::String,
+                values: &[
+                    "vpn-gateway",
+                    "customer-gateway",
+                    "vpn-connection",
+                    "p2c-vpn-gateways",
+                ],
+                minimum: None,
+                maximum: None,
+                doc: "The kind of resource (see `TagResourceType`).",
+            },
+            crate::operation::Param {
+                name: "resource_id",
+                location: crate::operation::ParamLocation::Path,
+                required: true,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                minimum: None,
+                maximum: None,
+                doc: "ID of the resource, of the kind `resource_type` names.",
+            },
+        ],
+        request: Some(crate::operation::Body {
+            type_name: "BatchCreateResourceTagsRequest",
+            wrapper: None,
+            fields: &[
+                crate::operation::Field {
+                    name: "tags",
+                    kind: crate::operation::Kind::Object,
+                    required: true,
+                    secret: false,
+                    values: &[],
+                    doc: "The tags to add (at most 20).",
+                },
+            ],
+            check: crate::operation::check_request_json::<
+                types::BatchCreateResourceTagsRequest,
+            >,
+        }),
+        response: None,
+        check_response: None,
+        pagination: None,
+        waiter: None,
+    },
+    crate::operation::Operation {
+        id: "BatchDeleteResourceTags",
+        client_method: "batch_delete_resource_tags",
+        method: "POST",
+        path: "/v5/{project_id}/{resource_type}/{resource_id}/tags/delete",
+        client_path: "/{resource_type}/{resource_id}/tags/delete",
+        success: 204,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "Remove tags from a resource",
+        tag: "Tags",
+        params: &[
+            crate::operation::Param {
+                name: "resource_type",
+                location: crate::operation::ParamLocation::Path,
+                required: true,
+                kind: crate::operation::Kind::String,
+                values: &[
+                    "vpn-gateway",
+                    "customer-gateway",
+                    "vpn-connection",
+                    "p2c-vpn-gateways",
+                ],
+                minimum: None,
+                maximum: None,
+                doc: "The kind of resource (see `TagResourceType`).",
+            },
+            crate::operation::Param {
+                name: "resource_id",
+                location: crate::operation::ParamLocation::Path,
+                required: true,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                minimum: None,
+                maximum: None,
+                doc: "ID of the resource, of the kind `resource_type` names.",
+            },
+        ],
+        request: Some(crate::operation::Body {
+            type_name: "BatchDeleteResourceTagsRequest",
+            wrapper: None,
+            fields: &[
+                crate::operation::Field {
+                    name: "tags",
+                    kind: crate::operation::Kind::Object,
+                    required: true,
+                    secret: false,
+                    values: &[],
+                    doc: "The tags to remove (at most 20).",
+                },
+            ],
+            check: crate::operation::check_request_json::<
+                types::BatchDeleteResourceTagsRequest,
+            >,
+        }),
+        response: None,
+        check_response: None,
+        pagination: None,
+        waiter: None,
+    },
 ];
 /// `ListCgws` pages with `marker` (`x-pagination`).
 impl<'a> crate::pagination::Paginate<'a> for builder::ListCgws<'a> {
@@ -18597,8 +20838,7 @@ pub mod waiters {
                             .send()
                             .await?
                             .into_inner()
-                            .connection_monitor
-                            .unwrap_or_default(),
+                            .connection_monitor,
                     )
                 },
             )
@@ -18625,8 +20865,7 @@ pub mod waiters {
                             .send()
                             .await?
                             .into_inner()
-                            .connection_monitor
-                            .unwrap_or_default(),
+                            .connection_monitor,
                     )
                 },
             )
@@ -18655,8 +20894,7 @@ pub mod waiters {
                             .send()
                             .await?
                             .into_inner()
-                            .vpn_connection
-                            .unwrap_or_default(),
+                            .vpn_connection,
                     )
                 },
             )
@@ -18683,8 +20921,7 @@ pub mod waiters {
                             .send()
                             .await?
                             .into_inner()
-                            .vpn_connection
-                            .unwrap_or_default(),
+                            .vpn_connection,
                     )
                 },
             )
@@ -18713,8 +20950,7 @@ pub mod waiters {
                             .send()
                             .await?
                             .into_inner()
-                            .vpn_gateway
-                            .unwrap_or_default(),
+                            .vpn_gateway,
                     )
                 },
             )
@@ -18741,8 +20977,7 @@ pub mod waiters {
                             .send()
                             .await?
                             .into_inner()
-                            .vpn_gateway
-                            .unwrap_or_default(),
+                            .vpn_gateway,
                     )
                 },
             )

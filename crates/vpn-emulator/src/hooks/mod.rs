@@ -12,6 +12,7 @@ mod info;
 mod ipsec;
 mod monitor;
 mod policy;
+mod tags;
 mod util;
 mod vgw;
 mod vpnservice;
@@ -103,6 +104,12 @@ const RESOURCES: &[(&str, &dyn Hooks)] = &[
 const OPERATIONS: &[(&str, OperationHook)] = &[
     ("ShowQuotasInfo", info::show_quotas),
     ("ListAvailabilityZones", info::list_availability_zones),
+    ("BatchCreateResourceTags", tags::create),
+    ("BatchDeleteResourceTags", tags::delete),
+    ("ShowResourceTags", tags::show),
+    ("ListProjectTags", tags::list_project),
+    ("ListResourcesByTags", tags::list_resources),
+    ("CountResourcesByTags", tags::count_resources),
 ];
 
 /// No behaviour beyond the engine's.
