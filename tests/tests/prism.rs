@@ -648,8 +648,8 @@ async fn ipsec_v2_every_operation_passes_prism() {
     );
     let ike_policy_id = created
         .ikepolicy
-        .as_ref()
-        .and_then(|r| r.id.clone())
+        .id
+        .clone()
         .expect("the created ike_policy has an id");
     let list = prism.check(
         &mut called,
@@ -699,8 +699,8 @@ async fn ipsec_v2_every_operation_passes_prism() {
     );
     let ipsec_policy_id = created
         .ipsecpolicy
-        .as_ref()
-        .and_then(|r| r.id.clone())
+        .id
+        .clone()
         .expect("the created ipsec_policy has an id");
     let list = prism.check(
         &mut called,
@@ -750,8 +750,8 @@ async fn ipsec_v2_every_operation_passes_prism() {
     );
     let vpn_service_id = created
         .vpnservice
-        .as_ref()
-        .and_then(|r| r.id.clone())
+        .id
+        .clone()
         .expect("the created vpn_service has an id");
     let list = prism.check(
         &mut called,
@@ -801,8 +801,8 @@ async fn ipsec_v2_every_operation_passes_prism() {
     );
     let endpoint_group_id = created
         .endpoint_group
-        .as_ref()
-        .and_then(|r| r.id.clone())
+        .id
+        .clone()
         .expect("the created endpoint_group has an id");
     let list = prism.check(
         &mut called,
@@ -856,8 +856,8 @@ async fn ipsec_v2_every_operation_passes_prism() {
     );
     let id = created
         .ipsec_site_connection
-        .as_ref()
-        .and_then(|c| c.id.clone())
+        .id
+        .clone()
         .expect("created connection has an id");
 
     let list = prism.check(
