@@ -12,9 +12,11 @@
 //!    or the caller puts it in the body itself (per call: [`new_tag`] for the typed API, or
 //!    `{"key": TAG_KEY, "value": ...}` in a JSON body). A value the caller keeps (in a state
 //!    file, say) also finds the resource after the program itself died.
-//! 2. **Recover.** After an ambiguous failure the client pages through the resource's list
-//!    (the tag query operations are not in the spec yet: a plain list, matched on each item's
-//!    `tags`). Found: the call returns it, as the create's success (status and body wrapper
+//! 2. **Recover.** After an ambiguous failure the client pages through the resource's list,
+//!    matched on each item's `tags`, with the largest page the list documents. (The tag query
+//!    operation, `ListResourcesByTags`, finds the id in one request but answers only id, name
+//!    and tags, so a show would follow; the list answers the whole resource, which becomes the
+//!    create's answer, and on most accounts is one page.) Found: the call returns it, as the create's success (status and body wrapper
 //!    of the create; the answer carries the header [`RECOVERED_HEADER`]). Not found: the
 //!    create is sent again with the same tag, as any retry (policy, budget, deadline).
 //!    The list cannot be read: the original error is returned.
