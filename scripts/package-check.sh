@@ -19,6 +19,9 @@ crate="target/package/huaweicloud-vpn-$version.crate"
 unpacked="$(mktemp -d)"
 trap 'rm -rf "$unpacked"' EXIT
 tar xzf "$crate" -C "$unpacked"
+# tar keeps the archive's modification times, older than an earlier run's build of the crate
+# in the shared target directory, which cargo would then take as fresh: make them new.
+find "$unpacked" -type f -exec touch {} +
 echo "package-check: $crate ($(du -k "$crate" | cut -f1) KiB) builds alone; its doctests:"
 # With the default features (what docs.rs shows) and with every product.
 for features in "" "legacy,p2c"; do
