@@ -33,24 +33,14 @@ struct Site {
     _emulator: Option<vpn_emulator::Emulator>,
 }
 
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
+#[path = "common/env.rs"]
+mod env;
 
-fn required(name: &str, why: &str) -> Result<String, Box<dyn std::error::Error>> {
-    env(name).ok_or_else(|| format!("{name} is not set: {why}").into())
-}
+use env::{cloud_and_region, env, required};
 
 async fn site() -> Result<Site, Box<dyn std::error::Error>> {
     if env("HUAWEICLOUD_SDK_AK").is_some() {
-        let cloud = match env("HCVPN_CLOUD").as_deref() {
-            None | Some("otc") => Cloud::OpenTelekomCloud,
-            Some("huawei") => Cloud::HuaweiCloud,
-            Some(other) => {
-                return Err(format!("HCVPN_CLOUD must be `otc` or `huawei`, not `{other}`").into());
-            }
-        };
-        let region = required("HCVPN_REGION", "the region to call, e.g. eu-de")?;
+        let (cloud, region) = cloud_and_region(Cloud::OpenTelekomCloud)?;
         let client = ClientBuilder::from_env()?
             .region(cloud, region)
             .ipsec_v2()?;

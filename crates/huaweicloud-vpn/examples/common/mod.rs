@@ -21,13 +21,9 @@ pub struct Target {
     _emulator: Option<vpn_emulator::Emulator>,
 }
 
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
-}
+mod env;
 
-fn required(name: &str, why: &str) -> Result<String, Box<dyn std::error::Error>> {
-    env(name).ok_or_else(|| format!("{name} is not set: {why}").into())
-}
+use env::{cloud_and_region, env, required};
 
 /// With `HUAWEICLOUD_SDK_AK` set: the cloud named by `HCVPN_CLOUD` (`huawei`, the default, or
 /// `otc`) and `HCVPN_REGION`, with the existing gateways `VGW_ID`, `VGW_IP` (an EIP id of that
@@ -35,14 +31,7 @@ fn required(name: &str, why: &str) -> Result<String, Box<dyn std::error::Error>>
 /// Without: an emulator on loopback, where the example first creates the two gateways.
 pub async fn target() -> Result<Target, Box<dyn std::error::Error>> {
     if env("HUAWEICLOUD_SDK_AK").is_some() {
-        let cloud = match env("HCVPN_CLOUD").as_deref() {
-            None | Some("huawei") => Cloud::HuaweiCloud,
-            Some("otc") => Cloud::OpenTelekomCloud,
-            Some(other) => {
-                return Err(format!("HCVPN_CLOUD must be `huawei` or `otc`, not `{other}`").into());
-            }
-        };
-        let region = required("HCVPN_REGION", "the region to call, e.g. eu-de")?;
+        let (cloud, region) = cloud_and_region(Cloud::HuaweiCloud)?;
         let client = ClientBuilder::from_env()?.region(cloud, region).vpn_v5()?;
         println!("Using the cloud ({cloud:?}) with credentials from the environment.");
         return Ok(Target {
