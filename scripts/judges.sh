@@ -8,6 +8,12 @@
 #      signs a few hundred generated requests, and the `signer_official` test of vpn-tests
 #      checks that our AK/SK signer agrees exactly (tests/tests/signer_official.rs,
 #      scripts/official_signer.py).
+#   4. The official VPN SDK (huaweicloudsdkvpn) runs the v5 flow against the emulator, every
+#      request AK/SK-signed (scripts/python_sdk_flow.py).
+#   5. openstacksdk, a standard OpenStack client, runs seed 004's legacy flow against the
+#      emulator with no auth and an endpoint override, version discovery first
+#      (scripts/openstack_client_flow.py).
+#   6. schemathesis fuzzes the emulator from both specs (scripts/schemathesis.sh).
 # Needs Node >= 20.17 with npm, Python 3 with venv and pip, and cargo. Installs the pinned Node
 # tools with `npm ci` when node_modules is missing or older than package-lock.json, and the
 # pinned Python packages into .venv-judges when it is missing or older than
@@ -67,11 +73,16 @@ step "VPN emulator + official Python SDK (huaweicloudsdkvpn $("$venv/bin/python"
 # The emulator binary as `cargo test --workspace` builds it (same package selection, so no
 # second build of the dependencies with other features).
 cargo test --quiet --workspace --no-run
-(
-    # A subshell, so that its EXIT trap stops the emulator whatever happens.
+
+# with_emulator "FLAGS" COMMAND...: starts target/debug/vpn-emulator with FLAGS on a free
+# loopback port, runs COMMAND with every `{url}` argument replaced by the emulator's base URL,
+# and stops the emulator whatever happens.
+with_emulator() (
+    flags=$1
+    shift
     emulator_out="$(mktemp)"
-    target/debug/vpn-emulator --port 0 --delay-ms 200 --ak judges-sdk-ak --sk judges-sdk-sk \
-        --project-id 0123456789abcdef0123456789abcdef >"$emulator_out" &
+    # shellcheck disable=SC2086 # FLAGS are words
+    target/debug/vpn-emulator --port 0 $flags >"$emulator_out" &
     emulator_pid=$!
     trap 'kill "$emulator_pid" 2>/dev/null || true; rm -f "$emulator_out"' EXIT
     url=""
@@ -82,9 +93,16 @@ cargo test --quiet --workspace --no-run
         sleep 0.1
     done
     [[ $url == http://* ]] || { echo "judges.sh: the emulator printed no URL" >&2; exit 1; }
-    "$venv/bin/python" scripts/python_sdk_flow.py "$url" judges-sdk-ak judges-sdk-sk \
-        0123456789abcdef0123456789abcdef
+    "${@//\{url\}/$url}"
 )
+
+with_emulator "--delay-ms 200 --ak judges-sdk-ak --sk judges-sdk-sk --project-id 0123456789abcdef0123456789abcdef" \
+    "$venv/bin/python" scripts/python_sdk_flow.py "{url}" judges-sdk-ak judges-sdk-sk \
+    0123456789abcdef0123456789abcdef
+
+step "VPN emulator + openstacksdk $("$venv/bin/python" -c \
+    'from importlib.metadata import version; print(version("openstacksdk"))') (no auth, endpoint override): seed 004 on the legacy API"
+with_emulator "--delay-ms 200" "$venv/bin/python" scripts/openstack_client_flow.py "{url}"
 
 step "VPN emulator fuzzed by schemathesis from both specs (scripts/schemathesis.sh)"
 JUDGES_VENV="$PWD/$venv" bash scripts/schemathesis.sh

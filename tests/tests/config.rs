@@ -267,3 +267,32 @@ fn the_legacy_api_needs_a_project_only_where_authentication_names_one() {
         .ipsec_v2();
     assert!(message(aksk).starts_with("the project id is missing"));
 }
+
+/// With the default features the client speaks TLS (rustls) without the program installing a
+/// crypto provider: an `https` endpoint gets a TLS ClientHello, and a peer that
+/// hangs up is an error, not a panic.
+#[tokio::test]
+async fn the_default_tls_stack_works_without_setup() {
+    use tokio::io::AsyncReadExt;
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let peer = tokio::spawn(async move {
+        let (mut socket, _) = listener.accept().await.unwrap();
+        let mut record = [0u8; 3];
+        socket.read_exact(&mut record).await.unwrap();
+        record // dropped socket: the handshake fails
+    });
+    let client = ClientBuilder::new()
+        .endpoint(format!("https://127.0.0.1:{port}"))
+        .project_id(PROJECT)
+        .without_credentials()
+        .vpn_v5()
+        .expect("a client with the default TLS stack");
+    let answer = client.list_vgws().send().await;
+    assert!(answer.is_err(), "a peer that hangs up: {answer:?}");
+    let record = peer.await.unwrap();
+    // A TLS handshake record (0x16) of TLS 1.x (0x03 0x01..0x03).
+    assert_eq!(record[0], 0x16, "not a TLS handshake: {record:?}");
+    assert_eq!(record[1], 0x03, "not TLS: {record:?}");
+}

@@ -95,3 +95,14 @@ fn consumers_compile_none_of_the_generator() {
     );
     println!("a consumer compiles {} packages", graph.len());
 }
+
+#[test]
+fn the_default_tls_is_rustls_with_no_system_library() {
+    let graph = consumer_graph();
+    assert!(graph.contains("rustls"), "the default TLS stack is rustls");
+    // openssl-sys needs the system's OpenSSL headers and pkg-config.
+    assert!(
+        !graph.contains("openssl-sys"),
+        "openssl-sys is in a default consumer's build"
+    );
+}

@@ -41,11 +41,14 @@ fn otc_answers_parse_with_their_own_spellings() {
         "lifetime": {"units": "seconds", "value": 86400}
     }}))
     .expect("OTC's IKE policy answer parses");
-    let ike = ike.ikepolicy.unwrap();
+    let ike = ike.ikepolicy;
     assert_eq!(ike.auth_algorithm, Some(AuthAlgorithm::Sha2256));
     assert_eq!(ike.pfs, Some(Pfs::Disable));
     let lifetime = ike.lifetime.unwrap();
-    assert!(matches!(lifetime.value, Some(ReportedLifetimeValue::Integer(86400))));
+    assert!(matches!(
+        lifetime.value,
+        Some(ReportedLifetimeValue::Integer(86400))
+    ));
 
     // One published table types the lifetime value as a string: such an answer still parses.
     let ipsec: IpsecPolicyResponse = serde_json::from_value(json!({"ipsecpolicy": {
@@ -54,7 +57,7 @@ fn otc_answers_parse_with_their_own_spellings() {
         "lifetime": {"units": "seconds", "value": "3600"}
     }}))
     .expect("a string lifetime value is tolerated");
-    let ipsec = ipsec.ipsecpolicy.unwrap();
+    let ipsec = ipsec.ipsecpolicy;
     assert!(matches!(
         ipsec.lifetime.unwrap().value,
         Some(ReportedLifetimeValue::String(ref v)) if v == "3600"
@@ -65,7 +68,7 @@ fn otc_answers_parse_with_their_own_spellings() {
         serde_json::from_value(json!({"ipsec_site_connection": {"peer_cidrs": ""}}))
             .expect("a string peer_cidrs is tolerated");
     assert!(matches!(
-        connection.ipsec_site_connection.unwrap().peer_cidrs,
+        connection.ipsec_site_connection.peer_cidrs,
         Some(ReportedPeerCidrs::String(_))
     ));
 
@@ -73,10 +76,19 @@ fn otc_answers_parse_with_their_own_spellings() {
         "type": "subnet", "endpoints": ["a3da778c-adfb-46db-88b3-d2ce53290a89"]
     }}))
     .unwrap();
-    assert_eq!(
-        group.endpoint_group.unwrap().type_,
-        Some(EndpointGroupType::Subnet)
-    );
+    assert_eq!(group.endpoint_group.type_, Some(EndpointGroupType::Subnet));
+}
+
+/// The call was refused before sending with a message holding every one of `needles` (the
+/// field and its rule).
+fn assert_refused<T: std::fmt::Debug>(result: Result<T, Error>, needles: &[&str]) {
+    match result {
+        Err(Error::InvalidRequest(message)) => assert!(
+            needles.iter().all(|n| message.contains(n)),
+            "the message names the field and the rule ({needles:?}): {message}"
+        ),
+        other => panic!("expected Error::InvalidRequest, got {other:?}"),
+    }
 }
 
 #[tokio::test]
@@ -85,35 +97,27 @@ async fn upstream_spellings_are_refused_before_sending() {
 
     // `sha256` is upstream Neutron's spelling; OTC takes `sha2-256`.
     let policy = CreateIkePolicy::builder().auth_algorithm("sha256");
-    match client(&server)
-        .create_ike_policy()
-        .body(CreateIkePolicyRequest::builder().ikepolicy(policy))
-        .send()
-        .await
-    {
-        Err(Error::InvalidRequest(message)) => assert!(
-            message.contains("auth_algorithm") && message.contains("sha2-256"),
-            "the message names the field and the values it takes: {message}"
-        ),
-        other => panic!("expected Error::InvalidRequest, got {other:?}"),
-    }
+    assert_refused(
+        client(&server)
+            .create_ike_policy()
+            .body(CreateIkePolicyRequest::builder().ikepolicy(policy))
+            .send()
+            .await,
+        &["auth_algorithm", "sha2-256"],
+    );
 
     // `network` is an upstream endpoint group type; OTC has `subnet` and `cidr`.
     let group = CreateEndpointGroup::builder()
         .type_("network")
         .endpoints(vec!["10.2.0.0/24".to_string()]);
-    match client(&server)
-        .create_endpoint_group()
-        .body(CreateEndpointGroupRequest::builder().endpoint_group(group))
-        .send()
-        .await
-    {
-        Err(Error::InvalidRequest(message)) => assert!(
-            message.contains("type") && message.contains("subnet, cidr"),
-            "the message names the field and the values it takes: {message}"
-        ),
-        other => panic!("expected Error::InvalidRequest, got {other:?}"),
-    }
+    assert_refused(
+        client(&server)
+            .create_endpoint_group()
+            .body(CreateEndpointGroupRequest::builder().endpoint_group(group))
+            .send()
+            .await,
+        &["type", "subnet, cidr"],
+    );
 
     // A lifetime below OTC's 60 seconds.
     let policy = CreateIkePolicy::builder().lifetime(
@@ -121,22 +125,21 @@ async fn upstream_spellings_are_refused_before_sending() {
             .units("seconds")
             .value(30),
     );
-    match client(&server)
-        .create_ike_policy()
-        .body(CreateIkePolicyRequest::builder().ikepolicy(policy))
-        .send()
-        .await
-    {
-        Err(Error::InvalidRequest(message)) => assert!(
-            message.contains("value") && message.contains("must be between 60 and 604800, got 30"),
-            "the message names the field and the rule: {message}"
-        ),
-        other => panic!("expected Error::InvalidRequest, got {other:?}"),
-    }
+    assert_refused(
+        client(&server)
+            .create_ike_policy()
+            .body(CreateIkePolicyRequest::builder().ikepolicy(policy))
+            .send()
+            .await,
+        &["value", "must be between 60 and 604800, got 30"],
+    );
 
     // The values themselves: upstream's spellings do not parse, OTC's do.
     assert!("sha256".parse::<AuthAlgorithm>().is_err());
-    assert_eq!("sha2-256".parse::<AuthAlgorithm>().unwrap(), AuthAlgorithm::Sha2256);
+    assert_eq!(
+        "sha2-256".parse::<AuthAlgorithm>().unwrap(),
+        AuthAlgorithm::Sha2256
+    );
     assert!("network".parse::<EndpointGroupType>().is_err());
     assert_nothing_sent(&server).await;
 }
@@ -146,8 +149,10 @@ async fn upstream_spellings_are_refused_before_sending() {
 #[test]
 fn json_bodies_with_upstream_spellings_are_refused() {
     let ike = operation::find("CreateIkePolicy").unwrap().request.unwrap();
-    (ike.check)(&json!({"ikepolicy": {"auth_algorithm": "sha2-256", "pfs": "disable",
-        "lifetime": {"units": "seconds", "value": 3600}}}))
+    (ike.check)(
+        &json!({"ikepolicy": {"auth_algorithm": "sha2-256", "pfs": "disable",
+        "lifetime": {"units": "seconds", "value": 3600}}}),
+    )
     .expect("OTC's spellings are accepted");
     let error = (ike.check)(&json!({"ikepolicy": {"auth_algorithm": "sha256"}})).unwrap_err();
     assert!(
@@ -169,5 +174,8 @@ fn json_bodies_with_upstream_spellings_are_refused() {
         "{error}"
     );
     let error = (group.check)(&json!({"endpoint_group": {"type": "cidr"}})).unwrap_err();
-    assert!(error.contains("endpoints"), "a required field is named: {error}");
+    assert!(
+        error.contains("endpoints"),
+        "a required field is named: {error}"
+    );
 }

@@ -638,7 +638,8 @@ async fn ipsec_v2_every_operation_passes_prism() {
 
     // The seed flow's order: what the site connection refers to comes first, and every
     // resource's operations are called once each against the mock.
-    let body: ipsec_v2::types::CreateIkePolicyRequest = request("CreateIkePolicy", "request.otc.json");
+    let body: ipsec_v2::types::CreateIkePolicyRequest =
+        request("CreateIkePolicy", "request.otc.json");
     let created = prism.check(
         &mut called,
         "CreateIkePolicy",
@@ -647,8 +648,8 @@ async fn ipsec_v2_every_operation_passes_prism() {
     );
     let ike_policy_id = created
         .ikepolicy
-        .as_ref()
-        .and_then(|r| r.id.clone())
+        .id
+        .clone()
         .expect("the created ike_policy has an id");
     let list = prism.check(
         &mut called,
@@ -668,9 +669,14 @@ async fn ipsec_v2_every_operation_passes_prism() {
         &mut called,
         "ShowIkePolicy",
         200,
-        client.show_ike_policy().ikepolicy_id(&*ike_policy_id).send().await,
+        client
+            .show_ike_policy()
+            .ikepolicy_id(&*ike_policy_id)
+            .send()
+            .await,
     );
-    let body: ipsec_v2::types::UpdateIkePolicyRequest = request("UpdateIkePolicy", "request.otc.json");
+    let body: ipsec_v2::types::UpdateIkePolicyRequest =
+        request("UpdateIkePolicy", "request.otc.json");
     prism.check(
         &mut called,
         "UpdateIkePolicy",
@@ -683,7 +689,8 @@ async fn ipsec_v2_every_operation_passes_prism() {
             .await,
     );
 
-    let body: ipsec_v2::types::CreateIpsecPolicyRequest = request("CreateIpsecPolicy", "request.otc.json");
+    let body: ipsec_v2::types::CreateIpsecPolicyRequest =
+        request("CreateIpsecPolicy", "request.otc.json");
     let created = prism.check(
         &mut called,
         "CreateIpsecPolicy",
@@ -692,8 +699,8 @@ async fn ipsec_v2_every_operation_passes_prism() {
     );
     let ipsec_policy_id = created
         .ipsecpolicy
-        .as_ref()
-        .and_then(|r| r.id.clone())
+        .id
+        .clone()
         .expect("the created ipsec_policy has an id");
     let list = prism.check(
         &mut called,
@@ -713,9 +720,14 @@ async fn ipsec_v2_every_operation_passes_prism() {
         &mut called,
         "ShowIpsecPolicy",
         200,
-        client.show_ipsec_policy().ipsecpolicy_id(&*ipsec_policy_id).send().await,
+        client
+            .show_ipsec_policy()
+            .ipsecpolicy_id(&*ipsec_policy_id)
+            .send()
+            .await,
     );
-    let body: ipsec_v2::types::UpdateIpsecPolicyRequest = request("UpdateIpsecPolicy", "request.otc.json");
+    let body: ipsec_v2::types::UpdateIpsecPolicyRequest =
+        request("UpdateIpsecPolicy", "request.otc.json");
     prism.check(
         &mut called,
         "UpdateIpsecPolicy",
@@ -728,7 +740,8 @@ async fn ipsec_v2_every_operation_passes_prism() {
             .await,
     );
 
-    let body: ipsec_v2::types::CreateVpnServiceRequest = request("CreateVpnService", "request.otc.json");
+    let body: ipsec_v2::types::CreateVpnServiceRequest =
+        request("CreateVpnService", "request.otc.json");
     let created = prism.check(
         &mut called,
         "CreateVpnService",
@@ -737,8 +750,8 @@ async fn ipsec_v2_every_operation_passes_prism() {
     );
     let vpn_service_id = created
         .vpnservice
-        .as_ref()
-        .and_then(|r| r.id.clone())
+        .id
+        .clone()
         .expect("the created vpn_service has an id");
     let list = prism.check(
         &mut called,
@@ -758,9 +771,14 @@ async fn ipsec_v2_every_operation_passes_prism() {
         &mut called,
         "ShowVpnService",
         200,
-        client.show_vpn_service().service_id(&*vpn_service_id).send().await,
+        client
+            .show_vpn_service()
+            .service_id(&*vpn_service_id)
+            .send()
+            .await,
     );
-    let body: ipsec_v2::types::UpdateVpnServiceRequest = request("UpdateVpnService", "request.otc.json");
+    let body: ipsec_v2::types::UpdateVpnServiceRequest =
+        request("UpdateVpnService", "request.otc.json");
     prism.check(
         &mut called,
         "UpdateVpnService",
@@ -773,7 +791,8 @@ async fn ipsec_v2_every_operation_passes_prism() {
             .await,
     );
 
-    let body: ipsec_v2::types::CreateEndpointGroupRequest = request("CreateEndpointGroup", "request.otc.json");
+    let body: ipsec_v2::types::CreateEndpointGroupRequest =
+        request("CreateEndpointGroup", "request.otc.json");
     let created = prism.check(
         &mut called,
         "CreateEndpointGroup",
@@ -782,8 +801,8 @@ async fn ipsec_v2_every_operation_passes_prism() {
     );
     let endpoint_group_id = created
         .endpoint_group
-        .as_ref()
-        .and_then(|r| r.id.clone())
+        .id
+        .clone()
         .expect("the created endpoint_group has an id");
     let list = prism.check(
         &mut called,
@@ -803,9 +822,14 @@ async fn ipsec_v2_every_operation_passes_prism() {
         &mut called,
         "ShowEndpointGroup",
         200,
-        client.show_endpoint_group().endpoint_group_id(&*endpoint_group_id).send().await,
+        client
+            .show_endpoint_group()
+            .endpoint_group_id(&*endpoint_group_id)
+            .send()
+            .await,
     );
-    let body: ipsec_v2::types::UpdateEndpointGroupRequest = request("UpdateEndpointGroup", "request.otc.json");
+    let body: ipsec_v2::types::UpdateEndpointGroupRequest =
+        request("UpdateEndpointGroup", "request.otc.json");
     prism.check(
         &mut called,
         "UpdateEndpointGroup",
@@ -832,8 +856,8 @@ async fn ipsec_v2_every_operation_passes_prism() {
     );
     let id = created
         .ipsec_site_connection
-        .as_ref()
-        .and_then(|c| c.id.clone())
+        .id
+        .clone()
         .expect("created connection has an id");
 
     let list = prism.check(
@@ -897,25 +921,41 @@ async fn ipsec_v2_every_operation_passes_prism() {
         &mut called,
         "DeleteEndpointGroup",
         204,
-        client.delete_endpoint_group().endpoint_group_id(&*endpoint_group_id).send().await,
+        client
+            .delete_endpoint_group()
+            .endpoint_group_id(&*endpoint_group_id)
+            .send()
+            .await,
     );
     prism.check(
         &mut called,
         "DeleteVpnService",
         204,
-        client.delete_vpn_service().service_id(&*vpn_service_id).send().await,
+        client
+            .delete_vpn_service()
+            .service_id(&*vpn_service_id)
+            .send()
+            .await,
     );
     prism.check(
         &mut called,
         "DeleteIpsecPolicy",
         204,
-        client.delete_ipsec_policy().ipsecpolicy_id(&*ipsec_policy_id).send().await,
+        client
+            .delete_ipsec_policy()
+            .ipsecpolicy_id(&*ipsec_policy_id)
+            .send()
+            .await,
     );
     prism.check(
         &mut called,
         "DeleteIkePolicy",
         204,
-        client.delete_ike_policy().ikepolicy_id(&*ike_policy_id).send().await,
+        client
+            .delete_ike_policy()
+            .ikepolicy_id(&*ike_policy_id)
+            .send()
+            .await,
     );
 
     called.assert_complete();

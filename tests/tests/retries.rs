@@ -8,7 +8,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use huaweicloud_vpn::retry::Sleeper;
-use huaweicloud_vpn::{ClientBuilder, Error, ErrorExt, RetryPolicy, vpn_v5};
+use huaweicloud_vpn::{
+    ClientBuilder, Error, ErrorExt, RetryBudget, RetryPolicy, RetryQuota, vpn_v5,
+};
 use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wiremock::matchers::path_regex;
@@ -407,4 +409,147 @@ async fn updates_and_deletes_are_retried_like_reads() {
         .await
         .unwrap();
     assert_eq!(attempts.load(Ordering::SeqCst), 2);
+}
+
+/// Answers 503 while `failing` is set, else the connection; counts attempts.
+struct Switch {
+    failing: Arc<std::sync::atomic::AtomicBool>,
+    attempts: Arc<AtomicUsize>,
+}
+
+impl Respond for Switch {
+    fn respond(&self, _: &Request) -> ResponseTemplate {
+        self.attempts.fetch_add(1, Ordering::SeqCst);
+        if self.failing.load(Ordering::SeqCst) {
+            ResponseTemplate::new(503)
+        } else {
+            ok_connection()
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_retry_budget_stops_retries_when_spent_and_refills_with_successes() {
+    let logs = vpn_tests::logs::capture_logs();
+    let server = MockServer::start().await;
+    let failing = Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let attempts = Arc::new(AtomicUsize::new(0));
+    Mock::given(path_regex(".*"))
+        .respond_with(Switch {
+            failing: failing.clone(),
+            attempts: attempts.clone(),
+        })
+        .mount(&server)
+        .await;
+    let recorder = Arc::new(Recorder::default());
+    // 20 tokens: four retries at 5 each.
+    let budget = Arc::new(RetryBudget::new(RetryQuota {
+        capacity: 20,
+        ..RetryQuota::default()
+    }));
+    let builder = ClientBuilder::new()
+        .endpoint(server.uri())
+        .project_id(PROJECT)
+        .without_credentials()
+        .retry(policy())
+        .sleeper(recorder.clone())
+        .retry_budget(Some(budget.clone()));
+    // Two clients of one builder share the bucket.
+    let (first, second) = (builder.vpn_v5().unwrap(), builder.vpn_v5().unwrap());
+    let attempts_of = |before: usize| attempts.load(Ordering::SeqCst) - before;
+
+    // An outage: the first call spends 15 tokens on three retries, the second the last 5 on
+    // one retry and is then refused, the third is refused at once.
+    let mut seen = 0;
+    let mut per_call = Vec::new();
+    for client in [&first, &second, &first] {
+        let error = show(client).await.unwrap_err();
+        assert_eq!(error.http_status(), Some(503));
+        per_call.push(attempts_of(seen));
+        seen = attempts.load(Ordering::SeqCst);
+    }
+    assert_eq!(per_call, [4, 2, 1]);
+    assert_eq!(budget.available(), 0);
+    assert_eq!((budget.granted(), budget.refused()), (4, 2));
+    // The refusal is in the call's span.
+    let text = logs.text();
+    assert!(text.contains("retries_refused=1"), "{text}");
+    assert!(
+        text.contains("retry refused: the retry budget is spent"),
+        "{text}"
+    );
+
+    // The service recovers: each first-attempt success puts one token back...
+    failing.store(false, Ordering::SeqCst);
+    for _ in 0..5 {
+        show(&second).await.unwrap();
+    }
+    assert_eq!(budget.available(), 5);
+    // ... so that a retry is possible again, and one that succeeds gives its cost back.
+    let server_fails_once = MockServer::start().await;
+    let (server_fails_once, once) = {
+        let attempts = Arc::new(AtomicUsize::new(0));
+        Mock::given(path_regex(".*"))
+            .respond_with(Script {
+                answers: vec![ResponseTemplate::new(503), ok_connection()],
+                attempts: attempts.clone(),
+            })
+            .mount(&server_fails_once)
+            .await;
+        (server_fails_once, attempts)
+    };
+    let third = builder
+        .clone()
+        .endpoint(server_fails_once.uri())
+        .vpn_v5()
+        .unwrap();
+    show(&third).await.unwrap();
+    assert_eq!(once.load(Ordering::SeqCst), 2);
+    assert_eq!(budget.available(), 5, "the retry's 5 tokens came back");
+    assert_eq!(budget.refused(), 2);
+}
+
+#[tokio::test]
+async fn a_retry_after_a_transport_failure_costs_twice_as_much() {
+    let (endpoint, attempts) = hang_up_server().await;
+    let recorder = Arc::new(Recorder::default());
+    let budget = Arc::new(RetryBudget::new(RetryQuota {
+        capacity: 25,
+        ..RetryQuota::default()
+    }));
+    let client = ClientBuilder::new()
+        .endpoint(endpoint)
+        .project_id(PROJECT)
+        .without_credentials()
+        .retry(policy())
+        .sleeper(recorder)
+        .retry_budget(Some(budget.clone()))
+        .vpn_v5()
+        .unwrap();
+    show(&client).await.unwrap_err();
+    // Two retries at 10 tokens; the third would need 10 of the 5 left.
+    assert_eq!(attempts.load(Ordering::SeqCst), 3);
+    assert_eq!((budget.available(), budget.refused()), (5, 1));
+}
+
+#[tokio::test]
+async fn the_default_budget_bounds_an_outage_and_none_lifts_the_bound() {
+    // 50 calls into an outage, 4 attempts each: 200 requests without a budget; with the
+    // standard one, 500 tokens pay for 100 retries, so 150.
+    for (budget, expected) in [(None, 200), (Some(Arc::new(RetryBudget::default())), 150)] {
+        let (server, attempts) = scripted(vec![ResponseTemplate::new(503)]).await;
+        let client = ClientBuilder::new()
+            .endpoint(server.uri())
+            .project_id(PROJECT)
+            .without_credentials()
+            .retry(policy())
+            .sleeper(Arc::new(Recorder::default()))
+            .retry_budget(budget.clone())
+            .vpn_v5()
+            .unwrap();
+        for _ in 0..50 {
+            show(&client).await.unwrap_err();
+        }
+        assert_eq!(attempts.load(Ordering::SeqCst), expected, "{budget:?}");
+    }
 }

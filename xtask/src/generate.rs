@@ -122,6 +122,7 @@ pub fn generate_module(spec: &SpecFile) -> Result<String, String> {
         });
     }
     let body = spec::timed("prettyplease", || prettyplease::unparse(&file));
+    let body = spec::timed("doc lines", || crate::doc_lines::tidy(&body));
     Ok(format!("{}{body}", header(&spec.rel_path)))
 }
 

@@ -2,6 +2,7 @@
 //! `cargo test` can run the same checks.
 
 pub mod diff;
+pub mod doc_lines;
 pub mod generate;
 pub mod lint;
 pub mod operations;

@@ -90,11 +90,13 @@ pub fn run(
         .ok_or("`types` module has no body")?
         .1;
     timed("pass: enum parse errors", || enum_parse_errors(items))?;
+    timed("pass: enum wire values", || document_wire_values(items));
     report.open_enums = timed("pass: open enums", || open_enums(items, support))?;
     report.redacted = timed("pass: secrets", || redact_secrets(items, support))?;
     report.optional_arrays = timed("pass: optional arrays", || optional_arrays(items))?;
     report.bounded_fields = timed("pass: bounded fields", || bounded_fields(items, support))?;
     report.optional_setters = timed("pass: optional setters", || optional_setters(items))?;
+    timed("pass: setter docs", || document_setters(items));
     timed("pass: unicode patterns", || {
         UnicodePatterns.visit_file_mut(file)
     });
@@ -115,6 +117,13 @@ pub fn run(
                 .then(|| text.replace("```ignore", "```text"))
         })
     });
+    if let Some(types) = find_mod_mut(&mut file.items, "types")
+        && let Some((_, items)) = types.content.as_mut()
+    {
+        timed("pass: impls beside their types", || {
+            impls_beside_types(items)
+        });
+    }
     timed("pass: leftovers", || leftovers(file))?;
     Ok(report)
 }
@@ -539,6 +548,31 @@ pub(crate) fn enum_parse_errors(items: &mut [Item]) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Each variant of a string enum says its value on the wire (`Sha2256`: `"sha2-256"`), which
+/// the Rust name alone does not tell; a variant's own description, if any, stays first.
+pub(crate) fn document_wire_values(items: &mut [Item]) {
+    for item in items.iter_mut() {
+        let Item::Enum(e) = item else { continue };
+        let Ok(values) = variant_values(e) else {
+            continue;
+        };
+        for (variant, (_, value)) in e.variants.iter_mut().zip(values) {
+            // After the variant's own description, before its other attributes.
+            let at = variant
+                .attrs
+                .iter()
+                .rposition(|a| a.path().is_ident("doc"))
+                .map_or(0, |i| i + 1);
+            let line = format!(" `{value}` on the wire.");
+            let mut docs: Vec<Attribute> = vec![syn::parse_quote!(#[doc = #line])];
+            if at > 0 {
+                docs.insert(0, syn::parse_quote!(#[doc = ""]));
+            }
+            variant.attrs.splice(at..at, docs);
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1045,6 +1079,108 @@ pub(crate) fn edit_docs(file: &mut File, edit: impl Fn(&str) -> Option<String>) 
     let mut docs = Docs { edit, count: 0 };
     docs.visit_file_mut(file);
     docs.count
+}
+
+// ---------------------------------------------------------------------------------------------
+// Impls beside their types
+
+/// Every `impl` of a type defined in the module comes right after the type (the open-enum
+/// pass appends its `Display`/`Serialize`/`Deserialize` at the end, 12,000 lines away); the
+/// order of everything else is kept. Item order means nothing to the compiler.
+pub(crate) fn impls_beside_types(items: &mut Vec<Item>) {
+    let type_name = |item: &Item| match item {
+        Item::Struct(s) => Some(s.ident.to_string()),
+        Item::Enum(e) => Some(e.ident.to_string()),
+        _ => None,
+    };
+    let defined: BTreeSet<String> = items.iter().filter_map(type_name).collect();
+    let mut impls: BTreeMap<String, Vec<Item>> = BTreeMap::new();
+    let mut rest = Vec::with_capacity(items.len());
+    for item in items.drain(..) {
+        match &item {
+            Item::Impl(i) if impl_target(i).is_some_and(|(n, _)| defined.contains(&n)) => {
+                let (name, _) = impl_target(i).unwrap_or_default();
+                impls.entry(name).or_default().push(item);
+            }
+            _ => rest.push(item),
+        }
+    }
+    for item in rest {
+        let name = type_name(&item);
+        items.push(item);
+        if let Some(own) = name.and_then(|n| impls.remove(&n)) {
+            items.extend(own);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Setter docs
+
+/// A typify builder's setter carries its field's description and says whether the field must
+/// be set: typify leaves setters undocumented, so rustdoc showed `.psk(..)` with no word.
+pub(crate) fn document_setters(items: &mut [Item]) -> usize {
+    // struct -> field -> (doc attributes, what setting it means)
+    let mut fields: BTreeMap<String, BTreeMap<String, (Vec<Attribute>, &'static str)>> =
+        BTreeMap::new();
+    for item in items.iter() {
+        let Item::Struct(st) = item else { continue };
+        let Fields::Named(named) = &st.fields else {
+            continue;
+        };
+        let by_name = fields.entry(st.ident.to_string()).or_default();
+        for field in &named.named {
+            let docs: Vec<Attribute> = field
+                .attrs
+                .iter()
+                .filter(|a| a.path().is_ident("doc"))
+                .cloned()
+                .collect();
+            let text = field.ty.to_token_stream().to_string();
+            let defaulted = field.attrs.iter().any(|a| {
+                a.path().is_ident("serde") && a.to_token_stream().to_string().contains("default")
+            });
+            let rule = if text.starts_with(":: std :: option :: Option <") {
+                " Optional: left out of the request unless set."
+            } else if defaulted {
+                " Optional: the documented default unless set."
+            } else {
+                " Required: `send()` fails naming it when it is not set."
+            };
+            by_name.insert(field_name(field), (docs, rule));
+        }
+    }
+    let Some((_, builder_items)) = find_mod_mut(items, "builder").and_then(|m| m.content.as_mut())
+    else {
+        return 0;
+    };
+    let mut count = 0;
+    for item in builder_items.iter_mut() {
+        let Item::Impl(imp) = item else { continue };
+        let Some((name, trait_name)) = impl_target(imp) else {
+            continue;
+        };
+        let Some(by_name) = fields.get(&name).filter(|_| trait_name.is_empty()) else {
+            continue;
+        };
+        for member in imp.items.iter_mut() {
+            let syn::ImplItem::Fn(f) = member else {
+                continue;
+            };
+            let Some((docs, rule)) = by_name.get(&f.sig.ident.to_string()) else {
+                continue;
+            };
+            let mut attrs = docs.clone();
+            if !attrs.is_empty() {
+                attrs.push(syn::parse_quote!(#[doc = ""]));
+            }
+            attrs.push(syn::parse_quote!(#[doc = #rule]));
+            attrs.append(&mut f.attrs);
+            f.attrs = attrs;
+            count += 1;
+        }
+    }
+    count
 }
 
 // ---------------------------------------------------------------------------------------------

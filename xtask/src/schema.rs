@@ -2,8 +2,9 @@
 //!
 //! OpenAPI 3.0 schemas are close to JSON Schema draft 4: we validate with the `jsonschema`
 //! crate in draft-4 mode, using the whole spec as the root document so that local `$ref`s
-//! (`#/components/schemas/...`) resolve. OpenAPI-only keywords (`nullable`, `example`,
-//! `x-...`) are ignored by the validator; the specs do not use `nullable`.
+//! (`#/components/schemas/...`) resolve. `nullable: true` becomes draft 4's `null` in `type`
+//! (the legacy spec's VPN service has nullable fields); other OpenAPI-only keywords
+//! (`example`, `x-...`) are ignored by the validator.
 //!
 //! The root document is indexed once per spec ([`SpecSchemas`]): each schema under test then
 //! costs only its own compilation, so checking every example of a spec is linear in its size
@@ -29,17 +30,10 @@ pub fn validate(doc: &Value, schema_pointer: &str, instance: &Value) -> Result<(
     SpecSchemas::new(&root).validate(schema_pointer, instance)
 }
 
-/// What schemas can refer to: `components`, and `paths` for inline schemas.
+/// What schemas can refer to: `components`, and `paths` for inline schemas (see
+/// [`openapi_root::root_document`], which the emulator shares).
 pub fn root_document(doc: &Value) -> Value {
-    let mut root = Map::new();
-    if let Some(obj) = doc.as_object() {
-        for (key, value) in obj {
-            if key == "components" || key == "paths" {
-                root.insert(key.clone(), value.clone());
-            }
-        }
-    }
-    Value::Object(root)
+    openapi_root::root_document(doc)
 }
 
 /// The schemas of one spec, indexed once, to validate any number of values against.
@@ -180,6 +174,21 @@ mod tests {
             "/paths/~1v5~1%7Bproject_id%7D~1vpn-connection/get"
         );
         assert_eq!(fragment("/a b/é"), "/a%20b/%C3%A9");
+    }
+
+    #[test]
+    fn nullable_fields_take_null_and_nothing_else_new() {
+        let doc = json!({"components": {"schemas": {"Service": {"type": "object", "properties": {
+            "subnet_id": {"type": "string", "nullable": true},
+            "mode": {"type": "string", "enum": ["a"], "nullable": true},
+            "name": {"type": "string"}
+        }}}}});
+        let at = "/components/schemas/Service";
+        assert!(validate(&doc, at, &json!({"subnet_id": null, "mode": null})).is_ok());
+        assert!(validate(&doc, at, &json!({"subnet_id": "s", "mode": "a"})).is_ok());
+        assert!(validate(&doc, at, &json!({"subnet_id": 1})).is_err());
+        assert!(validate(&doc, at, &json!({"mode": "b"})).is_err());
+        assert!(validate(&doc, at, &json!({"name": null})).is_err());
     }
 
     fn spec() -> Value {

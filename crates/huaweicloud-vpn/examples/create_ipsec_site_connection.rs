@@ -114,7 +114,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "lifetime": {"units": "seconds", "value": 7200}
     }}))?;
     let ike = client.create_ike_policy().body(ike).send().await?;
-    let ike_id = id_of(ike.into_inner().ikepolicy.and_then(|p| p.id), "an IKE policy")?;
+    let ike_id = id_of(ike.into_inner().ikepolicy.id, "an IKE policy")?;
     println!("Created IKE policy {ike_id}.");
 
     let ipsec: types::CreateIpsecPolicyRequest = serde_json::from_value(json!({"ipsecpolicy": {
@@ -123,10 +123,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "lifetime": {"units": "seconds", "value": 3600}
     }}))?;
     let ipsec = client.create_ipsec_policy().body(ipsec).send().await?;
-    let ipsec_id = id_of(
-        ipsec.into_inner().ipsecpolicy.and_then(|p| p.id),
-        "an IPsec policy",
-    )?;
+    let ipsec_id = id_of(ipsec.into_inner().ipsecpolicy.id, "an IPsec policy")?;
     println!("Created IPsec policy {ipsec_id}.");
 
     // 2. The VPC's VPN service; it must be ACTIVE before connections use it.
@@ -139,10 +136,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .body(types::CreateVpnServiceRequest::builder().vpnservice(service))
         .send()
         .await?;
-    let service_id = id_of(
-        service.into_inner().vpnservice.and_then(|s| s.id),
-        "a VPN service",
-    )?;
+    let service_id = id_of(service.into_inner().vpnservice.id, "a VPN service")?;
     let service = waiters::vpn_service_ready(client, &service_id, &site.wait).await?;
     println!(
         "VPN service {service_id} is {} (external address {}).",
@@ -165,10 +159,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .body(types::CreateEndpointGroupRequest::builder().endpoint_group(group))
             .send()
             .await?;
-        let id = id_of(
-            group.into_inner().endpoint_group.and_then(|g| g.id),
-            "an endpoint group",
-        )?;
+        let id = id_of(group.into_inner().endpoint_group.id, "an endpoint group")?;
         println!("Created endpoint group {id} ({kind}).");
         group_ids.push(id);
     }
@@ -205,7 +196,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .send()
         .await?;
     let connection_id = id_of(
-        created.into_inner().ipsec_site_connection.and_then(|c| c.id),
+        created.into_inner().ipsec_site_connection.id,
         "an IPsec site connection",
     )?;
     println!("Created IPsec site connection {connection_id}; waiting until it is provisioned.");
@@ -219,14 +210,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .send()
         .await?
         .into_inner()
-        .ipsec_site_connection
-        .ok_or("ShowIpsecSiteConnection answered without the connection")?;
+        .ipsec_site_connection;
     println!(
         "Read back {}: status {}, peer {}, psk {}.",
         shown.name.as_deref().unwrap_or(""),
         shown.status.map(|s| s.to_string()).unwrap_or_default(),
         shown.peer_address.as_deref().unwrap_or(""),
-        if shown.psk.is_some() { "<redacted>" } else { "not returned" }
+        if shown.psk.is_some() {
+            "<redacted>"
+        } else {
+            "not returned"
+        }
     );
 
     // 6. Tear down in reverse order; each delete waits for what depended on it to be gone.

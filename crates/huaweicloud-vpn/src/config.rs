@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use crate::SecretString;
 use crate::auth::{AkSk, PasswordAuth, ProjectScope, TokenProvider};
+use crate::budget::RetryBudget;
 #[cfg(feature = "legacy")]
 use crate::ipsec_v2;
 use crate::retry::{RetryPolicy, Sleeper, TokioSleeper};
@@ -30,25 +31,40 @@ pub const ENV_SECURITY_TOKEN: &str = "HUAWEICLOUD_SDK_SECURITY_TOKEN";
 pub enum ConfigError {
     /// A required setting was not given.
     Missing {
+        /// The setting (`the project id`).
         what: &'static str,
+        /// How to give it (the builder call or the environment variable).
         how: &'static str,
     },
     /// The endpoint is not an absolute `http`/`https` URL without query or fragment.
     InvalidEndpoint {
+        /// The endpoint as given.
         endpoint: String,
+        /// The rule it breaks.
         reason: &'static str,
     },
     /// The project id is not 32 hexadecimal characters.
-    InvalidProjectId { reason: String },
+    InvalidProjectId {
+        /// The rule it breaks.
+        reason: String,
+    },
     /// The region is not a region id such as `eu-de` or `cn-north-4`.
-    InvalidRegion { region: String },
+    InvalidRegion {
+        /// The region as given.
+        region: String,
+    },
     /// An environment variable is set inconsistently or is not valid text.
     Environment {
+        /// The variable's name (`HUAWEICLOUD_SDK_AK`).
         variable: &'static str,
+        /// What is wrong with it (never its value).
         reason: String,
     },
     /// The HTTP client could not be built (for example, no TLS backend).
-    HttpClient { reason: String },
+    HttpClient {
+        /// reqwest's reason.
+        reason: String,
+    },
 }
 
 impl fmt::Display for ConfigError {
@@ -152,6 +168,8 @@ pub struct ClientBuilder {
     overall_timeout: Option<Duration>,
     sleeper: Option<Arc<dyn Sleeper>>,
     http: Option<reqwest::Client>,
+    budget: Option<Arc<RetryBudget>>,
+    idempotent_creates: bool,
 }
 
 impl fmt::Debug for ClientBuilder {
@@ -167,6 +185,8 @@ impl fmt::Debug for ClientBuilder {
             .field("connect_timeout", &self.connect_timeout)
             .field("attempt_timeout", &self.attempt_timeout)
             .field("overall_timeout", &self.overall_timeout)
+            .field("budget", &self.budget)
+            .field("idempotent_creates", &self.idempotent_creates)
             .finish()
     }
 }
@@ -178,8 +198,9 @@ impl Default for ClientBuilder {
 }
 
 impl ClientBuilder {
-    /// An empty configuration: default retries ([`RetryPolicy::default`]), a 10 s connect
-    /// timeout, 30 s per attempt and 2 minutes per call.
+    /// An empty configuration: default retries ([`RetryPolicy::default`]) drawing on a fresh
+    /// standard retry budget ([`RetryBudget::default`]), a 10 s connect timeout, 30 s per
+    /// attempt and 2 minutes per call; creates without idempotency tags.
     pub fn new() -> Self {
         ClientBuilder {
             region: None,
@@ -194,6 +215,8 @@ impl ClientBuilder {
             overall_timeout: Some(Duration::from_secs(120)),
             sleeper: None,
             http: None,
+            budget: Some(Arc::new(RetryBudget::default())),
+            idempotent_creates: false,
         }
     }
 
@@ -353,6 +376,37 @@ impl ClientBuilder {
         self
     }
 
+    /// The retry budget every client built from this builder (and its clones) draws from; see
+    /// [`crate::budget`]. `None` lifts the limit (each call retries up to its policy's
+    /// attempts). Give several builders one `Arc` to share one budget between them.
+    ///
+    /// ```
+    /// use std::sync::Arc;
+    /// use huaweicloud_vpn::{ClientBuilder, RetryBudget, RetryQuota};
+    /// let budget = Arc::new(RetryBudget::new(RetryQuota { capacity: 100, ..RetryQuota::default() }));
+    /// let builder = ClientBuilder::new().retry_budget(Some(budget.clone()));
+    /// assert!(Arc::ptr_eq(builder.budget().unwrap(), &budget));
+    /// ```
+    pub fn retry_budget(mut self, budget: Option<Arc<RetryBudget>>) -> Self {
+        self.budget = budget;
+        self
+    }
+
+    /// The retry budget the clients of this builder share, if any.
+    pub fn budget(&self) -> Option<&Arc<RetryBudget>> {
+        self.budget.as_ref()
+    }
+
+    /// Whether creates of resources that take tags (VPN gateways, customer gateways, VPN
+    /// connections) carry an idempotency tag, so that after an ambiguous failure the client
+    /// finds the resource instead of failing or creating a second one; see
+    /// [`crate::idempotency`]. Off by default; a create whose body already has the tag is
+    /// recovered either way.
+    pub fn idempotent_creates(mut self, on: bool) -> Self {
+        self.idempotent_creates = on;
+        self
+    }
+
     /// How long establishing a connection may take.
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
@@ -444,7 +498,7 @@ impl ClientBuilder {
     fn parts(&self) -> Result<(reqwest::Client, Runtime), ConfigError> {
         let http = match &self.http {
             Some(http) => http.clone(),
-            None => reqwest::Client::builder()
+            None => http_builder()
                 .connect_timeout(self.connect_timeout)
                 .build()
                 .map_err(|e| ConfigError::HttpClient {
@@ -511,6 +565,8 @@ impl ClientBuilder {
                 .unwrap_or_else(|| Arc::new(TokioSleeper)),
             attempt_timeout: Some(self.attempt_timeout),
             overall_timeout: self.overall_timeout,
+            budget: self.budget.clone(),
+            idempotent_creates: self.idempotent_creates,
         });
         Ok((http, runtime))
     }
@@ -635,8 +691,20 @@ impl ipsec_v2::Client {
     }
 }
 
-fn plain_http_client() -> Result<reqwest::Client, ConfigError> {
+/// A reqwest builder whose TLS works: with the `rustls-ring` feature, ring becomes the
+/// process's default crypto provider unless the program has installed one (then the program's
+/// is used).
+fn http_builder() -> reqwest::ClientBuilder {
+    #[cfg(feature = "rustls-ring")]
+    {
+        // An error only says that a provider is installed already.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
     reqwest::Client::builder()
+}
+
+fn plain_http_client() -> Result<reqwest::Client, ConfigError> {
+    http_builder()
         .connect_timeout(Duration::from_secs(10))
         .timeout(Duration::from_secs(30))
         .build()

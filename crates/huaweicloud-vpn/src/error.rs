@@ -148,6 +148,12 @@ pub trait ErrorExt {
     /// [`ServiceError::is_retryable`]) or a connection failure or timeout. The client's own
     /// retries have already been spent when you see this.
     fn is_retryable(&self) -> bool;
+    /// Whether the request may have been carried out although the call failed: a transport
+    /// failure after the connection was made (timeout, reset), a 5xx answer, or a success
+    /// answer that could not be read. After a **create** this means the resource may exist:
+    /// list before creating again, or use idempotent creates ([`crate::idempotency`]), which
+    /// settle the question for the resources that take tags.
+    fn may_have_taken_effect(&self) -> bool;
 }
 
 impl ErrorExt for Error<ServiceError> {
@@ -180,6 +186,16 @@ impl ErrorExt for Error<ServiceError> {
             Error::UnexpectedResponse(r) => {
                 crate::retry::RETRYABLE_STATUSES.contains(&r.status().as_u16())
             }
+            _ => false,
+        }
+    }
+
+    fn may_have_taken_effect(&self) -> bool {
+        match self {
+            Error::CommunicationError(e) => !e.is_connect() && !e.is_builder(),
+            Error::ErrorResponse(answer) => answer.as_ref().status() >= 500,
+            Error::UnexpectedResponse(r) => r.status().is_server_error(),
+            Error::InvalidResponsePayload(..) | Error::ResponseBodyError(_) => true,
             _ => false,
         }
     }

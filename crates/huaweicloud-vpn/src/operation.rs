@@ -44,15 +44,20 @@ impl Product {
 /// Where a parameter goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ParamLocation {
+    /// A segment of the path (`/vpn-connection/{vpn_connection_id}`).
     Path,
+    /// A query parameter (`?limit=10`).
     Query,
 }
 
 /// The JSON shape of a parameter or a body field, as far as a command line cares.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
+    /// A JSON string.
     String,
+    /// A JSON integer.
     Integer,
+    /// A JSON boolean.
     Boolean,
     /// An array of strings (a query parameter given several times, or a JSON list).
     StringList,
@@ -65,13 +70,17 @@ pub enum Kind {
 pub struct Param {
     /// The name on the wire (`vpn_connection_id`, `limit`).
     pub name: &'static str,
+    /// Path or query.
     pub location: ParamLocation,
+    /// The call cannot be made without it.
     pub required: bool,
+    /// Its JSON shape.
     pub kind: Kind,
     /// The documented values, for a string with an enum (empty otherwise).
     pub values: &'static [&'static str],
-    /// The documented limits of an integer, inclusive.
+    /// The documented lower limit of an integer, inclusive.
     pub minimum: Option<i64>,
+    /// The documented upper limit of an integer, inclusive.
     pub maximum: Option<i64>,
     /// The spec's description, first sentence.
     pub doc: &'static str,
@@ -83,7 +92,9 @@ pub struct Param {
 pub struct Field {
     /// The name on the wire (`peer_subnets`).
     pub name: &'static str,
+    /// Its JSON shape.
     pub kind: Kind,
+    /// The body is refused without it.
     pub required: bool,
     /// Marked `x-secret`: never print it, never take it from a command-line argument.
     pub secret: bool,
@@ -159,6 +170,7 @@ pub struct Operation {
     pub client_path: &'static str,
     /// The documented success status.
     pub success: u16,
+    /// The product (and crate feature) it belongs to.
     pub product: Product,
     /// The generated module (`vpn_v5`).
     pub module: &'static str,
@@ -166,7 +178,9 @@ pub struct Operation {
     pub summary: &'static str,
     /// The spec's first tag (the resource group: `VpnConnection`).
     pub tag: &'static str,
+    /// Its path and query parameters (not `project_id`).
     pub params: &'static [Param],
+    /// Its request body, if it takes one.
     pub request: Option<Body>,
     /// The generated success body type in the module's `types`, if the success has a body.
     pub response: Option<&'static str>,

@@ -33,7 +33,9 @@ use crate::Error;
 
 /// A page: its items and the marker of the next page, if any.
 pub struct Page<T> {
+    /// The page's items, in the service's order.
     pub items: Vec<T>,
+    /// Where the next page starts (`page_info.next_marker`); `None` on the last page.
     pub next_marker: Option<String>,
 }
 

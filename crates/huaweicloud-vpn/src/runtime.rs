@@ -15,6 +15,8 @@ use tracing::field::Empty;
 
 use crate::SecretString;
 use crate::auth::{AkSk, TokenProvider};
+use crate::budget::{RetryBudget, RetryReason};
+use crate::idempotency::{self, Recoverable};
 use crate::retry::{RETRYABLE_CODES, RETRYABLE_STATUSES, RetryPolicy, Sleeper, retry_after};
 
 /// How requests are authenticated.
@@ -50,6 +52,12 @@ pub(crate) struct Settings {
     pub(crate) attempt_timeout: Option<Duration>,
     /// The whole call's limit, retries and waits included.
     pub(crate) overall_timeout: Option<Duration>,
+    /// The retry token bucket, shared by the clients of one `ClientBuilder` (`None`: no limit
+    /// beyond the policy's attempts).
+    pub(crate) budget: Option<Arc<RetryBudget>>,
+    /// Whether creates of tagged resources get an idempotency tag added (see
+    /// [`crate::idempotency`]).
+    pub(crate) idempotent_creates: bool,
 }
 
 /// The state a generated client carries: credentials, retry policy and timeouts. Cheap to
@@ -65,6 +73,8 @@ impl std::fmt::Debug for Runtime {
             .field("retry", &self.0.retry)
             .field("attempt_timeout", &self.0.attempt_timeout)
             .field("overall_timeout", &self.0.overall_timeout)
+            .field("budget", &self.0.budget)
+            .field("idempotent_creates", &self.0.idempotent_creates)
             .finish()
     }
 }
@@ -93,11 +103,30 @@ impl Runtime {
             sleeper: Arc::new(crate::retry::TokioSleeper),
             attempt_timeout: None,
             overall_timeout: None,
+            budget: None,
+            idempotent_creates: false,
         })
     }
 
-    /// Before anything is sent: credentials must be usable.
-    async fn prepare<E>(&self, request: &mut reqwest::Request) -> Result<(), Error<E>> {
+    /// The retry budget the client draws from, if it has one (see [`crate::budget`]).
+    pub fn retry_budget(&self) -> Option<&Arc<RetryBudget>> {
+        self.0.budget.as_ref()
+    }
+
+    /// Before anything is sent: the idempotency tag of a create, if the client adds them;
+    /// credentials must be usable.
+    async fn prepare<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+        module: &str,
+    ) -> Result<(), Error<E>> {
+        if self.0.idempotent_creates
+            && request.method() == reqwest::Method::POST
+            && let Some(recoverable) = idempotency::recoverable_call(module, info.operation_id)
+        {
+            tag_create(request, &recoverable);
+        }
         match &self.0.auth {
             Auth::Password(provider) => {
                 provider
@@ -177,6 +206,7 @@ impl Runtime {
         http: &reqwest::Client,
         request: reqwest::Request,
         info: &OperationInfo,
+        module: &str,
     ) -> reqwest::Result<reqwest::Response> {
         let span = tracing::info_span!(
             "vpn_call",
@@ -187,25 +217,44 @@ impl Runtime {
             status = Empty,
             request_id = Empty,
             latency_ms = Empty,
+            retries_refused = Empty,
+            retry_tokens = Empty,
+            recovered = Empty,
         );
+        // A create that carries an idempotency tag can be recovered after an ambiguous failure.
+        let recovery = if request.method() == reqwest::Method::POST {
+            idempotency::recoverable_call(module, info.operation_id).and_then(|r| {
+                let body = request.body()?.as_bytes()?;
+                let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+                Some((r, idempotency::token_in(&value, r.wrapper)?))
+            })
+        } else {
+            None
+        };
         // Boxed: the retry loop's state is large, and every generated `send()` future would
         // otherwise carry it inline (and copy it around) before the first poll.
-        Box::pin(self.attempts(http, request).instrument(span)).await
+        Box::pin(self.attempts(http, request, recovery).instrument(span)).await
     }
 
     async fn attempts(
         &self,
         http: &reqwest::Client,
         request: reqwest::Request,
+        recovery: Option<(Recoverable, String)>,
     ) -> reqwest::Result<reqwest::Response> {
         let span = tracing::Span::current();
         let started = Instant::now();
-        // A create may only be repeated when it cannot have reached the server.
+        // A create may only be repeated when it cannot have reached the server, unless it
+        // carries an idempotency tag (then it is looked up first).
         let is_create = request.method() == reqwest::Method::POST;
+        let plain_create = is_create && recovery.is_none();
+        let collection = request.url().clone();
         let policy = &self.0.retry;
         let mut attempt = 0u32;
         let mut refreshed_token = false;
         let mut resend = false;
+        // The cost of the retry under way, given back if it succeeds.
+        let mut held: Option<u32> = None;
         // Another attempt needs a copy of the request: after a retryable failure, or to
         // repeat a call whose IAM token was rejected.
         let may_repeat = policy.max_attempts > 1 || matches!(self.0.auth, Auth::Password(_));
@@ -226,25 +275,39 @@ impl Runtime {
             let token = self.authorize(&mut current, resend).await;
             resend = true;
             let result = http.execute(current).await;
-            let finish = |span: &tracing::Span| {
-                span.record("latency_ms", started.elapsed().as_millis() as u64);
-            };
             let response = match result {
                 Err(error) => {
-                    let retryable = if is_create {
+                    // A refused connection never reached the server; anything else may have.
+                    if !error.is_connect()
+                        && let Some((recoverable, tag)) = &recovery
+                    {
+                        match self
+                            .find_created(http, &collection, recoverable, tag, started)
+                            .await
+                        {
+                            Lookup::Found(answer) => {
+                                return Ok(self.recovered(answer, tag, started, held));
+                            }
+                            Lookup::Absent => {}
+                            Lookup::Unknown => return Err(self.failed(error, attempt, started)),
+                        }
+                    }
+                    let retryable = if plain_create {
                         error.is_connect()
                     } else {
                         error.is_connect() || error.is_timeout() || error.is_request()
                     };
                     let delay = policy.delay(attempt);
-                    if retryable && request.is_some() && self.may_retry(attempt, started, delay) {
+                    if retryable
+                        && request.is_some()
+                        && self.may_retry(attempt, started, delay)
+                        && self.spend(RetryReason::Transport, &mut held)
+                    {
                         tracing::debug!(attempt, delay_ms = delay.as_millis() as u64, error = %error, "connection failed; retrying");
                         self.0.sleeper.sleep(delay).await;
                         continue;
                     }
-                    finish(&span);
-                    tracing::debug!(attempt, error = %error, "call failed");
-                    return Err(error);
+                    return Err(self.failed(error, attempt, started));
                 }
                 Ok(response) => response,
             };
@@ -284,7 +347,20 @@ impl Runtime {
                 || code
                     .as_deref()
                     .is_some_and(|c| RETRYABLE_CODES.contains(&c));
-            if retryable && !is_create && request.is_some() {
+            // A 5xx to a tagged create may have come after the resource was made.
+            if status >= 500
+                && let Some((recoverable, tag)) = &recovery
+            {
+                match self
+                    .find_created(http, &collection, recoverable, tag, started)
+                    .await
+                {
+                    Lookup::Found(answer) => return Ok(self.recovered(answer, tag, started, held)),
+                    Lookup::Absent => {}
+                    Lookup::Unknown => return Ok(self.answered(response, attempt, held, started)),
+                }
+            }
+            if retryable && !plain_create && request.is_some() {
                 let delay = match retry_after(response.headers(), SystemTime::now()) {
                     Some(asked) if asked > policy.max_retry_after => None,
                     Some(asked) => Some(asked),
@@ -292,6 +368,7 @@ impl Runtime {
                 };
                 if let Some(delay) = delay
                     && self.may_retry(attempt, started, delay)
+                    && self.spend(RetryReason::Answer, &mut held)
                 {
                     tracing::debug!(
                         attempt,
@@ -304,9 +381,180 @@ impl Runtime {
                     continue;
                 }
             }
-            finish(&span);
-            tracing::debug!(attempt, status, "call answered");
-            return Ok(response);
+            return Ok(self.answered(response, attempt, held, started));
+        }
+    }
+
+    /// Takes a retry's cost from the budget; `false` (recorded in the span) when it is spent.
+    fn spend(&self, reason: RetryReason, held: &mut Option<u32>) -> bool {
+        let Some(budget) = &self.0.budget else {
+            return true;
+        };
+        let span = tracing::Span::current();
+        match budget.acquire(reason) {
+            Some(cost) => {
+                // The previous retry failed: its tokens stay spent.
+                *held = Some(cost);
+                span.record("retry_tokens", budget.available());
+                true
+            }
+            None => {
+                span.record("retries_refused", 1u32);
+                span.record("retry_tokens", budget.available());
+                tracing::debug!(
+                    tokens = budget.available(),
+                    "retry refused: the retry budget is spent"
+                );
+                false
+            }
+        }
+    }
+
+    /// The call ends with an answer: a success refunds the budget.
+    fn answered(
+        &self,
+        response: reqwest::Response,
+        attempt: u32,
+        held: Option<u32>,
+        started: Instant,
+    ) -> reqwest::Response {
+        let span = tracing::Span::current();
+        span.record("latency_ms", started.elapsed().as_millis() as u64);
+        let status = response.status();
+        if status.is_success()
+            && let Some(budget) = &self.0.budget
+        {
+            budget.succeeded(held);
+            span.record("retry_tokens", budget.available());
+        }
+        tracing::debug!(attempt, status = status.as_u16(), "call answered");
+        response
+    }
+
+    /// The call ends with a transport error.
+    fn failed(&self, error: reqwest::Error, attempt: u32, started: Instant) -> reqwest::Error {
+        let span = tracing::Span::current();
+        span.record("latency_ms", started.elapsed().as_millis() as u64);
+        tracing::debug!(attempt, error = %error, "call failed");
+        error
+    }
+
+    /// A create's answer read back from the list.
+    fn recovered(
+        &self,
+        answer: reqwest::Response,
+        tag: &str,
+        started: Instant,
+        held: Option<u32>,
+    ) -> reqwest::Response {
+        let span = tracing::Span::current();
+        span.record("recovered", true);
+        span.record("status", answer.status().as_u16());
+        span.record("latency_ms", started.elapsed().as_millis() as u64);
+        if let Some(budget) = &self.0.budget {
+            budget.succeeded(held);
+        }
+        tracing::info!(
+            token = tag,
+            "the create's answer was lost; the resource it made was found by its idempotency tag"
+        );
+        answer
+    }
+
+    /// Looks for the resource a tagged create made, paging through its list.
+    async fn find_created(
+        &self,
+        http: &reqwest::Client,
+        collection: &reqwest::Url,
+        recoverable: &Recoverable,
+        tag: &str,
+        started: Instant,
+    ) -> Lookup {
+        let pages = recoverable.list.pagination;
+        // The largest page the list documents, to look with few requests.
+        let limit = pages.and_then(|pages| {
+            recoverable
+                .list
+                .params
+                .iter()
+                .find(|p| Some(p.name) == pages.limit_param)
+                .and_then(|p| p.maximum)
+        });
+        let mut marker: Option<String> = None;
+        loop {
+            let mut url = collection.clone();
+            url.set_query(None);
+            if let (Some(name), Some(limit)) = (pages.and_then(|p| p.limit_param), limit) {
+                url.query_pairs_mut().append_pair(name, &limit.to_string());
+            }
+            if let (Some(pages), Some(marker)) = (pages, &marker) {
+                url.query_pairs_mut()
+                    .append_pair(pages.marker_param, marker);
+            }
+            let Some(page) = self.read_page(http, url, started).await else {
+                return Lookup::Unknown;
+            };
+            let next = pages
+                .and_then(|pages| page.pointer(pages.next_marker))
+                .and_then(serde_json::Value::as_str)
+                .filter(|next| !next.is_empty())
+                .map(str::to_string);
+            let items = idempotency::listed_items(recoverable.list, page);
+            let empty = items.is_empty();
+            if let Some(item) = items
+                .into_iter()
+                .find(|item| idempotency::has_token(item, tag))
+            {
+                return Lookup::Found(created_answer(recoverable, item, tag));
+            }
+            match next {
+                Some(next) if !empty && marker.as_ref() != Some(&next) => marker = Some(next),
+                _ => return Lookup::Absent,
+            }
+        }
+    }
+
+    /// One page of a look-up, retried like any read (policy, budget, deadline); `None` when it
+    /// cannot be read.
+    async fn read_page(
+        &self,
+        http: &reqwest::Client,
+        url: reqwest::Url,
+        started: Instant,
+    ) -> Option<serde_json::Value> {
+        let policy = &self.0.retry;
+        let mut held = None;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let mut request = reqwest::Request::new(reqwest::Method::GET, url.clone());
+            request.headers_mut().insert(
+                reqwest::header::ACCEPT,
+                HeaderValue::from_static("application/json"),
+            );
+            if let Some(limit) = self.attempt_limit(started) {
+                *request.timeout_mut() = Some(limit);
+            }
+            self.authorize(&mut request, true).await;
+            let reason = match http.execute(request).await {
+                Ok(answer) if answer.status().is_success() => match answer.bytes().await {
+                    Ok(body) => return serde_json::from_slice(&body).ok(),
+                    Err(_) => RetryReason::Transport,
+                },
+                Ok(answer)
+                    if RETRYABLE_STATUSES.contains(&answer.status().as_u16())
+                        || answer.status().is_server_error() =>
+                {
+                    RetryReason::Answer
+                }
+                Ok(_) => return None,
+                Err(_) => RetryReason::Transport,
+            };
+            let delay = policy.delay(attempt);
+            if !(self.may_retry(attempt, started, delay) && self.spend(reason, &mut held)) {
+                return None;
+            }
+            self.0.sleeper.sleep(delay).await;
         }
     }
 
@@ -332,6 +580,69 @@ impl Runtime {
             (a, l) => a.or(l),
         }
     }
+}
+
+/// What a look-up by idempotency tag found.
+enum Lookup {
+    /// The resource, as the create's answer.
+    Found(reqwest::Response),
+    /// Every page read; no resource has the tag.
+    Absent,
+    /// The list could not be read.
+    Unknown,
+}
+
+/// Adds a fresh idempotency tag to a create's JSON body, unless it has one (the caller's).
+fn tag_create(request: &mut reqwest::Request, recoverable: &Recoverable) {
+    let Some(body) = request.body().and_then(|b| b.as_bytes()) else {
+        return;
+    };
+    let Ok(mut value) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return;
+    };
+    if idempotency::token_in(&value, recoverable.wrapper).is_some()
+        || !idempotency::add_tag(&mut value, recoverable.wrapper, &idempotency::new_token())
+    {
+        return;
+    }
+    let Ok(body) = serde_json::to_vec(&value) else {
+        return;
+    };
+    if request
+        .headers()
+        .contains_key(reqwest::header::CONTENT_LENGTH)
+    {
+        request.headers_mut().insert(
+            reqwest::header::CONTENT_LENGTH,
+            HeaderValue::from(body.len()),
+        );
+    }
+    *request.body_mut() = Some(body.into());
+}
+
+/// The answer a create would have given, made from the listed resource it created.
+fn created_answer(
+    recoverable: &Recoverable,
+    item: serde_json::Value,
+    tag: &str,
+) -> reqwest::Response {
+    let mut body = serde_json::Map::new();
+    body.insert(recoverable.wrapper.to_string(), item);
+    let bytes = serde_json::to_vec(&serde_json::Value::Object(body)).unwrap_or_default();
+    let mut answer = http::Response::new(bytes);
+    *answer.status_mut() =
+        http::StatusCode::from_u16(recoverable.create.success).unwrap_or(http::StatusCode::CREATED);
+    answer.headers_mut().insert(
+        reqwest::header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    if let Ok(value) = HeaderValue::from_str(tag) {
+        answer.headers_mut().insert(
+            HeaderName::from_static(idempotency::RECOVERED_HEADER),
+            value,
+        );
+    }
+    reqwest::Response::from(answer)
 }
 
 /// Decodes a success answer's JSON body: what every generated `send()` does with a documented
@@ -371,12 +682,12 @@ async fn read_code(
 macro_rules! hooks {
     ($($client:ty),*) => {$(
         impl ClientHooks<Runtime> for $client {
-            async fn pre<E>(&self, request: &mut reqwest::Request, _info: &OperationInfo) -> Result<(), Error<E>> {
-                self.inner.prepare(request).await
+            async fn pre<E>(&self, request: &mut reqwest::Request, info: &OperationInfo) -> Result<(), Error<E>> {
+                self.inner.prepare(request, info, <$client as crate::dynamic::Api>::MODULE).await
             }
 
             async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
-                self.inner.execute(&self.client, request, info).await
+                self.inner.execute(&self.client, request, info, <$client as crate::dynamic::Api>::MODULE).await
             }
         }
     )*};

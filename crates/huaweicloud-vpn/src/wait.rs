@@ -50,21 +50,31 @@ impl Default for WaitOptions {
 pub enum WaitError {
     /// The resource is in `ERROR` (or another failed state).
     Failed {
+        /// The resource in words (`VPN connection`).
         resource: &'static str,
+        /// Its id.
         id: String,
+        /// The failed status it reached.
         status: String,
     },
     /// The timeout passed first.
     TimedOut {
+        /// The resource in words (`VPN connection`).
         resource: &'static str,
+        /// Its id.
         id: String,
+        /// The last status read, if any read succeeded.
         last_status: Option<String>,
+        /// How long the wait lasted.
         waited: Duration,
     },
     /// Reading the resource failed.
     Call {
+        /// The resource in words (`VPN connection`).
         resource: &'static str,
+        /// Its id.
         id: String,
+        /// The call's error.
         error: Error,
     },
 }

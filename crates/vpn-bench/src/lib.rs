@@ -13,6 +13,7 @@
 //! server as a process for the official Python SDK (see `cargo xtask bench`).
 
 pub mod calls;
+pub mod soak;
 
 use std::net::SocketAddr;
 

@@ -118,6 +118,13 @@ pub struct GlobalOpts {
     /// Attempts per API call, the first included (1 disables retries) [default: 4].
     #[arg(long, global = true, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=20))]
     pub max_attempts: Option<u32>,
+
+    /// Do not tag creates with an idempotency token. By default the creates of VPN gateways,
+    /// customer gateways and VPN connections carry the tag hcvpn-idempotency-token (a fresh
+    /// UUID), and when a create's answer is lost, the resource it made is found by that tag
+    /// and printed, instead of an error (or a second resource on a retry).
+    #[arg(long, global = true)]
+    pub no_idempotency_tag: bool,
 }
 
 /// The cloud of `--region`.

@@ -31,7 +31,8 @@ impl Context {
     /// The client builder: the SDK environment variables, then the flags.
     fn builder(&self) -> Result<ClientBuilder, CliError> {
         let g = &self.global;
-        let mut builder = ClientBuilder::from_env()?;
+        // Creates are idempotent by default: see `huaweicloud_vpn::idempotency`.
+        let mut builder = ClientBuilder::from_env()?.idempotent_creates(!g.no_idempotency_tag);
         if g.no_auth {
             builder = builder.without_credentials();
         } else if let Some(token) = std::env::var_os(ENV_AUTH_TOKEN).filter(|t| !t.is_empty()) {

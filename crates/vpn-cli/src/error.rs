@@ -185,6 +185,14 @@ fn report_api(action: &str, error: &huaweicloud_vpn::Error) -> String {
             let _ = write!(out, "error: {action} failed: {}", chain(other));
         }
     }
+    if error.may_have_taken_effect() {
+        let what = if action.to_ascii_lowercase().starts_with("create") {
+            "the resource may have been created: list before creating it again"
+        } else {
+            "the request may have been carried out: check before repeating it"
+        };
+        let _ = write!(out, "\n  {what}");
+    }
     out
 }
 

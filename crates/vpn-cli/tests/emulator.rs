@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use common::{IPSEC_CONNECTION_FLAGS, PROJECT, against, hcvpn, no_panic, texts};
+use common::{PROJECT, against, hcvpn, legacy_connection_flags, no_panic, texts};
 use serde_json::Value;
 use vpn_emulator::{Config, Emulator};
 
@@ -398,17 +398,17 @@ async fn the_legacy_ipsec_api() {
     let url = emu.url();
     let psk = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(psk.path(), "Legacy-Secret-77\n").unwrap();
-    let psk_path = psk.path().to_str().unwrap();
-    let created = json(
-        &url,
-        &[
-            &["ipsec", "create", "--name", "legacy-1"][..],
-            &IPSEC_CONNECTION_FLAGS,
-            &["--psk-file", psk_path, "--wait", "--wait-timeout", "60"],
-        ]
-        .concat(),
-    )
-    .await;
+    let psk_path = psk.path().to_str().unwrap().to_string();
+    let references = {
+        let url = url.clone();
+        tokio::task::spawn_blocking(move || legacy_connection_flags(&url))
+            .await
+            .unwrap()
+    };
+    let mut args: Vec<&str> = vec!["ipsec", "create", "--name", "legacy-1"];
+    args.extend(references.iter().map(String::as_str));
+    args.extend(["--psk-file", &psk_path, "--wait", "--wait-timeout", "60"]);
+    let created = json(&url, &args).await;
     let id = id(&created, "ipsec_site_connection");
     let table = ok(&url, &["ipsec", "list", "-o", "table"]).await;
     assert!(

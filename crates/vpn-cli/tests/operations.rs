@@ -10,7 +10,7 @@ mod common;
 use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
-use common::{IPSEC_CONNECTION_FLAGS, against, hcvpn, no_panic, texts};
+use common::{IPSEC_PEER_FLAGS, against, endpoint_group, fresh_id, hcvpn, no_panic, texts};
 use huaweicloud_vpn::operation::{self, Kind, Operation, ParamLocation};
 use serde_json::Value;
 use vpn_emulator::{Config, Emulator};
@@ -21,6 +21,10 @@ const CREATE_ORDER: &[&str] = &[
     "CreateCgw",
     "CreateVpnConnection",
     "CreateConnectionMonitor",
+    "CreateIkePolicy",
+    "CreateIpsecPolicy",
+    "CreateVpnService",
+    "CreateEndpointGroup",
     "CreateIpsecSiteConnection",
 ];
 
@@ -99,15 +103,33 @@ fn recipe(op: &Operation, ids: &HashMap<String, String>) -> Option<(Vec<String>,
             .collect(),
             None,
         ),
+        // The endpoint group the walk made (from the fixture, `cidr`) is the peer side; the
+        // local `subnet` group was made before the walk.
         "CreateIpsecSiteConnection" => (
-            args(
+            [
                 &[
-                    &["--name", "legacy-ops"][..],
-                    &IPSEC_CONNECTION_FLAGS,
-                    &["--wait", "--wait-timeout", "60"],
-                ]
-                .concat(),
-            ),
+                    "--name",
+                    "legacy-ops",
+                    "--ikepolicy-id",
+                    &id("ikepolicy_id"),
+                    "--ipsecpolicy-id",
+                    &id("ipsecpolicy_id"),
+                    "--vpnservice-id",
+                    &id("vpnservice_id"),
+                    "--local-ep-group-id",
+                    &id("local_ep_group_id"),
+                    "--peer-ep-group-id",
+                    &id("endpoint_group_id"),
+                    "--wait",
+                    "--wait-timeout",
+                    "60",
+                ][..],
+                &IPSEC_PEER_FLAGS,
+            ]
+            .concat()
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
             None,
         ),
         _ => return None,
@@ -367,6 +389,15 @@ async fn every_operation_of_the_table_works_through_hcvpn_op() {
         "psk_file".into(),
         psk_file.path().to_string_lossy().into_owned(),
     );
+    // A legacy site connection needs a local (`subnet`) and a peer (`cidr`) endpoint group;
+    // the walk's one CreateEndpointGroup makes the peer group.
+    let local_group = {
+        let url = url.clone();
+        tokio::task::spawn_blocking(move || endpoint_group(&url, "subnet", &fresh_id()))
+            .await
+            .unwrap()
+    };
+    ids.insert("local_ep_group_id".into(), local_group);
     let mut failures: BTreeMap<&str, String> = BTreeMap::new();
     let mut passed = Vec::new();
     for op in &ops {

@@ -132,8 +132,10 @@ async fn create_sends_the_flags_and_the_psk_as_the_apis_json() {
         r#"{"vpn_connection": {"name": "from-body", "ikepolicy": {"ike_version": "v2"}}}"#,
     )
     .unwrap();
+    // The exact body: without the idempotency tag (tests/idempotent.rs checks the tag).
     let mut cmd = against(&server.uri());
     cmd.args([
+        "--no-idempotency-tag",
         "connection",
         "create",
         "--body",
@@ -204,6 +206,7 @@ async fn the_psk_comes_from_hcvpn_psk_on_create_but_not_implicitly_on_update() {
     create
         .env("HCVPN_PSK", "From-The-Env-1")
         .args([
+            "--no-idempotency-tag",
             "connection",
             "create",
             "--vgw-id",

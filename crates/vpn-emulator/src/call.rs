@@ -61,6 +61,37 @@ impl Fault {
         }
     }
 
+    /// 404 of the legacy API with Neutron's exception name (`IKEPolicyNotFound`).
+    pub(crate) fn neutron_not_found(neutron_type: &str, message: String) -> Fault {
+        Fault {
+            status: 404,
+            code: "VPN.0004",
+            neutron_type: neutron_type.into(),
+            message,
+        }
+    }
+
+    /// 400 of the legacy API with Neutron's exception name (`WrongEndpointGroupType`).
+    pub(crate) fn neutron_bad_request(neutron_type: &str, message: String) -> Fault {
+        Fault {
+            status: 400,
+            code: "VPN.0001",
+            neutron_type: neutron_type.into(),
+            message,
+        }
+    }
+
+    /// 409 of the legacy API: still in use (`IKEPolicyInUse`) or a conflict with another
+    /// resource.
+    pub(crate) fn neutron_conflict(neutron_type: &str, message: String) -> Fault {
+        Fault {
+            status: 409,
+            code: "VPN.0011",
+            neutron_type: neutron_type.into(),
+            message,
+        }
+    }
+
     /// 403 `VPN.0003`: another project than the one served.
     pub(crate) fn forbidden_project() -> Fault {
         Fault {

@@ -24,7 +24,9 @@
 mod auth;
 mod call;
 mod clock;
+mod discovery;
 mod engine;
+mod faults;
 mod hooks;
 mod model;
 mod routes;
@@ -38,8 +40,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use huaweicloud_vpn::SecretString;
-use tokio::sync::oneshot;
+use tokio::sync::watch;
 
+pub use faults::{FaultCounts, FaultKind, FaultRule, Faults};
 pub use spec::{IPSEC_V2_SPEC, VPN_V5_SPEC};
 
 /// How to run an emulator.
@@ -55,6 +58,8 @@ pub struct Config {
     /// `Some((ak, sk))`: every request must carry a valid `SDK-HMAC-SHA256` signature made with
     /// these keys (else 401 `APIGW.0301`). `None` (the default): anything is accepted.
     pub credentials: Option<(String, String)>,
+    /// Faults to inject (default: none); [`Emulator::set_faults`] changes them while it runs.
+    pub faults: Faults,
 }
 
 impl Default for Config {
@@ -64,6 +69,7 @@ impl Default for Config {
             port: 0,
             transition_delay: Duration::ZERO,
             credentials: None,
+            faults: Faults::default(),
         }
     }
 }
@@ -71,7 +77,8 @@ impl Default for Config {
 /// A running emulator. It stops on [`shutdown`](Self::shutdown) or when dropped.
 pub struct Emulator {
     address: SocketAddr,
-    stop: Option<oneshot::Sender<()>>,
+    stop: Option<watch::Sender<bool>>,
+    shared: Arc<server::Shared>,
 }
 
 impl std::fmt::Debug for Emulator {
@@ -136,24 +143,82 @@ impl Emulator {
             credentials,
             project,
             store: Mutex::new(store::Store::default()),
+            faults: Mutex::new(faults::Injector::new(config.faults)),
         });
         let listener = tokio::net::TcpListener::bind((config.host, config.port)).await?;
         let address = listener.local_addr()?;
-        let app = axum::Router::new()
-            .fallback(server::entry)
-            .with_state(shared);
-        let (stop, stopped) = oneshot::channel::<()>();
+        let (stop, mut stopped) = watch::channel(false);
+        let served = shared.clone();
         tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    let _ = stopped.await;
-                })
-                .await;
+            loop {
+                tokio::select! {
+                    _ = async { stopped.wait_for(|stopped| *stopped).await.map(|_| ()) } => break,
+                    accepted = listener.accept() => {
+                        // A failed accept (out of descriptors, a connection reset while
+                        // queued) concerns that connection only.
+                        if let Ok((stream, _)) = accepted {
+                            let _ = stream.set_nodelay(true);
+                            tokio::spawn(server::serve_connection(
+                                served.clone(),
+                                stream,
+                                stopped.clone(),
+                            ));
+                        }
+                    }
+                }
+            }
         });
         Ok(Emulator {
             address,
             stop: Some(stop),
+            shared,
         })
+    }
+
+    /// Replaces the faults injected from now on (the generator restarts from their seed and
+    /// the counts from zero).
+    ///
+    /// ```no_run
+    /// # async fn demo(emulator: &vpn_emulator::Emulator) -> Result<(), String> {
+    /// use vpn_emulator::Faults;
+    /// emulator.set_faults(Faults::parse(7, &["503@10%", "lost@5%:CreateVpnConnection"])?);
+    /// // ... run the client ...
+    /// println!("{} requests failed on purpose", emulator.fault_counts().failures());
+    /// emulator.set_faults(Faults::default()); // none
+    /// # Ok(()) }
+    /// ```
+    pub fn set_faults(&self, faults: Faults) {
+        *self.shared.faults.lock().unwrap_or_else(|e| e.into_inner()) =
+            faults::Injector::new(faults);
+    }
+
+    /// The faults in force.
+    pub fn faults(&self) -> Faults {
+        self.shared
+            .faults
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .faults()
+            .clone()
+    }
+
+    /// How many faults of each kind were injected since the faults were set.
+    pub fn fault_counts(&self) -> FaultCounts {
+        self.shared
+            .faults
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .counts()
+    }
+
+    /// Every resource the emulator holds, as `(project, resource, id)` (resource as the body
+    /// wraps it: `vpn_connection`), sorted: what a test compares with what it created.
+    pub fn inventory(&self) -> Vec<(String, String, String)> {
+        self.shared
+            .store
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .inventory()
     }
 
     /// The base URL, e.g. `http://127.0.0.1:41234`: the VPN v5 endpoint (paths
@@ -180,7 +245,7 @@ impl Emulator {
 impl Drop for Emulator {
     fn drop(&mut self) {
         if let Some(sender) = self.stop.take() {
-            let _ = sender.send(());
+            let _ = sender.send(true);
         }
     }
 }

@@ -3,8 +3,12 @@
 //!
 //! ```text
 //! vpn-emulator [--port 9000] [--host 127.0.0.1] [--delay-ms 2000] [--ak AK --sk SK]
-//!              [--project-id <32 hex>]
+//!              [--project-id <32 hex>] [--fault KIND@RATE[:OPERATION]]... [--fault-mix RATE]
+//!              [--fault-seed N]
 //! ```
+//!
+//! `--fault 503@10%`, `--fault lost@0.05:CreateVpnConnection`, `--fault latency=200ms@0.5`:
+//! see `vpn_emulator::FaultRule` for the kinds.
 
 use std::net::IpAddr;
 use std::process::ExitCode;
@@ -12,7 +16,7 @@ use std::time::Duration;
 
 use clap::Parser;
 use clap::builder::NonEmptyStringValueParser;
-use vpn_emulator::{Config, Emulator};
+use vpn_emulator::{Config, Emulator, FaultRule, Faults};
 
 /// A local emulator of the Huawei Cloud VPN v5 API and the legacy IPsec (v2.0) API.
 #[derive(Debug, Parser)]
@@ -36,6 +40,26 @@ struct Args {
     /// Serve only this project (32 hexadecimal characters); others get 403.
     #[arg(long = "project-id", value_name = "ID", value_parser = project_id)]
     project_id: Option<String>,
+    /// Inject a fault, KIND@RATE[:OPERATION] (repeatable). KIND: latency=<duration> (e.g.
+    /// latency=200ms), 429[=<Retry-After seconds>], 500, 502, 503, 504, reset (the connection is
+    /// closed before the request is handled) or lost (handled, then the connection is closed
+    /// without an answer). RATE: 0.1 or 10%. OPERATION: an operation id (default: every one).
+    #[arg(long = "fault", value_name = "KIND@RATE[:OPERATION]")]
+    faults: Vec<FaultRule>,
+    /// Fail this share of all requests (0.1 or 10%), split evenly between 429, 500, 502, 503,
+    /// 504, reset and lost (added before any --fault rules).
+    #[arg(long = "fault-mix", value_name = "RATE", value_parser = rate)]
+    fault_mix: Option<f64>,
+    /// The seed of the fault draws: the same seed and requests in the same order meet the same
+    /// faults.
+    #[arg(long = "fault-seed", value_name = "N", default_value_t = 0)]
+    fault_seed: u64,
+}
+
+fn rate(text: &str) -> Result<f64, String> {
+    // The rate syntax of a fault rule.
+    let rule: FaultRule = format!("reset@{text}").parse()?;
+    Ok(rule.rate)
 }
 
 fn project_id(text: &str) -> Result<String, String> {
@@ -53,6 +77,17 @@ impl Args {
             port: self.port,
             transition_delay: Duration::from_millis(self.delay_ms),
             credentials: self.ak.clone().zip(self.sk.clone()),
+            faults: {
+                let mut faults = match self.fault_mix {
+                    Some(rate) => Faults::mixed(self.fault_seed, rate),
+                    None => Faults {
+                        seed: self.fault_seed,
+                        rules: Vec::new(),
+                    },
+                };
+                faults.rules.extend(self.faults.iter().cloned());
+                faults
+            },
         }
     }
 }
@@ -86,6 +121,9 @@ fn main() -> ExitCode {
             }
         };
         println!("{}", emulator.url());
+        for rule in &config.faults.rules {
+            eprintln!("vpn-emulator: injecting {rule} (seed {})", config.faults.seed);
+        }
         eprintln!(
             "vpn-emulator: VPN v5 at {url}/v5/{{project_id}}/..., legacy IPsec at {url}/v2.0/vpn/...; \
              AK/SK {}; Ctrl-C stops",
@@ -94,6 +132,17 @@ fn main() -> ExitCode {
         );
         if let Err(e) = tokio::signal::ctrl_c().await {
             eprintln!("vpn-emulator: cannot wait for Ctrl-C: {e}");
+        }
+        if !config.faults.rules.is_empty() {
+            // What was injected, as the last line on stdout (`cargo xtask bench` reads it).
+            let c = emulator.fault_counts();
+            println!(
+                "{}",
+                serde_json::json!({"fault_counts": {
+                    "requests": c.requests, "latency": c.latency, "throttled": c.throttled,
+                    "server_errors": c.server_errors, "resets": c.resets, "lost": c.lost,
+                }})
+            );
         }
         emulator.shutdown();
         ExitCode::SUCCESS
@@ -127,6 +176,27 @@ mod tests {
         assert_eq!(config.port, 9000);
         assert_eq!(config.transition_delay, Duration::from_millis(2000));
         assert_eq!(config.credentials, Some(("A".into(), "S".into())));
+        let faulty = args(&[
+            "--fault",
+            "503@10%",
+            "--fault=lost@0.05:CreateVpnConnection",
+            "--fault-seed",
+            "9",
+        ])
+        .unwrap()
+        .config();
+        assert_eq!(faulty.faults.seed, 9);
+        let mixed = args(&["--fault-mix", "10%"]).unwrap().config();
+        assert_eq!(mixed.faults, Faults::mixed(0, 0.1));
+        assert_eq!(
+            faulty
+                .faults
+                .rules
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+            ["503@0.1", "lost@0.05:CreateVpnConnection"]
+        );
         let defaults = args(&[]).unwrap().config();
         assert_eq!(defaults.host.to_string(), "127.0.0.1");
         assert_eq!((defaults.port, defaults.credentials), (0, None));
@@ -147,6 +217,9 @@ mod tests {
             (&["--ak", "", "--sk", "S"][..], "--ak"),
             (&["--project-id", "abc"][..], "32 hexadecimal"),
             (&["--bogus"][..], "unexpected argument"),
+            (&["--fault", "418@0.1"][..], "unknown kind"),
+            (&["--fault", "503@2"][..], "between 0 and 1"),
+            (&["--fault-mix", "lots"][..], "not a number"),
         ] {
             let error = args(list).unwrap_err();
             assert_eq!(error.exit_code(), 2, "{list:?}");

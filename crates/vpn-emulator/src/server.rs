@@ -1,6 +1,8 @@
 //! Request handling: request ids, authentication, routing from the spec's paths, the project,
-//! validation against the specs, then the engine; and the error shapes of each API.
+//! validation against the specs, then the engine; and the error shapes of each API. Also the
+//! connections themselves (hyper's HTTP/1), so that an injected fault can drop one.
 
+use std::convert::Infallible;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime};
@@ -13,11 +15,12 @@ use serde_json::{Value, json};
 
 use crate::auth::{self, Credentials};
 use crate::call::{Call, Fault};
-use crate::engine;
+use crate::faults::{FaultKind, Injector, Plan};
 use crate::model::{Api, Model};
 use crate::routes::{Routed, Router};
 use crate::spec::Specs;
 use crate::store::Store;
+use crate::{discovery, engine};
 
 /// Largest request body read (bigger ones are rejected).
 const MAX_BODY: usize = 1024 * 1024;
@@ -35,6 +38,8 @@ pub(crate) struct Shared {
     pub credentials: Option<Credentials>,
     pub project: Option<String>,
     pub store: Mutex<Store>,
+    /// The faults injected (an injector without rules injects none).
+    pub faults: Mutex<Injector>,
 }
 
 impl Shared {
@@ -45,11 +50,81 @@ impl Shared {
     }
 }
 
-/// The axum handler for every request.
-pub(crate) async fn entry(State(shared): State<Arc<Shared>>, request: Request) -> Response {
+/// Serves one connection until it closes, `stop` says so (then after the request under way),
+/// or a fault drops it.
+pub(crate) async fn serve_connection(
+    shared: Arc<Shared>,
+    stream: tokio::net::TcpStream,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) {
+    let drop_connection = Arc::new(tokio::sync::Notify::new());
+    let service = {
+        let drop_connection = drop_connection.clone();
+        hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
+            let shared = shared.clone();
+            let drop_connection = drop_connection.clone();
+            async move {
+                Ok::<_, Infallible>(
+                    entry(State(shared), request.map(Body::new), &drop_connection).await,
+                )
+            }
+        })
+    };
+    let connection = hyper::server::conn::http1::Builder::new()
+        .serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+    tokio::pin!(connection);
+    tokio::select! {
+        _ = connection.as_mut() => {}
+        _ = drop_connection.notified() => {}
+        _ = async { stop.wait_for(|stopped| *stopped).await.map(|_| ()) } => {
+            connection.as_mut().graceful_shutdown();
+            let _ = connection.await;
+        }
+    }
+}
+
+/// Every request: the faults planned for it, then [`process`].
+pub(crate) async fn entry(
+    State(shared): State<Arc<Shared>>,
+    request: Request,
+    drop_connection: &tokio::sync::Notify,
+) -> Response {
     let request_id = uuid::Uuid::new_v4().to_string();
     let (parts, body) = request.into_parts();
     let api = api_of_path(parts.uri.path());
+    let plan = plan_faults(&shared, &parts.method, parts.uri.path());
+    if !plan.delay.is_zero() {
+        tokio::time::sleep(plan.delay).await;
+    }
+    match plan.fault {
+        Some(FaultKind::Reset) => {
+            drop_connection.notify_one();
+            return std::future::pending().await;
+        }
+        Some(FaultKind::Throttle { retry_after }) => {
+            let fault = Fault {
+                status: 429,
+                code: "APIGW.0308",
+                neutron_type: "OverLimit".into(),
+                message: "The throttling threshold has been reached (injected fault)".into(),
+            };
+            let mut answer = render(Answer::Fault(api, fault), &request_id);
+            answer
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+            return answer;
+        }
+        Some(FaultKind::Status(status)) => {
+            let fault = Fault {
+                status,
+                code: "VPN.0002",
+                neutron_type: "HTTPServiceUnavailable".into(),
+                message: format!("injected fault: {status}"),
+            };
+            return render(Answer::Fault(api, fault), &request_id);
+        }
+        Some(FaultKind::Lost | FaultKind::Latency(_)) | None => {}
+    }
     let answer = match axum::body::to_bytes(body, MAX_BODY).await {
         Ok(bytes) => {
             let shared = &shared;
@@ -63,7 +138,25 @@ pub(crate) async fn entry(State(shared): State<Arc<Shared>>, request: Request) -
             Fault::invalid(format!("body: must be at most {MAX_BODY} bytes")),
         ),
     };
+    if plan.fault == Some(FaultKind::Lost) {
+        // Handled; the answer never leaves.
+        drop_connection.notify_one();
+        return std::future::pending().await;
+    }
     render(answer, &request_id)
+}
+
+/// The faults for a request, drawn by the operation it routes to.
+fn plan_faults(shared: &Shared, method: &Method, path: &str) -> Plan {
+    let mut injector = shared.faults.lock().unwrap_or_else(|e| e.into_inner());
+    if !injector.active() {
+        return Plan::default();
+    }
+    let operation = match shared.router.route(method, path) {
+        Routed::Found { operation, .. } => shared.model.ops.get(operation).map(|op| op.id.as_str()),
+        _ => None,
+    };
+    injector.plan(operation)
 }
 
 /// The API of a path no operation matched (the shape of its 404).
@@ -98,6 +191,13 @@ fn process(
     headers: &HeaderMap,
     body: &Bytes,
 ) -> Answer {
+    if let Some(document) = discovery::answer(shared.model, method, uri.path(), headers) {
+        return Answer::Success {
+            api: Api::Legacy,
+            status: 200,
+            body: Some(document),
+        };
+    }
     if let Some(credentials) = &shared.credentials
         && let Err(reason) =
             auth::verify(credentials, method, uri, headers, body, SystemTime::now())

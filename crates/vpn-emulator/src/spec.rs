@@ -15,7 +15,7 @@ use std::sync::OnceLock;
 
 use jsonschema::error::ValidationErrorKind;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 /// The VPN v5 spec as checked in.
 pub const VPN_V5_SPEC: &str = include_str!("../../../openapi/vpn-v5.yaml");
@@ -576,18 +576,13 @@ fn fragment(pointer: &str) -> String {
 
 /// A draft-4 validator for the schema at `pointer` in `doc`, with the spec as root document.
 fn build_validator(doc: &Value, pointer: &str) -> Result<jsonschema::Validator, Vec<String>> {
-    let mut root = Map::new();
-    if let Some(obj) = doc.as_object() {
-        for (key, value) in obj {
-            if key == "components" || key == "paths" {
-                root.insert(key.clone(), value.clone());
-            }
-        }
+    let mut root = openapi_root::root_document(doc);
+    if let Some(root) = root.as_object_mut() {
+        root.insert("$ref".into(), json!(format!("#{}", fragment(pointer))));
     }
-    root.insert("$ref".into(), json!(format!("#{}", fragment(pointer))));
     jsonschema::draft4::options()
         .should_validate_formats(true)
-        .build(&Value::Object(root))
+        .build(&root)
         .map_err(|e| vec![format!("the schema at {pointer} is not usable: {e}")])
 }
 

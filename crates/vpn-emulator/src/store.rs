@@ -130,6 +130,23 @@ impl Store {
     pub(crate) fn project(&mut self, id: &str) -> &mut Project {
         self.projects.entry(id.to_string()).or_default()
     }
+
+    /// Every record as `(project, kind, id)`, sorted.
+    pub(crate) fn inventory(&self) -> Vec<(String, String, String)> {
+        let mut all: Vec<(String, String, String)> = self
+            .projects
+            .iter()
+            .flat_map(|(project, held)| {
+                held.records.iter().flat_map(move |(kind, records)| {
+                    records
+                        .iter()
+                        .map(move |r| (project.clone(), kind.clone(), r.id.clone()))
+                })
+            })
+            .collect();
+        all.sort();
+        all
+    }
 }
 
 /// A new resource id (a random UUID, as the service uses).

@@ -530,21 +530,11 @@ async fn every_answer_conforms_to_the_spec() {
 async fn legacy_ipsec_flow() {
     let emu = emulator().await;
     let legacy = legacy(&emu);
+    let refs = make_legacy_refs(&emu, "66e3b16c-8ce5-40fb-bb49-ab6d8dc3f2aa").await;
     let created = legacy
         .create_ipsec_site_connection()
         .body(body::<ipsec_v2::types::CreateIpsecSiteConnectionRequest>(
-            json!({
-                "ipsec_site_connection": {
-                    "psk": "secret", "initiator": "bi-directional",
-                    "ipsecpolicy_id": "e6e23d0c-9519-4d52-8ea4-5b1f96d857b1",
-                    "ikepolicy_id": "9b00d6b0-6c93-4ca5-9747-b8ade7bb514f",
-                    "vpnservice_id": "5c561d9d-eaea-45f6-ae3e-08d1a7080828",
-                    "local_ep_group_id": "3e1815dd-e212-43d0-8f13-b494fa553e68",
-                    "peer_ep_group_id": "9ad5a7e0-6dac-41b4-b20d-a7b8645fddf1",
-                    "peer_address": "172.24.4.233", "peer_id": "172.24.4.233",
-                    "name": "vpnconnection1",
-                }
-            }),
+            site_connection_body(&refs, "vpnconnection1"),
         ))
         .send()
         .await

@@ -22,6 +22,7 @@ mod peers;
 mod process;
 mod report;
 mod scaling;
+mod soak;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -51,6 +52,17 @@ pub struct Options {
     /// when every step succeeded)
     #[arg(long, value_name = "FILE")]
     pub write: Option<PathBuf>,
+    /// Only this row: `soak` (the reliability soak, a few minutes; with --write it replaces
+    /// the text between <!-- soak:begin --> and <!-- soak:end -->)
+    #[arg(long, value_enum, value_name = "ROW")]
+    pub only: Option<Only>,
+}
+
+/// A row that can be run alone (`--only`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Only {
+    /// 50 tasks × 1,000 operations against an emulator failing 10 % of requests.
+    Soak,
 }
 
 /// The bench's working directory, below the repository root.
@@ -115,6 +127,9 @@ impl Plan {
 }
 
 pub fn run(root: &Path, options: &Options) -> ExitCode {
+    if options.only == Some(Only::Soak) {
+        return run_soak_only(root, options);
+    }
     // Refuse a --write target without markers before spending minutes measuring.
     if let Some(file) = &options.write {
         let check = std::fs::read_to_string(file)
@@ -173,6 +188,92 @@ pub fn run(root: &Path, options: &Options) -> ExitCode {
     } else {
         ExitCode::FAILURE
     }
+}
+
+/// `--only soak`: the soak's rows alone, written between the soak markers.
+fn run_soak_only(root: &Path, options: &Options) -> ExitCode {
+    let started = Instant::now();
+    step("soak: vpn-emulator --fault-mix and vpn-soak (crates/vpn-bench)");
+    let measured: Vec<Result<soak::Soak, String>> = soak::RATES
+        .iter()
+        .map(|rate| soak::measure(root, options.smoke, rate))
+        .collect();
+    let report = Report {
+        intro: format!(
+            "`cargo xtask bench --only soak{}` ({:.0} s). The machine is shared with other \
+             work: the wall time is indicative only; the outcomes (duplicates, orphans, the \
+             budget) do not depend on it.",
+            if options.smoke { " --smoke" } else { "" },
+            started.elapsed().as_secs_f64()
+        ),
+        rows: measured.iter().flat_map(soak::rows).collect(),
+        notes: Vec::new(),
+        how: soak_how(&measured),
+        machine: machine(root),
+    };
+    let text = report.to_markdown();
+    print_stdout(&text);
+    let judged_ok = report.rows.iter().all(|r| r.met != report::Met::No);
+    if let Some(Err(error)) = measured.iter().find(|m| m.is_err()) {
+        eprintln!("bench: soak: {error}");
+        return ExitCode::FAILURE;
+    }
+    if !judged_ok {
+        eprintln!("bench: soak: a target is not met");
+    }
+    if let Some(file) = &options.write {
+        let written = std::fs::read_to_string(file)
+            .map_err(|e| e.to_string())
+            .and_then(|text| {
+                report::replace_between(&text, SOAK_BEGIN, SOAK_END, &report.to_markdown())
+            })
+            .and_then(|replaced| std::fs::write(file, replaced).map_err(|e| e.to_string()));
+        if let Err(error) = written {
+            eprintln!("bench: --write {}: {error}", file.display());
+            return ExitCode::FAILURE;
+        }
+        eprintln!(
+            "bench: soak written between the soak markers of {}",
+            file.display()
+        );
+    }
+    if judged_ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// Where `--only soak --write FILE` puts its table.
+const SOAK_BEGIN: &str = "<!-- soak:begin -->";
+const SOAK_END: &str = "<!-- soak:end -->";
+
+fn soak_how(measured: &[Result<soak::Soak, String>]) -> Vec<String> {
+    let commands = match measured.first() {
+        Some(Ok(soak)) => soak
+            .commands
+            .iter()
+            .map(|c| format!("`{c}`"))
+            .collect::<Vec<_>>()
+            .join(", then "),
+        _ => "see the error above".to_string(),
+    };
+    vec![format!(
+        "Soak rows: {commands}. The emulator and the client are two processes; the peak memory \
+         is the client's `VmHWM`. {} concurrent tasks run a seeded mix of creates, shows, \
+         lists, updates and deletes over VPN gateways, customer gateways, VPN connections and \
+         connection monitors, with idempotent creates and the standard retry budget (500 \
+         tokens) shared by all; the emulator fails {} of requests, evenly 429, 500, 502, 503, \
+         504, resets before handling and answers lost after handling (seed {}). Afterwards \
+         every resource the emulator lists is compared with what the run knows. The same \
+         again with {} of requests failing (`--fault-mix {}`), an outage in which the retry \
+         budget refuses retries.",
+        soak::TASKS,
+        soak::FAULT_RATE,
+        soak::SEED,
+        soak::OUTAGE_RATE,
+        soak::OUTAGE_RATE,
+    )]
 }
 
 /// Prints to stdout; a closed stdout (`| head`) is reported, not a panic.
@@ -240,6 +341,8 @@ struct Measured {
     consumer_ogen: Result<peers::ColdBuild, String>,
     /// Ours with the `native-tls` feature, the TLS of openapi-generator's crate.
     consumer_native: Result<peers::ColdBuild, String>,
+    /// The reliability soak, at each rate of `soak::RATES`.
+    soak: Vec<Result<soak::Soak, String>>,
     target_dir: PathBuf,
 }
 
@@ -274,6 +377,9 @@ impl Measured {
             "consumer build (openapi-generator)",
             self.consumer_ogen.as_ref().map(|_| ()),
         );
+        for run in &self.soak {
+            add("soak", run.as_ref().map(|_| ()));
+        }
         out
     }
 }
@@ -376,6 +482,15 @@ fn measure(root: &Path, plan: &Plan) -> Measured {
         }
     }
 
+    step("soak: vpn-emulator --fault-mix and vpn-soak (crates/vpn-bench)");
+    let soak: Vec<_> = soak::RATES
+        .iter()
+        .map(|rate| soak::measure(root, plan.smoke, rate))
+        .collect();
+    for error in soak.iter().filter_map(|run| run.as_ref().err()) {
+        eprintln!("bench: soak: {error}");
+    }
+
     Measured {
         venv,
         criterion,
@@ -387,6 +502,7 @@ fn measure(root: &Path, plan: &Plan) -> Measured {
         consumer_ours,
         consumer_ogen,
         consumer_native,
+        soak,
         target_dir,
     }
 }
@@ -1022,11 +1138,14 @@ fn build_report(root: &Path, plan: &Plan, measured: &Measured) -> Report {
         );
     }
 
+    rows.extend(measured.soak.iter().flat_map(soak::rows));
+    let mut how = how_measured(root, plan, measured);
+    how.extend(soak_how(&measured.soak));
     Report {
         intro: String::new(),
         rows,
         notes,
-        how: how_measured(root, plan, measured),
+        how,
         machine: machine(root),
     }
 }
@@ -1228,8 +1347,17 @@ mod tests {
             parse_args(&["--smoke", "--write", "BENCHMARKS.md"]).unwrap(),
             Options {
                 smoke: true,
-                write: Some(PathBuf::from("BENCHMARKS.md"))
+                write: Some(PathBuf::from("BENCHMARKS.md")),
+                only: None,
             }
+        );
+        assert_eq!(
+            parse_args(&["--only", "soak"]).unwrap().only,
+            Some(Only::Soak)
+        );
+        assert_eq!(
+            parse_args(&["--only", "criterion"]),
+            Err(ErrorKind::InvalidValue)
         );
         assert_eq!(parse_args(&["--write"]), Err(ErrorKind::InvalidValue));
         assert_eq!(
@@ -1424,6 +1552,7 @@ mod tests {
             consumer_ours: Err("x".into()),
             consumer_ogen: Err("x".into()),
             consumer_native: Err("x".into()),
+            soak: vec![Err("x".into())],
             target_dir: PathBuf::from("/nonexistent"),
         }
     }

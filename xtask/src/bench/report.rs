@@ -325,25 +325,36 @@ pub fn median(values: &[f64]) -> Option<f64> {
 
 /// `text` with everything between the two markers replaced by `content`.
 pub fn replace_between_markers(text: &str, content: &str) -> Result<String, String> {
+    replace_between(text, BEGIN_MARKER, END_MARKER, content)
+}
+
+/// `text` with everything between `begin_marker` and `end_marker` (each once) replaced by
+/// `content`.
+pub fn replace_between(
+    text: &str,
+    begin_marker: &str,
+    end_marker: &str,
+    content: &str,
+) -> Result<String, String> {
     let count = |marker: &str| text.matches(marker).count();
-    match (count(BEGIN_MARKER), count(END_MARKER)) {
+    match (count(begin_marker), count(end_marker)) {
         (1, 1) => {}
-        (0, _) => return Err(format!("the marker {BEGIN_MARKER} is missing")),
-        (_, 0) => return Err(format!("the marker {END_MARKER} is missing")),
+        (0, _) => return Err(format!("the marker {begin_marker} is missing")),
+        (_, 0) => return Err(format!("the marker {end_marker} is missing")),
         (begin, end) => {
             return Err(format!(
-                "each marker must appear once, found {BEGIN_MARKER} {begin} times and \
-                 {END_MARKER} {end} times"
+                "each marker must appear once, found {begin_marker} {begin} times and \
+                 {end_marker} {end} times"
             ));
         }
     }
-    let (Some(begin), Some(end)) = (text.find(BEGIN_MARKER), text.find(END_MARKER)) else {
+    let (Some(begin), Some(end)) = (text.find(begin_marker), text.find(end_marker)) else {
         return Err("the markers vanished while reading".to_string());
     };
     if end < begin {
-        return Err(format!("{END_MARKER} comes before {BEGIN_MARKER}"));
+        return Err(format!("{end_marker} comes before {begin_marker}"));
     }
-    let before = &text[..begin + BEGIN_MARKER.len()];
+    let before = &text[..begin + begin_marker.len()];
     let after = &text[end..];
     Ok(format!("{before}\n{}\n{after}", content.trim_matches('\n')))
 }

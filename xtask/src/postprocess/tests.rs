@@ -579,6 +579,125 @@ fn the_optional_slot_is_recognised_as_it_prints() {
 }
 
 #[test]
+fn variants_say_their_wire_value_after_their_own_description() {
+    let mut items = items(quote! {
+        pub enum Status {
+            #[doc = "Up."]
+            #[serde(rename = "ACTIVE")]
+            Active,
+            #[serde(rename = "DOWN")]
+            Down,
+        }
+    });
+    document_wire_values(&mut items);
+    let out = print(&items);
+    assert!(
+        has(
+            &out,
+            r#"/// Up. /// /// `ACTIVE` on the wire. #[serde(rename = "ACTIVE")] Active,"#
+        ),
+        "{out}"
+    );
+    assert!(
+        has(
+            &out,
+            r#"/// `DOWN` on the wire. #[serde(rename = "DOWN")] Down,"#
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn setters_carry_their_fields_description_and_whether_it_is_required() {
+    let mut items = items(quote! {
+        pub struct Widget {
+            #[doc = "The widget's name."]
+            pub name: WidgetName,
+            #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+            pub size: ::std::option::Option<i64>,
+            #[serde(default = "defaults::widget_kind")]
+            pub kind: ::std::string::String,
+        }
+        pub mod builder {
+            impl Widget {
+                pub fn name<T>(mut self, value: T) -> Self { self }
+                pub fn size<T>(mut self, value: T) -> Self { self }
+                pub fn kind<T>(mut self, value: T) -> Self { self }
+            }
+            impl ::std::default::Default for Widget {
+                fn default() -> Self { todo!() }
+            }
+        }
+    });
+    assert_eq!(document_setters(&mut items), 3);
+    let out = print(&items);
+    assert!(
+        has(
+            &out,
+            "/// The widget's name. /// /// Required: `send()` fails naming it when it is not set. pub fn name"
+        ),
+        "{out}"
+    );
+    assert!(
+        has(
+            &out,
+            "/// Optional: left out of the request unless set. pub fn size"
+        ),
+        "{out}"
+    );
+    assert!(
+        has(
+            &out,
+            "/// Optional: the documented default unless set. pub fn kind"
+        ),
+        "{out}"
+    );
+    assert!(
+        !has(
+            &out,
+            "/// Required: `send()` fails naming it when it is not set. fn default"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn impls_move_next_to_their_types_and_nothing_else_moves() {
+    let mut items = items(quote! {
+        pub enum A { X }
+        pub struct B;
+        pub mod builder {}
+        impl ::std::fmt::Display for A { fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result { Ok(()) } }
+        impl B { pub fn new() -> Self { B } }
+        impl Other for Elsewhere {}
+    });
+    impls_beside_types(&mut items);
+    let order: Vec<String> = items
+        .iter()
+        .map(|i| {
+            i.to_token_stream()
+                .to_string()
+                .split('{')
+                .next()
+                .unwrap()
+                .trim()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        order,
+        [
+            "pub enum A",
+            "impl :: std :: fmt :: Display for A",
+            "pub struct B ;",
+            "impl B",
+            "pub mod builder",
+            "impl Other for Elsewhere",
+        ]
+    );
+}
+
+#[test]
 fn path_parameters_are_checked_before_they_are_encoded() {
     let mut file = file(quote! {
         async fn send() {

@@ -131,10 +131,15 @@ pub enum IamError {
     /// `{"error": {"code": 401, "title": "...", "message": "..."}}` or the API gateway shape
     /// `{"error_code": "...", "error_msg": "..."}`.
     Status {
+        /// The HTTP status IAM answered with.
         status: StatusCode,
+        /// The body's error code (`401`, `APIGW.0301`), if it has one.
         code: Option<String>,
+        /// The body's error title (Keystone shape), if it has one.
         title: Option<String>,
+        /// The body's message, the password redacted.
         message: Option<String>,
+        /// The `X-Request-Id` of the answer, for support.
         request_id: Option<String>,
     },
     /// The request did not get an answer, or the answer could not be read (connection refused,
@@ -142,10 +147,16 @@ pub enum IamError {
     Transport(Arc<reqwest::Error>),
     /// IAM answered with a success status but without an `X-Subject-Token` header (or with one
     /// that is empty or not text).
-    MissingSubjectToken { status: StatusCode },
+    MissingSubjectToken {
+        /// The success status IAM answered with.
+        status: StatusCode,
+    },
     /// IAM answered with a success status but `token.expires_at` is missing or not an RFC 3339
     /// time.
-    InvalidExpiry { detail: String },
+    InvalidExpiry {
+        /// What was wrong with `expires_at`.
+        detail: String,
+    },
 }
 
 impl IamError {

@@ -10,13 +10,19 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    ///Authentication hash algorithm, in OTC's spelling (`sha2-256`; upstream Neutron's `sha256` is refused). In responses new values may appear; treat unknown ones as valid.
+    /// Authentication hash algorithm, in OTC's spelling (`sha2-256`; upstream Neutron's `sha256` is
+    /// refused). In responses new values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum AuthAlgorithm {
+        /// `md5` on the wire.
         Md5,
+        /// `sha1` on the wire.
         Sha1,
+        /// `sha2-256` on the wire.
         Sha2256,
+        /// `sha2-384` on the wire.
         Sha2384,
+        /// `sha2-512` on the wire.
         Sha2512,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -60,12 +66,62 @@ pub mod types {
             value.parse()
         }
     }
-    ///The endpoint group to create. OTC does not take `project_id` (use `tenant_id`).
+    impl AuthAlgorithm {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Md5 => "md5",
+                Self::Sha1 => "sha1",
+                Self::Sha2256 => "sha2-256",
+                Self::Sha2384 => "sha2-384",
+                Self::Sha2512 => "sha2-512",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for AuthAlgorithm {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for AuthAlgorithm {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AuthAlgorithm {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "md5" => Some(Self::Md5),
+                    "sha1" => Some(Self::Sha1),
+                    "sha2-256" => Some(Self::Sha2256),
+                    "sha2-384" => Some(Self::Sha2384),
+                    "sha2-512" => Some(Self::Sha2512),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
+    /// The endpoint group to create. OTC does not take `project_id` (use `tenant_id`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateEndpointGroup {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<LegacyDescription>,
-        ///The endpoints, all of the group's type: subnet IDs of the VPC for `subnet`, CIDRs (such as `10.2.0.0/24`) for `cidr`.
+        /// The endpoints, all of the group's type: subnet IDs of the VPC for `subnet`, CIDRs (such
+        /// as `10.2.0.0/24`) for `cidr`.
         pub endpoints: ::std::vec::Vec<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<LegacyName>,
@@ -79,7 +135,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Body of CreateEndpointGroup.
+    /// Body of CreateEndpointGroup.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateEndpointGroupRequest {
         pub endpoint_group: CreateEndpointGroup,
@@ -89,7 +145,8 @@ pub mod types {
             Default::default()
         }
     }
-    ///The IKE policy to create. Every field is optional; OTC does not take `project_id` (use `tenant_id`).
+    /// The IKE policy to create. Every field is optional; OTC does not take `project_id` (use
+    /// `tenant_id`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CreateIkePolicy {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -116,7 +173,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Body of CreateIkePolicy.
+    /// Body of CreateIkePolicy.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateIkePolicyRequest {
         pub ikepolicy: CreateIkePolicy,
@@ -126,7 +183,8 @@ pub mod types {
             Default::default()
         }
     }
-    ///The IPsec policy to create. Every field is optional; OTC does not take `project_id` (use `tenant_id`).
+    /// The IPsec policy to create. Every field is optional; OTC does not take `project_id` (use
+    /// `tenant_id`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CreateIpsecPolicy {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -153,7 +211,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Body of CreateIpsecPolicy.
+    /// Body of CreateIpsecPolicy.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateIpsecPolicyRequest {
         pub ipsecpolicy: CreateIpsecPolicy,
@@ -163,46 +221,48 @@ pub mod types {
             Default::default()
         }
     }
-    ///The connection to create.
+    /// The connection to create.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
     pub struct CreateIpsecSiteConnection {
-        ///Administrative state; only `true` is accepted.
+        /// Administrative state; only `true` is accepted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub admin_state_up: ::std::option::Option<bool>,
-        ///Free-text description.
+        /// Free-text description.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<CreateIpsecSiteConnectionDescription>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dpd: ::std::option::Option<IpsecSiteConnectionDpd>,
-        ///ID of the IKE policy (`id` of CreateIkePolicy's or ListIkePolicies' answer).
+        /// ID of the IKE policy (`id` of CreateIkePolicy's or ListIkePolicies' answer).
         pub ikepolicy_id: CreateIpsecSiteConnectionIkepolicyId,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub initiator: ::std::option::Option<Initiator>,
-        ///ID of the IPsec policy (`id` of CreateIpsecPolicy's or ListIpsecPolicies' answer).
+        /// ID of the IPsec policy (`id` of CreateIpsecPolicy's or ListIpsecPolicies' answer).
         pub ipsecpolicy_id: CreateIpsecSiteConnectionIpsecpolicyId,
-        ///ID of an endpoint group of type `subnet` holding the local VPC subnets (CreateEndpointGroup).
+        /// ID of an endpoint group of type `subnet` holding the local VPC subnets
+        /// (CreateEndpointGroup).
         pub local_ep_group_id: CreateIpsecSiteConnectionLocalEpGroupId,
-        ///MTU of the connection; only 1500 is accepted.
+        /// MTU of the connection; only 1500 is accepted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub mtu: ::std::option::Option<crate::Bounded<1500, 1500>>,
-        ///Connection name.
+        /// Connection name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<CreateIpsecSiteConnectionName>,
-        ///Public address (IPv4 address or FQDN) of the peer gateway.
+        /// Public address (IPv4 address or FQDN) of the peer gateway.
         pub peer_address: CreateIpsecSiteConnectionPeerAddress,
-        ///Peer CIDRs; deprecated in favour of `peer_ep_group_id`.
+        /// Peer CIDRs; deprecated in favour of `peer_ep_group_id`.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub peer_cidrs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///ID of an endpoint group of type `cidr` holding the peer CIDRs (CreateEndpointGroup).
+        /// ID of an endpoint group of type `cidr` holding the peer CIDRs (CreateEndpointGroup).
         pub peer_ep_group_id: CreateIpsecSiteConnectionPeerEpGroupId,
-        ///Identity of the peer gateway (usually its address).
+        /// Identity of the peer gateway (usually its address).
         pub peer_id: CreateIpsecSiteConnectionPeerId,
-        ///Pre-shared key. Secret; never log it.
+        /// Pre-shared key. Secret; never log it.
         pub psk: CreateIpsecSiteConnectionPsk,
-        ///Project ID of the owner; only needed by administrators creating for another project.
+        /// Project ID of the owner; only needed by administrators creating for another project.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tenant_id: ::std::option::Option<::std::string::String>,
-        ///ID of the VPN service the connection belongs to (`id` of CreateVpnService's answer; the service should be ACTIVE).
+        /// ID of the VPN service the connection belongs to (`id` of CreateVpnService's answer; the
+        /// service should be ACTIVE).
         pub vpnservice_id: CreateIpsecSiteConnectionVpnserviceId,
     }
     impl CreateIpsecSiteConnection {
@@ -210,7 +270,29 @@ pub mod types {
             Default::default()
         }
     }
-    ///Free-text description.
+    impl ::std::fmt::Debug for CreateIpsecSiteConnection {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CreateIpsecSiteConnection")
+                .field("admin_state_up", &self.admin_state_up)
+                .field("description", &self.description)
+                .field("dpd", &self.dpd)
+                .field("ikepolicy_id", &self.ikepolicy_id)
+                .field("initiator", &self.initiator)
+                .field("ipsecpolicy_id", &self.ipsecpolicy_id)
+                .field("local_ep_group_id", &self.local_ep_group_id)
+                .field("mtu", &self.mtu)
+                .field("name", &self.name)
+                .field("peer_address", &self.peer_address)
+                .field("peer_cidrs", &self.peer_cidrs)
+                .field("peer_ep_group_id", &self.peer_ep_group_id)
+                .field("peer_id", &self.peer_id)
+                .field("psk", &crate::support::REDACTED)
+                .field("tenant_id", &self.tenant_id)
+                .field("vpnservice_id", &self.vpnservice_id)
+                .finish()
+        }
+    }
+    /// Free-text description.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateIpsecSiteConnectionDescription(::std::string::String);
@@ -218,12 +300,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateIpsecSiteConnectionDescription>
-    for ::std::string::String {
-        fn from(value: CreateIpsecSiteConnectionDescription) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateIpsecSiteConnectionDescription {
@@ -266,7 +342,13 @@ pub mod types {
                 })
         }
     }
-    ///ID of the IKE policy (`id` of CreateIkePolicy's or ListIkePolicies' answer).
+    impl ::std::convert::From<CreateIpsecSiteConnectionDescription>
+    for ::std::string::String {
+        fn from(value: CreateIpsecSiteConnectionDescription) -> Self {
+            value.0
+        }
+    }
+    /// ID of the IKE policy (`id` of CreateIkePolicy's or ListIkePolicies' answer).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateIpsecSiteConnectionIkepolicyId(::std::string::String);
@@ -274,12 +356,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateIpsecSiteConnectionIkepolicyId>
-    for ::std::string::String {
-        fn from(value: CreateIpsecSiteConnectionIkepolicyId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateIpsecSiteConnectionIkepolicyId {
@@ -322,7 +398,13 @@ pub mod types {
                 })
         }
     }
-    ///ID of the IPsec policy (`id` of CreateIpsecPolicy's or ListIpsecPolicies' answer).
+    impl ::std::convert::From<CreateIpsecSiteConnectionIkepolicyId>
+    for ::std::string::String {
+        fn from(value: CreateIpsecSiteConnectionIkepolicyId) -> Self {
+            value.0
+        }
+    }
+    /// ID of the IPsec policy (`id` of CreateIpsecPolicy's or ListIpsecPolicies' answer).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateIpsecSiteConnectionIpsecpolicyId(::std::string::String);
@@ -330,12 +412,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateIpsecSiteConnectionIpsecpolicyId>
-    for ::std::string::String {
-        fn from(value: CreateIpsecSiteConnectionIpsecpolicyId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateIpsecSiteConnectionIpsecpolicyId {
@@ -378,7 +454,14 @@ pub mod types {
                 })
         }
     }
-    ///ID of an endpoint group of type `subnet` holding the local VPC subnets (CreateEndpointGroup).
+    impl ::std::convert::From<CreateIpsecSiteConnectionIpsecpolicyId>
+    for ::std::string::String {
+        fn from(value: CreateIpsecSiteConnectionIpsecpolicyId) -> Self {
+            value.0
+        }
+    }
+    /// ID of an endpoint group of type `subnet` holding the local VPC subnets
+    /// (CreateEndpointGroup).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateIpsecSiteConnectionLocalEpGroupId(::std::string::String);
@@ -386,12 +469,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateIpsecSiteConnectionLocalEpGroupId>
-    for ::std::string::String {
-        fn from(value: CreateIpsecSiteConnectionLocalEpGroupId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateIpsecSiteConnectionLocalEpGroupId {
@@ -434,7 +511,13 @@ pub mod types {
                 })
         }
     }
-    ///Connection name.
+    impl ::std::convert::From<CreateIpsecSiteConnectionLocalEpGroupId>
+    for ::std::string::String {
+        fn from(value: CreateIpsecSiteConnectionLocalEpGroupId) -> Self {
+            value.0
+        }
+    }
+    /// Connection name.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateIpsecSiteConnectionName(::std::string::String);
@@ -442,11 +525,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateIpsecSiteConnectionName> for ::std::string::String {
-        fn from(value: CreateIpsecSiteConnectionName) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateIpsecSiteConnectionName {
@@ -492,7 +570,12 @@ pub mod types {
                 })
         }
     }
-    ///Public address (IPv4 address or FQDN) of the peer gateway.
+    impl ::std::convert::From<CreateIpsecSiteConnectionName> for ::std::string::String {
+        fn from(value: CreateIpsecSiteConnectionName) -> Self {
+            value.0
+        }
+    }
+    /// Public address (IPv4 address or FQDN) of the peer gateway.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateIpsecSiteConnectionPeerAddress(::std::string::String);
@@ -500,12 +583,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateIpsecSiteConnectionPeerAddress>
-    for ::std::string::String {
-        fn from(value: CreateIpsecSiteConnectionPeerAddress) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateIpsecSiteConnectionPeerAddress {
@@ -548,7 +625,13 @@ pub mod types {
                 })
         }
     }
-    ///ID of an endpoint group of type `cidr` holding the peer CIDRs (CreateEndpointGroup).
+    impl ::std::convert::From<CreateIpsecSiteConnectionPeerAddress>
+    for ::std::string::String {
+        fn from(value: CreateIpsecSiteConnectionPeerAddress) -> Self {
+            value.0
+        }
+    }
+    /// ID of an endpoint group of type `cidr` holding the peer CIDRs (CreateEndpointGroup).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateIpsecSiteConnectionPeerEpGroupId(::std::string::String);
@@ -556,12 +639,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateIpsecSiteConnectionPeerEpGroupId>
-    for ::std::string::String {
-        fn from(value: CreateIpsecSiteConnectionPeerEpGroupId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateIpsecSiteConnectionPeerEpGroupId {
@@ -604,7 +681,13 @@ pub mod types {
                 })
         }
     }
-    ///Identity of the peer gateway (usually its address).
+    impl ::std::convert::From<CreateIpsecSiteConnectionPeerEpGroupId>
+    for ::std::string::String {
+        fn from(value: CreateIpsecSiteConnectionPeerEpGroupId) -> Self {
+            value.0
+        }
+    }
+    /// Identity of the peer gateway (usually its address).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateIpsecSiteConnectionPeerId(::std::string::String);
@@ -612,12 +695,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateIpsecSiteConnectionPeerId>
-    for ::std::string::String {
-        fn from(value: CreateIpsecSiteConnectionPeerId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateIpsecSiteConnectionPeerId {
@@ -660,7 +737,13 @@ pub mod types {
                 })
         }
     }
-    ///Pre-shared key. Secret; never log it.
+    impl ::std::convert::From<CreateIpsecSiteConnectionPeerId>
+    for ::std::string::String {
+        fn from(value: CreateIpsecSiteConnectionPeerId) -> Self {
+            value.0
+        }
+    }
+    /// Pre-shared key. Secret; never log it.
     #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateIpsecSiteConnectionPsk(::std::string::String);
@@ -668,11 +751,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateIpsecSiteConnectionPsk> for ::std::string::String {
-        fn from(value: CreateIpsecSiteConnectionPsk) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateIpsecSiteConnectionPsk {
@@ -718,7 +796,19 @@ pub mod types {
                 })
         }
     }
-    ///Body of CreateIpsecSiteConnection.
+    impl ::std::fmt::Debug for CreateIpsecSiteConnectionPsk {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("CreateIpsecSiteConnectionPsk")
+                .field(&crate::support::REDACTED)
+                .finish()
+        }
+    }
+    impl ::std::convert::From<CreateIpsecSiteConnectionPsk> for ::std::string::String {
+        fn from(value: CreateIpsecSiteConnectionPsk) -> Self {
+            value.0
+        }
+    }
+    /// Body of CreateIpsecSiteConnection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateIpsecSiteConnectionRequest {
         pub ipsec_site_connection: CreateIpsecSiteConnection,
@@ -728,7 +818,8 @@ pub mod types {
             Default::default()
         }
     }
-    ///ID of the VPN service the connection belongs to (`id` of CreateVpnService's answer; the service should be ACTIVE).
+    /// ID of the VPN service the connection belongs to (`id` of CreateVpnService's answer; the
+    /// service should be ACTIVE).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateIpsecSiteConnectionVpnserviceId(::std::string::String);
@@ -736,12 +827,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateIpsecSiteConnectionVpnserviceId>
-    for ::std::string::String {
-        fn from(value: CreateIpsecSiteConnectionVpnserviceId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateIpsecSiteConnectionVpnserviceId {
@@ -784,22 +869,29 @@ pub mod types {
                 })
         }
     }
-    ///The VPN service to create; one per VPC. OTC does not take `project_id` (use `tenant_id`).
+    impl ::std::convert::From<CreateIpsecSiteConnectionVpnserviceId>
+    for ::std::string::String {
+        fn from(value: CreateIpsecSiteConnectionVpnserviceId) -> Self {
+            value.0
+        }
+    }
+    /// The VPN service to create; one per VPC. OTC does not take `project_id` (use `tenant_id`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateVpnService {
-        ///Administrative state; only `true` is accepted.
+        /// Administrative state; only `true` is accepted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub admin_state_up: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<LegacyDescription>,
-        ///IPv4 address of the service's external gateway. Only administrators (roles admin, internal_admin, op_service, or vpn_adm on their own project) may set it.
+        /// IPv4 address of the service's external gateway. Only administrators (roles admin,
+        /// internal_admin, op_service, or vpn_adm on their own project) may set it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub external_v4_ip: ::std::option::Option<CreateVpnServiceExternalV4Ip>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<LegacyName>,
-        ///ID of the VPC (its router) the service belongs to.
+        /// ID of the VPC (its router) the service belongs to.
         pub router_id: CreateVpnServiceRouterId,
-        ///ID of a subnet of the VPC; optional.
+        /// ID of a subnet of the VPC; optional.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subnet_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -810,7 +902,8 @@ pub mod types {
             Default::default()
         }
     }
-    ///IPv4 address of the service's external gateway. Only administrators (roles admin, internal_admin, op_service, or vpn_adm on their own project) may set it.
+    /// IPv4 address of the service's external gateway. Only administrators (roles admin,
+    /// internal_admin, op_service, or vpn_adm on their own project) may set it.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnServiceExternalV4Ip(::std::string::String);
@@ -818,11 +911,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateVpnServiceExternalV4Ip> for ::std::string::String {
-        fn from(value: CreateVpnServiceExternalV4Ip) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateVpnServiceExternalV4Ip {
@@ -865,7 +953,12 @@ pub mod types {
                 })
         }
     }
-    ///Body of CreateVpnService.
+    impl ::std::convert::From<CreateVpnServiceExternalV4Ip> for ::std::string::String {
+        fn from(value: CreateVpnServiceExternalV4Ip) -> Self {
+            value.0
+        }
+    }
+    /// Body of CreateVpnService.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateVpnServiceRequest {
         pub vpnservice: CreateVpnService,
@@ -875,7 +968,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///ID of the VPC (its router) the service belongs to.
+    /// ID of the VPC (its router) the service belongs to.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnServiceRouterId(::std::string::String);
@@ -883,11 +976,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateVpnServiceRouterId> for ::std::string::String {
-        fn from(value: CreateVpnServiceRouterId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateVpnServiceRouterId {
@@ -929,13 +1017,24 @@ pub mod types {
                 })
         }
     }
-    ///What to do when the peer is found dead. In responses new values may appear; treat unknown ones as valid.
+    impl ::std::convert::From<CreateVpnServiceRouterId> for ::std::string::String {
+        fn from(value: CreateVpnServiceRouterId) -> Self {
+            value.0
+        }
+    }
+    /// What to do when the peer is found dead. In responses new values may appear; treat unknown
+    /// ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DpdAction {
+        /// `clear` on the wire.
         Clear,
+        /// `hold` on the wire.
         Hold,
+        /// `restart` on the wire.
         Restart,
+        /// `disabled` on the wire.
         Disabled,
+        /// `restart-by-peer` on the wire.
         RestartByPeer,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -979,9 +1078,60 @@ pub mod types {
             value.parse()
         }
     }
-    ///IPsec encapsulation mode; OTC documents only tunnel (upstream Neutron's `transport` is not documented there). In responses new values may appear; treat unknown ones as valid.
+    impl DpdAction {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Clear => "clear",
+                Self::Hold => "hold",
+                Self::Restart => "restart",
+                Self::Disabled => "disabled",
+                Self::RestartByPeer => "restart-by-peer",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for DpdAction {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for DpdAction {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DpdAction {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "clear" => Some(Self::Clear),
+                    "hold" => Some(Self::Hold),
+                    "restart" => Some(Self::Restart),
+                    "disabled" => Some(Self::Disabled),
+                    "restart-by-peer" => Some(Self::RestartByPeer),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
+    /// IPsec encapsulation mode; OTC documents only tunnel (upstream Neutron's `transport` is not
+    /// documented there). In responses new values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum EncapsulationMode {
+        /// `tunnel` on the wire.
         Tunnel,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -1016,12 +1166,57 @@ pub mod types {
             value.parse()
         }
     }
-    ///Encryption algorithm. In responses new values may appear; treat unknown ones as valid.
+    impl EncapsulationMode {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Tunnel => "tunnel",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for EncapsulationMode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for EncapsulationMode {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EncapsulationMode {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "tunnel" => Some(Self::Tunnel),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
+    /// Encryption algorithm. In responses new values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum EncryptionAlgorithm {
+        /// `3des` on the wire.
         X3des,
+        /// `aes-128` on the wire.
         Aes128,
+        /// `aes-192` on the wire.
         Aes192,
+        /// `aes-256` on the wire.
         Aes256,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -1064,25 +1259,75 @@ pub mod types {
             value.parse()
         }
     }
-    ///An endpoint group as returned by the service. Every field is optional (`fields=` can select a subset).
+    impl EncryptionAlgorithm {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::X3des => "3des",
+                Self::Aes128 => "aes-128",
+                Self::Aes192 => "aes-192",
+                Self::Aes256 => "aes-256",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for EncryptionAlgorithm {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for EncryptionAlgorithm {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EncryptionAlgorithm {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "3des" => Some(Self::X3des),
+                    "aes-128" => Some(Self::Aes128),
+                    "aes-192" => Some(Self::Aes192),
+                    "aes-256" => Some(Self::Aes256),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
+    /// An endpoint group as returned by the service. Every field is optional (`fields=` can select
+    /// a subset).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct EndpointGroup {
-        ///Free-text description.
+        /// Free-text description.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
-        ///The endpoints (subnet IDs or CIDRs).
+        /// The endpoints (subnet IDs or CIDRs).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub endpoints: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Endpoint group ID; a site connection's `local_ep_group_id` (type `subnet`) or `peer_ep_group_id` (type `cidr`).
+        /// Endpoint group ID; a site connection's `local_ep_group_id` (type `subnet`) or
+        /// `peer_ep_group_id` (type `cidr`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
-        ///Endpoint group name.
+        /// Endpoint group name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Project ID of the owner (Neutron's newer name for tenant_id); not every cloud returns it.
+        /// Project ID of the owner (Neutron's newer name for tenant_id); not every cloud returns
+        /// it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub project_id: ::std::option::Option<::std::string::String>,
-        ///Project ID of the owner.
+        /// Project ID of the owner.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tenant_id: ::std::option::Option<::std::string::String>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
@@ -1093,21 +1338,24 @@ pub mod types {
             Default::default()
         }
     }
-    ///Body returned by CreateEndpointGroup, ShowEndpointGroup and UpdateEndpointGroup.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    /// Body returned by CreateEndpointGroup, ShowEndpointGroup and UpdateEndpointGroup.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct EndpointGroupResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub endpoint_group: ::std::option::Option<EndpointGroup>,
+        pub endpoint_group: EndpointGroup,
     }
     impl EndpointGroupResponse {
         pub fn builder() -> builder::EndpointGroupResponse {
             Default::default()
         }
     }
-    ///Kind of the endpoints of a group: `subnet` (VPC subnet IDs, the local side) or `cidr` (peer CIDRs). Upstream Neutron's other types (`network`, `router`, `vlan`) are not OTC's. In responses new values may appear; treat unknown ones as valid.
+    /// Kind of the endpoints of a group: `subnet` (VPC subnet IDs, the local side) or `cidr` (peer
+    /// CIDRs). Upstream Neutron's other types (`network`, `router`, `vlan`) are not OTC's. In
+    /// responses new values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum EndpointGroupType {
+        /// `subnet` on the wire.
         Subnet,
+        /// `cidr` on the wire.
         Cidr,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -1143,6 +1391,49 @@ pub mod types {
             value.parse()
         }
     }
+    impl EndpointGroupType {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Subnet => "subnet",
+                Self::Cidr => "cidr",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for EndpointGroupType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for EndpointGroupType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EndpointGroupType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "subnet" => Some(Self::Subnet),
+                    "cidr" => Some(Self::Cidr),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
     /**Error body. Every property is optional so that one type reads all the
 shapes the service and the gateways in front of it send:
 - Neutron: `{"NeutronError": {"type": "...", "message": "...", "detail": "..."}}`
@@ -1153,16 +1444,16 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ErrorBody {
-        ///Error code of the VPN service shape, such as VPN.0001.
+        /// Error code of the VPN service shape, such as VPN.0001.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
-        ///Error code of the API definition and API gateway shapes, such as APIGW.0301.
+        /// Error code of the API definition and API gateway shapes, such as APIGW.0301.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error_code: ::std::option::Option<::std::string::String>,
-        ///Error message of the API definition and API gateway shapes.
+        /// Error message of the API definition and API gateway shapes.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error_msg: ::std::option::Option<::std::string::String>,
-        ///Error message of the VPN service shape.
+        /// Error message of the VPN service shape.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -1170,7 +1461,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub neutron_error: ::std::option::Option<NeutronErrorDetail>,
-        ///ID of the request, when the body carries it.
+        /// ID of the request, when the body carries it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
     }
@@ -1179,34 +1470,36 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///An IKE policy as returned by the service. Every field is optional (`fields=` can select a subset).
+    /// An IKE policy as returned by the service. Every field is optional (`fields=` can select a
+    /// subset).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct IkePolicy {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth_algorithm: ::std::option::Option<AuthAlgorithm>,
-        ///Free-text description.
+        /// Free-text description.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub encryption_algorithm: ::std::option::Option<EncryptionAlgorithm>,
-        ///IKE policy ID; a site connection's `ikepolicy_id`.
+        /// IKE policy ID; a site connection's `ikepolicy_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ike_version: ::std::option::Option<IkeVersion>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub lifetime: ::std::option::Option<ReportedLifetime>,
-        ///IKE policy name.
+        /// IKE policy name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pfs: ::std::option::Option<Pfs>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub phase1_negotiation_mode: ::std::option::Option<Phase1NegotiationMode>,
-        ///Project ID of the owner (Neutron's newer name for tenant_id); not every cloud returns it.
+        /// Project ID of the owner (Neutron's newer name for tenant_id); not every cloud returns
+        /// it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub project_id: ::std::option::Option<::std::string::String>,
-        ///Project ID of the owner.
+        /// Project ID of the owner.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tenant_id: ::std::option::Option<::std::string::String>,
     }
@@ -1215,21 +1508,22 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Body returned by CreateIkePolicy, ShowIkePolicy and UpdateIkePolicy.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    /// Body returned by CreateIkePolicy, ShowIkePolicy and UpdateIkePolicy.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct IkePolicyResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ikepolicy: ::std::option::Option<IkePolicy>,
+        pub ikepolicy: IkePolicy,
     }
     impl IkePolicyResponse {
         pub fn builder() -> builder::IkePolicyResponse {
             Default::default()
         }
     }
-    ///IKE version. In responses new values may appear; treat unknown ones as valid.
+    /// IKE version. In responses new values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum IkeVersion {
+        /// `v1` on the wire.
         V1,
+        /// `v2` on the wire.
         V2,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -1265,10 +1559,56 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
-    ///Whether the gateway may start negotiations (`bi-directional`) or only answers them (`response-only`). In responses new values may appear; treat unknown ones as valid.
+    impl IkeVersion {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::V1 => "v1",
+                Self::V2 => "v2",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for IkeVersion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for IkeVersion {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for IkeVersion {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "v1" => Some(Self::V1),
+                    "v2" => Some(Self::V2),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
+    /// Whether the gateway may start negotiations (`bi-directional`) or only answers them
+    /// (`response-only`). In responses new values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum Initiator {
+        /// `bi-directional` on the wire.
         BiDirectional,
+        /// `response-only` on the wire.
         ResponseOnly,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -1309,32 +1649,77 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
-    ///An IPsec policy as returned by the service. Every field is optional (`fields=` can select a subset).
+    impl Initiator {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::BiDirectional => "bi-directional",
+                Self::ResponseOnly => "response-only",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for Initiator {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for Initiator {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Initiator {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "bi-directional" => Some(Self::BiDirectional),
+                    "response-only" => Some(Self::ResponseOnly),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
+    /// An IPsec policy as returned by the service. Every field is optional (`fields=` can select a
+    /// subset).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct IpsecPolicy {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth_algorithm: ::std::option::Option<AuthAlgorithm>,
-        ///Free-text description.
+        /// Free-text description.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub encapsulation_mode: ::std::option::Option<EncapsulationMode>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub encryption_algorithm: ::std::option::Option<EncryptionAlgorithm>,
-        ///IPsec policy ID; a site connection's `ipsecpolicy_id`.
+        /// IPsec policy ID; a site connection's `ipsecpolicy_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub lifetime: ::std::option::Option<ReportedLifetime>,
-        ///IPsec policy name.
+        /// IPsec policy name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pfs: ::std::option::Option<Pfs>,
-        ///Project ID of the owner (Neutron's newer name for tenant_id); not every cloud returns it.
+        /// Project ID of the owner (Neutron's newer name for tenant_id); not every cloud returns
+        /// it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub project_id: ::std::option::Option<::std::string::String>,
-        ///Project ID of the owner.
+        /// Project ID of the owner.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tenant_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1345,86 +1730,88 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Body returned by CreateIpsecPolicy, ShowIpsecPolicy and UpdateIpsecPolicy.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    /// Body returned by CreateIpsecPolicy, ShowIpsecPolicy and UpdateIpsecPolicy.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct IpsecPolicyResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ipsecpolicy: ::std::option::Option<IpsecPolicy>,
+        pub ipsecpolicy: IpsecPolicy,
     }
     impl IpsecPolicyResponse {
         pub fn builder() -> builder::IpsecPolicyResponse {
             Default::default()
         }
     }
-    ///An IPsec site connection as returned by the service. Every field is optional (`fields=` can select a subset).
+    /// An IPsec site connection as returned by the service. Every field is optional (`fields=` can
+    /// select a subset).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
     pub struct IpsecSiteConnection {
-        ///Administrative state.
+        /// Administrative state.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub admin_state_up: ::std::option::Option<bool>,
-        ///Authentication mode; `psk` is the value seen.
+        /// Authentication mode; `psk` is the value seen.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth_mode: ::std::option::Option<::std::string::String>,
-        ///Creation time, written `YYYY-mm-dd HH:MM:SS.ffffff` (space-separated, no zone), so it is not an RFC 3339 `date-time`; kept a plain string.
+        /// Creation time, written `YYYY-mm-dd HH:MM:SS.ffffff` (space-separated, no zone), so it is
+        /// not an RFC 3339 `date-time`; kept a plain string.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///Free-text description.
+        /// Free-text description.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dpd: ::std::option::Option<IpsecSiteConnectionDpd>,
-        ///Connection ID.
+        /// Connection ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
-        ///ID of the IKE policy.
+        /// ID of the IKE policy.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ikepolicy_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub initiator: ::std::option::Option<Initiator>,
-        ///ID of the IPsec policy.
+        /// ID of the IPsec policy.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ipsecpolicy_id: ::std::option::Option<::std::string::String>,
-        ///ID of the local endpoint group.
+        /// ID of the local endpoint group.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub local_ep_group_id: ::std::option::Option<::std::string::String>,
-        ///MTU of the connection (1500).
+        /// MTU of the connection (1500).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub mtu: ::std::option::Option<i64>,
-        ///Connection name.
+        /// Connection name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Order ID; only some clouds return it.
+        /// Order ID; only some clouds return it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order_id: ::std::option::Option<::std::string::String>,
-        ///Public address of the peer gateway.
+        /// Public address of the peer gateway.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub peer_address: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub peer_cidrs: ::std::option::Option<ReportedPeerCidrs>,
-        ///ID of the peer endpoint group.
+        /// ID of the peer endpoint group.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub peer_ep_group_id: ::std::option::Option<::std::string::String>,
-        ///Identity of the peer gateway.
+        /// Identity of the peer gateway.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub peer_id: ::std::option::Option<::std::string::String>,
-        ///Product ID; only some clouds return it.
+        /// Product ID; only some clouds return it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub product_id: ::std::option::Option<::std::string::String>,
-        ///Project ID of the owner.
+        /// Project ID of the owner.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub project_id: ::std::option::Option<::std::string::String>,
-        ///Pre-shared key, which the service returns in clear text in every answer. Secret; never log or print it.
+        /// Pre-shared key, which the service returns in clear text in every answer. Secret; never
+        /// log or print it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub psk: ::std::option::Option<::std::string::String>,
-        ///Routing mode; `static` is the value seen.
+        /// Routing mode; `static` is the value seen.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub route_mode: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<IpsecSiteConnectionStatus>,
-        ///Project ID of the owner (Neutron's older name for project_id).
+        /// Project ID of the owner (Neutron's older name for project_id).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tenant_id: ::std::option::Option<::std::string::String>,
-        ///ID of the VPN service.
+        /// ID of the VPN service.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub vpnservice_id: ::std::option::Option<::std::string::String>,
     }
@@ -1433,15 +1820,45 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Dead peer detection settings (create requests and responses), with the service defaults.
+    impl ::std::fmt::Debug for IpsecSiteConnection {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("IpsecSiteConnection")
+                .field("admin_state_up", &self.admin_state_up)
+                .field("auth_mode", &self.auth_mode)
+                .field("created_at", &self.created_at)
+                .field("description", &self.description)
+                .field("dpd", &self.dpd)
+                .field("id", &self.id)
+                .field("ikepolicy_id", &self.ikepolicy_id)
+                .field("initiator", &self.initiator)
+                .field("ipsecpolicy_id", &self.ipsecpolicy_id)
+                .field("local_ep_group_id", &self.local_ep_group_id)
+                .field("mtu", &self.mtu)
+                .field("name", &self.name)
+                .field("order_id", &self.order_id)
+                .field("peer_address", &self.peer_address)
+                .field("peer_cidrs", &self.peer_cidrs)
+                .field("peer_ep_group_id", &self.peer_ep_group_id)
+                .field("peer_id", &self.peer_id)
+                .field("product_id", &self.product_id)
+                .field("project_id", &self.project_id)
+                .field("psk", &crate::support::REDACTED)
+                .field("route_mode", &self.route_mode)
+                .field("status", &self.status)
+                .field("tenant_id", &self.tenant_id)
+                .field("vpnservice_id", &self.vpnservice_id)
+                .finish()
+        }
+    }
+    /// Dead peer detection settings (create requests and responses), with the service defaults.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct IpsecSiteConnectionDpd {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<DpdAction>,
-        ///Seconds between DPD probes.
+        /// Seconds between DPD probes.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub interval: ::std::option::Option<i64>,
-        ///Seconds without an answer before the peer is declared dead.
+        /// Seconds without an answer before the peer is declared dead.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timeout: ::std::option::Option<i64>,
     }
@@ -1450,26 +1867,32 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Body returned by create, show and update.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    /// Body returned by create, show and update.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct IpsecSiteConnectionResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub ipsec_site_connection: ::std::option::Option<IpsecSiteConnection>,
+        pub ipsec_site_connection: IpsecSiteConnection,
     }
     impl IpsecSiteConnectionResponse {
         pub fn builder() -> builder::IpsecSiteConnectionResponse {
             Default::default()
         }
     }
-    ///State of an IPsec site connection. New values may appear; treat unknown ones as valid.
+    /// State of an IPsec site connection. New values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum IpsecSiteConnectionStatus {
+        /// `ACTIVE` on the wire.
         Active,
+        /// `DOWN` on the wire.
         Down,
+        /// `BUILD` on the wire.
         Build,
+        /// `ERROR` on the wire.
         Error,
+        /// `PENDING_CREATE` on the wire.
         PendingCreate,
+        /// `PENDING_UPDATE` on the wire.
         PendingUpdate,
+        /// `PENDING_DELETE` on the wire.
         PendingDelete,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -1515,7 +1938,60 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
-    ///Free-text description, up to 255 characters.
+    impl IpsecSiteConnectionStatus {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Active => "ACTIVE",
+                Self::Down => "DOWN",
+                Self::Build => "BUILD",
+                Self::Error => "ERROR",
+                Self::PendingCreate => "PENDING_CREATE",
+                Self::PendingUpdate => "PENDING_UPDATE",
+                Self::PendingDelete => "PENDING_DELETE",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for IpsecSiteConnectionStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for IpsecSiteConnectionStatus {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for IpsecSiteConnectionStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "ACTIVE" => Some(Self::Active),
+                    "DOWN" => Some(Self::Down),
+                    "BUILD" => Some(Self::Build),
+                    "ERROR" => Some(Self::Error),
+                    "PENDING_CREATE" => Some(Self::PendingCreate),
+                    "PENDING_UPDATE" => Some(Self::PendingUpdate),
+                    "PENDING_DELETE" => Some(Self::PendingDelete),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
+    /// Free-text description, up to 255 characters.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct LegacyDescription(::std::string::String);
@@ -1523,11 +1999,6 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<LegacyDescription> for ::std::string::String {
-        fn from(value: LegacyDescription) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for LegacyDescription {
@@ -1569,7 +2040,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
                 })
         }
     }
-    ///Name, 1 to 64 characters.
+    impl ::std::convert::From<LegacyDescription> for ::std::string::String {
+        fn from(value: LegacyDescription) -> Self {
+            value.0
+        }
+    }
+    /// Name, 1 to 64 characters.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct LegacyName(::std::string::String);
@@ -1577,11 +2053,6 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<LegacyName> for ::std::string::String {
-        fn from(value: LegacyName) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for LegacyName {
@@ -1626,13 +2097,18 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
                 })
         }
     }
-    ///A tag as the legacy API shows it.
+    impl ::std::convert::From<LegacyName> for ::std::string::String {
+        fn from(value: LegacyName) -> Self {
+            value.0
+        }
+    }
+    /// A tag as the legacy API shows it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct LegacyTag {
-        ///Tag key.
+        /// Tag key.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub key: ::std::option::Option<::std::string::String>,
-        ///Tag value.
+        /// Tag value.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
@@ -1641,7 +2117,8 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Project ID of the owner, up to 255 characters; only needed by administrators creating for another project.
+    /// Project ID of the owner, up to 255 characters; only needed by administrators creating for
+    /// another project.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct LegacyTenantId(::std::string::String);
@@ -1649,11 +2126,6 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<LegacyTenantId> for ::std::string::String {
-        fn from(value: LegacyTenantId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for LegacyTenantId {
@@ -1695,6 +2167,11 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
                 })
         }
     }
+    impl ::std::convert::From<LegacyTenantId> for ::std::string::String {
+        fn from(value: LegacyTenantId) -> Self {
+            value.0
+        }
+    }
     /**Lifetime of the security association. OTC's create-IKE-policy request table types
 `value` as a string while every other table and every example uses an integer; this
 spec sends an integer (see ReportedLifetime for answers).
@@ -1703,7 +2180,7 @@ spec sends an integer (see ReportedLifetime for answers).
     pub struct Lifetime {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub units: ::std::option::Option<LifetimeUnits>,
-        ///Lifetime in `units`, 60 to 604800 seconds.
+        /// Lifetime in `units`, 60 to 604800 seconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<crate::Bounded<60, 604800>>,
     }
@@ -1712,9 +2189,11 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///Unit of a lifetime; OTC documents only seconds. In responses new values may appear; treat unknown ones as valid.
+    /// Unit of a lifetime; OTC documents only seconds. In responses new values may appear; treat
+    /// unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum LifetimeUnits {
+        /// `seconds` on the wire.
         Seconds,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -1749,10 +2228,51 @@ spec sends an integer (see ReportedLifetime for answers).
             value.parse()
         }
     }
-    ///Body returned by ListEndpointGroups.
+    impl LifetimeUnits {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Seconds => "seconds",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for LifetimeUnits {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for LifetimeUnits {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for LifetimeUnits {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "seconds" => Some(Self::Seconds),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
+    /// Body returned by ListEndpointGroups.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ListEndpointGroupsResponse {
-        ///The endpoint groups.
+        /// The endpoint groups.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub endpoint_groups: ::std::option::Option<::std::vec::Vec<EndpointGroup>>,
     }
@@ -1761,10 +2281,10 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///Body returned by ListIkePolicies.
+    /// Body returned by ListIkePolicies.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ListIkePoliciesResponse {
-        ///The IKE policies.
+        /// The IKE policies.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub ikepolicies: ::std::option::Option<::std::vec::Vec<IkePolicy>>,
     }
@@ -1773,10 +2293,10 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///Body returned by ListIpsecPolicies.
+    /// Body returned by ListIpsecPolicies.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ListIpsecPoliciesResponse {
-        ///The IPsec policies.
+        /// The IPsec policies.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub ipsecpolicies: ::std::option::Option<::std::vec::Vec<IpsecPolicy>>,
     }
@@ -1785,10 +2305,10 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///Body returned by ListIpsecSiteConnections.
+    /// Body returned by ListIpsecSiteConnections.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ListIpsecSiteConnectionsResponse {
-        ///The connections.
+        /// The connections.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub ipsec_site_connections: ::std::option::Option<
             ::std::vec::Vec<IpsecSiteConnection>,
@@ -1799,10 +2319,10 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///Body returned by ListVpnServices.
+    /// Body returned by ListVpnServices.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ListVpnServicesResponse {
-        ///The VPN services.
+        /// The VPN services.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub vpnservices: ::std::option::Option<::std::vec::Vec<VpnService>>,
     }
@@ -1811,16 +2331,16 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///Content of a Neutron-style error.
+    /// Content of a Neutron-style error.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct NeutronErrorDetail {
-        ///Further detail, often empty.
+        /// Further detail, often empty.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub detail: ::std::option::Option<::std::string::String>,
-        ///Human-readable message.
+        /// Human-readable message.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
-        ///Exception name, such as IPsecSiteConnectionNotFound.
+        /// Exception name, such as IPsecSiteConnectionNotFound.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
@@ -1829,18 +2349,29 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///Perfect forward secrecy Diffie-Hellman group, or `disable` to turn PFS off. In responses new values may appear; treat unknown ones as valid.
+    /// Perfect forward secrecy Diffie-Hellman group, or `disable` to turn PFS off. In responses new
+    /// values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum Pfs {
+        /// `group1` on the wire.
         Group1,
+        /// `group2` on the wire.
         Group2,
+        /// `group5` on the wire.
         Group5,
+        /// `group14` on the wire.
         Group14,
+        /// `group15` on the wire.
         Group15,
+        /// `group16` on the wire.
         Group16,
+        /// `group19` on the wire.
         Group19,
+        /// `group20` on the wire.
         Group20,
+        /// `group21` on the wire.
         Group21,
+        /// `disable` on the wire.
         Disable,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -1889,10 +2420,72 @@ spec sends an integer (see ReportedLifetime for answers).
             value.parse()
         }
     }
-    ///IKE phase-1 negotiation mode. In responses new values may appear; treat unknown ones as valid.
+    impl Pfs {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Group1 => "group1",
+                Self::Group2 => "group2",
+                Self::Group5 => "group5",
+                Self::Group14 => "group14",
+                Self::Group15 => "group15",
+                Self::Group16 => "group16",
+                Self::Group19 => "group19",
+                Self::Group20 => "group20",
+                Self::Group21 => "group21",
+                Self::Disable => "disable",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for Pfs {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for Pfs {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Pfs {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "group1" => Some(Self::Group1),
+                    "group2" => Some(Self::Group2),
+                    "group5" => Some(Self::Group5),
+                    "group14" => Some(Self::Group14),
+                    "group15" => Some(Self::Group15),
+                    "group16" => Some(Self::Group16),
+                    "group19" => Some(Self::Group19),
+                    "group20" => Some(Self::Group20),
+                    "group21" => Some(Self::Group21),
+                    "disable" => Some(Self::Disable),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
+    /// IKE phase-1 negotiation mode. In responses new values may appear; treat unknown ones as
+    /// valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum Phase1NegotiationMode {
+        /// `main` on the wire.
         Main,
+        /// `aggressive` on the wire.
         Aggressive,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -1928,7 +2521,50 @@ spec sends an integer (see ReportedLifetime for answers).
             value.parse()
         }
     }
-    ///Lifetime of the security association as the service reports it.
+    impl Phase1NegotiationMode {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Main => "main",
+                Self::Aggressive => "aggressive",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for Phase1NegotiationMode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for Phase1NegotiationMode {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Phase1NegotiationMode {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "main" => Some(Self::Main),
+                    "aggressive" => Some(Self::Aggressive),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
+    /// Lifetime of the security association as the service reports it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ReportedLifetime {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1941,7 +2577,8 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///The lifetime in `units`. An integer in every published answer; a string is tolerated because one published table types the value as a string.
+    /// The lifetime in `units`. An integer in every published answer; a string is tolerated because
+    /// one published table types the value as a string.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum ReportedLifetimeValue {
@@ -1961,7 +2598,9 @@ spec sends an integer (see ReportedLifetime for answers).
             Self::Integer(value)
         }
     }
-    ///Peer CIDRs (deprecated; usually empty when endpoint groups are used). A list in every published answer; a string is tolerated because the update-connection response table types it as one.
+    /// Peer CIDRs (deprecated; usually empty when endpoint groups are used). A list in every
+    /// published answer; a string is tolerated because the update-connection response table types
+    /// it as one.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     #[serde(untagged)]
     pub enum ReportedPeerCidrs {
@@ -1974,11 +2613,14 @@ spec sends an integer (see ReportedLifetime for answers).
             Self::Array(value)
         }
     }
-    ///IPsec transform protocol. In responses new values may appear; treat unknown ones as valid.
+    /// IPsec transform protocol. In responses new values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum TransformProtocol {
+        /// `esp` on the wire.
         Esp,
+        /// `ah` on the wire.
         Ah,
+        /// `ah-esp` on the wire.
         AhEsp,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -2015,7 +2657,52 @@ spec sends an integer (see ReportedLifetime for answers).
             value.parse()
         }
     }
-    ///The fields to change; the type and the endpoints cannot change after creation.
+    impl TransformProtocol {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Esp => "esp",
+                Self::Ah => "ah",
+                Self::AhEsp => "ah-esp",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for TransformProtocol {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for TransformProtocol {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for TransformProtocol {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "esp" => Some(Self::Esp),
+                    "ah" => Some(Self::Ah),
+                    "ah-esp" => Some(Self::AhEsp),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
+    /// The fields to change; the type and the endpoints cannot change after creation.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateEndpointGroup {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2028,7 +2715,7 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///Body of UpdateEndpointGroup.
+    /// Body of UpdateEndpointGroup.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct UpdateEndpointGroupRequest {
         pub endpoint_group: UpdateEndpointGroup,
@@ -2038,7 +2725,7 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///The fields to change; fields left out keep their value.
+    /// The fields to change; fields left out keep their value.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateIkePolicy {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2063,7 +2750,7 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///Body of UpdateIkePolicy.
+    /// Body of UpdateIkePolicy.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct UpdateIkePolicyRequest {
         pub ikepolicy: UpdateIkePolicy,
@@ -2073,7 +2760,7 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///The fields to change; fields left out keep their value.
+    /// The fields to change; fields left out keep their value.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateIpsecPolicy {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2098,7 +2785,7 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///Body of UpdateIpsecPolicy.
+    /// Body of UpdateIpsecPolicy.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct UpdateIpsecPolicyRequest {
         pub ipsecpolicy: UpdateIpsecPolicy,
@@ -2108,45 +2795,45 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///The fields to change; fields left out keep their value.
+    /// The fields to change; fields left out keep their value.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
     pub struct UpdateIpsecSiteConnection {
-        ///Administrative state; only `true` is accepted.
+        /// Administrative state; only `true` is accepted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub admin_state_up: ::std::option::Option<bool>,
-        ///Free-text description.
+        /// Free-text description.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<UpdateIpsecSiteConnectionDescription>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dpd: ::std::option::Option<UpdateIpsecSiteConnectionDpd>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub initiator: ::std::option::Option<Initiator>,
-        ///ID of an endpoint group of type `subnet` holding the local VPC subnets.
+        /// ID of an endpoint group of type `subnet` holding the local VPC subnets.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub local_ep_group_id: ::std::option::Option<
             UpdateIpsecSiteConnectionLocalEpGroupId,
         >,
-        ///MTU of the connection; only 1500 is accepted.
+        /// MTU of the connection; only 1500 is accepted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub mtu: ::std::option::Option<crate::Bounded<1500, 1500>>,
-        ///Connection name.
+        /// Connection name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<UpdateIpsecSiteConnectionName>,
-        ///Public address (IPv4 address or FQDN) of the peer gateway.
+        /// Public address (IPv4 address or FQDN) of the peer gateway.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub peer_address: ::std::option::Option<UpdateIpsecSiteConnectionPeerAddress>,
-        ///Peer CIDRs; deprecated in favour of `peer_ep_group_id`.
+        /// Peer CIDRs; deprecated in favour of `peer_ep_group_id`.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub peer_cidrs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///ID of an endpoint group of type `cidr` holding the peer CIDRs.
+        /// ID of an endpoint group of type `cidr` holding the peer CIDRs.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub peer_ep_group_id: ::std::option::Option<
             UpdateIpsecSiteConnectionPeerEpGroupId,
         >,
-        ///Identity of the peer gateway.
+        /// Identity of the peer gateway.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub peer_id: ::std::option::Option<UpdateIpsecSiteConnectionPeerId>,
-        ///New pre-shared key. Secret; never log it.
+        /// New pre-shared key. Secret; never log it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub psk: ::std::option::Option<UpdateIpsecSiteConnectionPsk>,
     }
@@ -2155,7 +2842,25 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///Free-text description.
+    impl ::std::fmt::Debug for UpdateIpsecSiteConnection {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("UpdateIpsecSiteConnection")
+                .field("admin_state_up", &self.admin_state_up)
+                .field("description", &self.description)
+                .field("dpd", &self.dpd)
+                .field("initiator", &self.initiator)
+                .field("local_ep_group_id", &self.local_ep_group_id)
+                .field("mtu", &self.mtu)
+                .field("name", &self.name)
+                .field("peer_address", &self.peer_address)
+                .field("peer_cidrs", &self.peer_cidrs)
+                .field("peer_ep_group_id", &self.peer_ep_group_id)
+                .field("peer_id", &self.peer_id)
+                .field("psk", &crate::support::REDACTED)
+                .finish()
+        }
+    }
+    /// Free-text description.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateIpsecSiteConnectionDescription(::std::string::String);
@@ -2163,12 +2868,6 @@ spec sends an integer (see ReportedLifetime for answers).
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateIpsecSiteConnectionDescription>
-    for ::std::string::String {
-        fn from(value: UpdateIpsecSiteConnectionDescription) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for UpdateIpsecSiteConnectionDescription {
@@ -2211,15 +2910,21 @@ spec sends an integer (see ReportedLifetime for answers).
                 })
         }
     }
-    ///Dead peer detection changes; no defaults, so that fields left out are not reset.
+    impl ::std::convert::From<UpdateIpsecSiteConnectionDescription>
+    for ::std::string::String {
+        fn from(value: UpdateIpsecSiteConnectionDescription) -> Self {
+            value.0
+        }
+    }
+    /// Dead peer detection changes; no defaults, so that fields left out are not reset.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateIpsecSiteConnectionDpd {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<DpdAction>,
-        ///Seconds between DPD probes.
+        /// Seconds between DPD probes.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub interval: ::std::option::Option<i64>,
-        ///Seconds without an answer before the peer is declared dead.
+        /// Seconds without an answer before the peer is declared dead.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timeout: ::std::option::Option<i64>,
     }
@@ -2228,7 +2933,7 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///ID of an endpoint group of type `subnet` holding the local VPC subnets.
+    /// ID of an endpoint group of type `subnet` holding the local VPC subnets.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateIpsecSiteConnectionLocalEpGroupId(::std::string::String);
@@ -2236,12 +2941,6 @@ spec sends an integer (see ReportedLifetime for answers).
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateIpsecSiteConnectionLocalEpGroupId>
-    for ::std::string::String {
-        fn from(value: UpdateIpsecSiteConnectionLocalEpGroupId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for UpdateIpsecSiteConnectionLocalEpGroupId {
@@ -2284,7 +2983,13 @@ spec sends an integer (see ReportedLifetime for answers).
                 })
         }
     }
-    ///Connection name.
+    impl ::std::convert::From<UpdateIpsecSiteConnectionLocalEpGroupId>
+    for ::std::string::String {
+        fn from(value: UpdateIpsecSiteConnectionLocalEpGroupId) -> Self {
+            value.0
+        }
+    }
+    /// Connection name.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateIpsecSiteConnectionName(::std::string::String);
@@ -2292,11 +2997,6 @@ spec sends an integer (see ReportedLifetime for answers).
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateIpsecSiteConnectionName> for ::std::string::String {
-        fn from(value: UpdateIpsecSiteConnectionName) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for UpdateIpsecSiteConnectionName {
@@ -2342,7 +3042,12 @@ spec sends an integer (see ReportedLifetime for answers).
                 })
         }
     }
-    ///Public address (IPv4 address or FQDN) of the peer gateway.
+    impl ::std::convert::From<UpdateIpsecSiteConnectionName> for ::std::string::String {
+        fn from(value: UpdateIpsecSiteConnectionName) -> Self {
+            value.0
+        }
+    }
+    /// Public address (IPv4 address or FQDN) of the peer gateway.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateIpsecSiteConnectionPeerAddress(::std::string::String);
@@ -2350,12 +3055,6 @@ spec sends an integer (see ReportedLifetime for answers).
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateIpsecSiteConnectionPeerAddress>
-    for ::std::string::String {
-        fn from(value: UpdateIpsecSiteConnectionPeerAddress) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for UpdateIpsecSiteConnectionPeerAddress {
@@ -2398,7 +3097,13 @@ spec sends an integer (see ReportedLifetime for answers).
                 })
         }
     }
-    ///ID of an endpoint group of type `cidr` holding the peer CIDRs.
+    impl ::std::convert::From<UpdateIpsecSiteConnectionPeerAddress>
+    for ::std::string::String {
+        fn from(value: UpdateIpsecSiteConnectionPeerAddress) -> Self {
+            value.0
+        }
+    }
+    /// ID of an endpoint group of type `cidr` holding the peer CIDRs.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateIpsecSiteConnectionPeerEpGroupId(::std::string::String);
@@ -2406,12 +3111,6 @@ spec sends an integer (see ReportedLifetime for answers).
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateIpsecSiteConnectionPeerEpGroupId>
-    for ::std::string::String {
-        fn from(value: UpdateIpsecSiteConnectionPeerEpGroupId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for UpdateIpsecSiteConnectionPeerEpGroupId {
@@ -2454,7 +3153,13 @@ spec sends an integer (see ReportedLifetime for answers).
                 })
         }
     }
-    ///Identity of the peer gateway.
+    impl ::std::convert::From<UpdateIpsecSiteConnectionPeerEpGroupId>
+    for ::std::string::String {
+        fn from(value: UpdateIpsecSiteConnectionPeerEpGroupId) -> Self {
+            value.0
+        }
+    }
+    /// Identity of the peer gateway.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateIpsecSiteConnectionPeerId(::std::string::String);
@@ -2462,12 +3167,6 @@ spec sends an integer (see ReportedLifetime for answers).
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateIpsecSiteConnectionPeerId>
-    for ::std::string::String {
-        fn from(value: UpdateIpsecSiteConnectionPeerId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for UpdateIpsecSiteConnectionPeerId {
@@ -2510,7 +3209,13 @@ spec sends an integer (see ReportedLifetime for answers).
                 })
         }
     }
-    ///New pre-shared key. Secret; never log it.
+    impl ::std::convert::From<UpdateIpsecSiteConnectionPeerId>
+    for ::std::string::String {
+        fn from(value: UpdateIpsecSiteConnectionPeerId) -> Self {
+            value.0
+        }
+    }
+    /// New pre-shared key. Secret; never log it.
     #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateIpsecSiteConnectionPsk(::std::string::String);
@@ -2518,11 +3223,6 @@ spec sends an integer (see ReportedLifetime for answers).
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateIpsecSiteConnectionPsk> for ::std::string::String {
-        fn from(value: UpdateIpsecSiteConnectionPsk) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for UpdateIpsecSiteConnectionPsk {
@@ -2568,7 +3268,19 @@ spec sends an integer (see ReportedLifetime for answers).
                 })
         }
     }
-    ///Body of UpdateIpsecSiteConnection.
+    impl ::std::fmt::Debug for UpdateIpsecSiteConnectionPsk {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("UpdateIpsecSiteConnectionPsk")
+                .field(&crate::support::REDACTED)
+                .finish()
+        }
+    }
+    impl ::std::convert::From<UpdateIpsecSiteConnectionPsk> for ::std::string::String {
+        fn from(value: UpdateIpsecSiteConnectionPsk) -> Self {
+            value.0
+        }
+    }
+    /// Body of UpdateIpsecSiteConnection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct UpdateIpsecSiteConnectionRequest {
         pub ipsec_site_connection: UpdateIpsecSiteConnection,
@@ -2578,10 +3290,10 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///The fields to change; fields left out keep their value.
+    /// The fields to change; fields left out keep their value.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateVpnService {
-        ///Administrative state; only `true` is accepted.
+        /// Administrative state; only `true` is accepted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub admin_state_up: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2594,7 +3306,7 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///Body of UpdateVpnService.
+    /// Body of UpdateVpnService.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct UpdateVpnServiceRequest {
         pub vpnservice: UpdateVpnService,
@@ -2604,57 +3316,60 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///A VPN service as returned by the service. Every field is optional (`fields=` can select a subset).
+    /// A VPN service as returned by the service. Every field is optional (`fields=` can select a
+    /// subset).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct VpnService {
-        ///Administrative state.
+        /// Administrative state.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub admin_state_up: ::std::option::Option<bool>,
-        ///Creation time, written `YYYY-mm-dd HH:MM:SS.ffffff` (no zone), so a plain string.
+        /// Creation time, written `YYYY-mm-dd HH:MM:SS.ffffff` (no zone), so a plain string.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///Free-text description.
+        /// Free-text description.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
-        ///IPv4 address of the service's external gateway, the address peers connect to.
+        /// IPv4 address of the service's external gateway, the address peers connect to.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub external_v4_ip: ::std::option::Option<::std::string::String>,
-        ///IPv6 address of the service's external gateway.
+        /// IPv6 address of the service's external gateway.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub external_v6_ip: ::std::option::Option<::std::string::String>,
-        ///VPN service ID; a site connection's `vpnservice_id`.
+        /// VPN service ID; a site connection's `vpnservice_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
-        ///VPN service name.
+        /// VPN service name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Order ID (yearly/monthly services); empty otherwise. Returned though not in OTC's field tables.
+        /// Order ID (yearly/monthly services); empty otherwise. Returned though not in OTC's field
+        /// tables.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub order_id: ::std::option::Option<::std::string::String>,
-        ///Number of prepaid connections. Returned though not in OTC's field tables.
+        /// Number of prepaid connections. Returned though not in OTC's field tables.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub prepay_connection_num: ::std::option::Option<i64>,
-        ///Product ID; empty for pay-per-use services. Returned though not in OTC's field tables.
+        /// Product ID; empty for pay-per-use services. Returned though not in OTC's field tables.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub product_id: ::std::option::Option<::std::string::String>,
-        ///Project ID of the owner (Neutron's newer name for tenant_id); not every cloud returns it.
+        /// Project ID of the owner (Neutron's newer name for tenant_id); not every cloud returns
+        /// it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub project_id: ::std::option::Option<::std::string::String>,
-        ///Specification code. Returned though not in OTC's field tables.
+        /// Specification code. Returned though not in OTC's field tables.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub resource_speccode: ::std::option::Option<::std::string::String>,
-        ///ID of the VPC (its router).
+        /// ID of the VPC (its router).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub router_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<VpnServiceStatus>,
-        ///ID of the subnet, or null.
+        /// ID of the subnet, or null.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subnet_id: ::std::option::Option<::std::string::String>,
-        ///Tags of the service (shown by the list and show pages; not settable through this API).
+        /// Tags of the service (shown by the list and show pages; not settable through this API).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub tags: ::std::option::Option<::std::vec::Vec<LegacyTag>>,
-        ///Project ID of the owner.
+        /// Project ID of the owner.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tenant_id: ::std::option::Option<::std::string::String>,
     }
@@ -2663,26 +3378,32 @@ spec sends an integer (see ReportedLifetime for answers).
             Default::default()
         }
     }
-    ///Body returned by CreateVpnService, ShowVpnService and UpdateVpnService.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    /// Body returned by CreateVpnService, ShowVpnService and UpdateVpnService.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct VpnServiceResponse {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub vpnservice: ::std::option::Option<VpnService>,
+        pub vpnservice: VpnService,
     }
     impl VpnServiceResponse {
         pub fn builder() -> builder::VpnServiceResponse {
             Default::default()
         }
     }
-    ///State of a VPN service. New values may appear; treat unknown ones as valid.
+    /// State of a VPN service. New values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum VpnServiceStatus {
+        /// `ACTIVE` on the wire.
         Active,
+        /// `DOWN` on the wire.
         Down,
+        /// `BUILD` on the wire.
         Build,
+        /// `ERROR` on the wire.
         Error,
+        /// `PENDING_CREATE` on the wire.
         PendingCreate,
+        /// `PENDING_UPDATE` on the wire.
         PendingUpdate,
+        /// `PENDING_DELETE` on the wire.
         PendingDelete,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -2728,6 +3449,59 @@ spec sends an integer (see ReportedLifetime for answers).
             value.parse()
         }
     }
+    impl VpnServiceStatus {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Active => "ACTIVE",
+                Self::Down => "DOWN",
+                Self::Build => "BUILD",
+                Self::Error => "ERROR",
+                Self::PendingCreate => "PENDING_CREATE",
+                Self::PendingUpdate => "PENDING_UPDATE",
+                Self::PendingDelete => "PENDING_DELETE",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for VpnServiceStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for VpnServiceStatus {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for VpnServiceStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "ACTIVE" => Some(Self::Active),
+                    "DOWN" => Some(Self::Down),
+                    "BUILD" => Some(Self::Build),
+                    "ERROR" => Some(Self::Error),
+                    "PENDING_CREATE" => Some(Self::PendingCreate),
+                    "PENDING_UPDATE" => Some(Self::PendingUpdate),
+                    "PENDING_DELETE" => Some(Self::PendingDelete),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
@@ -2765,6 +3539,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl CreateEndpointGroup {
+            /// Optional: left out of the request unless set.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyDescription>,
@@ -2778,6 +3553,10 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// The endpoints, all of the group's type: subnet IDs of the VPC for `subnet`, CIDRs
+            /// (such as `10.2.0.0/24`) for `cidr`.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn endpoints<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -2790,6 +3569,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyName>,
@@ -2803,6 +3583,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn tenant_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyTenantId>,
@@ -2816,6 +3597,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Required: `send()` fails naming it when it is not set.
             pub fn type_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EndpointGroupType>,
@@ -2872,6 +3654,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl CreateEndpointGroupRequest {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn endpoint_group<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateEndpointGroup>,
@@ -2961,6 +3744,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl CreateIkePolicy {
+            /// Optional: left out of the request unless set.
             pub fn auth_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::AuthAlgorithm>,
@@ -2976,6 +3760,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyDescription>,
@@ -2989,6 +3774,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn encryption_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EncryptionAlgorithm>,
@@ -3004,6 +3790,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn ike_version<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IkeVersion>,
@@ -3017,6 +3804,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn lifetime<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Lifetime>,
@@ -3030,6 +3818,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyName>,
@@ -3043,6 +3832,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn pfs<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Pfs>,
@@ -3056,6 +3846,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn phase1_negotiation_mode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Phase1NegotiationMode>,
@@ -3071,6 +3862,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn tenant_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyTenantId>,
@@ -3133,6 +3925,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl CreateIkePolicyRequest {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn ikepolicy<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateIkePolicy>,
@@ -3220,6 +4013,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl CreateIpsecPolicy {
+            /// Optional: left out of the request unless set.
             pub fn auth_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::AuthAlgorithm>,
@@ -3235,6 +4029,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyDescription>,
@@ -3248,6 +4043,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn encapsulation_mode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EncapsulationMode>,
@@ -3263,6 +4059,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn encryption_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EncryptionAlgorithm>,
@@ -3278,6 +4075,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn lifetime<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Lifetime>,
@@ -3291,6 +4089,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyName>,
@@ -3304,6 +4103,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn pfs<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Pfs>,
@@ -3317,6 +4117,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn tenant_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyTenantId>,
@@ -3330,6 +4131,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn transform_protocol<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::TransformProtocol>,
@@ -3394,6 +4196,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl CreateIpsecPolicyRequest {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn ipsecpolicy<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateIpsecPolicy>,
@@ -3522,6 +4325,9 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl CreateIpsecSiteConnection {
+            /// Administrative state; only `true` is accepted.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn admin_state_up<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -3537,6 +4343,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Free-text description.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateIpsecSiteConnectionDescription>,
@@ -3550,6 +4359,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn dpd<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IpsecSiteConnectionDpd>,
@@ -3563,6 +4373,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// ID of the IKE policy (`id` of CreateIkePolicy's or ListIkePolicies' answer).
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn ikepolicy_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateIpsecSiteConnectionIkepolicyId>,
@@ -3575,6 +4388,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn initiator<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Initiator>,
@@ -3588,6 +4402,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// ID of the IPsec policy (`id` of CreateIpsecPolicy's or ListIpsecPolicies' answer).
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn ipsecpolicy_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -3604,6 +4421,10 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// ID of an endpoint group of type `subnet` holding the local VPC subnets
+            /// (CreateEndpointGroup).
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn local_ep_group_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -3620,6 +4441,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// MTU of the connection; only 1500 is accepted.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn mtu<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::Bounded<1500, 1500>>,
@@ -3633,6 +4457,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Connection name.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateIpsecSiteConnectionName>,
@@ -3646,6 +4473,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Public address (IPv4 address or FQDN) of the peer gateway.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn peer_address<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateIpsecSiteConnectionPeerAddress>,
@@ -3658,6 +4488,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Peer CIDRs; deprecated in favour of `peer_ep_group_id`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn peer_cidrs<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -3671,6 +4504,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// ID of an endpoint group of type `cidr` holding the peer CIDRs (CreateEndpointGroup).
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn peer_ep_group_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -3687,6 +4523,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Identity of the peer gateway (usually its address).
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn peer_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateIpsecSiteConnectionPeerId>,
@@ -3699,6 +4538,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Pre-shared key. Secret; never log it.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn psk<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateIpsecSiteConnectionPsk>,
@@ -3711,6 +4553,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Project ID of the owner; only needed by administrators creating for another project.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn tenant_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -3724,6 +4569,10 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// ID of the VPN service the connection belongs to (`id` of CreateVpnService's answer;
+            /// the service should be ACTIVE).
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn vpnservice_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateIpsecSiteConnectionVpnserviceId>,
@@ -3803,6 +4652,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl CreateIpsecSiteConnectionRequest {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn ipsec_site_connection<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateIpsecSiteConnection>,
@@ -3882,6 +4732,9 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl CreateVpnService {
+            /// Administrative state; only `true` is accepted.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn admin_state_up<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -3897,6 +4750,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyDescription>,
@@ -3910,6 +4764,10 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// IPv4 address of the service's external gateway. Only administrators (roles admin,
+            /// internal_admin, op_service, or vpn_adm on their own project) may set it.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn external_v4_ip<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnServiceExternalV4Ip>,
@@ -3925,6 +4783,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyName>,
@@ -3938,6 +4797,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// ID of the VPC (its router) the service belongs to.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn router_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnServiceRouterId>,
@@ -3950,6 +4812,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// ID of a subnet of the VPC; optional.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn subnet_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -3963,6 +4828,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn tenant_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyTenantId>,
@@ -4021,6 +4887,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl CreateVpnServiceRequest {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn vpnservice<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnService>,
@@ -4098,6 +4965,9 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl EndpointGroup {
+            /// Free-text description.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4111,6 +4981,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// The endpoints (subnet IDs or CIDRs).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn endpoints<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -4124,6 +4997,10 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Endpoint group ID; a site connection's `local_ep_group_id` (type `subnet`) or
+            /// `peer_ep_group_id` (type `cidr`).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4135,6 +5012,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// Endpoint group name.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4148,6 +5028,10 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Project ID of the owner (Neutron's newer name for tenant_id); not every cloud
+            /// returns it.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn project_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4161,6 +5045,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Project ID of the owner.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn tenant_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4174,6 +5061,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn type_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EndpointGroupType>,
@@ -4220,18 +5108,21 @@ spec sends an integer (see ReportedLifetime for answers).
         #[derive(Clone, Debug)]
         pub struct EndpointGroupResponse {
             endpoint_group: ::std::result::Result<
-                ::std::option::Option<super::EndpointGroup>,
+                super::EndpointGroup,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for EndpointGroupResponse {
             fn default() -> Self {
                 Self {
-                    endpoint_group: Ok(Default::default()),
+                    endpoint_group: Err(
+                        "no value supplied for endpoint_group".to_string(),
+                    ),
                 }
             }
         }
         impl EndpointGroupResponse {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn endpoint_group<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EndpointGroup>,
@@ -4239,7 +5130,6 @@ spec sends an integer (see ReportedLifetime for answers).
             {
                 self.endpoint_group = value
                     .try_into()
-                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for endpoint_group: {e}"
@@ -4307,6 +5197,9 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl ErrorBody {
+            /// Error code of the VPN service shape, such as VPN.0001.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn code<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4320,6 +5213,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Error code of the API definition and API gateway shapes, such as APIGW.0301.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn error_code<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4333,6 +5229,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Error message of the API definition and API gateway shapes.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn error_msg<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4346,6 +5245,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Error message of the VPN service shape.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4359,6 +5261,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn neutron_error<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::NeutronErrorDetail>,
@@ -4372,6 +5275,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// ID of the request, when the body carries it.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn request_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4478,6 +5384,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl IkePolicy {
+            /// Optional: left out of the request unless set.
             pub fn auth_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::AuthAlgorithm>,
@@ -4493,6 +5400,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Free-text description.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4506,6 +5416,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn encryption_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EncryptionAlgorithm>,
@@ -4521,6 +5432,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// IKE policy ID; a site connection's `ikepolicy_id`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4532,6 +5446,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn ike_version<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IkeVersion>,
@@ -4545,6 +5460,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn lifetime<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::ReportedLifetime>,
@@ -4558,6 +5474,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// IKE policy name.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4571,6 +5490,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn pfs<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Pfs>,
@@ -4584,6 +5504,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn phase1_negotiation_mode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Phase1NegotiationMode>,
@@ -4599,6 +5520,10 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Project ID of the owner (Neutron's newer name for tenant_id); not every cloud
+            /// returns it.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn project_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4612,6 +5537,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Project ID of the owner.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn tenant_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4665,19 +5593,17 @@ spec sends an integer (see ReportedLifetime for answers).
         }
         #[derive(Clone, Debug)]
         pub struct IkePolicyResponse {
-            ikepolicy: ::std::result::Result<
-                ::std::option::Option<super::IkePolicy>,
-                ::std::string::String,
-            >,
+            ikepolicy: ::std::result::Result<super::IkePolicy, ::std::string::String>,
         }
         impl ::std::default::Default for IkePolicyResponse {
             fn default() -> Self {
                 Self {
-                    ikepolicy: Ok(Default::default()),
+                    ikepolicy: Err("no value supplied for ikepolicy".to_string()),
                 }
             }
         }
         impl IkePolicyResponse {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn ikepolicy<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IkePolicy>,
@@ -4685,7 +5611,6 @@ spec sends an integer (see ReportedLifetime for answers).
             {
                 self.ikepolicy = value
                     .try_into()
-                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for ikepolicy: {e}")
                     });
@@ -4774,6 +5699,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl IpsecPolicy {
+            /// Optional: left out of the request unless set.
             pub fn auth_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::AuthAlgorithm>,
@@ -4789,6 +5715,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Free-text description.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4802,6 +5731,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn encapsulation_mode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EncapsulationMode>,
@@ -4817,6 +5747,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn encryption_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EncryptionAlgorithm>,
@@ -4832,6 +5763,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// IPsec policy ID; a site connection's `ipsecpolicy_id`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4843,6 +5777,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn lifetime<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::ReportedLifetime>,
@@ -4856,6 +5791,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// IPsec policy name.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4869,6 +5807,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn pfs<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Pfs>,
@@ -4882,6 +5821,10 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Project ID of the owner (Neutron's newer name for tenant_id); not every cloud
+            /// returns it.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn project_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4895,6 +5838,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Project ID of the owner.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn tenant_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -4908,6 +5854,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn transform_protocol<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::TransformProtocol>,
@@ -4964,18 +5911,19 @@ spec sends an integer (see ReportedLifetime for answers).
         #[derive(Clone, Debug)]
         pub struct IpsecPolicyResponse {
             ipsecpolicy: ::std::result::Result<
-                ::std::option::Option<super::IpsecPolicy>,
+                super::IpsecPolicy,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for IpsecPolicyResponse {
             fn default() -> Self {
                 Self {
-                    ipsecpolicy: Ok(Default::default()),
+                    ipsecpolicy: Err("no value supplied for ipsecpolicy".to_string()),
                 }
             }
         }
         impl IpsecPolicyResponse {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn ipsecpolicy<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IpsecPolicy>,
@@ -4983,7 +5931,6 @@ spec sends an integer (see ReportedLifetime for answers).
             {
                 self.ipsecpolicy = value
                     .try_into()
-                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for ipsecpolicy: {e}")
                     });
@@ -5138,6 +6085,9 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl IpsecSiteConnection {
+            /// Administrative state.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn admin_state_up<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -5153,6 +6103,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Authentication mode; `psk` is the value seen.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn auth_mode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5166,6 +6119,10 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Creation time, written `YYYY-mm-dd HH:MM:SS.ffffff` (space-separated, no zone), so
+            /// it is not an RFC 3339 `date-time`; kept a plain string.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5179,6 +6136,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Free-text description.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5192,6 +6152,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn dpd<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IpsecSiteConnectionDpd>,
@@ -5205,6 +6166,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Connection ID.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5216,6 +6180,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// ID of the IKE policy.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn ikepolicy_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5229,6 +6196,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn initiator<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Initiator>,
@@ -5242,6 +6210,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// ID of the IPsec policy.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn ipsecpolicy_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5257,6 +6228,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// ID of the local endpoint group.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn local_ep_group_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5272,6 +6246,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// MTU of the connection (1500).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn mtu<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -5285,6 +6262,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Connection name.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5298,6 +6278,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Order ID; only some clouds return it.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn order_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5311,6 +6294,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Public address of the peer gateway.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn peer_address<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5324,6 +6310,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn peer_cidrs<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::ReportedPeerCidrs>,
@@ -5337,6 +6324,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// ID of the peer endpoint group.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn peer_ep_group_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5352,6 +6342,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Identity of the peer gateway.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn peer_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5365,6 +6358,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Product ID; only some clouds return it.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn product_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5378,6 +6374,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Project ID of the owner.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn project_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5391,6 +6390,10 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Pre-shared key, which the service returns in clear text in every answer. Secret;
+            /// never log or print it.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn psk<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5404,6 +6407,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Routing mode; `static` is the value seen.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn route_mode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5417,6 +6423,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IpsecSiteConnectionStatus>,
@@ -5430,6 +6437,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Project ID of the owner (Neutron's older name for project_id).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn tenant_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5443,6 +6453,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// ID of the VPN service.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn vpnservice_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5546,6 +6559,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl IpsecSiteConnectionDpd {
+            /// Optional: left out of the request unless set.
             pub fn action<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::DpdAction>,
@@ -5559,6 +6573,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Seconds between DPD probes.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn interval<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -5572,6 +6589,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Seconds without an answer before the peer is declared dead.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn timeout<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -5612,18 +6632,21 @@ spec sends an integer (see ReportedLifetime for answers).
         #[derive(Clone, Debug)]
         pub struct IpsecSiteConnectionResponse {
             ipsec_site_connection: ::std::result::Result<
-                ::std::option::Option<super::IpsecSiteConnection>,
+                super::IpsecSiteConnection,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for IpsecSiteConnectionResponse {
             fn default() -> Self {
                 Self {
-                    ipsec_site_connection: Ok(Default::default()),
+                    ipsec_site_connection: Err(
+                        "no value supplied for ipsec_site_connection".to_string(),
+                    ),
                 }
             }
         }
         impl IpsecSiteConnectionResponse {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn ipsec_site_connection<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IpsecSiteConnection>,
@@ -5631,7 +6654,6 @@ spec sends an integer (see ReportedLifetime for answers).
             {
                 self.ipsec_site_connection = value
                     .try_into()
-                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for ipsec_site_connection: {e}"
@@ -5679,6 +6701,9 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl LegacyTag {
+            /// Tag key.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn key<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5692,6 +6717,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Tag value.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn value<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5745,6 +6773,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl Lifetime {
+            /// Optional: left out of the request unless set.
             pub fn units<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LifetimeUnits>,
@@ -5758,6 +6787,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Lifetime in `units`, 60 to 604800 seconds.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn value<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::Bounded<60, 604800>>,
@@ -5806,6 +6838,9 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl ListEndpointGroupsResponse {
+            /// The endpoint groups.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn endpoint_groups<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::EndpointGroup>>,
@@ -5856,6 +6891,9 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl ListIkePoliciesResponse {
+            /// The IKE policies.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn ikepolicies<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::IkePolicy>>,
@@ -5904,6 +6942,9 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl ListIpsecPoliciesResponse {
+            /// The IPsec policies.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn ipsecpolicies<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::IpsecPolicy>>,
@@ -5952,6 +6993,9 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl ListIpsecSiteConnectionsResponse {
+            /// The connections.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn ipsec_site_connections<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::IpsecSiteConnection>>,
@@ -6002,6 +7046,9 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl ListVpnServicesResponse {
+            /// The VPN services.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn vpnservices<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::VpnService>>,
@@ -6060,6 +7107,9 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl NeutronErrorDetail {
+            /// Further detail, often empty.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn detail<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -6073,6 +7123,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Human-readable message.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -6086,6 +7139,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Exception name, such as IPsecSiteConnectionNotFound.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn type_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -6141,6 +7197,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl ReportedLifetime {
+            /// Optional: left out of the request unless set.
             pub fn units<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LifetimeUnits>,
@@ -6154,6 +7211,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn value<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::ReportedLifetimeValue>,
@@ -6207,6 +7265,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl UpdateEndpointGroup {
+            /// Optional: left out of the request unless set.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyDescription>,
@@ -6220,6 +7279,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyName>,
@@ -6271,6 +7331,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl UpdateEndpointGroupRequest {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn endpoint_group<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateEndpointGroup>,
@@ -6355,6 +7416,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl UpdateIkePolicy {
+            /// Optional: left out of the request unless set.
             pub fn auth_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::AuthAlgorithm>,
@@ -6370,6 +7432,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyDescription>,
@@ -6383,6 +7446,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn encryption_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EncryptionAlgorithm>,
@@ -6398,6 +7462,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn ike_version<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IkeVersion>,
@@ -6411,6 +7476,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn lifetime<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Lifetime>,
@@ -6424,6 +7490,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyName>,
@@ -6437,6 +7504,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn pfs<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Pfs>,
@@ -6450,6 +7518,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn phase1_negotiation_mode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Phase1NegotiationMode>,
@@ -6512,6 +7581,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl UpdateIkePolicyRequest {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn ikepolicy<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateIkePolicy>,
@@ -6594,6 +7664,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl UpdateIpsecPolicy {
+            /// Optional: left out of the request unless set.
             pub fn auth_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::AuthAlgorithm>,
@@ -6609,6 +7680,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyDescription>,
@@ -6622,6 +7694,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn encapsulation_mode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EncapsulationMode>,
@@ -6637,6 +7710,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn encryption_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EncryptionAlgorithm>,
@@ -6652,6 +7726,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn lifetime<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Lifetime>,
@@ -6665,6 +7740,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyName>,
@@ -6678,6 +7754,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn pfs<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Pfs>,
@@ -6691,6 +7768,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn transform_protocol<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::TransformProtocol>,
@@ -6753,6 +7831,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl UpdateIpsecPolicyRequest {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn ipsecpolicy<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateIpsecPolicy>,
@@ -6855,6 +7934,9 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl UpdateIpsecSiteConnection {
+            /// Administrative state; only `true` is accepted.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn admin_state_up<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -6870,6 +7952,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Free-text description.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateIpsecSiteConnectionDescription>,
@@ -6883,6 +7968,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn dpd<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateIpsecSiteConnectionDpd>,
@@ -6896,6 +7982,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn initiator<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Initiator>,
@@ -6909,6 +7996,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// ID of an endpoint group of type `subnet` holding the local VPC subnets.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn local_ep_group_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -6926,6 +8016,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// MTU of the connection; only 1500 is accepted.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn mtu<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::Bounded<1500, 1500>>,
@@ -6939,6 +8032,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Connection name.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateIpsecSiteConnectionName>,
@@ -6952,6 +8048,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Public address (IPv4 address or FQDN) of the peer gateway.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn peer_address<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateIpsecSiteConnectionPeerAddress>,
@@ -6965,6 +8064,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Peer CIDRs; deprecated in favour of `peer_ep_group_id`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn peer_cidrs<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -6978,6 +8080,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// ID of an endpoint group of type `cidr` holding the peer CIDRs.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn peer_ep_group_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -6995,6 +8100,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Identity of the peer gateway.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn peer_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateIpsecSiteConnectionPeerId>,
@@ -7008,6 +8116,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// New pre-shared key. Secret; never log it.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn psk<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateIpsecSiteConnectionPsk>,
@@ -7088,6 +8199,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl UpdateIpsecSiteConnectionDpd {
+            /// Optional: left out of the request unless set.
             pub fn action<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::DpdAction>,
@@ -7101,6 +8213,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Seconds between DPD probes.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn interval<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -7114,6 +8229,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Seconds without an answer before the peer is declared dead.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn timeout<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -7168,6 +8286,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl UpdateIpsecSiteConnectionRequest {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn ipsec_site_connection<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateIpsecSiteConnection>,
@@ -7227,6 +8346,9 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl UpdateVpnService {
+            /// Administrative state; only `true` is accepted.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn admin_state_up<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -7242,6 +8364,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyDescription>,
@@ -7255,6 +8378,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::LegacyName>,
@@ -7305,6 +8429,7 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl UpdateVpnServiceRequest {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn vpnservice<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateVpnService>,
@@ -7432,6 +8557,9 @@ spec sends an integer (see ReportedLifetime for answers).
             }
         }
         impl VpnService {
+            /// Administrative state.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn admin_state_up<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -7447,6 +8575,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Creation time, written `YYYY-mm-dd HH:MM:SS.ffffff` (no zone), so a plain string.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -7460,6 +8591,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Free-text description.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn description<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -7473,6 +8607,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// IPv4 address of the service's external gateway, the address peers connect to.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn external_v4_ip<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -7488,6 +8625,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// IPv6 address of the service's external gateway.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn external_v6_ip<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -7503,6 +8643,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// VPN service ID; a site connection's `vpnservice_id`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -7514,6 +8657,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// VPN service name.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -7527,6 +8673,10 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Order ID (yearly/monthly services); empty otherwise. Returned though not in OTC's
+            /// field tables.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn order_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -7540,6 +8690,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Number of prepaid connections. Returned though not in OTC's field tables.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn prepay_connection_num<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -7555,6 +8708,10 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Product ID; empty for pay-per-use services. Returned though not in OTC's field
+            /// tables.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn product_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -7568,6 +8725,10 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Project ID of the owner (Neutron's newer name for tenant_id); not every cloud
+            /// returns it.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn project_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -7581,6 +8742,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Specification code. Returned though not in OTC's field tables.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn resource_speccode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -7596,6 +8760,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// ID of the VPC (its router).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn router_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -7609,6 +8776,7 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::VpnServiceStatus>,
@@ -7622,6 +8790,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// ID of the subnet, or null.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn subnet_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -7635,6 +8806,10 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Tags of the service (shown by the list and show pages; not settable through this
+            /// API).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::LegacyTag>>,
@@ -7648,6 +8823,9 @@ spec sends an integer (see ReportedLifetime for answers).
                     });
                 self
             }
+            /// Project ID of the owner.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn tenant_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -7713,19 +8891,17 @@ spec sends an integer (see ReportedLifetime for answers).
         }
         #[derive(Clone, Debug)]
         pub struct VpnServiceResponse {
-            vpnservice: ::std::result::Result<
-                ::std::option::Option<super::VpnService>,
-                ::std::string::String,
-            >,
+            vpnservice: ::std::result::Result<super::VpnService, ::std::string::String>,
         }
         impl ::std::default::Default for VpnServiceResponse {
             fn default() -> Self {
                 Self {
-                    vpnservice: Ok(Default::default()),
+                    vpnservice: Err("no value supplied for vpnservice".to_string()),
                 }
             }
         }
         impl VpnServiceResponse {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn vpnservice<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::VpnService>,
@@ -7733,7 +8909,6 @@ spec sends an integer (see ReportedLifetime for answers).
             {
                 self.vpnservice = value
                     .try_into()
-                    .map(::std::option::Option::Some)
                     .map_err(|e| {
                         format!("error converting supplied value for vpnservice: {e}")
                     });
@@ -7858,699 +9033,6 @@ spec sends an integer (see ReportedLifetime for answers).
             fn from(value: String) -> Self {
                 Self(value.into())
             }
-        }
-    }
-    impl AuthAlgorithm {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Md5 => "md5",
-                Self::Sha1 => "sha1",
-                Self::Sha2256 => "sha2-256",
-                Self::Sha2384 => "sha2-384",
-                Self::Sha2512 => "sha2-512",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for AuthAlgorithm {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for AuthAlgorithm {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AuthAlgorithm {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "md5" => Some(Self::Md5),
-                    "sha1" => Some(Self::Sha1),
-                    "sha2-256" => Some(Self::Sha2256),
-                    "sha2-384" => Some(Self::Sha2384),
-                    "sha2-512" => Some(Self::Sha2512),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl DpdAction {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Clear => "clear",
-                Self::Hold => "hold",
-                Self::Restart => "restart",
-                Self::Disabled => "disabled",
-                Self::RestartByPeer => "restart-by-peer",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for DpdAction {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for DpdAction {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for DpdAction {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "clear" => Some(Self::Clear),
-                    "hold" => Some(Self::Hold),
-                    "restart" => Some(Self::Restart),
-                    "disabled" => Some(Self::Disabled),
-                    "restart-by-peer" => Some(Self::RestartByPeer),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl EncapsulationMode {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Tunnel => "tunnel",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for EncapsulationMode {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for EncapsulationMode {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for EncapsulationMode {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "tunnel" => Some(Self::Tunnel),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl EncryptionAlgorithm {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::X3des => "3des",
-                Self::Aes128 => "aes-128",
-                Self::Aes192 => "aes-192",
-                Self::Aes256 => "aes-256",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for EncryptionAlgorithm {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for EncryptionAlgorithm {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for EncryptionAlgorithm {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "3des" => Some(Self::X3des),
-                    "aes-128" => Some(Self::Aes128),
-                    "aes-192" => Some(Self::Aes192),
-                    "aes-256" => Some(Self::Aes256),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl EndpointGroupType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Subnet => "subnet",
-                Self::Cidr => "cidr",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for EndpointGroupType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for EndpointGroupType {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for EndpointGroupType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "subnet" => Some(Self::Subnet),
-                    "cidr" => Some(Self::Cidr),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl IkeVersion {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::V1 => "v1",
-                Self::V2 => "v2",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for IkeVersion {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for IkeVersion {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for IkeVersion {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "v1" => Some(Self::V1),
-                    "v2" => Some(Self::V2),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl Initiator {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::BiDirectional => "bi-directional",
-                Self::ResponseOnly => "response-only",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for Initiator {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for Initiator {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Initiator {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "bi-directional" => Some(Self::BiDirectional),
-                    "response-only" => Some(Self::ResponseOnly),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl IpsecSiteConnectionStatus {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Active => "ACTIVE",
-                Self::Down => "DOWN",
-                Self::Build => "BUILD",
-                Self::Error => "ERROR",
-                Self::PendingCreate => "PENDING_CREATE",
-                Self::PendingUpdate => "PENDING_UPDATE",
-                Self::PendingDelete => "PENDING_DELETE",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for IpsecSiteConnectionStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for IpsecSiteConnectionStatus {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for IpsecSiteConnectionStatus {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "ACTIVE" => Some(Self::Active),
-                    "DOWN" => Some(Self::Down),
-                    "BUILD" => Some(Self::Build),
-                    "ERROR" => Some(Self::Error),
-                    "PENDING_CREATE" => Some(Self::PendingCreate),
-                    "PENDING_UPDATE" => Some(Self::PendingUpdate),
-                    "PENDING_DELETE" => Some(Self::PendingDelete),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl LifetimeUnits {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Seconds => "seconds",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for LifetimeUnits {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for LifetimeUnits {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for LifetimeUnits {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "seconds" => Some(Self::Seconds),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl Pfs {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Group1 => "group1",
-                Self::Group2 => "group2",
-                Self::Group5 => "group5",
-                Self::Group14 => "group14",
-                Self::Group15 => "group15",
-                Self::Group16 => "group16",
-                Self::Group19 => "group19",
-                Self::Group20 => "group20",
-                Self::Group21 => "group21",
-                Self::Disable => "disable",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for Pfs {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for Pfs {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Pfs {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "group1" => Some(Self::Group1),
-                    "group2" => Some(Self::Group2),
-                    "group5" => Some(Self::Group5),
-                    "group14" => Some(Self::Group14),
-                    "group15" => Some(Self::Group15),
-                    "group16" => Some(Self::Group16),
-                    "group19" => Some(Self::Group19),
-                    "group20" => Some(Self::Group20),
-                    "group21" => Some(Self::Group21),
-                    "disable" => Some(Self::Disable),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl Phase1NegotiationMode {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Main => "main",
-                Self::Aggressive => "aggressive",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for Phase1NegotiationMode {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for Phase1NegotiationMode {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Phase1NegotiationMode {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "main" => Some(Self::Main),
-                    "aggressive" => Some(Self::Aggressive),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl TransformProtocol {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Esp => "esp",
-                Self::Ah => "ah",
-                Self::AhEsp => "ah-esp",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for TransformProtocol {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for TransformProtocol {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for TransformProtocol {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "esp" => Some(Self::Esp),
-                    "ah" => Some(Self::Ah),
-                    "ah-esp" => Some(Self::AhEsp),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl VpnServiceStatus {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Active => "ACTIVE",
-                Self::Down => "DOWN",
-                Self::Build => "BUILD",
-                Self::Error => "ERROR",
-                Self::PendingCreate => "PENDING_CREATE",
-                Self::PendingUpdate => "PENDING_UPDATE",
-                Self::PendingDelete => "PENDING_DELETE",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for VpnServiceStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for VpnServiceStatus {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for VpnServiceStatus {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "ACTIVE" => Some(Self::Active),
-                    "DOWN" => Some(Self::Down),
-                    "BUILD" => Some(Self::Build),
-                    "ERROR" => Some(Self::Error),
-                    "PENDING_CREATE" => Some(Self::PendingCreate),
-                    "PENDING_UPDATE" => Some(Self::PendingUpdate),
-                    "PENDING_DELETE" => Some(Self::PendingDelete),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl ::std::fmt::Debug for CreateIpsecSiteConnection {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("CreateIpsecSiteConnection")
-                .field("admin_state_up", &self.admin_state_up)
-                .field("description", &self.description)
-                .field("dpd", &self.dpd)
-                .field("ikepolicy_id", &self.ikepolicy_id)
-                .field("initiator", &self.initiator)
-                .field("ipsecpolicy_id", &self.ipsecpolicy_id)
-                .field("local_ep_group_id", &self.local_ep_group_id)
-                .field("mtu", &self.mtu)
-                .field("name", &self.name)
-                .field("peer_address", &self.peer_address)
-                .field("peer_cidrs", &self.peer_cidrs)
-                .field("peer_ep_group_id", &self.peer_ep_group_id)
-                .field("peer_id", &self.peer_id)
-                .field("psk", &crate::support::REDACTED)
-                .field("tenant_id", &self.tenant_id)
-                .field("vpnservice_id", &self.vpnservice_id)
-                .finish()
-        }
-    }
-    impl ::std::fmt::Debug for IpsecSiteConnection {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("IpsecSiteConnection")
-                .field("admin_state_up", &self.admin_state_up)
-                .field("auth_mode", &self.auth_mode)
-                .field("created_at", &self.created_at)
-                .field("description", &self.description)
-                .field("dpd", &self.dpd)
-                .field("id", &self.id)
-                .field("ikepolicy_id", &self.ikepolicy_id)
-                .field("initiator", &self.initiator)
-                .field("ipsecpolicy_id", &self.ipsecpolicy_id)
-                .field("local_ep_group_id", &self.local_ep_group_id)
-                .field("mtu", &self.mtu)
-                .field("name", &self.name)
-                .field("order_id", &self.order_id)
-                .field("peer_address", &self.peer_address)
-                .field("peer_cidrs", &self.peer_cidrs)
-                .field("peer_ep_group_id", &self.peer_ep_group_id)
-                .field("peer_id", &self.peer_id)
-                .field("product_id", &self.product_id)
-                .field("project_id", &self.project_id)
-                .field("psk", &crate::support::REDACTED)
-                .field("route_mode", &self.route_mode)
-                .field("status", &self.status)
-                .field("tenant_id", &self.tenant_id)
-                .field("vpnservice_id", &self.vpnservice_id)
-                .finish()
-        }
-    }
-    impl ::std::fmt::Debug for UpdateIpsecSiteConnection {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("UpdateIpsecSiteConnection")
-                .field("admin_state_up", &self.admin_state_up)
-                .field("description", &self.description)
-                .field("dpd", &self.dpd)
-                .field("initiator", &self.initiator)
-                .field("local_ep_group_id", &self.local_ep_group_id)
-                .field("mtu", &self.mtu)
-                .field("name", &self.name)
-                .field("peer_address", &self.peer_address)
-                .field("peer_cidrs", &self.peer_cidrs)
-                .field("peer_ep_group_id", &self.peer_ep_group_id)
-                .field("peer_id", &self.peer_id)
-                .field("psk", &crate::support::REDACTED)
-                .finish()
-        }
-    }
-    impl ::std::fmt::Debug for CreateIpsecSiteConnectionPsk {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_tuple("CreateIpsecSiteConnectionPsk")
-                .field(&crate::support::REDACTED)
-                .finish()
-        }
-    }
-    impl ::std::fmt::Debug for UpdateIpsecSiteConnectionPsk {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_tuple("UpdateIpsecSiteConnectionPsk")
-                .field(&crate::support::REDACTED)
-                .finish()
         }
     }
 }
@@ -9160,7 +9642,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2.0/vpn/endpoint-groups`
+        /// Sends a `GET` request to `/v2.0/vpn/endpoint-groups`
         pub async fn send(
             self,
         ) -> Result<
@@ -9237,7 +9719,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2.0/vpn/endpoint-groups`
+        /// Sends a `POST` request to `/v2.0/vpn/endpoint-groups`
         pub async fn send(
             self,
         ) -> Result<
@@ -9306,7 +9788,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2.0/vpn/endpoint-groups/{endpoint_group_id}`
+        /// Sends a `GET` request to `/v2.0/vpn/endpoint-groups/{endpoint_group_id}`
         pub async fn send(
             self,
         ) -> Result<
@@ -9401,7 +9883,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2.0/vpn/endpoint-groups/{endpoint_group_id}`
+        /// Sends a `PUT` request to `/v2.0/vpn/endpoint-groups/{endpoint_group_id}`
         pub async fn send(
             self,
         ) -> Result<
@@ -9474,7 +9956,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2.0/vpn/endpoint-groups/{endpoint_group_id}`
+        /// Sends a `DELETE` request to `/v2.0/vpn/endpoint-groups/{endpoint_group_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<()>, Error<crate::ServiceError>> {
@@ -9536,7 +10018,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2.0/vpn/ikepolicies`
+        /// Sends a `GET` request to `/v2.0/vpn/ikepolicies`
         pub async fn send(
             self,
         ) -> Result<
@@ -9612,7 +10094,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2.0/vpn/ikepolicies`
+        /// Sends a `POST` request to `/v2.0/vpn/ikepolicies`
         pub async fn send(
             self,
         ) -> Result<
@@ -9678,7 +10160,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2.0/vpn/ikepolicies/{ikepolicy_id}`
+        /// Sends a `GET` request to `/v2.0/vpn/ikepolicies/{ikepolicy_id}`
         pub async fn send(
             self,
         ) -> Result<
@@ -9770,7 +10252,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2.0/vpn/ikepolicies/{ikepolicy_id}`
+        /// Sends a `PUT` request to `/v2.0/vpn/ikepolicies/{ikepolicy_id}`
         pub async fn send(
             self,
         ) -> Result<
@@ -9840,7 +10322,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2.0/vpn/ikepolicies/{ikepolicy_id}`
+        /// Sends a `DELETE` request to `/v2.0/vpn/ikepolicies/{ikepolicy_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<()>, Error<crate::ServiceError>> {
@@ -9962,7 +10444,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2.0/vpn/ipsec-site-connections`
+        /// Sends a `GET` request to `/v2.0/vpn/ipsec-site-connections`
         pub async fn send(
             self,
         ) -> Result<
@@ -10049,7 +10531,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2.0/vpn/ipsec-site-connections`
+        /// Sends a `POST` request to `/v2.0/vpn/ipsec-site-connections`
         pub async fn send(
             self,
         ) -> Result<
@@ -10116,7 +10598,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2.0/vpn/ipsec-site-connections/{connection_id}`
+        /// Sends a `GET` request to `/v2.0/vpn/ipsec-site-connections/{connection_id}`
         pub async fn send(
             self,
         ) -> Result<
@@ -10209,7 +10691,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2.0/vpn/ipsec-site-connections/{connection_id}`
+        /// Sends a `PUT` request to `/v2.0/vpn/ipsec-site-connections/{connection_id}`
         pub async fn send(
             self,
         ) -> Result<
@@ -10280,7 +10762,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2.0/vpn/ipsec-site-connections/{connection_id}`
+        /// Sends a `DELETE` request to `/v2.0/vpn/ipsec-site-connections/{connection_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<()>, Error<crate::ServiceError>> {
@@ -10342,7 +10824,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2.0/vpn/ipsecpolicies`
+        /// Sends a `GET` request to `/v2.0/vpn/ipsecpolicies`
         pub async fn send(
             self,
         ) -> Result<
@@ -10418,7 +10900,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2.0/vpn/ipsecpolicies`
+        /// Sends a `POST` request to `/v2.0/vpn/ipsecpolicies`
         pub async fn send(
             self,
         ) -> Result<
@@ -10485,7 +10967,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2.0/vpn/ipsecpolicies/{ipsecpolicy_id}`
+        /// Sends a `GET` request to `/v2.0/vpn/ipsecpolicies/{ipsecpolicy_id}`
         pub async fn send(
             self,
         ) -> Result<
@@ -10577,7 +11059,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2.0/vpn/ipsecpolicies/{ipsecpolicy_id}`
+        /// Sends a `PUT` request to `/v2.0/vpn/ipsecpolicies/{ipsecpolicy_id}`
         pub async fn send(
             self,
         ) -> Result<
@@ -10648,7 +11130,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2.0/vpn/ipsecpolicies/{ipsecpolicy_id}`
+        /// Sends a `DELETE` request to `/v2.0/vpn/ipsecpolicies/{ipsecpolicy_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<()>, Error<crate::ServiceError>> {
@@ -10710,7 +11192,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2.0/vpn/vpnservices`
+        /// Sends a `GET` request to `/v2.0/vpn/vpnservices`
         pub async fn send(
             self,
         ) -> Result<
@@ -10786,7 +11268,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v2.0/vpn/vpnservices`
+        /// Sends a `POST` request to `/v2.0/vpn/vpnservices`
         pub async fn send(
             self,
         ) -> Result<
@@ -10853,7 +11335,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v2.0/vpn/vpnservices/{service_id}`
+        /// Sends a `GET` request to `/v2.0/vpn/vpnservices/{service_id}`
         pub async fn send(
             self,
         ) -> Result<
@@ -10945,7 +11427,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v2.0/vpn/vpnservices/{service_id}`
+        /// Sends a `PUT` request to `/v2.0/vpn/vpnservices/{service_id}`
         pub async fn send(
             self,
         ) -> Result<
@@ -11016,7 +11498,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v2.0/vpn/vpnservices/{service_id}`
+        /// Sends a `DELETE` request to `/v2.0/vpn/vpnservices/{service_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<()>, Error<crate::ServiceError>> {
@@ -12630,8 +13112,7 @@ pub mod waiters {
                             .send()
                             .await?
                             .into_inner()
-                            .ipsec_site_connection
-                            .unwrap_or_default(),
+                            .ipsec_site_connection,
                     )
                 },
             )
@@ -12658,8 +13139,7 @@ pub mod waiters {
                             .send()
                             .await?
                             .into_inner()
-                            .ipsec_site_connection
-                            .unwrap_or_default(),
+                            .ipsec_site_connection,
                     )
                 },
             )
@@ -12688,8 +13168,7 @@ pub mod waiters {
                             .send()
                             .await?
                             .into_inner()
-                            .vpnservice
-                            .unwrap_or_default(),
+                            .vpnservice,
                     )
                 },
             )
@@ -12716,8 +13195,7 @@ pub mod waiters {
                             .send()
                             .await?
                             .into_inner()
-                            .vpnservice
-                            .unwrap_or_default(),
+                            .vpnservice,
                     )
                 },
             )

@@ -10,10 +10,13 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    ///What a VPN gateway is attached to, a VPC or an enterprise router. In responses new values may appear; treat unknown ones as valid.
+    /// What a VPN gateway is attached to, a VPC or an enterprise router. In responses new values
+    /// may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum AttachmentType {
+        /// `vpc` on the wire.
         Vpc,
+        /// `er` on the wire.
         Er,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -49,13 +52,62 @@ pub mod types {
             value.parse()
         }
     }
-    ///Hash algorithm for IKE or IPsec authentication. In responses new values may appear; treat unknown ones as valid.
+    impl AttachmentType {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Vpc => "vpc",
+                Self::Er => "er",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for AttachmentType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for AttachmentType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AttachmentType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "vpc" => Some(Self::Vpc),
+                    "er" => Some(Self::Er),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
+    /// Hash algorithm for IKE or IPsec authentication. In responses new values may appear; treat
+    /// unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum AuthenticationAlgorithm {
+        /// `sha1` on the wire.
         Sha1,
+        /// `md5` on the wire.
         Md5,
+        /// `sha2-256` on the wire.
         Sha2256,
+        /// `sha2-384` on the wire.
         Sha2384,
+        /// `sha2-512` on the wire.
         Sha2512,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -99,7 +151,57 @@ pub mod types {
             value.parse()
         }
     }
-    ///Availability zones per gateway flavor. The keys are spelt as the service sends them (lower case, except the two NonFixedIP flavors).
+    impl AuthenticationAlgorithm {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Sha1 => "sha1",
+                Self::Md5 => "md5",
+                Self::Sha2256 => "sha2-256",
+                Self::Sha2384 => "sha2-384",
+                Self::Sha2512 => "sha2-512",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for AuthenticationAlgorithm {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for AuthenticationAlgorithm {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AuthenticationAlgorithm {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "sha1" => Some(Self::Sha1),
+                    "md5" => Some(Self::Md5),
+                    "sha2-256" => Some(Self::Sha2256),
+                    "sha2-384" => Some(Self::Sha2384),
+                    "sha2-512" => Some(Self::Sha2512),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
+    /// Availability zones per gateway flavor. The keys are spelt as the service sends them (lower
+    /// case, except the two NonFixedIP flavors).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct AvailabilityZones {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -130,11 +232,11 @@ pub mod types {
             Default::default()
         }
     }
-    ///Body returned by ListAvailabilityZones.
+    /// Body returned by ListAvailabilityZones.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct AvailabilityZonesResponse {
         pub availability_zones: AvailabilityZones,
-        ///ID of the request.
+        /// ID of the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
     }
@@ -143,10 +245,10 @@ pub mod types {
             Default::default()
         }
     }
-    ///Body of BatchCreateResourceTags.
+    /// Body of BatchCreateResourceTags.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct BatchCreateResourceTagsRequest {
-        ///The tags to add (at most 20).
+        /// The tags to add (at most 20).
         pub tags: ::std::vec::Vec<ResourceTag>,
     }
     impl BatchCreateResourceTagsRequest {
@@ -154,10 +256,10 @@ pub mod types {
             Default::default()
         }
     }
-    ///Body of BatchDeleteResourceTags.
+    /// Body of BatchDeleteResourceTags.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct BatchDeleteResourceTagsRequest {
-        ///The tags to remove (at most 20).
+        /// The tags to remove (at most 20).
         pub tags: ::std::vec::Vec<ResourceTag>,
     }
     impl BatchDeleteResourceTagsRequest {
@@ -165,28 +267,28 @@ pub mod types {
             Default::default()
         }
     }
-    ///State of the BGP session of a BGP connection (show and list only).
+    /// State of the BGP session of a BGP connection (show and list only).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct BgpPeer {
-        ///BGP messages received.
+        /// BGP messages received.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub num_message_received: ::std::option::Option<i64>,
-        ///BGP messages sent.
+        /// BGP messages sent.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub num_message_sent: ::std::option::Option<i64>,
-        ///Routes learnt from the peer.
+        /// Routes learnt from the peer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub num_received_routes: ::std::option::Option<i64>,
-        ///Autonomous system number of the peer.
+        /// Autonomous system number of the peer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub peer_asn: ::std::option::Option<i64>,
-        ///Address of the BGP peer.
+        /// Address of the BGP peer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub peer_ip_address: ::std::option::Option<::std::string::String>,
-        ///BGP session state as reported by the gateway.
+        /// BGP session state as reported by the gateway.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state: ::std::option::Option<::std::string::String>,
-        ///How long the session has been in this state, as reported by the gateway.
+        /// How long the session has been in this state, as reported by the gateway.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub state_duration: ::std::option::Option<::std::string::String>,
     }
@@ -195,28 +297,31 @@ pub mod types {
             Default::default()
         }
     }
-    ///The CA certificate of a customer gateway as returned by the service (its details, never its content).
+    /// The CA certificate of a customer gateway as returned by the service (its details, never its
+    /// content).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
     pub struct CaCertificate {
-        ///Expiry time, a UTC timestamp; plain string (no `date-time` format) for the same reason as `created_at`.
+        /// Expiry time, a UTC timestamp; plain string (no `date-time` format) for the same reason
+        /// as `created_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub expire_time: ::std::option::Option<::std::string::String>,
-        ///Certificate ID.
+        /// Certificate ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
-        ///Whether the certificate content can still be replaced.
+        /// Whether the certificate content can still be replaced.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_updatable: ::std::option::Option<bool>,
-        ///Issuer of the certificate (a distinguished name). Marked sensitive in the API definition, so kept out of Debug output.
+        /// Issuer of the certificate (a distinguished name). Marked sensitive in the API
+        /// definition, so kept out of Debug output.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub issuer: ::std::option::Option<::std::string::String>,
-        ///Serial number of the certificate.
+        /// Serial number of the certificate.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub serial_number: ::std::option::Option<::std::string::String>,
-        ///Signature algorithm of the certificate, such as `sha256WithRSAEncryption`.
+        /// Signature algorithm of the certificate, such as `sha256WithRSAEncryption`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub signature_algorithm: ::std::option::Option<::std::string::String>,
-        ///Subject of the certificate (a distinguished name).
+        /// Subject of the certificate (a distinguished name).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
     }
@@ -225,13 +330,29 @@ pub mod types {
             Default::default()
         }
     }
-    ///The CA certificate of a customer gateway as sent in requests (the API's CaCertificateRequest), for certificate authentication; an existing certificate (`id`) or a new one (`content`).
+    impl ::std::fmt::Debug for CaCertificate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CaCertificate")
+                .field("expire_time", &self.expire_time)
+                .field("id", &self.id)
+                .field("is_updatable", &self.is_updatable)
+                .field("issuer", &crate::support::REDACTED)
+                .field("serial_number", &self.serial_number)
+                .field("signature_algorithm", &self.signature_algorithm)
+                .field("subject", &self.subject)
+                .finish()
+        }
+    }
+    /// The CA certificate of a customer gateway as sent in requests (the API's
+    /// CaCertificateRequest), for certificate authentication; an existing certificate (`id`) or a
+    /// new one (`content`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
     pub struct CaCertificateRequest {
-        ///The certificate in PEM format. Marked sensitive in the API definition, so kept out of Debug output.
+        /// The certificate in PEM format. Marked sensitive in the API definition, so kept out of
+        /// Debug output.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub content: ::std::option::Option<CaCertificateRequestContent>,
-        ///ID of an existing certificate to use.
+        /// ID of an existing certificate to use.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<CaCertificateRequestId>,
     }
@@ -240,7 +361,16 @@ pub mod types {
             Default::default()
         }
     }
-    ///The certificate in PEM format. Marked sensitive in the API definition, so kept out of Debug output.
+    impl ::std::fmt::Debug for CaCertificateRequest {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CaCertificateRequest")
+                .field("content", &crate::support::REDACTED)
+                .field("id", &self.id)
+                .finish()
+        }
+    }
+    /// The certificate in PEM format. Marked sensitive in the API definition, so kept out of Debug
+    /// output.
     #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CaCertificateRequestContent(::std::string::String);
@@ -248,11 +378,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CaCertificateRequestContent> for ::std::string::String {
-        fn from(value: CaCertificateRequestContent) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CaCertificateRequestContent {
@@ -297,7 +422,19 @@ pub mod types {
                 })
         }
     }
-    ///ID of an existing certificate to use.
+    impl ::std::fmt::Debug for CaCertificateRequestContent {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("CaCertificateRequestContent")
+                .field(&crate::support::REDACTED)
+                .finish()
+        }
+    }
+    impl ::std::convert::From<CaCertificateRequestContent> for ::std::string::String {
+        fn from(value: CaCertificateRequestContent) -> Self {
+            value.0
+        }
+    }
+    /// ID of an existing certificate to use.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CaCertificateRequestId(::std::string::String);
@@ -305,11 +442,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CaCertificateRequestId> for ::std::string::String {
-        fn from(value: CaCertificateRequestId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CaCertificateRequestId {
@@ -351,7 +483,13 @@ pub mod types {
                 })
         }
     }
-    ///How a new EIP's bandwidth is billed, as sent in requests. Responses may also report `95peak_plus` (see ReportedChargeMode).
+    impl ::std::convert::From<CaCertificateRequestId> for ::std::string::String {
+        fn from(value: CaCertificateRequestId) -> Self {
+            value.0
+        }
+    }
+    /// How a new EIP's bandwidth is billed, as sent in requests. Responses may also report
+    /// `95peak_plus` (see ReportedChargeMode).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -365,8 +503,10 @@ pub mod types {
         PartialOrd
     )]
     pub enum ChargeMode {
+        /// `bandwidth` on the wire.
         #[serde(rename = "bandwidth")]
         Bandwidth,
+        /// `traffic` on the wire.
         #[serde(rename = "traffic")]
         Traffic,
     }
@@ -406,25 +546,28 @@ pub mod types {
             value.parse()
         }
     }
-    ///A connection monitor as returned by the service. Every field is optional (the create response has no `status`).
+    /// A connection monitor as returned by the service. Every field is optional (the create
+    /// response has no `status`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ConnectionMonitor {
-        ///Probe destination, an IPv4 address. No `ipv4` format because the documented examples are masked (`192.***.***.0`).
+        /// Probe destination, an IPv4 address. No `ipv4` format because the documented examples are
+        /// masked (`192.***.***.0`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub destination_ip: ::std::option::Option<::std::string::String>,
-        ///Monitor ID.
+        /// Monitor ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub proto_type: ::std::option::Option<ConnectionMonitorProtocol>,
-        ///Probe source, an IPv4 address. No `ipv4` format because the documented examples are masked (`88.***.***.60`).
+        /// Probe source, an IPv4 address. No `ipv4` format because the documented examples are
+        /// masked (`88.***.***.60`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub source_ip: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<ConnectionMonitorStatus>,
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<ConnectionMonitorType>,
-        ///ID of the monitored VPN connection.
+        /// ID of the monitored VPN connection.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub vpn_connection_id: ::std::option::Option<::std::string::String>,
     }
@@ -433,9 +576,10 @@ pub mod types {
             Default::default()
         }
     }
-    ///Protocol of the monitor probes. New values may appear; treat unknown ones as valid.
+    /// Protocol of the monitor probes. New values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ConnectionMonitorProtocol {
+        /// `icmp` on the wire.
         Icmp,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -470,11 +614,52 @@ pub mod types {
             value.parse()
         }
     }
-    ///Body returned by CreateConnectionMonitor and ShowConnectionMonitor.
+    impl ConnectionMonitorProtocol {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Icmp => "icmp",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for ConnectionMonitorProtocol {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for ConnectionMonitorProtocol {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ConnectionMonitorProtocol {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "icmp" => Some(Self::Icmp),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
+    /// Body returned by CreateConnectionMonitor and ShowConnectionMonitor.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ConnectionMonitorResponse {
         pub connection_monitor: ConnectionMonitor,
-        ///ID of the request.
+        /// ID of the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
     }
@@ -483,11 +668,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///State of a connection monitor. New values may appear; treat unknown ones as valid.
+    /// State of a connection monitor. New values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ConnectionMonitorStatus {
+        /// `ACTIVE` on the wire.
         Active,
+        /// `PENDING_CREATE` on the wire.
         PendingCreate,
+        /// `PENDING_DELETE` on the wire.
         PendingDelete,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -529,9 +717,56 @@ pub mod types {
             value.parse()
         }
     }
-    ///What a connection monitor probes (gateway is the VPN gateway). New values may appear; treat unknown ones as valid.
+    impl ConnectionMonitorStatus {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Active => "ACTIVE",
+                Self::PendingCreate => "PENDING_CREATE",
+                Self::PendingDelete => "PENDING_DELETE",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for ConnectionMonitorStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for ConnectionMonitorStatus {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ConnectionMonitorStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "ACTIVE" => Some(Self::Active),
+                    "PENDING_CREATE" => Some(Self::PendingCreate),
+                    "PENDING_DELETE" => Some(Self::PendingDelete),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
+    /// What a connection monitor probes (gateway is the VPN gateway). New values may appear; treat
+    /// unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ConnectionMonitorType {
+        /// `gateway` on the wire.
         Gateway,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -566,7 +801,49 @@ pub mod types {
             value.parse()
         }
     }
-    ///Routing mode as sent in requests, in lower case. The service returns the same modes in upper case (see ReportedConnectionStyle).
+    impl ConnectionMonitorType {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Gateway => "gateway",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for ConnectionMonitorType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for ConnectionMonitorType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ConnectionMonitorType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "gateway" => Some(Self::Gateway),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
+    /// Routing mode as sent in requests, in lower case. The service returns the same modes in upper
+    /// case (see ReportedConnectionStyle).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -580,10 +857,13 @@ pub mod types {
         PartialOrd
     )]
     pub enum ConnectionStyle {
+        /// `policy` on the wire.
         #[serde(rename = "policy")]
         Policy,
+        /// `static` on the wire.
         #[serde(rename = "static")]
         Static,
+        /// `bgp` on the wire.
         #[serde(rename = "bgp")]
         Bgp,
     }
@@ -625,10 +905,10 @@ pub mod types {
             value.parse()
         }
     }
-    ///The monitor to create.
+    /// The monitor to create.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateConnectionMonitor {
-        ///ID of the VPN connection to monitor.
+        /// ID of the VPN connection to monitor.
         pub vpn_connection_id: ::std::string::String,
     }
     impl CreateConnectionMonitor {
@@ -636,7 +916,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Body of CreateConnectionMonitor.
+    /// Body of CreateConnectionMonitor.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateConnectionMonitorRequest {
         pub connection_monitor: CreateConnectionMonitor,
@@ -646,23 +926,24 @@ pub mod types {
             Default::default()
         }
     }
-    ///The customer gateway to create.
+    /// The customer gateway to create.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateCustomerGateway {
-        ///BGP autonomous system number of the customer gateway (used by BGP connections).
+        /// BGP autonomous system number of the customer gateway (used by BGP connections).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bgp_asn: ::std::option::Option<crate::Bounded<1, 4294967295>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ca_certificate: ::std::option::Option<CaCertificateRequest>,
-        ///Kind of identity in `id_value`.
+        /// Kind of identity in `id_value`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id_type: ::std::option::Option<CustomerGatewayIdType>,
-        ///Identity of the customer gateway, an IPv4 address or an FQDN according to `id_type`.
+        /// Identity of the customer gateway, an IPv4 address or an FQDN according to `id_type`.
         pub id_value: CreateCustomerGatewayIdValue,
-        ///Customer gateway name (letters, digits, Chinese characters, `-`, `_`, `.`). Generated by the server when left out.
+        /// Customer gateway name (letters, digits, Chinese characters, `-`, `_`, `.`). Generated by
+        /// the server when left out.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<CreateCustomerGatewayName>,
-        ///Resource tags.
+        /// Resource tags.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
     }
@@ -671,7 +952,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Identity of the customer gateway, an IPv4 address or an FQDN according to `id_type`.
+    /// Identity of the customer gateway, an IPv4 address or an FQDN according to `id_type`.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateCustomerGatewayIdValue(::std::string::String);
@@ -679,11 +960,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateCustomerGatewayIdValue> for ::std::string::String {
-        fn from(value: CreateCustomerGatewayIdValue) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateCustomerGatewayIdValue {
@@ -729,7 +1005,13 @@ pub mod types {
                 })
         }
     }
-    ///Customer gateway name (letters, digits, Chinese characters, `-`, `_`, `.`). Generated by the server when left out.
+    impl ::std::convert::From<CreateCustomerGatewayIdValue> for ::std::string::String {
+        fn from(value: CreateCustomerGatewayIdValue) -> Self {
+            value.0
+        }
+    }
+    /// Customer gateway name (letters, digits, Chinese characters, `-`, `_`, `.`). Generated by the
+    /// server when left out.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateCustomerGatewayName(::std::string::String);
@@ -737,11 +1019,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateCustomerGatewayName> for ::std::string::String {
-        fn from(value: CreateCustomerGatewayName) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateCustomerGatewayName {
@@ -791,7 +1068,12 @@ pub mod types {
                 })
         }
     }
-    ///Body of CreateCgw.
+    impl ::std::convert::From<CreateCustomerGatewayName> for ::std::string::String {
+        fn from(value: CreateCustomerGatewayName) -> Self {
+            value.0
+        }
+    }
+    /// Body of CreateCgw.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateCustomerGatewayRequest {
         pub customer_gateway: CreateCustomerGateway,
@@ -801,14 +1083,16 @@ pub mod types {
             Default::default()
         }
     }
-    ///IKE (phase 1) policy of a new connection; left-out fields take the defaults shown.
+    /// IKE (phase 1) policy of a new connection; left-out fields take the defaults shown.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CreateIkePolicy {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub authentication_algorithm: ::std::option::Option<AuthenticationAlgorithm>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub authentication_method: ::std::option::Option<IkeAuthenticationMethod>,
-        ///Diffie-Hellman group for phase 1. Known values are group1 to group21 as offered by the service (group1, group2, group5, group14, group15, group16, group19, group20, group21); the server picks one when left out.
+        /// Diffie-Hellman group for phase 1. Known values are group1 to group21 as offered by the
+        /// service (group1, group2, group5, group14, group15, group16, group19, group20, group21);
+        /// the server picks one when left out.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dh_group: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -817,15 +1101,15 @@ pub mod types {
         pub encryption_algorithm: ::std::option::Option<EncryptionAlgorithm>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ike_version: ::std::option::Option<IkeVersion>,
-        ///Lifetime of the IKE SA in seconds.
+        /// Lifetime of the IKE SA in seconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub lifetime_seconds: ::std::option::Option<crate::Bounded<60, 604800>>,
-        ///Local identity (an IP address or FQDN, according to `local_id_type`).
+        /// Local identity (an IP address or FQDN, according to `local_id_type`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub local_id: ::std::option::Option<CreateIkePolicyLocalId>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub local_id_type: ::std::option::Option<IkeIdType>,
-        ///Peer identity (an IP address or FQDN, according to `peer_id_type`).
+        /// Peer identity (an IP address or FQDN, according to `peer_id_type`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub peer_id: ::std::option::Option<CreateIkePolicyPeerId>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -838,7 +1122,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Local identity (an IP address or FQDN, according to `local_id_type`).
+    /// Local identity (an IP address or FQDN, according to `local_id_type`).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateIkePolicyLocalId(::std::string::String);
@@ -846,11 +1130,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateIkePolicyLocalId> for ::std::string::String {
-        fn from(value: CreateIkePolicyLocalId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateIkePolicyLocalId {
@@ -892,7 +1171,12 @@ pub mod types {
                 })
         }
     }
-    ///Peer identity (an IP address or FQDN, according to `peer_id_type`).
+    impl ::std::convert::From<CreateIkePolicyLocalId> for ::std::string::String {
+        fn from(value: CreateIkePolicyLocalId) -> Self {
+            value.0
+        }
+    }
+    /// Peer identity (an IP address or FQDN, according to `peer_id_type`).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateIkePolicyPeerId(::std::string::String);
@@ -900,11 +1184,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateIkePolicyPeerId> for ::std::string::String {
-        fn from(value: CreateIkePolicyPeerId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateIkePolicyPeerId {
@@ -946,7 +1225,12 @@ pub mod types {
                 })
         }
     }
-    ///IPsec (phase 2) policy of a new connection; left-out fields take the defaults shown.
+    impl ::std::convert::From<CreateIkePolicyPeerId> for ::std::string::String {
+        fn from(value: CreateIkePolicyPeerId) -> Self {
+            value.0
+        }
+    }
+    /// IPsec (phase 2) policy of a new connection; left-out fields take the defaults shown.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CreateIpsecPolicy {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -955,10 +1239,12 @@ pub mod types {
         pub encapsulation_mode: ::std::option::Option<EncapsulationMode>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub encryption_algorithm: ::std::option::Option<EncryptionAlgorithm>,
-        ///Lifetime of the IPsec SA in seconds.
+        /// Lifetime of the IPsec SA in seconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub lifetime_seconds: ::std::option::Option<crate::Bounded<30, 604800>>,
-        ///Perfect forward secrecy DH group. Known values are group1 to group21 as offered by the service (group1, group2, group5, group14, group15, group16, group19, group20, group21) and `disable`; the server picks one when left out.
+        /// Perfect forward secrecy DH group. Known values are group1 to group21 as offered by the
+        /// service (group1, group2, group5, group14, group15, group16, group19, group20, group21)
+        /// and `disable`; the server picks one when left out.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pfs: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -969,62 +1255,64 @@ pub mod types {
             Default::default()
         }
     }
-    ///The connection to create.
+    /// The connection to create.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
     pub struct CreateVpnConnection {
-        ///ID of the customer gateway.
+        /// ID of the customer gateway.
         pub cgw_id: CreateVpnConnectionCgwId,
-        ///Whether the health check of the connection is enabled.
+        /// Whether the health check of the connection is enabled.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enable_health_check: ::std::option::Option<bool>,
-        ///Whether branch-to-branch forwarding through this connection is enabled.
+        /// Whether branch-to-branch forwarding through this connection is enabled.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enable_hub: ::std::option::Option<bool>,
-        ///Whether network quality analysis (a connection monitor) is enabled.
+        /// Whether network quality analysis (a connection monitor) is enabled.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enable_nqa: ::std::option::Option<bool>,
-        ///Role of the connection in an active/standby gateway pair.
+        /// Role of the connection in an active/standby gateway pair.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ha_role: ::std::option::Option<HaRole>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ikepolicy: ::std::option::Option<CreateIkePolicy>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ipsecpolicy: ::std::option::Option<CreateIpsecPolicy>,
-        ///Connection name (letters, digits, Chinese characters, `-`, `_`, `.`). Generated by the server when left out.
+        /// Connection name (letters, digits, Chinese characters, `-`, `_`, `.`). Generated by the
+        /// server when left out.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<CreateVpnConnectionName>,
-        ///Customer-side IPv4 subnets (CIDR) reachable through the connection.
+        /// Customer-side IPv4 subnets (CIDR) reachable through the connection.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub peer_subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Customer-side IPv6 subnets (CIDR).
+        /// Customer-side IPv6 subnets (CIDR).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub peer_subnets_v6: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        ///IPv4 policy rules (policy-based connections only).
+        /// IPv4 policy rules (policy-based connections only).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub policy_rules: ::std::option::Option<::std::vec::Vec<PolicyRule>>,
-        ///IPv6 policy rules (policy-based connections only).
+        /// IPv6 policy rules (policy-based connections only).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub policy_rules_v6: ::std::option::Option<::std::vec::Vec<PolicyRule>>,
-        ///Pre-shared key. Secret; never log it.
+        /// Pre-shared key. Secret; never log it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub psk: ::std::option::Option<CreateVpnConnectionPsk>,
-        ///Routing mode, sent in lower case.
+        /// Routing mode, sent in lower case.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub style: ::std::option::Option<ConnectionStyle>,
-        ///Resource tags.
+        /// Resource tags.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
-        ///Tunnel interface address on the VPN gateway side (CIDR in 169.254.0.0/16), for BGP and static routing.
+        /// Tunnel interface address on the VPN gateway side (CIDR in 169.254.0.0/16), for BGP and
+        /// static routing.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tunnel_local_address: ::std::option::Option<::std::string::String>,
-        ///Tunnel interface address on the customer gateway side, in the same /30 as the local one.
+        /// Tunnel interface address on the customer gateway side, in the same /30 as the local one.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tunnel_peer_address: ::std::option::Option<::std::string::String>,
-        ///ID of the VPN gateway.
+        /// ID of the VPN gateway.
         pub vgw_id: CreateVpnConnectionVgwId,
-        ///ID of the VPN gateway's EIP (its ID, not the address) that the connection uses.
+        /// ID of the VPN gateway's EIP (its ID, not the address) that the connection uses.
         pub vgw_ip: CreateVpnConnectionVgwIp,
     }
     impl CreateVpnConnection {
@@ -1032,7 +1320,32 @@ pub mod types {
             Default::default()
         }
     }
-    ///ID of the customer gateway.
+    impl ::std::fmt::Debug for CreateVpnConnection {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CreateVpnConnection")
+                .field("cgw_id", &self.cgw_id)
+                .field("enable_health_check", &self.enable_health_check)
+                .field("enable_hub", &self.enable_hub)
+                .field("enable_nqa", &self.enable_nqa)
+                .field("ha_role", &self.ha_role)
+                .field("ikepolicy", &self.ikepolicy)
+                .field("ipsecpolicy", &self.ipsecpolicy)
+                .field("name", &self.name)
+                .field("peer_subnets", &self.peer_subnets)
+                .field("peer_subnets_v6", &self.peer_subnets_v6)
+                .field("policy_rules", &self.policy_rules)
+                .field("policy_rules_v6", &self.policy_rules_v6)
+                .field("psk", &crate::support::REDACTED)
+                .field("style", &self.style)
+                .field("tags", &self.tags)
+                .field("tunnel_local_address", &self.tunnel_local_address)
+                .field("tunnel_peer_address", &self.tunnel_peer_address)
+                .field("vgw_id", &self.vgw_id)
+                .field("vgw_ip", &self.vgw_ip)
+                .finish()
+        }
+    }
+    /// ID of the customer gateway.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnConnectionCgwId(::std::string::String);
@@ -1040,11 +1353,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateVpnConnectionCgwId> for ::std::string::String {
-        fn from(value: CreateVpnConnectionCgwId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateVpnConnectionCgwId {
@@ -1086,7 +1394,13 @@ pub mod types {
                 })
         }
     }
-    ///Connection name (letters, digits, Chinese characters, `-`, `_`, `.`). Generated by the server when left out.
+    impl ::std::convert::From<CreateVpnConnectionCgwId> for ::std::string::String {
+        fn from(value: CreateVpnConnectionCgwId) -> Self {
+            value.0
+        }
+    }
+    /// Connection name (letters, digits, Chinese characters, `-`, `_`, `.`). Generated by the
+    /// server when left out.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnConnectionName(::std::string::String);
@@ -1094,11 +1408,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateVpnConnectionName> for ::std::string::String {
-        fn from(value: CreateVpnConnectionName) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateVpnConnectionName {
@@ -1145,7 +1454,12 @@ pub mod types {
                 })
         }
     }
-    ///Pre-shared key. Secret; never log it.
+    impl ::std::convert::From<CreateVpnConnectionName> for ::std::string::String {
+        fn from(value: CreateVpnConnectionName) -> Self {
+            value.0
+        }
+    }
+    /// Pre-shared key. Secret; never log it.
     #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnConnectionPsk(::std::string::String);
@@ -1153,11 +1467,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateVpnConnectionPsk> for ::std::string::String {
-        fn from(value: CreateVpnConnectionPsk) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateVpnConnectionPsk {
@@ -1202,7 +1511,19 @@ pub mod types {
                 })
         }
     }
-    ///Body of CreateVpnConnection.
+    impl ::std::fmt::Debug for CreateVpnConnectionPsk {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("CreateVpnConnectionPsk")
+                .field(&crate::support::REDACTED)
+                .finish()
+        }
+    }
+    impl ::std::convert::From<CreateVpnConnectionPsk> for ::std::string::String {
+        fn from(value: CreateVpnConnectionPsk) -> Self {
+            value.0
+        }
+    }
+    /// Body of CreateVpnConnection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateVpnConnectionRequest {
         pub vpn_connection: CreateVpnConnection,
@@ -1212,7 +1533,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///ID of the VPN gateway.
+    /// ID of the VPN gateway.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnConnectionVgwId(::std::string::String);
@@ -1220,11 +1541,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateVpnConnectionVgwId> for ::std::string::String {
-        fn from(value: CreateVpnConnectionVgwId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateVpnConnectionVgwId {
@@ -1266,7 +1582,12 @@ pub mod types {
                 })
         }
     }
-    ///ID of the VPN gateway's EIP (its ID, not the address) that the connection uses.
+    impl ::std::convert::From<CreateVpnConnectionVgwId> for ::std::string::String {
+        fn from(value: CreateVpnConnectionVgwId) -> Self {
+            value.0
+        }
+    }
+    /// ID of the VPN gateway's EIP (its ID, not the address) that the connection uses.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnConnectionVgwIp(::std::string::String);
@@ -1274,11 +1595,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateVpnConnectionVgwIp> for ::std::string::String {
-        fn from(value: CreateVpnConnectionVgwIp) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateVpnConnectionVgwIp {
@@ -1320,74 +1636,85 @@ pub mod types {
                 })
         }
     }
-    ///The VPN gateway to create. No field is required by the API definition; a gateway attached to a VPC needs `vpc_id`, one attached to an enterprise router needs `er_id`.
+    impl ::std::convert::From<CreateVpnConnectionVgwIp> for ::std::string::String {
+        fn from(value: CreateVpnConnectionVgwIp) -> Self {
+            value.0
+        }
+    }
+    /// The VPN gateway to create. No field is required by the API definition; a gateway attached to
+    /// a VPC needs `vpc_id`, one attached to an enterprise router needs `er_id`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CreateVpnGateway {
-        ///First private address of a `private` gateway, in the access subnet.
+        /// First private address of a `private` gateway, in the access subnet.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub access_private_ip_1: ::std::option::Option<CreateVpnGatewayAccessPrivateIp1>,
-        ///Second private address of a `private` gateway, in the access subnet.
+        /// Second private address of a `private` gateway, in the access subnet.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub access_private_ip_2: ::std::option::Option<CreateVpnGatewayAccessPrivateIp2>,
-        ///ID (a lower-case UUID) of the subnet in the access VPC; defaults to `connect_subnet`.
+        /// ID (a lower-case UUID) of the subnet in the access VPC; defaults to `connect_subnet`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub access_subnet_id: ::std::option::Option<CreateVpnGatewayAccessSubnetId>,
-        ///ID (a lower-case UUID) of the access VPC; defaults to `vpc_id`.
+        /// ID (a lower-case UUID) of the access VPC; defaults to `vpc_id`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub access_vpc_id: ::std::option::Option<CreateVpnGatewayAccessVpcId>,
-        ///What the gateway is attached to, a VPC or an enterprise router. The default `vpc` is from the API reference page, not the field list.
+        /// What the gateway is attached to, a VPC or an enterprise router. The default `vpc` is
+        /// from the API reference page, not the field list.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attachment_type: ::std::option::Option<AttachmentType>,
-        ///Availability zones to deploy the gateway in (see ListAvailabilityZones).
+        /// Availability zones to deploy the gateway in (see ListAvailabilityZones).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub availability_zone_ids: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        ///BGP autonomous system number of the gateway.
+        /// BGP autonomous system number of the gateway.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bgp_asn: ::std::option::Option<crate::Bounded<1, 4294967295>>,
-        ///ID of the VPC subnet the gateway uses for its interfaces.
+        /// ID of the VPC subnet the gateway uses for its interfaces.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub connect_subnet: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub eip1: ::std::option::Option<CreateVpnGatewayEip>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub eip2: ::std::option::Option<CreateVpnGatewayEip>,
-        ///Enterprise project ID (`0` is the default project).
+        /// Enterprise project ID (`0` is the default project).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enterprise_project_id: ::std::option::Option<
             CreateVpnGatewayEnterpriseProjectId,
         >,
-        ///ID (a UUID) of the enterprise router, for `attachment_type` `er` only.
+        /// ID (a UUID) of the enterprise router, for `attachment_type` `er` only.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub er_id: ::std::option::Option<CreateVpnGatewayErId>,
-        ///Gateway specification (forwarding bandwidth and connection limits).
+        /// Gateway specification (forwarding bandwidth and connection limits).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub flavor: ::std::option::Option<VpnGatewayFlavor>,
-        ///Whether both gateway addresses carry traffic or one stands by.
+        /// Whether both gateway addresses carry traffic or one stands by.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ha_mode: ::std::option::Option<HaMode>,
-        ///IP version of the gateway. The default `ipv4` is from the API reference page, not the field list.
+        /// IP version of the gateway. The default `ipv4` is from the API reference page, not the
+        /// field list.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ip_version: ::std::option::Option<IpVersion>,
-        ///Cloud-side IPv4 subnets (CIDR) reachable through the gateway (VPC attachment only).
+        /// Cloud-side IPv4 subnets (CIDR) reachable through the gateway (VPC attachment only).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub local_subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Cloud-side IPv6 subnets (CIDR) reachable through the gateway (VPC attachment only).
+        /// Cloud-side IPv6 subnets (CIDR) reachable through the gateway (VPC attachment only).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub local_subnets_v6: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        ///Gateway name (letters, digits, Chinese characters, `-`, `_`, `.`). Generated by the server (`vpngw-` and four characters) when left out.
+        /// Gateway name (letters, digits, Chinese characters, `-`, `_`, `.`). Generated by the
+        /// server (`vpngw-` and four characters) when left out.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<CreateVpnGatewayName>,
-        ///Whether the gateway connects to customer gateways over EIPs (`public`) or over private addresses in a VPC (`private`).
+        /// Whether the gateway connects to customer gateways over EIPs (`public`) or over private
+        /// addresses in a VPC (`private`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub network_type: ::std::option::Option<VpnGatewayNetworkType>,
-        ///Resource tags.
+        /// Resource tags.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
-        ///ID (a UUID) of the service VPC of a gateway attached to a VPC; for an enterprise-router gateway, the access VPC (`access_vpc_id` wins when both are set).
+        /// ID (a UUID) of the service VPC of a gateway attached to a VPC; for an enterprise-router
+        /// gateway, the access VPC (`access_vpc_id` wins when both are set).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub vpc_id: ::std::option::Option<CreateVpnGatewayVpcId>,
     }
@@ -1396,7 +1723,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///First private address of a `private` gateway, in the access subnet.
+    /// First private address of a `private` gateway, in the access subnet.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnGatewayAccessPrivateIp1(::std::string::String);
@@ -1404,12 +1731,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateVpnGatewayAccessPrivateIp1>
-    for ::std::string::String {
-        fn from(value: CreateVpnGatewayAccessPrivateIp1) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateVpnGatewayAccessPrivateIp1 {
@@ -1452,7 +1773,13 @@ pub mod types {
                 })
         }
     }
-    ///Second private address of a `private` gateway, in the access subnet.
+    impl ::std::convert::From<CreateVpnGatewayAccessPrivateIp1>
+    for ::std::string::String {
+        fn from(value: CreateVpnGatewayAccessPrivateIp1) -> Self {
+            value.0
+        }
+    }
+    /// Second private address of a `private` gateway, in the access subnet.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnGatewayAccessPrivateIp2(::std::string::String);
@@ -1460,12 +1787,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateVpnGatewayAccessPrivateIp2>
-    for ::std::string::String {
-        fn from(value: CreateVpnGatewayAccessPrivateIp2) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateVpnGatewayAccessPrivateIp2 {
@@ -1508,7 +1829,13 @@ pub mod types {
                 })
         }
     }
-    ///ID (a lower-case UUID) of the subnet in the access VPC; defaults to `connect_subnet`.
+    impl ::std::convert::From<CreateVpnGatewayAccessPrivateIp2>
+    for ::std::string::String {
+        fn from(value: CreateVpnGatewayAccessPrivateIp2) -> Self {
+            value.0
+        }
+    }
+    /// ID (a lower-case UUID) of the subnet in the access VPC; defaults to `connect_subnet`.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnGatewayAccessSubnetId(::std::string::String);
@@ -1516,11 +1843,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateVpnGatewayAccessSubnetId> for ::std::string::String {
-        fn from(value: CreateVpnGatewayAccessSubnetId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateVpnGatewayAccessSubnetId {
@@ -1574,7 +1896,12 @@ pub mod types {
                 })
         }
     }
-    ///ID (a lower-case UUID) of the access VPC; defaults to `vpc_id`.
+    impl ::std::convert::From<CreateVpnGatewayAccessSubnetId> for ::std::string::String {
+        fn from(value: CreateVpnGatewayAccessSubnetId) -> Self {
+            value.0
+        }
+    }
+    /// ID (a lower-case UUID) of the access VPC; defaults to `vpc_id`.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnGatewayAccessVpcId(::std::string::String);
@@ -1582,11 +1909,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateVpnGatewayAccessVpcId> for ::std::string::String {
-        fn from(value: CreateVpnGatewayAccessVpcId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateVpnGatewayAccessVpcId {
@@ -1639,24 +1961,33 @@ pub mod types {
                 })
         }
     }
-    ///An EIP of a new public gateway (`eip1`, `eip2`), either an existing one (`id`) or a new one described by `type`, `charge_mode` and the bandwidth fields.
+    impl ::std::convert::From<CreateVpnGatewayAccessVpcId> for ::std::string::String {
+        fn from(value: CreateVpnGatewayAccessVpcId) -> Self {
+            value.0
+        }
+    }
+    /// An EIP of a new public gateway (`eip1`, `eip2`), either an existing one (`id`) or a new one
+    /// described by `type`, `charge_mode` and the bandwidth fields.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CreateVpnGatewayEip {
-        ///ID of the bandwidth to use.
+        /// ID of the bandwidth to use.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bandwidth_id: ::std::option::Option<CreateVpnGatewayEipBandwidthId>,
-        ///Name of the bandwidth of a new EIP (letters, digits, Chinese characters, `_`, `.`, `-`).
+        /// Name of the bandwidth of a new EIP (letters, digits, Chinese characters, `_`, `.`, `-`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bandwidth_name: ::std::option::Option<CreateVpnGatewayEipBandwidthName>,
-        ///Bandwidth of a new EIP in Mbit/s; the gateway flavor limits it (for example to 300 for Professional1).
+        /// Bandwidth of a new EIP in Mbit/s; the gateway flavor limits it (for example to 300 for
+        /// Professional1).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bandwidth_size: ::std::option::Option<i32>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub charge_mode: ::std::option::Option<ChargeMode>,
-        ///ID (a UUID) of an existing EIP to use.
+        /// ID (a UUID) of an existing EIP to use.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<CreateVpnGatewayEipId>,
-        ///Type of a new EIP, as offered by the region (for example `5_bgp`, dynamic BGP, or `5_sbgp`, static BGP). The reference also gives `minLength` 0, which says nothing and is left out.
+        /// Type of a new EIP, as offered by the region (for example `5_bgp`, dynamic BGP, or
+        /// `5_sbgp`, static BGP). The reference also gives `minLength` 0, which says nothing and is
+        /// left out.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<CreateVpnGatewayEipType>,
     }
@@ -1665,7 +1996,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///ID of the bandwidth to use.
+    /// ID of the bandwidth to use.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnGatewayEipBandwidthId(::std::string::String);
@@ -1673,11 +2004,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateVpnGatewayEipBandwidthId> for ::std::string::String {
-        fn from(value: CreateVpnGatewayEipBandwidthId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateVpnGatewayEipBandwidthId {
@@ -1737,7 +2063,12 @@ pub mod types {
                 })
         }
     }
-    ///Name of the bandwidth of a new EIP (letters, digits, Chinese characters, `_`, `.`, `-`).
+    impl ::std::convert::From<CreateVpnGatewayEipBandwidthId> for ::std::string::String {
+        fn from(value: CreateVpnGatewayEipBandwidthId) -> Self {
+            value.0
+        }
+    }
+    /// Name of the bandwidth of a new EIP (letters, digits, Chinese characters, `_`, `.`, `-`).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnGatewayEipBandwidthName(::std::string::String);
@@ -1745,12 +2076,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateVpnGatewayEipBandwidthName>
-    for ::std::string::String {
-        fn from(value: CreateVpnGatewayEipBandwidthName) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateVpnGatewayEipBandwidthName {
@@ -1801,7 +2126,13 @@ pub mod types {
                 })
         }
     }
-    ///ID (a UUID) of an existing EIP to use.
+    impl ::std::convert::From<CreateVpnGatewayEipBandwidthName>
+    for ::std::string::String {
+        fn from(value: CreateVpnGatewayEipBandwidthName) -> Self {
+            value.0
+        }
+    }
+    /// ID (a UUID) of an existing EIP to use.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnGatewayEipId(::std::string::String);
@@ -1809,11 +2140,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateVpnGatewayEipId> for ::std::string::String {
-        fn from(value: CreateVpnGatewayEipId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateVpnGatewayEipId {
@@ -1872,7 +2198,13 @@ pub mod types {
                 })
         }
     }
-    ///Type of a new EIP, as offered by the region (for example `5_bgp`, dynamic BGP, or `5_sbgp`, static BGP). The reference also gives `minLength` 0, which says nothing and is left out.
+    impl ::std::convert::From<CreateVpnGatewayEipId> for ::std::string::String {
+        fn from(value: CreateVpnGatewayEipId) -> Self {
+            value.0
+        }
+    }
+    /// Type of a new EIP, as offered by the region (for example `5_bgp`, dynamic BGP, or `5_sbgp`,
+    /// static BGP). The reference also gives `minLength` 0, which says nothing and is left out.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnGatewayEipType(::std::string::String);
@@ -1880,11 +2212,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateVpnGatewayEipType> for ::std::string::String {
-        fn from(value: CreateVpnGatewayEipType) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateVpnGatewayEipType {
@@ -1926,7 +2253,12 @@ pub mod types {
                 })
         }
     }
-    ///Enterprise project ID (`0` is the default project).
+    impl ::std::convert::From<CreateVpnGatewayEipType> for ::std::string::String {
+        fn from(value: CreateVpnGatewayEipType) -> Self {
+            value.0
+        }
+    }
+    /// Enterprise project ID (`0` is the default project).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnGatewayEnterpriseProjectId(::std::string::String);
@@ -1934,12 +2266,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateVpnGatewayEnterpriseProjectId>
-    for ::std::string::String {
-        fn from(value: CreateVpnGatewayEnterpriseProjectId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateVpnGatewayEnterpriseProjectId {
@@ -1985,7 +2311,13 @@ pub mod types {
                 })
         }
     }
-    ///ID (a UUID) of the enterprise router, for `attachment_type` `er` only.
+    impl ::std::convert::From<CreateVpnGatewayEnterpriseProjectId>
+    for ::std::string::String {
+        fn from(value: CreateVpnGatewayEnterpriseProjectId) -> Self {
+            value.0
+        }
+    }
+    /// ID (a UUID) of the enterprise router, for `attachment_type` `er` only.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnGatewayErId(::std::string::String);
@@ -1993,11 +2325,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateVpnGatewayErId> for ::std::string::String {
-        fn from(value: CreateVpnGatewayErId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateVpnGatewayErId {
@@ -2050,7 +2377,13 @@ pub mod types {
                 })
         }
     }
-    ///Gateway name (letters, digits, Chinese characters, `-`, `_`, `.`). Generated by the server (`vpngw-` and four characters) when left out.
+    impl ::std::convert::From<CreateVpnGatewayErId> for ::std::string::String {
+        fn from(value: CreateVpnGatewayErId) -> Self {
+            value.0
+        }
+    }
+    /// Gateway name (letters, digits, Chinese characters, `-`, `_`, `.`). Generated by the server
+    /// (`vpngw-` and four characters) when left out.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnGatewayName(::std::string::String);
@@ -2058,11 +2391,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateVpnGatewayName> for ::std::string::String {
-        fn from(value: CreateVpnGatewayName) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateVpnGatewayName {
@@ -2112,7 +2440,12 @@ pub mod types {
                 })
         }
     }
-    ///Body of CreateVgw.
+    impl ::std::convert::From<CreateVpnGatewayName> for ::std::string::String {
+        fn from(value: CreateVpnGatewayName) -> Self {
+            value.0
+        }
+    }
+    /// Body of CreateVgw.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CreateVpnGatewayRequest {
         pub vpn_gateway: CreateVpnGateway,
@@ -2122,7 +2455,8 @@ pub mod types {
             Default::default()
         }
     }
-    ///ID (a UUID) of the service VPC of a gateway attached to a VPC; for an enterprise-router gateway, the access VPC (`access_vpc_id` wins when both are set).
+    /// ID (a UUID) of the service VPC of a gateway attached to a VPC; for an enterprise-router
+    /// gateway, the access VPC (`access_vpc_id` wins when both are set).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnGatewayVpcId(::std::string::String);
@@ -2130,11 +2464,6 @@ pub mod types {
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<CreateVpnGatewayVpcId> for ::std::string::String {
-        fn from(value: CreateVpnGatewayVpcId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for CreateVpnGatewayVpcId {
@@ -2187,33 +2516,44 @@ pub mod types {
                 })
         }
     }
-    ///A customer gateway as returned by the service. Every field is optional.
+    impl ::std::convert::From<CreateVpnGatewayVpcId> for ::std::string::String {
+        fn from(value: CreateVpnGatewayVpcId) -> Self {
+            value.0
+        }
+    }
+    /// A customer gateway as returned by the service. Every field is optional.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct CustomerGateway {
-        ///BGP autonomous system number of the customer gateway.
+        /// BGP autonomous system number of the customer gateway.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bgp_asn: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ca_certificate: ::std::option::Option<CaCertificate>,
-        ///Creation time, a UTC timestamp such as `2022-11-25T08:30:12.512Z`; plain string (no `date-time` format) because servers vary in how they write timestamps. Also the pagination marker.
+        /// Creation time, a UTC timestamp such as `2022-11-25T08:30:12.512Z`; plain string (no
+        /// `date-time` format) because servers vary in how they write timestamps. Also the
+        /// pagination marker.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///Customer gateway ID (a UUID; masked in the documentation, e.g. `5247ae10-demo-a8df-va86-dd36659a7f5d`).
+        /// Customer gateway ID (a UUID; masked in the documentation, e.g.
+        /// `5247ae10-demo-a8df-va86-dd36659a7f5d`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
-        ///Kind of identity; known values `ip` and `fqdn` (not an enum here, as the reference gives none for responses).
+        /// Kind of identity; known values `ip` and `fqdn` (not an enum here, as the reference gives
+        /// none for responses).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id_type: ::std::option::Option<::std::string::String>,
-        ///Identity of the customer gateway (an IP address or an FQDN; may be masked in documentation).
+        /// Identity of the customer gateway (an IP address or an FQDN; may be masked in
+        /// documentation).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id_value: ::std::option::Option<::std::string::String>,
-        ///Customer gateway name.
+        /// Customer gateway name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Resource tags.
+        /// Resource tags.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
-        ///Time of the last change, a UTC timestamp; plain string for the same reason as `created_at`.
+        /// Time of the last change, a UTC timestamp; plain string for the same reason as
+        /// `created_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::std::string::String>,
     }
@@ -2222,7 +2562,8 @@ pub mod types {
             Default::default()
         }
     }
-    ///Kind of identity of a customer gateway, as sent in requests. Responses return it as a plain string.
+    /// Kind of identity of a customer gateway, as sent in requests. Responses return it as a plain
+    /// string.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2236,8 +2577,10 @@ pub mod types {
         PartialOrd
     )]
     pub enum CustomerGatewayIdType {
+        /// `ip` on the wire.
         #[serde(rename = "ip")]
         Ip,
+        /// `fqdn` on the wire.
         #[serde(rename = "fqdn")]
         Fqdn,
     }
@@ -2277,11 +2620,11 @@ pub mod types {
             value.parse()
         }
     }
-    ///Body returned by CreateCgw, ShowCgw and UpdateCgw.
+    /// Body returned by CreateCgw, ShowCgw and UpdateCgw.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct CustomerGatewayResponse {
         pub customer_gateway: CustomerGateway,
-        ///ID of the request.
+        /// ID of the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
     }
@@ -2290,15 +2633,15 @@ pub mod types {
             Default::default()
         }
     }
-    ///Dead peer detection settings (create requests and responses), with the service defaults.
+    /// Dead peer detection settings (create requests and responses), with the service defaults.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Dpd {
-        ///Seconds between DPD probes.
+        /// Seconds between DPD probes.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub interval: ::std::option::Option<i64>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub msg: ::std::option::Option<DpdMsg>,
-        ///Seconds to wait for a DPD answer.
+        /// Seconds to wait for a DPD answer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timeout: ::std::option::Option<i64>,
     }
@@ -2307,10 +2650,13 @@ pub mod types {
             Default::default()
         }
     }
-    ///Order of the payloads in DPD packets. In responses new values may appear; treat unknown ones as valid.
+    /// Order of the payloads in DPD packets. In responses new values may appear; treat unknown ones
+    /// as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum DpdMsg {
+        /// `seq-hash-notify` on the wire.
         SeqHashNotify,
+        /// `seq-notify-hash` on the wire.
         SeqNotifyHash,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -2351,9 +2697,53 @@ pub mod types {
             value.parse()
         }
     }
-    ///IPsec encapsulation mode. In responses new values may appear; treat unknown ones as valid.
+    impl DpdMsg {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::SeqHashNotify => "seq-hash-notify",
+                Self::SeqNotifyHash => "seq-notify-hash",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for DpdMsg {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for DpdMsg {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for DpdMsg {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "seq-hash-notify" => Some(Self::SeqHashNotify),
+                    "seq-notify-hash" => Some(Self::SeqNotifyHash),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
+    /// IPsec encapsulation mode. In responses new values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum EncapsulationMode {
+        /// `tunnel` on the wire.
         Tunnel,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -2388,16 +2778,65 @@ pub mod types {
             value.parse()
         }
     }
-    ///Cipher for IKE or IPsec. In responses new values may appear; treat unknown ones as valid.
+    impl EncapsulationMode {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Tunnel => "tunnel",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for EncapsulationMode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for EncapsulationMode {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EncapsulationMode {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "tunnel" => Some(Self::Tunnel),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
+    /// Cipher for IKE or IPsec. In responses new values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum EncryptionAlgorithm {
+        /// `3des` on the wire.
         X3des,
+        /// `aes-128` on the wire.
         Aes128,
+        /// `aes-192` on the wire.
         Aes192,
+        /// `aes-256` on the wire.
         Aes256,
+        /// `aes-128-gcm-16` on the wire.
         Aes128Gcm16,
+        /// `aes-256-gcm-16` on the wire.
         Aes256Gcm16,
+        /// `aes-128-gcm-128` on the wire.
         Aes128Gcm128,
+        /// `aes-256-gcm-128` on the wire.
         Aes256Gcm128,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -2444,6 +2883,61 @@ pub mod types {
             value.parse()
         }
     }
+    impl EncryptionAlgorithm {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::X3des => "3des",
+                Self::Aes128 => "aes-128",
+                Self::Aes192 => "aes-192",
+                Self::Aes256 => "aes-256",
+                Self::Aes128Gcm16 => "aes-128-gcm-16",
+                Self::Aes256Gcm16 => "aes-256-gcm-16",
+                Self::Aes128Gcm128 => "aes-128-gcm-128",
+                Self::Aes256Gcm128 => "aes-256-gcm-128",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for EncryptionAlgorithm {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for EncryptionAlgorithm {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for EncryptionAlgorithm {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "3des" => Some(Self::X3des),
+                    "aes-128" => Some(Self::Aes128),
+                    "aes-192" => Some(Self::Aes192),
+                    "aes-256" => Some(Self::Aes256),
+                    "aes-128-gcm-16" => Some(Self::Aes128Gcm16),
+                    "aes-256-gcm-16" => Some(Self::Aes256Gcm16),
+                    "aes-128-gcm-128" => Some(Self::Aes128Gcm128),
+                    "aes-256-gcm-128" => Some(Self::Aes256Gcm128),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
     /**Error body. Every property is optional so that one type reads all the
 shapes the service and the gateways in front of it send:
 - VPN service: `{"code": "VPN.0001", "message": "..."}`
@@ -2454,16 +2948,16 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ErrorBody {
-        ///Error code of the VPN service shape, such as VPN.0001.
+        /// Error code of the VPN service shape, such as VPN.0001.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
-        ///Error code of the API definition and API gateway shapes, such as APIGW.0301.
+        /// Error code of the API definition and API gateway shapes, such as APIGW.0301.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error_code: ::std::option::Option<::std::string::String>,
-        ///Error message of the API definition and API gateway shapes.
+        /// Error message of the API definition and API gateway shapes.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error_msg: ::std::option::Option<::std::string::String>,
-        ///Error message of the VPN service shape.
+        /// Error message of the VPN service shape.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -2471,7 +2965,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub neutron_error: ::std::option::Option<NeutronErrorDetail>,
-        ///ID of the request, when the body carries it.
+        /// ID of the request, when the body carries it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
     }
@@ -2480,7 +2974,8 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///High-availability mode of a VPN gateway, as sent in requests. Responses return it as a plain string.
+    /// High-availability mode of a VPN gateway, as sent in requests. Responses return it as a plain
+    /// string.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2494,8 +2989,10 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         PartialOrd
     )]
     pub enum HaMode {
+        /// `active-active` on the wire.
         #[serde(rename = "active-active")]
         ActiveActive,
+        /// `active-standby` on the wire.
         #[serde(rename = "active-standby")]
         ActiveStandby,
     }
@@ -2540,7 +3037,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
-    ///Role of a connection in an active/standby gateway pair (requests only).
+    /// Role of a connection in an active/standby gateway pair (requests only).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2554,8 +3051,10 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         PartialOrd
     )]
     pub enum HaRole {
+        /// `master` on the wire.
         #[serde(rename = "master")]
         Master,
+        /// `slave` on the wire.
         #[serde(rename = "slave")]
         Slave,
     }
@@ -2595,10 +3094,13 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
-    ///How the IKE peers authenticate. In responses new values may appear; treat unknown ones as valid.
+    /// How the IKE peers authenticate. In responses new values may appear; treat unknown ones as
+    /// valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum IkeAuthenticationMethod {
+        /// `pre-share` on the wire.
         PreShare,
+        /// `digital-envelope-v2` on the wire.
         DigitalEnvelopeV2,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -2639,10 +3141,56 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
-    ///Kind of IKE identity (used for local_id_type and peer_id_type). In responses new values may appear; treat unknown ones as valid.
+    impl IkeAuthenticationMethod {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::PreShare => "pre-share",
+                Self::DigitalEnvelopeV2 => "digital-envelope-v2",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for IkeAuthenticationMethod {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for IkeAuthenticationMethod {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for IkeAuthenticationMethod {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "pre-share" => Some(Self::PreShare),
+                    "digital-envelope-v2" => Some(Self::DigitalEnvelopeV2),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
+    /// Kind of IKE identity (used for local_id_type and peer_id_type). In responses new values may
+    /// appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum IkeIdType {
+        /// `ip` on the wire.
         Ip,
+        /// `fqdn` on the wire.
         Fqdn,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -2678,14 +3226,57 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
-    ///IKE (phase 1) policy as returned by the service.
+    impl IkeIdType {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Ip => "ip",
+                Self::Fqdn => "fqdn",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for IkeIdType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for IkeIdType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for IkeIdType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "ip" => Some(Self::Ip),
+                    "fqdn" => Some(Self::Fqdn),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
+    /// IKE (phase 1) policy as returned by the service.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct IkePolicy {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub authentication_algorithm: ::std::option::Option<AuthenticationAlgorithm>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub authentication_method: ::std::option::Option<IkeAuthenticationMethod>,
-        ///Diffie-Hellman group for phase 1 (for example group15).
+        /// Diffie-Hellman group for phase 1 (for example group15).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dh_group: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2694,15 +3285,15 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         pub encryption_algorithm: ::std::option::Option<EncryptionAlgorithm>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ike_version: ::std::option::Option<IkeVersion>,
-        ///Lifetime of the IKE SA in seconds.
+        /// Lifetime of the IKE SA in seconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub lifetime_seconds: ::std::option::Option<i64>,
-        ///Local identity (may be masked in documentation).
+        /// Local identity (may be masked in documentation).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub local_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub local_id_type: ::std::option::Option<IkeIdType>,
-        ///Peer identity (may be masked in documentation).
+        /// Peer identity (may be masked in documentation).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub peer_id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2715,10 +3306,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///IKE protocol version. In responses new values may appear; treat unknown ones as valid.
+    /// IKE protocol version. In responses new values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum IkeVersion {
+        /// `v1` on the wire.
         V1,
+        /// `v2` on the wire.
         V2,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -2754,10 +3347,56 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
-    ///IP version of a VPN gateway. In responses new values may appear; treat unknown ones as valid.
+    impl IkeVersion {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::V1 => "v1",
+                Self::V2 => "v2",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for IkeVersion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for IkeVersion {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for IkeVersion {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "v1" => Some(Self::V1),
+                    "v2" => Some(Self::V2),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
+    /// IP version of a VPN gateway. In responses new values may appear; treat unknown ones as
+    /// valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum IpVersion {
+        /// `ipv4` on the wire.
         Ipv4,
+        /// `ipv6` on the wire.
         Ipv6,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -2793,7 +3432,50 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
-    ///IPsec (phase 2) policy as returned by the service.
+    impl IpVersion {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Ipv4 => "ipv4",
+                Self::Ipv6 => "ipv6",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for IpVersion {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for IpVersion {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for IpVersion {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "ipv4" => Some(Self::Ipv4),
+                    "ipv6" => Some(Self::Ipv6),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
+    /// IPsec (phase 2) policy as returned by the service.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct IpsecPolicy {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2802,10 +3484,10 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         pub encapsulation_mode: ::std::option::Option<EncapsulationMode>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub encryption_algorithm: ::std::option::Option<EncryptionAlgorithm>,
-        ///Lifetime of the IPsec SA in seconds.
+        /// Lifetime of the IPsec SA in seconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub lifetime_seconds: ::std::option::Option<i64>,
-        ///Perfect forward secrecy DH group (for example group15) or `disable`.
+        /// Perfect forward secrecy DH group (for example group15) or `disable`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pfs: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2816,15 +3498,15 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Body returned by ListConnectionMonitors (not paginated).
+    /// Body returned by ListConnectionMonitors (not paginated).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ListConnectionMonitorsResponse {
-        ///The monitors.
+        /// The monitors.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub connection_monitors: ::std::option::Option<
             ::std::vec::Vec<ConnectionMonitor>,
         >,
-        ///ID of the request.
+        /// ID of the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
     }
@@ -2833,18 +3515,18 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Body returned by ListCgws.
+    /// Body returned by ListCgws.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ListCustomerGatewaysResponse {
-        ///The customer gateways on this page.
+        /// The customer gateways on this page.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub customer_gateways: ::std::option::Option<::std::vec::Vec<CustomerGateway>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub page_info: ::std::option::Option<PageInfo>,
-        ///ID of the request.
+        /// ID of the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
-        ///Number of customer gateways matching the filters, over all pages.
+        /// Number of customer gateways matching the filters, over all pages.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_count: ::std::option::Option<i64>,
     }
@@ -2853,18 +3535,18 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Body returned by ListVpnConnections.
+    /// Body returned by ListVpnConnections.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ListVpnConnectionsResponse {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub page_info: ::std::option::Option<PageInfo>,
-        ///ID of the request.
+        /// ID of the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
-        ///Number of connections matching the filters, over all pages.
+        /// Number of connections matching the filters, over all pages.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_count: ::std::option::Option<i64>,
-        ///The connections on this page.
+        /// The connections on this page.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub vpn_connections: ::std::option::Option<::std::vec::Vec<VpnConnection>>,
     }
@@ -2873,13 +3555,13 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Body returned by ListVgws (not paginated).
+    /// Body returned by ListVgws (not paginated).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ListVpnGatewaysResponse {
-        ///ID of the request.
+        /// ID of the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
-        ///The gateways.
+        /// The gateways.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub vpn_gateways: ::std::option::Option<::std::vec::Vec<VpnGateway>>,
     }
@@ -2888,16 +3570,16 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Content of a Neutron-style error.
+    /// Content of a Neutron-style error.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct NeutronErrorDetail {
-        ///Further detail, often empty.
+        /// Further detail, often empty.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub detail: ::std::option::Option<::std::string::String>,
-        ///Human-readable message.
+        /// Human-readable message.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
-        ///Exception name, such as IPsecSiteConnectionNotFound.
+        /// Exception name, such as IPsecSiteConnectionNotFound.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
@@ -2906,13 +3588,14 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Pagination state of a list.
+    /// Pagination state of a list.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct PageInfo {
-        ///Number of items on this page.
+        /// Number of items on this page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub current_count: ::std::option::Option<i32>,
-        ///Marker of the next page (the `created_at` of the last item on this page). Absent on the last page.
+        /// Marker of the next page (the `created_at` of the last item on this page). Absent on the
+        /// last page.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub next_marker: ::std::option::Option<::std::string::String>,
     }
@@ -2921,10 +3604,13 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///IKEv1 phase 1 negotiation mode. In responses new values may appear; treat unknown ones as valid.
+    /// IKEv1 phase 1 negotiation mode. In responses new values may appear; treat unknown ones as
+    /// valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum Phase1NegotiationMode {
+        /// `main` on the wire.
         Main,
+        /// `aggressive` on the wire.
         Aggressive,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -2960,16 +3646,59 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
-    ///One policy rule of a policy-based connection.
+    impl Phase1NegotiationMode {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Main => "main",
+                Self::Aggressive => "aggressive",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for Phase1NegotiationMode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for Phase1NegotiationMode {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Phase1NegotiationMode {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "main" => Some(Self::Main),
+                    "aggressive" => Some(Self::Aggressive),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
+    /// One policy rule of a policy-based connection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct PolicyRule {
-        ///Destination CIDRs.
+        /// Destination CIDRs.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub destination: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Position of the rule.
+        /// Position of the rule.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub rule_index: ::std::option::Option<i64>,
-        ///Source CIDR.
+        /// Source CIDR.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub source: ::std::option::Option<::std::string::String>,
     }
@@ -2978,7 +3707,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///The policy template of a gateway, the IKE and IPsec settings new connections start from.
+    /// The policy template of a gateway, the IKE and IPsec settings new connections start from.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct PolicyTemplate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2991,7 +3720,8 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Hash algorithm accepted in a gateway's policy template (requests only; narrower than AuthenticationAlgorithm).
+    /// Hash algorithm accepted in a gateway's policy template (requests only; narrower than
+    /// AuthenticationAlgorithm).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -3005,10 +3735,13 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         PartialOrd
     )]
     pub enum PolicyTemplateAuthenticationAlgorithm {
+        /// `sha2-256` on the wire.
         #[serde(rename = "sha2-256")]
         Sha2256,
+        /// `sha2-384` on the wire.
         #[serde(rename = "sha2-384")]
         Sha2384,
+        /// `sha2-512` on the wire.
         #[serde(rename = "sha2-512")]
         Sha2512,
     }
@@ -3056,7 +3789,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
-    ///Diffie-Hellman group accepted for IKE in a gateway's policy template (requests only).
+    /// Diffie-Hellman group accepted for IKE in a gateway's policy template (requests only).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -3070,16 +3803,22 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         PartialOrd
     )]
     pub enum PolicyTemplateDhGroup {
+        /// `group14` on the wire.
         #[serde(rename = "group14")]
         Group14,
+        /// `group15` on the wire.
         #[serde(rename = "group15")]
         Group15,
+        /// `group16` on the wire.
         #[serde(rename = "group16")]
         Group16,
+        /// `group19` on the wire.
         #[serde(rename = "group19")]
         Group19,
+        /// `group20` on the wire.
         #[serde(rename = "group20")]
         Group20,
+        /// `group21` on the wire.
         #[serde(rename = "group21")]
         Group21,
     }
@@ -3132,7 +3871,8 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
-    ///Cipher accepted in a gateway's policy template (requests only; narrower than EncryptionAlgorithm).
+    /// Cipher accepted in a gateway's policy template (requests only; narrower than
+    /// EncryptionAlgorithm).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -3146,14 +3886,19 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         PartialOrd
     )]
     pub enum PolicyTemplateEncryptionAlgorithm {
+        /// `aes-128` on the wire.
         #[serde(rename = "aes-128")]
         Aes128,
+        /// `aes-192` on the wire.
         #[serde(rename = "aes-192")]
         Aes192,
+        /// `aes-256` on the wire.
         #[serde(rename = "aes-256")]
         Aes256,
+        /// `aes-128-gcm-16` on the wire.
         #[serde(rename = "aes-128-gcm-16")]
         Aes128Gcm16,
+        /// `aes-256-gcm-16` on the wire.
         #[serde(rename = "aes-256-gcm-16")]
         Aes256Gcm16,
     }
@@ -3205,19 +3950,20 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
-    ///IKE (phase 1) part of a policy template as returned by the service (plain strings, as the reference gives them).
+    /// IKE (phase 1) part of a policy template as returned by the service (plain strings, as the
+    /// reference gives them).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct PolicyTemplateIkePolicy {
-        ///Hash algorithm, e.g. `sha2-256` (see PolicyTemplateAuthenticationAlgorithm).
+        /// Hash algorithm, e.g. `sha2-256` (see PolicyTemplateAuthenticationAlgorithm).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub authentication_algorithm: ::std::option::Option<::std::string::String>,
-        ///Diffie-Hellman group, e.g. `group15` (see PolicyTemplateDhGroup).
+        /// Diffie-Hellman group, e.g. `group15` (see PolicyTemplateDhGroup).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dh_group: ::std::option::Option<::std::string::String>,
-        ///Cipher, e.g. `aes-128` (see PolicyTemplateEncryptionAlgorithm).
+        /// Cipher, e.g. `aes-128` (see PolicyTemplateEncryptionAlgorithm).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub encryption_algorithm: ::std::option::Option<::std::string::String>,
-        ///Lifetime of the IKE SA in seconds.
+        /// Lifetime of the IKE SA in seconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub lifetime_seconds: ::std::option::Option<i64>,
     }
@@ -3226,19 +3972,20 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///IPsec (phase 2) part of a policy template as returned by the service (plain strings, as the reference gives them).
+    /// IPsec (phase 2) part of a policy template as returned by the service (plain strings, as the
+    /// reference gives them).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct PolicyTemplateIpsecPolicy {
-        ///Hash algorithm, e.g. `sha2-256`.
+        /// Hash algorithm, e.g. `sha2-256`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub authentication_algorithm: ::std::option::Option<::std::string::String>,
-        ///Cipher, e.g. `aes-128`.
+        /// Cipher, e.g. `aes-128`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub encryption_algorithm: ::std::option::Option<::std::string::String>,
-        ///Lifetime of the IPsec SA in seconds.
+        /// Lifetime of the IPsec SA in seconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub lifetime_seconds: ::std::option::Option<i64>,
-        ///Perfect forward secrecy DH group, e.g. `group15`, or `disable`.
+        /// Perfect forward secrecy DH group, e.g. `group15`, or `disable`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pfs: ::std::option::Option<::std::string::String>,
     }
@@ -3247,7 +3994,8 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Perfect forward secrecy group accepted for IPsec in a gateway's policy template, or `disable` (requests only).
+    /// Perfect forward secrecy group accepted for IPsec in a gateway's policy template, or
+    /// `disable` (requests only).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -3261,18 +4009,25 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         PartialOrd
     )]
     pub enum PolicyTemplatePfs {
+        /// `group14` on the wire.
         #[serde(rename = "group14")]
         Group14,
+        /// `group15` on the wire.
         #[serde(rename = "group15")]
         Group15,
+        /// `group16` on the wire.
         #[serde(rename = "group16")]
         Group16,
+        /// `group19` on the wire.
         #[serde(rename = "group19")]
         Group19,
+        /// `group20` on the wire.
         #[serde(rename = "group20")]
         Group20,
+        /// `group21` on the wire.
         #[serde(rename = "group21")]
         Group21,
+        /// `disable` on the wire.
         #[serde(rename = "disable")]
         Disable,
     }
@@ -3327,13 +4082,13 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
-    ///Body returned by ListProjectTags.
+    /// Body returned by ListProjectTags.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ProjectTagsResponse {
-        ///ID of the request.
+        /// ID of the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
-        ///Every tag key used on resources of the type, with its values.
+        /// Every tag key used on resources of the type, with its values.
         pub tags: ::std::vec::Vec<TagKeyValues>,
     }
     impl ProjectTagsResponse {
@@ -3341,16 +4096,19 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Body of ListResourcesByTags and CountResourcesByTags. Every condition given must hold; an empty body selects every resource of the type.
+    /// Body of ListResourcesByTags and CountResourcesByTags. Every condition given must hold; an
+    /// empty body selects every resource of the type.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct QueryResourcesRequest {
-        ///Searches on the resource's fields.
+        /// Searches on the resource's fields.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub matches: ::std::option::Option<::std::vec::Vec<TagMatch>>,
-        ///Tag conditions (at most 20): a resource must have every key, each with one of its values.
+        /// Tag conditions (at most 20): a resource must have every key, each with one of its
+        /// values.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub tags: ::std::option::Option<::std::vec::Vec<TagKeyValues>>,
-        ///When true, only resources without any tag are selected and `tags` is ignored. False or absent: no such condition.
+        /// When true, only resources without any tag are selected and `tags` is ignored. False or
+        /// absent: no such condition.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub without_any_tag: ::std::option::Option<bool>,
     }
@@ -3359,16 +4117,18 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///The quota of one resource type (the API's QuotaInfo).
+    /// The quota of one resource type (the API's QuotaInfo).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct QuotaResource {
-        ///Maximum number of resources of this type.
+        /// Maximum number of resources of this type.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub quota: ::std::option::Option<i64>,
-        ///Resource type; known values `vpn_gateway`, `customer_gateway` and `vpn_connection`, and on some regions `vpngw` and `vpn` (classic VPN). A plain string, as the reference gives it.
+        /// Resource type; known values `vpn_gateway`, `customer_gateway` and `vpn_connection`, and
+        /// on some regions `vpngw` and `vpn` (classic VPN). A plain string, as the reference gives
+        /// it.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
-        ///Number of resources of this type in use.
+        /// Number of resources of this type in use.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub used: ::std::option::Option<i64>,
     }
@@ -3377,10 +4137,10 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///The quotas of the project.
+    /// The quotas of the project.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct Quotas {
-        ///One entry per resource type.
+        /// One entry per resource type.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub resources: ::std::option::Option<::std::vec::Vec<QuotaResource>>,
     }
@@ -3389,11 +4149,11 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Body returned by ShowQuotasInfo.
+    /// Body returned by ShowQuotasInfo.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct QuotasResponse {
         pub quotas: Quotas,
-        ///ID of the request.
+        /// ID of the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
     }
@@ -3402,11 +4162,15 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///How an EIP's bandwidth is billed, as returned by the service (`95peak_plus` is enhanced 95th-percentile billing). New values may appear; treat unknown ones as valid.
+    /// How an EIP's bandwidth is billed, as returned by the service (`95peak_plus` is enhanced
+    /// 95th-percentile billing). New values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ReportedChargeMode {
+        /// `bandwidth` on the wire.
         Bandwidth,
+        /// `traffic` on the wire.
         Traffic,
+        /// `95peak_plus` on the wire.
         X95peakPlus,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -3448,11 +4212,60 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
-    ///Routing mode as returned by the service, in upper case; requests use lower case (see ConnectionStyle). New values may appear; treat unknown ones as valid.
+    impl ReportedChargeMode {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Bandwidth => "bandwidth",
+                Self::Traffic => "traffic",
+                Self::X95peakPlus => "95peak_plus",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for ReportedChargeMode {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for ReportedChargeMode {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ReportedChargeMode {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "bandwidth" => Some(Self::Bandwidth),
+                    "traffic" => Some(Self::Traffic),
+                    "95peak_plus" => Some(Self::X95peakPlus),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
+    /// Routing mode as returned by the service, in upper case; requests use lower case (see
+    /// ConnectionStyle). New values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum ReportedConnectionStyle {
+        /// `POLICY` on the wire.
         Policy,
+        /// `STATIC` on the wire.
         Static,
+        /// `BGP` on the wire.
         Bgp,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -3489,13 +4302,58 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
-    ///Body returned by CountResourcesByTags.
+    impl ReportedConnectionStyle {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Policy => "POLICY",
+                Self::Static => "STATIC",
+                Self::Bgp => "BGP",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for ReportedConnectionStyle {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for ReportedConnectionStyle {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ReportedConnectionStyle {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "POLICY" => Some(Self::Policy),
+                    "STATIC" => Some(Self::Static),
+                    "BGP" => Some(Self::Bgp),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
+    /// Body returned by CountResourcesByTags.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ResourceCountResponse {
-        ///ID of the request.
+        /// ID of the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
-        ///Number of matching resources.
+        /// Number of matching resources.
         pub total_count: i32,
     }
     impl ResourceCountResponse {
@@ -3503,12 +4361,15 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///A tag of one resource. In a removal the value may be left out (the tag is removed whatever its value).
+    /// A tag of one resource. In a removal the value may be left out (the tag is removed whatever
+    /// its value).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ResourceTag {
-        ///Tag key (1 to 128 characters: Unicode letters, separators, digits and `_.:=+-@`; not starting with `_sys_`, no leading or trailing blank), as in `Tag`.
+        /// Tag key (1 to 128 characters: Unicode letters, separators, digits and `_.:=+-@`; not
+        /// starting with `_sys_`, no leading or trailing blank), as in `Tag`.
         pub key: ::std::string::String,
-        ///Tag value (up to 255 characters: Unicode letters, separators, digits and `_.:/=+-@`), as in `Tag`.
+        /// Tag value (up to 255 characters: Unicode letters, separators, digits and `_.:/=+-@`), as
+        /// in `Tag`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
@@ -3517,13 +4378,13 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Body returned by ShowResourceTags.
+    /// Body returned by ShowResourceTags.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ResourceTagsResponse {
-        ///ID of the request.
+        /// ID of the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
-        ///The resource's tags.
+        /// The resource's tags.
         pub tags: ::std::vec::Vec<ResourceTag>,
     }
     impl ResourceTagsResponse {
@@ -3531,15 +4392,15 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Body returned by ListResourcesByTags.
+    /// Body returned by ListResourcesByTags.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ResourcesByTagsResponse {
-        ///ID of the request.
+        /// ID of the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
-        ///The matching resources of this page.
+        /// The matching resources of this page.
         pub resources: ::std::vec::Vec<TaggedResource>,
-        ///Number of matching resources over all pages.
+        /// Number of matching resources over all pages.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total_count: ::std::option::Option<i32>,
     }
@@ -3548,12 +4409,15 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///A resource tag.
+    /// A resource tag.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct Tag {
-        ///Tag key (Unicode letters, separators, digits and `_.:=+-@`; not starting with `_sys_`, no leading or trailing blank). The pattern is the official one; its `\p{...}` classes need a Unicode-aware engine (ECMAScript `u` flag, as JSON Schema tools use).
+        /// Tag key (Unicode letters, separators, digits and `_.:=+-@`; not starting with `_sys_`,
+        /// no leading or trailing blank). The pattern is the official one; its `\p{...}` classes
+        /// need a Unicode-aware engine (ECMAScript `u` flag, as JSON Schema tools use).
         pub key: ::std::string::String,
-        ///Tag value (Unicode letters, separators, digits and `_.:/=+-@`). The pattern is the official one (Unicode classes, see `key`).
+        /// Tag value (Unicode letters, separators, digits and `_.:/=+-@`). The pattern is the
+        /// official one (Unicode classes, see `key`).
         pub value: ::std::string::String,
     }
     impl Tag {
@@ -3561,12 +4425,14 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///A tag key with a list of values: in a query, resources with this key and any of the values (any value when the list is empty); in the project tag list, the values the key has.
+    /// A tag key with a list of values: in a query, resources with this key and any of the values
+    /// (any value when the list is empty); in the project tag list, the values the key has.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct TagKeyValues {
-        ///Tag key (1 to 128 characters, as in `Tag`).
+        /// Tag key (1 to 128 characters, as in `Tag`).
         pub key: ::std::string::String,
-        ///Tag values (each up to 255 characters, as in `Tag`; at most 20 in a query). In a query an empty list means any value.
+        /// Tag values (each up to 255 characters, as in `Tag`; at most 20 in a query). In a query
+        /// an empty list means any value.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
@@ -3575,11 +4441,11 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///A search on a resource's field: resources whose field contains the value.
+    /// A search on a resource's field: resources whose field contains the value.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct TagMatch {
         pub key: TagMatchKey,
-        ///The text to look for (up to 255 characters).
+        /// The text to look for (up to 255 characters).
         pub value: TagMatchValue,
     }
     impl TagMatch {
@@ -3587,7 +4453,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///The field a `matches` entry searches: `resource_name`.
+    /// The field a `matches` entry searches: `resource_name`.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -3601,6 +4467,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         PartialOrd
     )]
     pub enum TagMatchKey {
+        /// `resource_name` on the wire.
         #[serde(rename = "resource_name")]
         ResourceName,
     }
@@ -3638,7 +4505,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
-    ///The text to look for (up to 255 characters).
+    /// The text to look for (up to 255 characters).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct TagMatchValue(::std::string::String);
@@ -3646,11 +4513,6 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<TagMatchValue> for ::std::string::String {
-        fn from(value: TagMatchValue) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for TagMatchValue {
@@ -3692,7 +4554,14 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
                 })
         }
     }
-    ///The kind of resource the tags belong to, spelt as in the path: `vpn-gateway` (site-to-site VPN gateway), `customer-gateway`, `vpn-connection`, `p2c-vpn-gateways` (point-to-client VPN gateway; note the plural, as the API spells it).
+    impl ::std::convert::From<TagMatchValue> for ::std::string::String {
+        fn from(value: TagMatchValue) -> Self {
+            value.0
+        }
+    }
+    /// The kind of resource the tags belong to, spelt as in the path: `vpn-gateway` (site-to-site
+    /// VPN gateway), `customer-gateway`, `vpn-connection`, `p2c-vpn-gateways` (point-to-client VPN
+    /// gateway; note the plural, as the API spells it).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -3706,12 +4575,16 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         PartialOrd
     )]
     pub enum TagResourceType {
+        /// `vpn-gateway` on the wire.
         #[serde(rename = "vpn-gateway")]
         VpnGateway,
+        /// `customer-gateway` on the wire.
         #[serde(rename = "customer-gateway")]
         CustomerGateway,
+        /// `vpn-connection` on the wire.
         #[serde(rename = "vpn-connection")]
         VpnConnection,
+        /// `p2c-vpn-gateways` on the wire.
         #[serde(rename = "p2c-vpn-gateways")]
         P2cVpnGateways,
     }
@@ -3760,22 +4633,22 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
-    ///A resource selected by tags.
+    /// A resource selected by tags.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct TaggedResource {
-        ///Details of the resource (currently empty).
+        /// Details of the resource (currently empty).
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub resource_detail: ::serde_json::Map<
             ::std::string::String,
             ::serde_json::Value,
         >,
-        ///ID of the resource.
+        /// ID of the resource.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub resource_id: ::std::option::Option<::std::string::String>,
-        ///Name of the resource.
+        /// Name of the resource.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub resource_name: ::std::option::Option<::std::string::String>,
-        ///The resource's tags.
+        /// The resource's tags.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub tags: ::std::option::Option<::std::vec::Vec<ResourceTag>>,
     }
@@ -3784,9 +4657,10 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///IPsec transform protocol. In responses new values may appear; treat unknown ones as valid.
+    /// IPsec transform protocol. In responses new values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum TransformProtocol {
+        /// `esp` on the wire.
         Esp,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -3821,12 +4695,54 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
-    ///The fields to change; fields left out keep their value. The identity and the BGP AS number cannot be changed.
+    impl TransformProtocol {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Esp => "esp",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for TransformProtocol {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for TransformProtocol {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for TransformProtocol {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "esp" => Some(Self::Esp),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
+    /// The fields to change; fields left out keep their value. The identity and the BGP AS number
+    /// cannot be changed.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateCustomerGateway {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ca_certificate: ::std::option::Option<CaCertificateRequest>,
-        ///Customer gateway name (letters, digits, Chinese characters, `-`, `_`, `.`).
+        /// Customer gateway name (letters, digits, Chinese characters, `-`, `_`, `.`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<UpdateCustomerGatewayName>,
     }
@@ -3835,7 +4751,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Customer gateway name (letters, digits, Chinese characters, `-`, `_`, `.`).
+    /// Customer gateway name (letters, digits, Chinese characters, `-`, `_`, `.`).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateCustomerGatewayName(::std::string::String);
@@ -3843,11 +4759,6 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateCustomerGatewayName> for ::std::string::String {
-        fn from(value: UpdateCustomerGatewayName) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for UpdateCustomerGatewayName {
@@ -3897,7 +4808,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
                 })
         }
     }
-    ///Body of UpdateCgw.
+    impl ::std::convert::From<UpdateCustomerGatewayName> for ::std::string::String {
+        fn from(value: UpdateCustomerGatewayName) -> Self {
+            value.0
+        }
+    }
+    /// Body of UpdateCgw.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct UpdateCustomerGatewayRequest {
         pub customer_gateway: UpdateCustomerGateway,
@@ -3907,15 +4823,15 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Dead peer detection changes; no defaults, fields left out are unchanged.
+    /// Dead peer detection changes; no defaults, fields left out are unchanged.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateDpd {
-        ///Seconds between DPD probes.
+        /// Seconds between DPD probes.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub interval: ::std::option::Option<crate::Bounded<10, 3600>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub msg: ::std::option::Option<DpdMsg>,
-        ///Seconds to wait for a DPD answer.
+        /// Seconds to wait for a DPD answer.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timeout: ::std::option::Option<crate::Bounded<2, 60>>,
     }
@@ -3924,12 +4840,13 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///IKE (phase 1) policy changes; no defaults, fields left out are unchanged.
+    /// IKE (phase 1) policy changes; no defaults, fields left out are unchanged.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateIkePolicy {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub authentication_algorithm: ::std::option::Option<AuthenticationAlgorithm>,
-        ///Diffie-Hellman group for phase 1. Known values are group1 to group21 as offered by the service (group1, group2, group5, group14, group15, group16, group19, group20, group21).
+        /// Diffie-Hellman group for phase 1. Known values are group1 to group21 as offered by the
+        /// service (group1, group2, group5, group14, group15, group16, group19, group20, group21).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub dh_group: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3938,15 +4855,15 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         pub encryption_algorithm: ::std::option::Option<EncryptionAlgorithm>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ike_version: ::std::option::Option<IkeVersion>,
-        ///Lifetime of the IKE SA in seconds.
+        /// Lifetime of the IKE SA in seconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub lifetime_seconds: ::std::option::Option<crate::Bounded<60, 604800>>,
-        ///Local identity.
+        /// Local identity.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub local_id: ::std::option::Option<UpdateIkePolicyLocalId>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub local_id_type: ::std::option::Option<IkeIdType>,
-        ///Peer identity.
+        /// Peer identity.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub peer_id: ::std::option::Option<UpdateIkePolicyPeerId>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3959,7 +4876,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Local identity.
+    /// Local identity.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateIkePolicyLocalId(::std::string::String);
@@ -3967,11 +4884,6 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateIkePolicyLocalId> for ::std::string::String {
-        fn from(value: UpdateIkePolicyLocalId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for UpdateIkePolicyLocalId {
@@ -4013,7 +4925,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
                 })
         }
     }
-    ///Peer identity.
+    impl ::std::convert::From<UpdateIkePolicyLocalId> for ::std::string::String {
+        fn from(value: UpdateIkePolicyLocalId) -> Self {
+            value.0
+        }
+    }
+    /// Peer identity.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateIkePolicyPeerId(::std::string::String);
@@ -4021,11 +4938,6 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateIkePolicyPeerId> for ::std::string::String {
-        fn from(value: UpdateIkePolicyPeerId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for UpdateIkePolicyPeerId {
@@ -4067,7 +4979,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
                 })
         }
     }
-    ///IPsec (phase 2) policy changes; no defaults, fields left out are unchanged.
+    impl ::std::convert::From<UpdateIkePolicyPeerId> for ::std::string::String {
+        fn from(value: UpdateIkePolicyPeerId) -> Self {
+            value.0
+        }
+    }
+    /// IPsec (phase 2) policy changes; no defaults, fields left out are unchanged.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateIpsecPolicy {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4076,10 +4993,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         pub encapsulation_mode: ::std::option::Option<EncapsulationMode>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub encryption_algorithm: ::std::option::Option<EncryptionAlgorithm>,
-        ///Lifetime of the IPsec SA in seconds.
+        /// Lifetime of the IPsec SA in seconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub lifetime_seconds: ::std::option::Option<crate::Bounded<30, 604800>>,
-        ///Perfect forward secrecy DH group. Known values are group1 to group21 as offered by the service (group1, group2, group5, group14, group15, group16, group19, group20, group21) and `disable`.
+        /// Perfect forward secrecy DH group. Known values are group1 to group21 as offered by the
+        /// service (group1, group2, group5, group14, group15, group16, group19, group20, group21)
+        /// and `disable`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pfs: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4090,7 +5009,8 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Changes to the policy template, the IKE and IPsec settings that new connections of the gateway start from. Narrower algorithm choices than a connection's own policies.
+    /// Changes to the policy template, the IKE and IPsec settings that new connections of the
+    /// gateway start from. Narrower algorithm choices than a connection's own policies.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdatePolicyTemplate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4103,7 +5023,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///IKE (phase 1) part of the policy template; fields left out are unchanged.
+    /// IKE (phase 1) part of the policy template; fields left out are unchanged.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdatePolicyTemplateIkePolicy {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4116,7 +5036,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         pub encryption_algorithm: ::std::option::Option<
             PolicyTemplateEncryptionAlgorithm,
         >,
-        ///Lifetime of the IKE SA in seconds.
+        /// Lifetime of the IKE SA in seconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub lifetime_seconds: ::std::option::Option<crate::Bounded<60, 604800>>,
     }
@@ -4125,7 +5045,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///IPsec (phase 2) part of the policy template; fields left out are unchanged.
+    /// IPsec (phase 2) part of the policy template; fields left out are unchanged.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdatePolicyTemplateIpsecPolicy {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4136,7 +5056,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         pub encryption_algorithm: ::std::option::Option<
             PolicyTemplateEncryptionAlgorithm,
         >,
-        ///Lifetime of the IPsec SA in seconds.
+        /// Lifetime of the IPsec SA in seconds.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub lifetime_seconds: ::std::option::Option<crate::Bounded<30, 604800>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4147,43 +5067,43 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///The fields to change; fields left out keep their value.
+    /// The fields to change; fields left out keep their value.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
     pub struct UpdateVpnConnection {
-        ///ID of the customer gateway.
+        /// ID of the customer gateway.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cgw_id: ::std::option::Option<UpdateVpnConnectionCgwId>,
-        ///Whether branch-to-branch forwarding through this connection is enabled.
+        /// Whether branch-to-branch forwarding through this connection is enabled.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enable_hub: ::std::option::Option<bool>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ikepolicy: ::std::option::Option<UpdateIkePolicy>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ipsecpolicy: ::std::option::Option<UpdateIpsecPolicy>,
-        ///Connection name (letters, digits, Chinese characters, `-`, `_`, `.`).
+        /// Connection name (letters, digits, Chinese characters, `-`, `_`, `.`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<UpdateVpnConnectionName>,
-        ///Customer-side IPv4 subnets (CIDR).
+        /// Customer-side IPv4 subnets (CIDR).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub peer_subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Customer-side IPv6 subnets (CIDR).
+        /// Customer-side IPv6 subnets (CIDR).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub peer_subnets_v6: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        ///IPv4 policy rules (policy-based connections only).
+        /// IPv4 policy rules (policy-based connections only).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub policy_rules: ::std::option::Option<::std::vec::Vec<PolicyRule>>,
-        ///IPv6 policy rules (policy-based connections only).
+        /// IPv6 policy rules (policy-based connections only).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub policy_rules_v6: ::std::option::Option<::std::vec::Vec<PolicyRule>>,
-        ///New pre-shared key. Secret; never log it.
+        /// New pre-shared key. Secret; never log it.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub psk: ::std::option::Option<UpdateVpnConnectionPsk>,
-        ///Tunnel interface address on the VPN gateway side.
+        /// Tunnel interface address on the VPN gateway side.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tunnel_local_address: ::std::option::Option<::std::string::String>,
-        ///Tunnel interface address on the customer gateway side.
+        /// Tunnel interface address on the customer gateway side.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tunnel_peer_address: ::std::option::Option<::std::string::String>,
     }
@@ -4192,7 +5112,25 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///ID of the customer gateway.
+    impl ::std::fmt::Debug for UpdateVpnConnection {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("UpdateVpnConnection")
+                .field("cgw_id", &self.cgw_id)
+                .field("enable_hub", &self.enable_hub)
+                .field("ikepolicy", &self.ikepolicy)
+                .field("ipsecpolicy", &self.ipsecpolicy)
+                .field("name", &self.name)
+                .field("peer_subnets", &self.peer_subnets)
+                .field("peer_subnets_v6", &self.peer_subnets_v6)
+                .field("policy_rules", &self.policy_rules)
+                .field("policy_rules_v6", &self.policy_rules_v6)
+                .field("psk", &crate::support::REDACTED)
+                .field("tunnel_local_address", &self.tunnel_local_address)
+                .field("tunnel_peer_address", &self.tunnel_peer_address)
+                .finish()
+        }
+    }
+    /// ID of the customer gateway.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateVpnConnectionCgwId(::std::string::String);
@@ -4200,11 +5138,6 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateVpnConnectionCgwId> for ::std::string::String {
-        fn from(value: UpdateVpnConnectionCgwId) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for UpdateVpnConnectionCgwId {
@@ -4246,7 +5179,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
                 })
         }
     }
-    ///Connection name (letters, digits, Chinese characters, `-`, `_`, `.`).
+    impl ::std::convert::From<UpdateVpnConnectionCgwId> for ::std::string::String {
+        fn from(value: UpdateVpnConnectionCgwId) -> Self {
+            value.0
+        }
+    }
+    /// Connection name (letters, digits, Chinese characters, `-`, `_`, `.`).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateVpnConnectionName(::std::string::String);
@@ -4254,11 +5192,6 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateVpnConnectionName> for ::std::string::String {
-        fn from(value: UpdateVpnConnectionName) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for UpdateVpnConnectionName {
@@ -4308,7 +5241,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
                 })
         }
     }
-    ///New pre-shared key. Secret; never log it.
+    impl ::std::convert::From<UpdateVpnConnectionName> for ::std::string::String {
+        fn from(value: UpdateVpnConnectionName) -> Self {
+            value.0
+        }
+    }
+    /// New pre-shared key. Secret; never log it.
     #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateVpnConnectionPsk(::std::string::String);
@@ -4316,11 +5254,6 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateVpnConnectionPsk> for ::std::string::String {
-        fn from(value: UpdateVpnConnectionPsk) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for UpdateVpnConnectionPsk {
@@ -4365,7 +5298,19 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
                 })
         }
     }
-    ///Body of UpdateVpnConnection.
+    impl ::std::fmt::Debug for UpdateVpnConnectionPsk {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("UpdateVpnConnectionPsk")
+                .field(&crate::support::REDACTED)
+                .finish()
+        }
+    }
+    impl ::std::convert::From<UpdateVpnConnectionPsk> for ::std::string::String {
+        fn from(value: UpdateVpnConnectionPsk) -> Self {
+            value.0
+        }
+    }
+    /// Body of UpdateVpnConnection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct UpdateVpnConnectionRequest {
         pub vpn_connection: UpdateVpnConnection,
@@ -4375,24 +5320,24 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///The fields to change; fields left out keep their value.
+    /// The fields to change; fields left out keep their value.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct UpdateVpnGateway {
-        ///ID (a UUID) of the EIP to use as the first gateway address.
+        /// ID (a UUID) of the EIP to use as the first gateway address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub eip_id_1: ::std::option::Option<UpdateVpnGatewayEipId1>,
-        ///ID (a UUID) of the EIP to use as the second gateway address.
+        /// ID (a UUID) of the EIP to use as the second gateway address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub eip_id_2: ::std::option::Option<UpdateVpnGatewayEipId2>,
-        ///The new list of cloud-side IPv4 subnets (CIDR).
+        /// The new list of cloud-side IPv4 subnets (CIDR).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub local_subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///The new list of cloud-side IPv6 subnets (CIDR).
+        /// The new list of cloud-side IPv6 subnets (CIDR).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub local_subnets_v6: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        ///Gateway name (letters, digits, Chinese characters, `-`, `_`, `.`).
+        /// Gateway name (letters, digits, Chinese characters, `-`, `_`, `.`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<UpdateVpnGatewayName>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4403,7 +5348,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///ID (a UUID) of the EIP to use as the first gateway address.
+    /// ID (a UUID) of the EIP to use as the first gateway address.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateVpnGatewayEipId1(::std::string::String);
@@ -4411,11 +5356,6 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateVpnGatewayEipId1> for ::std::string::String {
-        fn from(value: UpdateVpnGatewayEipId1) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for UpdateVpnGatewayEipId1 {
@@ -4474,7 +5414,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
                 })
         }
     }
-    ///ID (a UUID) of the EIP to use as the second gateway address.
+    impl ::std::convert::From<UpdateVpnGatewayEipId1> for ::std::string::String {
+        fn from(value: UpdateVpnGatewayEipId1) -> Self {
+            value.0
+        }
+    }
+    /// ID (a UUID) of the EIP to use as the second gateway address.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateVpnGatewayEipId2(::std::string::String);
@@ -4482,11 +5427,6 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateVpnGatewayEipId2> for ::std::string::String {
-        fn from(value: UpdateVpnGatewayEipId2) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for UpdateVpnGatewayEipId2 {
@@ -4545,7 +5485,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
                 })
         }
     }
-    ///Gateway name (letters, digits, Chinese characters, `-`, `_`, `.`).
+    impl ::std::convert::From<UpdateVpnGatewayEipId2> for ::std::string::String {
+        fn from(value: UpdateVpnGatewayEipId2) -> Self {
+            value.0
+        }
+    }
+    /// Gateway name (letters, digits, Chinese characters, `-`, `_`, `.`).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateVpnGatewayName(::std::string::String);
@@ -4553,11 +5498,6 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         type Target = ::std::string::String;
         fn deref(&self) -> &::std::string::String {
             &self.0
-        }
-    }
-    impl ::std::convert::From<UpdateVpnGatewayName> for ::std::string::String {
-        fn from(value: UpdateVpnGatewayName) -> Self {
-            value.0
         }
     }
     impl ::std::str::FromStr for UpdateVpnGatewayName {
@@ -4607,7 +5547,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
                 })
         }
     }
-    ///Body of UpdateVgw.
+    impl ::std::convert::From<UpdateVpnGatewayName> for ::std::string::String {
+        fn from(value: UpdateVpnGatewayName) -> Self {
+            value.0
+        }
+    }
+    /// Body of UpdateVgw.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct UpdateVpnGatewayRequest {
         pub vpn_gateway: UpdateVpnGateway,
@@ -4617,11 +5562,15 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    ///Upgrade readiness of a gateway, `ready`, `expiring soon` (with a blank, as the service spells it) or `unready`. New values may appear; treat unknown ones as valid.
+    /// Upgrade readiness of a gateway, `ready`, `expiring soon` (with a blank, as the service
+    /// spells it) or `unready`. New values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum UpgradeInfo {
+        /// `ready` on the wire.
         Ready,
+        /// `expiring soon` on the wire.
         ExpiringSoon,
+        /// `unready` on the wire.
         Unready,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -4663,6 +5612,51 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
+    impl UpgradeInfo {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Ready => "ready",
+                Self::ExpiringSoon => "expiring soon",
+                Self::Unready => "unready",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for UpgradeInfo {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for UpgradeInfo {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpgradeInfo {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "ready" => Some(Self::Ready),
+                    "expiring soon" => Some(Self::ExpiringSoon),
+                    "unready" => Some(Self::Unready),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
     /**A VPN connection as returned by the service. Every field is optional: the
 create response has no `status`, `connection_monitor_id` or `bgp_peer`, and
 the update response has no `status` or `bgp_peer`.
@@ -4671,74 +5665,78 @@ the update response has no `status` or `bgp_peer`.
     pub struct VpnConnection {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bgp_peer: ::std::option::Option<BgpPeer>,
-        ///ID of the customer gateway.
+        /// ID of the customer gateway.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cgw_id: ::std::option::Option<::std::string::String>,
-        ///ID of the connection monitor of this connection, if any (show, list and update only).
+        /// ID of the connection monitor of this connection, if any (show, list and update only).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub connection_monitor_id: ::std::option::Option<::std::string::String>,
-        ///Creation time, a UTC timestamp such as `2022-11-26T13:41:34.626Z`. Kept a plain string (no `date-time` format) because servers vary in how they write timestamps. Also the pagination marker.
+        /// Creation time, a UTC timestamp such as `2022-11-26T13:41:34.626Z`. Kept a plain string
+        /// (no `date-time` format) because servers vary in how they write timestamps. Also the
+        /// pagination marker.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
-        ///Whether the health check is enabled (returned by create).
+        /// Whether the health check is enabled (returned by create).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enable_health_check: ::std::option::Option<bool>,
-        ///Whether branch-to-branch forwarding is enabled.
+        /// Whether branch-to-branch forwarding is enabled.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enable_hub: ::std::option::Option<bool>,
-        ///Whether network quality analysis is enabled.
+        /// Whether network quality analysis is enabled.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enable_nqa: ::std::option::Option<bool>,
-        ///Enterprise project ID (`0` is the default project).
+        /// Enterprise project ID (`0` is the default project).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enterprise_project_id: ::std::option::Option<::std::string::String>,
-        ///Role in an active/standby gateway pair; known values `master` and `slave` (not an enum here, as the reference gives none for responses).
+        /// Role in an active/standby gateway pair; known values `master` and `slave` (not an enum
+        /// here, as the reference gives none for responses).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ha_role: ::std::option::Option<::std::string::String>,
-        ///Connection ID.
+        /// Connection ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ikepolicy: ::std::option::Option<IkePolicy>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ipsecpolicy: ::std::option::Option<IpsecPolicy>,
-        ///Connection name.
+        /// Connection name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Customer-side IPv4 subnets (CIDR).
+        /// Customer-side IPv4 subnets (CIDR).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub peer_subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Customer-side IPv6 subnets (CIDR).
+        /// Customer-side IPv6 subnets (CIDR).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub peer_subnets_v6: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        ///IPv4 policy rules.
+        /// IPv4 policy rules.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub policy_rules: ::std::option::Option<::std::vec::Vec<PolicyRule>>,
-        ///IPv6 policy rules.
+        /// IPv6 policy rules.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub policy_rules_v6: ::std::option::Option<::std::vec::Vec<PolicyRule>>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<VpnConnectionStatus>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub style: ::std::option::Option<ReportedConnectionStyle>,
-        ///Resource tags.
+        /// Resource tags.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
-        ///Tunnel interface address on the VPN gateway side.
+        /// Tunnel interface address on the VPN gateway side.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tunnel_local_address: ::std::option::Option<::std::string::String>,
-        ///Tunnel interface address on the customer gateway side.
+        /// Tunnel interface address on the customer gateway side.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tunnel_peer_address: ::std::option::Option<::std::string::String>,
-        ///Time of the last change, a UTC timestamp; plain string for the same reason as `created_at`.
+        /// Time of the last change, a UTC timestamp; plain string for the same reason as
+        /// `created_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::std::string::String>,
-        ///ID of the VPN gateway.
+        /// ID of the VPN gateway.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub vgw_id: ::std::option::Option<::std::string::String>,
-        ///ID of the VPN gateway's EIP used by the connection.
+        /// ID of the VPN gateway's EIP used by the connection.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub vgw_ip: ::std::option::Option<::std::string::String>,
     }
@@ -4747,10 +5745,10 @@ the update response has no `status` or `bgp_peer`.
             Default::default()
         }
     }
-    ///Body returned by CreateVpnConnection, ShowVpnConnection and UpdateVpnConnection.
+    /// Body returned by CreateVpnConnection, ShowVpnConnection and UpdateVpnConnection.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct VpnConnectionResponse {
-        ///ID of the request.
+        /// ID of the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
         pub vpn_connection: VpnConnection,
@@ -4760,16 +5758,25 @@ the update response has no `status` or `bgp_peer`.
             Default::default()
         }
     }
-    ///State of a VPN connection (FREEZED and UNKNOWN are seen on Huawei Cloud). New values may appear; treat unknown ones as valid.
+    /// State of a VPN connection (FREEZED and UNKNOWN are seen on Huawei Cloud). New values may
+    /// appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum VpnConnectionStatus {
+        /// `ERROR` on the wire.
         Error,
+        /// `ACTIVE` on the wire.
         Active,
+        /// `DOWN` on the wire.
         Down,
+        /// `PENDING_CREATE` on the wire.
         PendingCreate,
+        /// `PENDING_UPDATE` on the wire.
         PendingUpdate,
+        /// `PENDING_DELETE` on the wire.
         PendingDelete,
+        /// `FREEZED` on the wire.
         Freezed,
+        /// `UNKNOWN` on the wire.
         Unknown,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -4816,6 +5823,61 @@ the update response has no `status` or `bgp_peer`.
             value.parse()
         }
     }
+    impl VpnConnectionStatus {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Error => "ERROR",
+                Self::Active => "ACTIVE",
+                Self::Down => "DOWN",
+                Self::PendingCreate => "PENDING_CREATE",
+                Self::PendingUpdate => "PENDING_UPDATE",
+                Self::PendingDelete => "PENDING_DELETE",
+                Self::Freezed => "FREEZED",
+                Self::Unknown => "UNKNOWN",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for VpnConnectionStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for VpnConnectionStatus {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for VpnConnectionStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "ERROR" => Some(Self::Error),
+                    "ACTIVE" => Some(Self::Active),
+                    "DOWN" => Some(Self::Down),
+                    "PENDING_CREATE" => Some(Self::PendingCreate),
+                    "PENDING_UPDATE" => Some(Self::PendingUpdate),
+                    "PENDING_DELETE" => Some(Self::PendingDelete),
+                    "FREEZED" => Some(Self::Freezed),
+                    "UNKNOWN" => Some(Self::Unknown),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
     /**A VPN gateway as returned by the service. Every field is optional: the
 create response lacks `status`, `eip1`, `eip2`, `availability_zone_ids`,
 `access_private_ip_1`/`_2`, `er_attachment_id`, `public_border_group`,
@@ -4826,112 +5888,120 @@ timestamps; the update response lacks `status`, `applied_at`,
 */
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct VpnGateway {
-        ///First private address of a `private` gateway.
+        /// First private address of a `private` gateway.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub access_private_ip_1: ::std::option::Option<::std::string::String>,
-        ///Second private address of a `private` gateway.
+        /// Second private address of a `private` gateway.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub access_private_ip_2: ::std::option::Option<::std::string::String>,
-        ///ID of the subnet in the access VPC.
+        /// ID of the subnet in the access VPC.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub access_subnet_id: ::std::option::Option<::std::string::String>,
-        ///ID of the access VPC.
+        /// ID of the access VPC.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub access_vpc_id: ::std::option::Option<::std::string::String>,
-        ///Time the gateway was applied for (show and list only), a UTC timestamp; plain string for the same reason as `created_at`.
+        /// Time the gateway was applied for (show and list only), a UTC timestamp; plain string for
+        /// the same reason as `created_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub applied_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attachment_type: ::std::option::Option<AttachmentType>,
-        ///Availability zones the gateway is deployed in.
+        /// Availability zones the gateway is deployed in.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub availability_zone_ids: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        ///BGP autonomous system number of the gateway.
+        /// BGP autonomous system number of the gateway.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bgp_asn: ::std::option::Option<i64>,
-        ///ID of the gateway certificate (GM flavor only).
+        /// ID of the gateway certificate (GM flavor only).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub certificate_id: ::std::option::Option<::std::string::String>,
-        ///ID of the VPC subnet the gateway uses.
+        /// ID of the VPC subnet the gateway uses.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub connect_subnet: ::std::option::Option<::std::string::String>,
-        ///Maximum number of VPN connections the gateway supports.
+        /// Maximum number of VPN connections the gateway supports.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub connection_number: ::std::option::Option<i32>,
-        ///Creation time, a UTC timestamp such as `2022-11-20T09:12:45.301Z`. Kept a plain string (no `date-time` format) because servers vary in how they write timestamps.
+        /// Creation time, a UTC timestamp such as `2022-11-20T09:12:45.301Z`. Kept a plain string
+        /// (no `date-time` format) because servers vary in how they write timestamps.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub created_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub eip1: ::std::option::Option<VpnGatewayEip>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub eip2: ::std::option::Option<VpnGatewayEip>,
-        ///Enterprise project ID (`0` is the default project).
+        /// Enterprise project ID (`0` is the default project).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub enterprise_project_id: ::std::option::Option<::std::string::String>,
-        ///ID of the gateway's attachment on the enterprise router (enterprise-router attachment only; show and list only).
+        /// ID of the gateway's attachment on the enterprise router (enterprise-router attachment
+        /// only; show and list only).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub er_attachment_id: ::std::option::Option<::std::string::String>,
-        ///ID of the enterprise router (enterprise-router attachment only).
+        /// ID of the enterprise router (enterprise-router attachment only).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub er_id: ::std::option::Option<::std::string::String>,
-        ///Gateway specification; known values are those of VpnGatewayFlavor (not an enum here, as the reference gives none for responses).
+        /// Gateway specification; known values are those of VpnGatewayFlavor (not an enum here, as
+        /// the reference gives none for responses).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub flavor: ::std::option::Option<::std::string::String>,
-        ///High-availability mode; known values `active-active` and `active-standby` (not an enum here, as the reference gives none for responses).
+        /// High-availability mode; known values `active-active` and `active-standby` (not an enum
+        /// here, as the reference gives none for responses).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ha_mode: ::std::option::Option<::std::string::String>,
-        ///Gateway ID (a UUID; masked in the documentation, e.g. `b32d91a4-demo-a8df-va86-e907174eb11d`).
+        /// Gateway ID (a UUID; masked in the documentation, e.g.
+        /// `b32d91a4-demo-a8df-va86-e907174eb11d`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ip_version: ::std::option::Option<IpVersion>,
-        ///Cloud-side IPv4 subnets (CIDR), VPC attachment only.
+        /// Cloud-side IPv4 subnets (CIDR), VPC attachment only.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub local_subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Cloud-side IPv6 subnets (CIDR), VPC attachment only.
+        /// Cloud-side IPv6 subnets (CIDR), VPC attachment only.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub local_subnets_v6: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        ///Gateway name.
+        /// Gateway name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub network_type: ::std::option::Option<VpnGatewayNetworkType>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub policy_template: ::std::option::Option<PolicyTemplate>,
-        ///Whether the gateway is in a central region (`center`) or at an edge site (show and list only).
+        /// Whether the gateway is in a central region (`center`) or at an edge site (show and list
+        /// only).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub public_border_group: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<VpnGatewayStatus>,
-        ///Features the gateway supports (show and list only).
+        /// Features the gateway supports (show and list only).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub supported_features: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        ///Flavors the gateway supports (show and list only).
+        /// Flavors the gateway supports (show and list only).
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub supported_flavors: ::std::option::Option<
             ::std::vec::Vec<::std::string::String>,
         >,
-        ///Resource tags.
+        /// Resource tags.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
-        ///Time of the last change, a UTC timestamp; plain string for the same reason as `created_at`.
+        /// Time of the last change, a UTC timestamp; plain string for the same reason as
+        /// `created_at`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub updated_at: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub upgrade_info: ::std::option::Option<UpgradeInfo>,
-        ///Number of connection groups in use.
+        /// Number of connection groups in use.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub used_connection_group: ::std::option::Option<i32>,
-        ///Number of VPN connections in use.
+        /// Number of VPN connections in use.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub used_connection_number: ::std::option::Option<i32>,
-        ///ID of the service VPC (VPC attachment only).
+        /// ID of the service VPC (VPC attachment only).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub vpc_id: ::std::option::Option<::std::string::String>,
     }
@@ -4940,13 +6010,13 @@ timestamps; the update response lacks `status`, `applied_at`,
             Default::default()
         }
     }
-    ///The availability zones of one flavor, per attachment type.
+    /// The availability zones of one flavor, per attachment type.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct VpnGatewayAvailabilityZones {
-        ///Zones where a gateway attached to an enterprise router can be created.
+        /// Zones where a gateway attached to an enterprise router can be created.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub er: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        ///Zones where a gateway attached to a VPC can be created.
+        /// Zones where a gateway attached to a VPC can be created.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
         pub vpc: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     }
@@ -4955,39 +6025,42 @@ timestamps; the update response lacks `status`, `applied_at`,
             Default::default()
         }
     }
-    ///An EIP of a gateway as returned by the service (`eip1`, `eip2`; show, list and update only).
+    /// An EIP of a gateway as returned by the service (`eip1`, `eip2`; show, list and update only).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct VpnGatewayEip {
-        ///Billing information of the bandwidth (yearly/monthly orders).
+        /// Billing information of the bandwidth (yearly/monthly orders).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bandwidth_billing_info: ::std::option::Option<::std::string::String>,
-        ///ID of the EIP's bandwidth.
+        /// ID of the EIP's bandwidth.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bandwidth_id: ::std::option::Option<::std::string::String>,
-        ///Name of the bandwidth.
+        /// Name of the bandwidth.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bandwidth_name: ::std::option::Option<::std::string::String>,
-        ///Bandwidth in Mbit/s.
+        /// Bandwidth in Mbit/s.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub bandwidth_size: ::std::option::Option<i32>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub charge_mode: ::std::option::Option<ReportedChargeMode>,
-        ///EIP ID, the value connections use as `vgw_ip`. The reference gives a UUID pattern, left out here because the published examples mask EIP IDs (`0c464dad-demo-a8df-va86-c22bb0eb0bde` in seed 003_0229c64885fed61c.txt) and a response value outside a pattern is data anyway.
+        /// EIP ID, the value connections use as `vgw_ip`. The reference gives a UUID pattern, left
+        /// out here because the published examples mask EIP IDs
+        /// (`0c464dad-demo-a8df-va86-c22bb0eb0bde` in seed 003_0229c64885fed61c.txt) and a response
+        /// value outside a pattern is data anyway.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
-        ///The public address (may be masked in documentation).
+        /// The public address (may be masked in documentation).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ip_address: ::std::option::Option<::std::string::String>,
-        ///Billing information of the address (yearly/monthly orders).
+        /// Billing information of the address (yearly/monthly orders).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ip_billing_info: ::std::option::Option<::std::string::String>,
-        ///IP version of the address (4 or 6).
+        /// IP version of the address (4 or 6).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ip_version: ::std::option::Option<i32>,
-        ///Bandwidth sharing type, such as `PER` (dedicated) or `WHOLE` (shared).
+        /// Bandwidth sharing type, such as `PER` (dedicated) or `WHOLE` (shared).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub share_type: ::std::option::Option<::std::string::String>,
-        ///EIP type, such as `5_bgp`.
+        /// EIP type, such as `5_bgp`.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::std::string::String>,
     }
@@ -4996,7 +6069,9 @@ timestamps; the update response lacks `status`, `applied_at`,
             Default::default()
         }
     }
-    ///Specification of a VPN gateway, as sent in requests (Basic forwards up to 100 Mbit/s, Professional1 300 Mbit/s, Professional2 1 Gbit/s; GM uses Chinese national cryptography). Responses return the flavor as a plain string.
+    /// Specification of a VPN gateway, as sent in requests (Basic forwards up to 100 Mbit/s,
+    /// Professional1 300 Mbit/s, Professional2 1 Gbit/s; GM uses Chinese national cryptography).
+    /// Responses return the flavor as a plain string.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -5010,16 +6085,24 @@ timestamps; the update response lacks `status`, `applied_at`,
         PartialOrd
     )]
     pub enum VpnGatewayFlavor {
+        /// `Basic` on the wire.
         Basic,
+        /// `Professional1` on the wire.
         Professional1,
+        /// `Professional2` on the wire.
         Professional2,
+        /// `Professional3` on the wire.
         Professional3,
+        /// `Professional1-NonFixedIP` on the wire.
         #[serde(rename = "Professional1-NonFixedIP")]
         Professional1NonFixedIp,
+        /// `Professional2-NonFixedIP` on the wire.
         #[serde(rename = "Professional2-NonFixedIP")]
         Professional2NonFixedIp,
+        /// `Professional3-NonFixedIP` on the wire.
         #[serde(rename = "Professional3-NonFixedIP")]
         Professional3NonFixedIp,
+        /// `GM` on the wire.
         #[serde(rename = "GM")]
         Gm,
     }
@@ -5076,10 +6159,13 @@ timestamps; the update response lacks `status`, `applied_at`,
             value.parse()
         }
     }
-    ///How a gateway reaches customer gateways, over EIPs (public) or private addresses (private). In responses new values may appear; treat unknown ones as valid.
+    /// How a gateway reaches customer gateways, over EIPs (public) or private addresses (private).
+    /// In responses new values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum VpnGatewayNetworkType {
+        /// `public` on the wire.
         Public,
+        /// `private` on the wire.
         Private,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -5115,10 +6201,53 @@ timestamps; the update response lacks `status`, `applied_at`,
             value.parse()
         }
     }
-    ///Body returned by CreateVgw, ShowVgw and UpdateVgw.
+    impl VpnGatewayNetworkType {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Public => "public",
+                Self::Private => "private",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for VpnGatewayNetworkType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for VpnGatewayNetworkType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for VpnGatewayNetworkType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "public" => Some(Self::Public),
+                    "private" => Some(Self::Private),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
+    /// Body returned by CreateVgw, ShowVgw and UpdateVgw.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct VpnGatewayResponse {
-        ///ID of the request.
+        /// ID of the request.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub request_id: ::std::option::Option<::std::string::String>,
         pub vpn_gateway: VpnGateway,
@@ -5134,14 +6263,23 @@ newer references add UPGRADING, ROLLING_BACK and PENDING_UPGRADE_CONFIRM for
 gateway upgrades. New values may appear; treat unknown ones as valid.*/
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     pub enum VpnGatewayStatus {
+        /// `PENDING_CREATE` on the wire.
         PendingCreate,
+        /// `PENDING_UPDATE` on the wire.
         PendingUpdate,
+        /// `PENDING_DELETE` on the wire.
         PendingDelete,
+        /// `ACTIVE` on the wire.
         Active,
+        /// `FAULT` on the wire.
         Fault,
+        /// `FREEZED` on the wire.
         Freezed,
+        /// `UPGRADING` on the wire.
         Upgrading,
+        /// `ROLLING_BACK` on the wire.
         RollingBack,
+        /// `PENDING_UPGRADE_CONFIRM` on the wire.
         PendingUpgradeConfirm,
         /// A value this version of the crate does not know, kept as the server sent it.
         ///
@@ -5189,6 +6327,63 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             value.parse()
         }
     }
+    impl VpnGatewayStatus {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::PendingCreate => "PENDING_CREATE",
+                Self::PendingUpdate => "PENDING_UPDATE",
+                Self::PendingDelete => "PENDING_DELETE",
+                Self::Active => "ACTIVE",
+                Self::Fault => "FAULT",
+                Self::Freezed => "FREEZED",
+                Self::Upgrading => "UPGRADING",
+                Self::RollingBack => "ROLLING_BACK",
+                Self::PendingUpgradeConfirm => "PENDING_UPGRADE_CONFIRM",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for VpnGatewayStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for VpnGatewayStatus {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for VpnGatewayStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "PENDING_CREATE" => Some(Self::PendingCreate),
+                    "PENDING_UPDATE" => Some(Self::PendingUpdate),
+                    "PENDING_DELETE" => Some(Self::PendingDelete),
+                    "ACTIVE" => Some(Self::Active),
+                    "FAULT" => Some(Self::Fault),
+                    "FREEZED" => Some(Self::Freezed),
+                    "UPGRADING" => Some(Self::Upgrading),
+                    "ROLLING_BACK" => Some(Self::RollingBack),
+                    "PENDING_UPGRADE_CONFIRM" => Some(Self::PendingUpgradeConfirm),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
@@ -5231,6 +6426,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl AvailabilityZones {
+            /// Optional: left out of the request unless set.
             pub fn basic<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::VpnGatewayAvailabilityZones>,
@@ -5244,6 +6440,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn gm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::VpnGatewayAvailabilityZones>,
@@ -5255,6 +6452,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     .map_err(|e| format!("error converting supplied value for gm: {e}"));
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn professional1<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::VpnGatewayAvailabilityZones>,
@@ -5268,6 +6466,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn professional1_non_fixed_ip<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::VpnGatewayAvailabilityZones>,
@@ -5283,6 +6482,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn professional2<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::VpnGatewayAvailabilityZones>,
@@ -5296,6 +6496,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn professional2_non_fixed_ip<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::VpnGatewayAvailabilityZones>,
@@ -5361,6 +6562,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl AvailabilityZonesResponse {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn availability_zones<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::AvailabilityZones>,
@@ -5375,6 +6577,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the request.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn request_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5425,6 +6630,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl BatchCreateResourceTagsRequest {
+            /// The tags to add (at most 20).
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::ResourceTag>>,
@@ -5468,6 +6676,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl BatchDeleteResourceTagsRequest {
+            /// The tags to remove (at most 20).
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::ResourceTag>>,
@@ -5541,6 +6752,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl BgpPeer {
+            /// BGP messages received.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn num_message_received<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -5556,6 +6770,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// BGP messages sent.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn num_message_sent<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -5571,6 +6788,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Routes learnt from the peer.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn num_received_routes<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -5586,6 +6806,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Autonomous system number of the peer.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn peer_asn<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -5599,6 +6822,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Address of the BGP peer.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn peer_ip_address<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5614,6 +6840,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// BGP session state as reported by the gateway.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn state<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5627,6 +6856,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// How long the session has been in this state, as reported by the gateway.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn state_duration<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5717,6 +6949,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl CaCertificate {
+            /// Expiry time, a UTC timestamp; plain string (no `date-time` format) for the same
+            /// reason as `created_at`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn expire_time<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5730,6 +6966,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Certificate ID.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5741,6 +6980,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// Whether the certificate content can still be replaced.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn is_updatable<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -5754,6 +6996,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Issuer of the certificate (a distinguished name). Marked sensitive in the API
+            /// definition, so kept out of Debug output.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn issuer<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5767,6 +7013,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Serial number of the certificate.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn serial_number<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5780,6 +7029,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Signature algorithm of the certificate, such as `sha256WithRSAEncryption`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn signature_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5795,6 +7047,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Subject of the certificate (a distinguished name).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn subject<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5858,6 +7113,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl CaCertificateRequest {
+            /// The certificate in PEM format. Marked sensitive in the API definition, so kept out
+            /// of Debug output.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn content<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CaCertificateRequestContent>,
@@ -5871,6 +7130,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of an existing certificate to use.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CaCertificateRequestId>,
@@ -5948,6 +7210,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl ConnectionMonitor {
+            /// Probe destination, an IPv4 address. No `ipv4` format because the documented examples
+            /// are masked (`192.***.***.0`).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn destination_ip<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5963,6 +7229,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Monitor ID.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -5974,6 +7243,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn proto_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::ConnectionMonitorProtocol>,
@@ -5987,6 +7257,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Probe source, an IPv4 address. No `ipv4` format because the documented examples are
+            /// masked (`88.***.***.60`).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn source_ip<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -6000,6 +7274,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::ConnectionMonitorStatus>,
@@ -6013,6 +7288,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn type_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::ConnectionMonitorType>,
@@ -6026,6 +7302,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the monitored VPN connection.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn vpn_connection_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -6093,6 +7372,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl ConnectionMonitorResponse {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn connection_monitor<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::ConnectionMonitor>,
@@ -6107,6 +7387,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the request.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn request_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -6159,6 +7442,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl CreateConnectionMonitor {
+            /// ID of the VPN connection to monitor.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn vpn_connection_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -6210,6 +7496,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl CreateConnectionMonitorRequest {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn connection_monitor<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateConnectionMonitor>,
@@ -6284,6 +7571,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl CreateCustomerGateway {
+            /// BGP autonomous system number of the customer gateway (used by BGP connections).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn bgp_asn<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::Bounded<1, 4294967295>>,
@@ -6297,6 +7587,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn ca_certificate<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CaCertificateRequest>,
@@ -6312,6 +7603,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Kind of identity in `id_value`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn id_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CustomerGatewayIdType>,
@@ -6325,6 +7619,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Identity of the customer gateway, an IPv4 address or an FQDN according to `id_type`.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn id_value<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateCustomerGatewayIdValue>,
@@ -6337,6 +7634,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Customer gateway name (letters, digits, Chinese characters, `-`, `_`, `.`).
+            /// Generated by the server when left out.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateCustomerGatewayName>,
@@ -6350,6 +7651,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Resource tags.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Tag>>,
@@ -6410,6 +7714,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl CreateCustomerGatewayRequest {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn customer_gateway<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateCustomerGateway>,
@@ -6514,6 +7819,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl CreateIkePolicy {
+            /// Optional: left out of the request unless set.
             pub fn authentication_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::AuthenticationAlgorithm>,
@@ -6529,6 +7835,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn authentication_method<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IkeAuthenticationMethod>,
@@ -6544,6 +7851,11 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Diffie-Hellman group for phase 1. Known values are group1 to group21 as offered by
+            /// the service (group1, group2, group5, group14, group15, group16, group19, group20,
+            /// group21); the server picks one when left out.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn dh_group<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -6557,6 +7869,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn dpd<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Dpd>,
@@ -6570,6 +7883,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn encryption_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EncryptionAlgorithm>,
@@ -6585,6 +7899,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn ike_version<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IkeVersion>,
@@ -6598,6 +7913,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Lifetime of the IKE SA in seconds.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn lifetime_seconds<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::Bounded<60, 604800>>,
@@ -6613,6 +7931,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Local identity (an IP address or FQDN, according to `local_id_type`).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn local_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateIkePolicyLocalId>,
@@ -6626,6 +7947,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn local_id_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IkeIdType>,
@@ -6639,6 +7961,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Peer identity (an IP address or FQDN, according to `peer_id_type`).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn peer_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateIkePolicyPeerId>,
@@ -6652,6 +7977,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn peer_id_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IkeIdType>,
@@ -6665,6 +7991,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn phase1_negotiation_mode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Phase1NegotiationMode>,
@@ -6760,6 +8087,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl CreateIpsecPolicy {
+            /// Optional: left out of the request unless set.
             pub fn authentication_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::AuthenticationAlgorithm>,
@@ -6775,6 +8103,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn encapsulation_mode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EncapsulationMode>,
@@ -6790,6 +8119,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn encryption_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EncryptionAlgorithm>,
@@ -6805,6 +8135,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Lifetime of the IPsec SA in seconds.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn lifetime_seconds<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::Bounded<30, 604800>>,
@@ -6820,6 +8153,11 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Perfect forward secrecy DH group. Known values are group1 to group21 as offered by
+            /// the service (group1, group2, group5, group14, group15, group16, group19, group20,
+            /// group21) and `disable`; the server picks one when left out.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn pfs<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -6833,6 +8171,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn transform_protocol<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::TransformProtocol>,
@@ -6981,6 +8320,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl CreateVpnConnection {
+            /// ID of the customer gateway.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn cgw_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnConnectionCgwId>,
@@ -6993,6 +8335,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Whether the health check of the connection is enabled.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn enable_health_check<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -7008,6 +8353,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Whether branch-to-branch forwarding through this connection is enabled.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn enable_hub<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -7021,6 +8369,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Whether network quality analysis (a connection monitor) is enabled.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn enable_nqa<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -7034,6 +8385,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Role of the connection in an active/standby gateway pair.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn ha_role<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::HaRole>,
@@ -7047,6 +8401,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn ikepolicy<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateIkePolicy>,
@@ -7060,6 +8415,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn ipsecpolicy<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateIpsecPolicy>,
@@ -7073,6 +8429,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Connection name (letters, digits, Chinese characters, `-`, `_`, `.`). Generated by
+            /// the server when left out.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnConnectionName>,
@@ -7086,6 +8446,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Customer-side IPv4 subnets (CIDR) reachable through the connection.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn peer_subnets<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -7099,6 +8462,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Customer-side IPv6 subnets (CIDR).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn peer_subnets_v6<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -7114,6 +8480,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// IPv4 policy rules (policy-based connections only).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn policy_rules<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::PolicyRule>>,
@@ -7127,6 +8496,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// IPv6 policy rules (policy-based connections only).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn policy_rules_v6<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::PolicyRule>>,
@@ -7142,6 +8514,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Pre-shared key. Secret; never log it.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn psk<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnConnectionPsk>,
@@ -7155,6 +8530,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Routing mode, sent in lower case.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn style<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::ConnectionStyle>,
@@ -7168,6 +8546,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Resource tags.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Tag>>,
@@ -7181,6 +8562,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Tunnel interface address on the VPN gateway side (CIDR in 169.254.0.0/16), for BGP
+            /// and static routing.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn tunnel_local_address<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -7196,6 +8581,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Tunnel interface address on the customer gateway side, in the same /30 as the local
+            /// one.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn tunnel_peer_address<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -7211,6 +8600,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the VPN gateway.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn vgw_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnConnectionVgwId>,
@@ -7223,6 +8615,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the VPN gateway's EIP (its ID, not the address) that the connection uses.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn vgw_ip<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnConnectionVgwIp>,
@@ -7307,6 +8702,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl CreateVpnConnectionRequest {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn vpn_connection<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnConnection>,
@@ -7456,6 +8852,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl CreateVpnGateway {
+            /// First private address of a `private` gateway, in the access subnet.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn access_private_ip_1<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnGatewayAccessPrivateIp1>,
@@ -7471,6 +8870,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Second private address of a `private` gateway, in the access subnet.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn access_private_ip_2<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnGatewayAccessPrivateIp2>,
@@ -7486,6 +8888,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID (a lower-case UUID) of the subnet in the access VPC; defaults to
+            /// `connect_subnet`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn access_subnet_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnGatewayAccessSubnetId>,
@@ -7501,6 +8907,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID (a lower-case UUID) of the access VPC; defaults to `vpc_id`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn access_vpc_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnGatewayAccessVpcId>,
@@ -7514,6 +8923,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// What the gateway is attached to, a VPC or an enterprise router. The default `vpc` is
+            /// from the API reference page, not the field list.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn attachment_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::AttachmentType>,
@@ -7529,6 +8942,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Availability zones to deploy the gateway in (see ListAvailabilityZones).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn availability_zone_ids<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -7544,6 +8960,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// BGP autonomous system number of the gateway.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn bgp_asn<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::Bounded<1, 4294967295>>,
@@ -7557,6 +8976,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the VPC subnet the gateway uses for its interfaces.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn connect_subnet<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -7572,6 +8994,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn eip1<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnGatewayEip>,
@@ -7585,6 +9008,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn eip2<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnGatewayEip>,
@@ -7598,6 +9022,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Enterprise project ID (`0` is the default project).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn enterprise_project_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnGatewayEnterpriseProjectId>,
@@ -7613,6 +9040,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID (a UUID) of the enterprise router, for `attachment_type` `er` only.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn er_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnGatewayErId>,
@@ -7626,6 +9056,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Gateway specification (forwarding bandwidth and connection limits).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn flavor<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::VpnGatewayFlavor>,
@@ -7639,6 +9072,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Whether both gateway addresses carry traffic or one stands by.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn ha_mode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::HaMode>,
@@ -7652,6 +9088,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// IP version of the gateway. The default `ipv4` is from the API reference page, not
+            /// the field list.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn ip_version<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IpVersion>,
@@ -7665,6 +9105,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Cloud-side IPv4 subnets (CIDR) reachable through the gateway (VPC attachment only).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn local_subnets<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -7678,6 +9121,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Cloud-side IPv6 subnets (CIDR) reachable through the gateway (VPC attachment only).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn local_subnets_v6<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -7693,6 +9139,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Gateway name (letters, digits, Chinese characters, `-`, `_`, `.`). Generated by the
+            /// server (`vpngw-` and four characters) when left out.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnGatewayName>,
@@ -7706,6 +9156,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Whether the gateway connects to customer gateways over EIPs (`public`) or over
+            /// private addresses in a VPC (`private`).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn network_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::VpnGatewayNetworkType>,
@@ -7719,6 +9173,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Resource tags.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Tag>>,
@@ -7732,6 +9189,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID (a UUID) of the service VPC of a gateway attached to a VPC; for an
+            /// enterprise-router gateway, the access VPC (`access_vpc_id` wins when both are set).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn vpc_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnGatewayVpcId>,
@@ -7843,6 +9304,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl CreateVpnGatewayEip {
+            /// ID of the bandwidth to use.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn bandwidth_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnGatewayEipBandwidthId>,
@@ -7856,6 +9320,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Name of the bandwidth of a new EIP (letters, digits, Chinese characters, `_`, `.`,
+            /// `-`).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn bandwidth_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnGatewayEipBandwidthName>,
@@ -7871,6 +9339,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Bandwidth of a new EIP in Mbit/s; the gateway flavor limits it (for example to 300
+            /// for Professional1).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn bandwidth_size<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i32>,
@@ -7886,6 +9358,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn charge_mode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::ChargeMode>,
@@ -7899,6 +9372,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID (a UUID) of an existing EIP to use.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnGatewayEipId>,
@@ -7910,6 +9386,11 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// Type of a new EIP, as offered by the region (for example `5_bgp`, dynamic BGP, or
+            /// `5_sbgp`, static BGP). The reference also gives `minLength` 0, which says nothing
+            /// and is left out.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn type_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnGatewayEipType>,
@@ -7967,6 +9448,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl CreateVpnGatewayRequest {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn vpn_gateway<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CreateVpnGateway>,
@@ -8054,6 +9536,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl CustomerGateway {
+            /// BGP autonomous system number of the customer gateway.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn bgp_asn<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -8067,6 +9552,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn ca_certificate<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CaCertificate>,
@@ -8082,6 +9568,11 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Creation time, a UTC timestamp such as `2022-11-25T08:30:12.512Z`; plain string (no
+            /// `date-time` format) because servers vary in how they write timestamps. Also the
+            /// pagination marker.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -8095,6 +9586,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Customer gateway ID (a UUID; masked in the documentation, e.g.
+            /// `5247ae10-demo-a8df-va86-dd36659a7f5d`).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -8106,6 +9601,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// Kind of identity; known values `ip` and `fqdn` (not an enum here, as the reference
+            /// gives none for responses).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn id_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -8119,6 +9618,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Identity of the customer gateway (an IP address or an FQDN; may be masked in
+            /// documentation).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn id_value<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -8132,6 +9635,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Customer gateway name.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -8145,6 +9651,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Resource tags.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Tag>>,
@@ -8158,6 +9667,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Time of the last change, a UTC timestamp; plain string for the same reason as
+            /// `created_at`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -8227,6 +9740,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl CustomerGatewayResponse {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn customer_gateway<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CustomerGateway>,
@@ -8241,6 +9755,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the request.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn request_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -8301,6 +9818,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl Dpd {
+            /// Seconds between DPD probes.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn interval<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -8314,6 +9834,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn msg<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::DpdMsg>,
@@ -8327,6 +9848,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Seconds to wait for a DPD answer.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn timeout<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -8402,6 +9926,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl ErrorBody {
+            /// Error code of the VPN service shape, such as VPN.0001.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn code<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -8415,6 +9942,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Error code of the API definition and API gateway shapes, such as APIGW.0301.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn error_code<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -8428,6 +9958,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Error message of the API definition and API gateway shapes.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn error_msg<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -8441,6 +9974,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Error message of the VPN service shape.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -8454,6 +9990,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn neutron_error<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::NeutronErrorDetail>,
@@ -8467,6 +10004,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the request, when the body carries it.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn request_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -8578,6 +10118,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl IkePolicy {
+            /// Optional: left out of the request unless set.
             pub fn authentication_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::AuthenticationAlgorithm>,
@@ -8593,6 +10134,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn authentication_method<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IkeAuthenticationMethod>,
@@ -8608,6 +10150,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Diffie-Hellman group for phase 1 (for example group15).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn dh_group<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -8621,6 +10166,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn dpd<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Dpd>,
@@ -8634,6 +10180,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn encryption_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EncryptionAlgorithm>,
@@ -8649,6 +10196,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn ike_version<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IkeVersion>,
@@ -8662,6 +10210,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Lifetime of the IKE SA in seconds.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn lifetime_seconds<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -8677,6 +10228,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Local identity (may be masked in documentation).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn local_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -8690,6 +10244,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn local_id_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IkeIdType>,
@@ -8703,6 +10258,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Peer identity (may be masked in documentation).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn peer_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -8716,6 +10274,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn peer_id_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IkeIdType>,
@@ -8729,6 +10288,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn phase1_negotiation_mode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Phase1NegotiationMode>,
@@ -8824,6 +10384,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl IpsecPolicy {
+            /// Optional: left out of the request unless set.
             pub fn authentication_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::AuthenticationAlgorithm>,
@@ -8839,6 +10400,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn encapsulation_mode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EncapsulationMode>,
@@ -8854,6 +10416,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn encryption_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EncryptionAlgorithm>,
@@ -8869,6 +10432,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Lifetime of the IPsec SA in seconds.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn lifetime_seconds<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -8884,6 +10450,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Perfect forward secrecy DH group (for example group15) or `disable`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn pfs<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -8897,6 +10466,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn transform_protocol<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::TransformProtocol>,
@@ -8960,6 +10530,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl ListConnectionMonitorsResponse {
+            /// The monitors.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn connection_monitors<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::ConnectionMonitor>>,
@@ -8975,6 +10548,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the request.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn request_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -9040,6 +10616,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl ListCustomerGatewaysResponse {
+            /// The customer gateways on this page.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn customer_gateways<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::CustomerGateway>>,
@@ -9055,6 +10634,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn page_info<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::PageInfo>,
@@ -9068,6 +10648,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the request.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn request_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -9081,6 +10664,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Number of customer gateways matching the filters, over all pages.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn total_count<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -9150,6 +10736,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl ListVpnConnectionsResponse {
+            /// Optional: left out of the request unless set.
             pub fn page_info<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::PageInfo>,
@@ -9163,6 +10750,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the request.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn request_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -9176,6 +10766,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Number of connections matching the filters, over all pages.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn total_count<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -9189,6 +10782,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// The connections on this page.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn vpn_connections<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::VpnConnection>>,
@@ -9250,6 +10846,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl ListVpnGatewaysResponse {
+            /// ID of the request.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn request_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -9263,6 +10862,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// The gateways.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn vpn_gateways<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::VpnGateway>>,
@@ -9323,6 +10925,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl NeutronErrorDetail {
+            /// Further detail, often empty.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn detail<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -9336,6 +10941,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Human-readable message.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -9349,6 +10957,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Exception name, such as IPsecSiteConnectionNotFound.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn type_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -9404,6 +11015,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl PageInfo {
+            /// Number of items on this page.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn current_count<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i32>,
@@ -9417,6 +11031,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Marker of the next page (the `created_at` of the last item on this page). Absent on
+            /// the last page.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn next_marker<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -9475,6 +11093,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl PolicyRule {
+            /// Destination CIDRs.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn destination<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -9488,6 +11109,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Position of the rule.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn rule_index<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -9501,6 +11125,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Source CIDR.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn source<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -9556,6 +11183,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl PolicyTemplate {
+            /// Optional: left out of the request unless set.
             pub fn ike_policy<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::PolicyTemplateIkePolicy>,
@@ -9569,6 +11197,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn ipsec_policy<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::PolicyTemplateIpsecPolicy>,
@@ -9632,6 +11261,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl PolicyTemplateIkePolicy {
+            /// Hash algorithm, e.g. `sha2-256` (see PolicyTemplateAuthenticationAlgorithm).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn authentication_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -9647,6 +11279,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Diffie-Hellman group, e.g. `group15` (see PolicyTemplateDhGroup).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn dh_group<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -9660,6 +11295,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Cipher, e.g. `aes-128` (see PolicyTemplateEncryptionAlgorithm).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn encryption_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -9675,6 +11313,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Lifetime of the IKE SA in seconds.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn lifetime_seconds<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -9746,6 +11387,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl PolicyTemplateIpsecPolicy {
+            /// Hash algorithm, e.g. `sha2-256`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn authentication_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -9761,6 +11405,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Cipher, e.g. `aes-128`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn encryption_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -9776,6 +11423,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Lifetime of the IPsec SA in seconds.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn lifetime_seconds<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -9791,6 +11441,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Perfect forward secrecy DH group, e.g. `group15`, or `disable`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn pfs<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -9850,6 +11503,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl ProjectTagsResponse {
+            /// ID of the request.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn request_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -9863,6 +11519,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Every tag key used on resources of the type, with its values.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::TagKeyValues>>,
@@ -9921,6 +11580,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl QueryResourcesRequest {
+            /// Searches on the resource's fields.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn matches<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::TagMatch>>,
@@ -9934,6 +11596,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Tag conditions (at most 20): a resource must have every key, each with one of its
+            /// values.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::TagKeyValues>>,
@@ -9947,6 +11613,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// When true, only resources without any tag are selected and `tags` is ignored. False
+            /// or absent: no such condition.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn without_any_tag<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -10011,6 +11681,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl QuotaResource {
+            /// Maximum number of resources of this type.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn quota<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -10024,6 +11697,11 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Resource type; known values `vpn_gateway`, `customer_gateway` and `vpn_connection`,
+            /// and on some regions `vpngw` and `vpn` (classic VPN). A plain string, as the
+            /// reference gives it.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn type_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -10037,6 +11715,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Number of resources of this type in use.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn used<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -10087,6 +11768,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl Quotas {
+            /// One entry per resource type.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn resources<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::QuotaResource>>,
@@ -10135,6 +11819,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl QuotasResponse {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn quotas<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Quotas>,
@@ -10147,6 +11832,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the request.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn request_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -10197,6 +11885,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl ResourceCountResponse {
+            /// ID of the request.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn request_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -10210,6 +11901,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Number of matching resources.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn total_count<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i32>,
@@ -10261,6 +11955,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl ResourceTag {
+            /// Tag key (1 to 128 characters: Unicode letters, separators, digits and `_.:=+-@`; not
+            /// starting with `_sys_`, no leading or trailing blank), as in `Tag`.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn key<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -10273,6 +11971,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Tag value (up to 255 characters: Unicode letters, separators, digits and
+            /// `_.:/=+-@`), as in `Tag`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn value<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -10326,6 +12028,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl ResourceTagsResponse {
+            /// ID of the request.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn request_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -10339,6 +12044,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// The resource's tags.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::ResourceTag>>,
@@ -10397,6 +12105,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl ResourcesByTagsResponse {
+            /// ID of the request.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn request_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -10410,6 +12121,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// The matching resources of this page.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn resources<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::TaggedResource>>,
@@ -10422,6 +12136,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Number of matching resources over all pages.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn total_count<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i32>,
@@ -10473,6 +12190,12 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl Tag {
+            /// Tag key (Unicode letters, separators, digits and `_.:=+-@`; not starting with
+            /// `_sys_`, no leading or trailing blank). The pattern is the official one; its
+            /// `\p{...}` classes need a Unicode-aware engine (ECMAScript `u` flag, as JSON Schema
+            /// tools use).
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn key<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -10485,6 +12208,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Tag value (Unicode letters, separators, digits and `_.:/=+-@`). The pattern is the
+            /// official one (Unicode classes, see `key`).
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn value<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -10534,6 +12261,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl TagKeyValues {
+            /// Tag key (1 to 128 characters, as in `Tag`).
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn key<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -10546,6 +12276,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Tag values (each up to 255 characters, as in `Tag`; at most 20 in a query). In a
+            /// query an empty list means any value.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn values<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -10593,6 +12327,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl TagMatch {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn key<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::TagMatchKey>,
@@ -10605,6 +12340,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// The text to look for (up to 255 characters).
+            ///
+            /// Required: `send()` fails naming it when it is not set.
             pub fn value<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::TagMatchValue>,
@@ -10667,6 +12405,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl TaggedResource {
+            /// Details of the resource (currently empty).
+            ///
+            /// Optional: the documented default unless set.
             pub fn resource_detail<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -10683,6 +12424,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the resource.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn resource_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -10696,6 +12440,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Name of the resource.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn resource_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -10709,6 +12456,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// The resource's tags.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::ResourceTag>>,
@@ -10766,6 +12516,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl UpdateCustomerGateway {
+            /// Optional: left out of the request unless set.
             pub fn ca_certificate<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::CaCertificateRequest>,
@@ -10781,6 +12532,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Customer gateway name (letters, digits, Chinese characters, `-`, `_`, `.`).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateCustomerGatewayName>,
@@ -10833,6 +12587,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl UpdateCustomerGatewayRequest {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn customer_gateway<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateCustomerGateway>,
@@ -10892,6 +12647,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl UpdateDpd {
+            /// Seconds between DPD probes.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn interval<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::Bounded<10, 3600>>,
@@ -10905,6 +12663,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn msg<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::DpdMsg>,
@@ -10918,6 +12677,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Seconds to wait for a DPD answer.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn timeout<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::Bounded<2, 60>>,
@@ -11018,6 +12780,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl UpdateIkePolicy {
+            /// Optional: left out of the request unless set.
             pub fn authentication_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::AuthenticationAlgorithm>,
@@ -11033,6 +12796,11 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Diffie-Hellman group for phase 1. Known values are group1 to group21 as offered by
+            /// the service (group1, group2, group5, group14, group15, group16, group19, group20,
+            /// group21).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn dh_group<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -11046,6 +12814,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn dpd<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateDpd>,
@@ -11059,6 +12828,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn encryption_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EncryptionAlgorithm>,
@@ -11074,6 +12844,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn ike_version<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IkeVersion>,
@@ -11087,6 +12858,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Lifetime of the IKE SA in seconds.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn lifetime_seconds<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::Bounded<60, 604800>>,
@@ -11102,6 +12876,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Local identity.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn local_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateIkePolicyLocalId>,
@@ -11115,6 +12892,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn local_id_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IkeIdType>,
@@ -11128,6 +12906,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Peer identity.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn peer_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateIkePolicyPeerId>,
@@ -11141,6 +12922,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn peer_id_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IkeIdType>,
@@ -11154,6 +12936,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn phase1_negotiation_mode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Phase1NegotiationMode>,
@@ -11247,6 +13030,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl UpdateIpsecPolicy {
+            /// Optional: left out of the request unless set.
             pub fn authentication_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::AuthenticationAlgorithm>,
@@ -11262,6 +13046,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn encapsulation_mode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EncapsulationMode>,
@@ -11277,6 +13062,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn encryption_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::EncryptionAlgorithm>,
@@ -11292,6 +13078,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Lifetime of the IPsec SA in seconds.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn lifetime_seconds<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::Bounded<30, 604800>>,
@@ -11307,6 +13096,11 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Perfect forward secrecy DH group. Known values are group1 to group21 as offered by
+            /// the service (group1, group2, group5, group14, group15, group16, group19, group20,
+            /// group21) and `disable`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn pfs<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -11320,6 +13114,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn transform_protocol<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::TransformProtocol>,
@@ -11383,6 +13178,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl UpdatePolicyTemplate {
+            /// Optional: left out of the request unless set.
             pub fn ike_policy<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdatePolicyTemplateIkePolicy>,
@@ -11396,6 +13192,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn ipsec_policy<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdatePolicyTemplateIpsecPolicy>,
@@ -11460,6 +13257,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl UpdatePolicyTemplateIkePolicy {
+            /// Optional: left out of the request unless set.
             pub fn authentication_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::PolicyTemplateAuthenticationAlgorithm>,
@@ -11475,6 +13273,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn dh_group<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::PolicyTemplateDhGroup>,
@@ -11488,6 +13287,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn encryption_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::PolicyTemplateEncryptionAlgorithm>,
@@ -11503,6 +13303,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Lifetime of the IKE SA in seconds.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn lifetime_seconds<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::Bounded<60, 604800>>,
@@ -11574,6 +13377,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl UpdatePolicyTemplateIpsecPolicy {
+            /// Optional: left out of the request unless set.
             pub fn authentication_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::PolicyTemplateAuthenticationAlgorithm>,
@@ -11589,6 +13393,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn encryption_algorithm<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::PolicyTemplateEncryptionAlgorithm>,
@@ -11604,6 +13409,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Lifetime of the IPsec SA in seconds.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn lifetime_seconds<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::Bounded<30, 604800>>,
@@ -11619,6 +13427,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn pfs<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::PolicyTemplatePfs>,
@@ -11728,6 +13537,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl UpdateVpnConnection {
+            /// ID of the customer gateway.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn cgw_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateVpnConnectionCgwId>,
@@ -11741,6 +13553,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Whether branch-to-branch forwarding through this connection is enabled.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn enable_hub<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -11754,6 +13569,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn ikepolicy<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateIkePolicy>,
@@ -11767,6 +13583,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn ipsecpolicy<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateIpsecPolicy>,
@@ -11780,6 +13597,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Connection name (letters, digits, Chinese characters, `-`, `_`, `.`).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateVpnConnectionName>,
@@ -11793,6 +13613,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Customer-side IPv4 subnets (CIDR).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn peer_subnets<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -11806,6 +13629,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Customer-side IPv6 subnets (CIDR).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn peer_subnets_v6<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -11821,6 +13647,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// IPv4 policy rules (policy-based connections only).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn policy_rules<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::PolicyRule>>,
@@ -11834,6 +13663,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// IPv6 policy rules (policy-based connections only).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn policy_rules_v6<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::PolicyRule>>,
@@ -11849,6 +13681,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// New pre-shared key. Secret; never log it.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn psk<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateVpnConnectionPsk>,
@@ -11862,6 +13697,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Tunnel interface address on the VPN gateway side.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn tunnel_local_address<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -11877,6 +13715,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Tunnel interface address on the customer gateway side.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn tunnel_peer_address<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -11950,6 +13791,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl UpdateVpnConnectionRequest {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn vpn_connection<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateVpnConnection>,
@@ -12024,6 +13866,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl UpdateVpnGateway {
+            /// ID (a UUID) of the EIP to use as the first gateway address.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn eip_id_1<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateVpnGatewayEipId1>,
@@ -12037,6 +13882,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID (a UUID) of the EIP to use as the second gateway address.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn eip_id_2<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateVpnGatewayEipId2>,
@@ -12050,6 +13898,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// The new list of cloud-side IPv4 subnets (CIDR).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn local_subnets<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -12063,6 +13914,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// The new list of cloud-side IPv6 subnets (CIDR).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn local_subnets_v6<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -12078,6 +13932,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Gateway name (letters, digits, Chinese characters, `-`, `_`, `.`).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateVpnGatewayName>,
@@ -12091,6 +13948,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn policy_template<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdatePolicyTemplate>,
@@ -12149,6 +14007,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl UpdateVpnGatewayRequest {
+            /// Required: `send()` fails naming it when it is not set.
             pub fn vpn_gateway<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpdateVpnGateway>,
@@ -12316,6 +14175,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl VpnConnection {
+            /// Optional: left out of the request unless set.
             pub fn bgp_peer<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::BgpPeer>,
@@ -12329,6 +14189,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the customer gateway.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn cgw_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -12342,6 +14205,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the connection monitor of this connection, if any (show, list and update
+            /// only).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn connection_monitor_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -12357,6 +14224,11 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Creation time, a UTC timestamp such as `2022-11-26T13:41:34.626Z`. Kept a plain
+            /// string (no `date-time` format) because servers vary in how they write timestamps.
+            /// Also the pagination marker.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -12370,6 +14242,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Whether the health check is enabled (returned by create).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn enable_health_check<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -12385,6 +14260,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Whether branch-to-branch forwarding is enabled.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn enable_hub<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -12398,6 +14276,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Whether network quality analysis is enabled.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn enable_nqa<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<bool>,
@@ -12411,6 +14292,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Enterprise project ID (`0` is the default project).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn enterprise_project_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -12426,6 +14310,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Role in an active/standby gateway pair; known values `master` and `slave` (not an
+            /// enum here, as the reference gives none for responses).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn ha_role<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -12439,6 +14327,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Connection ID.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -12450,6 +14341,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn ikepolicy<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IkePolicy>,
@@ -12463,6 +14355,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn ipsecpolicy<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IpsecPolicy>,
@@ -12476,6 +14369,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Connection name.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -12489,6 +14385,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Customer-side IPv4 subnets (CIDR).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn peer_subnets<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -12502,6 +14401,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Customer-side IPv6 subnets (CIDR).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn peer_subnets_v6<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -12517,6 +14419,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// IPv4 policy rules.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn policy_rules<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::PolicyRule>>,
@@ -12530,6 +14435,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// IPv6 policy rules.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn policy_rules_v6<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::PolicyRule>>,
@@ -12545,6 +14453,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::VpnConnectionStatus>,
@@ -12558,6 +14467,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn style<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::ReportedConnectionStyle>,
@@ -12571,6 +14481,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Resource tags.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Tag>>,
@@ -12584,6 +14497,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Tunnel interface address on the VPN gateway side.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn tunnel_local_address<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -12599,6 +14515,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Tunnel interface address on the customer gateway side.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn tunnel_peer_address<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -12614,6 +14533,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Time of the last change, a UTC timestamp; plain string for the same reason as
+            /// `created_at`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -12627,6 +14550,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the VPN gateway.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn vgw_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -12640,6 +14566,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the VPN gateway's EIP used by the connection.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn vgw_ip<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -12741,6 +14670,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl VpnConnectionResponse {
+            /// ID of the request.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn request_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -12754,6 +14686,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Required: `send()` fails naming it when it is not set.
             pub fn vpn_connection<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::VpnConnection>,
@@ -12980,6 +14913,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl VpnGateway {
+            /// First private address of a `private` gateway.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn access_private_ip_1<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -12995,6 +14931,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Second private address of a `private` gateway.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn access_private_ip_2<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -13010,6 +14949,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the subnet in the access VPC.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn access_subnet_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -13025,6 +14967,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the access VPC.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn access_vpc_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -13038,6 +14983,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Time the gateway was applied for (show and list only), a UTC timestamp; plain string
+            /// for the same reason as `created_at`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn applied_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -13051,6 +15000,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn attachment_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::AttachmentType>,
@@ -13066,6 +15016,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Availability zones the gateway is deployed in.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn availability_zone_ids<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -13081,6 +15034,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// BGP autonomous system number of the gateway.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn bgp_asn<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -13094,6 +15050,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the gateway certificate (GM flavor only).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn certificate_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -13109,6 +15068,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the VPC subnet the gateway uses.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn connect_subnet<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -13124,6 +15086,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Maximum number of VPN connections the gateway supports.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn connection_number<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i32>,
@@ -13139,6 +15104,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Creation time, a UTC timestamp such as `2022-11-20T09:12:45.301Z`. Kept a plain
+            /// string (no `date-time` format) because servers vary in how they write timestamps.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn created_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -13152,6 +15121,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn eip1<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::VpnGatewayEip>,
@@ -13165,6 +15135,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn eip2<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::VpnGatewayEip>,
@@ -13178,6 +15149,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Enterprise project ID (`0` is the default project).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn enterprise_project_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -13193,6 +15167,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the gateway's attachment on the enterprise router (enterprise-router
+            /// attachment only; show and list only).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn er_attachment_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -13208,6 +15186,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the enterprise router (enterprise-router attachment only).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn er_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -13221,6 +15202,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Gateway specification; known values are those of VpnGatewayFlavor (not an enum here,
+            /// as the reference gives none for responses).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn flavor<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -13234,6 +15219,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// High-availability mode; known values `active-active` and `active-standby` (not an
+            /// enum here, as the reference gives none for responses).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn ha_mode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -13247,6 +15236,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Gateway ID (a UUID; masked in the documentation, e.g.
+            /// `b32d91a4-demo-a8df-va86-e907174eb11d`).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -13258,6 +15251,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn ip_version<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::IpVersion>,
@@ -13271,6 +15265,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Cloud-side IPv4 subnets (CIDR), VPC attachment only.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn local_subnets<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -13284,6 +15281,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Cloud-side IPv6 subnets (CIDR), VPC attachment only.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn local_subnets_v6<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -13299,6 +15299,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Gateway name.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -13312,6 +15315,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn network_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::VpnGatewayNetworkType>,
@@ -13325,6 +15329,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn policy_template<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::PolicyTemplate>,
@@ -13340,6 +15345,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Whether the gateway is in a central region (`center`) or at an edge site (show and
+            /// list only).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn public_border_group<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -13355,6 +15364,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::VpnGatewayStatus>,
@@ -13368,6 +15378,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Features the gateway supports (show and list only).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn supported_features<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -13383,6 +15396,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Flavors the gateway supports (show and list only).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn supported_flavors<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -13398,6 +15414,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Resource tags.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn tags<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Tag>>,
@@ -13411,6 +15430,10 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Time of the last change, a UTC timestamp; plain string for the same reason as
+            /// `created_at`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn updated_at<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -13424,6 +15447,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn upgrade_info<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::UpgradeInfo>,
@@ -13437,6 +15461,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Number of connection groups in use.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn used_connection_group<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i32>,
@@ -13452,6 +15479,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Number of VPN connections in use.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn used_connection_number<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i32>,
@@ -13467,6 +15497,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the service VPC (VPC attachment only).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn vpc_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -13588,6 +15621,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl VpnGatewayAvailabilityZones {
+            /// Zones where a gateway attached to an enterprise router can be created.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn er<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -13599,6 +15635,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     .map_err(|e| format!("error converting supplied value for er: {e}"));
                 self
             }
+            /// Zones where a gateway attached to a VPC can be created.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn vpc<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<::std::string::String>>,
@@ -13699,6 +15738,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl VpnGatewayEip {
+            /// Billing information of the bandwidth (yearly/monthly orders).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn bandwidth_billing_info<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -13714,6 +15756,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// ID of the EIP's bandwidth.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn bandwidth_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -13727,6 +15772,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Name of the bandwidth.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn bandwidth_name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -13742,6 +15790,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Bandwidth in Mbit/s.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn bandwidth_size<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i32>,
@@ -13757,6 +15808,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Optional: left out of the request unless set.
             pub fn charge_mode<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::ReportedChargeMode>,
@@ -13770,6 +15822,12 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// EIP ID, the value connections use as `vgw_ip`. The reference gives a UUID pattern,
+            /// left out here because the published examples mask EIP IDs
+            /// (`0c464dad-demo-a8df-va86-c22bb0eb0bde` in seed 003_0229c64885fed61c.txt) and a
+            /// response value outside a pattern is data anyway.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -13781,6 +15839,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /// The public address (may be masked in documentation).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn ip_address<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -13794,6 +15855,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Billing information of the address (yearly/monthly orders).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn ip_billing_info<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -13809,6 +15873,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// IP version of the address (4 or 6).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn ip_version<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i32>,
@@ -13822,6 +15889,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Bandwidth sharing type, such as `PER` (dedicated) or `WHOLE` (shared).
+            ///
+            /// Optional: left out of the request unless set.
             pub fn share_type<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -13835,6 +15905,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// EIP type, such as `5_bgp`.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn type_<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -13903,6 +15976,9 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         impl VpnGatewayResponse {
+            /// ID of the request.
+            ///
+            /// Optional: left out of the request unless set.
             pub fn request_id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -13916,6 +15992,7 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     });
                 self
             }
+            /// Required: `send()` fails naming it when it is not set.
             pub fn vpn_gateway<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::VpnGateway>,
@@ -14043,995 +16120,6 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             fn from(value: String) -> Self {
                 Self(value.into())
             }
-        }
-    }
-    impl AttachmentType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Vpc => "vpc",
-                Self::Er => "er",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for AttachmentType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for AttachmentType {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AttachmentType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "vpc" => Some(Self::Vpc),
-                    "er" => Some(Self::Er),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl AuthenticationAlgorithm {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Sha1 => "sha1",
-                Self::Md5 => "md5",
-                Self::Sha2256 => "sha2-256",
-                Self::Sha2384 => "sha2-384",
-                Self::Sha2512 => "sha2-512",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for AuthenticationAlgorithm {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for AuthenticationAlgorithm {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for AuthenticationAlgorithm {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "sha1" => Some(Self::Sha1),
-                    "md5" => Some(Self::Md5),
-                    "sha2-256" => Some(Self::Sha2256),
-                    "sha2-384" => Some(Self::Sha2384),
-                    "sha2-512" => Some(Self::Sha2512),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl ConnectionMonitorProtocol {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Icmp => "icmp",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for ConnectionMonitorProtocol {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for ConnectionMonitorProtocol {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ConnectionMonitorProtocol {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "icmp" => Some(Self::Icmp),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl ConnectionMonitorStatus {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Active => "ACTIVE",
-                Self::PendingCreate => "PENDING_CREATE",
-                Self::PendingDelete => "PENDING_DELETE",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for ConnectionMonitorStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for ConnectionMonitorStatus {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ConnectionMonitorStatus {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "ACTIVE" => Some(Self::Active),
-                    "PENDING_CREATE" => Some(Self::PendingCreate),
-                    "PENDING_DELETE" => Some(Self::PendingDelete),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl ConnectionMonitorType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Gateway => "gateway",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for ConnectionMonitorType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for ConnectionMonitorType {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ConnectionMonitorType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "gateway" => Some(Self::Gateway),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl DpdMsg {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::SeqHashNotify => "seq-hash-notify",
-                Self::SeqNotifyHash => "seq-notify-hash",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for DpdMsg {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for DpdMsg {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for DpdMsg {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "seq-hash-notify" => Some(Self::SeqHashNotify),
-                    "seq-notify-hash" => Some(Self::SeqNotifyHash),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl EncapsulationMode {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Tunnel => "tunnel",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for EncapsulationMode {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for EncapsulationMode {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for EncapsulationMode {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "tunnel" => Some(Self::Tunnel),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl EncryptionAlgorithm {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::X3des => "3des",
-                Self::Aes128 => "aes-128",
-                Self::Aes192 => "aes-192",
-                Self::Aes256 => "aes-256",
-                Self::Aes128Gcm16 => "aes-128-gcm-16",
-                Self::Aes256Gcm16 => "aes-256-gcm-16",
-                Self::Aes128Gcm128 => "aes-128-gcm-128",
-                Self::Aes256Gcm128 => "aes-256-gcm-128",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for EncryptionAlgorithm {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for EncryptionAlgorithm {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for EncryptionAlgorithm {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "3des" => Some(Self::X3des),
-                    "aes-128" => Some(Self::Aes128),
-                    "aes-192" => Some(Self::Aes192),
-                    "aes-256" => Some(Self::Aes256),
-                    "aes-128-gcm-16" => Some(Self::Aes128Gcm16),
-                    "aes-256-gcm-16" => Some(Self::Aes256Gcm16),
-                    "aes-128-gcm-128" => Some(Self::Aes128Gcm128),
-                    "aes-256-gcm-128" => Some(Self::Aes256Gcm128),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl IkeAuthenticationMethod {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::PreShare => "pre-share",
-                Self::DigitalEnvelopeV2 => "digital-envelope-v2",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for IkeAuthenticationMethod {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for IkeAuthenticationMethod {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for IkeAuthenticationMethod {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "pre-share" => Some(Self::PreShare),
-                    "digital-envelope-v2" => Some(Self::DigitalEnvelopeV2),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl IkeIdType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Ip => "ip",
-                Self::Fqdn => "fqdn",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for IkeIdType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for IkeIdType {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for IkeIdType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "ip" => Some(Self::Ip),
-                    "fqdn" => Some(Self::Fqdn),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl IkeVersion {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::V1 => "v1",
-                Self::V2 => "v2",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for IkeVersion {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for IkeVersion {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for IkeVersion {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "v1" => Some(Self::V1),
-                    "v2" => Some(Self::V2),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl IpVersion {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Ipv4 => "ipv4",
-                Self::Ipv6 => "ipv6",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for IpVersion {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for IpVersion {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for IpVersion {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "ipv4" => Some(Self::Ipv4),
-                    "ipv6" => Some(Self::Ipv6),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl Phase1NegotiationMode {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Main => "main",
-                Self::Aggressive => "aggressive",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for Phase1NegotiationMode {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for Phase1NegotiationMode {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for Phase1NegotiationMode {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "main" => Some(Self::Main),
-                    "aggressive" => Some(Self::Aggressive),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl ReportedChargeMode {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Bandwidth => "bandwidth",
-                Self::Traffic => "traffic",
-                Self::X95peakPlus => "95peak_plus",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for ReportedChargeMode {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for ReportedChargeMode {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ReportedChargeMode {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "bandwidth" => Some(Self::Bandwidth),
-                    "traffic" => Some(Self::Traffic),
-                    "95peak_plus" => Some(Self::X95peakPlus),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl ReportedConnectionStyle {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Policy => "POLICY",
-                Self::Static => "STATIC",
-                Self::Bgp => "BGP",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for ReportedConnectionStyle {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for ReportedConnectionStyle {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for ReportedConnectionStyle {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "POLICY" => Some(Self::Policy),
-                    "STATIC" => Some(Self::Static),
-                    "BGP" => Some(Self::Bgp),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl TransformProtocol {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Esp => "esp",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for TransformProtocol {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for TransformProtocol {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for TransformProtocol {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "esp" => Some(Self::Esp),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl UpgradeInfo {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Ready => "ready",
-                Self::ExpiringSoon => "expiring soon",
-                Self::Unready => "unready",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for UpgradeInfo {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for UpgradeInfo {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for UpgradeInfo {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "ready" => Some(Self::Ready),
-                    "expiring soon" => Some(Self::ExpiringSoon),
-                    "unready" => Some(Self::Unready),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl VpnConnectionStatus {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Error => "ERROR",
-                Self::Active => "ACTIVE",
-                Self::Down => "DOWN",
-                Self::PendingCreate => "PENDING_CREATE",
-                Self::PendingUpdate => "PENDING_UPDATE",
-                Self::PendingDelete => "PENDING_DELETE",
-                Self::Freezed => "FREEZED",
-                Self::Unknown => "UNKNOWN",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for VpnConnectionStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for VpnConnectionStatus {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for VpnConnectionStatus {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "ERROR" => Some(Self::Error),
-                    "ACTIVE" => Some(Self::Active),
-                    "DOWN" => Some(Self::Down),
-                    "PENDING_CREATE" => Some(Self::PendingCreate),
-                    "PENDING_UPDATE" => Some(Self::PendingUpdate),
-                    "PENDING_DELETE" => Some(Self::PendingDelete),
-                    "FREEZED" => Some(Self::Freezed),
-                    "UNKNOWN" => Some(Self::Unknown),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl VpnGatewayNetworkType {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::Public => "public",
-                Self::Private => "private",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for VpnGatewayNetworkType {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for VpnGatewayNetworkType {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for VpnGatewayNetworkType {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "public" => Some(Self::Public),
-                    "private" => Some(Self::Private),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl VpnGatewayStatus {
-        /// The value as it appears on the wire.
-        pub fn as_str(&self) -> &str {
-            match self {
-                Self::PendingCreate => "PENDING_CREATE",
-                Self::PendingUpdate => "PENDING_UPDATE",
-                Self::PendingDelete => "PENDING_DELETE",
-                Self::Active => "ACTIVE",
-                Self::Fault => "FAULT",
-                Self::Freezed => "FREEZED",
-                Self::Upgrading => "UPGRADING",
-                Self::RollingBack => "ROLLING_BACK",
-                Self::PendingUpgradeConfirm => "PENDING_UPGRADE_CONFIRM",
-                Self::Unrecognized(value) => value.as_str(),
-            }
-        }
-        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
-        pub fn is_known(&self) -> bool {
-            !matches!(self, Self::Unrecognized(_))
-        }
-    }
-    impl ::std::fmt::Display for VpnGatewayStatus {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str(self.as_str())
-        }
-    }
-    impl ::serde::Serialize for VpnGatewayStatus {
-        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
-        where
-            S: ::serde::Serializer,
-        {
-            serializer.serialize_str(self.as_str())
-        }
-    }
-    impl<'de> ::serde::Deserialize<'de> for VpnGatewayStatus {
-        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-        where
-            D: ::serde::Deserializer<'de>,
-        {
-            crate::UnknownValue::deserialize_open(
-                deserializer,
-                |value| match value {
-                    "PENDING_CREATE" => Some(Self::PendingCreate),
-                    "PENDING_UPDATE" => Some(Self::PendingUpdate),
-                    "PENDING_DELETE" => Some(Self::PendingDelete),
-                    "ACTIVE" => Some(Self::Active),
-                    "FAULT" => Some(Self::Fault),
-                    "FREEZED" => Some(Self::Freezed),
-                    "UPGRADING" => Some(Self::Upgrading),
-                    "ROLLING_BACK" => Some(Self::RollingBack),
-                    "PENDING_UPGRADE_CONFIRM" => Some(Self::PendingUpgradeConfirm),
-                    _ => None,
-                },
-                Self::Unrecognized,
-            )
-        }
-    }
-    impl ::std::fmt::Debug for CaCertificate {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("CaCertificate")
-                .field("expire_time", &self.expire_time)
-                .field("id", &self.id)
-                .field("is_updatable", &self.is_updatable)
-                .field("issuer", &crate::support::REDACTED)
-                .field("serial_number", &self.serial_number)
-                .field("signature_algorithm", &self.signature_algorithm)
-                .field("subject", &self.subject)
-                .finish()
-        }
-    }
-    impl ::std::fmt::Debug for CaCertificateRequest {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("CaCertificateRequest")
-                .field("content", &crate::support::REDACTED)
-                .field("id", &self.id)
-                .finish()
-        }
-    }
-    impl ::std::fmt::Debug for CreateVpnConnection {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("CreateVpnConnection")
-                .field("cgw_id", &self.cgw_id)
-                .field("enable_health_check", &self.enable_health_check)
-                .field("enable_hub", &self.enable_hub)
-                .field("enable_nqa", &self.enable_nqa)
-                .field("ha_role", &self.ha_role)
-                .field("ikepolicy", &self.ikepolicy)
-                .field("ipsecpolicy", &self.ipsecpolicy)
-                .field("name", &self.name)
-                .field("peer_subnets", &self.peer_subnets)
-                .field("peer_subnets_v6", &self.peer_subnets_v6)
-                .field("policy_rules", &self.policy_rules)
-                .field("policy_rules_v6", &self.policy_rules_v6)
-                .field("psk", &crate::support::REDACTED)
-                .field("style", &self.style)
-                .field("tags", &self.tags)
-                .field("tunnel_local_address", &self.tunnel_local_address)
-                .field("tunnel_peer_address", &self.tunnel_peer_address)
-                .field("vgw_id", &self.vgw_id)
-                .field("vgw_ip", &self.vgw_ip)
-                .finish()
-        }
-    }
-    impl ::std::fmt::Debug for UpdateVpnConnection {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_struct("UpdateVpnConnection")
-                .field("cgw_id", &self.cgw_id)
-                .field("enable_hub", &self.enable_hub)
-                .field("ikepolicy", &self.ikepolicy)
-                .field("ipsecpolicy", &self.ipsecpolicy)
-                .field("name", &self.name)
-                .field("peer_subnets", &self.peer_subnets)
-                .field("peer_subnets_v6", &self.peer_subnets_v6)
-                .field("policy_rules", &self.policy_rules)
-                .field("policy_rules_v6", &self.policy_rules_v6)
-                .field("psk", &crate::support::REDACTED)
-                .field("tunnel_local_address", &self.tunnel_local_address)
-                .field("tunnel_peer_address", &self.tunnel_peer_address)
-                .finish()
-        }
-    }
-    impl ::std::fmt::Debug for CaCertificateRequestContent {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_tuple("CaCertificateRequestContent")
-                .field(&crate::support::REDACTED)
-                .finish()
-        }
-    }
-    impl ::std::fmt::Debug for CreateVpnConnectionPsk {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_tuple("CreateVpnConnectionPsk")
-                .field(&crate::support::REDACTED)
-                .finish()
-        }
-    }
-    impl ::std::fmt::Debug for UpdateVpnConnectionPsk {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.debug_tuple("UpdateVpnConnectionPsk")
-                .field(&crate::support::REDACTED)
-                .finish()
         }
     }
 }
@@ -15720,7 +16808,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v5/{project_id}/connection-monitors`
+        /// Sends a `GET` request to `/v5/{project_id}/connection-monitors`
         pub async fn send(
             self,
         ) -> Result<
@@ -15810,7 +16898,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v5/{project_id}/connection-monitors`
+        /// Sends a `POST` request to `/v5/{project_id}/connection-monitors`
         pub async fn send(
             self,
         ) -> Result<
@@ -15879,7 +16967,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v5/{project_id}/connection-monitors/{connection_monitor_id}`
+        /// Sends a `GET` request to `/v5/{project_id}/connection-monitors/{connection_monitor_id}`
         pub async fn send(
             self,
         ) -> Result<
@@ -15947,7 +17035,8 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v5/{project_id}/connection-monitors/{connection_monitor_id}`
+        /// Sends a `DELETE` request to
+        /// `/v5/{project_id}/connection-monitors/{connection_monitor_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<()>, Error<crate::ServiceError>> {
@@ -16036,7 +17125,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v5/{project_id}/customer-gateways`
+        /// Sends a `GET` request to `/v5/{project_id}/customer-gateways`
         pub async fn send(
             self,
         ) -> Result<
@@ -16117,7 +17206,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v5/{project_id}/customer-gateways`
+        /// Sends a `POST` request to `/v5/{project_id}/customer-gateways`
         pub async fn send(
             self,
         ) -> Result<
@@ -16186,7 +17275,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v5/{project_id}/customer-gateways/{customer_gateway_id}`
+        /// Sends a `GET` request to `/v5/{project_id}/customer-gateways/{customer_gateway_id}`
         pub async fn send(
             self,
         ) -> Result<
@@ -16283,7 +17372,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v5/{project_id}/customer-gateways/{customer_gateway_id}`
+        /// Sends a `PUT` request to `/v5/{project_id}/customer-gateways/{customer_gateway_id}`
         pub async fn send(
             self,
         ) -> Result<
@@ -16358,7 +17447,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v5/{project_id}/customer-gateways/{customer_gateway_id}`
+        /// Sends a `DELETE` request to `/v5/{project_id}/customer-gateways/{customer_gateway_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<()>, Error<crate::ServiceError>> {
@@ -16510,7 +17599,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v5/{project_id}/vpn-connection`
+        /// Sends a `GET` request to `/v5/{project_id}/vpn-connection`
         pub async fn send(
             self,
         ) -> Result<
@@ -16614,7 +17703,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v5/{project_id}/vpn-connection`
+        /// Sends a `POST` request to `/v5/{project_id}/vpn-connection`
         pub async fn send(
             self,
         ) -> Result<
@@ -16683,7 +17772,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v5/{project_id}/vpn-connection/{vpn_connection_id}`
+        /// Sends a `GET` request to `/v5/{project_id}/vpn-connection/{vpn_connection_id}`
         pub async fn send(
             self,
         ) -> Result<
@@ -16778,7 +17867,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v5/{project_id}/vpn-connection/{vpn_connection_id}`
+        /// Sends a `PUT` request to `/v5/{project_id}/vpn-connection/{vpn_connection_id}`
         pub async fn send(
             self,
         ) -> Result<
@@ -16851,7 +17940,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v5/{project_id}/vpn-connection/{vpn_connection_id}`
+        /// Sends a `DELETE` request to `/v5/{project_id}/vpn-connection/{vpn_connection_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<()>, Error<crate::ServiceError>> {
@@ -16931,7 +18020,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v5/{project_id}/vpn-gateways`
+        /// Sends a `GET` request to `/v5/{project_id}/vpn-gateways`
         pub async fn send(
             self,
         ) -> Result<
@@ -17015,7 +18104,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v5/{project_id}/vpn-gateways`
+        /// Sends a `POST` request to `/v5/{project_id}/vpn-gateways`
         pub async fn send(
             self,
         ) -> Result<
@@ -17066,7 +18155,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/v5/{project_id}/vpn-gateways/availability-zones`
+        /// Sends a `GET` request to `/v5/{project_id}/vpn-gateways/availability-zones`
         pub async fn send(
             self,
         ) -> Result<
@@ -17126,7 +18215,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v5/{project_id}/vpn-gateways/{vgw_id}`
+        /// Sends a `GET` request to `/v5/{project_id}/vpn-gateways/{vgw_id}`
         pub async fn send(
             self,
         ) -> Result<
@@ -17218,7 +18307,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `PUT` request to `/v5/{project_id}/vpn-gateways/{vgw_id}`
+        /// Sends a `PUT` request to `/v5/{project_id}/vpn-gateways/{vgw_id}`
         pub async fn send(
             self,
         ) -> Result<
@@ -17289,7 +18378,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `DELETE` request to `/v5/{project_id}/vpn-gateways/{vgw_id}`
+        /// Sends a `DELETE` request to `/v5/{project_id}/vpn-gateways/{vgw_id}`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<()>, Error<crate::ServiceError>> {
@@ -17334,7 +18423,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/v5/{project_id}/vpn/quotas`
+        /// Sends a `GET` request to `/v5/{project_id}/vpn/quotas`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::QuotasResponse>, Error<crate::ServiceError>> {
@@ -17419,7 +18508,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v5/{project_id}/{resource_type}/resource-instances/count`
+        /// Sends a `POST` request to `/v5/{project_id}/{resource_type}/resource-instances/count`
         pub async fn send(
             self,
         ) -> Result<
@@ -17537,7 +18626,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v5/{project_id}/{resource_type}/resource-instances/filter`
+        /// Sends a `POST` request to `/v5/{project_id}/{resource_type}/resource-instances/filter`
         pub async fn send(
             self,
         ) -> Result<
@@ -17611,7 +18700,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v5/{project_id}/{resource_type}/tags`
+        /// Sends a `GET` request to `/v5/{project_id}/{resource_type}/tags`
         pub async fn send(
             self,
         ) -> Result<
@@ -17689,7 +18778,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/v5/{project_id}/{resource_type}/{resource_id}/tags`
+        /// Sends a `GET` request to `/v5/{project_id}/{resource_type}/{resource_id}/tags`
         pub async fn send(
             self,
         ) -> Result<
@@ -17799,7 +18888,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v5/{project_id}/{resource_type}/{resource_id}/tags/create`
+        /// Sends a `POST` request to `/v5/{project_id}/{resource_type}/{resource_id}/tags/create`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<()>, Error<crate::ServiceError>> {
@@ -17913,7 +19002,7 @@ pub mod builder {
             self.body = self.body.map(f);
             self
         }
-        ///Sends a `POST` request to `/v5/{project_id}/{resource_type}/{resource_id}/tags/delete`
+        /// Sends a `POST` request to `/v5/{project_id}/{resource_type}/{resource_id}/tags/delete`
         pub async fn send(
             self,
         ) -> Result<ResponseValue<()>, Error<crate::ServiceError>> {

@@ -7,24 +7,84 @@ use assert_cmd::Command;
 /// A valid project id (32 hexadecimal characters).
 pub const PROJECT: &str = "0123456789abcdef0123456789abcdef";
 
-/// The flags of a legacy IPsec site connection's required references and peer (the emulator
-/// does not check that the referenced resources exist).
-pub const IPSEC_CONNECTION_FLAGS: [&str; 14] = [
-    "--vpnservice-id",
-    "5c1f0a3b-1d2e-4f50-8a6b-7c8d9e0f1a2b",
-    "--ikepolicy-id",
-    "6d2a1b4c-2e3f-4061-9b7c-8d9e0f1a2b3c",
-    "--ipsecpolicy-id",
-    "7e3b2c5d-3f40-4172-8c8d-9e0f1a2b3c4d",
-    "--local-ep-group-id",
-    "8f4c3d6e-4051-4283-9d9e-0f1a2b3c4d5e",
-    "--peer-ep-group-id",
-    "905d4e7f-5162-4394-8eaf-1a2b3c4d5e6f",
+/// The peer flags of a legacy IPsec site connection.
+pub const IPSEC_PEER_FLAGS: [&str; 4] = [
     "--peer-address",
     "198.51.100.20",
     "--peer-id",
     "198.51.100.20",
 ];
+
+/// Runs `hcvpn op <create> ARGS` against `url` and returns the created resource's id at
+/// `/<wrapper>/id`; panics with the tool's output otherwise.
+pub fn create_through_op(url: &str, create: &str, wrapper: &str, args: &[&str]) -> String {
+    let output = against(url)
+        .args(["op", create])
+        .args(args)
+        .output()
+        .unwrap();
+    no_panic(&output);
+    let (stdout, stderr) = texts(&output);
+    assert!(output.status.success(), "hcvpn op {create}: {stderr}");
+    let answer: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    answer[wrapper]["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("hcvpn op {create}: no {wrapper}.id in {stdout}"))
+        .to_string()
+}
+
+/// A `subnet` (local) or `cidr` (peer) endpoint group made through `hcvpn op`; its id.
+pub fn endpoint_group(url: &str, kind: &str, endpoint: &str) -> String {
+    create_through_op(
+        url,
+        "create-endpoint-group",
+        "endpoint_group",
+        &["--type", kind, "--endpoints", endpoint],
+    )
+}
+
+/// A UUID-shaped id no other call of this process gets (a VPC or subnet id the emulator has
+/// not seen).
+pub fn fresh_id() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    format!("{:08x}-0000-4000-8000-{n:012x}", std::process::id())
+}
+
+/// Creates through `hcvpn op` what a legacy IPsec site connection refers to (IKE and IPsec
+/// policies, a VPN service on a VPC of its own, a `subnet` and a `cidr` endpoint group) in the
+/// emulator at `url`, which checks references; the connection's reference and peer flags.
+pub fn legacy_connection_flags(url: &str) -> Vec<String> {
+    let ike = create_through_op(url, "create-ike-policy", "ikepolicy", &["--name", "ike-t"]);
+    let ipsec = create_through_op(url, "create-ipsec-policy", "ipsecpolicy", &[]);
+    let vpc = fresh_id();
+    let service = create_through_op(
+        url,
+        "create-vpn-service",
+        "vpnservice",
+        &["--router-id", &vpc],
+    );
+    let local = endpoint_group(url, "subnet", &fresh_id());
+    let peer = endpoint_group(url, "cidr", "10.20.0.0/24");
+    let mut flags: Vec<String> = [
+        "--ikepolicy-id",
+        &ike,
+        "--ipsecpolicy-id",
+        &ipsec,
+        "--vpnservice-id",
+        &service,
+        "--local-ep-group-id",
+        &local,
+        "--peer-ep-group-id",
+        &peer,
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    flags.extend(IPSEC_PEER_FLAGS.iter().map(|s| s.to_string()));
+    flags
+}
 
 /// Every variable the tool reads, removed so that the caller's environment cannot leak in.
 const VARIABLES: &[&str] = &[

@@ -1,10 +1,11 @@
-//! Legacy IPsec site connections: Neutron's server defaults and its DPD rule (the timeout is
-//! longer than the interval), and its own 404 type.
+//! Legacy IPsec site connections: the resources a connection names must exist (policies, VPN
+//! service, a `subnet` local and a `cidr` peer endpoint group), Neutron's server defaults and
+//! its DPD rule (the timeout is longer than the interval), and its own 404 type.
 
 use serde_json::{Map, Value, json};
 
-use super::Hooks;
-use super::util::copy;
+use super::util::{copy, s};
+use super::{Hooks, endpoint_group, policy, vpnservice};
 use crate::call::{Call, Fault};
 use crate::store::Project;
 
@@ -44,13 +45,34 @@ fn merged(current: Option<&Value>, change: Option<&Value>) -> Value {
     dpd
 }
 
+/// Every resource `fields` names exists, and the endpoint groups are of the right types.
+fn check_references(p: &Project, fields: &Map<String, Value>) -> Result<(), Fault> {
+    let named: [(&str, &str, &dyn Hooks); 3] = [
+        ("ikepolicy", "ikepolicy_id", &policy::IKE),
+        ("ipsecpolicy", "ipsecpolicy_id", &policy::IPSEC),
+        ("vpnservice", "vpnservice_id", &vpnservice::VpnService),
+    ];
+    for (kind, field, hooks) in named {
+        if let Some(id) = s(fields, field)
+            && p.find(kind, id).is_none()
+        {
+            return Err(hooks
+                .not_found(id)
+                .unwrap_or_else(|| Fault::not_found(kind, id)));
+        }
+    }
+    endpoint_group::check_reference(p, fields, "local_ep_group_id", "subnet")?;
+    endpoint_group::check_reference(p, fields, "peer_ep_group_id", "cidr")
+}
+
 impl Hooks for IpsecSiteConnection {
     fn create(
         &self,
-        _: &mut Project,
+        p: &mut Project,
         call: &Call,
         fields: &mut Map<String, Value>,
     ) -> Result<(), Fault> {
+        check_references(p, fields)?;
         let input = std::mem::take(fields);
         let dpd = merged(None, input.get("dpd"));
         check_dpd(&dpd)?;
@@ -98,6 +120,7 @@ impl Hooks for IpsecSiteConnection {
             .find("ipsec_site_connection", &call.id)
             .and_then(|r| r.fields.get("dpd"));
         check_dpd(&merged(current, change.get("dpd")))?;
+        check_references(p, change)?;
         change.retain(|k, _| {
             [
                 "name",
@@ -117,11 +140,9 @@ impl Hooks for IpsecSiteConnection {
     }
 
     fn not_found(&self, id: &str) -> Option<Fault> {
-        Some(Fault {
-            status: 404,
-            code: "VPN.0004",
-            neutron_type: "IPsecSiteConnectionNotFound".into(),
-            message: format!("IPsec site connection {id} could not be found"),
-        })
+        Some(Fault::neutron_not_found(
+            "IPsecSiteConnectionNotFound",
+            format!("IPsec site connection {id} could not be found"),
+        ))
     }
 }

@@ -7,12 +7,15 @@
 
 mod cgw;
 mod connection;
+mod endpoint_group;
 mod info;
 mod ipsec;
 mod monitor;
+mod policy;
 mod tags;
 mod util;
 mod vgw;
+mod vpnservice;
 
 use serde_json::{Map, Value};
 
@@ -91,6 +94,10 @@ const RESOURCES: &[(&str, &dyn Hooks)] = &[
     ("vpn_connection", &connection::VpnConnection),
     ("connection_monitor", &monitor::ConnectionMonitor),
     ("ipsec_site_connection", &ipsec::IpsecSiteConnection),
+    ("ikepolicy", &policy::IKE),
+    ("ipsecpolicy", &policy::IPSEC),
+    ("vpnservice", &vpnservice::VpnService),
+    ("endpoint_group", &endpoint_group::EndpointGroup),
 ];
 
 /// Irregular operations by operation id.

@@ -42,6 +42,34 @@ pub(crate) fn refuse_if_used(
     Ok(())
 }
 
+/// The legacy API's 409 (Neutron's `neutron_type`, such as `IKEPolicyInUse`, with `message`)
+/// while an IPsec site connection names `id` in one of `fields`.
+pub(crate) fn refuse_if_connected(
+    p: &Project,
+    id: &str,
+    fields: &[&str],
+    neutron_type: &str,
+    message: impl FnOnce() -> String,
+) -> Result<(), Fault> {
+    let used = p
+        .all("ipsec_site_connection")
+        .iter()
+        .any(|r| fields.iter().any(|f| r.str(f) == Some(id)));
+    if used {
+        return Err(Fault::neutron_conflict(neutron_type, message()));
+    }
+    Ok(())
+}
+
+/// The legacy API's default for a text field left out of a create: the empty string.
+pub(crate) fn default_texts(fields: &mut Map<String, Value>, keys: &[&str]) {
+    for key in keys {
+        fields
+            .entry(*key)
+            .or_insert_with(|| Value::String(String::new()));
+    }
+}
+
 /// Copies `keys` that are present in `from` into `to`.
 pub(crate) fn copy(to: &mut Map<String, Value>, from: &Map<String, Value>, keys: &[&str]) {
     for key in keys {

@@ -225,3 +225,95 @@ pub async fn make_connection(
         .unwrap()
         .to_string()
 }
+
+/// The resources a legacy IPsec site connection names, made through raw calls.
+pub struct LegacyRefs {
+    pub ikepolicy: String,
+    pub ipsecpolicy: String,
+    pub vpnservice: String,
+    /// A `subnet` endpoint group.
+    pub local: String,
+    /// A `cidr` endpoint group.
+    pub peer: String,
+}
+
+/// POSTs `body` to the legacy `collection` (`ikepolicies`), checks the 201 against the spec's
+/// `operation`, and returns the new id at `/<wrapper>/id`.
+pub async fn make_legacy(
+    emu: &Emulator,
+    operation: &str,
+    collection: &str,
+    wrapper: &str,
+    body: Value,
+) -> String {
+    let answer = raw(
+        emu,
+        "POST",
+        &format!("/v2.0/vpn/{collection}"),
+        Some(&body.to_string()),
+    )
+    .await;
+    conforms(operation, &answer);
+    assert_eq!(answer.status, 201, "{operation}: {}", answer.text);
+    answer.json[wrapper]["id"].as_str().unwrap().to_string()
+}
+
+/// An endpoint group of `kind` (`subnet`, `cidr`) with `endpoints`; its id.
+pub async fn make_endpoint_group(emu: &Emulator, kind: &str, endpoints: &[&str]) -> String {
+    make_legacy(
+        emu,
+        "CreateEndpointGroup",
+        "endpoint-groups",
+        "endpoint_group",
+        json!({"endpoint_group": {"type": kind, "endpoints": endpoints}}),
+    )
+    .await
+}
+
+/// Everything a site connection names, the VPN service on the VPC `router`.
+pub async fn make_legacy_refs(emu: &Emulator, router: &str) -> LegacyRefs {
+    LegacyRefs {
+        ikepolicy: make_legacy(
+            emu,
+            "CreateIkePolicy",
+            "ikepolicies",
+            "ikepolicy",
+            json!({"ikepolicy": {"name": "ike"}}),
+        )
+        .await,
+        ipsecpolicy: make_legacy(
+            emu,
+            "CreateIpsecPolicy",
+            "ipsecpolicies",
+            "ipsecpolicy",
+            json!({"ipsecpolicy": {"name": "ipsec"}}),
+        )
+        .await,
+        vpnservice: make_legacy(
+            emu,
+            "CreateVpnService",
+            "vpnservices",
+            "vpnservice",
+            json!({"vpnservice": {"router_id": router}}),
+        )
+        .await,
+        local: make_endpoint_group(emu, "subnet", &["7c8d9e0f-1a2b-4c3d-8e4f-5a6b7c8d9e0f"]).await,
+        peer: make_endpoint_group(emu, "cidr", &["10.2.0.0/24", "10.3.0.0/24"]).await,
+    }
+}
+
+/// A site connection's create body naming `refs`.
+pub fn site_connection_body(refs: &LegacyRefs, name: &str) -> Value {
+    json!({
+        "ipsec_site_connection": {
+            "psk": "secret", "initiator": "bi-directional",
+            "ikepolicy_id": refs.ikepolicy,
+            "ipsecpolicy_id": refs.ipsecpolicy,
+            "vpnservice_id": refs.vpnservice,
+            "local_ep_group_id": refs.local,
+            "peer_ep_group_id": refs.peer,
+            "peer_address": "172.24.4.233", "peer_id": "172.24.4.233",
+            "name": name,
+        }
+    })
+}
