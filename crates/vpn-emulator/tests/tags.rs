@@ -160,6 +160,15 @@ async fn tags_are_stored_filtered_and_counted() {
         .unwrap()
         .into_inner();
     assert_eq!((page.resources.len(), page.total_count), (1, Some(3)));
+    // `offset` is an int32: beyond it is a 400, not an empty page.
+    let beyond = raw(
+        &emu,
+        "POST",
+        &v5("/vpn-gateway/resource-instances/filter?offset=2147483648"),
+        Some("{}"),
+    )
+    .await;
+    assert_eq!(beyond.status, 400, "{}", beyond.text);
 
     // Removal: by key and value (only if the value matches), or by key alone.
     let remove = |tags: Value| {

@@ -199,13 +199,15 @@ fn matching<'a>(p: &'a Project, call: &Call) -> Result<Vec<&'a Record>, Fault> {
         .collect())
 }
 
-/// A non-negative integer query parameter, or `default`.
+/// A non-negative 32-bit integer query parameter (`int32` in the spec), or `default`.
 fn number(call: &Call, name: &str, default: usize) -> Result<usize, Fault> {
     match call.param(name) {
         None => Ok(default),
         Some(text) => text
-            .parse()
-            .map_err(|_| Fault::invalid_field(name, "must be a non-negative integer")),
+            .parse::<i32>()
+            .ok()
+            .and_then(|n| usize::try_from(n).ok())
+            .ok_or_else(|| Fault::invalid_field(name, "must be an integer from 0 to 2147483647")),
     }
 }
 
