@@ -326,6 +326,34 @@ async fn invoke(e: &Expect, server: &MockServer) -> CallResult {
                 .send()
                 .await,
         ),
+        "ResetVpnConnection" => outcome(
+            v5.reset_vpn_connection()
+                .vpn_connection_id(VPN_CONNECTION_ID)
+                .send()
+                .await,
+        ),
+        "ListConnectionIpsecSa" => outcome(
+            v5.list_connection_ipsec_sa()
+                .vpn_connection_id(VPN_CONNECTION_ID)
+                .send()
+                .await,
+        ),
+        "ShowVpnConnectionLog" => outcome(
+            v5.show_vpn_connection_log()
+                .vpn_connection_id(VPN_CONNECTION_ID)
+                .send()
+                .await,
+        ),
+        "ExportVpnConnectionPeerConfiguration" => outcome(
+            v5.export_vpn_connection_peer_configuration()
+                .vpn_connection_id(VPN_CONNECTION_ID)
+                .body(typed::<vpn_v5::types::ExportPeerConfigurationRequest>(e))
+                .send()
+                .await,
+        ),
+        "ListPeerConfigurationSupportedDevices" => {
+            outcome(v5.list_peer_configuration_supported_devices().send().await)
+        }
         "CreateConnectionMonitor" => outcome(
             v5.create_connection_monitor()
                 .body(typed::<vpn_v5::types::CreateConnectionMonitorRequest>(e))

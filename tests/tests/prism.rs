@@ -549,6 +549,67 @@ async fn vpn_v5_every_operation_passes_prism() {
             .await,
     );
 
+    // Troubleshooting: reset, IPsec SAs, log, and the peer device's configuration.
+    prism.check(
+        &mut called,
+        "ResetVpnConnection",
+        200,
+        client
+            .reset_vpn_connection()
+            .vpn_connection_id(&*id)
+            .send()
+            .await,
+    );
+    let sas = prism.check(
+        &mut called,
+        "ListConnectionIpsecSa",
+        200,
+        client
+            .list_connection_ipsec_sa()
+            .vpn_connection_id(&*id)
+            .send()
+            .await,
+    );
+    assert!(!sas.sa_infos.is_empty(), "the SA example has an SA");
+    let log = prism.check(
+        &mut called,
+        "ShowVpnConnectionLog",
+        200,
+        client
+            .show_vpn_connection_log()
+            .vpn_connection_id(&*id)
+            .send()
+            .await,
+    );
+    assert!(!log.logs.is_empty(), "the log example has a line");
+    let devices = prism.check(
+        &mut called,
+        "ListPeerConfigurationSupportedDevices",
+        200,
+        client
+            .list_peer_configuration_supported_devices()
+            .send()
+            .await,
+    );
+    let device = &devices.supported_devices[0];
+    let body = vpn_v5::types::ExportPeerConfigurationRequest::builder()
+        .vendor(device.vendor.clone().unwrap())
+        .type_(device.type_.clone().unwrap())
+        .model(device.model.clone().unwrap())
+        .version(device.version.clone().unwrap());
+    let exported = prism.check(
+        &mut called,
+        "ExportVpnConnectionPeerConfiguration",
+        200,
+        client
+            .export_vpn_connection_peer_configuration()
+            .vpn_connection_id(&*id)
+            .body(body)
+            .send()
+            .await,
+    );
+    assert!(!exported.peer_config.is_empty());
+
     // Connection monitors.
     let body: vpn_v5::types::CreateConnectionMonitorRequest =
         request("CreateConnectionMonitor", "request.seed-000.json");

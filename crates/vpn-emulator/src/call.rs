@@ -61,6 +61,16 @@ impl Fault {
         }
     }
 
+    /// 400 `VPN.0013`: the resource's status does not allow the operation now.
+    pub(crate) fn wrong_status(message: String) -> Fault {
+        Fault {
+            status: 400,
+            code: "VPN.0013",
+            neutron_type: "HTTPConflict".into(),
+            message,
+        }
+    }
+
     /// 404 of the legacy API with Neutron's exception name (`IKEPolicyNotFound`).
     pub(crate) fn neutron_not_found(neutron_type: &str, message: String) -> Fault {
         Fault {

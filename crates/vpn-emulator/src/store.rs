@@ -54,6 +54,12 @@ impl Record {
         }
     }
 
+    /// Shows `pending` for `delay` from `now`, then the status it was ready with before.
+    pub(crate) fn pass_through(&mut self, pending: &str, now: Instant, delay: Duration) {
+        let ready = std::mem::take(&mut self.ready);
+        self.transition(Some(pending), &ready, now, delay);
+    }
+
     /// The current status.
     pub(crate) fn status(&self, now: Instant) -> &str {
         if now < self.until {

@@ -546,6 +546,20 @@ pub mod types {
             value.parse()
         }
     }
+    /// Body returned by ListConnectionIpsecSa.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ConnectionIpsecSaResponse {
+        /// ID of the request.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+        /// The connection's negotiated IPsec security associations (empty when it is not up).
+        pub sa_infos: ::std::vec::Vec<IpsecSa>,
+    }
+    impl ConnectionIpsecSaResponse {
+        pub fn builder() -> builder::ConnectionIpsecSaResponse {
+            Default::default()
+        }
+    }
     /// A connection monitor as returned by the service. Every field is optional (the create
     /// response has no `status`).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -2974,6 +2988,26 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
+    /// Body of ExportVpnConnectionPeerConfiguration: the device, as
+    /// ListPeerConfigurationSupportedDevices names it. Not wrapped in an object. The reference page
+    /// marks the four fields mandatory.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ExportPeerConfigurationRequest {
+        /// Device model.
+        pub model: ::std::string::String,
+        /// Device series.
+        #[serde(rename = "type")]
+        pub type_: ::std::string::String,
+        /// Vendor of the device.
+        pub vendor: ::std::string::String,
+        /// Software version of the device.
+        pub version: ::std::string::String,
+    }
+    impl ExportPeerConfigurationRequest {
+        pub fn builder() -> builder::ExportPeerConfigurationRequest {
+            Default::default()
+        }
+    }
     /// High-availability mode of a VPN gateway, as sent in requests. Responses return it as a plain
     /// string.
     #[derive(
@@ -3498,6 +3532,41 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
+    /// One negotiated IPsec security association (the API's SaInfo). The counters are integers as
+    /// the reference page types them (the official SDK's model says float; a counter of packets or
+    /// bytes has no fraction, and an integer keeps large counts exact).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct IpsecSa {
+        /// When the counters were collected (UTC, `yyyy-MM-ddTHH:mm:ss.SSSZ`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub collected_at: ::std::option::Option<::std::string::String>,
+        /// Destination CIDR block (the customer side).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub dest_ip_cidr: ::std::option::Option<::std::string::String>,
+        /// ID of the negotiation of this pair of CIDR blocks.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        /// Packets received.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub packets_recv: ::std::option::Option<i64>,
+        /// Packets sent.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub packets_sent: ::std::option::Option<i64>,
+        /// Source CIDR block (the cloud side).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub source_ip_cidr: ::std::option::Option<::std::string::String>,
+        /// Bytes received.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub traffic_recv: ::std::option::Option<i64>,
+        /// Bytes sent.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub traffic_sent: ::std::option::Option<i64>,
+    }
+    impl IpsecSa {
+        pub fn builder() -> builder::IpsecSa {
+            Default::default()
+        }
+    }
     /// Body returned by ListConnectionMonitors (not paginated).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ListConnectionMonitorsResponse {
@@ -3601,6 +3670,54 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
     }
     impl PageInfo {
         pub fn builder() -> builder::PageInfo {
+            Default::default()
+        }
+    }
+    /// Body returned by ExportVpnConnectionPeerConfiguration.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
+    pub struct PeerConfigurationResponse {
+        /// The configuration to apply on the device. It contains the connection's pre-shared key.
+        pub peer_config: ::std::string::String,
+        /// ID of the request.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl PeerConfigurationResponse {
+        pub fn builder() -> builder::PeerConfigurationResponse {
+            Default::default()
+        }
+    }
+    impl ::std::fmt::Debug for PeerConfigurationResponse {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("PeerConfigurationResponse")
+                .field("peer_config", &crate::support::REDACTED)
+                .field("request_id", &self.request_id)
+                .finish()
+        }
+    }
+    /// An on-premises device (the API's SupportedDevice). The reference page gives `vendor`,
+    /// `type`, `model` and `version`; the official SDK's model has `vendor`, `platform` and
+    /// `version`. All five are described; each is optional in answers.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct PeerDevice {
+        /// Device model.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub model: ::std::option::Option<::std::string::String>,
+        /// Device platform (the official SDK's name for the model).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub platform: ::std::option::Option<::std::string::String>,
+        /// Device series.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+        /// Vendor of the device.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub vendor: ::std::option::Option<::std::string::String>,
+        /// Software version of the device.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub version: ::std::option::Option<::std::string::String>,
+    }
+    impl PeerDevice {
+        pub fn builder() -> builder::PeerDevice {
             Default::default()
         }
     }
@@ -4347,6 +4464,18 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             )
         }
     }
+    /// Body of an answer that carries nothing but the request's ID (ResetVpnConnection).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct RequestIdResponse {
+        /// ID of the request.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl RequestIdResponse {
+        pub fn builder() -> builder::RequestIdResponse {
+            Default::default()
+        }
+    }
     /// Body returned by CountResourcesByTags.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct ResourceCountResponse {
@@ -4406,6 +4535,20 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
     }
     impl ResourcesByTagsResponse {
         pub fn builder() -> builder::ResourcesByTagsResponse {
+            Default::default()
+        }
+    }
+    /// Body returned by ListPeerConfigurationSupportedDevices.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct SupportedDevicesResponse {
+        /// ID of the request.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+        /// The devices a configuration can be exported for.
+        pub supported_devices: ::std::vec::Vec<PeerDevice>,
+    }
+    impl SupportedDevicesResponse {
+        pub fn builder() -> builder::SupportedDevicesResponse {
             Default::default()
         }
     }
@@ -5742,6 +5885,37 @@ the update response has no `status` or `bgp_peer`.
     }
     impl VpnConnection {
         pub fn builder() -> builder::VpnConnection {
+            Default::default()
+        }
+    }
+    /// One log line of the gateway about a connection (the API's Log).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct VpnConnectionLog {
+        /// The line as the gateway wrote it: a timestamp (`YYYY-MM-DDTHH:MM:SS.SSSSSS+HH:MM`), the
+        /// node (`host-` and its IP address with hyphens for dots), the process (`name[pid]:`),
+        /// then the event and its parameters.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub raw_message: ::std::option::Option<::std::string::String>,
+        /// When it was logged (Unix time, seconds).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub time: ::std::option::Option<i64>,
+    }
+    impl VpnConnectionLog {
+        pub fn builder() -> builder::VpnConnectionLog {
+            Default::default()
+        }
+    }
+    /// Body returned by ShowVpnConnectionLog.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct VpnConnectionLogResponse {
+        /// The log lines, oldest first.
+        pub logs: ::std::vec::Vec<VpnConnectionLog>,
+        /// ID of the request.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl VpnConnectionLogResponse {
+        pub fn builder() -> builder::VpnConnectionLogResponse {
             Default::default()
         }
     }
@@ -7162,6 +7336,79 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                 Self {
                     content: Ok(value.content),
                     id: Ok(value.id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ConnectionIpsecSaResponse {
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            sa_infos: ::std::result::Result<
+                ::std::vec::Vec<super::IpsecSa>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ConnectionIpsecSaResponse {
+            fn default() -> Self {
+                Self {
+                    request_id: Ok(Default::default()),
+                    sa_infos: Err("no value supplied for sa_infos".to_string()),
+                }
+            }
+        }
+        impl ConnectionIpsecSaResponse {
+            /// ID of the request.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+            /// The connection's negotiated IPsec security associations (empty when it is not up).
+            ///
+            /// Required: `send()` fails naming it when it is not set.
+            pub fn sa_infos<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::IpsecSa>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sa_infos = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for sa_infos: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ConnectionIpsecSaResponse>
+        for super::ConnectionIpsecSaResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ConnectionIpsecSaResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    request_id: value.request_id?,
+                    sa_infos: value.sa_infos?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ConnectionIpsecSaResponse>
+        for ConnectionIpsecSaResponse {
+            fn from(value: super::ConnectionIpsecSaResponse) -> Self {
+                Self {
+                    request_id: Ok(value.request_id),
+                    sa_infos: Ok(value.sa_infos),
                 }
             }
         }
@@ -10049,6 +10296,110 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ExportPeerConfigurationRequest {
+            model: ::std::result::Result<::std::string::String, ::std::string::String>,
+            type_: ::std::result::Result<::std::string::String, ::std::string::String>,
+            vendor: ::std::result::Result<::std::string::String, ::std::string::String>,
+            version: ::std::result::Result<::std::string::String, ::std::string::String>,
+        }
+        impl ::std::default::Default for ExportPeerConfigurationRequest {
+            fn default() -> Self {
+                Self {
+                    model: Err("no value supplied for model".to_string()),
+                    type_: Err("no value supplied for type_".to_string()),
+                    vendor: Err("no value supplied for vendor".to_string()),
+                    version: Err("no value supplied for version".to_string()),
+                }
+            }
+        }
+        impl ExportPeerConfigurationRequest {
+            /// Device model.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
+            pub fn model<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.model = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for model: {e}")
+                    });
+                self
+            }
+            /// Device series.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            /// Vendor of the device.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
+            pub fn vendor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.vendor = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for vendor: {e}")
+                    });
+                self
+            }
+            /// Software version of the device.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
+            pub fn version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for version: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ExportPeerConfigurationRequest>
+        for super::ExportPeerConfigurationRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ExportPeerConfigurationRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    model: value.model?,
+                    type_: value.type_?,
+                    vendor: value.vendor?,
+                    version: value.version?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ExportPeerConfigurationRequest>
+        for ExportPeerConfigurationRequest {
+            fn from(value: super::ExportPeerConfigurationRequest) -> Self {
+                Self {
+                    model: Ok(value.model),
+                    type_: Ok(value.type_),
+                    vendor: Ok(value.vendor),
+                    version: Ok(value.version),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct IkePolicy {
             authentication_algorithm: ::std::result::Result<
                 ::std::option::Option<super::AuthenticationAlgorithm>,
@@ -10507,6 +10858,216 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     lifetime_seconds: Ok(value.lifetime_seconds),
                     pfs: Ok(value.pfs),
                     transform_protocol: Ok(value.transform_protocol),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct IpsecSa {
+            collected_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            dest_ip_cidr: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            packets_recv: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            packets_sent: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            source_ip_cidr: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            traffic_recv: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            traffic_sent: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for IpsecSa {
+            fn default() -> Self {
+                Self {
+                    collected_at: Ok(Default::default()),
+                    dest_ip_cidr: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    packets_recv: Ok(Default::default()),
+                    packets_sent: Ok(Default::default()),
+                    source_ip_cidr: Ok(Default::default()),
+                    traffic_recv: Ok(Default::default()),
+                    traffic_sent: Ok(Default::default()),
+                }
+            }
+        }
+        impl IpsecSa {
+            /// When the counters were collected (UTC, `yyyy-MM-ddTHH:mm:ss.SSSZ`).
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn collected_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.collected_at = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for collected_at: {e}")
+                    });
+                self
+            }
+            /// Destination CIDR block (the customer side).
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn dest_ip_cidr<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.dest_ip_cidr = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for dest_ip_cidr: {e}")
+                    });
+                self
+            }
+            /// ID of the negotiation of this pair of CIDR blocks.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            /// Packets received.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn packets_recv<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.packets_recv = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for packets_recv: {e}")
+                    });
+                self
+            }
+            /// Packets sent.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn packets_sent<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.packets_sent = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for packets_sent: {e}")
+                    });
+                self
+            }
+            /// Source CIDR block (the cloud side).
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn source_ip_cidr<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.source_ip_cidr = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for source_ip_cidr: {e}"
+                        )
+                    });
+                self
+            }
+            /// Bytes received.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn traffic_recv<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.traffic_recv = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for traffic_recv: {e}")
+                    });
+                self
+            }
+            /// Bytes sent.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn traffic_sent<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.traffic_sent = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for traffic_sent: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<IpsecSa> for super::IpsecSa {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: IpsecSa,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    collected_at: value.collected_at?,
+                    dest_ip_cidr: value.dest_ip_cidr?,
+                    id: value.id?,
+                    packets_recv: value.packets_recv?,
+                    packets_sent: value.packets_sent?,
+                    source_ip_cidr: value.source_ip_cidr?,
+                    traffic_recv: value.traffic_recv?,
+                    traffic_sent: value.traffic_sent?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::IpsecSa> for IpsecSa {
+            fn from(value: super::IpsecSa) -> Self {
+                Self {
+                    collected_at: Ok(value.collected_at),
+                    dest_ip_cidr: Ok(value.dest_ip_cidr),
+                    id: Ok(value.id),
+                    packets_recv: Ok(value.packets_recv),
+                    packets_sent: Ok(value.packets_sent),
+                    source_ip_cidr: Ok(value.source_ip_cidr),
+                    traffic_recv: Ok(value.traffic_recv),
+                    traffic_sent: Ok(value.traffic_sent),
                 }
             }
         }
@@ -11065,6 +11626,221 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                 Self {
                     current_count: Ok(value.current_count),
                     next_marker: Ok(value.next_marker),
+                }
+            }
+        }
+        #[derive(Clone)]
+        pub struct PeerConfigurationResponse {
+            peer_config: ::std::result::Result<
+                ::std::string::String,
+                ::std::string::String,
+            >,
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PeerConfigurationResponse {
+            fn default() -> Self {
+                Self {
+                    peer_config: Err("no value supplied for peer_config".to_string()),
+                    request_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl PeerConfigurationResponse {
+            /// The configuration to apply on the device. It contains the connection's pre-shared
+            /// key.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
+            pub fn peer_config<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.peer_config = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for peer_config: {e}")
+                    });
+                self
+            }
+            /// ID of the request.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PeerConfigurationResponse>
+        for super::PeerConfigurationResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PeerConfigurationResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    peer_config: value.peer_config?,
+                    request_id: value.request_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PeerConfigurationResponse>
+        for PeerConfigurationResponse {
+            fn from(value: super::PeerConfigurationResponse) -> Self {
+                Self {
+                    peer_config: Ok(value.peer_config),
+                    request_id: Ok(value.request_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct PeerDevice {
+            model: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            platform: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            vendor: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            version: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for PeerDevice {
+            fn default() -> Self {
+                Self {
+                    model: Ok(Default::default()),
+                    platform: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                    vendor: Ok(Default::default()),
+                    version: Ok(Default::default()),
+                }
+            }
+        }
+        impl PeerDevice {
+            /// Device model.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn model<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.model = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for model: {e}")
+                    });
+                self
+            }
+            /// Device platform (the official SDK's name for the model).
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn platform<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.platform = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for platform: {e}")
+                    });
+                self
+            }
+            /// Device series.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+            /// Vendor of the device.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn vendor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.vendor = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for vendor: {e}")
+                    });
+                self
+            }
+            /// Software version of the device.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn version<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.version = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for version: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<PeerDevice> for super::PeerDevice {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: PeerDevice,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    model: value.model?,
+                    platform: value.platform?,
+                    type_: value.type_?,
+                    vendor: value.vendor?,
+                    version: value.version?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::PeerDevice> for PeerDevice {
+            fn from(value: super::PeerDevice) -> Self {
+                Self {
+                    model: Ok(value.model),
+                    platform: Ok(value.platform),
+                    type_: Ok(value.type_),
+                    vendor: Ok(value.vendor),
+                    version: Ok(value.version),
                 }
             }
         }
@@ -11869,6 +12645,55 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         #[derive(Clone, Debug)]
+        pub struct RequestIdResponse {
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for RequestIdResponse {
+            fn default() -> Self {
+                Self {
+                    request_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl RequestIdResponse {
+            /// ID of the request.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<RequestIdResponse> for super::RequestIdResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: RequestIdResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    request_id: value.request_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::RequestIdResponse> for RequestIdResponse {
+            fn from(value: super::RequestIdResponse) -> Self {
+                Self {
+                    request_id: Ok(value.request_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ResourceCountResponse {
             request_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -12173,6 +12998,83 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     request_id: Ok(value.request_id),
                     resources: Ok(value.resources),
                     total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct SupportedDevicesResponse {
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            supported_devices: ::std::result::Result<
+                ::std::vec::Vec<super::PeerDevice>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for SupportedDevicesResponse {
+            fn default() -> Self {
+                Self {
+                    request_id: Ok(Default::default()),
+                    supported_devices: Err(
+                        "no value supplied for supported_devices".to_string(),
+                    ),
+                }
+            }
+        }
+        impl SupportedDevicesResponse {
+            /// ID of the request.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+            /// The devices a configuration can be exported for.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
+            pub fn supported_devices<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::PeerDevice>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.supported_devices = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for supported_devices: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<SupportedDevicesResponse>
+        for super::SupportedDevicesResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: SupportedDevicesResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    request_id: value.request_id?,
+                    supported_devices: value.supported_devices?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::SupportedDevicesResponse>
+        for SupportedDevicesResponse {
+            fn from(value: super::SupportedDevicesResponse) -> Self {
+                Self {
+                    request_id: Ok(value.request_id),
+                    supported_devices: Ok(value.supported_devices),
                 }
             }
         }
@@ -14649,6 +15551,153 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         #[derive(Clone, Debug)]
+        pub struct VpnConnectionLog {
+            raw_message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            time: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VpnConnectionLog {
+            fn default() -> Self {
+                Self {
+                    raw_message: Ok(Default::default()),
+                    time: Ok(Default::default()),
+                }
+            }
+        }
+        impl VpnConnectionLog {
+            /// The line as the gateway wrote it: a timestamp (`YYYY-MM-DDTHH:MM:SS.SSSSSS+HH:MM`),
+            /// the node (`host-` and its IP address with hyphens for dots), the process
+            /// (`name[pid]:`), then the event and its parameters.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn raw_message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.raw_message = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for raw_message: {e}")
+                    });
+                self
+            }
+            /// When it was logged (Unix time, seconds).
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.time = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for time: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VpnConnectionLog> for super::VpnConnectionLog {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VpnConnectionLog,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    raw_message: value.raw_message?,
+                    time: value.time?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VpnConnectionLog> for VpnConnectionLog {
+            fn from(value: super::VpnConnectionLog) -> Self {
+                Self {
+                    raw_message: Ok(value.raw_message),
+                    time: Ok(value.time),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VpnConnectionLogResponse {
+            logs: ::std::result::Result<
+                ::std::vec::Vec<super::VpnConnectionLog>,
+                ::std::string::String,
+            >,
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VpnConnectionLogResponse {
+            fn default() -> Self {
+                Self {
+                    logs: Err("no value supplied for logs".to_string()),
+                    request_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl VpnConnectionLogResponse {
+            /// The log lines, oldest first.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
+            pub fn logs<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::VpnConnectionLog>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.logs = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for logs: {e}")
+                    });
+                self
+            }
+            /// ID of the request.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VpnConnectionLogResponse>
+        for super::VpnConnectionLogResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VpnConnectionLogResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    logs: value.logs?,
+                    request_id: value.request_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VpnConnectionLogResponse>
+        for VpnConnectionLogResponse {
+            fn from(value: super::VpnConnectionLogResponse) -> Self {
+                Self {
+                    logs: Ok(value.logs),
+                    request_id: Ok(value.request_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct VpnConnectionResponse {
             request_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -16071,6 +17120,14 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     .finish()
             }
         }
+        impl ::std::fmt::Debug for PeerConfigurationResponse {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("PeerConfigurationResponse")
+                    .field("peer_config", &crate::support::REDACTED)
+                    .field("request_id", &self.request_id)
+                    .finish()
+            }
+        }
         impl ::std::fmt::Debug for UpdateVpnConnection {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("UpdateVpnConnection")
@@ -16392,6 +17449,22 @@ let response = client.delete_cgw()
     pub fn delete_cgw(&self) -> builder::DeleteCgw<'_> {
         builder::DeleteCgw::new(self)
     }
+    /**List the devices a peer configuration can be exported for
+
+Returns the on-premises devices (vendor, series, model, version) whose configuration ExportVpnConnectionPeerConfiguration can produce.
+
+Sends a `GET` request to `/v5/{project_id}/peer-configuration/supported-devices`
+
+```text
+let response = client.list_peer_configuration_supported_devices()
+    .send()
+    .await;
+```*/
+    pub fn list_peer_configuration_supported_devices(
+        &self,
+    ) -> builder::ListPeerConfigurationSupportedDevices<'_> {
+        builder::ListPeerConfigurationSupportedDevices::new(self)
+    }
     /**List VPN connections
 
 Lists the VPN connections of the project, optionally filtered. Paginated
@@ -16501,6 +17574,78 @@ let response = client.delete_vpn_connection()
 ```*/
     pub fn delete_vpn_connection(&self) -> builder::DeleteVpnConnection<'_> {
         builder::DeleteVpnConnection::new(self)
+    }
+    /**List a VPN connection's IPsec SAs
+
+Returns the IPsec security associations the connection has negotiated, one per pair of local and peer CIDR blocks, with their packet and byte counters. A connection that is not up has none.
+
+Sends a `GET` request to `/v5/{project_id}/vpn-connection/{vpn_connection_id}/ipsec-sa`
+
+Arguments:
+- `vpn_connection_id`: ID of the VPN connection.
+```text
+let response = client.list_connection_ipsec_sa()
+    .vpn_connection_id(vpn_connection_id)
+    .send()
+    .await;
+```*/
+    pub fn list_connection_ipsec_sa(&self) -> builder::ListConnectionIpsecSa<'_> {
+        builder::ListConnectionIpsecSa::new(self)
+    }
+    /**Show a VPN connection's log
+
+Returns the recent log lines of the gateway about this connection (IKE and IPsec negotiation events), oldest first.
+
+Sends a `GET` request to `/v5/{project_id}/vpn-connection/{vpn_connection_id}/log`
+
+Arguments:
+- `vpn_connection_id`: ID of the VPN connection.
+```text
+let response = client.show_vpn_connection_log()
+    .vpn_connection_id(vpn_connection_id)
+    .send()
+    .await;
+```*/
+    pub fn show_vpn_connection_log(&self) -> builder::ShowVpnConnectionLog<'_> {
+        builder::ShowVpnConnectionLog::new(self)
+    }
+    /**Export the customer gateway's configuration for a VPN connection
+
+Returns the configuration to apply on the on-premises device for this connection, in the syntax of the device named in the body (one of ListPeerConfigurationSupportedDevices). The configuration contains the connection's pre-shared key, so it is a secret.
+
+Sends a `POST` request to `/v5/{project_id}/vpn-connection/{vpn_connection_id}/peer-configuration/export`
+
+Arguments:
+- `vpn_connection_id`: ID of the VPN connection.
+- `body`
+```text
+let response = client.export_vpn_connection_peer_configuration()
+    .vpn_connection_id(vpn_connection_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn export_vpn_connection_peer_configuration(
+        &self,
+    ) -> builder::ExportVpnConnectionPeerConfiguration<'_> {
+        builder::ExportVpnConnectionPeerConfiguration::new(self)
+    }
+    /**Reset a VPN connection
+
+Tears down the connection's IKE and IPsec security associations and negotiates them again, which interrupts the traffic over it for a moment. The connection shows PENDING_UPDATE until it is negotiated again. A connection that is being created, updated or deleted cannot be reset. The answer holds the request ID only.
+
+Sends a `POST` request to `/v5/{project_id}/vpn-connection/{vpn_connection_id}/reset`
+
+Arguments:
+- `vpn_connection_id`: ID of the VPN connection.
+```text
+let response = client.reset_vpn_connection()
+    .vpn_connection_id(vpn_connection_id)
+    .send()
+    .await;
+```*/
+    pub fn reset_vpn_connection(&self) -> builder::ResetVpnConnection<'_> {
+        builder::ResetVpnConnection::new(self)
     }
     /**List VPN gateways
 
@@ -17483,6 +18628,52 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::list_peer_configuration_supported_devices`]
+
+[`Client::list_peer_configuration_supported_devices`]: super::Client::list_peer_configuration_supported_devices*/
+    #[derive(Debug, Clone)]
+    pub struct ListPeerConfigurationSupportedDevices<'a> {
+        client: &'a super::Client,
+    }
+    impl<'a> ListPeerConfigurationSupportedDevices<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self { client: client }
+        }
+        /// Sends a `GET` request to `/v5/{project_id}/peer-configuration/supported-devices`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::SupportedDevicesResponse>,
+            Error<crate::ServiceError>,
+        > {
+            let Self { client } = self;
+            let url = format!(
+                "{}/peer-configuration/supported-devices", client.baseurl,
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_peer_configuration_supported_devices",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => crate::runtime::decode(response).await,
+                400u16..=499u16 => Err(crate::error::error_response(response).await),
+                500u16..=599u16 => Err(crate::error::error_response(response).await),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::list_vpn_connections`]
 
 [`Client::list_vpn_connections`]: super::Client::list_vpn_connections*/
@@ -17968,6 +19159,308 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
+                400u16..=499u16 => Err(crate::error::error_response(response).await),
+                500u16..=599u16 => Err(crate::error::error_response(response).await),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::list_connection_ipsec_sa`]
+
+[`Client::list_connection_ipsec_sa`]: super::Client::list_connection_ipsec_sa*/
+    #[derive(Debug, Clone)]
+    pub struct ListConnectionIpsecSa<'a> {
+        client: &'a super::Client,
+        vpn_connection_id: Result<::std::string::String, String>,
+    }
+    impl<'a> ListConnectionIpsecSa<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                vpn_connection_id: Err(
+                    "vpn_connection_id was not initialized".to_string(),
+                ),
+            }
+        }
+        pub fn vpn_connection_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.vpn_connection_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for vpn_connection_id failed"
+                        .to_string()
+                });
+            self
+        }
+        /// Sends a `GET` request to `/v5/{project_id}/vpn-connection/{vpn_connection_id}/ipsec-sa`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ConnectionIpsecSaResponse>,
+            Error<crate::ServiceError>,
+        > {
+            let Self { client, vpn_connection_id } = self;
+            let vpn_connection_id = vpn_connection_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/vpn-connection/{}/ipsec-sa", client.baseurl, encode_path(& crate
+                ::path::segment("vpn_connection_id", vpn_connection_id.to_string()) ?),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_connection_ipsec_sa",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => crate::runtime::decode(response).await,
+                400u16..=499u16 => Err(crate::error::error_response(response).await),
+                500u16..=599u16 => Err(crate::error::error_response(response).await),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::show_vpn_connection_log`]
+
+[`Client::show_vpn_connection_log`]: super::Client::show_vpn_connection_log*/
+    #[derive(Debug, Clone)]
+    pub struct ShowVpnConnectionLog<'a> {
+        client: &'a super::Client,
+        vpn_connection_id: Result<::std::string::String, String>,
+    }
+    impl<'a> ShowVpnConnectionLog<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                vpn_connection_id: Err(
+                    "vpn_connection_id was not initialized".to_string(),
+                ),
+            }
+        }
+        pub fn vpn_connection_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.vpn_connection_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for vpn_connection_id failed"
+                        .to_string()
+                });
+            self
+        }
+        /// Sends a `GET` request to `/v5/{project_id}/vpn-connection/{vpn_connection_id}/log`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::VpnConnectionLogResponse>,
+            Error<crate::ServiceError>,
+        > {
+            let Self { client, vpn_connection_id } = self;
+            let vpn_connection_id = vpn_connection_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/vpn-connection/{}/log", client.baseurl, encode_path(& crate
+                ::path::segment("vpn_connection_id", vpn_connection_id.to_string()) ?),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "show_vpn_connection_log",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => crate::runtime::decode(response).await,
+                400u16..=499u16 => Err(crate::error::error_response(response).await),
+                500u16..=599u16 => Err(crate::error::error_response(response).await),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::export_vpn_connection_peer_configuration`]
+
+[`Client::export_vpn_connection_peer_configuration`]: super::Client::export_vpn_connection_peer_configuration*/
+    #[derive(Debug, Clone)]
+    pub struct ExportVpnConnectionPeerConfiguration<'a> {
+        client: &'a super::Client,
+        vpn_connection_id: Result<::std::string::String, String>,
+        body: Result<types::builder::ExportPeerConfigurationRequest, String>,
+    }
+    impl<'a> ExportVpnConnectionPeerConfiguration<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                vpn_connection_id: Err(
+                    "vpn_connection_id was not initialized".to_string(),
+                ),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn vpn_connection_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.vpn_connection_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for vpn_connection_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::ExportPeerConfigurationRequest>,
+            <V as std::convert::TryInto<
+                types::ExportPeerConfigurationRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `ExportPeerConfigurationRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::ExportPeerConfigurationRequest,
+            ) -> types::builder::ExportPeerConfigurationRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        /// Sends a `POST` request to
+        /// `/v5/{project_id}/vpn-connection/{vpn_connection_id}/peer-configuration/export`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::PeerConfigurationResponse>,
+            Error<crate::ServiceError>,
+        > {
+            let Self { client, vpn_connection_id, body } = self;
+            let vpn_connection_id = vpn_connection_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::ExportPeerConfigurationRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/vpn-connection/{}/peer-configuration/export", client.baseurl,
+                encode_path(& crate ::path::segment("vpn_connection_id",
+                vpn_connection_id.to_string()) ?),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "export_vpn_connection_peer_configuration",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => crate::runtime::decode(response).await,
+                400u16..=499u16 => Err(crate::error::error_response(response).await),
+                500u16..=599u16 => Err(crate::error::error_response(response).await),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::reset_vpn_connection`]
+
+[`Client::reset_vpn_connection`]: super::Client::reset_vpn_connection*/
+    #[derive(Debug, Clone)]
+    pub struct ResetVpnConnection<'a> {
+        client: &'a super::Client,
+        vpn_connection_id: Result<::std::string::String, String>,
+    }
+    impl<'a> ResetVpnConnection<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                vpn_connection_id: Err(
+                    "vpn_connection_id was not initialized".to_string(),
+                ),
+            }
+        }
+        pub fn vpn_connection_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.vpn_connection_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for vpn_connection_id failed"
+                        .to_string()
+                });
+            self
+        }
+        /// Sends a `POST` request to `/v5/{project_id}/vpn-connection/{vpn_connection_id}/reset`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::RequestIdResponse>,
+            Error<crate::ServiceError>,
+        > {
+            let Self { client, vpn_connection_id } = self;
+            let vpn_connection_id = vpn_connection_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/vpn-connection/{}/reset", client.baseurl, encode_path(& crate
+                ::path::segment("vpn_connection_id", vpn_connection_id.to_string()) ?),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "reset_vpn_connection",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => crate::runtime::decode(response).await,
                 400u16..=499u16 => Err(crate::error::error_response(response).await),
                 500u16..=599u16 => Err(crate::error::error_response(response).await),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -19462,6 +20955,26 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         waiter: None,
     },
     crate::operation::Operation {
+        id: "ListPeerConfigurationSupportedDevices",
+        client_method: "list_peer_configuration_supported_devices",
+        method: "GET",
+        path: "/v5/{project_id}/peer-configuration/supported-devices",
+        client_path: "/peer-configuration/supported-devices",
+        success: 200,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "List the devices a peer configuration can be exported for",
+        tag: "VpnConnection",
+        params: &[],
+        request: None,
+        response: Some("SupportedDevicesResponse"),
+        check_response: Some(
+            crate::operation::check_json::<types::SupportedDevicesResponse>,
+        ),
+        pagination: None,
+        waiter: None,
+    },
+    crate::operation::Operation {
         id: "ListVpnConnections",
         client_method: "list_vpn_connections",
         method: "GET",
@@ -19963,6 +21476,168 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
             ready: &["ACTIVE", "DOWN"],
             failed: &["ERROR"],
         }),
+    },
+    crate::operation::Operation {
+        id: "ListConnectionIpsecSa",
+        client_method: "list_connection_ipsec_sa",
+        method: "GET",
+        path: "/v5/{project_id}/vpn-connection/{vpn_connection_id}/ipsec-sa",
+        client_path: "/vpn-connection/{vpn_connection_id}/ipsec-sa",
+        success: 200,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "List a VPN connection's IPsec SAs",
+        tag: "VpnConnection",
+        params: &[
+            crate::operation::Param {
+                name: "vpn_connection_id",
+                location: crate::operation::ParamLocation::Path,
+                required: true,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                minimum: None,
+                maximum: None,
+                doc: "ID of the VPN connection.",
+            },
+        ],
+        request: None,
+        response: Some("ConnectionIpsecSaResponse"),
+        check_response: Some(
+            crate::operation::check_json::<types::ConnectionIpsecSaResponse>,
+        ),
+        pagination: None,
+        waiter: None,
+    },
+    crate::operation::Operation {
+        id: "ShowVpnConnectionLog",
+        client_method: "show_vpn_connection_log",
+        method: "GET",
+        path: "/v5/{project_id}/vpn-connection/{vpn_connection_id}/log",
+        client_path: "/vpn-connection/{vpn_connection_id}/log",
+        success: 200,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "Show a VPN connection's log",
+        tag: "VpnConnection",
+        params: &[
+            crate::operation::Param {
+                name: "vpn_connection_id",
+                location: crate::operation::ParamLocation::Path,
+                required: true,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                minimum: None,
+                maximum: None,
+                doc: "ID of the VPN connection.",
+            },
+        ],
+        request: None,
+        response: Some("VpnConnectionLogResponse"),
+        check_response: Some(
+            crate::operation::check_json::<types::VpnConnectionLogResponse>,
+        ),
+        pagination: None,
+        waiter: None,
+    },
+    crate::operation::Operation {
+        id: "ExportVpnConnectionPeerConfiguration",
+        client_method: "export_vpn_connection_peer_configuration",
+        method: "POST",
+        path: "/v5/{project_id}/vpn-connection/{vpn_connection_id}/peer-configuration/export",
+        client_path: "/vpn-connection/{vpn_connection_id}/peer-configuration/export",
+        success: 200,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "Export the customer gateway's configuration for a VPN connection",
+        tag: "VpnConnection",
+        params: &[
+            crate::operation::Param {
+                name: "vpn_connection_id",
+                location: crate::operation::ParamLocation::Path,
+                required: true,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                minimum: None,
+                maximum: None,
+                doc: "ID of the VPN connection.",
+            },
+        ],
+        request: Some(crate::operation::Body {
+            type_name: "ExportPeerConfigurationRequest",
+            wrapper: None,
+            fields: &[
+                crate::operation::Field {
+                    name: "model",
+                    kind: crate::operation::Kind::String,
+                    required: true,
+                    secret: false,
+                    values: &[],
+                    doc: "Device model.",
+                },
+                crate::operation::Field {
+                    name: "type",
+                    kind: crate::operation::Kind::String,
+                    required: true,
+                    secret: false,
+                    values: &[],
+                    doc: "Device series.",
+                },
+                crate::operation::Field {
+                    name: "vendor",
+                    kind: crate::operation::Kind::String,
+                    required: true,
+                    secret: false,
+                    values: &[],
+                    doc: "Vendor of the device.",
+                },
+                crate::operation::Field {
+                    name: "version",
+                    kind: crate::operation::Kind::String,
+                    required: true,
+                    secret: false,
+                    values: &[],
+                    doc: "Software version of the device.",
+                },
+            ],
+            check: crate::operation::check_request_json::<
+                types::ExportPeerConfigurationRequest,
+            >,
+        }),
+        response: Some("PeerConfigurationResponse"),
+        check_response: Some(
+            crate::operation::check_json::<types::PeerConfigurationResponse>,
+        ),
+        pagination: None,
+        waiter: None,
+    },
+    crate::operation::Operation {
+        id: "ResetVpnConnection",
+        client_method: "reset_vpn_connection",
+        method: "POST",
+        path: "/v5/{project_id}/vpn-connection/{vpn_connection_id}/reset",
+        client_path: "/vpn-connection/{vpn_connection_id}/reset",
+        success: 200,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "Reset a VPN connection",
+        tag: "VpnConnection",
+        params: &[
+            crate::operation::Param {
+                name: "vpn_connection_id",
+                location: crate::operation::ParamLocation::Path,
+                required: true,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                minimum: None,
+                maximum: None,
+                doc: "ID of the VPN connection.",
+            },
+        ],
+        request: None,
+        response: Some("RequestIdResponse"),
+        check_response: Some(crate::operation::check_json::<types::RequestIdResponse>),
+        pagination: None,
+        waiter: None,
     },
     crate::operation::Operation {
         id: "ListVgws",

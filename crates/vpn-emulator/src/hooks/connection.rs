@@ -234,6 +234,11 @@ impl Hooks for VpnConnection {
         }
         fields.insert("ikepolicy".into(), ike);
         fields.insert("ipsecpolicy".into(), ipsec);
+        super::troubleshooting::start_log(
+            fields,
+            "ipsec_ike[1001]",
+            "The IPSec connection is configured. (Reason=[created])",
+        );
         Ok(())
     }
 

@@ -13,6 +13,7 @@ mod ipsec;
 mod monitor;
 mod policy;
 mod tags;
+mod troubleshooting;
 mod util;
 mod vgw;
 mod vpnservice;
@@ -110,6 +111,17 @@ const OPERATIONS: &[(&str, OperationHook)] = &[
     ("ListProjectTags", tags::list_project),
     ("ListResourcesByTags", tags::list_resources),
     ("CountResourcesByTags", tags::count_resources),
+    ("ResetVpnConnection", troubleshooting::reset),
+    ("ListConnectionIpsecSa", troubleshooting::ipsec_sa),
+    ("ShowVpnConnectionLog", troubleshooting::log),
+    (
+        "ListPeerConfigurationSupportedDevices",
+        troubleshooting::supported_devices,
+    ),
+    (
+        "ExportVpnConnectionPeerConfiguration",
+        troubleshooting::export,
+    ),
 ];
 
 /// No behaviour beyond the engine's.
