@@ -126,6 +126,7 @@ impl Expect {
             .replace("{vgw_id}", VGW_ID)
             .replace("{resource_type}", "vpn-gateway")
             .replace("{resource_id}", VGW_ID)
+            .replace("{job_id}", JOB_ID)
             .replace("{customer_gateway_id}", CUSTOMER_GATEWAY_ID)
             .replace("{connection_id}", IPSEC_CONNECTION_ID)
             .replace("{ikepolicy_id}", IKE_POLICY_ID)
@@ -165,6 +166,11 @@ const LIST_IPSEC_SITE_CONNECTIONS_QUERY: &str = "fields=id&fields=name&fields=st
 /// The `fields` selection set on the legacy lists that document no other parameter.
 const LIST_FIELDS_QUERY: &str = "fields=id&fields=name";
 const LIST_RESOURCES_BY_TAGS_QUERY: &str = "limit=10&offset=20";
+const LIST_VPN_GATEWAY_JOBS_QUERY: &str =
+    "resource_id=b32d91a4-demo-a8df-va86-e907174eb11d&limit=10&marker=2026-11-30T08%3A00%3A00.000Z";
+const SHOW_VPN_GATEWAY_ROUTING_TABLE_QUERY: &str =
+    "limit=10&marker=next&offset=5&is_include_nexthop_resource=true";
+const JOB_ID: &str = "c7f1d3e3-0476-4a71-95a7-3ce8cbb969de";
 /// The tag operations' resource type in the contract tests (`{resource_id}` is [`VGW_ID`]).
 const TAGGED_TYPE: vpn_v5::types::TagResourceType = vpn_v5::types::TagResourceType::VpnGateway;
 const IKE_POLICY_ID: &str = "5522aff7-1b3c-48dd-9c3c-b50f016b73db";
@@ -181,6 +187,8 @@ fn documented_query(op: &str) -> &'static str {
         "ListVgws" => LIST_VGWS_QUERY,
         "ListCgws" => LIST_CGWS_QUERY,
         "ListResourcesByTags" => LIST_RESOURCES_BY_TAGS_QUERY,
+        "ListVpnGatewayJobs" => LIST_VPN_GATEWAY_JOBS_QUERY,
+        "ShowVpnGatewayRoutingTable" => SHOW_VPN_GATEWAY_ROUTING_TABLE_QUERY,
         "ListIpsecSiteConnections" => LIST_IPSEC_SITE_CONNECTIONS_QUERY,
         "ListIkePolicies" | "ListIpsecPolicies" | "ListVpnServices" | "ListEndpointGroups" => {
             LIST_FIELDS_QUERY
@@ -436,6 +444,39 @@ async fn invoke(e: &Expect, server: &MockServer) -> CallResult {
                 .await,
         ),
         "ShowQuotasInfo" => outcome(v5.show_quotas_info().send().await),
+        "ListVpnGatewayJobs" => outcome(
+            v5.list_vpn_gateway_jobs()
+                .resource_id(VGW_ID)
+                .limit(10)
+                .marker("2026-11-30T08:00:00.000Z")
+                .send()
+                .await,
+        ),
+        "DeleteVpnGatewayJob" => outcome(v5.delete_vpn_gateway_job().job_id(JOB_ID).send().await),
+        "UpgradeVpnGateway" => outcome(
+            v5.upgrade_vpn_gateway()
+                .vgw_id(VGW_ID)
+                .body(typed::<vpn_v5::types::UpgradeVpnGatewayRequest>(e))
+                .send()
+                .await,
+        ),
+        "UpdatePostpaidVgwSpecification" => outcome(
+            v5.update_postpaid_vgw_specification()
+                .vgw_id(VGW_ID)
+                .body(typed::<vpn_v5::types::UpdateVpnGatewaySpecificationRequest>(e))
+                .send()
+                .await,
+        ),
+        "ShowVpnGatewayRoutingTable" => outcome(
+            v5.show_vpn_gateway_routing_table()
+                .vgw_id(VGW_ID)
+                .limit(10)
+                .marker("next")
+                .offset(5)
+                .is_include_nexthop_resource(true)
+                .send()
+                .await,
+        ),
         "BatchCreateResourceTags" => outcome(
             v5.batch_create_resource_tags()
                 .resource_type(TAGGED_TYPE)

@@ -350,6 +350,70 @@ async fn vpn_v5_every_operation_passes_prism() {
         client.update_vgw().vgw_id(&*vgw_id).body(body).send().await,
     );
 
+    // Specification change, upgrade and its jobs, routing table.
+    let body: vpn_v5::types::UpdateVpnGatewaySpecificationRequest =
+        request("UpdatePostpaidVgwSpecification", "request.huawei.json");
+    let changed = prism.check(
+        &mut called,
+        "UpdatePostpaidVgwSpecification",
+        200,
+        client
+            .update_postpaid_vgw_specification()
+            .vgw_id(&*vgw_id)
+            .body(body)
+            .send()
+            .await,
+    );
+    assert!(changed.vpn_gateway.flavor.is_some());
+    let body: vpn_v5::types::UpgradeVpnGatewayRequest =
+        request("UpgradeVpnGateway", "request.huawei.json");
+    let job = prism.check(
+        &mut called,
+        "UpgradeVpnGateway",
+        202,
+        client
+            .upgrade_vpn_gateway()
+            .vgw_id(&*vgw_id)
+            .body(body)
+            .send()
+            .await,
+    );
+    let jobs = prism.check(
+        &mut called,
+        "ListVpnGatewayJobs",
+        200,
+        client
+            .list_vpn_gateway_jobs()
+            .resource_id(&*vgw_id)
+            .limit(10)
+            .send()
+            .await,
+    );
+    assert!(!jobs.jobs.is_empty(), "the jobs example has a job");
+    prism.check(
+        &mut called,
+        "DeleteVpnGatewayJob",
+        204,
+        client
+            .delete_vpn_gateway_job()
+            .job_id(&*job.job_id)
+            .send()
+            .await,
+    );
+    let routes = prism.check(
+        &mut called,
+        "ShowVpnGatewayRoutingTable",
+        200,
+        client
+            .show_vpn_gateway_routing_table()
+            .vgw_id(&*vgw_id)
+            .limit(10)
+            .is_include_nexthop_resource(true)
+            .send()
+            .await,
+    );
+    assert!(!routes.routing_table.is_empty(), "the example has routes");
+
     // Tags of the gateway, and the gateways selected by tags.
     let gateway_type = vpn_v5::types::TagResourceType::VpnGateway;
     let body: vpn_v5::types::BatchCreateResourceTagsRequest =

@@ -580,6 +580,13 @@ impl Cx<'_> {
             .ok_or_else(|| format!("{at}: `{}` is not an array of a named schema", p.items))?;
         let item = ident(&item.to_pascal_case(), &at)?;
         let items = field_ident(&p.items, &at)?;
+        // A required list is a `Vec`; an optional one an `Option<Vec>` (none: an empty page).
+        let items_required = body
+            .map(|b| self.deref(b))
+            .and_then(|b| b.get("required"))
+            .and_then(Value::as_array)
+            .is_some_and(|r| r.iter().any(|n| n.as_str() == Some(p.items.as_str())));
+        let unwrap = (!items_required).then(|| quote!(.unwrap_or_default()));
         let marker = field_ident(&p.marker, &at)?;
         let next = option_chain(
             quote!(body),
@@ -602,7 +609,7 @@ impl Cx<'_> {
                         let body = request.send().await?.into_inner();
                         Ok(crate::pagination::Page {
                             next_marker: #next,
-                            items: body.#items.unwrap_or_default(),
+                            items: body.#items #unwrap,
                         })
                     })
                 }

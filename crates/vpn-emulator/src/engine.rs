@@ -28,7 +28,12 @@ pub(crate) fn run(
     store: &mut Store,
     call: &Call,
 ) -> Result<Success, Fault> {
-    let Some(res) = model.resource(op).filter(|_| op.action != Action::Other) else {
+    // An operation with a hook of its own is that hook's, whatever its path looks like (a
+    // routing table paged like a list is still no stored collection).
+    let Some(res) = model
+        .resource(op)
+        .filter(|_| op.action != Action::Other && hooks::operation(&op.id).is_none())
+    else {
         return other(model, op, store, call);
     };
     let hooks = hooks_of(res);
@@ -414,11 +419,38 @@ fn set_pointer(target: &mut Value, pointer: &str, value: Value) {
 fn other(model: &Model, op: &Op, store: &mut Store, call: &Call) -> Result<Success, Fault> {
     let p = store.project(&call.project);
     check_parents(model, &op.path, None, p, call)?;
-    let body = match hooks::operation(&op.id) {
+    let mut body = match hooks::operation(&op.id) {
         Some(hook) => hook(p, call)?,
         None => json!({}),
     };
+    if let Some(object) = body.as_object_mut() {
+        for (name, value) in object.iter_mut() {
+            if let Some(shown) = referenced_view(model, p, call, name, value) {
+                *value = Value::Object(shown);
+            }
+        }
+    }
     Ok(answer(op, Some(body)))
+}
+
+/// An operation hook's answer names a resource as `{"<resource>": {"id": ...}}` when the
+/// answer is that resource as an update shows it (a gateway after a change of flavor): the
+/// engine renders the view, so the hook does not build it again.
+fn referenced_view(
+    model: &Model,
+    p: &Project,
+    call: &Call,
+    name: &str,
+    value: &Value,
+) -> Option<Map<String, Value>> {
+    let reference = value.as_object().filter(|o| o.len() == 1)?;
+    let id = reference.get("id")?.as_str()?;
+    let res = model
+        .resources
+        .iter()
+        .find(|r| r.name == name && r.key == r.name)?;
+    let r = p.find(&res.key, id)?;
+    Some(view(res, hooks_of(res), p, r, Action::Update, call))
 }
 
 #[cfg(test)]

@@ -3624,6 +3624,25 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
+    /// Body returned by ListVpnGatewayJobs.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ListVpnGatewayJobsResponse {
+        /// The jobs of this page.
+        pub jobs: ::std::vec::Vec<VpnGatewayJob>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub page_info: ::std::option::Option<PageInfo>,
+        /// ID of the request.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+        /// Number of matching jobs over all pages.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_count: ::std::option::Option<i32>,
+    }
+    impl ListVpnGatewayJobsResponse {
+        pub fn builder() -> builder::ListVpnGatewayJobsResponse {
+            Default::default()
+        }
+    }
     /// Body returned by ListVgws (not paginated).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ListVpnGatewaysResponse {
@@ -3654,6 +3673,21 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
     }
     impl NeutronErrorDetail {
         pub fn builder() -> builder::NeutronErrorDetail {
+            Default::default()
+        }
+    }
+    /// The resource a route's next hop is (with `is_include_nexthop_resource=true`).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct NexthopResource {
+        /// ID of the resource.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        /// Kind of resource, such as `vpn_connection`. A plain string.
+        #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
+        pub type_: ::std::option::Option<::std::string::String>,
+    }
+    impl NexthopResource {
+        pub fn builder() -> builder::NexthopResource {
             Default::default()
         }
     }
@@ -5705,6 +5739,102 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
+    /// The new specification.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct UpdateVpnGatewaySpecification {
+        /// The new flavor, one of the gateway's `supported_flavors`.
+        pub flavor: UpdateVpnGatewaySpecificationFlavor,
+    }
+    impl UpdateVpnGatewaySpecification {
+        pub fn builder() -> builder::UpdateVpnGatewaySpecification {
+            Default::default()
+        }
+    }
+    /// The new flavor, one of the gateway's `supported_flavors`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum UpdateVpnGatewaySpecificationFlavor {
+        /// `Basic` on the wire.
+        Basic,
+        /// `Professional1` on the wire.
+        Professional1,
+        /// `Professional2` on the wire.
+        Professional2,
+        /// `Professional1-NonFixedIP` on the wire.
+        #[serde(rename = "Professional1-NonFixedIP")]
+        Professional1NonFixedIp,
+        /// `Professional2-NonFixedIP` on the wire.
+        #[serde(rename = "Professional2-NonFixedIP")]
+        Professional2NonFixedIp,
+    }
+    impl ::std::fmt::Display for UpdateVpnGatewaySpecificationFlavor {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Basic => f.write_str("Basic"),
+                Self::Professional1 => f.write_str("Professional1"),
+                Self::Professional2 => f.write_str("Professional2"),
+                Self::Professional1NonFixedIp => f.write_str("Professional1-NonFixedIP"),
+                Self::Professional2NonFixedIp => f.write_str("Professional2-NonFixedIP"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for UpdateVpnGatewaySpecificationFlavor {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "Basic" => Ok(Self::Basic),
+                "Professional1" => Ok(Self::Professional1),
+                "Professional2" => Ok(Self::Professional2),
+                "Professional1-NonFixedIP" => Ok(Self::Professional1NonFixedIp),
+                "Professional2-NonFixedIP" => Ok(Self::Professional2NonFixedIp),
+                _ => {
+                    Err(
+                        "not one of the documented values (Basic, Professional1, Professional2, Professional1-NonFixedIP, Professional2-NonFixedIP)"
+                            .into(),
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UpdateVpnGatewaySpecificationFlavor {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for UpdateVpnGatewaySpecificationFlavor {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    /// Body of UpdatePostpaidVgwSpecification.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct UpdateVpnGatewaySpecificationRequest {
+        pub vpn_gateway: UpdateVpnGatewaySpecification,
+    }
+    impl UpdateVpnGatewaySpecificationRequest {
+        pub fn builder() -> builder::UpdateVpnGatewaySpecificationRequest {
+            Default::default()
+        }
+    }
     /// Upgrade readiness of a gateway, `ready`, `expiring soon` (with a blank, as the service
     /// spells it) or `unready`. New values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -5798,6 +5928,85 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
                 },
                 Self::Unrecognized,
             )
+        }
+    }
+    /// Body of UpgradeVpnGateway (not wrapped in an object).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct UpgradeVpnGatewayRequest {
+        /// The step: `start` begins the upgrade, `finish` confirms it, `rollback` undoes it.
+        pub action: UpgradeVpnGatewayRequestAction,
+    }
+    impl UpgradeVpnGatewayRequest {
+        pub fn builder() -> builder::UpgradeVpnGatewayRequest {
+            Default::default()
+        }
+    }
+    /// The step: `start` begins the upgrade, `finish` confirms it, `rollback` undoes it.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Copy,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd
+    )]
+    pub enum UpgradeVpnGatewayRequestAction {
+        /// `start` on the wire.
+        #[serde(rename = "start")]
+        Start,
+        /// `finish` on the wire.
+        #[serde(rename = "finish")]
+        Finish,
+        /// `rollback` on the wire.
+        #[serde(rename = "rollback")]
+        Rollback,
+    }
+    impl ::std::fmt::Display for UpgradeVpnGatewayRequestAction {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            match *self {
+                Self::Start => f.write_str("start"),
+                Self::Finish => f.write_str("finish"),
+                Self::Rollback => f.write_str("rollback"),
+            }
+        }
+    }
+    impl ::std::str::FromStr for UpgradeVpnGatewayRequestAction {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "start" => Ok(Self::Start),
+                "finish" => Ok(Self::Finish),
+                "rollback" => Ok(Self::Rollback),
+                _ => {
+                    Err(
+                        "not one of the documented values (start, finish, rollback)"
+                            .into(),
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UpgradeVpnGatewayRequestAction {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for UpgradeVpnGatewayRequestAction {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
         }
     }
     /**A VPN connection as returned by the service. Every field is optional: the
@@ -6333,6 +6542,254 @@ timestamps; the update response lacks `status`, `applied_at`,
             value.parse()
         }
     }
+    /// A job on a VPN gateway (the API's Job).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct VpnGatewayJob {
+        /// When the job was created (UTC, `yyyy-MM-ddTHH:mm:ss.SSSZ`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::std::string::String>,
+        /// Why the job failed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+        /// Seconds the job is expected to run still.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expected_time_seconds: ::std::option::Option<i64>,
+        /// When the job finished (UTC, `yyyy-MM-ddTHH:mm:ss.SSSZ`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub finished_at: ::std::option::Option<::std::string::String>,
+        /// ID of the job.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub job_type: ::std::option::Option<VpnGatewayJobType>,
+        /// ID of the VPN gateway.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub resource_id: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<VpnGatewayJobStatus>,
+        /// The steps of the job.
+        #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+        pub sub_jobs: ::std::option::Option<::std::vec::Vec<VpnGatewaySubJob>>,
+    }
+    impl VpnGatewayJob {
+        pub fn builder() -> builder::VpnGatewayJob {
+            Default::default()
+        }
+    }
+    /// Body returned by UpgradeVpnGateway.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct VpnGatewayJobResponse {
+        /// ID of the job that carries the step out (see ListVpnGatewayJobs).
+        pub job_id: ::std::string::String,
+        /// ID of the request.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl VpnGatewayJobResponse {
+        pub fn builder() -> builder::VpnGatewayJobResponse {
+            Default::default()
+        }
+    }
+    /// State of a gateway job: `init`, `upgrading`, `pending_upgrade_confirm` (waiting for `finish`
+    /// or `rollback`), `success`, `rolling_back`, `rollback_success`, `fail`. New values may
+    /// appear; treat unknown ones as valid.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum VpnGatewayJobStatus {
+        /// `init` on the wire.
+        Init,
+        /// `upgrading` on the wire.
+        Upgrading,
+        /// `pending_upgrade_confirm` on the wire.
+        PendingUpgradeConfirm,
+        /// `success` on the wire.
+        Success,
+        /// `rolling_back` on the wire.
+        RollingBack,
+        /// `rollback_success` on the wire.
+        RollbackSuccess,
+        /// `fail` on the wire.
+        Fail,
+        /// A value this version of the crate does not know, kept as the server sent it.
+        ///
+        /// It serializes back unchanged. Programs cannot construct one: every value a
+        /// program builds is a documented one.
+        Unrecognized(crate::UnknownValue),
+    }
+    impl ::std::str::FromStr for VpnGatewayJobStatus {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "init" => Ok(Self::Init),
+                "upgrading" => Ok(Self::Upgrading),
+                "pending_upgrade_confirm" => Ok(Self::PendingUpgradeConfirm),
+                "success" => Ok(Self::Success),
+                "rolling_back" => Ok(Self::RollingBack),
+                "rollback_success" => Ok(Self::RollbackSuccess),
+                "fail" => Ok(Self::Fail),
+                _ => {
+                    Err(
+                        "not one of the documented values (init, upgrading, pending_upgrade_confirm, success, rolling_back, rollback_success, fail)"
+                            .into(),
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for VpnGatewayJobStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for VpnGatewayJobStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl VpnGatewayJobStatus {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Init => "init",
+                Self::Upgrading => "upgrading",
+                Self::PendingUpgradeConfirm => "pending_upgrade_confirm",
+                Self::Success => "success",
+                Self::RollingBack => "rolling_back",
+                Self::RollbackSuccess => "rollback_success",
+                Self::Fail => "fail",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for VpnGatewayJobStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for VpnGatewayJobStatus {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for VpnGatewayJobStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "init" => Some(Self::Init),
+                    "upgrading" => Some(Self::Upgrading),
+                    "pending_upgrade_confirm" => Some(Self::PendingUpgradeConfirm),
+                    "success" => Some(Self::Success),
+                    "rolling_back" => Some(Self::RollingBack),
+                    "rollback_success" => Some(Self::RollbackSuccess),
+                    "fail" => Some(Self::Fail),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
+    /// What a gateway job does. New values may appear; treat unknown ones as valid.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum VpnGatewayJobType {
+        /// `upgrade` on the wire.
+        Upgrade,
+        /// `rollback` on the wire.
+        Rollback,
+        /// A value this version of the crate does not know, kept as the server sent it.
+        ///
+        /// It serializes back unchanged. Programs cannot construct one: every value a
+        /// program builds is a documented one.
+        Unrecognized(crate::UnknownValue),
+    }
+    impl ::std::str::FromStr for VpnGatewayJobType {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "upgrade" => Ok(Self::Upgrade),
+                "rollback" => Ok(Self::Rollback),
+                _ => Err("not one of the documented values (upgrade, rollback)".into()),
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for VpnGatewayJobType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for VpnGatewayJobType {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl VpnGatewayJobType {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Upgrade => "upgrade",
+                Self::Rollback => "rollback",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for VpnGatewayJobType {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for VpnGatewayJobType {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for VpnGatewayJobType {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "upgrade" => Some(Self::Upgrade),
+                    "rollback" => Some(Self::Rollback),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
+        }
+    }
     /// How a gateway reaches customer gateways, over EIPs (public) or private addresses (private).
     /// In responses new values may appear; treat unknown ones as valid.
     #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -6428,6 +6885,54 @@ timestamps; the update response lacks `status`, `applied_at`,
     }
     impl VpnGatewayResponse {
         pub fn builder() -> builder::VpnGatewayResponse {
+            Default::default()
+        }
+    }
+    /// One route of a VPN gateway (the API's VpnGatewayRoutingTableEntryVo).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct VpnGatewayRoute {
+        /// AS path of a BGP route.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub as_path: ::std::option::Option<::std::string::String>,
+        /// Destination CIDR block.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub destination: ::std::option::Option<::std::string::String>,
+        /// MED of a BGP route.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub med: ::std::option::Option<i64>,
+        /// Next-hop address.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub nexthop: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub nexthop_resource: ::std::option::Option<NexthopResource>,
+        /// Origin attribute of a BGP route.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub origin: ::std::option::Option<::std::string::String>,
+        /// Address of the outgoing interface.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub outbound_interface_ip: ::std::option::Option<::std::string::String>,
+    }
+    impl VpnGatewayRoute {
+        pub fn builder() -> builder::VpnGatewayRoute {
+            Default::default()
+        }
+    }
+    /// Body returned by ShowVpnGatewayRoutingTable.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct VpnGatewayRoutingTableResponse {
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub page_info: ::std::option::Option<PageInfo>,
+        /// ID of the request.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+        /// The routes of this page.
+        pub routing_table: ::std::vec::Vec<VpnGatewayRoute>,
+        /// Number of routes of the gateway.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub total_count: ::std::option::Option<i32>,
+    }
+    impl VpnGatewayRoutingTableResponse {
+        pub fn builder() -> builder::VpnGatewayRoutingTableResponse {
             Default::default()
         }
     }
@@ -6556,6 +7061,38 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                 },
                 Self::Unrecognized,
             )
+        }
+    }
+    /// One step of a gateway job (the API's SubJob).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    pub struct VpnGatewaySubJob {
+        /// When the step started (UTC, `yyyy-MM-ddTHH:mm:ss.SSSZ`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::std::string::String>,
+        /// Why the step failed.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub error_message: ::std::option::Option<::std::string::String>,
+        /// Seconds the step is expected to run still.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub expected_time_seconds: ::std::option::Option<i64>,
+        /// When the step finished (UTC, `yyyy-MM-ddTHH:mm:ss.SSSZ`).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub finished_at: ::std::option::Option<::std::string::String>,
+        /// ID of the step.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        /// What the step does; documented values `prepare_resource`, `upgrade_worker_1` and
+        /// `upgrade_worker_2`. A plain string.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub job_type: ::std::option::Option<::std::string::String>,
+        /// State of the step; documented values `init`, `upgrading`, `success` and `fail`. A plain
+        /// string.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<::std::string::String>,
+    }
+    impl VpnGatewaySubJob {
+        pub fn builder() -> builder::VpnGatewaySubJob {
+            Default::default()
         }
     }
     /// Types for composing complex structures.
@@ -11388,6 +11925,123 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ListVpnGatewayJobsResponse {
+            jobs: ::std::result::Result<
+                ::std::vec::Vec<super::VpnGatewayJob>,
+                ::std::string::String,
+            >,
+            page_info: ::std::result::Result<
+                ::std::option::Option<super::PageInfo>,
+                ::std::string::String,
+            >,
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            total_count: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListVpnGatewayJobsResponse {
+            fn default() -> Self {
+                Self {
+                    jobs: Err("no value supplied for jobs".to_string()),
+                    page_info: Ok(Default::default()),
+                    request_id: Ok(Default::default()),
+                    total_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl ListVpnGatewayJobsResponse {
+            /// The jobs of this page.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
+            pub fn jobs<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::VpnGatewayJob>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.jobs = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for jobs: {e}")
+                    });
+                self
+            }
+            /// Optional: left out of the request unless set.
+            pub fn page_info<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PageInfo>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.page_info = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for page_info: {e}")
+                    });
+                self
+            }
+            /// ID of the request.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+            /// Number of matching jobs over all pages.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i32>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_count: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListVpnGatewayJobsResponse>
+        for super::ListVpnGatewayJobsResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListVpnGatewayJobsResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    jobs: value.jobs?,
+                    page_info: value.page_info?,
+                    request_id: value.request_id?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListVpnGatewayJobsResponse>
+        for ListVpnGatewayJobsResponse {
+            fn from(value: super::ListVpnGatewayJobsResponse) -> Self {
+                Self {
+                    jobs: Ok(value.jobs),
+                    page_info: Ok(value.page_info),
+                    request_id: Ok(value.request_id),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct ListVpnGatewaysResponse {
             request_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -11552,6 +12206,76 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                 Self {
                     detail: Ok(value.detail),
                     message: Ok(value.message),
+                    type_: Ok(value.type_),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct NexthopResource {
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            type_: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for NexthopResource {
+            fn default() -> Self {
+                Self {
+                    id: Ok(Default::default()),
+                    type_: Ok(Default::default()),
+                }
+            }
+        }
+        impl NexthopResource {
+            /// ID of the resource.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            /// Kind of resource, such as `vpn_connection`. A plain string.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn type_<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.type_ = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for type_: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<NexthopResource> for super::NexthopResource {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: NexthopResource,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    type_: value.type_?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::NexthopResource> for NexthopResource {
+            fn from(value: super::NexthopResource) -> Self {
+                Self {
+                    id: Ok(value.id),
                     type_: Ok(value.type_),
                 }
             }
@@ -14943,6 +15667,146 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         #[derive(Clone, Debug)]
+        pub struct UpdateVpnGatewaySpecification {
+            flavor: ::std::result::Result<
+                super::UpdateVpnGatewaySpecificationFlavor,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateVpnGatewaySpecification {
+            fn default() -> Self {
+                Self {
+                    flavor: Err("no value supplied for flavor".to_string()),
+                }
+            }
+        }
+        impl UpdateVpnGatewaySpecification {
+            /// The new flavor, one of the gateway's `supported_flavors`.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
+            pub fn flavor<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::UpdateVpnGatewaySpecificationFlavor>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.flavor = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for flavor: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateVpnGatewaySpecification>
+        for super::UpdateVpnGatewaySpecification {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateVpnGatewaySpecification,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { flavor: value.flavor? })
+            }
+        }
+        impl ::std::convert::From<super::UpdateVpnGatewaySpecification>
+        for UpdateVpnGatewaySpecification {
+            fn from(value: super::UpdateVpnGatewaySpecification) -> Self {
+                Self { flavor: Ok(value.flavor) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateVpnGatewaySpecificationRequest {
+            vpn_gateway: ::std::result::Result<
+                super::UpdateVpnGatewaySpecification,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateVpnGatewaySpecificationRequest {
+            fn default() -> Self {
+                Self {
+                    vpn_gateway: Err("no value supplied for vpn_gateway".to_string()),
+                }
+            }
+        }
+        impl UpdateVpnGatewaySpecificationRequest {
+            /// Required: `send()` fails naming it when it is not set.
+            pub fn vpn_gateway<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::UpdateVpnGatewaySpecification>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.vpn_gateway = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for vpn_gateway: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateVpnGatewaySpecificationRequest>
+        for super::UpdateVpnGatewaySpecificationRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateVpnGatewaySpecificationRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    vpn_gateway: value.vpn_gateway?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateVpnGatewaySpecificationRequest>
+        for UpdateVpnGatewaySpecificationRequest {
+            fn from(value: super::UpdateVpnGatewaySpecificationRequest) -> Self {
+                Self {
+                    vpn_gateway: Ok(value.vpn_gateway),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpgradeVpnGatewayRequest {
+            action: ::std::result::Result<
+                super::UpgradeVpnGatewayRequestAction,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpgradeVpnGatewayRequest {
+            fn default() -> Self {
+                Self {
+                    action: Err("no value supplied for action".to_string()),
+                }
+            }
+        }
+        impl UpgradeVpnGatewayRequest {
+            /// The step: `start` begins the upgrade, `finish` confirms it, `rollback` undoes it.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
+            pub fn action<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::UpgradeVpnGatewayRequestAction>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.action = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for action: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpgradeVpnGatewayRequest>
+        for super::UpgradeVpnGatewayRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpgradeVpnGatewayRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { action: value.action? })
+            }
+        }
+        impl ::std::convert::From<super::UpgradeVpnGatewayRequest>
+        for UpgradeVpnGatewayRequest {
+            fn from(value: super::UpgradeVpnGatewayRequest) -> Self {
+                Self { action: Ok(value.action) }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct VpnConnection {
             bgp_peer: ::std::result::Result<
                 ::std::option::Option<super::BgpPeer>,
@@ -17009,6 +17873,305 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
             }
         }
         #[derive(Clone, Debug)]
+        pub struct VpnGatewayJob {
+            created_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            error_message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            expected_time_seconds: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            finished_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            job_type: ::std::result::Result<
+                ::std::option::Option<super::VpnGatewayJobType>,
+                ::std::string::String,
+            >,
+            resource_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<super::VpnGatewayJobStatus>,
+                ::std::string::String,
+            >,
+            sub_jobs: ::std::result::Result<
+                ::std::option::Option<::std::vec::Vec<super::VpnGatewaySubJob>>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VpnGatewayJob {
+            fn default() -> Self {
+                Self {
+                    created_at: Ok(Default::default()),
+                    error_message: Ok(Default::default()),
+                    expected_time_seconds: Ok(Default::default()),
+                    finished_at: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    job_type: Ok(Default::default()),
+                    resource_id: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    sub_jobs: Ok(Default::default()),
+                }
+            }
+        }
+        impl VpnGatewayJob {
+            /// When the job was created (UTC, `yyyy-MM-ddTHH:mm:ss.SSSZ`).
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            /// Why the job failed.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn error_message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error_message = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for error_message: {e}")
+                    });
+                self
+            }
+            /// Seconds the job is expected to run still.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn expected_time_seconds<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expected_time_seconds = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for expected_time_seconds: {e}"
+                        )
+                    });
+                self
+            }
+            /// When the job finished (UTC, `yyyy-MM-ddTHH:mm:ss.SSSZ`).
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn finished_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.finished_at = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for finished_at: {e}")
+                    });
+                self
+            }
+            /// ID of the job.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            /// Optional: left out of the request unless set.
+            pub fn job_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::VpnGatewayJobType>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.job_type = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for job_type: {e}")
+                    });
+                self
+            }
+            /// ID of the VPN gateway.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn resource_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.resource_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for resource_id: {e}")
+                    });
+                self
+            }
+            /// Optional: left out of the request unless set.
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::VpnGatewayJobStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            /// The steps of the job.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn sub_jobs<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::VpnGatewaySubJob>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.sub_jobs = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for sub_jobs: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VpnGatewayJob> for super::VpnGatewayJob {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VpnGatewayJob,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    error_message: value.error_message?,
+                    expected_time_seconds: value.expected_time_seconds?,
+                    finished_at: value.finished_at?,
+                    id: value.id?,
+                    job_type: value.job_type?,
+                    resource_id: value.resource_id?,
+                    status: value.status?,
+                    sub_jobs: value.sub_jobs?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VpnGatewayJob> for VpnGatewayJob {
+            fn from(value: super::VpnGatewayJob) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    error_message: Ok(value.error_message),
+                    expected_time_seconds: Ok(value.expected_time_seconds),
+                    finished_at: Ok(value.finished_at),
+                    id: Ok(value.id),
+                    job_type: Ok(value.job_type),
+                    resource_id: Ok(value.resource_id),
+                    status: Ok(value.status),
+                    sub_jobs: Ok(value.sub_jobs),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VpnGatewayJobResponse {
+            job_id: ::std::result::Result<::std::string::String, ::std::string::String>,
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VpnGatewayJobResponse {
+            fn default() -> Self {
+                Self {
+                    job_id: Err("no value supplied for job_id".to_string()),
+                    request_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl VpnGatewayJobResponse {
+            /// ID of the job that carries the step out (see ListVpnGatewayJobs).
+            ///
+            /// Required: `send()` fails naming it when it is not set.
+            pub fn job_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.job_id = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for job_id: {e}")
+                    });
+                self
+            }
+            /// ID of the request.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VpnGatewayJobResponse>
+        for super::VpnGatewayJobResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VpnGatewayJobResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    job_id: value.job_id?,
+                    request_id: value.request_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VpnGatewayJobResponse>
+        for VpnGatewayJobResponse {
+            fn from(value: super::VpnGatewayJobResponse) -> Self {
+                Self {
+                    job_id: Ok(value.job_id),
+                    request_id: Ok(value.request_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct VpnGatewayResponse {
             request_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -17071,6 +18234,503 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                 Self {
                     request_id: Ok(value.request_id),
                     vpn_gateway: Ok(value.vpn_gateway),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VpnGatewayRoute {
+            as_path: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            destination: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            med: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            nexthop: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            nexthop_resource: ::std::result::Result<
+                ::std::option::Option<super::NexthopResource>,
+                ::std::string::String,
+            >,
+            origin: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            outbound_interface_ip: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VpnGatewayRoute {
+            fn default() -> Self {
+                Self {
+                    as_path: Ok(Default::default()),
+                    destination: Ok(Default::default()),
+                    med: Ok(Default::default()),
+                    nexthop: Ok(Default::default()),
+                    nexthop_resource: Ok(Default::default()),
+                    origin: Ok(Default::default()),
+                    outbound_interface_ip: Ok(Default::default()),
+                }
+            }
+        }
+        impl VpnGatewayRoute {
+            /// AS path of a BGP route.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn as_path<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.as_path = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for as_path: {e}")
+                    });
+                self
+            }
+            /// Destination CIDR block.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn destination<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.destination = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for destination: {e}")
+                    });
+                self
+            }
+            /// MED of a BGP route.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn med<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.med = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for med: {e}")
+                    });
+                self
+            }
+            /// Next-hop address.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn nexthop<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.nexthop = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for nexthop: {e}")
+                    });
+                self
+            }
+            /// Optional: left out of the request unless set.
+            pub fn nexthop_resource<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::NexthopResource>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.nexthop_resource = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for nexthop_resource: {e}"
+                        )
+                    });
+                self
+            }
+            /// Origin attribute of a BGP route.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn origin<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.origin = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for origin: {e}")
+                    });
+                self
+            }
+            /// Address of the outgoing interface.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn outbound_interface_ip<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.outbound_interface_ip = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for outbound_interface_ip: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VpnGatewayRoute> for super::VpnGatewayRoute {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VpnGatewayRoute,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    as_path: value.as_path?,
+                    destination: value.destination?,
+                    med: value.med?,
+                    nexthop: value.nexthop?,
+                    nexthop_resource: value.nexthop_resource?,
+                    origin: value.origin?,
+                    outbound_interface_ip: value.outbound_interface_ip?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VpnGatewayRoute> for VpnGatewayRoute {
+            fn from(value: super::VpnGatewayRoute) -> Self {
+                Self {
+                    as_path: Ok(value.as_path),
+                    destination: Ok(value.destination),
+                    med: Ok(value.med),
+                    nexthop: Ok(value.nexthop),
+                    nexthop_resource: Ok(value.nexthop_resource),
+                    origin: Ok(value.origin),
+                    outbound_interface_ip: Ok(value.outbound_interface_ip),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VpnGatewayRoutingTableResponse {
+            page_info: ::std::result::Result<
+                ::std::option::Option<super::PageInfo>,
+                ::std::string::String,
+            >,
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            routing_table: ::std::result::Result<
+                ::std::vec::Vec<super::VpnGatewayRoute>,
+                ::std::string::String,
+            >,
+            total_count: ::std::result::Result<
+                ::std::option::Option<i32>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VpnGatewayRoutingTableResponse {
+            fn default() -> Self {
+                Self {
+                    page_info: Ok(Default::default()),
+                    request_id: Ok(Default::default()),
+                    routing_table: Err(
+                        "no value supplied for routing_table".to_string(),
+                    ),
+                    total_count: Ok(Default::default()),
+                }
+            }
+        }
+        impl VpnGatewayRoutingTableResponse {
+            /// Optional: left out of the request unless set.
+            pub fn page_info<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::PageInfo>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.page_info = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for page_info: {e}")
+                    });
+                self
+            }
+            /// ID of the request.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+            /// The routes of this page.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
+            pub fn routing_table<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::VpnGatewayRoute>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.routing_table = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for routing_table: {e}")
+                    });
+                self
+            }
+            /// Number of routes of the gateway.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn total_count<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i32>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.total_count = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for total_count: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VpnGatewayRoutingTableResponse>
+        for super::VpnGatewayRoutingTableResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VpnGatewayRoutingTableResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    page_info: value.page_info?,
+                    request_id: value.request_id?,
+                    routing_table: value.routing_table?,
+                    total_count: value.total_count?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VpnGatewayRoutingTableResponse>
+        for VpnGatewayRoutingTableResponse {
+            fn from(value: super::VpnGatewayRoutingTableResponse) -> Self {
+                Self {
+                    page_info: Ok(value.page_info),
+                    request_id: Ok(value.request_id),
+                    routing_table: Ok(value.routing_table),
+                    total_count: Ok(value.total_count),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VpnGatewaySubJob {
+            created_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            error_message: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            expected_time_seconds: ::std::result::Result<
+                ::std::option::Option<i64>,
+                ::std::string::String,
+            >,
+            finished_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            job_type: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VpnGatewaySubJob {
+            fn default() -> Self {
+                Self {
+                    created_at: Ok(Default::default()),
+                    error_message: Ok(Default::default()),
+                    expected_time_seconds: Ok(Default::default()),
+                    finished_at: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    job_type: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                }
+            }
+        }
+        impl VpnGatewaySubJob {
+            /// When the step started (UTC, `yyyy-MM-ddTHH:mm:ss.SSSZ`).
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            /// Why the step failed.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn error_message<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.error_message = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for error_message: {e}")
+                    });
+                self
+            }
+            /// Seconds the step is expected to run still.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn expected_time_seconds<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.expected_time_seconds = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for expected_time_seconds: {e}"
+                        )
+                    });
+                self
+            }
+            /// When the step finished (UTC, `yyyy-MM-ddTHH:mm:ss.SSSZ`).
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn finished_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.finished_at = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for finished_at: {e}")
+                    });
+                self
+            }
+            /// ID of the step.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            /// What the step does; documented values `prepare_resource`, `upgrade_worker_1` and
+            /// `upgrade_worker_2`. A plain string.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn job_type<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.job_type = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for job_type: {e}")
+                    });
+                self
+            }
+            /// State of the step; documented values `init`, `upgrading`, `success` and `fail`. A
+            /// plain string.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VpnGatewaySubJob> for super::VpnGatewaySubJob {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VpnGatewaySubJob,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    created_at: value.created_at?,
+                    error_message: value.error_message?,
+                    expected_time_seconds: value.expected_time_seconds?,
+                    finished_at: value.finished_at?,
+                    id: value.id?,
+                    job_type: value.job_type?,
+                    status: value.status?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VpnGatewaySubJob> for VpnGatewaySubJob {
+            fn from(value: super::VpnGatewaySubJob) -> Self {
+                Self {
+                    created_at: Ok(value.created_at),
+                    error_message: Ok(value.error_message),
+                    expected_time_seconds: Ok(value.expected_time_seconds),
+                    finished_at: Ok(value.finished_at),
+                    id: Ok(value.id),
+                    job_type: Ok(value.job_type),
+                    status: Ok(value.status),
                 }
             }
         }
@@ -17706,6 +19366,47 @@ let response = client.list_availability_zones()
     pub fn list_availability_zones(&self) -> builder::ListAvailabilityZones<'_> {
         builder::ListAvailabilityZones::new(self)
     }
+    /**List VPN gateway jobs
+
+Lists the jobs of the project's VPN gateways (upgrades and their rollbacks), oldest
+first, optionally those of one gateway (`resource_id`). Paginated with `limit` and
+`marker`: pass `page_info.next_marker` as `marker` for the next page.
+
+
+Sends a `GET` request to `/v5/{project_id}/vpn-gateways/jobs`
+
+Arguments:
+- `limit`: Jobs per page.
+- `marker`: Where the page starts (`page_info.next_marker` of the previous page); use it with `limit`.
+- `resource_id`: Only the jobs of this VPN gateway.
+```text
+let response = client.list_vpn_gateway_jobs()
+    .limit(limit)
+    .marker(marker)
+    .resource_id(resource_id)
+    .send()
+    .await;
+```*/
+    pub fn list_vpn_gateway_jobs(&self) -> builder::ListVpnGatewayJobs<'_> {
+        builder::ListVpnGatewayJobs::new(self)
+    }
+    /**Delete a VPN gateway job
+
+Deletes the record of a finished job (succeeded, rolled back or failed). A job still running or waiting for confirmation cannot be deleted. The answer has no body.
+
+Sends a `DELETE` request to `/v5/{project_id}/vpn-gateways/jobs/{job_id}`
+
+Arguments:
+- `job_id`: ID of the job.
+```text
+let response = client.delete_vpn_gateway_job()
+    .job_id(job_id)
+    .send()
+    .await;
+```*/
+    pub fn delete_vpn_gateway_job(&self) -> builder::DeleteVpnGatewayJob<'_> {
+        builder::DeleteVpnGatewayJob::new(self)
+    }
     /**Show a VPN gateway
 
 Returns one VPN gateway, including its status, its EIPs and its availability zones.
@@ -17762,6 +19463,86 @@ let response = client.delete_vgw()
 ```*/
     pub fn delete_vgw(&self) -> builder::DeleteVgw<'_> {
         builder::DeleteVgw::new(self)
+    }
+    /**Show a VPN gateway's routing table
+
+Returns the routes the gateway uses: the peer subnets of its static connections and
+what BGP learned from customer gateways (with origin, AS path and MED). Paginated with
+`limit` and `marker` (pass `page_info.next_marker`) or `offset`.
+
+
+Sends a `GET` request to `/v5/{project_id}/vpn-gateways/{vgw_id}/routing-table`
+
+Arguments:
+- `vgw_id`: ID of the VPN gateway.
+- `is_include_nexthop_resource`: Whether each route names the resource its next hop is (`nexthop_resource`).
+- `limit`: Routes per page.
+- `marker`: Where the page starts (`page_info.next_marker` of the previous page); use it with `limit`.
+- `offset`: Routes to skip before the page starts (another way to page than `marker`).
+```text
+let response = client.show_vpn_gateway_routing_table()
+    .vgw_id(vgw_id)
+    .is_include_nexthop_resource(is_include_nexthop_resource)
+    .limit(limit)
+    .marker(marker)
+    .offset(offset)
+    .send()
+    .await;
+```*/
+    pub fn show_vpn_gateway_routing_table(
+        &self,
+    ) -> builder::ShowVpnGatewayRoutingTable<'_> {
+        builder::ShowVpnGatewayRoutingTable::new(self)
+    }
+    /**Change the specification of a pay-per-use VPN gateway
+
+Changes a pay-per-use gateway's flavor to one of its `supported_flavors` (ShowVgw).
+The gateway is PENDING_UPDATE until the change is done. Yearly/monthly gateways are
+changed through an order instead. One reference page lists only Professional1 and
+Professional2 while its example sends Basic; the flavors here are the other page's
+list, which includes Basic.
+
+
+Sends a `POST` request to `/v5/{project_id}/vpn-gateways/{vgw_id}/update-specification`
+
+Arguments:
+- `vgw_id`: ID of the VPN gateway.
+- `body`
+```text
+let response = client.update_postpaid_vgw_specification()
+    .vgw_id(vgw_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_postpaid_vgw_specification(
+        &self,
+    ) -> builder::UpdatePostpaidVgwSpecification<'_> {
+        builder::UpdatePostpaidVgwSpecification::new(self)
+    }
+    /**Upgrade a VPN gateway
+
+Drives a gateway's upgrade, a job in three steps: `start` begins it (the gateway is
+UPGRADING, then PENDING_UPGRADE_CONFIRM, the job `upgrading`, then
+`pending_upgrade_confirm`); `finish` confirms it (the gateway is ACTIVE again, the job
+`success`); `rollback` undoes it (ROLLING_BACK, then ACTIVE; the job `rolling_back`,
+then `rollback_success`). The answer names the job; ListVpnGatewayJobs follows it.
+
+
+Sends a `POST` request to `/v5/{project_id}/vpn-gateways/{vgw_id}/upgrade`
+
+Arguments:
+- `vgw_id`: ID of the VPN gateway.
+- `body`
+```text
+let response = client.upgrade_vpn_gateway()
+    .vgw_id(vgw_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn upgrade_vpn_gateway(&self) -> builder::UpgradeVpnGateway<'_> {
+        builder::UpgradeVpnGateway::new(self)
     }
     /**Show VPN quotas
 
@@ -19681,6 +21462,159 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::list_vpn_gateway_jobs`]
+
+[`Client::list_vpn_gateway_jobs`]: super::Client::list_vpn_gateway_jobs*/
+    #[derive(Debug, Clone)]
+    pub struct ListVpnGatewayJobs<'a> {
+        client: &'a super::Client,
+        limit: Result<Option<crate::Bounded<0, 200>>, String>,
+        marker: Result<Option<::std::string::String>, String>,
+        resource_id: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> ListVpnGatewayJobs<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                limit: Ok(None),
+                marker: Ok(None),
+                resource_id: Ok(None),
+            }
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::Bounded<0, 200>>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.limit = value.try_into().map(Some).map_err(|e| format!("limit: {e}"));
+            self
+        }
+        pub fn marker<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.marker = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for marker failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn resource_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.resource_id = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for resource_id failed"
+                        .to_string()
+                });
+            self
+        }
+        /// Sends a `GET` request to `/v5/{project_id}/vpn-gateways/jobs`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListVpnGatewayJobsResponse>,
+            Error<crate::ServiceError>,
+        > {
+            let Self { client, limit, marker, resource_id } = self;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let marker = marker.map_err(Error::InvalidRequest)?;
+            let resource_id = resource_id.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/vpn-gateways/jobs", client.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("marker", &marker))
+                .query(&progenitor_client::QueryParam::new("resource_id", &resource_id))
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_vpn_gateway_jobs",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => crate::runtime::decode(response).await,
+                400u16..=499u16 => Err(crate::error::error_response(response).await),
+                500u16..=599u16 => Err(crate::error::error_response(response).await),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::delete_vpn_gateway_job`]
+
+[`Client::delete_vpn_gateway_job`]: super::Client::delete_vpn_gateway_job*/
+    #[derive(Debug, Clone)]
+    pub struct DeleteVpnGatewayJob<'a> {
+        client: &'a super::Client,
+        job_id: Result<::std::string::String, String>,
+    }
+    impl<'a> DeleteVpnGatewayJob<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                job_id: Err("job_id was not initialized".to_string()),
+            }
+        }
+        pub fn job_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.job_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for job_id failed"
+                        .to_string()
+                });
+            self
+        }
+        /// Sends a `DELETE` request to `/v5/{project_id}/vpn-gateways/jobs/{job_id}`
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<()>, Error<crate::ServiceError>> {
+            let Self { client, job_id } = self;
+            let job_id = job_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/vpn-gateways/jobs/{}", client.baseurl, encode_path(& crate
+                ::path::segment("job_id", job_id.to_string()) ?),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .delete(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "delete_vpn_gateway_job",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                204u16 => Ok(ResponseValue::empty(response)),
+                400u16..=499u16 => Err(crate::error::error_response(response).await),
+                500u16..=599u16 => Err(crate::error::error_response(response).await),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::show_vgw`]
 
 [`Client::show_vgw`]: super::Client::show_vgw*/
@@ -19899,6 +21833,340 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
+                400u16..=499u16 => Err(crate::error::error_response(response).await),
+                500u16..=599u16 => Err(crate::error::error_response(response).await),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::show_vpn_gateway_routing_table`]
+
+[`Client::show_vpn_gateway_routing_table`]: super::Client::show_vpn_gateway_routing_table*/
+    #[derive(Debug, Clone)]
+    pub struct ShowVpnGatewayRoutingTable<'a> {
+        client: &'a super::Client,
+        vgw_id: Result<::std::string::String, String>,
+        is_include_nexthop_resource: Result<Option<bool>, String>,
+        limit: Result<Option<crate::Bounded<0, 2000>>, String>,
+        marker: Result<Option<::std::string::String>, String>,
+        offset: Result<Option<crate::Bounded<0, { i64::MAX }>>, String>,
+    }
+    impl<'a> ShowVpnGatewayRoutingTable<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                vgw_id: Err("vgw_id was not initialized".to_string()),
+                is_include_nexthop_resource: Ok(None),
+                limit: Ok(None),
+                marker: Ok(None),
+                offset: Ok(None),
+            }
+        }
+        pub fn vgw_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.vgw_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for vgw_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn is_include_nexthop_resource<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<bool>,
+        {
+            self.is_include_nexthop_resource = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `bool` for is_include_nexthop_resource failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::Bounded<0, 2000>>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.limit = value.try_into().map(Some).map_err(|e| format!("limit: {e}"));
+            self
+        }
+        pub fn marker<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.marker = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for marker failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn offset<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::Bounded<0, { i64::MAX }>>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.offset = value.try_into().map(Some).map_err(|e| format!("offset: {e}"));
+            self
+        }
+        /// Sends a `GET` request to `/v5/{project_id}/vpn-gateways/{vgw_id}/routing-table`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::VpnGatewayRoutingTableResponse>,
+            Error<crate::ServiceError>,
+        > {
+            let Self {
+                client,
+                vgw_id,
+                is_include_nexthop_resource,
+                limit,
+                marker,
+                offset,
+            } = self;
+            let vgw_id = vgw_id.map_err(Error::InvalidRequest)?;
+            let is_include_nexthop_resource = is_include_nexthop_resource
+                .map_err(Error::InvalidRequest)?;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let marker = marker.map_err(Error::InvalidRequest)?;
+            let offset = offset.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/vpn-gateways/{}/routing-table", client.baseurl, encode_path(& crate
+                ::path::segment("vgw_id", vgw_id.to_string()) ?),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "is_include_nexthop_resource",
+                        &is_include_nexthop_resource,
+                    ),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("marker", &marker))
+                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "show_vpn_gateway_routing_table",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => crate::runtime::decode(response).await,
+                400u16..=499u16 => Err(crate::error::error_response(response).await),
+                500u16..=599u16 => Err(crate::error::error_response(response).await),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_postpaid_vgw_specification`]
+
+[`Client::update_postpaid_vgw_specification`]: super::Client::update_postpaid_vgw_specification*/
+    #[derive(Debug, Clone)]
+    pub struct UpdatePostpaidVgwSpecification<'a> {
+        client: &'a super::Client,
+        vgw_id: Result<::std::string::String, String>,
+        body: Result<types::builder::UpdateVpnGatewaySpecificationRequest, String>,
+    }
+    impl<'a> UpdatePostpaidVgwSpecification<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                vgw_id: Err("vgw_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn vgw_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.vgw_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for vgw_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UpdateVpnGatewaySpecificationRequest>,
+            <V as std::convert::TryInto<
+                types::UpdateVpnGatewaySpecificationRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `UpdateVpnGatewaySpecificationRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdateVpnGatewaySpecificationRequest,
+            ) -> types::builder::UpdateVpnGatewaySpecificationRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        /// Sends a `POST` request to `/v5/{project_id}/vpn-gateways/{vgw_id}/update-specification`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::VpnGatewayResponse>,
+            Error<crate::ServiceError>,
+        > {
+            let Self { client, vgw_id, body } = self;
+            let vgw_id = vgw_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdateVpnGatewaySpecificationRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/vpn-gateways/{}/update-specification", client.baseurl, encode_path(&
+                crate ::path::segment("vgw_id", vgw_id.to_string()) ?),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_postpaid_vgw_specification",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => crate::runtime::decode(response).await,
+                400u16..=499u16 => Err(crate::error::error_response(response).await),
+                500u16..=599u16 => Err(crate::error::error_response(response).await),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::upgrade_vpn_gateway`]
+
+[`Client::upgrade_vpn_gateway`]: super::Client::upgrade_vpn_gateway*/
+    #[derive(Debug, Clone)]
+    pub struct UpgradeVpnGateway<'a> {
+        client: &'a super::Client,
+        vgw_id: Result<::std::string::String, String>,
+        body: Result<types::builder::UpgradeVpnGatewayRequest, String>,
+    }
+    impl<'a> UpgradeVpnGateway<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                vgw_id: Err("vgw_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn vgw_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.vgw_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for vgw_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UpgradeVpnGatewayRequest>,
+            <V as std::convert::TryInto<
+                types::UpgradeVpnGatewayRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `UpgradeVpnGatewayRequest` for body failed: {}", s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpgradeVpnGatewayRequest,
+            ) -> types::builder::UpgradeVpnGatewayRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        /// Sends a `POST` request to `/v5/{project_id}/vpn-gateways/{vgw_id}/upgrade`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::VpnGatewayJobResponse>,
+            Error<crate::ServiceError>,
+        > {
+            let Self { client, vgw_id, body } = self;
+            let vgw_id = vgw_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpgradeVpnGatewayRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/vpn-gateways/{}/upgrade", client.baseurl, encode_path(& crate
+                ::path::segment("vgw_id", vgw_id.to_string()) ?),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "upgrade_vpn_gateway",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                202u16 => crate::runtime::decode(response).await,
                 400u16..=499u16 => Err(crate::error::error_response(response).await),
                 500u16..=599u16 => Err(crate::error::error_response(response).await),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -21910,6 +24178,91 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         waiter: None,
     },
     crate::operation::Operation {
+        id: "ListVpnGatewayJobs",
+        client_method: "list_vpn_gateway_jobs",
+        method: "GET",
+        path: "/v5/{project_id}/vpn-gateways/jobs",
+        client_path: "/vpn-gateways/jobs",
+        success: 200,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "List VPN gateway jobs",
+        tag: "VpnGateway",
+        params: &[
+            crate::operation::Param {
+                name: "resource_id",
+                location: crate::operation::ParamLocation::Query,
+                required: false,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                minimum: None,
+                maximum: None,
+                doc: "Only the jobs of this VPN gateway.",
+            },
+            crate::operation::Param {
+                name: "limit",
+                location: crate::operation::ParamLocation::Query,
+                required: false,
+                kind: crate::operation::Kind::Integer,
+                values: &[],
+                minimum: Some(0),
+                maximum: Some(200),
+                doc: "Jobs per page.",
+            },
+            crate::operation::Param {
+                name: "marker",
+                location: crate::operation::ParamLocation::Query,
+                required: false,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                minimum: None,
+                maximum: None,
+                doc: "Where the page starts (`page_info.next_marker` of the previous page); use it with `limit`.",
+            },
+        ],
+        request: None,
+        response: Some("ListVpnGatewayJobsResponse"),
+        check_response: Some(
+            crate::operation::check_json::<types::ListVpnGatewayJobsResponse>,
+        ),
+        pagination: Some(crate::operation::Pagination {
+            items: "jobs",
+            marker_param: "marker",
+            limit_param: Some("limit"),
+            next_marker: "/page_info/next_marker",
+        }),
+        waiter: None,
+    },
+    crate::operation::Operation {
+        id: "DeleteVpnGatewayJob",
+        client_method: "delete_vpn_gateway_job",
+        method: "DELETE",
+        path: "/v5/{project_id}/vpn-gateways/jobs/{job_id}",
+        client_path: "/vpn-gateways/jobs/{job_id}",
+        success: 204,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "Delete a VPN gateway job",
+        tag: "VpnGateway",
+        params: &[
+            crate::operation::Param {
+                name: "job_id",
+                location: crate::operation::ParamLocation::Path,
+                required: true,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                minimum: None,
+                maximum: None,
+                doc: "ID of the job.",
+            },
+        ],
+        request: None,
+        response: None,
+        check_response: None,
+        pagination: None,
+        waiter: None,
+    },
+    crate::operation::Operation {
         id: "ShowVgw",
         client_method: "show_vgw",
         method: "GET",
@@ -22073,6 +24426,180 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
             ready: &["ACTIVE"],
             failed: &["FAULT"],
         }),
+    },
+    crate::operation::Operation {
+        id: "ShowVpnGatewayRoutingTable",
+        client_method: "show_vpn_gateway_routing_table",
+        method: "GET",
+        path: "/v5/{project_id}/vpn-gateways/{vgw_id}/routing-table",
+        client_path: "/vpn-gateways/{vgw_id}/routing-table",
+        success: 200,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "Show a VPN gateway's routing table",
+        tag: "VpnGateway",
+        params: &[
+            crate::operation::Param {
+                name: "vgw_id",
+                location: crate::operation::ParamLocation::Path,
+                required: true,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                minimum: None,
+                maximum: None,
+                doc: "ID of the VPN gateway.",
+            },
+            crate::operation::Param {
+                name: "limit",
+                location: crate::operation::ParamLocation::Query,
+                required: false,
+                kind: crate::operation::Kind::Integer,
+                values: &[],
+                minimum: Some(0),
+                maximum: Some(2000),
+                doc: "Routes per page.",
+            },
+            crate::operation::Param {
+                name: "marker",
+                location: crate::operation::ParamLocation::Query,
+                required: false,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                minimum: None,
+                maximum: None,
+                doc: "Where the page starts (`page_info.next_marker` of the previous page); use it with `limit`.",
+            },
+            crate::operation::Param {
+                name: "offset",
+                location: crate::operation::ParamLocation::Query,
+                required: false,
+                kind: crate::operation::Kind::Integer,
+                values: &[],
+                minimum: Some(0),
+                maximum: None,
+                doc: "Routes to skip before the page starts (another way to page than `marker`).",
+            },
+            crate::operation::Param {
+                name: "is_include_nexthop_resource",
+                location: crate::operation::ParamLocation::Query,
+                required: false,
+                kind: crate::operation::Kind::Boolean,
+                values: &[],
+                minimum: None,
+                maximum: None,
+                doc: "Whether each route names the resource its next hop is (`nexthop_resource`).",
+            },
+        ],
+        request: None,
+        response: Some("VpnGatewayRoutingTableResponse"),
+        check_response: Some(
+            crate::operation::check_json::<types::VpnGatewayRoutingTableResponse>,
+        ),
+        pagination: Some(crate::operation::Pagination {
+            items: "routing_table",
+            marker_param: "marker",
+            limit_param: Some("limit"),
+            next_marker: "/page_info/next_marker",
+        }),
+        waiter: None,
+    },
+    crate::operation::Operation {
+        id: "UpdatePostpaidVgwSpecification",
+        client_method: "update_postpaid_vgw_specification",
+        method: "POST",
+        path: "/v5/{project_id}/vpn-gateways/{vgw_id}/update-specification",
+        client_path: "/vpn-gateways/{vgw_id}/update-specification",
+        success: 200,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "Change the specification of a pay-per-use VPN gateway",
+        tag: "VpnGateway",
+        params: &[
+            crate::operation::Param {
+                name: "vgw_id",
+                location: crate::operation::ParamLocation::Path,
+                required: true,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                minimum: None,
+                maximum: None,
+                doc: "ID of the VPN gateway.",
+            },
+        ],
+        request: Some(crate::operation::Body {
+            type_name: "UpdateVpnGatewaySpecificationRequest",
+            wrapper: Some("vpn_gateway"),
+            fields: &[
+                crate::operation::Field {
+                    name: "flavor",
+                    kind: crate::operation::Kind::String,
+                    required: true,
+                    secret: false,
+                    values: &[
+                        "Basic",
+                        "Professional1",
+                        "Professional2",
+                        "Professional1-NonFixedIP",
+                        "Professional2-NonFixedIP",
+                    ],
+                    doc: "The new flavor, one of the gateway's `supported_flavors`.",
+                },
+            ],
+            check: crate::operation::check_request_json::<
+                types::UpdateVpnGatewaySpecificationRequest,
+            >,
+        }),
+        response: Some("VpnGatewayResponse"),
+        check_response: Some(crate::operation::check_json::<types::VpnGatewayResponse>),
+        pagination: None,
+        waiter: None,
+    },
+    crate::operation::Operation {
+        id: "UpgradeVpnGateway",
+        client_method: "upgrade_vpn_gateway",
+        method: "POST",
+        path: "/v5/{project_id}/vpn-gateways/{vgw_id}/upgrade",
+        client_path: "/vpn-gateways/{vgw_id}/upgrade",
+        success: 202,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "Upgrade a VPN gateway",
+        tag: "VpnGateway",
+        params: &[
+            crate::operation::Param {
+                name: "vgw_id",
+                location: crate::operation::ParamLocation::Path,
+                required: true,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                minimum: None,
+                maximum: None,
+                doc: "ID of the VPN gateway.",
+            },
+        ],
+        request: Some(crate::operation::Body {
+            type_name: "UpgradeVpnGatewayRequest",
+            wrapper: None,
+            fields: &[
+                crate::operation::Field {
+                    name: "action",
+                    kind: crate::operation::Kind::String,
+                    required: true,
+                    secret: false,
+                    values: &["start", "finish", "rollback"],
+                    doc: "The step: `start` begins the upgrade, `finish` confirms it, `rollback` undoes it.",
+                },
+            ],
+            check: crate::operation::check_request_json::<
+                types::UpgradeVpnGatewayRequest,
+            >,
+        }),
+        response: Some("VpnGatewayJobResponse"),
+        check_response: Some(
+            crate::operation::check_json::<types::VpnGatewayJobResponse>,
+        ),
+        pagination: None,
+        waiter: None,
     },
     crate::operation::Operation {
         id: "ShowQuotasInfo",
@@ -22481,6 +25008,46 @@ impl<'a> crate::pagination::Paginate<'a> for builder::ListVpnConnections<'a> {
             Ok(crate::pagination::Page {
                 next_marker: body.page_info.and_then(|value| value.next_marker),
                 items: body.vpn_connections.unwrap_or_default(),
+            })
+        })
+    }
+}
+/// `ListVpnGatewayJobs` pages with `marker` (`x-pagination`).
+impl<'a> crate::pagination::Paginate<'a> for builder::ListVpnGatewayJobs<'a> {
+    type Item = types::VpnGatewayJob;
+    fn page(
+        self,
+        marker: Option<String>,
+    ) -> crate::pagination::PageFuture<'a, Self::Item> {
+        Box::pin(async move {
+            let request = match marker {
+                Some(marker) => self.marker(marker),
+                None => self,
+            };
+            let body = request.send().await?.into_inner();
+            Ok(crate::pagination::Page {
+                next_marker: body.page_info.and_then(|value| value.next_marker),
+                items: body.jobs,
+            })
+        })
+    }
+}
+/// `ShowVpnGatewayRoutingTable` pages with `marker` (`x-pagination`).
+impl<'a> crate::pagination::Paginate<'a> for builder::ShowVpnGatewayRoutingTable<'a> {
+    type Item = types::VpnGatewayRoute;
+    fn page(
+        self,
+        marker: Option<String>,
+    ) -> crate::pagination::PageFuture<'a, Self::Item> {
+        Box::pin(async move {
+            let request = match marker {
+                Some(marker) => self.marker(marker),
+                None => self,
+            };
+            let body = request.send().await?.into_inner();
+            Ok(crate::pagination::Page {
+                next_marker: body.page_info.and_then(|value| value.next_marker),
+                items: body.routing_table,
             })
         })
     }

@@ -12,8 +12,10 @@ mod info;
 mod ipsec;
 mod monitor;
 mod policy;
+mod routing;
 mod tags;
 mod troubleshooting;
+mod upgrade;
 mod util;
 mod vgw;
 mod vpnservice;
@@ -99,6 +101,7 @@ const RESOURCES: &[(&str, &dyn Hooks)] = &[
     ("ipsecpolicy", &policy::IPSEC),
     ("vpnservice", &vpnservice::VpnService),
     ("endpoint_group", &endpoint_group::EndpointGroup),
+    (upgrade::JOBS, &upgrade::Job),
 ];
 
 /// Irregular operations by operation id.
@@ -122,6 +125,12 @@ const OPERATIONS: &[(&str, OperationHook)] = &[
         "ExportVpnConnectionPeerConfiguration",
         troubleshooting::export,
     ),
+    (
+        "UpdatePostpaidVgwSpecification",
+        upgrade::update_specification,
+    ),
+    ("UpgradeVpnGateway", upgrade::upgrade),
+    ("ShowVpnGatewayRoutingTable", routing::show),
 ];
 
 /// No behaviour beyond the engine's.

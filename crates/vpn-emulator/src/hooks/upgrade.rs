@@ -1,0 +1,203 @@
+//! Changing a VPN gateway: its specification (flavor) and its upgrade, with the jobs that
+//! carry an upgrade out.
+//!
+//! Why a hook: these are actions on a gateway whose effect is a sequence of statuses on the
+//! gateway and on a job record. An upgrade is three calls: `start` (gateway UPGRADING, then
+//! PENDING_UPGRADE_CONFIRM; job `upgrading`, then `pending_upgrade_confirm`), then `finish`
+//! (ACTIVE; `success`) or `rollback` (ROLLING_BACK, then ACTIVE; `rolling_back`, then
+//! `rollback_success`). The jobs are the engine's `jobs` resource (ListVpnGatewayJobs,
+//! DeleteVpnGatewayJob); their status is computed from time like every status here.
+
+use serde_json::{Map, Value, json};
+
+use super::Hooks;
+use crate::call::{Call, Fault};
+use crate::clock::{iso_millis, now_millis};
+use crate::model::Action;
+use crate::store::{Project, Record, new_id};
+
+/// The store's kind of the jobs (the engine names the resource after its collection).
+pub(crate) const JOBS: &str = "jobs";
+
+/// Job statuses after which nothing more happens.
+const FINISHED: [&str; 3] = ["success", "rollback_success", "fail"];
+
+fn gateway_id(call: &Call) -> &str {
+    call.path_param("vgw_id").unwrap_or_default()
+}
+
+fn gateway<'a>(p: &'a mut Project, call: &Call) -> Result<&'a mut Record, Fault> {
+    let id = gateway_id(call);
+    p.find_mut("vpn_gateway", id)
+        .ok_or_else(|| Fault::not_found("vpn gateway", id))
+}
+
+/// The gateway's job that has not finished, if any.
+fn open_job<'a>(p: &'a Project, vgw_id: &str, call: &Call) -> Option<&'a Record> {
+    p.all(JOBS)
+        .iter()
+        .find(|j| j.str("resource_id") == Some(vgw_id) && !FINISHED.contains(&j.status(call.now)))
+}
+
+/// UpdatePostpaidVgwSpecification: an ACTIVE gateway takes another flavor (not GM, which
+/// cannot change) and is PENDING_UPDATE for the transition delay.
+pub(crate) fn update_specification(p: &mut Project, call: &Call) -> Result<Value, Fault> {
+    let flavor = call
+        .body
+        .pointer("/vpn_gateway/flavor")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let g = gateway(p, call)?;
+    let id = g.id.clone();
+    let status = g.status(call.now).to_string();
+    if status != "ACTIVE" {
+        return Err(Fault::wrong_status(format!(
+            "vpn gateway {id} is {status}; its specification can change only when ACTIVE"
+        )));
+    }
+    let current = g.str("flavor").unwrap_or_default().to_string();
+    if current == "GM" {
+        return Err(Fault::invalid_field(
+            "vpn_gateway.flavor",
+            "a GM gateway's specification cannot change",
+        ));
+    }
+    if current == flavor {
+        return Err(Fault::invalid_field(
+            "vpn_gateway.flavor",
+            &format!("the gateway's flavor is already {flavor}"),
+        ));
+    }
+    g.fields.insert("flavor".into(), json!(flavor));
+    g.fields
+        .insert("updated_at".into(), json!(iso_millis(now_millis())));
+    g.transition(Some("PENDING_UPDATE"), "ACTIVE", call.now, call.delay);
+    Ok(json!({ "vpn_gateway": { "id": id } }))
+}
+
+/// UpgradeVpnGateway: `start`, `finish` or `rollback` (the request type allows no other).
+pub(crate) fn upgrade(p: &mut Project, call: &Call) -> Result<Value, Fault> {
+    let action = call
+        .body
+        .get("action")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let vgw_id = gateway(p, call)?.id.clone();
+    let open = open_job(p, &vgw_id, call).map(|j| (j.id.clone(), j.status(call.now).to_string()));
+    let job_id = match (action.as_str(), open) {
+        ("start", None) => {
+            let status = gateway(p, call)?.status(call.now).to_string();
+            if status != "ACTIVE" {
+                return Err(Fault::wrong_status(format!(
+                    "vpn gateway {vgw_id} is {status}; an upgrade starts only when ACTIVE"
+                )));
+            }
+            let created = p
+                .all(JOBS)
+                .iter()
+                .map(|j| j.created_ms + 1)
+                .max()
+                .unwrap_or(0)
+                .max(now_millis());
+            let mut fields = Map::new();
+            fields.insert("resource_id".into(), json!(vgw_id));
+            fields.insert("job_type".into(), json!("upgrade"));
+            let mut job = Record::new(new_id(), created, fields);
+            job.transition(
+                Some("upgrading"),
+                "pending_upgrade_confirm",
+                call.now,
+                call.delay,
+            );
+            let id = job.id.clone();
+            p.push(JOBS, job);
+            gateway(p, call)?.transition(
+                Some("UPGRADING"),
+                "PENDING_UPGRADE_CONFIRM",
+                call.now,
+                call.delay,
+            );
+            id
+        }
+        ("start", Some((job, status))) => {
+            return Err(Fault::wrong_status(format!(
+                "vpn gateway {vgw_id} has the unfinished job {job} ({status})"
+            )));
+        }
+        (_, Some((job, status))) if status == "pending_upgrade_confirm" => {
+            let finished = if action == "finish" {
+                gateway(p, call)?.transition(None, "ACTIVE", call.now, call.delay);
+                set_job(p, &job, None, "success", call);
+                now_millis()
+            } else {
+                gateway(p, call)?.transition(Some("ROLLING_BACK"), "ACTIVE", call.now, call.delay);
+                set_job(p, &job, Some("rolling_back"), "rollback_success", call);
+                let delay = u64::try_from(call.delay.as_millis()).unwrap_or(u64::MAX);
+                now_millis().saturating_add(delay)
+            };
+            if let Some(j) = p.find_mut(JOBS, &job) {
+                j.fields
+                    .insert("finished_at".into(), json!(iso_millis(finished)));
+            }
+            job
+        }
+        (_, open) => {
+            let state = open.map_or("no upgrade".to_string(), |(job, status)| {
+                format!("the job {job} is {status}")
+            });
+            return Err(Fault::wrong_status(format!(
+                "vpn gateway {vgw_id}: {action} needs an upgrade waiting for confirmation \
+                 (pending_upgrade_confirm); {state}"
+            )));
+        }
+    };
+    Ok(json!({ "job_id": job_id }))
+}
+
+fn set_job(p: &mut Project, id: &str, pending: Option<&str>, ready: &str, call: &Call) {
+    if let Some(j) = p.find_mut(JOBS, id) {
+        j.transition(pending, ready, call.now, call.delay);
+    }
+}
+
+/// The jobs resource: its status from time, `finished_at` once finished, and only a finished
+/// job may be deleted.
+pub(crate) struct Job;
+
+impl Hooks for Job {
+    fn delete(&self, p: &mut Project, call: &Call) -> Result<(), Fault> {
+        if let Some(job) = p.find(JOBS, &call.id) {
+            let status = job.status(call.now);
+            if !FINISHED.contains(&status) {
+                return Err(Fault::wrong_status(format!(
+                    "the job {} is {status}; only a finished job can be deleted",
+                    job.id
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn view(
+        &self,
+        _: &Project,
+        r: &Record,
+        _: Action,
+        call: &Call,
+        mut view: Map<String, Value>,
+    ) -> Map<String, Value> {
+        let status = r.status(call.now);
+        view.insert("status".into(), json!(status));
+        view.insert("expected_time_seconds".into(), json!(0));
+        if !FINISHED.contains(&status) {
+            view.remove("finished_at");
+        }
+        view
+    }
+
+    fn not_found(&self, id: &str) -> Option<Fault> {
+        Some(Fault::not_found("vpn gateway job", id))
+    }
+}
