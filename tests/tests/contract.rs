@@ -127,6 +127,7 @@ impl Expect {
             .replace("{resource_type}", "vpn-gateway")
             .replace("{resource_id}", VGW_ID)
             .replace("{job_id}", JOB_ID)
+            .replace("{certificate_id}", CERTIFICATE_ID)
             .replace("{customer_gateway_id}", CUSTOMER_GATEWAY_ID)
             .replace("{connection_id}", IPSEC_CONNECTION_ID)
             .replace("{ikepolicy_id}", IKE_POLICY_ID)
@@ -171,6 +172,9 @@ const LIST_VPN_GATEWAY_JOBS_QUERY: &str =
 const SHOW_VPN_GATEWAY_ROUTING_TABLE_QUERY: &str =
     "limit=10&marker=next&offset=5&is_include_nexthop_resource=true";
 const JOB_ID: &str = "c7f1d3e3-0476-4a71-95a7-3ce8cbb969de";
+const CERTIFICATE_ID: &str = "8d2e4f61-3b7a-4c9e-a1d5-6f0b2c8e4a17";
+const LIST_VPN_GATEWAY_CERTIFICATES_QUERY: &str =
+    "limit=10&marker=2026-11-30T09%3A12%3A44.318Z&pre_expire_days=30";
 /// The tag operations' resource type in the contract tests (`{resource_id}` is [`VGW_ID`]).
 const TAGGED_TYPE: vpn_v5::types::TagResourceType = vpn_v5::types::TagResourceType::VpnGateway;
 const IKE_POLICY_ID: &str = "5522aff7-1b3c-48dd-9c3c-b50f016b73db";
@@ -188,6 +192,7 @@ fn documented_query(op: &str) -> &'static str {
         "ListCgws" => LIST_CGWS_QUERY,
         "ListResourcesByTags" => LIST_RESOURCES_BY_TAGS_QUERY,
         "ListVpnGatewayJobs" => LIST_VPN_GATEWAY_JOBS_QUERY,
+        "ListVpnGatewayCertificates" => LIST_VPN_GATEWAY_CERTIFICATES_QUERY,
         "ShowVpnGatewayRoutingTable" => SHOW_VPN_GATEWAY_ROUTING_TABLE_QUERY,
         "ListIpsecSiteConnections" => LIST_IPSEC_SITE_CONNECTIONS_QUERY,
         "ListIkePolicies" | "ListIpsecPolicies" | "ListVpnServices" | "ListEndpointGroups" => {
@@ -444,6 +449,39 @@ async fn invoke(e: &Expect, server: &MockServer) -> CallResult {
                 .await,
         ),
         "ShowQuotasInfo" => outcome(v5.show_quotas_info().send().await),
+        "CreateVgwCertificate" => outcome(
+            v5.create_vgw_certificate()
+                .vgw_id(VGW_ID)
+                .body(typed::<vpn_v5::types::CreateVpnGatewayCertificateRequest>(
+                    e,
+                ))
+                .send()
+                .await,
+        ),
+        "ShowVpnGatewayCertificate" => outcome(
+            v5.show_vpn_gateway_certificate()
+                .vgw_id(VGW_ID)
+                .send()
+                .await,
+        ),
+        "UpdateVgwCertificate" => outcome(
+            v5.update_vgw_certificate()
+                .vgw_id(VGW_ID)
+                .certificate_id(CERTIFICATE_ID)
+                .body(typed::<vpn_v5::types::UpdateVpnGatewayCertificateRequest>(
+                    e,
+                ))
+                .send()
+                .await,
+        ),
+        "ListVpnGatewayCertificates" => outcome(
+            v5.list_vpn_gateway_certificates()
+                .limit(10)
+                .marker("2026-11-30T09:12:44.318Z")
+                .pre_expire_days(30)
+                .send()
+                .await,
+        ),
         "ListVpnGatewayJobs" => outcome(
             v5.list_vpn_gateway_jobs()
                 .resource_id(VGW_ID)

@@ -414,6 +414,58 @@ async fn vpn_v5_every_operation_passes_prism() {
     );
     assert!(!routes.routing_table.is_empty(), "the example has routes");
 
+    // The certificate of a GM gateway.
+    let body: vpn_v5::types::CreateVpnGatewayCertificateRequest =
+        request("CreateVgwCertificate", "request.huawei.json");
+    let uploaded = prism.check(
+        &mut called,
+        "CreateVgwCertificate",
+        201,
+        client
+            .create_vgw_certificate()
+            .vgw_id(&*vgw_id)
+            .body(body)
+            .send()
+            .await,
+    );
+    let certificate_id = uploaded.certificate.id.clone().expect("an id");
+    prism.check(
+        &mut called,
+        "ShowVpnGatewayCertificate",
+        200,
+        client
+            .show_vpn_gateway_certificate()
+            .vgw_id(&*vgw_id)
+            .send()
+            .await,
+    );
+    let body: vpn_v5::types::UpdateVpnGatewayCertificateRequest =
+        request("UpdateVgwCertificate", "request.built.json");
+    prism.check(
+        &mut called,
+        "UpdateVgwCertificate",
+        200,
+        client
+            .update_vgw_certificate()
+            .vgw_id(&*vgw_id)
+            .certificate_id(&*certificate_id)
+            .body(body)
+            .send()
+            .await,
+    );
+    let certificates = prism.check(
+        &mut called,
+        "ListVpnGatewayCertificates",
+        200,
+        client
+            .list_vpn_gateway_certificates()
+            .limit(10)
+            .pre_expire_days(30)
+            .send()
+            .await,
+    );
+    assert!(!certificates.vpn_gateway_certificates.is_empty());
+
     // Tags of the gateway, and the gateways selected by tags.
     let gateway_type = vpn_v5::types::TagResourceType::VpnGateway;
     let body: vpn_v5::types::BatchCreateResourceTagsRequest =

@@ -1980,6 +1980,379 @@ pub mod types {
             value.0
         }
     }
+    /// The certificates and keys of a GM gateway.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
+    pub struct CreateVpnGatewayCertificate {
+        /// The signature certificate (PEM), an SM certificate that is not a CA's.
+        pub certificate: CreateVpnGatewayCertificateCertificate,
+        /// The CA certificate (PEM), an SM CA certificate.
+        pub certificate_chain: CreateVpnGatewayCertificateCertificateChain,
+        /// The encryption certificate (PEM).
+        pub enc_certificate: CreateVpnGatewayCertificateEncCertificate,
+        /// The encryption certificate's private key (PEM).
+        pub enc_private_key: CreateVpnGatewayCertificateEncPrivateKey,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<VpnGatewayCertificateName>,
+        /// The signature certificate's private key (PEM).
+        pub private_key: CreateVpnGatewayCertificatePrivateKey,
+    }
+    impl CreateVpnGatewayCertificate {
+        pub fn builder() -> builder::CreateVpnGatewayCertificate {
+            Default::default()
+        }
+    }
+    impl ::std::fmt::Debug for CreateVpnGatewayCertificate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("CreateVpnGatewayCertificate")
+                .field("certificate", &crate::support::REDACTED)
+                .field("certificate_chain", &crate::support::REDACTED)
+                .field("enc_certificate", &crate::support::REDACTED)
+                .field("enc_private_key", &crate::support::REDACTED)
+                .field("name", &self.name)
+                .field("private_key", &crate::support::REDACTED)
+                .finish()
+        }
+    }
+    /// The signature certificate (PEM), an SM certificate that is not a CA's.
+    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CreateVpnGatewayCertificateCertificate(::std::string::String);
+    impl ::std::ops::Deref for CreateVpnGatewayCertificateCertificate {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::str::FromStr for CreateVpnGatewayCertificateCertificate {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 4096usize {
+                return Err("longer than 4096 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateVpnGatewayCertificateCertificate {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CreateVpnGatewayCertificateCertificate {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateVpnGatewayCertificateCertificate {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    impl ::std::fmt::Debug for CreateVpnGatewayCertificateCertificate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("CreateVpnGatewayCertificateCertificate")
+                .field(&crate::support::REDACTED)
+                .finish()
+        }
+    }
+    impl ::std::convert::From<CreateVpnGatewayCertificateCertificate>
+    for ::std::string::String {
+        fn from(value: CreateVpnGatewayCertificateCertificate) -> Self {
+            value.0
+        }
+    }
+    /// The CA certificate (PEM), an SM CA certificate.
+    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CreateVpnGatewayCertificateCertificateChain(::std::string::String);
+    impl ::std::ops::Deref for CreateVpnGatewayCertificateCertificateChain {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::str::FromStr for CreateVpnGatewayCertificateCertificateChain {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 8192usize {
+                return Err("longer than 8192 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateVpnGatewayCertificateCertificateChain {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CreateVpnGatewayCertificateCertificateChain {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateVpnGatewayCertificateCertificateChain {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    impl ::std::fmt::Debug for CreateVpnGatewayCertificateCertificateChain {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("CreateVpnGatewayCertificateCertificateChain")
+                .field(&crate::support::REDACTED)
+                .finish()
+        }
+    }
+    impl ::std::convert::From<CreateVpnGatewayCertificateCertificateChain>
+    for ::std::string::String {
+        fn from(value: CreateVpnGatewayCertificateCertificateChain) -> Self {
+            value.0
+        }
+    }
+    /// The encryption certificate (PEM).
+    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CreateVpnGatewayCertificateEncCertificate(::std::string::String);
+    impl ::std::ops::Deref for CreateVpnGatewayCertificateEncCertificate {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::str::FromStr for CreateVpnGatewayCertificateEncCertificate {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 4096usize {
+                return Err("longer than 4096 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateVpnGatewayCertificateEncCertificate {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CreateVpnGatewayCertificateEncCertificate {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateVpnGatewayCertificateEncCertificate {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    impl ::std::fmt::Debug for CreateVpnGatewayCertificateEncCertificate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("CreateVpnGatewayCertificateEncCertificate")
+                .field(&crate::support::REDACTED)
+                .finish()
+        }
+    }
+    impl ::std::convert::From<CreateVpnGatewayCertificateEncCertificate>
+    for ::std::string::String {
+        fn from(value: CreateVpnGatewayCertificateEncCertificate) -> Self {
+            value.0
+        }
+    }
+    /// The encryption certificate's private key (PEM).
+    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CreateVpnGatewayCertificateEncPrivateKey(::std::string::String);
+    impl ::std::ops::Deref for CreateVpnGatewayCertificateEncPrivateKey {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::str::FromStr for CreateVpnGatewayCertificateEncPrivateKey {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 4096usize {
+                return Err("longer than 4096 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateVpnGatewayCertificateEncPrivateKey {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CreateVpnGatewayCertificateEncPrivateKey {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateVpnGatewayCertificateEncPrivateKey {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    impl ::std::fmt::Debug for CreateVpnGatewayCertificateEncPrivateKey {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("CreateVpnGatewayCertificateEncPrivateKey")
+                .field(&crate::support::REDACTED)
+                .finish()
+        }
+    }
+    impl ::std::convert::From<CreateVpnGatewayCertificateEncPrivateKey>
+    for ::std::string::String {
+        fn from(value: CreateVpnGatewayCertificateEncPrivateKey) -> Self {
+            value.0
+        }
+    }
+    /// The signature certificate's private key (PEM).
+    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct CreateVpnGatewayCertificatePrivateKey(::std::string::String);
+    impl ::std::ops::Deref for CreateVpnGatewayCertificatePrivateKey {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::str::FromStr for CreateVpnGatewayCertificatePrivateKey {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 4096usize {
+                return Err("longer than 4096 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for CreateVpnGatewayCertificatePrivateKey {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for CreateVpnGatewayCertificatePrivateKey {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for CreateVpnGatewayCertificatePrivateKey {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    impl ::std::fmt::Debug for CreateVpnGatewayCertificatePrivateKey {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("CreateVpnGatewayCertificatePrivateKey")
+                .field(&crate::support::REDACTED)
+                .finish()
+        }
+    }
+    impl ::std::convert::From<CreateVpnGatewayCertificatePrivateKey>
+    for ::std::string::String {
+        fn from(value: CreateVpnGatewayCertificatePrivateKey) -> Self {
+            value.0
+        }
+    }
+    /// Body of CreateVgwCertificate.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct CreateVpnGatewayCertificateRequest {
+        pub certificate: CreateVpnGatewayCertificate,
+    }
+    impl CreateVpnGatewayCertificateRequest {
+        pub fn builder() -> builder::CreateVpnGatewayCertificateRequest {
+            Default::default()
+        }
+    }
     /// An EIP of a new public gateway (`eip1`, `eip2`), either an existing one (`id`) or a new one
     /// described by `type`, `charge_mode` and the bandwidth fields.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
@@ -3621,6 +3994,20 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
     }
     impl ListVpnConnectionsResponse {
         pub fn builder() -> builder::ListVpnConnectionsResponse {
+            Default::default()
+        }
+    }
+    /// Body returned by ListVpnGatewayCertificates.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct ListVpnGatewayCertificatesResponse {
+        /// ID of the request.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+        /// The certificates of this page.
+        pub vpn_gateway_certificates: ::std::vec::Vec<VpnGatewayCertificate>,
+    }
+    impl ListVpnGatewayCertificatesResponse {
+        pub fn builder() -> builder::ListVpnGatewayCertificatesResponse {
             Default::default()
         }
     }
@@ -5525,6 +5912,390 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
+    /// What changes; every field is optional (a new name alone is enough).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+    pub struct UpdateVpnGatewayCertificate {
+        /// A new signature certificate (PEM).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub certificate: ::std::option::Option<UpdateVpnGatewayCertificateCertificate>,
+        /// A new CA certificate (PEM).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub certificate_chain: ::std::option::Option<
+            UpdateVpnGatewayCertificateCertificateChain,
+        >,
+        /// A new encryption certificate (PEM).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enc_certificate: ::std::option::Option<
+            UpdateVpnGatewayCertificateEncCertificate,
+        >,
+        /// A new private key of the encryption certificate (PEM).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enc_private_key: ::std::option::Option<
+            UpdateVpnGatewayCertificateEncPrivateKey,
+        >,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<VpnGatewayCertificateName>,
+        /// A new private key of the signature certificate (PEM).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub private_key: ::std::option::Option<UpdateVpnGatewayCertificatePrivateKey>,
+    }
+    impl UpdateVpnGatewayCertificate {
+        pub fn builder() -> builder::UpdateVpnGatewayCertificate {
+            Default::default()
+        }
+    }
+    impl ::std::fmt::Debug for UpdateVpnGatewayCertificate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("UpdateVpnGatewayCertificate")
+                .field("certificate", &crate::support::REDACTED)
+                .field("certificate_chain", &crate::support::REDACTED)
+                .field("enc_certificate", &crate::support::REDACTED)
+                .field("enc_private_key", &crate::support::REDACTED)
+                .field("name", &self.name)
+                .field("private_key", &crate::support::REDACTED)
+                .finish()
+        }
+    }
+    /// A new signature certificate (PEM).
+    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct UpdateVpnGatewayCertificateCertificate(::std::string::String);
+    impl ::std::ops::Deref for UpdateVpnGatewayCertificateCertificate {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::str::FromStr for UpdateVpnGatewayCertificateCertificate {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 4096usize {
+                return Err("longer than 4096 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UpdateVpnGatewayCertificateCertificate {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for UpdateVpnGatewayCertificateCertificate {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateVpnGatewayCertificateCertificate {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    impl ::std::fmt::Debug for UpdateVpnGatewayCertificateCertificate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("UpdateVpnGatewayCertificateCertificate")
+                .field(&crate::support::REDACTED)
+                .finish()
+        }
+    }
+    impl ::std::convert::From<UpdateVpnGatewayCertificateCertificate>
+    for ::std::string::String {
+        fn from(value: UpdateVpnGatewayCertificateCertificate) -> Self {
+            value.0
+        }
+    }
+    /// A new CA certificate (PEM).
+    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct UpdateVpnGatewayCertificateCertificateChain(::std::string::String);
+    impl ::std::ops::Deref for UpdateVpnGatewayCertificateCertificateChain {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::str::FromStr for UpdateVpnGatewayCertificateCertificateChain {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 8192usize {
+                return Err("longer than 8192 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UpdateVpnGatewayCertificateCertificateChain {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for UpdateVpnGatewayCertificateCertificateChain {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateVpnGatewayCertificateCertificateChain {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    impl ::std::fmt::Debug for UpdateVpnGatewayCertificateCertificateChain {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("UpdateVpnGatewayCertificateCertificateChain")
+                .field(&crate::support::REDACTED)
+                .finish()
+        }
+    }
+    impl ::std::convert::From<UpdateVpnGatewayCertificateCertificateChain>
+    for ::std::string::String {
+        fn from(value: UpdateVpnGatewayCertificateCertificateChain) -> Self {
+            value.0
+        }
+    }
+    /// A new encryption certificate (PEM).
+    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct UpdateVpnGatewayCertificateEncCertificate(::std::string::String);
+    impl ::std::ops::Deref for UpdateVpnGatewayCertificateEncCertificate {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::str::FromStr for UpdateVpnGatewayCertificateEncCertificate {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 4096usize {
+                return Err("longer than 4096 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UpdateVpnGatewayCertificateEncCertificate {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for UpdateVpnGatewayCertificateEncCertificate {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateVpnGatewayCertificateEncCertificate {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    impl ::std::fmt::Debug for UpdateVpnGatewayCertificateEncCertificate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("UpdateVpnGatewayCertificateEncCertificate")
+                .field(&crate::support::REDACTED)
+                .finish()
+        }
+    }
+    impl ::std::convert::From<UpdateVpnGatewayCertificateEncCertificate>
+    for ::std::string::String {
+        fn from(value: UpdateVpnGatewayCertificateEncCertificate) -> Self {
+            value.0
+        }
+    }
+    /// A new private key of the encryption certificate (PEM).
+    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct UpdateVpnGatewayCertificateEncPrivateKey(::std::string::String);
+    impl ::std::ops::Deref for UpdateVpnGatewayCertificateEncPrivateKey {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::str::FromStr for UpdateVpnGatewayCertificateEncPrivateKey {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 4096usize {
+                return Err("longer than 4096 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UpdateVpnGatewayCertificateEncPrivateKey {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for UpdateVpnGatewayCertificateEncPrivateKey {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateVpnGatewayCertificateEncPrivateKey {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    impl ::std::fmt::Debug for UpdateVpnGatewayCertificateEncPrivateKey {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("UpdateVpnGatewayCertificateEncPrivateKey")
+                .field(&crate::support::REDACTED)
+                .finish()
+        }
+    }
+    impl ::std::convert::From<UpdateVpnGatewayCertificateEncPrivateKey>
+    for ::std::string::String {
+        fn from(value: UpdateVpnGatewayCertificateEncPrivateKey) -> Self {
+            value.0
+        }
+    }
+    /// A new private key of the signature certificate (PEM).
+    #[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct UpdateVpnGatewayCertificatePrivateKey(::std::string::String);
+    impl ::std::ops::Deref for UpdateVpnGatewayCertificatePrivateKey {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::str::FromStr for UpdateVpnGatewayCertificatePrivateKey {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 4096usize {
+                return Err("longer than 4096 characters".into());
+            }
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for UpdateVpnGatewayCertificatePrivateKey {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String>
+    for UpdateVpnGatewayCertificatePrivateKey {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for UpdateVpnGatewayCertificatePrivateKey {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    impl ::std::fmt::Debug for UpdateVpnGatewayCertificatePrivateKey {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_tuple("UpdateVpnGatewayCertificatePrivateKey")
+                .field(&crate::support::REDACTED)
+                .finish()
+        }
+    }
+    impl ::std::convert::From<UpdateVpnGatewayCertificatePrivateKey>
+    for ::std::string::String {
+        fn from(value: UpdateVpnGatewayCertificatePrivateKey) -> Self {
+            value.0
+        }
+    }
+    /// Body of UpdateVgwCertificate.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct UpdateVpnGatewayCertificateRequest {
+        pub certificate: UpdateVpnGatewayCertificate,
+    }
+    impl UpdateVpnGatewayCertificateRequest {
+        pub fn builder() -> builder::UpdateVpnGatewayCertificateRequest {
+            Default::default()
+        }
+    }
     /// ID (a UUID) of the EIP to use as the first gateway address.
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
@@ -6406,6 +7177,276 @@ timestamps; the update response lacks `status`, `applied_at`,
     impl VpnGatewayAvailabilityZones {
         pub fn builder() -> builder::VpnGatewayAvailabilityZones {
             Default::default()
+        }
+    }
+    /// What a GM gateway's certificates say (never the certificates or keys). Create and update
+    /// answers leave out `project_id`, `status` and `updated_at` (the SDK's
+    /// VpnGatewayCertificateConfig); show and list have them (VpnGatewayCertificate).
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+    pub struct VpnGatewayCertificate {
+        /// When the CA certificate expires.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub certificate_chain_expire_time: ::std::option::Option<::std::string::String>,
+        /// Serial number of the CA certificate.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub certificate_chain_serial_number: ::std::option::Option<
+            ::std::string::String,
+        >,
+        /// Subject of the CA certificate.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub certificate_chain_subject: ::std::option::Option<::std::string::String>,
+        /// When the signature certificate expires.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub certificate_expire_time: ::std::option::Option<::std::string::String>,
+        /// Serial number of the signature certificate.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub certificate_serial_number: ::std::option::Option<::std::string::String>,
+        /// Subject of the signature certificate.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub certificate_subject: ::std::option::Option<::std::string::String>,
+        /// When the certificate was uploaded (UTC).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub created_at: ::std::option::Option<::std::string::String>,
+        /// When the encryption certificate expires.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enc_certificate_expire_time: ::std::option::Option<::std::string::String>,
+        /// Serial number of the encryption certificate.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enc_certificate_serial_number: ::std::option::Option<::std::string::String>,
+        /// Subject of the encryption certificate.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub enc_certificate_subject: ::std::option::Option<::std::string::String>,
+        /// ID of the certificate.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        /// Issuer of the signature certificate (sensitive in the official SDK, as the customer
+        /// gateway's CA certificate issuer is here).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub issuer: ::std::option::Option<::std::string::String>,
+        /// Name of the certificate.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+        /// Project ID.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub project_id: ::std::option::Option<::std::string::String>,
+        /// Signature algorithm of the signature certificate.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub signature_algorithm: ::std::option::Option<::std::string::String>,
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<VpnGatewayCertificateStatus>,
+        /// When it last changed (UTC).
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub updated_at: ::std::option::Option<::std::string::String>,
+        /// ID of the VPN gateway.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub vgw_id: ::std::option::Option<::std::string::String>,
+    }
+    impl VpnGatewayCertificate {
+        pub fn builder() -> builder::VpnGatewayCertificate {
+            Default::default()
+        }
+    }
+    impl ::std::fmt::Debug for VpnGatewayCertificate {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.debug_struct("VpnGatewayCertificate")
+                .field(
+                    "certificate_chain_expire_time",
+                    &self.certificate_chain_expire_time,
+                )
+                .field(
+                    "certificate_chain_serial_number",
+                    &self.certificate_chain_serial_number,
+                )
+                .field("certificate_chain_subject", &self.certificate_chain_subject)
+                .field("certificate_expire_time", &self.certificate_expire_time)
+                .field("certificate_serial_number", &self.certificate_serial_number)
+                .field("certificate_subject", &self.certificate_subject)
+                .field("created_at", &self.created_at)
+                .field("enc_certificate_expire_time", &self.enc_certificate_expire_time)
+                .field(
+                    "enc_certificate_serial_number",
+                    &self.enc_certificate_serial_number,
+                )
+                .field("enc_certificate_subject", &self.enc_certificate_subject)
+                .field("id", &self.id)
+                .field("issuer", &crate::support::REDACTED)
+                .field("name", &self.name)
+                .field("project_id", &self.project_id)
+                .field("signature_algorithm", &self.signature_algorithm)
+                .field("status", &self.status)
+                .field("updated_at", &self.updated_at)
+                .field("vgw_id", &self.vgw_id)
+                .finish()
+        }
+    }
+    /// Certificate name, 3 to 63 letters, digits, Chinese characters, `-`, `_` or `.` (generated as
+    /// `cert-xxxx` when left out).
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct VpnGatewayCertificateName(::std::string::String);
+    impl ::std::ops::Deref for VpnGatewayCertificateName {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::str::FromStr for VpnGatewayCertificateName {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() > 63usize {
+                return Err("longer than 63 characters".into());
+            }
+            if value.chars().count() < 3usize {
+                return Err("shorter than 3 characters".into());
+            }
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
+            { ::regress::Regex::with_flags("^[一-龥a-zA-Z0-9-_.]+$", "u").unwrap() });
+            if PATTERN.find(value).is_none() {
+                return Err("doesn't match pattern \"^[一-龥a-zA-Z0-9-_.]+$\"".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for VpnGatewayCertificateName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for VpnGatewayCertificateName {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for VpnGatewayCertificateName {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
+    impl ::std::convert::From<VpnGatewayCertificateName> for ::std::string::String {
+        fn from(value: VpnGatewayCertificateName) -> Self {
+            value.0
+        }
+    }
+    /// Body returned by CreateVgwCertificate, ShowVpnGatewayCertificate and UpdateVgwCertificate.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct VpnGatewayCertificateResponse {
+        pub certificate: VpnGatewayCertificate,
+        /// ID of the request.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+    }
+    impl VpnGatewayCertificateResponse {
+        pub fn builder() -> builder::VpnGatewayCertificateResponse {
+            Default::default()
+        }
+    }
+    /// Whether the gateway uses its certificate: BINDING (being bound), BOUND, FAULT (binding
+    /// failed). New values may appear; treat unknown ones as valid.
+    #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    pub enum VpnGatewayCertificateStatus {
+        /// `BINDING` on the wire.
+        Binding,
+        /// `BOUND` on the wire.
+        Bound,
+        /// `FAULT` on the wire.
+        Fault,
+        /// A value this version of the crate does not know, kept as the server sent it.
+        ///
+        /// It serializes back unchanged. Programs cannot construct one: every value a
+        /// program builds is a documented one.
+        Unrecognized(crate::UnknownValue),
+    }
+    impl ::std::str::FromStr for VpnGatewayCertificateStatus {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            match value {
+                "BINDING" => Ok(Self::Binding),
+                "BOUND" => Ok(Self::Bound),
+                "FAULT" => Ok(Self::Fault),
+                _ => {
+                    Err(
+                        "not one of the documented values (BINDING, BOUND, FAULT)".into(),
+                    )
+                }
+            }
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for VpnGatewayCertificateStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for VpnGatewayCertificateStatus {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl VpnGatewayCertificateStatus {
+        /// The value as it appears on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Binding => "BINDING",
+                Self::Bound => "BOUND",
+                Self::Fault => "FAULT",
+                Self::Unrecognized(value) => value.as_str(),
+            }
+        }
+        /// Whether this is a value this crate knows (not [`Self::Unrecognized`]).
+        pub fn is_known(&self) -> bool {
+            !matches!(self, Self::Unrecognized(_))
+        }
+    }
+    impl ::std::fmt::Display for VpnGatewayCertificateStatus {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::serde::Serialize for VpnGatewayCertificateStatus {
+        fn serialize<S>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error>
+        where
+            S: ::serde::Serializer,
+        {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for VpnGatewayCertificateStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            crate::UnknownValue::deserialize_open(
+                deserializer,
+                |value| match value {
+                    "BINDING" => Some(Self::Binding),
+                    "BOUND" => Some(Self::Bound),
+                    "FAULT" => Some(Self::Fault),
+                    _ => None,
+                },
+                Self::Unrecognized,
+            )
         }
     }
     /// An EIP of a gateway as returned by the service (`eip1`, `eip2`; show, list and update only).
@@ -10048,6 +11089,233 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                 }
             }
         }
+        #[derive(Clone)]
+        pub struct CreateVpnGatewayCertificate {
+            certificate: ::std::result::Result<
+                super::CreateVpnGatewayCertificateCertificate,
+                ::std::string::String,
+            >,
+            certificate_chain: ::std::result::Result<
+                super::CreateVpnGatewayCertificateCertificateChain,
+                ::std::string::String,
+            >,
+            enc_certificate: ::std::result::Result<
+                super::CreateVpnGatewayCertificateEncCertificate,
+                ::std::string::String,
+            >,
+            enc_private_key: ::std::result::Result<
+                super::CreateVpnGatewayCertificateEncPrivateKey,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<super::VpnGatewayCertificateName>,
+                ::std::string::String,
+            >,
+            private_key: ::std::result::Result<
+                super::CreateVpnGatewayCertificatePrivateKey,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateVpnGatewayCertificate {
+            fn default() -> Self {
+                Self {
+                    certificate: Err("no value supplied for certificate".to_string()),
+                    certificate_chain: Err(
+                        "no value supplied for certificate_chain".to_string(),
+                    ),
+                    enc_certificate: Err(
+                        "no value supplied for enc_certificate".to_string(),
+                    ),
+                    enc_private_key: Err(
+                        "no value supplied for enc_private_key".to_string(),
+                    ),
+                    name: Ok(Default::default()),
+                    private_key: Err("no value supplied for private_key".to_string()),
+                }
+            }
+        }
+        impl CreateVpnGatewayCertificate {
+            /// The signature certificate (PEM), an SM certificate that is not a CA's.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
+            pub fn certificate<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::CreateVpnGatewayCertificateCertificate,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.certificate = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for certificate: {e}")
+                    });
+                self
+            }
+            /// The CA certificate (PEM), an SM CA certificate.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
+            pub fn certificate_chain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::CreateVpnGatewayCertificateCertificateChain,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.certificate_chain = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for certificate_chain: {e}"
+                        )
+                    });
+                self
+            }
+            /// The encryption certificate (PEM).
+            ///
+            /// Required: `send()` fails naming it when it is not set.
+            pub fn enc_certificate<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::CreateVpnGatewayCertificateEncCertificate,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enc_certificate = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for enc_certificate: {e}"
+                        )
+                    });
+                self
+            }
+            /// The encryption certificate's private key (PEM).
+            ///
+            /// Required: `send()` fails naming it when it is not set.
+            pub fn enc_private_key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::CreateVpnGatewayCertificateEncPrivateKey,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enc_private_key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for enc_private_key: {e}"
+                        )
+                    });
+                self
+            }
+            /// Optional: left out of the request unless set.
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::VpnGatewayCertificateName>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            /// The signature certificate's private key (PEM).
+            ///
+            /// Required: `send()` fails naming it when it is not set.
+            pub fn private_key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CreateVpnGatewayCertificatePrivateKey>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.private_key = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for private_key: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateVpnGatewayCertificate>
+        for super::CreateVpnGatewayCertificate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateVpnGatewayCertificate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    certificate: value.certificate?,
+                    certificate_chain: value.certificate_chain?,
+                    enc_certificate: value.enc_certificate?,
+                    enc_private_key: value.enc_private_key?,
+                    name: value.name?,
+                    private_key: value.private_key?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateVpnGatewayCertificate>
+        for CreateVpnGatewayCertificate {
+            fn from(value: super::CreateVpnGatewayCertificate) -> Self {
+                Self {
+                    certificate: Ok(value.certificate),
+                    certificate_chain: Ok(value.certificate_chain),
+                    enc_certificate: Ok(value.enc_certificate),
+                    enc_private_key: Ok(value.enc_private_key),
+                    name: Ok(value.name),
+                    private_key: Ok(value.private_key),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CreateVpnGatewayCertificateRequest {
+            certificate: ::std::result::Result<
+                super::CreateVpnGatewayCertificate,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CreateVpnGatewayCertificateRequest {
+            fn default() -> Self {
+                Self {
+                    certificate: Err("no value supplied for certificate".to_string()),
+                }
+            }
+        }
+        impl CreateVpnGatewayCertificateRequest {
+            /// Required: `send()` fails naming it when it is not set.
+            pub fn certificate<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::CreateVpnGatewayCertificate>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.certificate = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for certificate: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CreateVpnGatewayCertificateRequest>
+        for super::CreateVpnGatewayCertificateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CreateVpnGatewayCertificateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    certificate: value.certificate?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CreateVpnGatewayCertificateRequest>
+        for CreateVpnGatewayCertificateRequest {
+            fn from(value: super::CreateVpnGatewayCertificateRequest) -> Self {
+                Self {
+                    certificate: Ok(value.certificate),
+                }
+            }
+        }
         #[derive(Clone, Debug)]
         pub struct CreateVpnGatewayEip {
             bandwidth_id: ::std::result::Result<
@@ -11921,6 +13189,85 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     request_id: Ok(value.request_id),
                     total_count: Ok(value.total_count),
                     vpn_connections: Ok(value.vpn_connections),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ListVpnGatewayCertificatesResponse {
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            vpn_gateway_certificates: ::std::result::Result<
+                ::std::vec::Vec<super::VpnGatewayCertificate>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ListVpnGatewayCertificatesResponse {
+            fn default() -> Self {
+                Self {
+                    request_id: Ok(Default::default()),
+                    vpn_gateway_certificates: Err(
+                        "no value supplied for vpn_gateway_certificates".to_string(),
+                    ),
+                }
+            }
+        }
+        impl ListVpnGatewayCertificatesResponse {
+            /// ID of the request.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+            /// The certificates of this page.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
+            pub fn vpn_gateway_certificates<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::VpnGatewayCertificate>,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.vpn_gateway_certificates = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for vpn_gateway_certificates: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ListVpnGatewayCertificatesResponse>
+        for super::ListVpnGatewayCertificatesResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ListVpnGatewayCertificatesResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    request_id: value.request_id?,
+                    vpn_gateway_certificates: value.vpn_gateway_certificates?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ListVpnGatewayCertificatesResponse>
+        for ListVpnGatewayCertificatesResponse {
+            fn from(value: super::ListVpnGatewayCertificatesResponse) -> Self {
+                Self {
+                    request_id: Ok(value.request_id),
+                    vpn_gateway_certificates: Ok(value.vpn_gateway_certificates),
                 }
             }
         }
@@ -15618,6 +16965,234 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                 }
             }
         }
+        #[derive(Clone)]
+        pub struct UpdateVpnGatewayCertificate {
+            certificate: ::std::result::Result<
+                ::std::option::Option<super::UpdateVpnGatewayCertificateCertificate>,
+                ::std::string::String,
+            >,
+            certificate_chain: ::std::result::Result<
+                ::std::option::Option<
+                    super::UpdateVpnGatewayCertificateCertificateChain,
+                >,
+                ::std::string::String,
+            >,
+            enc_certificate: ::std::result::Result<
+                ::std::option::Option<super::UpdateVpnGatewayCertificateEncCertificate>,
+                ::std::string::String,
+            >,
+            enc_private_key: ::std::result::Result<
+                ::std::option::Option<super::UpdateVpnGatewayCertificateEncPrivateKey>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<super::VpnGatewayCertificateName>,
+                ::std::string::String,
+            >,
+            private_key: ::std::result::Result<
+                ::std::option::Option<super::UpdateVpnGatewayCertificatePrivateKey>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateVpnGatewayCertificate {
+            fn default() -> Self {
+                Self {
+                    certificate: Ok(Default::default()),
+                    certificate_chain: Ok(Default::default()),
+                    enc_certificate: Ok(Default::default()),
+                    enc_private_key: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    private_key: Ok(Default::default()),
+                }
+            }
+        }
+        impl UpdateVpnGatewayCertificate {
+            /// A new signature certificate (PEM).
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn certificate<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::UpdateVpnGatewayCertificateCertificate,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.certificate = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for certificate: {e}")
+                    });
+                self
+            }
+            /// A new CA certificate (PEM).
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn certificate_chain<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::UpdateVpnGatewayCertificateCertificateChain,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.certificate_chain = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for certificate_chain: {e}"
+                        )
+                    });
+                self
+            }
+            /// A new encryption certificate (PEM).
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn enc_certificate<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::UpdateVpnGatewayCertificateEncCertificate,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enc_certificate = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for enc_certificate: {e}"
+                        )
+                    });
+                self
+            }
+            /// A new private key of the encryption certificate (PEM).
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn enc_private_key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<
+                    super::UpdateVpnGatewayCertificateEncPrivateKey,
+                >,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enc_private_key = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for enc_private_key: {e}"
+                        )
+                    });
+                self
+            }
+            /// Optional: left out of the request unless set.
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::VpnGatewayCertificateName>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            /// A new private key of the signature certificate (PEM).
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn private_key<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::UpdateVpnGatewayCertificatePrivateKey>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.private_key = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for private_key: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateVpnGatewayCertificate>
+        for super::UpdateVpnGatewayCertificate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateVpnGatewayCertificate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    certificate: value.certificate?,
+                    certificate_chain: value.certificate_chain?,
+                    enc_certificate: value.enc_certificate?,
+                    enc_private_key: value.enc_private_key?,
+                    name: value.name?,
+                    private_key: value.private_key?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateVpnGatewayCertificate>
+        for UpdateVpnGatewayCertificate {
+            fn from(value: super::UpdateVpnGatewayCertificate) -> Self {
+                Self {
+                    certificate: Ok(value.certificate),
+                    certificate_chain: Ok(value.certificate_chain),
+                    enc_certificate: Ok(value.enc_certificate),
+                    enc_private_key: Ok(value.enc_private_key),
+                    name: Ok(value.name),
+                    private_key: Ok(value.private_key),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct UpdateVpnGatewayCertificateRequest {
+            certificate: ::std::result::Result<
+                super::UpdateVpnGatewayCertificate,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for UpdateVpnGatewayCertificateRequest {
+            fn default() -> Self {
+                Self {
+                    certificate: Err("no value supplied for certificate".to_string()),
+                }
+            }
+        }
+        impl UpdateVpnGatewayCertificateRequest {
+            /// Required: `send()` fails naming it when it is not set.
+            pub fn certificate<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::UpdateVpnGatewayCertificate>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.certificate = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for certificate: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<UpdateVpnGatewayCertificateRequest>
+        for super::UpdateVpnGatewayCertificateRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: UpdateVpnGatewayCertificateRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    certificate: value.certificate?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::UpdateVpnGatewayCertificateRequest>
+        for UpdateVpnGatewayCertificateRequest {
+            fn from(value: super::UpdateVpnGatewayCertificateRequest) -> Self {
+                Self {
+                    certificate: Ok(value.certificate),
+                }
+            }
+        }
         #[derive(Clone, Debug)]
         pub struct UpdateVpnGatewayRequest {
             vpn_gateway: ::std::result::Result<
@@ -17586,6 +19161,543 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                 }
             }
         }
+        #[derive(Clone)]
+        pub struct VpnGatewayCertificate {
+            certificate_chain_expire_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            certificate_chain_serial_number: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            certificate_chain_subject: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            certificate_expire_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            certificate_serial_number: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            certificate_subject: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            created_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            enc_certificate_expire_time: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            enc_certificate_serial_number: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            enc_certificate_subject: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            issuer: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            project_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            signature_algorithm: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            status: ::std::result::Result<
+                ::std::option::Option<super::VpnGatewayCertificateStatus>,
+                ::std::string::String,
+            >,
+            updated_at: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            vgw_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VpnGatewayCertificate {
+            fn default() -> Self {
+                Self {
+                    certificate_chain_expire_time: Ok(Default::default()),
+                    certificate_chain_serial_number: Ok(Default::default()),
+                    certificate_chain_subject: Ok(Default::default()),
+                    certificate_expire_time: Ok(Default::default()),
+                    certificate_serial_number: Ok(Default::default()),
+                    certificate_subject: Ok(Default::default()),
+                    created_at: Ok(Default::default()),
+                    enc_certificate_expire_time: Ok(Default::default()),
+                    enc_certificate_serial_number: Ok(Default::default()),
+                    enc_certificate_subject: Ok(Default::default()),
+                    id: Ok(Default::default()),
+                    issuer: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                    project_id: Ok(Default::default()),
+                    signature_algorithm: Ok(Default::default()),
+                    status: Ok(Default::default()),
+                    updated_at: Ok(Default::default()),
+                    vgw_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl VpnGatewayCertificate {
+            /// When the CA certificate expires.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn certificate_chain_expire_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.certificate_chain_expire_time = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for certificate_chain_expire_time: {e}"
+                        )
+                    });
+                self
+            }
+            /// Serial number of the CA certificate.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn certificate_chain_serial_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.certificate_chain_serial_number = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for certificate_chain_serial_number: {e}"
+                        )
+                    });
+                self
+            }
+            /// Subject of the CA certificate.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn certificate_chain_subject<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.certificate_chain_subject = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for certificate_chain_subject: {e}"
+                        )
+                    });
+                self
+            }
+            /// When the signature certificate expires.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn certificate_expire_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.certificate_expire_time = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for certificate_expire_time: {e}"
+                        )
+                    });
+                self
+            }
+            /// Serial number of the signature certificate.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn certificate_serial_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.certificate_serial_number = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for certificate_serial_number: {e}"
+                        )
+                    });
+                self
+            }
+            /// Subject of the signature certificate.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn certificate_subject<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.certificate_subject = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for certificate_subject: {e}"
+                        )
+                    });
+                self
+            }
+            /// When the certificate was uploaded (UTC).
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn created_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.created_at = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for created_at: {e}")
+                    });
+                self
+            }
+            /// When the encryption certificate expires.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn enc_certificate_expire_time<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enc_certificate_expire_time = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for enc_certificate_expire_time: {e}"
+                        )
+                    });
+                self
+            }
+            /// Serial number of the encryption certificate.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn enc_certificate_serial_number<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enc_certificate_serial_number = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for enc_certificate_serial_number: {e}"
+                        )
+                    });
+                self
+            }
+            /// Subject of the encryption certificate.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn enc_certificate_subject<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.enc_certificate_subject = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for enc_certificate_subject: {e}"
+                        )
+                    });
+                self
+            }
+            /// ID of the certificate.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            /// Issuer of the signature certificate (sensitive in the official SDK, as the customer
+            /// gateway's CA certificate issuer is here).
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn issuer<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.issuer = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for issuer: {e}")
+                    });
+                self
+            }
+            /// Name of the certificate.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+            /// Project ID.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn project_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.project_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for project_id: {e}")
+                    });
+                self
+            }
+            /// Signature algorithm of the signature certificate.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn signature_algorithm<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.signature_algorithm = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for signature_algorithm: {e}"
+                        )
+                    });
+                self
+            }
+            /// Optional: left out of the request unless set.
+            pub fn status<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::VpnGatewayCertificateStatus>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.status = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for status: {e}")
+                    });
+                self
+            }
+            /// When it last changed (UTC).
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn updated_at<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.updated_at = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for updated_at: {e}")
+                    });
+                self
+            }
+            /// ID of the VPN gateway.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn vgw_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.vgw_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for vgw_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VpnGatewayCertificate>
+        for super::VpnGatewayCertificate {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VpnGatewayCertificate,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    certificate_chain_expire_time: value.certificate_chain_expire_time?,
+                    certificate_chain_serial_number: value
+                        .certificate_chain_serial_number?,
+                    certificate_chain_subject: value.certificate_chain_subject?,
+                    certificate_expire_time: value.certificate_expire_time?,
+                    certificate_serial_number: value.certificate_serial_number?,
+                    certificate_subject: value.certificate_subject?,
+                    created_at: value.created_at?,
+                    enc_certificate_expire_time: value.enc_certificate_expire_time?,
+                    enc_certificate_serial_number: value.enc_certificate_serial_number?,
+                    enc_certificate_subject: value.enc_certificate_subject?,
+                    id: value.id?,
+                    issuer: value.issuer?,
+                    name: value.name?,
+                    project_id: value.project_id?,
+                    signature_algorithm: value.signature_algorithm?,
+                    status: value.status?,
+                    updated_at: value.updated_at?,
+                    vgw_id: value.vgw_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VpnGatewayCertificate>
+        for VpnGatewayCertificate {
+            fn from(value: super::VpnGatewayCertificate) -> Self {
+                Self {
+                    certificate_chain_expire_time: Ok(
+                        value.certificate_chain_expire_time,
+                    ),
+                    certificate_chain_serial_number: Ok(
+                        value.certificate_chain_serial_number,
+                    ),
+                    certificate_chain_subject: Ok(value.certificate_chain_subject),
+                    certificate_expire_time: Ok(value.certificate_expire_time),
+                    certificate_serial_number: Ok(value.certificate_serial_number),
+                    certificate_subject: Ok(value.certificate_subject),
+                    created_at: Ok(value.created_at),
+                    enc_certificate_expire_time: Ok(value.enc_certificate_expire_time),
+                    enc_certificate_serial_number: Ok(
+                        value.enc_certificate_serial_number,
+                    ),
+                    enc_certificate_subject: Ok(value.enc_certificate_subject),
+                    id: Ok(value.id),
+                    issuer: Ok(value.issuer),
+                    name: Ok(value.name),
+                    project_id: Ok(value.project_id),
+                    signature_algorithm: Ok(value.signature_algorithm),
+                    status: Ok(value.status),
+                    updated_at: Ok(value.updated_at),
+                    vgw_id: Ok(value.vgw_id),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct VpnGatewayCertificateResponse {
+            certificate: ::std::result::Result<
+                super::VpnGatewayCertificate,
+                ::std::string::String,
+            >,
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for VpnGatewayCertificateResponse {
+            fn default() -> Self {
+                Self {
+                    certificate: Err("no value supplied for certificate".to_string()),
+                    request_id: Ok(Default::default()),
+                }
+            }
+        }
+        impl VpnGatewayCertificateResponse {
+            /// Required: `send()` fails naming it when it is not set.
+            pub fn certificate<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::VpnGatewayCertificate>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.certificate = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for certificate: {e}")
+                    });
+                self
+            }
+            /// ID of the request.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<VpnGatewayCertificateResponse>
+        for super::VpnGatewayCertificateResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: VpnGatewayCertificateResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    certificate: value.certificate?,
+                    request_id: value.request_id?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::VpnGatewayCertificateResponse>
+        for VpnGatewayCertificateResponse {
+            fn from(value: super::VpnGatewayCertificateResponse) -> Self {
+                Self {
+                    certificate: Ok(value.certificate),
+                    request_id: Ok(value.request_id),
+                }
+            }
+        }
         #[derive(Clone, Debug)]
         pub struct VpnGatewayEip {
             bandwidth_billing_info: ::std::result::Result<
@@ -18780,6 +20892,18 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     .finish()
             }
         }
+        impl ::std::fmt::Debug for CreateVpnGatewayCertificate {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("CreateVpnGatewayCertificate")
+                    .field("certificate", &crate::support::REDACTED)
+                    .field("certificate_chain", &crate::support::REDACTED)
+                    .field("enc_certificate", &crate::support::REDACTED)
+                    .field("enc_private_key", &crate::support::REDACTED)
+                    .field("name", &self.name)
+                    .field("private_key", &crate::support::REDACTED)
+                    .finish()
+            }
+        }
         impl ::std::fmt::Debug for PeerConfigurationResponse {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.debug_struct("PeerConfigurationResponse")
@@ -18803,6 +20927,54 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
                     .field("psk", &crate::support::REDACTED)
                     .field("tunnel_local_address", &self.tunnel_local_address)
                     .field("tunnel_peer_address", &self.tunnel_peer_address)
+                    .finish()
+            }
+        }
+        impl ::std::fmt::Debug for UpdateVpnGatewayCertificate {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("UpdateVpnGatewayCertificate")
+                    .field("certificate", &crate::support::REDACTED)
+                    .field("certificate_chain", &crate::support::REDACTED)
+                    .field("enc_certificate", &crate::support::REDACTED)
+                    .field("enc_private_key", &crate::support::REDACTED)
+                    .field("name", &self.name)
+                    .field("private_key", &crate::support::REDACTED)
+                    .finish()
+            }
+        }
+        impl ::std::fmt::Debug for VpnGatewayCertificate {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("VpnGatewayCertificate")
+                    .field(
+                        "certificate_chain_expire_time",
+                        &self.certificate_chain_expire_time,
+                    )
+                    .field(
+                        "certificate_chain_serial_number",
+                        &self.certificate_chain_serial_number,
+                    )
+                    .field("certificate_chain_subject", &self.certificate_chain_subject)
+                    .field("certificate_expire_time", &self.certificate_expire_time)
+                    .field("certificate_serial_number", &self.certificate_serial_number)
+                    .field("certificate_subject", &self.certificate_subject)
+                    .field("created_at", &self.created_at)
+                    .field(
+                        "enc_certificate_expire_time",
+                        &self.enc_certificate_expire_time,
+                    )
+                    .field(
+                        "enc_certificate_serial_number",
+                        &self.enc_certificate_serial_number,
+                    )
+                    .field("enc_certificate_subject", &self.enc_certificate_subject)
+                    .field("id", &self.id)
+                    .field("issuer", &crate::support::REDACTED)
+                    .field("name", &self.name)
+                    .field("project_id", &self.project_id)
+                    .field("signature_algorithm", &self.signature_algorithm)
+                    .field("status", &self.status)
+                    .field("updated_at", &self.updated_at)
+                    .field("vgw_id", &self.vgw_id)
                     .finish()
             }
         }
@@ -19307,6 +21479,33 @@ let response = client.reset_vpn_connection()
     pub fn reset_vpn_connection(&self) -> builder::ResetVpnConnection<'_> {
         builder::ResetVpnConnection::new(self)
     }
+    /**List the VPN gateway certificates of the project
+
+Lists the certificates of the project's GM gateways, oldest first; with
+`pre_expire_days`, only those whose certificates expire within that many days. Paged
+with `limit` and `marker` (the `created_at` of the last certificate of the previous
+page); the answer carries no next marker, so the client has no paginator for it.
+
+
+Sends a `GET` request to `/v5/{project_id}/vpn-gateway-certificates`
+
+Arguments:
+- `limit`: Certificates per page.
+- `marker`: The `created_at` of the last certificate of the previous page; use it with `limit`.
+- `pre_expire_days`: Only certificates that expire within this many days.
+```text
+let response = client.list_vpn_gateway_certificates()
+    .limit(limit)
+    .marker(marker)
+    .pre_expire_days(pre_expire_days)
+    .send()
+    .await;
+```*/
+    pub fn list_vpn_gateway_certificates(
+        &self,
+    ) -> builder::ListVpnGatewayCertificates<'_> {
+        builder::ListVpnGatewayCertificates::new(self)
+    }
     /**List VPN gateways
 
 Lists the VPN gateways of the project, optionally filtered. This list is not paginated.
@@ -19463,6 +21662,73 @@ let response = client.delete_vgw()
 ```*/
     pub fn delete_vgw(&self) -> builder::DeleteVgw<'_> {
         builder::DeleteVgw::new(self)
+    }
+    /**Show a GM VPN gateway's certificate
+
+Returns what the gateway's uploaded certificates say (issuers, subjects, serial numbers, expiry) and whether the gateway uses them (`status`); never the certificates or keys themselves.
+
+Sends a `GET` request to `/v5/{project_id}/vpn-gateways/{vgw_id}/certificate`
+
+Arguments:
+- `vgw_id`: ID of the VPN gateway.
+```text
+let response = client.show_vpn_gateway_certificate()
+    .vgw_id(vgw_id)
+    .send()
+    .await;
+```*/
+    pub fn show_vpn_gateway_certificate(
+        &self,
+    ) -> builder::ShowVpnGatewayCertificate<'_> {
+        builder::ShowVpnGatewayCertificate::new(self)
+    }
+    /**Upload a GM VPN gateway's certificates
+
+Uploads the certificates and private keys of a VPN gateway of the GM flavor (Chinese
+national cryptography): the signature certificate and its key, the encryption
+certificate and its key, and the CA certificate chain. A gateway has one certificate
+object; change it with UpdateVgwCertificate. It is BINDING until the gateway uses it,
+then BOUND (or FAULT). Every certificate and key is a secret here (the official SDK
+marks them sensitive). The published example requests name the wrong path
+(`POST .../vpn-gateways` and `.../vpn-gateways/certificate`); the path here is the
+one the URI section and the SDK give.
+
+
+Sends a `POST` request to `/v5/{project_id}/vpn-gateways/{vgw_id}/certificate`
+
+Arguments:
+- `vgw_id`: ID of the VPN gateway.
+- `body`
+```text
+let response = client.create_vgw_certificate()
+    .vgw_id(vgw_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn create_vgw_certificate(&self) -> builder::CreateVgwCertificate<'_> {
+        builder::CreateVgwCertificate::new(self)
+    }
+    /**Update a GM VPN gateway's certificate
+
+Renames the certificate or replaces any of its certificates and keys (each a secret); the fields left out stay. Replaced certificates are BINDING again until the gateway uses them. One published example sends this with POST; the method is PUT, as the URI section and the SDK give.
+
+Sends a `PUT` request to `/v5/{project_id}/vpn-gateways/{vgw_id}/certificate/{certificate_id}`
+
+Arguments:
+- `vgw_id`: ID of the VPN gateway.
+- `certificate_id`: ID of the gateway's certificate.
+- `body`
+```text
+let response = client.update_vgw_certificate()
+    .vgw_id(vgw_id)
+    .certificate_id(certificate_id)
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn update_vgw_certificate(&self) -> builder::UpdateVgwCertificate<'_> {
+        builder::UpdateVgwCertificate::new(self)
     }
     /**Show a VPN gateway's routing table
 
@@ -21248,6 +23514,101 @@ pub mod builder {
             }
         }
     }
+    /**Builder for [`Client::list_vpn_gateway_certificates`]
+
+[`Client::list_vpn_gateway_certificates`]: super::Client::list_vpn_gateway_certificates*/
+    #[derive(Debug, Clone)]
+    pub struct ListVpnGatewayCertificates<'a> {
+        client: &'a super::Client,
+        limit: Result<Option<crate::Bounded<0, 200>>, String>,
+        marker: Result<Option<::std::string::String>, String>,
+        pre_expire_days: Result<Option<crate::Bounded<0, { i64::MAX }>>, String>,
+    }
+    impl<'a> ListVpnGatewayCertificates<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                limit: Ok(None),
+                marker: Ok(None),
+                pre_expire_days: Ok(None),
+            }
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::Bounded<0, 200>>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.limit = value.try_into().map(Some).map_err(|e| format!("limit: {e}"));
+            self
+        }
+        pub fn marker<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.marker = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for marker failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn pre_expire_days<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<crate::Bounded<0, { i64::MAX }>>,
+            V::Error: ::std::fmt::Display,
+        {
+            self.pre_expire_days = value
+                .try_into()
+                .map(Some)
+                .map_err(|e| format!("pre_expire_days: {e}"));
+            self
+        }
+        /// Sends a `GET` request to `/v5/{project_id}/vpn-gateway-certificates`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ListVpnGatewayCertificatesResponse>,
+            Error<crate::ServiceError>,
+        > {
+            let Self { client, limit, marker, pre_expire_days } = self;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let marker = marker.map_err(Error::InvalidRequest)?;
+            let pre_expire_days = pre_expire_days.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/vpn-gateway-certificates", client.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("marker", &marker))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "pre_expire_days",
+                        &pre_expire_days,
+                    ),
+                )
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "list_vpn_gateway_certificates",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => crate::runtime::decode(response).await,
+                400u16..=499u16 => Err(crate::error::error_response(response).await),
+                500u16..=599u16 => Err(crate::error::error_response(response).await),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
     /**Builder for [`Client::list_vgws`]
 
 [`Client::list_vgws`]: super::Client::list_vgws*/
@@ -21833,6 +24194,287 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 204u16 => Ok(ResponseValue::empty(response)),
+                400u16..=499u16 => Err(crate::error::error_response(response).await),
+                500u16..=599u16 => Err(crate::error::error_response(response).await),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::show_vpn_gateway_certificate`]
+
+[`Client::show_vpn_gateway_certificate`]: super::Client::show_vpn_gateway_certificate*/
+    #[derive(Debug, Clone)]
+    pub struct ShowVpnGatewayCertificate<'a> {
+        client: &'a super::Client,
+        vgw_id: Result<::std::string::String, String>,
+    }
+    impl<'a> ShowVpnGatewayCertificate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                vgw_id: Err("vgw_id was not initialized".to_string()),
+            }
+        }
+        pub fn vgw_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.vgw_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for vgw_id failed"
+                        .to_string()
+                });
+            self
+        }
+        /// Sends a `GET` request to `/v5/{project_id}/vpn-gateways/{vgw_id}/certificate`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::VpnGatewayCertificateResponse>,
+            Error<crate::ServiceError>,
+        > {
+            let Self { client, vgw_id } = self;
+            let vgw_id = vgw_id.map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/vpn-gateways/{}/certificate", client.baseurl, encode_path(& crate
+                ::path::segment("vgw_id", vgw_id.to_string()) ?),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "show_vpn_gateway_certificate",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => crate::runtime::decode(response).await,
+                400u16..=499u16 => Err(crate::error::error_response(response).await),
+                500u16..=599u16 => Err(crate::error::error_response(response).await),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::create_vgw_certificate`]
+
+[`Client::create_vgw_certificate`]: super::Client::create_vgw_certificate*/
+    #[derive(Debug, Clone)]
+    pub struct CreateVgwCertificate<'a> {
+        client: &'a super::Client,
+        vgw_id: Result<::std::string::String, String>,
+        body: Result<types::builder::CreateVpnGatewayCertificateRequest, String>,
+    }
+    impl<'a> CreateVgwCertificate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                vgw_id: Err("vgw_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn vgw_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.vgw_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for vgw_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::CreateVpnGatewayCertificateRequest>,
+            <V as std::convert::TryInto<
+                types::CreateVpnGatewayCertificateRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `CreateVpnGatewayCertificateRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::CreateVpnGatewayCertificateRequest,
+            ) -> types::builder::CreateVpnGatewayCertificateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        /// Sends a `POST` request to `/v5/{project_id}/vpn-gateways/{vgw_id}/certificate`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::VpnGatewayCertificateResponse>,
+            Error<crate::ServiceError>,
+        > {
+            let Self { client, vgw_id, body } = self;
+            let vgw_id = vgw_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::CreateVpnGatewayCertificateRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/vpn-gateways/{}/certificate", client.baseurl, encode_path(& crate
+                ::path::segment("vgw_id", vgw_id.to_string()) ?),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "create_vgw_certificate",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => crate::runtime::decode(response).await,
+                400u16..=499u16 => Err(crate::error::error_response(response).await),
+                500u16..=599u16 => Err(crate::error::error_response(response).await),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::update_vgw_certificate`]
+
+[`Client::update_vgw_certificate`]: super::Client::update_vgw_certificate*/
+    #[derive(Debug, Clone)]
+    pub struct UpdateVgwCertificate<'a> {
+        client: &'a super::Client,
+        vgw_id: Result<::std::string::String, String>,
+        certificate_id: Result<::std::string::String, String>,
+        body: Result<types::builder::UpdateVpnGatewayCertificateRequest, String>,
+    }
+    impl<'a> UpdateVgwCertificate<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                vgw_id: Err("vgw_id was not initialized".to_string()),
+                certificate_id: Err("certificate_id was not initialized".to_string()),
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn vgw_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.vgw_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for vgw_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn certificate_id<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.certificate_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for certificate_id failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::UpdateVpnGatewayCertificateRequest>,
+            <V as std::convert::TryInto<
+                types::UpdateVpnGatewayCertificateRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `UpdateVpnGatewayCertificateRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::UpdateVpnGatewayCertificateRequest,
+            ) -> types::builder::UpdateVpnGatewayCertificateRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        /// Sends a `PUT` request to
+        /// `/v5/{project_id}/vpn-gateways/{vgw_id}/certificate/{certificate_id}`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::VpnGatewayCertificateResponse>,
+            Error<crate::ServiceError>,
+        > {
+            let Self { client, vgw_id, certificate_id, body } = self;
+            let vgw_id = vgw_id.map_err(Error::InvalidRequest)?;
+            let certificate_id = certificate_id.map_err(Error::InvalidRequest)?;
+            let body = body
+                .and_then(|v| {
+                    types::UpdateVpnGatewayCertificateRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!(
+                "{}/vpn-gateways/{}/certificate/{}", client.baseurl, encode_path(& crate
+                ::path::segment("vgw_id", vgw_id.to_string()) ?), encode_path(& crate
+                ::path::segment("certificate_id", certificate_id.to_string()) ?),
+            );
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .put(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "update_vgw_certificate",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => crate::runtime::decode(response).await,
                 400u16..=499u16 => Err(crate::error::error_response(response).await),
                 500u16..=599u16 => Err(crate::error::error_response(response).await),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -23908,6 +26550,57 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         waiter: None,
     },
     crate::operation::Operation {
+        id: "ListVpnGatewayCertificates",
+        client_method: "list_vpn_gateway_certificates",
+        method: "GET",
+        path: "/v5/{project_id}/vpn-gateway-certificates",
+        client_path: "/vpn-gateway-certificates",
+        success: 200,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "List the VPN gateway certificates of the project",
+        tag: "VpnGateway",
+        params: &[
+            crate::operation::Param {
+                name: "limit",
+                location: crate::operation::ParamLocation::Query,
+                required: false,
+                kind: crate::operation::Kind::Integer,
+                values: &[],
+                minimum: Some(0),
+                maximum: Some(200),
+                doc: "Certificates per page.",
+            },
+            crate::operation::Param {
+                name: "marker",
+                location: crate::operation::ParamLocation::Query,
+                required: false,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                minimum: None,
+                maximum: None,
+                doc: "The `created_at` of the last certificate of the previous page; use it with `limit`.",
+            },
+            crate::operation::Param {
+                name: "pre_expire_days",
+                location: crate::operation::ParamLocation::Query,
+                required: false,
+                kind: crate::operation::Kind::Integer,
+                values: &[],
+                minimum: Some(0),
+                maximum: None,
+                doc: "Only certificates that expire within this many days.",
+            },
+        ],
+        request: None,
+        response: Some("ListVpnGatewayCertificatesResponse"),
+        check_response: Some(
+            crate::operation::check_json::<types::ListVpnGatewayCertificatesResponse>,
+        ),
+        pagination: None,
+        waiter: None,
+    },
+    crate::operation::Operation {
         id: "ListVgws",
         client_method: "list_vgws",
         method: "GET",
@@ -24426,6 +27119,221 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
             ready: &["ACTIVE"],
             failed: &["FAULT"],
         }),
+    },
+    crate::operation::Operation {
+        id: "ShowVpnGatewayCertificate",
+        client_method: "show_vpn_gateway_certificate",
+        method: "GET",
+        path: "/v5/{project_id}/vpn-gateways/{vgw_id}/certificate",
+        client_path: "/vpn-gateways/{vgw_id}/certificate",
+        success: 200,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "Show a GM VPN gateway's certificate",
+        tag: "VpnGateway",
+        params: &[
+            crate::operation::Param {
+                name: "vgw_id",
+                location: crate::operation::ParamLocation::Path,
+                required: true,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                minimum: None,
+                maximum: None,
+                doc: "ID of the VPN gateway.",
+            },
+        ],
+        request: None,
+        response: Some("VpnGatewayCertificateResponse"),
+        check_response: Some(
+            crate::operation::check_json::<types::VpnGatewayCertificateResponse>,
+        ),
+        pagination: None,
+        waiter: None,
+    },
+    crate::operation::Operation {
+        id: "CreateVgwCertificate",
+        client_method: "create_vgw_certificate",
+        method: "POST",
+        path: "/v5/{project_id}/vpn-gateways/{vgw_id}/certificate",
+        client_path: "/vpn-gateways/{vgw_id}/certificate",
+        success: 201,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "Upload a GM VPN gateway's certificates",
+        tag: "VpnGateway",
+        params: &[
+            crate::operation::Param {
+                name: "vgw_id",
+                location: crate::operation::ParamLocation::Path,
+                required: true,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                minimum: None,
+                maximum: None,
+                doc: "ID of the VPN gateway.",
+            },
+        ],
+        request: Some(crate::operation::Body {
+            type_name: "CreateVpnGatewayCertificateRequest",
+            wrapper: Some("certificate"),
+            fields: &[
+                crate::operation::Field {
+                    name: "certificate",
+                    kind: crate::operation::Kind::String,
+                    required: true,
+                    secret: true,
+                    values: &[],
+                    doc: "The signature certificate (PEM), an SM certificate that is not a CA's.",
+                },
+                crate::operation::Field {
+                    name: "certificate_chain",
+                    kind: crate::operation::Kind::String,
+                    required: true,
+                    secret: true,
+                    values: &[],
+                    doc: "The CA certificate (PEM), an SM CA certificate.",
+                },
+                crate::operation::Field {
+                    name: "enc_certificate",
+                    kind: crate::operation::Kind::String,
+                    required: true,
+                    secret: true,
+                    values: &[],
+                    doc: "The encryption certificate (PEM).",
+                },
+                crate::operation::Field {
+                    name: "enc_private_key",
+                    kind: crate::operation::Kind::String,
+                    required: true,
+                    secret: true,
+                    values: &[],
+                    doc: "The encryption certificate's private key (PEM).",
+                },
+                crate::operation::Field {
+                    name: "name",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Certificate name, 3 to 63 letters, digits, Chinese characters, `-`, `_` or `.` (generated as `cert-xxxx` when left out).",
+                },
+                crate::operation::Field {
+                    name: "private_key",
+                    kind: crate::operation::Kind::String,
+                    required: true,
+                    secret: true,
+                    values: &[],
+                    doc: "The signature certificate's private key (PEM).",
+                },
+            ],
+            check: crate::operation::check_request_json::<
+                types::CreateVpnGatewayCertificateRequest,
+            >,
+        }),
+        response: Some("VpnGatewayCertificateResponse"),
+        check_response: Some(
+            crate::operation::check_json::<types::VpnGatewayCertificateResponse>,
+        ),
+        pagination: None,
+        waiter: None,
+    },
+    crate::operation::Operation {
+        id: "UpdateVgwCertificate",
+        client_method: "update_vgw_certificate",
+        method: "PUT",
+        path: "/v5/{project_id}/vpn-gateways/{vgw_id}/certificate/{certificate_id}",
+        client_path: "/vpn-gateways/{vgw_id}/certificate/{certificate_id}",
+        success: 200,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "Update a GM VPN gateway's certificate",
+        tag: "VpnGateway",
+        params: &[
+            crate::operation::Param {
+                name: "vgw_id",
+                location: crate::operation::ParamLocation::Path,
+                required: true,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                minimum: None,
+                maximum: None,
+                doc: "ID of the VPN gateway.",
+            },
+            crate::operation::Param {
+                name: "certificate_id",
+                location: crate::operation::ParamLocation::Path,
+                required: true,
+                kind: crate::operation::Kind::String,
+                values: &[],
+                minimum: None,
+                maximum: None,
+                doc: "ID of the gateway's certificate.",
+            },
+        ],
+        request: Some(crate::operation::Body {
+            type_name: "UpdateVpnGatewayCertificateRequest",
+            wrapper: Some("certificate"),
+            fields: &[
+                crate::operation::Field {
+                    name: "certificate",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: true,
+                    values: &[],
+                    doc: "A new signature certificate (PEM).",
+                },
+                crate::operation::Field {
+                    name: "certificate_chain",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: true,
+                    values: &[],
+                    doc: "A new CA certificate (PEM).",
+                },
+                crate::operation::Field {
+                    name: "enc_certificate",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: true,
+                    values: &[],
+                    doc: "A new encryption certificate (PEM).",
+                },
+                crate::operation::Field {
+                    name: "enc_private_key",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: true,
+                    values: &[],
+                    doc: "A new private key of the encryption certificate (PEM).",
+                },
+                crate::operation::Field {
+                    name: "name",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: false,
+                    values: &[],
+                    doc: "Certificate name, 3 to 63 letters, digits, Chinese characters, `-`, `_` or `.` (generated as `cert-xxxx` when left out).",
+                },
+                crate::operation::Field {
+                    name: "private_key",
+                    kind: crate::operation::Kind::String,
+                    required: false,
+                    secret: true,
+                    values: &[],
+                    doc: "A new private key of the signature certificate (PEM).",
+                },
+            ],
+            check: crate::operation::check_request_json::<
+                types::UpdateVpnGatewayCertificateRequest,
+            >,
+        }),
+        response: Some("VpnGatewayCertificateResponse"),
+        check_response: Some(
+            crate::operation::check_json::<types::VpnGatewayCertificateResponse>,
+        ),
+        pagination: None,
+        waiter: None,
     },
     crate::operation::Operation {
         id: "ShowVpnGatewayRoutingTable",

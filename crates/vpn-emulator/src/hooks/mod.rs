@@ -5,6 +5,7 @@
 //!
 //! A resource without an entry here is served by the engine alone.
 
+mod certificate;
 mod cgw;
 mod connection;
 mod endpoint_group;
@@ -102,6 +103,7 @@ const RESOURCES: &[(&str, &dyn Hooks)] = &[
     ("vpnservice", &vpnservice::VpnService),
     ("endpoint_group", &endpoint_group::EndpointGroup),
     (upgrade::JOBS, &upgrade::Job),
+    ("certificate", &certificate::Certificate),
 ];
 
 /// Irregular operations by operation id.
@@ -130,6 +132,8 @@ const OPERATIONS: &[(&str, OperationHook)] = &[
         upgrade::update_specification,
     ),
     ("UpgradeVpnGateway", upgrade::upgrade),
+    ("ShowVpnGatewayCertificate", certificate::show),
+    ("ListVpnGatewayCertificates", certificate::list),
     ("ShowVpnGatewayRoutingTable", routing::show),
 ];
 
