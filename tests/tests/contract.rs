@@ -339,6 +339,12 @@ async fn invoke(e: &Expect, server: &MockServer) -> CallResult {
                 .send()
                 .await,
         ),
+        "BatchCreateVpnConnection" => outcome(
+            v5.batch_create_vpn_connection()
+                .body(typed::<vpn_v5::types::BatchCreateVpnConnectionRequest>(e))
+                .send()
+                .await,
+        ),
         "ResetVpnConnection" => outcome(
             v5.reset_vpn_connection()
                 .vpn_connection_id(VPN_CONNECTION_ID)

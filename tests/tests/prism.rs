@@ -665,6 +665,17 @@ async fn vpn_v5_every_operation_passes_prism() {
             .await,
     );
 
+    // An HA pair in one call.
+    let body: vpn_v5::types::BatchCreateVpnConnectionRequest =
+        request("BatchCreateVpnConnection", "request.built.json");
+    let pair = prism.check(
+        &mut called,
+        "BatchCreateVpnConnection",
+        201,
+        client.batch_create_vpn_connection().body(body).send().await,
+    );
+    assert_eq!(pair.vpn_connections.len(), 2, "the example creates a pair");
+
     // Troubleshooting: reset, IPsec SAs, log, and the peer device's configuration.
     prism.check(
         &mut called,

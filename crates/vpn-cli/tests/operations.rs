@@ -113,6 +113,27 @@ fn recipe(op: &Operation, ids: &HashMap<String, String>) -> Option<(Vec<String>,
             .collect(),
             None,
         ),
+        // A pair on the walk's gateway and customer gateway; the items are objects, so the
+        // body comes whole from stdin (its pre-shared keys with it, never as arguments).
+        "BatchCreateVpnConnection" => {
+            let item = |name: &str| {
+                serde_json::json!({
+                    "name": name,
+                    "vgw_id": id("vgw_id"),
+                    "vgw_ip": id("vgw_ip"),
+                    "cgw_id": id("customer_gateway_id"),
+                    "peer_subnets": ["10.11.0.0/24"],
+                    "psk": PSK,
+                })
+            };
+            (
+                args(&["--body", "-"]),
+                Some(
+                    serde_json::json!({"vpn_connections": [item("pair-ops-1"), item("pair-ops-2")]})
+                        .to_string(),
+                ),
+            )
+        }
         // The endpoint group the walk made (from the fixture, `cidr`) is the peer side; the
         // local `subnet` group was made before the walk.
         "CreateIpsecSiteConnection" => (
@@ -354,6 +375,20 @@ async fn exercise(
         .map_err(|e| format!("hcvpn {args:?}: not JSON ({e}): {stdout}"))?;
     if op.method == "POST" {
         record(op, &answer, ids);
+    }
+    if op.id == "BatchCreateVpnConnection" {
+        // The pair goes again, so that the gateways can be deleted at the end of the walk.
+        for created in answer["vpn_connections"].as_array().into_iter().flatten() {
+            let id = created["id"].as_str().unwrap_or_default().to_string();
+            let delete: Vec<String> = ["op", "delete-vpn-connection", "--vpn-connection-id", &id]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+            let (code, stdout, stderr) = run(url, &delete, None).await;
+            if code != Some(0) {
+                return Err(format!("hcvpn {delete:?} -> {code:?}: {stdout}{stderr}"));
+            }
+        }
     }
     if op.id == "UpgradeVpnGateway" {
         // The walk finishes the upgrade it started, so that its job can be deleted later:

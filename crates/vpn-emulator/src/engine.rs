@@ -423,34 +423,65 @@ fn other(model: &Model, op: &Op, store: &mut Store, call: &Call) -> Result<Succe
         Some(hook) => hook(p, call)?,
         None => json!({}),
     };
+    // A create answers as creates do, a read as shows do, anything else as updates do.
+    let action = match op.success {
+        201 => Action::Create,
+        _ if op.method == axum::http::Method::GET => Action::Show,
+        _ => Action::Update,
+    };
     if let Some(object) = body.as_object_mut() {
         for (name, value) in object.iter_mut() {
-            if let Some(shown) = referenced_view(model, p, call, name, value) {
-                *value = Value::Object(shown);
-            }
+            render_references(model, p, call, action, name, value);
         }
     }
     Ok(answer(op, Some(body)))
 }
 
-/// An operation hook's answer names a resource as `{"<resource>": {"id": ...}}` when the
-/// answer is that resource as an update shows it (a gateway after a change of flavor): the
-/// engine renders the view, so the hook does not build it again.
-fn referenced_view(
+/// An operation hook's answer names resources by reference: `{"<resource>": {"id": ...}}`
+/// (a gateway after a change of flavor) or `{"<resources>": [{"id": ...}, ...]}` (the
+/// connections of a batch create). The engine renders their views, so the hook does not
+/// build them again.
+fn render_references(
     model: &Model,
     p: &Project,
     call: &Call,
+    action: Action,
     name: &str,
-    value: &Value,
-) -> Option<Map<String, Value>> {
-    let reference = value.as_object().filter(|o| o.len() == 1)?;
-    let id = reference.get("id")?.as_str()?;
-    let res = model
+    value: &mut Value,
+) {
+    let reference = |v: &Value| -> Option<String> {
+        let object = v.as_object().filter(|o| o.len() == 1)?;
+        object.get("id")?.as_str().map(str::to_string)
+    };
+    let rendered = |res: &Resource, id: &str| {
+        p.find(&res.key, id)
+            .map(|r| Value::Object(view(res, hooks_of(res), p, r, action, call)))
+    };
+    let owned = |r: &&Resource| r.key == r.name;
+    if let Some(res) = model
         .resources
         .iter()
-        .find(|r| r.name == name && r.key == r.name)?;
-    let r = p.find(&res.key, id)?;
-    Some(view(res, hooks_of(res), p, r, Action::Update, call))
+        .filter(owned)
+        .find(|r| r.name == name)
+        && let Some(id) = reference(value)
+        && let Some(shown) = rendered(res, &id)
+    {
+        *value = shown;
+    } else if let Some(res) = model
+        .resources
+        .iter()
+        .filter(owned)
+        .find(|r| r.plural == name)
+        && let Some(items) = value.as_array_mut()
+    {
+        for item in items {
+            if let Some(id) = reference(item)
+                && let Some(shown) = rendered(res, &id)
+            {
+                *item = shown;
+            }
+        }
+    }
 }
 
 #[cfg(test)]

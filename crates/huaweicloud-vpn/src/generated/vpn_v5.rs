@@ -256,6 +256,31 @@ pub mod types {
             Default::default()
         }
     }
+    /// Body of BatchCreateVpnConnection.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct BatchCreateVpnConnectionRequest {
+        /// One or two connections, on the same VPN gateway (`vgw_id`).
+        pub vpn_connections: ::std::vec::Vec<CreateVpnConnection>,
+    }
+    impl BatchCreateVpnConnectionRequest {
+        pub fn builder() -> builder::BatchCreateVpnConnectionRequest {
+            Default::default()
+        }
+    }
+    /// Body returned by BatchCreateVpnConnection.
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    pub struct BatchCreateVpnConnectionResponse {
+        /// ID of the request.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub request_id: ::std::option::Option<::std::string::String>,
+        /// The connections created, in the order of the request.
+        pub vpn_connections: ::std::vec::Vec<VpnConnection>,
+    }
+    impl BatchCreateVpnConnectionResponse {
+        pub fn builder() -> builder::BatchCreateVpnConnectionResponse {
+            Default::default()
+        }
+    }
     /// Body of BatchDeleteResourceTags.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
     pub struct BatchDeleteResourceTagsRequest {
@@ -8411,6 +8436,137 @@ gateway upgrades. New values may appear; treat unknown ones as valid.*/
         for BatchCreateResourceTagsRequest {
             fn from(value: super::BatchCreateResourceTagsRequest) -> Self {
                 Self { tags: Ok(value.tags) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BatchCreateVpnConnectionRequest {
+            vpn_connections: ::std::result::Result<
+                ::std::vec::Vec<super::CreateVpnConnection>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for BatchCreateVpnConnectionRequest {
+            fn default() -> Self {
+                Self {
+                    vpn_connections: Err(
+                        "no value supplied for vpn_connections".to_string(),
+                    ),
+                }
+            }
+        }
+        impl BatchCreateVpnConnectionRequest {
+            /// One or two connections, on the same VPN gateway (`vgw_id`).
+            ///
+            /// Required: `send()` fails naming it when it is not set.
+            pub fn vpn_connections<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CreateVpnConnection>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.vpn_connections = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for vpn_connections: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BatchCreateVpnConnectionRequest>
+        for super::BatchCreateVpnConnectionRequest {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BatchCreateVpnConnectionRequest,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    vpn_connections: value.vpn_connections?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::BatchCreateVpnConnectionRequest>
+        for BatchCreateVpnConnectionRequest {
+            fn from(value: super::BatchCreateVpnConnectionRequest) -> Self {
+                Self {
+                    vpn_connections: Ok(value.vpn_connections),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct BatchCreateVpnConnectionResponse {
+            request_id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            vpn_connections: ::std::result::Result<
+                ::std::vec::Vec<super::VpnConnection>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for BatchCreateVpnConnectionResponse {
+            fn default() -> Self {
+                Self {
+                    request_id: Ok(Default::default()),
+                    vpn_connections: Err(
+                        "no value supplied for vpn_connections".to_string(),
+                    ),
+                }
+            }
+        }
+        impl BatchCreateVpnConnectionResponse {
+            /// ID of the request.
+            ///
+            /// Optional: left out of the request unless set.
+            pub fn request_id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.request_id = value
+                    .try_into()
+                    .map(::std::option::Option::Some)
+                    .map_err(|e| {
+                        format!("error converting supplied value for request_id: {e}")
+                    });
+                self
+            }
+            /// The connections created, in the order of the request.
+            ///
+            /// Required: `send()` fails naming it when it is not set.
+            pub fn vpn_connections<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::VpnConnection>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.vpn_connections = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!(
+                            "error converting supplied value for vpn_connections: {e}"
+                        )
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<BatchCreateVpnConnectionResponse>
+        for super::BatchCreateVpnConnectionResponse {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: BatchCreateVpnConnectionResponse,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    request_id: value.request_id?,
+                    vpn_connections: value.vpn_connections?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::BatchCreateVpnConnectionResponse>
+        for BatchCreateVpnConnectionResponse {
+            fn from(value: super::BatchCreateVpnConnectionResponse) -> Self {
+                Self {
+                    request_id: Ok(value.request_id),
+                    vpn_connections: Ok(value.vpn_connections),
+                }
             }
         }
         #[derive(Clone, Debug)]
@@ -21479,6 +21635,24 @@ let response = client.reset_vpn_connection()
     pub fn reset_vpn_connection(&self) -> builder::ResetVpnConnection<'_> {
         builder::ResetVpnConnection::new(self)
     }
+    /**Create one or two VPN connections at once
+
+Creates one or two VPN connections on the same VPN gateway in one call, typically
+an HA pair (`ha_role` master and slave) to one customer gateway over both gateway
+EIPs. Both are created or neither is. Each item is what CreateVpnConnection takes.
+
+
+Sends a `POST` request to `/v5/{project_id}/vpn-connections/batch-create`
+
+```text
+let response = client.batch_create_vpn_connection()
+    .body(body)
+    .send()
+    .await;
+```*/
+    pub fn batch_create_vpn_connection(&self) -> builder::BatchCreateVpnConnection<'_> {
+        builder::BatchCreateVpnConnection::new(self)
+    }
     /**List the VPN gateway certificates of the project
 
 Lists the certificates of the project's GM gateways, oldest first; with
@@ -23508,6 +23682,88 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => crate::runtime::decode(response).await,
+                400u16..=499u16 => Err(crate::error::error_response(response).await),
+                500u16..=599u16 => Err(crate::error::error_response(response).await),
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::batch_create_vpn_connection`]
+
+[`Client::batch_create_vpn_connection`]: super::Client::batch_create_vpn_connection*/
+    #[derive(Debug, Clone)]
+    pub struct BatchCreateVpnConnection<'a> {
+        client: &'a super::Client,
+        body: Result<types::builder::BatchCreateVpnConnectionRequest, String>,
+    }
+    impl<'a> BatchCreateVpnConnection<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                body: Ok(::std::default::Default::default()),
+            }
+        }
+        pub fn body<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::BatchCreateVpnConnectionRequest>,
+            <V as std::convert::TryInto<
+                types::BatchCreateVpnConnectionRequest,
+            >>::Error: std::fmt::Display,
+        {
+            self.body = value
+                .try_into()
+                .map(From::from)
+                .map_err(|s| {
+                    format!(
+                        "conversion to `BatchCreateVpnConnectionRequest` for body failed: {}",
+                        s
+                    )
+                });
+            self
+        }
+        pub fn body_map<F>(mut self, f: F) -> Self
+        where
+            F: std::ops::FnOnce(
+                types::builder::BatchCreateVpnConnectionRequest,
+            ) -> types::builder::BatchCreateVpnConnectionRequest,
+        {
+            self.body = self.body.map(f);
+            self
+        }
+        /// Sends a `POST` request to `/v5/{project_id}/vpn-connections/batch-create`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::BatchCreateVpnConnectionResponse>,
+            Error<crate::ServiceError>,
+        > {
+            let Self { client, body } = self;
+            let body = body
+                .and_then(|v| {
+                    types::BatchCreateVpnConnectionRequest::try_from(v)
+                        .map_err(|e| e.to_string())
+                })
+                .map_err(Error::InvalidRequest)?;
+            let url = format!("{}/vpn-connections/batch-create", client.baseurl,);
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .post(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .json(&body)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "batch_create_vpn_connection",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                201u16 => crate::runtime::decode(response).await,
                 400u16..=499u16 => Err(crate::error::error_response(response).await),
                 500u16..=599u16 => Err(crate::error::error_response(response).await),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -26546,6 +26802,42 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         request: None,
         response: Some("RequestIdResponse"),
         check_response: Some(crate::operation::check_json::<types::RequestIdResponse>),
+        pagination: None,
+        waiter: None,
+    },
+    crate::operation::Operation {
+        id: "BatchCreateVpnConnection",
+        client_method: "batch_create_vpn_connection",
+        method: "POST",
+        path: "/v5/{project_id}/vpn-connections/batch-create",
+        client_path: "/vpn-connections/batch-create",
+        success: 201,
+        product: crate::operation::Product::SiteToSite,
+        module: "vpn_v5",
+        summary: "Create one or two VPN connections at once",
+        tag: "VpnConnection",
+        params: &[],
+        request: Some(crate::operation::Body {
+            type_name: "BatchCreateVpnConnectionRequest",
+            wrapper: None,
+            fields: &[
+                crate::operation::Field {
+                    name: "vpn_connections",
+                    kind: crate::operation::Kind::Object,
+                    required: true,
+                    secret: false,
+                    values: &[],
+                    doc: "One or two connections, on the same VPN gateway (`vgw_id`).",
+                },
+            ],
+            check: crate::operation::check_request_json::<
+                types::BatchCreateVpnConnectionRequest,
+            >,
+        }),
+        response: Some("BatchCreateVpnConnectionResponse"),
+        check_response: Some(
+            crate::operation::check_json::<types::BatchCreateVpnConnectionResponse>,
+        ),
         pagination: None,
         waiter: None,
     },

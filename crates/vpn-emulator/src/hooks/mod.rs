@@ -8,6 +8,7 @@
 mod certificate;
 mod cgw;
 mod connection;
+mod connection_batch;
 mod endpoint_group;
 mod info;
 mod ipsec;
@@ -133,6 +134,7 @@ const OPERATIONS: &[(&str, OperationHook)] = &[
     ),
     ("UpgradeVpnGateway", upgrade::upgrade),
     ("ShowVpnGatewayCertificate", certificate::show),
+    ("BatchCreateVpnConnection", connection_batch::create),
     ("ListVpnGatewayCertificates", certificate::list),
     ("ShowVpnGatewayRoutingTable", routing::show),
 ];
