@@ -60,7 +60,7 @@ pub(crate) fn create(p: &mut Project, call: &Call) -> Result<Value, Fault> {
         }
         made.push(fields);
     }
-    let mut created = p
+    let first = p
         .all(KIND)
         .iter()
         .map(|r| r.created_ms + 1)
@@ -68,7 +68,7 @@ pub(crate) fn create(p: &mut Project, call: &Call) -> Result<Value, Fault> {
         .unwrap_or(0)
         .max(now_millis());
     let mut ids = Vec::with_capacity(made.len());
-    for mut fields in made {
+    for (created, mut fields) in (first..).zip(made) {
         fields
             .entry("updated_at")
             .or_insert_with(|| json!(iso_millis(created)));
@@ -76,7 +76,6 @@ pub(crate) fn create(p: &mut Project, call: &Call) -> Result<Value, Fault> {
         record.transition(Some("PENDING_CREATE"), "ACTIVE", call.now, call.delay);
         ids.push(json!({ "id": record.id }));
         p.push(KIND, record);
-        created += 1;
     }
     Ok(json!({ "vpn_connections": ids }))
 }
