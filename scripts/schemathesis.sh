@@ -6,7 +6,7 @@
 # Starts the emulator (debug build) on a free loopback port, seeds it with a few VPN gateways,
 # customer gateways, connections and monitors, and with the legacy API's policies, VPN services,
 # endpoint groups and a site connection, so that generated requests reach real resources,
-# then runs schemathesis against openapi/vpn-v5.yaml and openapi/ipsec-v2.yaml with --url
+# then runs schemathesis against openapi/vpn-v5.yaml, vpn-v5.1.yaml and ipsec-v2.yaml with --url
 # pointing at the emulator. The emulator is stopped on exit, whatever happens.
 #
 # Checks: all of schemathesis' checks except
@@ -205,7 +205,7 @@ print(f"seeded {', '.join(f'{len(v)} {k}' for k, v in ids.items())}")
 PY
 
 status=0
-for spec in openapi/vpn-v5.yaml openapi/ipsec-v2.yaml; do
+for spec in openapi/vpn-v5.yaml openapi/vpn-v5.1.yaml openapi/ipsec-v2.yaml; do
     extra=()
     if [[ $spec == openapi/ipsec-v2.yaml ]]; then
         # The legacy spec's only security scheme is the X-Auth-Token header, so schemathesis

@@ -18,7 +18,7 @@
 
 use std::collections::BTreeSet;
 
-use huaweicloud_vpn::{Error, ResponseValue, ServiceError, ipsec_v2, operation, vpn_v5};
+use huaweicloud_vpn::{Error, ResponseValue, ServiceError, ipsec_v2, operation, vpn_v5, vpn_v5_1};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde::Serialize;
@@ -269,6 +269,10 @@ fn v5_client(server: &MockServer) -> vpn_v5::Client {
     vpn_v5::Client::for_project(&server.uri(), PROJECT_ID).expect("valid endpoint and project id")
 }
 
+fn v51_client(server: &MockServer) -> vpn_v5_1::Client {
+    vpn_v5_1::Client::for_project(&server.uri(), PROJECT_ID).expect("valid endpoint and project id")
+}
+
 fn v2_client(server: &MockServer) -> ipsec_v2::Client {
     ipsec_v2::Client::for_endpoint(&server.uri()).expect("valid endpoint")
 }
@@ -455,6 +459,12 @@ async fn invoke(e: &Expect, server: &MockServer) -> CallResult {
                 .await,
         ),
         "ShowQuotasInfo" => outcome(v5.show_quotas_info().send().await),
+        "ListExtendedAvailabilityZones" => outcome(
+            v51_client(server)
+                .list_extended_availability_zones()
+                .send()
+                .await,
+        ),
         "CreateVgwCertificate" => outcome(
             v5.create_vgw_certificate()
                 .vgw_id(VGW_ID)

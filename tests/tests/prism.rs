@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use huaweicloud_vpn::{Error, ResponseValue, ServiceError, ipsec_v2, vpn_v5};
+use huaweicloud_vpn::{Error, ResponseValue, ServiceError, ipsec_v2, vpn_v5, vpn_v5_1};
 use serde_json::{Value, json};
 
 const PROJECT_ID: &str = "0123456789abcdef0123456789abcdef";
@@ -815,6 +815,32 @@ async fn vpn_v5_every_operation_passes_prism() {
         client.delete_vgw().vgw_id(&*vgw_id).send().await,
     );
 
+    called.assert_complete();
+}
+
+#[tokio::test]
+async fn vpn_v5_1_every_operation_passes_prism() {
+    let prism = Prism::start("vpn-v5.1.yaml", "vpn-v5.1").await;
+    let client =
+        vpn_v5_1::Client::for_project_with_client(&prism.endpoint, PROJECT_ID, http()).unwrap();
+    assert_eq!(
+        client.baseurl(),
+        format!("{}/v5.1/{PROJECT_ID}", prism.endpoint)
+    );
+    let mut called = Called::new("vpn_v5_1");
+    let zones = prism.check(
+        &mut called,
+        "ListExtendedAvailabilityZones",
+        200,
+        client.list_extended_availability_zones().send().await,
+    );
+    assert!(
+        zones
+            .availability_zones
+            .iter()
+            .all(|z| z.name.is_some() && !z.available_specs.is_empty()),
+        "every zone of the example has a name and specifications"
+    );
     called.assert_complete();
 }
 

@@ -14,6 +14,8 @@ use crate::retry::{RetryPolicy, Sleeper, TokioSleeper};
 use crate::runtime::{Auth, Runtime, Settings};
 #[cfg(feature = "s2c")]
 use crate::vpn_v5;
+#[cfg(feature = "s2c")]
+use crate::vpn_v5_1;
 
 /// The environment variables the official SDKs read, and [`ClientBuilder::from_env`] too.
 pub const ENV_AK: &str = "HUAWEICLOUD_SDK_AK";
@@ -440,6 +442,22 @@ impl ClientBuilder {
     /// A client of the VPN v5 API.
     #[cfg(feature = "s2c")]
     pub fn vpn_v5(&self) -> Result<vpn_v5::Client, ConfigError> {
+        let (base, http, runtime) = self.v5_parts(vpn_v5::BASE_PATH)?;
+        Ok(vpn_v5::Client::new_with_client(&base, http, runtime))
+    }
+
+    /// A client of the VPN v5.1 operations (`/v5.1/{project_id}/...`: today
+    /// ListExtendedAvailabilityZones), on the same endpoint as [`vpn_v5`](Self::vpn_v5).
+    #[cfg(feature = "s2c")]
+    pub fn vpn_v5_1(&self) -> Result<vpn_v5_1::Client, ConfigError> {
+        let (base, http, runtime) = self.v5_parts(vpn_v5_1::BASE_PATH)?;
+        Ok(vpn_v5_1::Client::new_with_client(&base, http, runtime))
+    }
+
+    /// The base URL (the VPN endpoint and `base_path` with the project) and the parts of a
+    /// VPN API client.
+    #[cfg(feature = "s2c")]
+    fn v5_parts(&self, base_path: &str) -> Result<(String, reqwest::Client, Runtime), ConfigError> {
         let endpoint = match (&self.endpoint, &self.region) {
             (Some(url), _) => check_endpoint(url)?,
             (None, Some((cloud, region))) => cloud.endpoint("vpn", check_region(region)?),
@@ -451,13 +469,9 @@ impl ClientBuilder {
             }
         };
         let project_id = self.require_project_id()?;
-        let base = vpn_v5::BASE_PATH.replace("{project_id}", project_id);
+        let base = base_path.replace("{project_id}", project_id);
         let (http, runtime) = self.parts()?;
-        Ok(vpn_v5::Client::new_with_client(
-            &format!("{endpoint}{base}"),
-            http,
-            runtime,
-        ))
+        Ok((format!("{endpoint}{base}"), http, runtime))
     }
 
     /// A client of the legacy IPsec API, on the VPC/network endpoint.
@@ -631,44 +645,52 @@ pub(crate) fn check_project_id(project_id: &str) -> Result<(), ConfigError> {
     Ok(())
 }
 
-#[cfg(feature = "s2c")]
-impl vpn_v5::Client {
-    /// A client for one project with no credentials and no retries: for a local server or a
-    /// proxy that authenticates. For a real cloud use [`ClientBuilder`].
-    ///
-    /// ```
-    /// let client = huaweicloud_vpn::vpn_v5::Client::for_project(
-    ///     "http://127.0.0.1:8080",
-    ///     "0123456789abcdef0123456789abcdef",
-    /// )?;
-    /// assert_eq!(client.baseurl(), "http://127.0.0.1:8080/v5/0123456789abcdef0123456789abcdef");
-    /// # Ok::<(), huaweicloud_vpn::ConfigError>(())
-    /// ```
-    pub fn for_project(endpoint: &str, project_id: &str) -> Result<Self, ConfigError> {
-        Self::for_project_with_client(endpoint, project_id, plain_http_client()?)
-    }
+/// `for_project`, `for_project_with_client` and `baseurl` on the clients of the VPN v5 API's
+/// modules (`/v5/{project_id}` and `/v5.1/{project_id}`).
+macro_rules! project_clients {
+    ($($module:ident),+) => {$(
+        #[cfg(feature = "s2c")]
+        impl $module::Client {
+            /// A client for one project with no credentials and no retries: for a local server or a
+            /// proxy that authenticates. For a real cloud use [`ClientBuilder`].
+            ///
+            /// ```
+            /// let client = huaweicloud_vpn::vpn_v5::Client::for_project(
+            ///     "http://127.0.0.1:8080",
+            ///     "0123456789abcdef0123456789abcdef",
+            /// )?;
+            /// assert_eq!(client.baseurl(), "http://127.0.0.1:8080/v5/0123456789abcdef0123456789abcdef");
+            /// # Ok::<(), huaweicloud_vpn::ConfigError>(())
+            /// ```
+            pub fn for_project(endpoint: &str, project_id: &str) -> Result<Self, ConfigError> {
+                Self::for_project_with_client(endpoint, project_id, plain_http_client()?)
+            }
 
-    /// Like [`for_project`](Self::for_project), with a `reqwest::Client` of your own.
-    pub fn for_project_with_client(
-        endpoint: &str,
-        project_id: &str,
-        http: reqwest::Client,
-    ) -> Result<Self, ConfigError> {
-        let endpoint = check_endpoint(endpoint)?;
-        check_project_id(project_id)?;
-        let base = vpn_v5::BASE_PATH.replace("{project_id}", project_id);
-        Ok(Self::new_with_client(
-            &format!("{endpoint}{base}"),
-            http,
-            Runtime::plain(),
-        ))
-    }
+            /// Like [`for_project`](Self::for_project), with a `reqwest::Client` of your own.
+            pub fn for_project_with_client(
+                endpoint: &str,
+                project_id: &str,
+                http: reqwest::Client,
+            ) -> Result<Self, ConfigError> {
+                let endpoint = check_endpoint(endpoint)?;
+                check_project_id(project_id)?;
+                let base = $module::BASE_PATH.replace("{project_id}", project_id);
+                Ok(Self::new_with_client(
+                    &format!("{endpoint}{base}"),
+                    http,
+                    Runtime::plain(),
+                ))
+            }
 
-    /// The base URL every operation's path is appended to.
-    pub fn baseurl(&self) -> &str {
-        progenitor_client::ClientInfo::baseurl(self)
-    }
+            /// The base URL every operation's path is appended to.
+            pub fn baseurl(&self) -> &str {
+                progenitor_client::ClientInfo::baseurl(self)
+            }
+        }
+    )+};
 }
+
+project_clients!(vpn_v5, vpn_v5_1);
 
 #[cfg(feature = "legacy")]
 impl ipsec_v2::Client {

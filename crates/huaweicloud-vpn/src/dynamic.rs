@@ -45,6 +45,13 @@ impl Api for crate::vpn_v5::Client {
     const MODULE: &'static str = "vpn_v5";
 }
 
+#[cfg(feature = "s2c")]
+impl sealed::Sealed for crate::vpn_v5_1::Client {}
+#[cfg(feature = "s2c")]
+impl Api for crate::vpn_v5_1::Client {
+    const MODULE: &'static str = "vpn_v5_1";
+}
+
 #[cfg(feature = "legacy")]
 impl sealed::Sealed for crate::ipsec_v2::Client {}
 #[cfg(feature = "legacy")]

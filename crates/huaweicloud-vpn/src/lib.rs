@@ -34,6 +34,8 @@ pub use error::{ErrorExt, ServiceError};
 pub use generated::ipsec_v2;
 #[cfg(feature = "s2c")]
 pub use generated::vpn_v5;
+#[cfg(feature = "s2c")]
+pub use generated::vpn_v5_1;
 pub use progenitor_client::ResponseValue;
 pub use retry::RetryPolicy;
 pub use runtime::Runtime;

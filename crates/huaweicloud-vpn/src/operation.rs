@@ -220,6 +220,8 @@ pub fn all() -> impl Iterator<Item = &'static Operation> {
     let tables: &[&'static [Operation]] = &[
         #[cfg(feature = "s2c")]
         crate::vpn_v5::OPERATIONS,
+        #[cfg(feature = "s2c")]
+        crate::vpn_v5_1::OPERATIONS,
         #[cfg(feature = "legacy")]
         crate::ipsec_v2::OPERATIONS,
     ];

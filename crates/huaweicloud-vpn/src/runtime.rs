@@ -694,6 +694,6 @@ macro_rules! hooks {
 }
 
 #[cfg(feature = "s2c")]
-hooks!(crate::vpn_v5::Client);
+hooks!(crate::vpn_v5::Client, crate::vpn_v5_1::Client);
 #[cfg(feature = "legacy")]
 hooks!(crate::ipsec_v2::Client);

@@ -4,7 +4,9 @@
 use std::time::Duration;
 
 use huaweicloud_vpn::operation::Operation;
-use huaweicloud_vpn::{ClientBuilder, Cloud, Error, RetryPolicy, dynamic, ipsec_v2, vpn_v5};
+use huaweicloud_vpn::{
+    ClientBuilder, Cloud, Error, RetryPolicy, dynamic, ipsec_v2, vpn_v5, vpn_v5_1,
+};
 use serde_json::Value;
 
 use crate::cli::{CloudArg, GlobalOpts, OutputFormat};
@@ -82,6 +84,7 @@ impl Context {
     pub fn client_for(&self, op: &Operation) -> Result<AnyClient, CliError> {
         match op.module {
             "vpn_v5" => Ok(AnyClient::Vpn(self.builder()?.vpn_v5()?)),
+            "vpn_v5_1" => Ok(AnyClient::Vpn51(self.builder()?.vpn_v5_1()?)),
             "ipsec_v2" => Ok(AnyClient::Ipsec(self.builder()?.ipsec_v2()?)),
             other => Err(CliError::usage(format!(
                 "{} belongs to the API module {other}, which this tool cannot call yet",
@@ -95,6 +98,7 @@ impl Context {
 #[derive(Debug)]
 pub enum AnyClient {
     Vpn(vpn_v5::Client),
+    Vpn51(vpn_v5_1::Client),
     Ipsec(ipsec_v2::Client),
 }
 
@@ -109,6 +113,7 @@ impl AnyClient {
     ) -> Result<Value, Error> {
         let answer = match self {
             AnyClient::Vpn(c) => dynamic::call(c, op, path, query, body).await?,
+            AnyClient::Vpn51(c) => dynamic::call(c, op, path, query, body).await?,
             AnyClient::Ipsec(c) => dynamic::call(c, op, path, query, body).await?,
         };
         Ok(answer.into_inner())
@@ -123,6 +128,7 @@ impl AnyClient {
     ) -> Result<Vec<Value>, Error> {
         match self {
             AnyClient::Vpn(c) => dynamic::all_items(c, op, path, query).await,
+            AnyClient::Vpn51(c) => dynamic::all_items(c, op, path, query).await,
             AnyClient::Ipsec(c) => dynamic::all_items(c, op, path, query).await,
         }
     }

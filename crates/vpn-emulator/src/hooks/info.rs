@@ -1,4 +1,5 @@
-//! Singleton reads: quotas and the availability zones of each gateway flavor.
+//! Singleton reads: quotas and the availability zones of each gateway flavor (v5), and of
+//! each zone the gateway specifications it offers (v5.1).
 
 use serde_json::{Map, Value, json};
 
@@ -52,4 +53,34 @@ pub(crate) fn show_quotas(p: &mut Project, _: &Call) -> Result<Value, Fault> {
         })
         .collect();
     Ok(json!({"quotas": {"resources": resources}}))
+}
+
+/// ListExtendedAvailabilityZones: the same zones as ListAvailabilityZones, each with the
+/// flavor, attachment type and IP version combinations that ListAvailabilityZones offers there.
+pub(crate) fn list_extended_availability_zones(_: &mut Project, _: &Call) -> Result<Value, Fault> {
+    const FLAVORS: [&str; 6] = [
+        "Basic",
+        "Professional1",
+        "Professional2",
+        "GM",
+        "Professional1-NonFixedIP",
+        "Professional2-NonFixedIP",
+    ];
+    let zones: Vec<Value> = AVAILABILITY_ZONES
+        .iter()
+        .map(|zone| {
+            let specs: Vec<Value> = FLAVORS
+                .iter()
+                .flat_map(|flavor| {
+                    ["vpc", "er"].into_iter().filter_map(move |attachment| {
+                        zones_for_flavor(flavor, attachment).contains(zone).then(|| {
+                            json!({"flavor": flavor, "attachment_type": attachment, "ip_version": "ipv4"})
+                        })
+                    })
+                })
+                .collect();
+            json!({"name": zone, "public_border_group": "center", "available_specs": specs})
+        })
+        .collect();
+    Ok(json!({ "availability_zones": zones }))
 }

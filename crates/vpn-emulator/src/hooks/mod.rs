@@ -111,6 +111,10 @@ const RESOURCES: &[(&str, &dyn Hooks)] = &[
 const OPERATIONS: &[(&str, OperationHook)] = &[
     ("ShowQuotasInfo", info::show_quotas),
     ("ListAvailabilityZones", info::list_availability_zones),
+    (
+        "ListExtendedAvailabilityZones",
+        info::list_extended_availability_zones,
+    ),
     ("BatchCreateResourceTags", tags::create),
     ("BatchDeleteResourceTags", tags::delete),
     ("ShowResourceTags", tags::show),
