@@ -72,11 +72,12 @@ pub(crate) fn list_extended_availability_zones(_: &mut Project, _: &Call) -> Res
             let specs: Vec<Value> = FLAVORS
                 .iter()
                 .flat_map(|flavor| {
-                    ["vpc", "er"].into_iter().filter_map(move |attachment| {
-                        zones_for_flavor(flavor, attachment).contains(zone).then(|| {
+                    ["vpc", "er"]
+                        .into_iter()
+                        .filter(move |attachment| zones_for_flavor(flavor, attachment).contains(zone))
+                        .map(move |attachment| {
                             json!({"flavor": flavor, "attachment_type": attachment, "ip_version": "ipv4"})
                         })
-                    })
                 })
                 .collect();
             json!({"name": zone, "public_border_group": "center", "available_specs": specs})
