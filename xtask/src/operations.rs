@@ -104,6 +104,9 @@ struct WaiterSpec {
     /// Whether the show body requires its wrapper property (then the generated field is the
     /// resource itself, not an `Option` of it).
     wrapper_required: bool,
+    /// Other operations on the resource (`POST {item path}/...`: a reset, a change of flavor)
+    /// after which it passes through a pending status back to ready (`actions`).
+    actions: Vec<String>,
 }
 
 impl Cx<'_> {
@@ -196,7 +199,7 @@ impl Cx<'_> {
                 let values = w
                     .get(key)
                     .and_then(Value::as_array)
-                    .ok_or_else(|| format!("{at}: `{key}` (a list of statuses) is required"))?;
+                    .ok_or_else(|| format!("{at}: `{key}` (a list of strings) is required"))?;
                 values
                     .iter()
                     .map(|v| {
@@ -235,6 +238,23 @@ impl Cx<'_> {
                 .is_some_and(|r| r.iter().any(|n| n.as_str() == Some(wrapper.as_str())));
             self.check_pointer(body, &status, &at)?;
             self.check_pointer(body, &id_pointer, &at)?;
+            let actions = match w.get("actions") {
+                None => Vec::new(),
+                Some(_) => list("actions")?,
+            };
+            for action in &actions {
+                let under_item = operations(self.doc).iter().any(|a| {
+                    text_of(a.op, "operationId") == *action
+                        && a.method == "post"
+                        && a.path.starts_with(&format!("{}/", op.path))
+                });
+                if !under_item {
+                    return Err(format!(
+                        "{at}: `actions`: {action} is no POST under `{}`",
+                        op.path
+                    ));
+                }
+            }
             out.push(WaiterSpec {
                 item_path: op.path.to_string(),
                 show: text_of(op.op, "operationId"),
@@ -247,6 +267,7 @@ impl Cx<'_> {
                 failed: list("failed")?,
                 resource_type: resource.to_pascal_case(),
                 wrapper_required,
+                actions,
             });
         }
         Ok(out)
@@ -328,8 +349,8 @@ impl Cx<'_> {
             }
             None => quote!(None),
         };
-        // The resource's waiter: on its show operation, and on the create (collection path),
-        // update and delete (item path) of the same resource.
+        // The resource's waiter: on its show operation, on the create (collection path),
+        // update and delete (item path) of the same resource, and on its `actions`.
         let waiter = waiters.iter().find(|w| {
             let collection = w
                 .item_path
@@ -338,6 +359,9 @@ impl Cx<'_> {
                 .unwrap_or_default();
             (op.path == w.item_path && matches!(op.method, "get" | "put" | "delete"))
                 || (op.path == collection && op.method == "post")
+                || w.actions
+                    .iter()
+                    .any(|a| *a == text_of(op.op, "operationId"))
         });
         let waiter = match waiter {
             Some(w) => {

@@ -180,7 +180,12 @@ fn malformed_extensions_are_errors_naming_the_place() {
         (
             ", ready: [ACTIVE], failed",
             ", failed",
-            "x-waiter: `ready` (a list of statuses) is required",
+            "x-waiter: `ready` (a list of strings) is required",
+        ),
+        (
+            ", failed: [ERROR]}",
+            ", failed: [ERROR], actions: [ListGadgets]}",
+            "x-waiter: `actions`: ListGadgets is no POST under `/v9/{project_id}/gadgets/{gadget_id}`",
         ),
         // Names are data: one that is no Rust identifier is an error, not a panic.
         (
@@ -206,4 +211,50 @@ fn malformed_extensions_are_errors_naming_the_place() {
 fn a_spec_without_a_product_is_site_to_site() {
     let spec = parse(&SPEC.replace("x-product: p2c\n", ""));
     assert_eq!(operations::product(&spec).unwrap().0, "s2c");
+}
+
+/// A POST under the item path named in `x-waiter`'s `actions` carries the waiter (for the
+/// CLI's `--wait`); another one does not.
+#[test]
+fn the_waiter_actions_carry_the_waiter() {
+    let action = |id: &str, segment: &str| {
+        format!(
+            "  /v9/{{project_id}}/gadgets/{{gadget_id}}/{segment}:\n    post:\n      operationId: {id}\n      parameters:\n        - {{$ref: '#/components/parameters/ProjectId'}}\n        - {{name: gadget_id, in: path, required: true, schema: {{type: string}}}}\n      responses:\n        '200': {{description: done}}\n        '4XX': {{$ref: '#/components/responses/Error'}}\n        '5XX': {{$ref: '#/components/responses/Error'}}\n"
+        )
+    };
+    let spec = SPEC
+        .replacen(
+            ", failed: [ERROR]}",
+            ", failed: [ERROR], actions: [RestartGadget]}",
+            1,
+        )
+        .replacen(
+            "components:\n",
+            &format!(
+                "{}{}components:\n",
+                action("RestartGadget", "restart"),
+                action("ExportGadget", "export")
+            ),
+            1,
+        );
+    let text = generated(&spec);
+    let entry = |id: &str| {
+        let start = text
+            .find(&format!("id: \"{id}\""))
+            .unwrap_or_else(|| panic!("no {id} in the table"));
+        let rest = &text[start..];
+        let end = rest[1..].find("id: \"").map_or(rest.len(), |i| i + 1);
+        rest[..end].to_string()
+    };
+    assert!(
+        entry("RestartGadget")
+            .contains("waiter: Some(crate::operation::Waiter { resource: \"gadget\""),
+        "{}",
+        entry("RestartGadget")
+    );
+    assert!(
+        entry("ExportGadget").contains("waiter: None"),
+        "{}",
+        entry("ExportGadget")
+    );
 }

@@ -256,7 +256,10 @@ fn arguments(
             return Err("no recipe, and no name or description to update".into());
         }
     }
-    if op.waiter.is_some() && op.method == "DELETE" {
+    // Deletes wait until gone; actions that pass through a pending status (a reset, a change
+    // of flavor) until ready again.
+    let action = op.method == "POST" && !op.id.starts_with("Create");
+    if op.waiter.is_some() && (op.method == "DELETE" || action) {
         args.extend(["--wait".into(), "--wait-timeout".into(), "60".into()]);
     }
     Ok((args, stdin))

@@ -15,7 +15,8 @@
 //!   the shared ones: the security schemes (the top-level `security` names them) and the one
 //!   error schema `ErrorBody` with what it references (the generator routes every error body
 //!   through that name, `openapi/README.md`);
-//! - the `x-waiter` name (it names the generated waiter functions) suffixed with `_c{k}`.
+//! - the `x-waiter` name (it names the generated waiter functions) suffixed with `_c{k}`, and
+//!   the operation ids its `actions` list like every operation id.
 //!   Other `x-` values point into bodies (`/vpn_connection/id`) or name properties and
 //!   parameters, which keep their names, so they stay valid as they are.
 
@@ -258,11 +259,21 @@ fn rename_operations(item: &mut Map<String, Value>, renames: &Renames, k: usize)
         if let Some(Value::String(id)) = operation.get_mut("operationId") {
             id.push_str(&renames.suffix);
         }
-        if let Some(Value::String(name)) = operation
-            .get_mut("x-waiter")
-            .and_then(|w| w.get_mut("name"))
-        {
-            name.push_str(&format!("_c{k}"));
+        if let Some(Value::Object(waiter)) = operation.get_mut("x-waiter") {
+            if let Some(Value::String(name)) = waiter.get_mut("name") {
+                name.push_str(&format!("_c{k}"));
+            }
+            // `actions` name operations, which the copy renames.
+            for action in waiter
+                .get_mut("actions")
+                .and_then(Value::as_array_mut)
+                .into_iter()
+                .flatten()
+            {
+                if let Value::String(id) = action {
+                    id.push_str(&renames.suffix);
+                }
+            }
         }
     }
 }

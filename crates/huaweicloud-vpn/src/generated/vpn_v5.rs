@@ -26803,7 +26803,15 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         response: Some("RequestIdResponse"),
         check_response: Some(crate::operation::check_json::<types::RequestIdResponse>),
         pagination: None,
-        waiter: None,
+        waiter: Some(crate::operation::Waiter {
+            resource: "VPN connection",
+            show: "ShowVpnConnection",
+            id_param: "vpn_connection_id",
+            id: "/vpn_connection/id",
+            status: "/vpn_connection/status",
+            ready: &["ACTIVE", "DOWN"],
+            failed: &["ERROR"],
+        }),
     },
     crate::operation::Operation {
         id: "BatchCreateVpnConnection",
@@ -27752,7 +27760,15 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         response: Some("VpnGatewayResponse"),
         check_response: Some(crate::operation::check_json::<types::VpnGatewayResponse>),
         pagination: None,
-        waiter: None,
+        waiter: Some(crate::operation::Waiter {
+            resource: "VPN gateway",
+            show: "ShowVgw",
+            id_param: "vgw_id",
+            id: "/vpn_gateway/id",
+            status: "/vpn_gateway/status",
+            ready: &["ACTIVE"],
+            failed: &["FAULT"],
+        }),
     },
     crate::operation::Operation {
         id: "UpgradeVpnGateway",
