@@ -151,6 +151,20 @@ impl Call {
             .map(|(_, v)| v.as_str())
     }
 
+    /// A query parameter that must be a non-negative integer, if given (400 naming it if not).
+    pub(crate) fn count_param(&self, name: &str) -> Result<Option<u64>, Fault> {
+        self.param(name)
+            .map(|v| {
+                v.parse::<u64>().map_err(|_| {
+                    Fault::invalid_field(
+                        name,
+                        &format!("must be a non-negative integer, not `{v}`"),
+                    )
+                })
+            })
+            .transpose()
+    }
+
     /// Every value of a repeatable query parameter.
     pub(crate) fn params(&self, name: &str) -> Vec<&str> {
         self.query

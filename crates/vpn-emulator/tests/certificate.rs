@@ -77,7 +77,7 @@ async fn a_gm_gateway_takes_one_certificate_that_binds_and_can_be_replaced() {
         "create answers leave the status out"
     );
     assert_eq!(status(&client, &vgw).await, "BINDING");
-    tokio::time::sleep(DELAY + std::time::Duration::from_millis(50)).await;
+    settle().await;
     assert_eq!(status(&client, &vgw).await, "BOUND");
 
     let again = client

@@ -180,7 +180,7 @@ async fn full_flow_through_the_typed_client() {
     assert_pending(&pending["status"], "PENDING_CREATE", connection_created);
     assert_eq!(pending["connection_monitor_id"], monitor_id.as_str());
     assert_eq!(pending["peer_subnets"], json!(["10.20.0.0/16"]));
-    tokio::time::sleep(DELAY + std::time::Duration::from_millis(50)).await;
+    settle().await;
     assert_eq!(show(connection_id.clone()).await["status"], "ACTIVE");
     let monitor = to_json(
         &client
@@ -235,7 +235,7 @@ async fn full_flow_through_the_typed_client() {
         show(connection_id.clone()).await["status"],
         "PENDING_UPDATE"
     );
-    tokio::time::sleep(DELAY + std::time::Duration::from_millis(50)).await;
+    settle().await;
     assert_eq!(show(connection_id.clone()).await["status"], "ACTIVE");
 
     // Lists and filters.

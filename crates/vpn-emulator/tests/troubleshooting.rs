@@ -22,10 +22,6 @@ async fn status(client: &huaweicloud_vpn::vpn_v5::Client, id: &str) -> String {
         .to_string()
 }
 
-async fn settle() {
-    tokio::time::sleep(DELAY + std::time::Duration::from_millis(50)).await;
-}
-
 #[tokio::test]
 async fn a_reset_passes_through_pending_update_and_is_logged() {
     let emu = emulator().await;

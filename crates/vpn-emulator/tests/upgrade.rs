@@ -23,10 +23,6 @@ async fn gateway_status(client: &Client, id: &str) -> String {
         .to_string()
 }
 
-async fn settle() {
-    tokio::time::sleep(DELAY + std::time::Duration::from_millis(50)).await;
-}
-
 async fn job_status(client: &Client, vgw: &str, job: &str) -> String {
     let jobs = client
         .list_vpn_gateway_jobs()

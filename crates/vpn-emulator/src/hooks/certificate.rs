@@ -203,20 +203,11 @@ pub(crate) fn show(p: &mut Project, call: &Call) -> Result<Value, Fault> {
 /// keeps those whose signature certificate expires within that many days; `marker` (a
 /// `created_at`) and `limit` page.
 pub(crate) fn list(p: &mut Project, call: &Call) -> Result<Value, Fault> {
-    let number = |name: &str| -> Result<Option<u64>, Fault> {
-        call.param(name)
-            .map(|v| {
-                v.parse::<u64>().map_err(|_| {
-                    Fault::invalid_field(
-                        name,
-                        &format!("must be a non-negative integer, not `{v}`"),
-                    )
-                })
-            })
-            .transpose()
-    };
-    let within = number("pre_expire_days")?;
-    let limit = number("limit")?.filter(|l| *l > 0).unwrap_or(2000);
+    let within = call.count_param("pre_expire_days")?;
+    let limit = call
+        .count_param("limit")?
+        .filter(|l| *l > 0)
+        .unwrap_or(2000);
     let marker = call.param("marker").filter(|m| !m.is_empty());
     let horizon =
         within.map(|days| iso_millis(now_millis().saturating_add(days * 24 * 3600 * 1000)));

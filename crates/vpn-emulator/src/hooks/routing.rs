@@ -20,16 +20,6 @@ fn address(cidr: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
-fn number(call: &Call, name: &str) -> Result<Option<usize>, Fault> {
-    call.param(name)
-        .map(|v| {
-            v.parse::<usize>().map_err(|_| {
-                Fault::invalid_field(name, &format!("must be a non-negative integer, not `{v}`"))
-            })
-        })
-        .transpose()
-}
-
 pub(crate) fn show(p: &mut Project, call: &Call) -> Result<Value, Fault> {
     let vgw_id = call.path_param("vgw_id").unwrap_or_default();
     if p.find("vpn_gateway", vgw_id).is_none() {
@@ -68,8 +58,13 @@ pub(crate) fn show(p: &mut Project, call: &Call) -> Result<Value, Fault> {
         }
     }
     let total = routes.len();
-    let offset = number(call, "offset")?.unwrap_or(0);
-    let limit = number(call, "limit")?.filter(|l| *l > 0).unwrap_or(2000);
+    let count = |name: &str| -> Result<Option<usize>, Fault> {
+        Ok(call
+            .count_param(name)?
+            .map(|n| usize::try_from(n).unwrap_or(usize::MAX)))
+    };
+    let offset = count("offset")?.unwrap_or(0);
+    let limit = count("limit")?.filter(|l| *l > 0).unwrap_or(2000);
     let mut rest: Vec<(String, Value)> = routes.into_iter().skip(offset).collect();
     if let Some(marker) = call.param("marker").filter(|m| !m.is_empty()) {
         let start = rest

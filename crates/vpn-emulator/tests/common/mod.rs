@@ -17,6 +17,11 @@ pub const OTHER_PROJECT: &str = "fedcba9876543210fedcba9876543210";
 /// The transition delay the tests use: long enough to see PENDING_*, short enough to wait.
 pub const DELAY: Duration = Duration::from_millis(300);
 
+/// Sleeps past the transition delay, so that pending statuses have settled.
+pub async fn settle() {
+    tokio::time::sleep(DELAY + Duration::from_millis(50)).await;
+}
+
 pub async fn emulator() -> Emulator {
     Emulator::start(Config {
         transition_delay: DELAY,
