@@ -10,10 +10,15 @@ pub(crate) fn now_millis() -> u64 {
         .unwrap_or(0)
 }
 
-/// `2022-11-26T13:41:34.626Z`: how the v5 API writes `created_at` and `updated_at`.
+/// The last millisecond RFC 3339 can write (9999-12-31T23:59:59.999Z); `humantime` fails on
+/// later times, which a far horizon (`pre_expire_days` near `i32::MAX`) reaches.
+const LAST_WRITABLE_MS: u64 = 253_402_300_799_999;
+
+/// `2022-11-26T13:41:34.626Z`: how the v5 API writes `created_at` and `updated_at` (a time past
+/// the year 9999 as its last millisecond).
 pub(crate) fn iso_millis(millis: u64) -> String {
     let time = UNIX_EPOCH
-        .checked_add(Duration::from_millis(millis))
+        .checked_add(Duration::from_millis(millis.min(LAST_WRITABLE_MS)))
         .unwrap_or(UNIX_EPOCH);
     humantime::format_rfc3339_millis(time).to_string()
 }
@@ -73,5 +78,11 @@ mod tests {
         ] {
             assert!(parse_sdk_date(bad).is_none(), "{bad}");
         }
+    }
+
+    #[test]
+    fn times_past_the_year_9999_are_written_as_its_last_millisecond() {
+        assert_eq!(iso_millis(u64::MAX), "9999-12-31T23:59:59.999Z");
+        assert_eq!(iso_millis(0), "1970-01-01T00:00:00.000Z");
     }
 }

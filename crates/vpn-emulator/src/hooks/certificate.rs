@@ -209,8 +209,8 @@ pub(crate) fn list(p: &mut Project, call: &Call) -> Result<Value, Fault> {
         .filter(|l| *l > 0)
         .unwrap_or(2000);
     let marker = call.param("marker").filter(|m| !m.is_empty());
-    let horizon =
-        within.map(|days| iso_millis(now_millis().saturating_add(days * 24 * 3600 * 1000)));
+    let horizon = within
+        .map(|days| iso_millis(now_millis().saturating_add(days.saturating_mul(24 * 3600 * 1000))));
     let items: Vec<Value> = p
         .all(KIND)
         .iter()
