@@ -124,8 +124,45 @@ pub fn run(
             impls_beside_types(items)
         });
     }
+    timed("pass: one way in", || crate_constructors(&mut file.items))?;
     timed("pass: leftovers", || leftovers(file))?;
     Ok(report)
+}
+
+/// One way in: progenitor's `Client::new(baseurl, inner)` (which unwraps a reqwest build and
+/// sets a 15 s timeout of its own) goes, and `Client::new_with_client` becomes `pub(crate)`:
+/// users build clients with `ClientBuilder` (or `for_project` for a local server), which
+/// call it with the base path, their HTTP client and the runtime.
+pub(crate) fn crate_constructors(items: &mut [Item]) -> Result<(), String> {
+    let client = items
+        .iter_mut()
+        .find_map(|item| match item {
+            Item::Impl(imp) if imp.trait_.is_none() && text(&imp.self_ty) == "Client" => Some(imp),
+            _ => None,
+        })
+        .ok_or("progenitor output has no `impl Client`")?;
+    let before = client.items.len();
+    client
+        .items
+        .retain(|item| !matches!(item, syn::ImplItem::Fn(f) if f.sig.ident == "new"));
+    if client.items.len() + 1 != before {
+        return Err("`impl Client` has no `new` to remove".into());
+    }
+    let with_client = client
+        .items
+        .iter_mut()
+        .find_map(|item| match item {
+            syn::ImplItem::Fn(f) if f.sig.ident == "new_with_client" => Some(f),
+            _ => None,
+        })
+        .ok_or("`impl Client` has no `new_with_client`")?;
+    with_client.vis = syn::parse_quote!(pub(crate));
+    with_client.attrs.retain(|a| !a.path().is_ident("doc"));
+    with_client.attrs.insert(
+        0,
+        syn::parse_quote!(#[doc = " The client on `baseurl` with this HTTP client and runtime: what `ClientBuilder` and `for_project` build."]),
+    );
+    Ok(())
 }
 
 /// What the passes must not leave behind: an error response parsed by progenitor (the error

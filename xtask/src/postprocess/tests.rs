@@ -720,3 +720,33 @@ fn path_parameters_are_checked_before_they_are_encoded() {
     // Anything else is left as it was.
     assert!(has(&out, "encode_path(&literal())"), "{out}");
 }
+
+#[test]
+fn the_client_has_one_way_in() {
+    let mut items = items(quote! {
+        pub struct Client { pub(crate) baseurl: String }
+        impl Client {
+            /// Create a new client.
+            pub fn new(baseurl: &str, inner: crate::runtime::Runtime) -> Self {
+                let client = reqwest::ClientBuilder::new();
+                Self::new_with_client(baseurl, client.build().unwrap(), inner)
+            }
+            /// Construct a new client with an existing `reqwest::Client`.
+            pub fn new_with_client(baseurl: &str, client: reqwest::Client, inner: crate::runtime::Runtime) -> Self {
+                Self { baseurl: baseurl.to_string() }
+            }
+        }
+        impl ClientInfo<crate::runtime::Runtime> for Client {
+            fn new() -> Self { todo!() }
+        }
+    });
+    crate_constructors(&mut items).unwrap();
+    let out = squeeze(&print(&items));
+    assert!(!out.contains("pubfnnew("), "{out}");
+    assert!(!out.contains("unwrap()"), "{out}");
+    assert!(out.contains("pub(crate)fnnew_with_client("), "{out}");
+    // A trait's `new` is not the constructor: it stays.
+    assert!(out.contains("fnnew()->Self"), "{out}");
+    let mut none = self::items(quote! { pub struct Client; });
+    assert!(crate_constructors(&mut none).is_err());
+}
