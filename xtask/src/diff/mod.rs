@@ -146,6 +146,7 @@ pub enum Kind {
     PropertyRequired,
     PropertyOptional,
     TypeChanged,
+    ReferenceChanged,
     NullableAdded,
     NullableRemoved,
     EnumValueAdded,

@@ -1109,6 +1109,30 @@ impl Walker<'_> {
         };
         let (bl, hl) = (label(&bm), label(&hm));
         if bl != hl {
+            // A `$ref` on either side: what it stands for decides. A component renamed, or a
+            // rule moved into (or out of) a component, is no change on the wire; whatever else
+            // changed with it is compared on the resolved schemas.
+            if (bm.contains_key("$ref") || hm.contains_key("$ref"))
+                && let (Some(br), Some(hr)) = (resolved(self.base, &bm), resolved(self.head, &hm))
+                && label(&br) == label(&hr)
+            {
+                self.push(
+                    ctx,
+                    Kind::ReferenceChanged,
+                    format!("`{bl}` → `{hl}`, the same `{}` either way", label(&hr)),
+                    false,
+                    (
+                        Wire::Compatible,
+                        format!(
+                            "{} is the same schema by another name: the bytes on the wire cannot differ",
+                            ctx.what()
+                        ),
+                    ),
+                    Vec::new(),
+                );
+                self.schema(ctx, &Value::Object(br), &Value::Object(hr));
+                return;
+            }
             self.push(
                 ctx,
                 Kind::TypeChanged,
@@ -1774,6 +1798,23 @@ fn normalize(schema: &Value) -> Option<Map<String, Value>> {
         out.remove("allOf");
         for (k, v) in inner {
             out.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+    }
+    Some(out)
+}
+
+/// The schema a node stands for: a `$ref`'s target (normalized, the node's own keys such as its
+/// description kept over the target's), or the node itself.
+fn resolved(doc: &Value, m: &Map<String, Value>) -> Option<Map<String, Value>> {
+    let Some(reference) = m.get("$ref").and_then(Value::as_str) else {
+        return Some(m.clone());
+    };
+    let target = spec::resolve(doc, reference)?;
+    let (target, _) = spec::deref(doc, target, "")?;
+    let mut out = normalize(target)?;
+    for (key, value) in m {
+        if key != "$ref" {
+            out.insert(key.clone(), value.clone());
         }
     }
     Some(out)
