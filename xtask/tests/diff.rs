@@ -351,6 +351,20 @@ fn fail_on_levels() {
     );
     let never = diff::Options::parse(&[]).unwrap();
     assert!(!xtask::diff::fails(breaking, never.fail_on));
+    // An exposed secret fails every level, `secret` included; nothing else fails `secret`.
+    let exposed = find("secret-removed");
+    let hidden = find("secret-added");
+    for level in ["secret", "breaking", "major", "any"] {
+        assert!(fails(exposed, level), "{level}");
+    }
+    assert!(!fails(breaking, "secret"));
+    assert!(!fails(hidden, "secret"));
+    let md = diff::render::markdown(exposed);
+    let first = md
+        .lines()
+        .find(|l| !l.trim().is_empty() && !l.starts_with("## "))
+        .unwrap();
+    assert!(first.starts_with("> **Secret exposed**"), "{md}");
 }
 
 #[test]

@@ -31,9 +31,10 @@ pub struct DiffArgs {
     /// Output format
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = Format::Markdown)]
     format: Format,
-    /// Exit 1 when: breaking (a change breaks existing callers), major (the generated API
-    /// changes in a semver-major way), any (anything changed); also when a new spec no longer
-    /// parses or generates. Default: never
+    /// Exit 1 when: secret (a secret is exposed: `x-secret` removed), breaking (a change
+    /// breaks existing callers), major (the generated API changes in a semver-major way), any
+    /// (anything changed); every level also fails when a secret is exposed or a new spec no
+    /// longer parses or generates. Default: never
     #[arg(long, value_enum, value_name = "LEVEL")]
     fail_on: Option<FailOn>,
     /// The old spec file (give two files or none)
@@ -62,6 +63,7 @@ pub struct Options {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum FailOn {
+    Secret,
     Breaking,
     Major,
     Any,
@@ -174,7 +176,9 @@ pub fn fails(report: &Report, fail_on: Option<FailOn>) -> bool {
         return false;
     };
     report.head_broken()
+        || !report.secrets_exposed().is_empty()
         || match fail_on {
+            FailOn::Secret => false,
             FailOn::Breaking => report.breaks_callers(),
             FailOn::Major => report.rust_level() == Some(Semver::Major),
             FailOn::Any => report.has_changes(),

@@ -282,6 +282,16 @@ impl Report {
             .any(|f| f.head.present && !f.head.still_generates())
     }
 
+    /// The changes that expose a secret (`x-secret` removed): whatever the wire says, a value
+    /// that was kept out of logs and `Debug` output no longer is.
+    pub fn secrets_exposed(&self) -> Vec<(&FileReport, &Change)> {
+        self.files
+            .iter()
+            .flat_map(|f| f.changes.iter().map(move |c| (f, c)))
+            .filter(|(_, c)| c.kind == Kind::SecretRemoved)
+            .collect()
+    }
+
     pub fn breaks_callers(&self) -> bool {
         self.files
             .iter()

@@ -106,6 +106,20 @@ fn rust_summary(file: &FileReport) -> String {
 pub fn markdown(report: &Report) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "## Spec diff: `{}` → `{}`\n", report.base, report.head);
+    // A secret made visible heads the report, whatever else changed.
+    for (f, c) in report.secrets_exposed() {
+        let at = if c.at.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", c.at)
+        };
+        let _ = writeln!(
+            out,
+            "> **Secret exposed** in `{}`, {}{at}: `x-secret` removed, so its value will show in logs and `Debug` output. Every `--fail-on` level fails on it.\n",
+            f.file,
+            c.subject.label()
+        );
+    }
     let _ = writeln!(
         out,
         "| spec | wire | Rust API (semver) | head still generates |\n|---|---|---|---|"
