@@ -160,6 +160,15 @@ pub enum Kind {
     SecretAdded,
     SecretRemoved,
     AdditionalPropertiesChanged,
+    ServerAdded,
+    ServerRemoved,
+    SecuritySchemeAdded,
+    SecuritySchemeRemoved,
+    SecuritySchemeChanged,
+    SecurityAdded,
+    SecurityRemoved,
+    HeaderAdded,
+    HeaderRemoved,
 }
 
 impl Kind {
@@ -389,7 +398,11 @@ pub fn compare_texts(file: &str, base: Option<&str>, head: Option<&str>) -> File
 
     // The walker needs both documents; an absent file compares as an empty document.
     let mut changes = match (base_doc, head_doc) {
-        (Some(b), Some(h)) => walk::compare(b, h),
+        (Some(b), Some(h)) => {
+            let mut c = walk::compare(b, h);
+            c.extend(walk::spec_settings(file, b, h));
+            c
+        }
         (None, Some(h)) if !base_side.present => {
             let mut c = walk::compare(&empty, h);
             c.push(walk::spec_level(file, Kind::SpecAdded));

@@ -30,6 +30,107 @@ pub(crate) fn compare(base: &Value, head: &Value) -> Vec<Change> {
     w.out
 }
 
+/// What a whole spec promises beside its operations: its `servers` and its security schemes.
+pub(crate) fn spec_settings(file: &str, base: &Value, head: &Value) -> Vec<Change> {
+    let mut out = Vec::new();
+    let change =
+        |kind: Kind, at: String, detail: String, pointer: &str, wire: Wire, reason: String| {
+            Change {
+                subject: Subject::Spec(file.to_string()),
+                at,
+                kind,
+                detail,
+                pointer: pointer.to_string(),
+                direction: Direction::Operation,
+                wire,
+                wire_reason: reason,
+                rust: None,
+                rust_reason: String::new(),
+                rust_items: Vec::new(),
+                anchors: Vec::new(),
+            }
+        };
+    let urls = |doc: &Value| -> BTreeSet<String> {
+        doc.get("servers")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|s| s.get("url").and_then(Value::as_str).map(str::to_string))
+            .collect()
+    };
+    let (bu, hu) = (urls(base), urls(head));
+    for url in bu.difference(&hu) {
+        out.push(change(
+            Kind::ServerRemoved,
+            format!("server `{url}`"),
+            "removed".into(),
+            "/servers",
+            Wire::BreaksCallers,
+            format!("callers configured with `{url}` no longer reach a documented server"),
+        ));
+    }
+    for url in hu.difference(&bu) {
+        out.push(change(
+            Kind::ServerAdded,
+            format!("server `{url}`"),
+            "added".into(),
+            "/servers",
+            Wire::Compatible,
+            "a new server: existing callers keep theirs".into(),
+        ));
+    }
+    let empty = Map::new();
+    let schemes = |doc: &'_ Value| -> Map<String, Value> {
+        doc.pointer("/components/securitySchemes")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty)
+            .clone()
+    };
+    let (bs, hs) = (schemes(base), schemes(head));
+    let names: BTreeSet<&String> = bs.keys().chain(hs.keys()).collect();
+    for name in names {
+        let pointer = join("/components/securitySchemes", name);
+        let at = format!("security scheme `{name}`");
+        // What a caller must send: the scheme's kind, place and name (not its description).
+        let shape = |v: &Value| {
+            ["type", "in", "name", "scheme", "bearerFormat"]
+                .iter()
+                .map(|k| v.get(*k).cloned().unwrap_or(Value::Null))
+                .collect::<Vec<_>>()
+        };
+        match (bs.get(name.as_str()), hs.get(name.as_str())) {
+            (Some(_), None) => out.push(change(
+                Kind::SecuritySchemeRemoved,
+                at,
+                "removed".into(),
+                &pointer,
+                Wire::BreaksCallers,
+                format!("callers that authenticate with `{name}` can no longer"),
+            )),
+            (None, Some(_)) => out.push(change(
+                Kind::SecuritySchemeAdded,
+                at,
+                "added".into(),
+                &pointer,
+                Wire::Compatible,
+                "a new way to authenticate; nothing requires it by being declared".into(),
+            )),
+            (Some(b), Some(h)) if shape(b) != shape(h) => out.push(change(
+                Kind::SecuritySchemeChanged,
+                at,
+                "what a caller sends changed (type, place, name or scheme)".into(),
+                &pointer,
+                Wire::BreaksCallersAndServers,
+                format!(
+                    "callers send `{name}` the old way; servers that predate it read the old way"
+                ),
+            )),
+            _ => {}
+        }
+    }
+    out
+}
+
 /// A change about the whole file.
 pub(crate) fn spec_level(file: &str, kind: Kind) -> Change {
     let (detail, wire, reason) = match kind {
@@ -536,6 +637,93 @@ impl Walker<'_> {
         self.parameters(b, h);
         self.request_body(b, h);
         self.responses(b, h);
+        self.security(b, h);
+    }
+
+    /// The ways an operation accepts to be authenticated: its `security`, else the spec's.
+    /// Each alternative is the set of schemes it needs together.
+    fn security_alternatives(doc: &Value, op: &Op) -> BTreeSet<Vec<String>> {
+        let list = op
+            .op
+            .get("security")
+            .or_else(|| doc.get("security"))
+            .and_then(Value::as_array);
+        // `security: []` is one alternative: no authentication.
+        if list.is_some_and(|l| l.is_empty()) {
+            return BTreeSet::from([Vec::new()]);
+        }
+        list.into_iter()
+            .flatten()
+            .filter_map(Value::as_object)
+            .map(|alt| {
+                let mut names: Vec<String> = alt.keys().cloned().collect();
+                names.sort();
+                names
+            })
+            .collect()
+    }
+
+    fn security(&mut self, b: &Op, h: &Op) {
+        let (ba, ha) = (
+            Self::security_alternatives(self.base, b),
+            Self::security_alternatives(self.head, h),
+        );
+        let mut ctx = self.op_ctx(b, h);
+        ctx.base_pointer = join(&b.pointer, "security");
+        ctx.head_pointer = join(&h.pointer, "security");
+        let show = |alt: &Vec<String>| {
+            if alt.is_empty() {
+                "no authentication".to_string()
+            } else {
+                alt.iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(" + ")
+            }
+        };
+        let open = ha.contains(&Vec::new());
+        for alt in ba.difference(&ha) {
+            let mut c = ctx.clone();
+            c.prefix = "security".into();
+            let verdict = if open {
+                (
+                    Wire::Compatible,
+                    "the operation needs no authentication now: what callers send is ignored"
+                        .into(),
+                )
+            } else {
+                (
+                    Wire::BreaksCallers,
+                    format!("callers that authenticate with {} are refused", show(alt)),
+                )
+            };
+            self.push(
+                &c,
+                Kind::SecurityRemoved,
+                format!("{} no longer accepted", show(alt)),
+                true,
+                verdict,
+                Vec::new(),
+            );
+        }
+        for alt in ha.difference(&ba) {
+            let mut c = ctx.clone();
+            c.prefix = "security".into();
+            self.push(
+                &c,
+                Kind::SecurityAdded,
+                format!("{} accepted", show(alt)),
+                false,
+                (
+                    Wire::BreaksServers,
+                    format!(
+                        "callers may now authenticate with {}; servers that predate it refuse them",
+                        show(alt)
+                    ),
+                ),
+                Vec::new(),
+            );
+        }
     }
 
     fn parameters(&mut self, b: &Op, h: &Op) {
@@ -837,6 +1025,7 @@ impl Walker<'_> {
             let mut c = self.part_ctx(b, h, prefix, Direction::Response, &["send"], "Response");
             c.base_pointer = join(&join(&b.pointer, "responses"), bc);
             c.head_pointer = join(&join(&h.pointer, "responses"), hc);
+            self.headers(&c, &br[bc.as_str()], &hr[hc.as_str()]);
             self.response(&c, &br[bc.as_str()], &hr[hc.as_str()]);
         }
         // Other responses (errors), by code.
@@ -882,6 +1071,50 @@ impl Walker<'_> {
                 }
                 (None, None) => {}
             }
+        }
+    }
+
+    /// The headers of a success response: one that goes leaves callers that read it without.
+    fn headers(&mut self, ctx: &Ctx, b: &Value, h: &Value) {
+        let b = spec::deref(self.base, b, "").map(|(v, _)| v).unwrap_or(b);
+        let h = spec::deref(self.head, h, "").map(|(v, _)| v).unwrap_or(h);
+        let names = |v: &Value| -> BTreeSet<String> {
+            v.get("headers")
+                .and_then(Value::as_object)
+                .map(|m| m.keys().map(|k| k.to_ascii_lowercase()).collect())
+                .unwrap_or_default()
+        };
+        let (bn, hn) = (names(b), names(h));
+        let mut c = ctx.clone();
+        c.base_pointer = join(&ctx.base_pointer, "headers");
+        c.head_pointer = join(&ctx.head_pointer, "headers");
+        for name in bn.difference(&hn) {
+            c.prefix = format!("response header `{name}`");
+            self.push(
+                &c,
+                Kind::HeaderRemoved,
+                "no longer documented".into(),
+                true,
+                (
+                    Wire::BreaksCallers,
+                    format!("callers that read `{name}` may no longer find it"),
+                ),
+                Vec::new(),
+            );
+        }
+        for name in hn.difference(&bn) {
+            c.prefix = format!("response header `{name}`");
+            self.push(
+                &c,
+                Kind::HeaderAdded,
+                "documented".into(),
+                false,
+                (
+                    Wire::Compatible,
+                    "a new response header: callers that do not read it are unaffected".into(),
+                ),
+                Vec::new(),
+            );
         }
     }
 
