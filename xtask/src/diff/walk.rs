@@ -936,15 +936,23 @@ impl Walker<'_> {
                 );
             }
             (Some(bb), None) => {
+                let verdict = if required(bb) {
+                    (
+                        Wire::BreaksCallersAndServers,
+                        "request body removed: existing callers still send one, and servers that predate it require one".into(),
+                    )
+                } else {
+                    (
+                        Wire::BreaksCallers,
+                        "request body removed: existing callers still send one".into(),
+                    )
+                };
                 self.push(
                     &ctx,
                     Kind::RequestBodyRemoved,
                     body_label(self.base, bb),
                     true,
-                    (
-                        Wire::BreaksCallers,
-                        "request body removed: existing callers still send one".into(),
-                    ),
+                    verdict,
                     Vec::new(),
                 );
             }
