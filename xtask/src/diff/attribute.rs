@@ -8,8 +8,8 @@
 //! sides ([`super::api`]), not from the spec. A spec change that matches none is a patch:
 //! no public item of the generated code changed for it.
 
-use super::api::{ApiChange, Scope};
-use super::{Change, Semver};
+use super::api::{ApiChange, Facet, Scope};
+use super::{Change, Kind, Semver};
 
 /// A name in the generated code that a spec change may have touched.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -70,6 +70,7 @@ pub(crate) fn attribute(changes: &mut [Change], api: &[ApiChange], known: Result
         let mut hits: Vec<&ApiChange> = api
             .iter()
             .filter(|a| change.anchors.iter().any(|anchor| anchor.matches(a)))
+            .filter(|a| can_cause(change.kind, a.facet))
             .collect();
         // Highest level first, then in item order (the API list is sorted).
         hits.sort_by_key(|a| std::cmp::Reverse(a.level));
@@ -98,5 +99,22 @@ pub(crate) fn attribute(changes: &mut [Change], api: &[ApiChange], known: Result
                 change.rust_reason = "no public item of the generated code changes for it".into();
             }
         }
+    }
+}
+
+/// Whether a spec change of `kind` can be what changed a generated item's `facet`. Two
+/// changes on one member (a parameter's maximum and its default) share their anchors; this
+/// keeps each to the generated changes it can cause, so each gets its own verdict: a new
+/// default or example changes no signature, a secret flag only the `Debug` redaction.
+fn can_cause(kind: Kind, facet: Facet) -> bool {
+    let signature = matches!(
+        facet,
+        Facet::Type | Facet::Field | Facet::Setter | Facet::Check | Facet::Variant
+    );
+    match kind {
+        Kind::SecretAdded | Kind::SecretRemoved => facet == Facet::Redaction,
+        Kind::ExampleChanged => false,
+        Kind::DefaultChanged => !signature && facet != Facet::Redaction,
+        _ => facet != Facet::Redaction,
     }
 }
