@@ -93,6 +93,17 @@ impl Project {
         self.records.get_mut(kind)?.iter_mut().find(|r| r.id == id)
     }
 
+    /// A creation time for a new record of `kind` that a hook makes: now, and after every
+    /// record of that kind (lists order by it and page on it).
+    pub(crate) fn next_created_ms(&self, kind: &str) -> u64 {
+        self.all(kind)
+            .iter()
+            .map(|r| r.created_ms + 1)
+            .max()
+            .unwrap_or(0)
+            .max(crate::clock::now_millis())
+    }
+
     pub(crate) fn push(&mut self, kind: &str, record: Record) {
         self.records
             .entry(kind.to_string())

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use super::Hooks;
 use super::connection::VpnConnection;
 use crate::call::{Call, Fault};
-use crate::clock::{iso_millis, now_millis};
+use crate::clock::iso_millis;
 use crate::store::{Project, Record, new_id};
 
 const KIND: &str = "vpn_connection";
@@ -60,13 +60,7 @@ pub(crate) fn create(p: &mut Project, call: &Call) -> Result<Value, Fault> {
         }
         made.push(fields);
     }
-    let first = p
-        .all(KIND)
-        .iter()
-        .map(|r| r.created_ms + 1)
-        .max()
-        .unwrap_or(0)
-        .max(now_millis());
+    let first = p.next_created_ms(KIND);
     let mut ids = Vec::with_capacity(made.len());
     for (created, mut fields) in (first..).zip(made) {
         fields

@@ -94,13 +94,7 @@ pub(crate) fn upgrade(p: &mut Project, call: &Call) -> Result<Value, Fault> {
                     "vpn gateway {vgw_id} is {status}; an upgrade starts only when ACTIVE"
                 )));
             }
-            let created = p
-                .all(JOBS)
-                .iter()
-                .map(|j| j.created_ms + 1)
-                .max()
-                .unwrap_or(0)
-                .max(now_millis());
+            let created = p.next_created_ms(JOBS);
             let mut fields = Map::new();
             fields.insert("resource_id".into(), json!(vgw_id));
             fields.insert("job_type".into(), json!("upgrade"));
