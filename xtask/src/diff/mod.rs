@@ -169,6 +169,7 @@ pub enum Kind {
     SecurityRemoved,
     HeaderAdded,
     HeaderRemoved,
+    HeaderOptional,
 }
 
 impl Kind {

@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use heck::{ToPascalCase, ToSnakeCase};
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 use super::attribute::Anchor;
 use super::{Change, Direction, Kind, Subject, Wire};
@@ -1123,6 +1123,50 @@ impl Walker<'_> {
                 ),
                 Vec::new(),
             );
+        }
+        // A header on both sides: whether it is always sent, and its schema.
+        let header = |doc: &'_ Value, side: &'_ Value, name: &str| -> Option<Value> {
+            let (key, value) = side
+                .get("headers")?
+                .as_object()?
+                .iter()
+                .find(|(k, _)| k.to_ascii_lowercase() == name)?;
+            let value = spec::deref(doc, value, "").map(|(v, _)| v).unwrap_or(value);
+            Some(json!({ "key": key, "header": value }))
+        };
+        for name in bn.intersection(&hn) {
+            let (Some(bh), Some(hh)) = (header(self.base, b, name), header(self.head, h, name))
+            else {
+                continue;
+            };
+            let mut hc = c.clone();
+            hc.prefix = format!("response header `{name}`");
+            hc.direction = Direction::Response;
+            let required = |v: &Value| v["header"]["required"].as_bool().unwrap_or(false);
+            if required(&bh) && !required(&hh) {
+                self.push(
+                    &hc,
+                    Kind::HeaderOptional,
+                    "no longer always sent".into(),
+                    false,
+                    (
+                        Wire::BreaksCallers,
+                        format!("callers that count on `{name}` may not get it"),
+                    ),
+                    Vec::new(),
+                );
+            }
+            if let (Some(bs), Some(hs)) = (bh["header"].get("schema"), hh["header"].get("schema")) {
+                hc.base_pointer = join(
+                    &join(&c.base_pointer, bh["key"].as_str().unwrap_or(name)),
+                    "schema",
+                );
+                hc.head_pointer = join(
+                    &join(&c.head_pointer, hh["key"].as_str().unwrap_or(name)),
+                    "schema",
+                );
+                self.schema(&hc, bs, hs);
+            }
         }
     }
 
