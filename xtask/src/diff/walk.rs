@@ -916,8 +916,8 @@ impl Walker<'_> {
             (None, Some(hb)) => {
                 let verdict = if required(hb) {
                     (
-                        Wire::BreaksCallers,
-                        "new required request body: existing callers send none".into(),
+                        Wire::BreaksCallersAndServers,
+                        "new required request body: existing callers send none, and servers that predate it take none".into(),
                     )
                 } else {
                     (
