@@ -151,6 +151,42 @@ impl Cx<'_> {
         Some((code, schema))
     }
 
+    /// The JSON pointers of the `x-secret` values a body of `schema` can hold (`*` for any
+    /// item of an array): `/client_config`, `/vpn_connection/psk`, `/vpn_connections/*/psk`.
+    fn secret_pointers(&self, schema: &Value, at: String, depth: usize, out: &mut Vec<String>) {
+        // The specs' bodies nest a few levels; the bound stops a recursive schema.
+        if depth > 12 {
+            return;
+        }
+        let schema = self.schema(schema);
+        if schema.get("x-secret") == Some(&Value::Bool(true)) {
+            out.push(at.clone());
+        }
+        if let Some(props) = schema.get("properties").and_then(Value::as_object) {
+            for (name, value) in props {
+                let here = format!("{at}/{}", name.replace('~', "~0").replace('/', "~1"));
+                if value.get("x-secret") == Some(&Value::Bool(true)) {
+                    out.push(here.clone());
+                    continue;
+                }
+                self.secret_pointers(value, here, depth + 1, out);
+            }
+        }
+        if let Some(items) = schema.get("items") {
+            self.secret_pointers(items, format!("{at}/*"), depth + 1, out);
+        }
+        for key in ["allOf", "oneOf", "anyOf"] {
+            for part in schema
+                .get(key)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                self.secret_pointers(part, at.clone(), depth + 1, out);
+            }
+        }
+    }
+
     fn request_schema<'v>(&'v self, op: &'v Value) -> Option<&'v Value> {
         self.deref(op.get("requestBody")?)
             .pointer("/content/application~1json/schema")
@@ -323,6 +359,12 @@ impl Cx<'_> {
             }
             None => quote!(None),
         };
+        let mut response_secrets = Vec::new();
+        if let Some(schema) = response {
+            self.secret_pointers(schema, String::new(), 0, &mut response_secrets);
+        }
+        response_secrets.sort();
+        response_secrets.dedup();
         let (response, check_response) = match response.and_then(Self::ref_name) {
             Some(name) => {
                 let ty = ident(&name.to_pascal_case(), &at)?;
@@ -403,6 +445,7 @@ impl Cx<'_> {
                 request: #request,
                 response: #response,
                 check_response: #check_response,
+                response_secrets: &[#(#response_secrets),*],
                 pagination: #pagination,
                 waiter: #waiter,
             }

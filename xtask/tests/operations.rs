@@ -258,3 +258,27 @@ fn the_waiter_actions_carry_the_waiter() {
         entry("ExportGadget")
     );
 }
+
+#[test]
+fn the_table_says_where_an_answer_holds_secrets() {
+    // A key in the shown item and in every item of the list; the create's request secret is no
+    // answer's.
+    let spec = SPEC.replace(
+        "        id: {type: string}\n        status: {$ref: '#/components/schemas/GadgetStatus'}",
+        "        id: {type: string}\n        status: {$ref: '#/components/schemas/GadgetStatus'}\n        key: {type: string, x-secret: true}",
+    );
+    assert_ne!(spec, SPEC);
+    let text = generated(&spec);
+    assert_eq!(
+        text.matches(r#"response_secrets: &["/gadget/key"]"#)
+            .count(),
+        2,
+        "the create's and the show's answer: {text}"
+    );
+    assert!(
+        text.contains(r#"response_secrets: &["/gadgets/*/key"]"#),
+        "the list's items: {text}"
+    );
+    // The delete answers nothing.
+    assert_eq!(text.matches("response_secrets: &[]").count(), 1, "{text}");
+}

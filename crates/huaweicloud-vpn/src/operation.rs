@@ -187,6 +187,10 @@ pub struct Operation {
     /// Checks a JSON success body by decoding it with the generated response type (which
     /// tolerates unknown fields and values, as the client does).
     pub check_response: Option<CheckJson>,
+    /// The JSON pointers of the `x-secret` values its success body can hold (`*`: any item of
+    /// an array), such as `/client_config` or `/vpn_connection/psk`: what a tool must not
+    /// print or log.
+    pub response_secrets: &'static [&'static str],
     /// Set on paginated lists.
     pub pagination: Option<Pagination>,
     /// Set on operations whose resource has a status to wait on: its show operation, its

@@ -3,12 +3,14 @@
 //! with `huaweicloud_vpn::dynamic`, followed across pages (`--all`) or waited on (`--wait`),
 //! and printed.
 
+use std::path::PathBuf;
+
 use huaweicloud_vpn::operation::{Operation, Waiter};
 use serde_json::{Map, Value};
 
 use crate::context::Context;
 use crate::error::CliError;
-use crate::{output, poll};
+use crate::{answer_secrets, output, poll};
 
 /// One call, ready to send. Its `Debug` names the body's fields, never their values (a body
 /// may hold a secret).
@@ -27,6 +29,8 @@ pub struct Invocation {
     pub wait: Option<(Waiter, u64)>,
     /// `--all`: follow the pages (`op.pagination`).
     pub all: bool,
+    /// `--secret-out FILE`: where the answer's secret values go (never the terminal).
+    pub secret_out: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Invocation {
@@ -50,6 +54,7 @@ impl std::fmt::Debug for Invocation {
             .field("body_fields", &self.body.as_ref().map(body_fields))
             .field("wait", &self.wait.as_ref().map(|(w, t)| (w.show, t)))
             .field("all", &self.all)
+            .field("secret_out", &self.secret_out)
             .finish()
     }
 }
@@ -65,6 +70,7 @@ impl Invocation {
             body: None,
             wait: None,
             all: false,
+            secret_out: None,
         }
     }
 
@@ -85,9 +91,31 @@ pub fn find(id: &str) -> Result<&'static Operation, CliError> {
         .ok_or_else(|| CliError::usage(format!("this build of hcvpn has no operation {id}")))
 }
 
-/// Sends the invocation and prints what it got.
+/// Sends the invocation and prints what it got, its secrets replaced (and written to the
+/// `--secret-out` file, if one was named).
 pub async fn run(invocation: Invocation, ctx: &Context) -> Result<(), CliError> {
-    let result = answer(&invocation, ctx).await?;
+    let mut result = answer(&invocation, ctx).await?;
+    // After a wait the answer is the show operation's.
+    let mut pointers: Vec<&str> = invocation.op.response_secrets.to_vec();
+    if let Some((waiter, _)) = &invocation.wait
+        && let Some(show) = huaweicloud_vpn::operation::find(waiter.show)
+    {
+        pointers.extend(show.response_secrets);
+    }
+    let placeholder = match &invocation.secret_out {
+        Some(path) => format!("<written to {}>", path.display()),
+        None => answer_secrets::REDACTED.to_string(),
+    };
+    let taken = answer_secrets::take(&mut result, &pointers, &placeholder);
+    if let Some(path) = &invocation.secret_out {
+        if taken.is_empty() {
+            return Err(CliError::usage(format!(
+                "--secret-out {}: the answer holds no secret; nothing was written",
+                path.display()
+            )));
+        }
+        answer_secrets::write_new(path, &answer_secrets::file_text(&taken))?;
+    }
     output::print(ctx.output(), &result)
 }
 

@@ -3,6 +3,7 @@
 //! `hcvpn op`, derived from the operation table at run time; the resource commands
 //! (`connection`, `gateway`, ...) map common tasks onto the same generic call. See `--help`.
 
+mod answer_secrets;
 mod body;
 mod cli;
 mod cmd;

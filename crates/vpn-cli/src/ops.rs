@@ -26,6 +26,7 @@ const RESERVED: &[&str] = &[
     "wait",
     "wait-timeout",
     "all",
+    "secret-out",
     "help",
     "version",
     "endpoint",
@@ -57,7 +58,11 @@ Secret fields (pre-shared keys and the like) are never arguments: --<field>-stdi
 variable when nothing else gives a value; other calls only with --<field>-env.
 
 --wait (creates: until ready; deletes: until gone) is offered where the spec declares how the
-resource's status is read back; --all where the list is paginated.";
+resource's status is read back; --all where the list is paginated.
+
+Secrets in answers (an exported client configuration, a peer configuration, a pre-shared key
+read back) never print: they show as <redacted>, and --secret-out FILE writes them to a new
+file with owner-only permissions.";
 
 /// The `op` command with one subcommand per operation.
 pub fn command() -> Command {
@@ -335,6 +340,20 @@ fn op_command(op: &'static Operation) -> Command {
                 );
         }
     }
+    if !op.response_secrets.is_empty() {
+        cmd = cmd.arg(
+            Arg::new("secret-out")
+                .long("secret-out")
+                .value_name("FILE")
+                .value_parser(clap::value_parser!(PathBuf))
+                .help(format!(
+                    "Write the answer's secret values ({}) to FILE, a new file with owner-only \
+                     permissions: one text as it is, several as JSON. They never print; without \
+                     this flag the answer shows them redacted.",
+                    op.response_secrets.join(", ")
+                )),
+        );
+    }
     if op.pagination.is_some() {
         cmd = cmd.arg(Arg::new("all").long("all").action(ArgAction::SetTrue).help(
             "Follow the pages (the next marker of each answer) and print all items as one list.",
@@ -453,6 +472,9 @@ pub fn invocation(op: &'static Operation, m: &ArgMatches) -> Result<Invocation, 
         inv.body = Some(body.finish()?);
     }
     inv.all = op.pagination.is_some() && m.get_flag("all");
+    if !op.response_secrets.is_empty() {
+        inv.secret_out = m.get_one::<PathBuf>("secret-out").cloned();
+    }
     if let Some(waiter) = op.waiter
         && m.get_flag("wait")
     {

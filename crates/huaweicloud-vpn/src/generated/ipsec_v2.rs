@@ -11548,6 +11548,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         check_response: Some(
             crate::operation::check_json::<types::ListEndpointGroupsResponse>,
         ),
+        response_secrets: &[],
         pagination: None,
         waiter: None,
     },
@@ -11616,6 +11617,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         check_response: Some(
             crate::operation::check_json::<types::EndpointGroupResponse>,
         ),
+        response_secrets: &[],
         pagination: None,
         waiter: None,
     },
@@ -11647,6 +11649,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         check_response: Some(
             crate::operation::check_json::<types::EndpointGroupResponse>,
         ),
+        response_secrets: &[],
         pagination: None,
         waiter: None,
     },
@@ -11702,6 +11705,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         check_response: Some(
             crate::operation::check_json::<types::EndpointGroupResponse>,
         ),
+        response_secrets: &[],
         pagination: None,
         waiter: None,
     },
@@ -11731,6 +11735,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         request: None,
         response: None,
         check_response: None,
+        response_secrets: &[],
         pagination: None,
         waiter: None,
     },
@@ -11762,6 +11767,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         check_response: Some(
             crate::operation::check_json::<types::ListIkePoliciesResponse>,
         ),
+        response_secrets: &[],
         pagination: None,
         waiter: None,
     },
@@ -11869,6 +11875,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         }),
         response: Some("IkePolicyResponse"),
         check_response: Some(crate::operation::check_json::<types::IkePolicyResponse>),
+        response_secrets: &[],
         pagination: None,
         waiter: None,
     },
@@ -11898,6 +11905,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         request: None,
         response: Some("IkePolicyResponse"),
         check_response: Some(crate::operation::check_json::<types::IkePolicyResponse>),
+        response_secrets: &[],
         pagination: None,
         waiter: None,
     },
@@ -12008,6 +12016,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         }),
         response: Some("IkePolicyResponse"),
         check_response: Some(crate::operation::check_json::<types::IkePolicyResponse>),
+        response_secrets: &[],
         pagination: None,
         waiter: None,
     },
@@ -12037,6 +12046,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         request: None,
         response: None,
         check_response: None,
+        response_secrets: &[],
         pagination: None,
         waiter: None,
     },
@@ -12108,6 +12118,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         check_response: Some(
             crate::operation::check_json::<types::ListIpsecSiteConnectionsResponse>,
         ),
+        response_secrets: &["/ipsec_site_connections/*/psk"],
         pagination: None,
         waiter: None,
     },
@@ -12264,6 +12275,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         check_response: Some(
             crate::operation::check_json::<types::IpsecSiteConnectionResponse>,
         ),
+        response_secrets: &["/ipsec_site_connection/psk"],
         pagination: None,
         waiter: Some(crate::operation::Waiter {
             resource: "IPsec site connection",
@@ -12303,6 +12315,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         check_response: Some(
             crate::operation::check_json::<types::IpsecSiteConnectionResponse>,
         ),
+        response_secrets: &["/ipsec_site_connection/psk"],
         pagination: None,
         waiter: Some(crate::operation::Waiter {
             resource: "IPsec site connection",
@@ -12446,6 +12459,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         check_response: Some(
             crate::operation::check_json::<types::IpsecSiteConnectionResponse>,
         ),
+        response_secrets: &["/ipsec_site_connection/psk"],
         pagination: None,
         waiter: Some(crate::operation::Waiter {
             resource: "IPsec site connection",
@@ -12483,6 +12497,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         request: None,
         response: None,
         check_response: None,
+        response_secrets: &[],
         pagination: None,
         waiter: Some(crate::operation::Waiter {
             resource: "IPsec site connection",
@@ -12522,6 +12537,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         check_response: Some(
             crate::operation::check_json::<types::ListIpsecPoliciesResponse>,
         ),
+        response_secrets: &[],
         pagination: None,
         waiter: None,
     },
@@ -12631,6 +12647,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         }),
         response: Some("IpsecPolicyResponse"),
         check_response: Some(crate::operation::check_json::<types::IpsecPolicyResponse>),
+        response_secrets: &[],
         pagination: None,
         waiter: None,
     },
@@ -12660,6 +12677,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         request: None,
         response: Some("IpsecPolicyResponse"),
         check_response: Some(crate::operation::check_json::<types::IpsecPolicyResponse>),
+        response_secrets: &[],
         pagination: None,
         waiter: None,
     },
@@ -12772,6 +12790,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         }),
         response: Some("IpsecPolicyResponse"),
         check_response: Some(crate::operation::check_json::<types::IpsecPolicyResponse>),
+        response_secrets: &[],
         pagination: None,
         waiter: None,
     },
@@ -12801,6 +12820,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         request: None,
         response: None,
         check_response: None,
+        response_secrets: &[],
         pagination: None,
         waiter: None,
     },
@@ -12832,6 +12852,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         check_response: Some(
             crate::operation::check_json::<types::ListVpnServicesResponse>,
         ),
+        response_secrets: &[],
         pagination: None,
         waiter: None,
     },
@@ -12912,6 +12933,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         }),
         response: Some("VpnServiceResponse"),
         check_response: Some(crate::operation::check_json::<types::VpnServiceResponse>),
+        response_secrets: &[],
         pagination: None,
         waiter: Some(crate::operation::Waiter {
             resource: "VPN service",
@@ -12949,6 +12971,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         request: None,
         response: Some("VpnServiceResponse"),
         check_response: Some(crate::operation::check_json::<types::VpnServiceResponse>),
+        response_secrets: &[],
         pagination: None,
         waiter: Some(crate::operation::Waiter {
             resource: "VPN service",
@@ -13016,6 +13039,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         }),
         response: Some("VpnServiceResponse"),
         check_response: Some(crate::operation::check_json::<types::VpnServiceResponse>),
+        response_secrets: &[],
         pagination: None,
         waiter: Some(crate::operation::Waiter {
             resource: "VPN service",
@@ -13053,6 +13077,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         request: None,
         response: None,
         check_response: None,
+        response_secrets: &[],
         pagination: None,
         waiter: Some(crate::operation::Waiter {
             resource: "VPN service",

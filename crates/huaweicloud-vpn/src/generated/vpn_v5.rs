@@ -25203,6 +25203,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         check_response: Some(
             crate::operation::check_json::<types::ListConnectionMonitorsResponse>,
         ),
+        response_secrets: &[],
         pagination: None,
         waiter: None,
     },
@@ -25239,6 +25240,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         check_response: Some(
             crate::operation::check_json::<types::ConnectionMonitorResponse>,
         ),
+        response_secrets: &[],
         pagination: None,
         waiter: Some(crate::operation::Waiter {
             resource: "connection monitor",
@@ -25278,6 +25280,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         check_response: Some(
             crate::operation::check_json::<types::ConnectionMonitorResponse>,
         ),
+        response_secrets: &[],
         pagination: None,
         waiter: Some(crate::operation::Waiter {
             resource: "connection monitor",
@@ -25315,6 +25318,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         request: None,
         response: None,
         check_response: None,
+        response_secrets: &[],
         pagination: None,
         waiter: Some(crate::operation::Waiter {
             resource: "connection monitor",
@@ -25374,6 +25378,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         check_response: Some(
             crate::operation::check_json::<types::ListCustomerGatewaysResponse>,
         ),
+        response_secrets: &["/customer_gateways/*/ca_certificate/issuer"],
         pagination: Some(crate::operation::Pagination {
             items: "customer_gateways",
             marker_param: "marker",
@@ -25455,6 +25460,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         check_response: Some(
             crate::operation::check_json::<types::CustomerGatewayResponse>,
         ),
+        response_secrets: &["/customer_gateway/ca_certificate/issuer"],
         pagination: None,
         waiter: None,
     },
@@ -25486,6 +25492,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         check_response: Some(
             crate::operation::check_json::<types::CustomerGatewayResponse>,
         ),
+        response_secrets: &["/customer_gateway/ca_certificate/issuer"],
         pagination: None,
         waiter: None,
     },
@@ -25541,6 +25548,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         check_response: Some(
             crate::operation::check_json::<types::CustomerGatewayResponse>,
         ),
+        response_secrets: &["/customer_gateway/ca_certificate/issuer"],
         pagination: None,
         waiter: None,
     },
@@ -25570,6 +25578,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         request: None,
         response: None,
         check_response: None,
+        response_secrets: &[],
         pagination: None,
         waiter: None,
     },
@@ -25590,6 +25599,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         check_response: Some(
             crate::operation::check_json::<types::SupportedDevicesResponse>,
         ),
+        response_secrets: &[],
         pagination: None,
         waiter: None,
     },
@@ -25681,6 +25691,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         check_response: Some(
             crate::operation::check_json::<types::ListVpnConnectionsResponse>,
         ),
+        response_secrets: &[],
         pagination: Some(crate::operation::Pagination {
             items: "vpn_connections",
             marker_param: "marker",
@@ -25866,6 +25877,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         check_response: Some(
             crate::operation::check_json::<types::VpnConnectionResponse>,
         ),
+        response_secrets: &[],
         pagination: None,
         waiter: Some(crate::operation::Waiter {
             resource: "VPN connection",
@@ -25905,6 +25917,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         check_response: Some(
             crate::operation::check_json::<types::VpnConnectionResponse>,
         ),
+        response_secrets: &[],
         pagination: None,
         waiter: Some(crate::operation::Waiter {
             resource: "VPN connection",
@@ -26048,6 +26061,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         check_response: Some(
             crate::operation::check_json::<types::VpnConnectionResponse>,
         ),
+        response_secrets: &[],
         pagination: None,
         waiter: Some(crate::operation::Waiter {
             resource: "VPN connection",
@@ -26085,6 +26099,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         request: None,
         response: None,
         check_response: None,
+        response_secrets: &[],
         pagination: None,
         waiter: Some(crate::operation::Waiter {
             resource: "VPN connection",
@@ -26124,6 +26139,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         check_response: Some(
             crate::operation::check_json::<types::ConnectionIpsecSaResponse>,
         ),
+        response_secrets: &[],
         pagination: None,
         waiter: None,
     },
@@ -26155,6 +26171,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         check_response: Some(
             crate::operation::check_json::<types::VpnConnectionLogResponse>,
         ),
+        response_secrets: &[],
         pagination: None,
         waiter: None,
     },
@@ -26226,6 +26243,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         check_response: Some(
             crate::operation::check_json::<types::PeerConfigurationResponse>,
         ),
+        response_secrets: &["/peer_config"],
         pagination: None,
         waiter: None,
     },
@@ -26255,6 +26273,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         request: None,
         response: Some("RequestIdResponse"),
         check_response: Some(crate::operation::check_json::<types::RequestIdResponse>),
+        response_secrets: &[],
         pagination: None,
         waiter: Some(crate::operation::Waiter {
             resource: "VPN connection",
@@ -26299,6 +26318,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         check_response: Some(
             crate::operation::check_json::<types::BatchCreateVpnConnectionResponse>,
         ),
+        response_secrets: &[],
         pagination: None,
         waiter: None,
     },
@@ -26350,6 +26370,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         check_response: Some(
             crate::operation::check_json::<types::ListVpnGatewayCertificatesResponse>,
         ),
+        response_secrets: &["/vpn_gateway_certificates/*/issuer"],
         pagination: None,
         waiter: None,
     },
@@ -26391,6 +26412,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         check_response: Some(
             crate::operation::check_json::<types::ListVpnGatewaysResponse>,
         ),
+        response_secrets: &[],
         pagination: None,
         waiter: None,
     },
@@ -26592,6 +26614,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         }),
         response: Some("VpnGatewayResponse"),
         check_response: Some(crate::operation::check_json::<types::VpnGatewayResponse>),
+        response_secrets: &[],
         pagination: None,
         waiter: Some(crate::operation::Waiter {
             resource: "VPN gateway",
@@ -26620,6 +26643,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         check_response: Some(
             crate::operation::check_json::<types::AvailabilityZonesResponse>,
         ),
+        response_secrets: &[],
         pagination: None,
         waiter: None,
     },
@@ -26671,6 +26695,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         check_response: Some(
             crate::operation::check_json::<types::ListVpnGatewayJobsResponse>,
         ),
+        response_secrets: &[],
         pagination: Some(crate::operation::Pagination {
             items: "jobs",
             marker_param: "marker",
@@ -26705,6 +26730,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         request: None,
         response: None,
         check_response: None,
+        response_secrets: &[],
         pagination: None,
         waiter: None,
     },
@@ -26734,6 +26760,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         request: None,
         response: Some("VpnGatewayResponse"),
         check_response: Some(crate::operation::check_json::<types::VpnGatewayResponse>),
+        response_secrets: &[],
         pagination: None,
         waiter: Some(crate::operation::Waiter {
             resource: "VPN gateway",
@@ -26825,6 +26852,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         }),
         response: Some("VpnGatewayResponse"),
         check_response: Some(crate::operation::check_json::<types::VpnGatewayResponse>),
+        response_secrets: &[],
         pagination: None,
         waiter: Some(crate::operation::Waiter {
             resource: "VPN gateway",
@@ -26862,6 +26890,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         request: None,
         response: None,
         check_response: None,
+        response_secrets: &[],
         pagination: None,
         waiter: Some(crate::operation::Waiter {
             resource: "VPN gateway",
@@ -26901,6 +26930,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         check_response: Some(
             crate::operation::check_json::<types::VpnGatewayCertificateResponse>,
         ),
+        response_secrets: &["/certificate/issuer"],
         pagination: None,
         waiter: None,
     },
@@ -26988,6 +27018,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         check_response: Some(
             crate::operation::check_json::<types::VpnGatewayCertificateResponse>,
         ),
+        response_secrets: &["/certificate/issuer"],
         pagination: None,
         waiter: None,
     },
@@ -27085,6 +27116,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         check_response: Some(
             crate::operation::check_json::<types::VpnGatewayCertificateResponse>,
         ),
+        response_secrets: &["/certificate/issuer"],
         pagination: None,
         waiter: None,
     },
@@ -27156,6 +27188,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         check_response: Some(
             crate::operation::check_json::<types::VpnGatewayRoutingTableResponse>,
         ),
+        response_secrets: &[],
         pagination: Some(crate::operation::Pagination {
             items: "routing_table",
             marker_param: "marker",
@@ -27212,6 +27245,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         }),
         response: Some("VpnGatewayResponse"),
         check_response: Some(crate::operation::check_json::<types::VpnGatewayResponse>),
+        response_secrets: &[],
         pagination: None,
         waiter: Some(crate::operation::Waiter {
             resource: "VPN gateway",
@@ -27267,6 +27301,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         check_response: Some(
             crate::operation::check_json::<types::VpnGatewayJobResponse>,
         ),
+        response_secrets: &[],
         pagination: None,
         waiter: None,
     },
@@ -27285,6 +27320,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         request: None,
         response: Some("QuotasResponse"),
         check_response: Some(crate::operation::check_json::<types::QuotasResponse>),
+        response_secrets: &[],
         pagination: None,
         waiter: None,
     },
@@ -27351,6 +27387,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         check_response: Some(
             crate::operation::check_json::<types::ResourceCountResponse>,
         ),
+        response_secrets: &[],
         pagination: None,
         waiter: None,
     },
@@ -27437,6 +27474,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         check_response: Some(
             crate::operation::check_json::<types::ResourcesByTagsResponse>,
         ),
+        response_secrets: &[],
         pagination: None,
         waiter: None,
     },
@@ -27471,6 +27509,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         request: None,
         response: Some("ProjectTagsResponse"),
         check_response: Some(crate::operation::check_json::<types::ProjectTagsResponse>),
+        response_secrets: &[],
         pagination: None,
         waiter: None,
     },
@@ -27517,6 +27556,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         check_response: Some(
             crate::operation::check_json::<types::ResourceTagsResponse>,
         ),
+        response_secrets: &[],
         pagination: None,
         waiter: None,
     },
@@ -27577,6 +27617,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         }),
         response: None,
         check_response: None,
+        response_secrets: &[],
         pagination: None,
         waiter: None,
     },
@@ -27637,6 +27678,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         }),
         response: None,
         check_response: None,
+        response_secrets: &[],
         pagination: None,
         waiter: None,
     },

@@ -838,6 +838,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         check_response: Some(
             crate::operation::check_json::<types::ExtendedAvailabilityZonesResponse>,
         ),
+        response_secrets: &[],
         pagination: None,
         waiter: None,
     },
