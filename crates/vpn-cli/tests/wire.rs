@@ -287,7 +287,7 @@ async fn tables_show_the_main_columns_and_never_the_psk() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn legacy_ipsec_json_shows_what_the_api_returned_and_tables_hide_the_psk() {
+async fn legacy_ipsec_answers_never_print_the_psk_and_secret_out_writes_it_owner_only() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/v2.0/vpn/ipsec-site-connections/ip-1"))
@@ -309,7 +309,53 @@ async fn legacy_ipsec_json_shows_what_the_api_returned_and_tables_hide_the_psk()
     let (stdout, stderr) = texts(&output);
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     let printed: Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(printed["ipsec_site_connection"]["psk"], "Echoed-Secret-9");
+    // The legacy API echoes the pre-shared key; the JSON shows everything else.
+    assert_eq!(
+        printed["ipsec_site_connection"]["peer_address"],
+        "203.0.113.7"
+    );
+    assert_eq!(
+        printed["ipsec_site_connection"]["psk"],
+        "<redacted: use --secret-out FILE>"
+    );
+    assert!(!stdout.contains("Echoed-Secret-9"), "{stdout}");
+
+    // Asked for, the secret goes to a new file only its owner can read, and the answer says so.
+    let dir = std::env::temp_dir().join(format!("hcvpn-wire-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("psk.txt");
+    let _ = std::fs::remove_file(&file);
+    let secret_out = || {
+        let mut command = hcvpn();
+        command.args(["--ipsec-endpoint"]).arg(server.uri()).args([
+            "--no-auth",
+            "op",
+            "show-ipsec-site-connection",
+            "--connection-id",
+            "ip-1",
+            "--secret-out",
+        ]);
+        command.arg(&file);
+        command
+    };
+    let output = run(secret_out()).await;
+    let (stdout, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(!stdout.contains("Echoed-Secret-9"), "{stdout}");
+    assert!(stdout.contains("<written to "), "{stdout}");
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "Echoed-Secret-9");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    // An existing file is never overwritten.
+    let output = run(secret_out()).await;
+    let (_, stderr) = texts(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("exists"), "{stderr}");
+    std::fs::remove_dir_all(&dir).unwrap();
 
     let mut table = hcvpn();
     table.args(["--ipsec-endpoint"]).arg(server.uri()).args([
