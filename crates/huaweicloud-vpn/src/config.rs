@@ -12,6 +12,8 @@ use crate::budget::RetryBudget;
 use crate::ipsec_v2;
 use crate::retry::{RetryPolicy, Sleeper, TokioSleeper};
 use crate::runtime::{Auth, Runtime, Settings};
+#[cfg(feature = "p2c")]
+use crate::vpn_p2c;
 #[cfg(feature = "s2c")]
 use crate::vpn_v5;
 #[cfg(feature = "s2c")]
@@ -454,9 +456,18 @@ impl ClientBuilder {
         Ok(vpn_v5_1::Client::new_with_client(&base, http, runtime))
     }
 
+    /// A client of the point-to-client VPN operations (P2C VPN gateways, VPN servers, client CA
+    /// certificates, users, user groups, access policies), on the same endpoint as the
+    /// site-to-site ones.
+    #[cfg(feature = "p2c")]
+    pub fn vpn_p2c(&self) -> Result<vpn_p2c::Client, ConfigError> {
+        let (base, http, runtime) = self.v5_parts(vpn_p2c::BASE_PATH)?;
+        Ok(vpn_p2c::Client::new_with_client(&base, http, runtime))
+    }
+
     /// The base URL (the VPN endpoint and `base_path` with the project) and the parts of a
     /// VPN API client.
-    #[cfg(feature = "s2c")]
+    #[cfg(any(feature = "s2c", feature = "p2c"))]
     fn v5_parts(&self, base_path: &str) -> Result<(String, reqwest::Client, Runtime), ConfigError> {
         let endpoint = match (&self.endpoint, &self.region) {
             (Some(url), _) => check_endpoint(url)?,
@@ -646,10 +657,10 @@ pub(crate) fn check_project_id(project_id: &str) -> Result<(), ConfigError> {
 }
 
 /// `for_project`, `for_project_with_client` and `baseurl` on the clients of the VPN v5 API's
-/// modules (`/v5/{project_id}` and `/v5.1/{project_id}`).
+/// modules (`/v5/{project_id}` and `/v5.1/{project_id}`), for the products that are enabled.
 macro_rules! project_clients {
-    ($($module:ident),+) => {$(
-        #[cfg(feature = "s2c")]
+    ($feature:literal: $($module:ident),+) => {$(
+        #[cfg(feature = $feature)]
         impl $module::Client {
             /// A client for one project with no credentials and no retries: for a local server or a
             /// proxy that authenticates. For a real cloud use [`ClientBuilder`].
@@ -690,7 +701,8 @@ macro_rules! project_clients {
     )+};
 }
 
-project_clients!(vpn_v5, vpn_v5_1);
+project_clients!("s2c": vpn_v5, vpn_v5_1);
+project_clients!("p2c": vpn_p2c);
 
 #[cfg(feature = "legacy")]
 impl ipsec_v2::Client {

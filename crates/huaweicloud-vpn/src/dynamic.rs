@@ -52,6 +52,13 @@ impl Api for crate::vpn_v5_1::Client {
     const MODULE: &'static str = "vpn_v5_1";
 }
 
+#[cfg(feature = "p2c")]
+impl sealed::Sealed for crate::vpn_p2c::Client {}
+#[cfg(feature = "p2c")]
+impl Api for crate::vpn_p2c::Client {
+    const MODULE: &'static str = "vpn_p2c";
+}
+
 #[cfg(feature = "legacy")]
 impl sealed::Sealed for crate::ipsec_v2::Client {}
 #[cfg(feature = "legacy")]

@@ -1,8 +1,8 @@
 #![doc = include_str!("../README.md")]
-// A build with no product that has operations (`p2c` alone, until its spec lands) has no client
+// A build with no product (`default-features = false` and a TLS feature alone) has no client
 // to configure: the configuration and runtime are then unused, not wrong.
 #![cfg_attr(
-    not(any(feature = "s2c", feature = "legacy")),
+    not(any(feature = "s2c", feature = "p2c", feature = "legacy")),
     allow(dead_code, unused_imports, unused_macros)
 )]
 // Every public item of the hand-written modules is documented; the generated code carries the
@@ -32,6 +32,8 @@ pub use config::{ClientBuilder, Cloud, ConfigError};
 pub use error::{ErrorExt, ServiceError};
 #[cfg(feature = "legacy")]
 pub use generated::ipsec_v2;
+#[cfg(feature = "p2c")]
+pub use generated::vpn_p2c;
 #[cfg(feature = "s2c")]
 pub use generated::vpn_v5;
 #[cfg(feature = "s2c")]

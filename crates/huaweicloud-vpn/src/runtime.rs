@@ -695,5 +695,7 @@ macro_rules! hooks {
 
 #[cfg(feature = "s2c")]
 hooks!(crate::vpn_v5::Client, crate::vpn_v5_1::Client);
+#[cfg(feature = "p2c")]
+hooks!(crate::vpn_p2c::Client);
 #[cfg(feature = "legacy")]
 hooks!(crate::ipsec_v2::Client);

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use huaweicloud_vpn::operation::Operation;
 use huaweicloud_vpn::{
-    ClientBuilder, Cloud, Error, RetryPolicy, dynamic, ipsec_v2, vpn_v5, vpn_v5_1,
+    ClientBuilder, Cloud, Error, RetryPolicy, dynamic, ipsec_v2, vpn_p2c, vpn_v5, vpn_v5_1,
 };
 use serde_json::Value;
 
@@ -85,6 +85,7 @@ impl Context {
         match op.module {
             "vpn_v5" => Ok(AnyClient::Vpn(self.builder()?.vpn_v5()?)),
             "vpn_v5_1" => Ok(AnyClient::Vpn51(self.builder()?.vpn_v5_1()?)),
+            "vpn_p2c" => Ok(AnyClient::P2c(self.builder()?.vpn_p2c()?)),
             "ipsec_v2" => Ok(AnyClient::Ipsec(self.builder()?.ipsec_v2()?)),
             other => Err(CliError::usage(format!(
                 "{} belongs to the API module {other}, which this tool cannot call yet",
@@ -99,6 +100,7 @@ impl Context {
 pub enum AnyClient {
     Vpn(vpn_v5::Client),
     Vpn51(vpn_v5_1::Client),
+    P2c(vpn_p2c::Client),
     Ipsec(ipsec_v2::Client),
 }
 
@@ -114,6 +116,7 @@ impl AnyClient {
         let answer = match self {
             AnyClient::Vpn(c) => dynamic::call(c, op, path, query, body).await?,
             AnyClient::Vpn51(c) => dynamic::call(c, op, path, query, body).await?,
+            AnyClient::P2c(c) => dynamic::call(c, op, path, query, body).await?,
             AnyClient::Ipsec(c) => dynamic::call(c, op, path, query, body).await?,
         };
         Ok(answer.into_inner())
@@ -129,6 +132,7 @@ impl AnyClient {
         match self {
             AnyClient::Vpn(c) => dynamic::all_items(c, op, path, query).await,
             AnyClient::Vpn51(c) => dynamic::all_items(c, op, path, query).await,
+            AnyClient::P2c(c) => dynamic::all_items(c, op, path, query).await,
             AnyClient::Ipsec(c) => dynamic::all_items(c, op, path, query).await,
         }
     }

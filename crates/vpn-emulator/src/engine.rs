@@ -68,14 +68,10 @@ pub(crate) fn run(
     }
 }
 
-/// A resource's hooks: those registered under its name, unless another resource of that name
-/// came first (then it is served by the engine alone).
+/// A resource's hooks: those registered under its store key (its name, or `name#2` when
+/// another resource of that name came first).
 fn hooks_of(res: &Resource) -> &'static dyn Hooks {
-    if res.key == res.name {
-        hooks::resource(&res.name)
-    } else {
-        hooks::resource("")
-    }
+    hooks::resource(&res.key)
 }
 
 fn answer(op: &Op, body: Option<Value>) -> Success {

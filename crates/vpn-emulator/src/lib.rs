@@ -221,6 +221,24 @@ impl Emulator {
             .inventory()
     }
 
+    /// A VPN client connects to the P2C VPN gateway `p2c_vgw_id` of `project_id` as
+    /// `user_name` from `client_ip` (what a laptop does; no API operation makes a client
+    /// connection). The connection is then listed by ListP2cVgwConnections and can be
+    /// disconnected with DeleteP2cVgwConnection. Returns its id, or `None` when the gateway or
+    /// its VPN server does not exist, or the server authenticates local users
+    /// (`LOCAL_PASSWORD`) and has no user of that name.
+    pub fn connect_p2c_client(
+        &self,
+        project_id: &str,
+        p2c_vgw_id: &str,
+        user_name: &str,
+        client_ip: &str,
+    ) -> Option<String> {
+        let mut store = self.shared.store.lock().unwrap_or_else(|e| e.into_inner());
+        let project = store.project(&project_id.to_ascii_lowercase());
+        hooks::connect_p2c_client(project, p2c_vgw_id, user_name, client_ip)
+    }
+
     /// The base URL, e.g. `http://127.0.0.1:41234`: the VPN v5 endpoint (paths
     /// `/v5/{project_id}/...`), which also serves the legacy IPsec API (`/v2.0/vpn/...`).
     pub fn url(&self) -> String {
@@ -285,7 +303,7 @@ pub fn served_operations() -> Vec<String> {
     let mut served: Vec<String> = model.ops.iter().map(|op| op.id.clone()).collect();
     let (resources, operations) = hooks::registered();
     for name in resources {
-        if !model.resources.iter().any(|r| r.name == name) {
+        if !model.resources.iter().any(|r| r.key == name) {
             served.push(format!("hook {name}"));
         }
     }

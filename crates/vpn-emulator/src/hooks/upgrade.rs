@@ -1,5 +1,5 @@
 //! Changing a VPN gateway: its specification (flavor) and its upgrade, with the jobs that
-//! carry an upgrade out.
+//! carry an upgrade out. A P2C VPN gateway upgrades the same way, with jobs of its own.
 //!
 //! Why a hook: these are actions on a gateway whose effect is a sequence of statuses on the
 //! gateway and on a job record. An upgrade is three calls: `start` (gateway UPGRADING, then
@@ -16,25 +16,55 @@ use crate::clock::{iso_millis, now_millis};
 use crate::model::Action;
 use crate::store::{Project, Record, new_id};
 
-/// The store's kind of the jobs (the engine names the resource after its collection).
+/// The store's kind of the site-to-site jobs (the engine names the resource after its
+/// collection; the specs of site-to-site VPN are read first, so theirs keep the plain name).
 pub(crate) const JOBS: &str = "jobs";
+/// The store's kind of the P2C gateways' jobs: the second `jobs` resource of the specs.
+pub(crate) const P2C_JOBS: &str = "jobs#2";
+
+/// A kind of gateway that upgrades through jobs.
+#[derive(Clone, Copy)]
+pub(crate) struct Upgradable {
+    /// The store's kind of the gateways (`vpn_gateway`).
+    kind: &'static str,
+    /// The path parameter naming one (`vgw_id`).
+    param: &'static str,
+    /// In words, for messages (`vpn gateway`).
+    words: &'static str,
+    /// The store's kind of its jobs.
+    jobs: &'static str,
+}
+
+const VPN_GATEWAY: Upgradable = Upgradable {
+    kind: "vpn_gateway",
+    param: "vgw_id",
+    words: "vpn gateway",
+    jobs: JOBS,
+};
+
+pub(crate) const P2C_VPN_GATEWAY: Upgradable = Upgradable {
+    kind: "p2c_vpn_gateway",
+    param: "p2c_vgw_id",
+    words: "p2c vpn gateway",
+    jobs: P2C_JOBS,
+};
 
 /// Job statuses after which nothing more happens.
 const FINISHED: [&str; 3] = ["success", "rollback_success", "fail"];
 
-fn gateway_id(call: &Call) -> &str {
-    call.path_param("vgw_id").unwrap_or_default()
-}
-
-fn gateway<'a>(p: &'a mut Project, call: &Call) -> Result<&'a mut Record, Fault> {
-    let id = gateway_id(call);
-    p.find_mut("vpn_gateway", id)
-        .ok_or_else(|| Fault::not_found("vpn gateway", id))
+fn gateway<'a>(
+    p: &'a mut Project,
+    call: &Call,
+    of: Upgradable,
+) -> Result<&'a mut Record, Fault> {
+    let id = call.path_param(of.param).unwrap_or_default();
+    p.find_mut(of.kind, id)
+        .ok_or_else(|| Fault::not_found(of.words, id))
 }
 
 /// The gateway's job that has not finished, if any.
-fn open_job<'a>(p: &'a Project, vgw_id: &str, call: &Call) -> Option<&'a Record> {
-    p.all(JOBS)
+fn open_job<'a>(p: &'a Project, vgw_id: &str, call: &Call, of: Upgradable) -> Option<&'a Record> {
+    p.all(of.jobs)
         .iter()
         .find(|j| j.str("resource_id") == Some(vgw_id) && !FINISHED.contains(&j.status(call.now)))
 }
@@ -48,7 +78,7 @@ pub(crate) fn update_specification(p: &mut Project, call: &Call) -> Result<Value
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
-    let g = gateway(p, call)?;
+    let g = gateway(p, call, VPN_GATEWAY)?;
     let id = g.id.clone();
     let status = g.status(call.now).to_string();
     if status != "ACTIVE" {
@@ -78,23 +108,33 @@ pub(crate) fn update_specification(p: &mut Project, call: &Call) -> Result<Value
 
 /// UpgradeVpnGateway: `start`, `finish` or `rollback` (the request type allows no other).
 pub(crate) fn upgrade(p: &mut Project, call: &Call) -> Result<Value, Fault> {
+    upgrade_gateway(p, call, VPN_GATEWAY)
+}
+
+/// UpgradeP2cVpnGateway: the same three actions on a P2C VPN gateway.
+pub(crate) fn upgrade_p2c(p: &mut Project, call: &Call) -> Result<Value, Fault> {
+    upgrade_gateway(p, call, P2C_VPN_GATEWAY)
+}
+
+fn upgrade_gateway(p: &mut Project, call: &Call, of: Upgradable) -> Result<Value, Fault> {
     let action = call
         .body
         .get("action")
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
-    let vgw_id = gateway(p, call)?.id.clone();
-    let open = open_job(p, &vgw_id, call).map(|j| (j.id.clone(), j.status(call.now).to_string()));
+    let vgw_id = gateway(p, call, of)?.id.clone();
+    let open = open_job(p, &vgw_id, call, of).map(|j| (j.id.clone(), j.status(call.now).to_string()));
     let job_id = match (action.as_str(), open) {
         ("start", None) => {
-            let status = gateway(p, call)?.status(call.now).to_string();
+            let status = gateway(p, call, of)?.status(call.now).to_string();
             if status != "ACTIVE" {
                 return Err(Fault::wrong_status(format!(
-                    "vpn gateway {vgw_id} is {status}; an upgrade starts only when ACTIVE"
+                    "{} {vgw_id} is {status}; an upgrade starts only when ACTIVE",
+                    of.words
                 )));
             }
-            let created = p.next_created_ms(JOBS);
+            let created = p.next_created_ms(of.jobs);
             let mut fields = Map::new();
             fields.insert("resource_id".into(), json!(vgw_id));
             fields.insert("job_type".into(), json!("upgrade"));
@@ -106,8 +146,8 @@ pub(crate) fn upgrade(p: &mut Project, call: &Call) -> Result<Value, Fault> {
                 call.delay,
             );
             let id = job.id.clone();
-            p.push(JOBS, job);
-            gateway(p, call)?.transition(
+            p.push(of.jobs, job);
+            gateway(p, call, of)?.transition(
                 Some("UPGRADING"),
                 "PENDING_UPGRADE_CONFIRM",
                 call.now,
@@ -117,21 +157,22 @@ pub(crate) fn upgrade(p: &mut Project, call: &Call) -> Result<Value, Fault> {
         }
         ("start", Some((job, status))) => {
             return Err(Fault::wrong_status(format!(
-                "vpn gateway {vgw_id} has the unfinished job {job} ({status})"
+                "{} {vgw_id} has the unfinished job {job} ({status})",
+                of.words
             )));
         }
         (_, Some((job, status))) if status == "pending_upgrade_confirm" => {
             let finished = if action == "finish" {
-                gateway(p, call)?.transition(None, "ACTIVE", call.now, call.delay);
-                set_job(p, &job, None, "success", call);
+                gateway(p, call, of)?.transition(None, "ACTIVE", call.now, call.delay);
+                set_job(p, of.jobs, &job, None, "success", call);
                 now_millis()
             } else {
-                gateway(p, call)?.transition(Some("ROLLING_BACK"), "ACTIVE", call.now, call.delay);
-                set_job(p, &job, Some("rolling_back"), "rollback_success", call);
+                gateway(p, call, of)?.transition(Some("ROLLING_BACK"), "ACTIVE", call.now, call.delay);
+                set_job(p, of.jobs, &job, Some("rolling_back"), "rollback_success", call);
                 let delay = u64::try_from(call.delay.as_millis()).unwrap_or(u64::MAX);
                 now_millis().saturating_add(delay)
             };
-            if let Some(j) = p.find_mut(JOBS, &job) {
+            if let Some(j) = p.find_mut(of.jobs, &job) {
                 j.fields
                     .insert("finished_at".into(), json!(iso_millis(finished)));
             }
@@ -142,27 +183,35 @@ pub(crate) fn upgrade(p: &mut Project, call: &Call) -> Result<Value, Fault> {
                 format!("the job {job} is {status}")
             });
             return Err(Fault::wrong_status(format!(
-                "vpn gateway {vgw_id}: {action} needs an upgrade waiting for confirmation \
-                 (pending_upgrade_confirm); {state}"
+                "{} {vgw_id}: {action} needs an upgrade waiting for confirmation \
+                 (pending_upgrade_confirm); {state}",
+                of.words
             )));
         }
     };
     Ok(json!({ "job_id": job_id }))
 }
 
-fn set_job(p: &mut Project, id: &str, pending: Option<&str>, ready: &str, call: &Call) {
-    if let Some(j) = p.find_mut(JOBS, id) {
+fn set_job(
+    p: &mut Project,
+    jobs: &str,
+    id: &str,
+    pending: Option<&str>,
+    ready: &str,
+    call: &Call,
+) {
+    if let Some(j) = p.find_mut(jobs, id) {
         j.transition(pending, ready, call.now, call.delay);
     }
 }
 
-/// The jobs resource: its status from time, `finished_at` once finished, and only a finished
-/// job may be deleted.
-pub(crate) struct Job;
+/// A jobs resource (its store kind): its status from time, `finished_at` once finished, and
+/// only a finished job may be deleted.
+pub(crate) struct Job(pub &'static str);
 
 impl Hooks for Job {
     fn delete(&self, p: &mut Project, call: &Call) -> Result<(), Fault> {
-        if let Some(job) = p.find(JOBS, &call.id) {
+        if let Some(job) = p.find(self.0, &call.id) {
             let status = job.status(call.now);
             if !FINISHED.contains(&status) {
                 return Err(Fault::wrong_status(format!(
@@ -192,6 +241,11 @@ impl Hooks for Job {
     }
 
     fn not_found(&self, id: &str) -> Option<Fault> {
-        Some(Fault::not_found("vpn gateway job", id))
+        let words = if self.0 == P2C_JOBS {
+            "p2c vpn gateway job"
+        } else {
+            "vpn gateway job"
+        };
+        Some(Fault::not_found(words, id))
     }
 }
