@@ -18,7 +18,9 @@
 
 use std::collections::BTreeSet;
 
-use huaweicloud_vpn::{Error, ResponseValue, ServiceError, ipsec_v2, operation, vpn_v5, vpn_v5_1};
+use huaweicloud_vpn::{
+    Error, ResponseValue, ServiceError, ipsec_v2, operation, vpn_p2c, vpn_v5, vpn_v5_1,
+};
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 use serde::Serialize;
@@ -134,6 +136,7 @@ impl Expect {
             .replace("{ipsecpolicy_id}", IPSEC_POLICY_ID)
             .replace("{service_id}", VPN_SERVICE_ID)
             .replace("{endpoint_group_id}", ENDPOINT_GROUP_ID)
+            .replace("{p2c_vgw_id}", P2C_VGW_ID)
     }
 
     /// The JSON the client's parsed result must serialize back to (`null` for `()`).
@@ -181,6 +184,13 @@ const IKE_POLICY_ID: &str = "5522aff7-1b3c-48dd-9c3c-b50f016b73db";
 const IPSEC_POLICY_ID: &str = "5291b189-fd84-46e5-84bd-78f40c05d69c";
 const VPN_SERVICE_ID: &str = "5c561d9d-eaea-45f6-ae3e-08d1a7080828";
 const ENDPOINT_GROUP_ID: &str = "6ecd9cf3-ca64-46c7-863f-f2eb1b9e838a";
+/// The point-to-client ids (`{connection_id}` is [`IPSEC_CONNECTION_ID`] in every path).
+const P2C_VGW_ID: &str = "6a7d0a68-8f24-4f7e-9ed9-27d43c3b4c8a";
+const LIST_P2C_VGWS_QUERY: &str = "limit=10&marker=2026-12-01T08%3A00%3A00.000Z";
+const LIST_P2C_VGW_AVAILABILITY_ZONES_QUERY: &str = "flavor=Professional1";
+const LIST_P2C_VGW_CONNECTIONS_QUERY: &str = "limit=10&offset=5";
+const LIST_P2C_VPN_GATEWAY_JOBS_QUERY: &str = "resource_id=6a7d0a68-8f24-4f7e-9ed9-27d43c3b4c8a\
+    &limit=10&marker=2026-12-01T08%3A00%3A00.000Z";
 
 /// The query string each list test sends (every documented filter set, see [`invoke`]); an
 /// operation with query parameters must have one (`documented_calls_match_the_specs`).
@@ -194,6 +204,10 @@ fn documented_query(op: &str) -> &'static str {
         "ListVpnGatewayJobs" => LIST_VPN_GATEWAY_JOBS_QUERY,
         "ListVpnGatewayCertificates" => LIST_VPN_GATEWAY_CERTIFICATES_QUERY,
         "ShowVpnGatewayRoutingTable" => SHOW_VPN_GATEWAY_ROUTING_TABLE_QUERY,
+        "ListP2cVgws" => LIST_P2C_VGWS_QUERY,
+        "ListP2cVgwAvailabilityZones" => LIST_P2C_VGW_AVAILABILITY_ZONES_QUERY,
+        "ListP2cVgwConnections" => LIST_P2C_VGW_CONNECTIONS_QUERY,
+        "ListP2cVpnGatewayJobs" => LIST_P2C_VPN_GATEWAY_JOBS_QUERY,
         "ListIpsecSiteConnections" => LIST_IPSEC_SITE_CONNECTIONS_QUERY,
         "ListIkePolicies" | "ListIpsecPolicies" | "ListVpnServices" | "ListEndpointGroups" => {
             LIST_FIELDS_QUERY
@@ -273,6 +287,10 @@ fn v51_client(server: &MockServer) -> vpn_v5_1::Client {
     vpn_v5_1::Client::for_project(&server.uri(), PROJECT_ID).expect("valid endpoint and project id")
 }
 
+fn p2c_client(server: &MockServer) -> vpn_p2c::Client {
+    vpn_p2c::Client::for_project(&server.uri(), PROJECT_ID).expect("valid endpoint and project id")
+}
+
 fn v2_client(server: &MockServer) -> ipsec_v2::Client {
     ipsec_v2::Client::for_endpoint(&server.uri()).expect("valid endpoint")
 }
@@ -305,6 +323,7 @@ async fn invoke(e: &Expect, server: &MockServer) -> CallResult {
     let op = e.op;
     let v5 = v5_client(server);
     let v2 = v2_client(server);
+    let p2c = p2c_client(server);
     match op {
         "CreateVpnConnection" => outcome(
             v5.create_vpn_connection()
@@ -616,6 +635,86 @@ async fn invoke(e: &Expect, server: &MockServer) -> CallResult {
         "DeleteIpsecSiteConnection" => outcome(
             v2.delete_ipsec_site_connection()
                 .connection_id(IPSEC_CONNECTION_ID)
+                .send()
+                .await,
+        ),
+        "CreateP2cVgw" => outcome(
+            p2c.create_p2c_vgw()
+                .body(typed::<vpn_p2c::types::CreateP2cVgwRequest>(e))
+                .send()
+                .await,
+        ),
+        "ListP2cVgws" => outcome(
+            p2c.list_p2c_vgws()
+                .limit(10)
+                .marker("2026-12-01T08:00:00.000Z")
+                .send()
+                .await,
+        ),
+        "ShowP2cVgw" => outcome(p2c.show_p2c_vgw().p2c_vgw_id(P2C_VGW_ID).send().await),
+        "UpdateP2cVgw" => outcome(
+            p2c.update_p2c_vgw()
+                .p2c_vgw_id(P2C_VGW_ID)
+                .body(typed::<vpn_p2c::types::UpdateP2cVgwRequest>(e))
+                .send()
+                .await,
+        ),
+        "DeleteP2cVgw" => outcome(p2c.delete_p2c_vgw().p2c_vgw_id(P2C_VGW_ID).send().await),
+        "ListP2cVgwAvailabilityZones" => outcome(
+            p2c.list_p2c_vgw_availability_zones()
+                .flavor(vpn_p2c::types::ListP2cVgwAvailabilityZonesFlavor::Professional1)
+                .send()
+                .await,
+        ),
+        "ListP2cVgwConnections" => outcome(
+            p2c.list_p2c_vgw_connections()
+                .p2c_vgw_id(P2C_VGW_ID)
+                .limit(10)
+                .offset(5)
+                .send()
+                .await,
+        ),
+        "DeleteP2cVgwConnection" => outcome(
+            p2c.delete_p2c_vgw_connection()
+                .p2c_vgw_id(P2C_VGW_ID)
+                .connection_id(IPSEC_CONNECTION_ID)
+                .send()
+                .await,
+        ),
+        "UpgradeP2cVpnGateway" => outcome(
+            p2c.upgrade_p2c_vpn_gateway()
+                .p2c_vgw_id(P2C_VGW_ID)
+                .body(typed::<vpn_p2c::types::UpgradeP2cVgwRequest>(e))
+                .send()
+                .await,
+        ),
+        "ListP2cVpnGatewayJobs" => outcome(
+            p2c.list_p2c_vpn_gateway_jobs()
+                .resource_id(P2C_VGW_ID)
+                .limit(10)
+                .marker("2026-12-01T08:00:00.000Z")
+                .send()
+                .await,
+        ),
+        "DeleteP2cVpnGatewayJob" => {
+            outcome(p2c.delete_p2c_vpn_gateway_job().job_id(JOB_ID).send().await)
+        }
+        "ShowVpnConnectionsLogConfig" => outcome(
+            p2c.show_vpn_connections_log_config()
+                .p2c_vgw_id(P2C_VGW_ID)
+                .send()
+                .await,
+        ),
+        "UpdateVpnConnectionsLogConfig" => outcome(
+            p2c.update_vpn_connections_log_config()
+                .p2c_vgw_id(P2C_VGW_ID)
+                .body(typed::<vpn_p2c::types::UpdateVpnConnectionsLogConfigRequest>(e))
+                .send()
+                .await,
+        ),
+        "DeleteVpnConnectionsLogConfig" => outcome(
+            p2c.delete_vpn_connections_log_config()
+                .p2c_vgw_id(P2C_VGW_ID)
                 .send()
                 .await,
         ),
@@ -1424,6 +1523,9 @@ async fn dot_segment_path_parameters_are_rejected_before_sending() {
                 .collect();
             let result = match op.module {
                 "vpn_v5" => huaweicloud_vpn::dynamic::call(&v5, op, &path, &[], None).await,
+                "vpn_p2c" => {
+                    huaweicloud_vpn::dynamic::call(&p2c_client(&server), op, &path, &[], None).await
+                }
                 "ipsec_v2" => {
                     huaweicloud_vpn::dynamic::call(&v2_client(&server), op, &path, &[], None).await
                 }

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use huaweicloud_vpn::{ipsec_v2, vpn_v5, vpn_v5_1};
+use huaweicloud_vpn::{ipsec_v2, vpn_p2c, vpn_v5, vpn_v5_1};
 use serde_json::Value;
 use vpn_tests::{Fixture, Kind, fixtures, schema_pointer, specs};
 
@@ -71,6 +71,20 @@ fn round_trip(module: &str, name: &str, body: &Value) -> Result<(String, Value),
         vpn_v5::ErrorBody,
         vpn_v5_1::ExtendedAvailabilityZonesResponse,
         vpn_v5_1::ErrorBody,
+        vpn_p2c::CreateP2cVgwRequest,
+        vpn_p2c::CreateP2cVgwResponse,
+        vpn_p2c::ListP2cVgwJobsResponse,
+        vpn_p2c::ListP2cVgwsResponse,
+        vpn_p2c::P2cRequestIdResponse,
+        vpn_p2c::P2cVgwAvailabilityZonesResponse,
+        vpn_p2c::P2cVgwConnectionsResponse,
+        vpn_p2c::P2cVgwJobIdResponse,
+        vpn_p2c::P2cVgwResponse,
+        vpn_p2c::UpdateP2cVgwRequest,
+        vpn_p2c::UpdateVpnConnectionsLogConfigRequest,
+        vpn_p2c::UpgradeP2cVgwRequest,
+        vpn_p2c::VpnConnectionsLogConfigResponse,
+        vpn_p2c::ErrorBody,
         ipsec_v2::CreateIpsecSiteConnectionRequest,
         ipsec_v2::UpdateIpsecSiteConnectionRequest,
         ipsec_v2::IpsecSiteConnectionResponse,

@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use huaweicloud_vpn::{Error, ResponseValue, ServiceError, ipsec_v2, vpn_v5, vpn_v5_1};
+use huaweicloud_vpn::{Error, ResponseValue, ServiceError, ipsec_v2, vpn_p2c, vpn_v5, vpn_v5_1};
 use serde_json::{Value, json};
 
 const PROJECT_ID: &str = "0123456789abcdef0123456789abcdef";
@@ -840,6 +840,167 @@ async fn vpn_v5_1_every_operation_passes_prism() {
             .iter()
             .all(|z| z.name.is_some() && z.available_specs.as_ref().is_some_and(|s| !s.is_empty())),
         "every zone of the example has a name and specifications"
+    );
+    called.assert_complete();
+}
+
+#[tokio::test]
+async fn vpn_p2c_every_operation_passes_prism() {
+    let prism = Prism::start("vpn-p2c.yaml", "vpn-p2c").await;
+    let client =
+        vpn_p2c::Client::for_project_with_client(&prism.endpoint, PROJECT_ID, http()).unwrap();
+    let mut called = Called::new("vpn_p2c");
+
+    // A gateway's life: created, read, listed, renamed, its zones, connections, logging and an
+    // upgrade with its job, then the teardown.
+    let body: vpn_p2c::types::CreateP2cVgwRequest = request("CreateP2cVgw", "request.built.json");
+    let created = prism.check(
+        &mut called,
+        "CreateP2cVgw",
+        201,
+        client.create_p2c_vgw().body(body).send().await,
+    );
+    let id = created
+        .p2c_vpn_gateway
+        .id
+        .expect("the created gateway has an id");
+    prism.check(
+        &mut called,
+        "ShowP2cVgw",
+        200,
+        client.show_p2c_vgw().p2c_vgw_id(&*id).send().await,
+    );
+    let list = prism.check(
+        &mut called,
+        "ListP2cVgws",
+        200,
+        client.list_p2c_vgws().limit(10).send().await,
+    );
+    assert!(
+        !list.p2c_vpn_gateways.is_empty(),
+        "the example lists a gateway"
+    );
+    let body: vpn_p2c::types::UpdateP2cVgwRequest = request("UpdateP2cVgw", "request.built.json");
+    prism.check(
+        &mut called,
+        "UpdateP2cVgw",
+        200,
+        client
+            .update_p2c_vgw()
+            .p2c_vgw_id(&*id)
+            .body(body)
+            .send()
+            .await,
+    );
+    prism.check(
+        &mut called,
+        "ListP2cVgwAvailabilityZones",
+        200,
+        client
+            .list_p2c_vgw_availability_zones()
+            .flavor(vpn_p2c::types::ListP2cVgwAvailabilityZonesFlavor::Professional1)
+            .send()
+            .await,
+    );
+    let connections = prism.check(
+        &mut called,
+        "ListP2cVgwConnections",
+        200,
+        client
+            .list_p2c_vgw_connections()
+            .p2c_vgw_id(&*id)
+            .limit(10)
+            .offset(0)
+            .send()
+            .await,
+    );
+    let connection_id = connections.connections[0]
+        .connection_id
+        .clone()
+        .expect("the example's connection has an id");
+    prism.check(
+        &mut called,
+        "DeleteP2cVgwConnection",
+        200,
+        client
+            .delete_p2c_vgw_connection()
+            .p2c_vgw_id(&*id)
+            .connection_id(&*connection_id)
+            .send()
+            .await,
+    );
+    let body: vpn_p2c::types::UpdateVpnConnectionsLogConfigRequest =
+        request("UpdateVpnConnectionsLogConfig", "request.built.json");
+    prism.check(
+        &mut called,
+        "UpdateVpnConnectionsLogConfig",
+        200,
+        client
+            .update_vpn_connections_log_config()
+            .p2c_vgw_id(&*id)
+            .body(body)
+            .send()
+            .await,
+    );
+    prism.check(
+        &mut called,
+        "ShowVpnConnectionsLogConfig",
+        200,
+        client
+            .show_vpn_connections_log_config()
+            .p2c_vgw_id(&*id)
+            .send()
+            .await,
+    );
+    prism.check(
+        &mut called,
+        "DeleteVpnConnectionsLogConfig",
+        204,
+        client
+            .delete_vpn_connections_log_config()
+            .p2c_vgw_id(&*id)
+            .send()
+            .await,
+    );
+    let body: vpn_p2c::types::UpgradeP2cVgwRequest =
+        request("UpgradeP2cVpnGateway", "request.built.json");
+    let job = prism.check(
+        &mut called,
+        "UpgradeP2cVpnGateway",
+        202,
+        client
+            .upgrade_p2c_vpn_gateway()
+            .p2c_vgw_id(&*id)
+            .body(body)
+            .send()
+            .await,
+    );
+    prism.check(
+        &mut called,
+        "ListP2cVpnGatewayJobs",
+        200,
+        client
+            .list_p2c_vpn_gateway_jobs()
+            .resource_id(&*id)
+            .limit(10)
+            .send()
+            .await,
+    );
+    prism.check(
+        &mut called,
+        "DeleteP2cVpnGatewayJob",
+        204,
+        client
+            .delete_p2c_vpn_gateway_job()
+            .job_id(&*job.job_id)
+            .send()
+            .await,
+    );
+    prism.check(
+        &mut called,
+        "DeleteP2cVgw",
+        204,
+        client.delete_p2c_vgw().p2c_vgw_id(&*id).send().await,
     );
     called.assert_complete();
 }

@@ -226,6 +226,8 @@ pub fn all() -> impl Iterator<Item = &'static Operation> {
         crate::vpn_v5::OPERATIONS,
         #[cfg(feature = "s2c")]
         crate::vpn_v5_1::OPERATIONS,
+        #[cfg(feature = "p2c")]
+        crate::vpn_p2c::OPERATIONS,
         #[cfg(feature = "legacy")]
         crate::ipsec_v2::OPERATIONS,
     ];

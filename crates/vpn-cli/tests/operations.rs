@@ -163,6 +163,15 @@ fn recipe(op: &Operation, ids: &HashMap<String, String>) -> Option<(Vec<String>,
             .collect(),
             None,
         ),
+        "UpdateVpnConnectionsLogConfig" => (
+            args(&[
+                "--log-group-id",
+                "1b2c3d4e-5f60-4718-8293-a4b5c6d7e8f9",
+                "--log-stream-id",
+                "2c3d4e5f-6071-4829-93a4-b5c6d7e8f901",
+            ]),
+            None,
+        ),
         _ => return None,
     })
 }
@@ -175,6 +184,13 @@ fn phase(op: &Operation) -> (u8, usize) {
             .position(|c| *c == id)
             .unwrap_or(CREATE_ORDER.len())
     };
+    match op.id {
+        // Logging is set up like a create, so that its show has something to show.
+        "UpdateVpnConnectionsLogConfig" => return (0, CREATE_ORDER.len()),
+        // A client is disconnected and logging stopped while their gateway still exists.
+        "DeleteP2cVgwConnection" | "DeleteVpnConnectionsLogConfig" => return (1, usize::MAX),
+        _ => {}
+    }
     match op.method {
         "POST" => (0, created(op.id)),
         "DELETE" => {
@@ -196,6 +212,10 @@ fn known_as(op: &Operation, param: &'static str) -> &'static str {
         "resource_id" => TAGGED.1,
         // Certificates are for GM gateways: the walk made one for them.
         "vgw_id" if op.path.contains("/certificate") => "gm_vgw_id",
+        // The P2C gateway's jobs and client connections, not the site-to-site job or the
+        // legacy IPsec connection of the same parameter name.
+        "job_id" if op.path.contains("/p2c-vpn-gateways/") => "p2c_job_id",
+        "connection_id" if op.path.contains("/p2c-vpn-gateways/") => "p2c_connection_id",
         name => name,
     }
 }
@@ -393,7 +413,12 @@ async fn exercise(
             }
         }
     }
-    if op.id == "UpgradeVpnGateway" {
+    if op.id == "UpgradeP2cVpnGateway"
+        && let Some(job) = answer["job_id"].as_str()
+    {
+        ids.insert("p2c_job_id".into(), job.to_string());
+    }
+    if op.id == "UpgradeVpnGateway" || op.id == "UpgradeP2cVpnGateway" {
         // The walk finishes the upgrade it started, so that its job can be deleted later:
         // the action through its body flag this time.
         tokio::time::sleep(SETTLED).await;
@@ -401,7 +426,12 @@ async fn exercise(
         finish.retain(|a| a != "--body" && a != "-");
         finish.extend(["--action".into(), "finish".into()]);
         let (code, stdout, stderr) = run(url, &finish, None).await;
-        if code != Some(0) || !stdout.contains(ids["job_id"].as_str()) {
+        let job = if op.id == "UpgradeVpnGateway" {
+            "job_id"
+        } else {
+            "p2c_job_id"
+        };
+        if code != Some(0) || !stdout.contains(ids[job].as_str()) {
             return Err(format!("hcvpn {finish:?} -> {code:?}: {stdout}{stderr}"));
         }
     }
@@ -523,6 +553,17 @@ async fn every_operation_of_the_table_works_through_hcvpn_op() {
     let mut failures: BTreeMap<&str, String> = BTreeMap::new();
     let mut passed = Vec::new();
     for op in &ops {
+        if op.id == "DeleteP2cVgwConnection"
+            && let Some(gateway) = ids.get("p2c_vgw_id")
+        {
+            // A client connects (what a laptop does; no API operation makes a connection).
+            tokio::time::sleep(SETTLED).await;
+            if let Some(connection) =
+                emu.connect_p2c_client(common::PROJECT, gateway, "walker", "198.51.100.7")
+            {
+                ids.insert("p2c_connection_id".into(), connection);
+            }
+        }
         match exercise(&url, op, &mut ids).await {
             Ok(()) => passed.push(op.id),
             Err(why) => {

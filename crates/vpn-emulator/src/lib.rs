@@ -224,9 +224,8 @@ impl Emulator {
     /// A VPN client connects to the P2C VPN gateway `p2c_vgw_id` of `project_id` as
     /// `user_name` from `client_ip` (what a laptop does; no API operation makes a client
     /// connection). The connection is then listed by ListP2cVgwConnections and can be
-    /// disconnected with DeleteP2cVgwConnection. Returns its id, or `None` when the gateway or
-    /// its VPN server does not exist, or the server authenticates local users
-    /// (`LOCAL_PASSWORD`) and has no user of that name.
+    /// disconnected with DeleteP2cVgwConnection. Returns its id, or `None` when the gateway
+    /// does not exist or is not ACTIVE.
     pub fn connect_p2c_client(
         &self,
         project_id: &str,

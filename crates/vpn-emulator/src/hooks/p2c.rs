@@ -1,11 +1,10 @@
 //! Point-to-client VPN gateways: the gateway's EIP address, its client connections (listed,
 //! disconnected), its connection logging, and what goes with it when it is deleted.
 //!
-//! Why a hook: the engine stores a P2C gateway like any resource, but cannot know that its
-//! VPN server (a resource the engine does not see: its create and update have other paths
-//! than its list) and everything below the server go with it, nor how clients connect. A
-//! client connection is made by a client, not by the API: tests and the example make one with
-//! `Emulator::connect_p2c_client` (a user of the gateway's VPN server "connects").
+//! Why a hook: the engine stores a P2C gateway like any resource, but cannot know how clients
+//! connect or that its connections and logging go with it. A client connection is made by a
+//! client, not by the API: tests make one with `Emulator::connect_p2c_client` (a laptop
+//! connecting to an ACTIVE gateway).
 
 use std::net::Ipv4Addr;
 
@@ -38,31 +37,28 @@ fn connections_of<'a>(p: &'a Project, vgw_id: &'a str) -> impl Iterator<Item = &
 }
 
 impl Hooks for P2cVpnGateway {
-    fn create(&self, p: &mut Project, _: &Call, fields: &mut Map<String, Value>) -> Result<(), Fault> {
+    fn create(
+        &self,
+        p: &mut Project,
+        _: &Call,
+        fields: &mut Map<String, Value>,
+    ) -> Result<(), Fault> {
         // The EIP gets an address (made up, stable per gateway count) and its version.
         let n = p.all(GATEWAYS).len();
         if let Some(Value::Object(eip)) = fields.get_mut("eip") {
             let last = u8::try_from(n % 250 + 2).unwrap_or(2);
-            eip.insert("ip_address".into(), json!(Ipv4Addr::new(203, 0, 113, last).to_string()));
+            eip.insert(
+                "ip_address".into(),
+                json!(Ipv4Addr::new(203, 0, 113, last).to_string()),
+            );
             eip.insert("ip_version".into(), json!(4));
         }
         Ok(())
     }
 
     fn delete(&self, p: &mut Project, call: &Call) -> Result<(), Fault> {
-        // The gateway's VPN server, and the server's certificates, users, groups and policies,
-        // go with it; so do its client connections and its logging configuration.
+        // Its client connections and its logging configuration go with it.
         let vgw_id = call.id.clone();
-        let servers: Vec<String> = p
-            .all(super::vpn_server::SERVERS)
-            .iter()
-            .filter(|r| r.str("p2c_vgw_id") == Some(vgw_id.as_str()))
-            .map(|r| r.id.clone())
-            .collect();
-        for kind in super::vpn_server::BELOW_SERVER {
-            p.remove_where(kind, |r| r.scope.iter().any(|id| servers.contains(id)));
-        }
-        p.remove_where(super::vpn_server::SERVERS, |r| servers.contains(&r.id));
         p.remove_where(CONNECTIONS, |r| r.scope.first() == Some(&vgw_id));
         p.remove_where(LOG_CONFIGS, |r| r.id == vgw_id);
         Ok(())
@@ -90,24 +86,19 @@ impl Hooks for P2cVpnGateway {
 }
 
 /// A client connection to the gateway `vgw_id` by `user_name` from `client_ip` (what a VPN
-/// client does; no API operation makes one). `None` when the gateway or its VPN server is
-/// missing, or the server authenticates local users and has no user of that name.
-pub(crate) fn connect(p: &mut Project, vgw_id: &str, user_name: &str, client_ip: &str) -> Option<String> {
-    p.find(GATEWAYS, vgw_id)?;
-    let server = p
-        .all(super::vpn_server::SERVERS)
-        .iter()
-        .find(|r| r.str("p2c_vgw_id") == Some(vgw_id))?;
-    let server_id = server.id.clone();
-    let cidr = server.str("client_cidr").unwrap_or("172.16.0.0/16").to_string();
-    if server.str("client_auth_type") == Some("LOCAL_PASSWORD")
-        && !p
-            .all(super::vpn_user::USERS)
-            .iter()
-            .any(|u| u.scope.first() == Some(&server_id) && u.str("name") == Some(user_name))
-    {
+/// client does; no API operation makes one). `None` when the gateway does not exist or is not
+/// ACTIVE. Clients get addresses from 172.16.0.0/16.
+pub(crate) fn connect(
+    p: &mut Project,
+    vgw_id: &str,
+    user_name: &str,
+    client_ip: &str,
+    now: std::time::Instant,
+) -> Option<String> {
+    if p.find(GATEWAYS, vgw_id)?.status(now) != "ACTIVE" {
         return None;
     }
+    let cidr = "172.16.0.0/16";
     let n = connections_of(p, vgw_id).count();
     let virtual_ip = cidr
         .split_once('/')
@@ -121,7 +112,10 @@ pub(crate) fn connect(p: &mut Project, vgw_id: &str, user_name: &str, client_ip:
     fields.insert("client_user_name".into(), json!(user_name));
     fields.insert("client_ip".into(), json!(client_ip));
     fields.insert("client_virtual_ip".into(), json!(virtual_ip.to_string()));
-    fields.insert("connection_established_time".into(), json!(iso_millis(created)));
+    fields.insert(
+        "connection_established_time".into(),
+        json!(iso_millis(created)),
+    );
     let mut record = Record::new(id.clone(), created, fields);
     record.scope = vec![vgw_id.to_string()];
     p.push(CONNECTIONS, record);
@@ -133,7 +127,10 @@ pub(crate) fn connect(p: &mut Project, vgw_id: &str, user_name: &str, client_ip:
 pub(crate) fn list_connections(p: &mut Project, call: &Call) -> Result<Value, Fault> {
     let vgw_id = gateway_id(call);
     let offset = call.count_param("offset")?.unwrap_or(0);
-    let limit = call.count_param("limit")?.filter(|l| *l > 0).unwrap_or(u64::MAX);
+    let limit = call
+        .count_param("limit")?
+        .filter(|l| *l > 0)
+        .unwrap_or(u64::MAX);
     let now = now_millis();
     let all: Vec<&Record> = connections_of(p, vgw_id).collect();
     let items: Vec<Value> = all
@@ -157,7 +154,10 @@ pub(crate) fn list_connections(p: &mut Project, call: &Call) -> Result<Value, Fa
 /// DeleteP2cVgwConnection: disconnects one client connection of the gateway.
 pub(crate) fn disconnect(p: &mut Project, call: &Call) -> Result<Value, Fault> {
     let vgw_id = gateway_id(call).to_string();
-    let id = call.path_param("connection_id").unwrap_or_default().to_string();
+    let id = call
+        .path_param("connection_id")
+        .unwrap_or_default()
+        .to_string();
     if !connections_of(p, &vgw_id).any(|c| c.id == id) {
         return Err(Fault::not_found("p2c vpn gateway connection", &id));
     }
@@ -184,7 +184,8 @@ pub(crate) fn update_log_config(p: &mut Project, call: &Call) -> Result<Value, F
         .get("log_config")
         .and_then(Value::as_object)
         .unwrap_or(&empty);
-    let (Some(group), Some(stream)) = (s(change, "log_group_id"), s(change, "log_stream_id")) else {
+    let (Some(group), Some(stream)) = (s(change, "log_group_id"), s(change, "log_stream_id"))
+    else {
         return Err(Fault::invalid_field(
             "log_config",
             "log_group_id and log_stream_id are set together",
@@ -203,7 +204,10 @@ pub(crate) fn update_log_config(p: &mut Project, call: &Call) -> Result<Value, F
 pub(crate) fn delete_log_config(p: &mut Project, call: &Call) -> Result<Value, Fault> {
     let vgw_id = gateway_id(call).to_string();
     if p.find(LOG_CONFIGS, &vgw_id).is_none() {
-        return Err(Fault::not_found("connection log configuration of p2c vpn gateway", &vgw_id));
+        return Err(Fault::not_found(
+            "connection log configuration of p2c vpn gateway",
+            &vgw_id,
+        ));
     }
     p.remove_where(LOG_CONFIGS, |r| r.id == vgw_id);
     Ok(json!({}))

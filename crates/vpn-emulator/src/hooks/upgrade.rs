@@ -52,11 +52,7 @@ pub(crate) const P2C_VPN_GATEWAY: Upgradable = Upgradable {
 /// Job statuses after which nothing more happens.
 const FINISHED: [&str; 3] = ["success", "rollback_success", "fail"];
 
-fn gateway<'a>(
-    p: &'a mut Project,
-    call: &Call,
-    of: Upgradable,
-) -> Result<&'a mut Record, Fault> {
+fn gateway<'a>(p: &'a mut Project, call: &Call, of: Upgradable) -> Result<&'a mut Record, Fault> {
     let id = call.path_param(of.param).unwrap_or_default();
     p.find_mut(of.kind, id)
         .ok_or_else(|| Fault::not_found(of.words, id))
@@ -124,7 +120,8 @@ fn upgrade_gateway(p: &mut Project, call: &Call, of: Upgradable) -> Result<Value
         .unwrap_or_default()
         .to_string();
     let vgw_id = gateway(p, call, of)?.id.clone();
-    let open = open_job(p, &vgw_id, call, of).map(|j| (j.id.clone(), j.status(call.now).to_string()));
+    let open =
+        open_job(p, &vgw_id, call, of).map(|j| (j.id.clone(), j.status(call.now).to_string()));
     let job_id = match (action.as_str(), open) {
         ("start", None) => {
             let status = gateway(p, call, of)?.status(call.now).to_string();
@@ -167,8 +164,20 @@ fn upgrade_gateway(p: &mut Project, call: &Call, of: Upgradable) -> Result<Value
                 set_job(p, of.jobs, &job, None, "success", call);
                 now_millis()
             } else {
-                gateway(p, call, of)?.transition(Some("ROLLING_BACK"), "ACTIVE", call.now, call.delay);
-                set_job(p, of.jobs, &job, Some("rolling_back"), "rollback_success", call);
+                gateway(p, call, of)?.transition(
+                    Some("ROLLING_BACK"),
+                    "ACTIVE",
+                    call.now,
+                    call.delay,
+                );
+                set_job(
+                    p,
+                    of.jobs,
+                    &job,
+                    Some("rolling_back"),
+                    "rollback_success",
+                    call,
+                );
                 let delay = u64::try_from(call.delay.as_millis()).unwrap_or(u64::MAX);
                 now_millis().saturating_add(delay)
             };
@@ -192,14 +201,7 @@ fn upgrade_gateway(p: &mut Project, call: &Call, of: Upgradable) -> Result<Value
     Ok(json!({ "job_id": job_id }))
 }
 
-fn set_job(
-    p: &mut Project,
-    jobs: &str,
-    id: &str,
-    pending: Option<&str>,
-    ready: &str,
-    call: &Call,
-) {
+fn set_job(p: &mut Project, jobs: &str, id: &str, pending: Option<&str>, ready: &str, call: &Call) {
     if let Some(j) = p.find_mut(jobs, id) {
         j.transition(pending, ready, call.now, call.delay);
     }
