@@ -831,7 +831,8 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             Default::default()
         }
     }
-    /// Name of a P2C VPN gateway, 1 to 64 letters, digits, underscores and hyphens.
+    /// Name of a P2C VPN gateway, 1 to 64 ASCII letters, digits, underscores and hyphens (the
+    /// reference page's rule).
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct P2cVgwName(::std::string::String);
@@ -853,9 +854,9 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
                 return Err("shorter than 1 characters".into());
             }
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::with_flags("^[\\p{L}0-9_-]+$", "u").unwrap() });
+            { ::regress::Regex::with_flags("^[A-Za-z0-9_-]+$", "u").unwrap() });
             if PATTERN.find(value).is_none() {
-                return Err("doesn't match pattern \"^[\\p{L}0-9_-]+$\"".into());
+                return Err("doesn't match pattern \"^[A-Za-z0-9_-]+$\"".into());
             }
             Ok(Self(value.to_string()))
         }
@@ -6316,7 +6317,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     required: false,
                     secret: false,
                     values: &[],
-                    doc: "Name of a P2C VPN gateway, 1 to 64 letters, digits, underscores and hyphens.",
+                    doc: "Name of a P2C VPN gateway, 1 to 64 ASCII letters, digits, underscores and hyphens (the reference page's rule).",
                 },
                 crate::operation::Field {
                     name: "tags",
@@ -6551,7 +6552,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     required: false,
                     secret: false,
                     values: &[],
-                    doc: "Name of a P2C VPN gateway, 1 to 64 letters, digits, underscores and hyphens.",
+                    doc: "Name of a P2C VPN gateway, 1 to 64 ASCII letters, digits, underscores and hyphens (the reference page's rule).",
                 },
             ],
             check: crate::operation::check_request_json::<types::UpdateP2cVgwRequest>,
