@@ -76,7 +76,6 @@ impl Hooks for P2cVpnGateway {
             "current_connection_number".into(),
             json!(connections_of(p, &r.id).count()),
         );
-        view.remove("bandwidth_name");
         view
     }
 
