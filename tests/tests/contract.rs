@@ -137,6 +137,11 @@ impl Expect {
             .replace("{service_id}", VPN_SERVICE_ID)
             .replace("{endpoint_group_id}", ENDPOINT_GROUP_ID)
             .replace("{p2c_vgw_id}", P2C_VGW_ID)
+            .replace("{vpn_server_id}", VPN_SERVER_ID)
+            .replace("{client_ca_certificate_id}", CLIENT_CA_CERTIFICATE_ID)
+            .replace("{user_id}", USER_ID)
+            .replace("{group_id}", GROUP_ID)
+            .replace("{policy_id}", POLICY_ID)
     }
 
     /// The JSON the client's parsed result must serialize back to (`null` for `()`).
@@ -191,6 +196,13 @@ const LIST_P2C_VGW_AVAILABILITY_ZONES_QUERY: &str = "flavor=Professional1";
 const LIST_P2C_VGW_CONNECTIONS_QUERY: &str = "limit=10&offset=5";
 const LIST_P2C_VPN_GATEWAY_JOBS_QUERY: &str = "resource_id=6a7d0a68-8f24-4f7e-9ed9-27d43c3b4c8a\
     &limit=10&marker=2026-12-01T08%3A00%3A00.000Z";
+const VPN_SERVER_ID: &str = "3f9a1c57-2e8b-4d60-b7a4-95c3e1f0d826";
+const CLIENT_CA_CERTIFICATE_ID: &str = "5c2e7d14-9a3b-4f61-8e0d-2b7c4a9f1e63";
+const USER_ID: &str = "2b9d4f61-3e7a-4c58-a1d0-6f8e2c4b7a95";
+const GROUP_ID: &str = "7a3c5e91-2d4f-4b68-8c0e-9f1b3d5a7c26";
+const POLICY_ID: &str = "8e1f3a52-6c4d-4b7e-9f20-1d3c5b7a9e84";
+/// The marker and limit every paged point-to-client list sends.
+const P2C_PAGE_QUERY: &str = "limit=10&marker=2026-12-01T08%3A00%3A00.000Z";
 
 /// The query string each list test sends (every documented filter set, see [`invoke`]); an
 /// operation with query parameters must have one (`documented_calls_match_the_specs`).
@@ -208,6 +220,11 @@ fn documented_query(op: &str) -> &'static str {
         "ListP2cVgwAvailabilityZones" => LIST_P2C_VGW_AVAILABILITY_ZONES_QUERY,
         "ListP2cVgwConnections" => LIST_P2C_VGW_CONNECTIONS_QUERY,
         "ListP2cVpnGatewayJobs" => LIST_P2C_VPN_GATEWAY_JOBS_QUERY,
+        "ListVpnServersByProject"
+        | "ListVpnAccessPolicies"
+        | "ListVpnUsers"
+        | "ListVpnUserGroups"
+        | "ListVpnUsersInGroup" => P2C_PAGE_QUERY,
         "ListIpsecSiteConnections" => LIST_IPSEC_SITE_CONNECTIONS_QUERY,
         "ListIkePolicies" | "ListIpsecPolicies" | "ListVpnServices" | "ListEndpointGroups" => {
             LIST_FIELDS_QUERY
@@ -715,6 +732,241 @@ async fn invoke(e: &Expect, server: &MockServer) -> CallResult {
         "DeleteVpnConnectionsLogConfig" => outcome(
             p2c.delete_vpn_connections_log_config()
                 .p2c_vgw_id(P2C_VGW_ID)
+                .send()
+                .await,
+        ),
+        "CreateVpnServer" => outcome(
+            p2c.create_vpn_server()
+                .p2c_vgw_id(P2C_VGW_ID)
+                .body(typed::<vpn_p2c::types::CreateVpnServerRequest>(e))
+                .send()
+                .await,
+        ),
+        "ListVpnServersByVgw" => outcome(
+            p2c.list_vpn_servers_by_vgw()
+                .p2c_vgw_id(P2C_VGW_ID)
+                .send()
+                .await,
+        ),
+        "ListVpnServersByProject" => outcome(
+            p2c.list_vpn_servers_by_project()
+                .limit(10)
+                .marker("2026-12-01T08:00:00.000Z")
+                .send()
+                .await,
+        ),
+        "UpdateVpnServer" => outcome(
+            p2c.update_vpn_server()
+                .vpn_server_id(VPN_SERVER_ID)
+                .body(typed::<vpn_p2c::types::UpdateVpnServerRequest>(e))
+                .send()
+                .await,
+        ),
+        "ExportClientConfig" => outcome(
+            p2c.export_client_config()
+                .vpn_server_id(VPN_SERVER_ID)
+                .body(typed::<vpn_p2c::types::ExportClientConfigRequest>(e))
+                .send()
+                .await,
+        ),
+        "CheckClientCaCertificate" => outcome(
+            p2c.check_client_ca_certificate()
+                .body(typed::<vpn_p2c::types::CheckClientCaCertificateRequest>(e))
+                .send()
+                .await,
+        ),
+        "ImportClientCa" => outcome(
+            p2c.import_client_ca()
+                .vpn_server_id(VPN_SERVER_ID)
+                .body(typed::<vpn_p2c::types::ImportClientCaRequest>(e))
+                .send()
+                .await,
+        ),
+        "ShowClientCa" => outcome(
+            p2c.show_client_ca()
+                .vpn_server_id(VPN_SERVER_ID)
+                .client_ca_certificate_id(CLIENT_CA_CERTIFICATE_ID)
+                .send()
+                .await,
+        ),
+        "UpdateClientCa" => outcome(
+            p2c.update_client_ca()
+                .vpn_server_id(VPN_SERVER_ID)
+                .client_ca_certificate_id(CLIENT_CA_CERTIFICATE_ID)
+                .body(typed::<vpn_p2c::types::UpdateClientCaRequest>(e))
+                .send()
+                .await,
+        ),
+        "DeleteClientCa" => outcome(
+            p2c.delete_client_ca()
+                .vpn_server_id(VPN_SERVER_ID)
+                .client_ca_certificate_id(CLIENT_CA_CERTIFICATE_ID)
+                .send()
+                .await,
+        ),
+        "CreateVpnAccessPolicy" => outcome(
+            p2c.create_vpn_access_policy()
+                .vpn_server_id(VPN_SERVER_ID)
+                .body(typed::<vpn_p2c::types::CreateVpnAccessPolicyRequest>(e))
+                .send()
+                .await,
+        ),
+        "ListVpnAccessPolicies" => outcome(
+            p2c.list_vpn_access_policies()
+                .vpn_server_id(VPN_SERVER_ID)
+                .limit(10)
+                .marker("2026-12-01T08:00:00.000Z")
+                .send()
+                .await,
+        ),
+        "ShowVpnAccessPolicy" => outcome(
+            p2c.show_vpn_access_policy()
+                .vpn_server_id(VPN_SERVER_ID)
+                .policy_id(POLICY_ID)
+                .send()
+                .await,
+        ),
+        "UpdateVpnAccessPolicy" => outcome(
+            p2c.update_vpn_access_policy()
+                .vpn_server_id(VPN_SERVER_ID)
+                .policy_id(POLICY_ID)
+                .body(typed::<vpn_p2c::types::UpdateVpnAccessPolicyRequest>(e))
+                .send()
+                .await,
+        ),
+        "DeleteVpnAccessPolicy" => outcome(
+            p2c.delete_vpn_access_policy()
+                .vpn_server_id(VPN_SERVER_ID)
+                .policy_id(POLICY_ID)
+                .send()
+                .await,
+        ),
+        "CreateVpnUser" => outcome(
+            p2c.create_vpn_user()
+                .vpn_server_id(VPN_SERVER_ID)
+                .body(typed::<vpn_p2c::types::CreateVpnUserRequest>(e))
+                .send()
+                .await,
+        ),
+        "ListVpnUsers" => outcome(
+            p2c.list_vpn_users()
+                .vpn_server_id(VPN_SERVER_ID)
+                .limit(10)
+                .marker("2026-12-01T08:00:00.000Z")
+                .send()
+                .await,
+        ),
+        "BatchCreateVpnUsers" => outcome(
+            p2c.batch_create_vpn_users()
+                .vpn_server_id(VPN_SERVER_ID)
+                .body(typed::<vpn_p2c::types::BatchCreateVpnUsersRequest>(e))
+                .send()
+                .await,
+        ),
+        "BatchDeleteVpnUsers" => outcome(
+            p2c.batch_delete_vpn_users()
+                .vpn_server_id(VPN_SERVER_ID)
+                .body(typed::<vpn_p2c::types::BatchDeleteVpnUsersRequest>(e))
+                .send()
+                .await,
+        ),
+        "ShowVpnUser" => outcome(
+            p2c.show_vpn_user()
+                .vpn_server_id(VPN_SERVER_ID)
+                .user_id(USER_ID)
+                .send()
+                .await,
+        ),
+        "UpdateVpnUser" => outcome(
+            p2c.update_vpn_user()
+                .vpn_server_id(VPN_SERVER_ID)
+                .user_id(USER_ID)
+                .body(typed::<vpn_p2c::types::UpdateVpnUserRequest>(e))
+                .send()
+                .await,
+        ),
+        "DeleteVpnUser" => outcome(
+            p2c.delete_vpn_user()
+                .vpn_server_id(VPN_SERVER_ID)
+                .user_id(USER_ID)
+                .send()
+                .await,
+        ),
+        "ResetVpnUserPassword" => outcome(
+            p2c.reset_vpn_user_password()
+                .vpn_server_id(VPN_SERVER_ID)
+                .user_id(USER_ID)
+                .body(typed::<vpn_p2c::types::ResetVpnUserPasswordRequest>(e))
+                .send()
+                .await,
+        ),
+        "UpdateVpnUserPassword" => outcome(
+            p2c.update_vpn_user_password()
+                .vpn_server_id(VPN_SERVER_ID)
+                .user_id(USER_ID)
+                .body(typed::<vpn_p2c::types::UpdateVpnUserPasswordRequest>(e))
+                .send()
+                .await,
+        ),
+        "CreateVpnUserGroup" => outcome(
+            p2c.create_vpn_user_group()
+                .vpn_server_id(VPN_SERVER_ID)
+                .body(typed::<vpn_p2c::types::CreateVpnUserGroupRequest>(e))
+                .send()
+                .await,
+        ),
+        "ListVpnUserGroups" => outcome(
+            p2c.list_vpn_user_groups()
+                .vpn_server_id(VPN_SERVER_ID)
+                .limit(10)
+                .marker("2026-12-01T08:00:00.000Z")
+                .send()
+                .await,
+        ),
+        "ShowVpnUserGroup" => outcome(
+            p2c.show_vpn_user_group()
+                .vpn_server_id(VPN_SERVER_ID)
+                .group_id(GROUP_ID)
+                .send()
+                .await,
+        ),
+        "UpdateVpnUserGroup" => outcome(
+            p2c.update_vpn_user_group()
+                .vpn_server_id(VPN_SERVER_ID)
+                .group_id(GROUP_ID)
+                .body(typed::<vpn_p2c::types::UpdateVpnUserGroupRequest>(e))
+                .send()
+                .await,
+        ),
+        "DeleteVpnUserGroup" => outcome(
+            p2c.delete_vpn_user_group()
+                .vpn_server_id(VPN_SERVER_ID)
+                .group_id(GROUP_ID)
+                .send()
+                .await,
+        ),
+        "AddVpnUsersToGroup" => outcome(
+            p2c.add_vpn_users_to_group()
+                .vpn_server_id(VPN_SERVER_ID)
+                .group_id(GROUP_ID)
+                .body(typed::<vpn_p2c::types::AddVpnUsersToGroupRequest>(e))
+                .send()
+                .await,
+        ),
+        "RemoveVpnUsersFromGroup" => outcome(
+            p2c.remove_vpn_users_from_group()
+                .vpn_server_id(VPN_SERVER_ID)
+                .group_id(GROUP_ID)
+                .body(typed::<vpn_p2c::types::RemoveVpnUsersFromGroupRequest>(e))
+                .send()
+                .await,
+        ),
+        "ListVpnUsersInGroup" => outcome(
+            p2c.list_vpn_users_in_group()
+                .vpn_server_id(VPN_SERVER_ID)
+                .group_id(GROUP_ID)
+                .limit(10)
+                .marker("2026-12-01T08:00:00.000Z")
                 .send()
                 .await,
         ),

@@ -996,6 +996,7 @@ async fn vpn_p2c_every_operation_passes_prism() {
             .send()
             .await,
     );
+    p2c_server_operations_pass_prism(&prism, &client, &mut called, &id).await;
     prism.check(
         &mut called,
         "DeleteP2cVgw",
@@ -1003,6 +1004,414 @@ async fn vpn_p2c_every_operation_passes_prism() {
         client.delete_p2c_vgw().p2c_vgw_id(&*id).send().await,
     );
     called.assert_complete();
+}
+
+/// The gateway's VPN server with its CA certificates, groups, users and access policies, each
+/// operation once, in the order a user sets them up and tears them down.
+async fn p2c_server_operations_pass_prism(
+    prism: &Prism,
+    client: &vpn_p2c::Client,
+    called: &mut Called,
+    gateway: &str,
+) {
+    let body: vpn_p2c::types::CreateVpnServerRequest =
+        request("CreateVpnServer", "request.cert-auth.json");
+    let server = prism.check(
+        called,
+        "CreateVpnServer",
+        201,
+        client
+            .create_vpn_server()
+            .p2c_vgw_id(gateway)
+            .body(body)
+            .send()
+            .await,
+    );
+    let server = server.vpn_server.id.expect("the new server's id");
+    let server = server.as_str();
+    prism.check(
+        called,
+        "ListVpnServersByVgw",
+        200,
+        client
+            .list_vpn_servers_by_vgw()
+            .p2c_vgw_id(gateway)
+            .send()
+            .await,
+    );
+    prism.check(
+        called,
+        "ListVpnServersByProject",
+        200,
+        client.list_vpn_servers_by_project().limit(10).send().await,
+    );
+    let body: vpn_p2c::types::UpdateVpnServerRequest =
+        request("UpdateVpnServer", "request.subnets-and-port.json");
+    prism.check(
+        called,
+        "UpdateVpnServer",
+        200,
+        client
+            .update_vpn_server()
+            .vpn_server_id(server)
+            .body(body)
+            .send()
+            .await,
+    );
+    let body: vpn_p2c::types::CheckClientCaCertificateRequest =
+        request("CheckClientCaCertificate", "request.built.json");
+    prism.check(
+        called,
+        "CheckClientCaCertificate",
+        200,
+        client.check_client_ca_certificate().body(body).send().await,
+    );
+    let body: vpn_p2c::types::ImportClientCaRequest =
+        request("ImportClientCa", "request.built.json");
+    let ca = prism.check(
+        called,
+        "ImportClientCa",
+        201,
+        client
+            .import_client_ca()
+            .vpn_server_id(server)
+            .body(body)
+            .send()
+            .await,
+    );
+    let ca = ca
+        .client_ca_certificate
+        .id
+        .expect("the imported certificate's id");
+    prism.check(
+        called,
+        "ShowClientCa",
+        200,
+        client
+            .show_client_ca()
+            .vpn_server_id(server)
+            .client_ca_certificate_id(&*ca)
+            .send()
+            .await,
+    );
+    let body: vpn_p2c::types::UpdateClientCaRequest =
+        request("UpdateClientCa", "request.built.json");
+    prism.check(
+        called,
+        "UpdateClientCa",
+        200,
+        client
+            .update_client_ca()
+            .vpn_server_id(server)
+            .client_ca_certificate_id(&*ca)
+            .body(body)
+            .send()
+            .await,
+    );
+    let body: vpn_p2c::types::ExportClientConfigRequest =
+        request("ExportClientConfig", "request.linux.json");
+    prism.check(
+        called,
+        "ExportClientConfig",
+        200,
+        client
+            .export_client_config()
+            .vpn_server_id(server)
+            .body(body)
+            .send()
+            .await,
+    );
+
+    let body: vpn_p2c::types::CreateVpnUserGroupRequest =
+        request("CreateVpnUserGroup", "request.huawei.json");
+    let group = prism.check(
+        called,
+        "CreateVpnUserGroup",
+        201,
+        client
+            .create_vpn_user_group()
+            .vpn_server_id(server)
+            .body(body)
+            .send()
+            .await,
+    );
+    let group = group.user_group.id.expect("the new group's id");
+    prism.check(
+        called,
+        "ShowVpnUserGroup",
+        200,
+        client
+            .show_vpn_user_group()
+            .vpn_server_id(server)
+            .group_id(&*group)
+            .send()
+            .await,
+    );
+    prism.check(
+        called,
+        "ListVpnUserGroups",
+        200,
+        client
+            .list_vpn_user_groups()
+            .vpn_server_id(server)
+            .limit(10)
+            .send()
+            .await,
+    );
+    let body: vpn_p2c::types::UpdateVpnUserGroupRequest =
+        request("UpdateVpnUserGroup", "request.huawei.json");
+    prism.check(
+        called,
+        "UpdateVpnUserGroup",
+        200,
+        client
+            .update_vpn_user_group()
+            .vpn_server_id(server)
+            .group_id(&*group)
+            .body(body)
+            .send()
+            .await,
+    );
+
+    let body: vpn_p2c::types::CreateVpnUserRequest = request("CreateVpnUser", "request.built.json");
+    let user = prism.check(
+        called,
+        "CreateVpnUser",
+        201,
+        client
+            .create_vpn_user()
+            .vpn_server_id(server)
+            .body(body)
+            .send()
+            .await,
+    );
+    let user = user.user.id.expect("the new user's id");
+    let body: vpn_p2c::types::BatchCreateVpnUsersRequest =
+        request("BatchCreateVpnUsers", "request.huawei.json");
+    prism.check(
+        called,
+        "BatchCreateVpnUsers",
+        201,
+        client
+            .batch_create_vpn_users()
+            .vpn_server_id(server)
+            .body(body)
+            .send()
+            .await,
+    );
+    prism.check(
+        called,
+        "ShowVpnUser",
+        200,
+        client
+            .show_vpn_user()
+            .vpn_server_id(server)
+            .user_id(&*user)
+            .send()
+            .await,
+    );
+    prism.check(
+        called,
+        "ListVpnUsers",
+        200,
+        client
+            .list_vpn_users()
+            .vpn_server_id(server)
+            .limit(10)
+            .send()
+            .await,
+    );
+    let body: vpn_p2c::types::UpdateVpnUserRequest = request("UpdateVpnUser", "request.built.json");
+    prism.check(
+        called,
+        "UpdateVpnUser",
+        200,
+        client
+            .update_vpn_user()
+            .vpn_server_id(server)
+            .user_id(&*user)
+            .body(body)
+            .send()
+            .await,
+    );
+    let body: vpn_p2c::types::ResetVpnUserPasswordRequest =
+        request("ResetVpnUserPassword", "request.huawei.json");
+    prism.check(
+        called,
+        "ResetVpnUserPassword",
+        200,
+        client
+            .reset_vpn_user_password()
+            .vpn_server_id(server)
+            .user_id(&*user)
+            .body(body)
+            .send()
+            .await,
+    );
+    let body: vpn_p2c::types::UpdateVpnUserPasswordRequest =
+        request("UpdateVpnUserPassword", "request.huawei.json");
+    prism.check(
+        called,
+        "UpdateVpnUserPassword",
+        200,
+        client
+            .update_vpn_user_password()
+            .vpn_server_id(server)
+            .user_id(&*user)
+            .body(body)
+            .send()
+            .await,
+    );
+    let body: vpn_p2c::types::AddVpnUsersToGroupRequest =
+        request("AddVpnUsersToGroup", "request.huawei.json");
+    prism.check(
+        called,
+        "AddVpnUsersToGroup",
+        201,
+        client
+            .add_vpn_users_to_group()
+            .vpn_server_id(server)
+            .group_id(&*group)
+            .body(body)
+            .send()
+            .await,
+    );
+    prism.check(
+        called,
+        "ListVpnUsersInGroup",
+        200,
+        client
+            .list_vpn_users_in_group()
+            .vpn_server_id(server)
+            .group_id(&*group)
+            .limit(10)
+            .send()
+            .await,
+    );
+
+    let body: vpn_p2c::types::CreateVpnAccessPolicyRequest =
+        request("CreateVpnAccessPolicy", "request.huawei.json");
+    let policy = prism.check(
+        called,
+        "CreateVpnAccessPolicy",
+        201,
+        client
+            .create_vpn_access_policy()
+            .vpn_server_id(server)
+            .body(body)
+            .send()
+            .await,
+    );
+    let policy = policy.access_policy.id.expect("the new policy's id");
+    prism.check(
+        called,
+        "ShowVpnAccessPolicy",
+        200,
+        client
+            .show_vpn_access_policy()
+            .vpn_server_id(server)
+            .policy_id(&*policy)
+            .send()
+            .await,
+    );
+    prism.check(
+        called,
+        "ListVpnAccessPolicies",
+        200,
+        client
+            .list_vpn_access_policies()
+            .vpn_server_id(server)
+            .limit(10)
+            .send()
+            .await,
+    );
+    let body: vpn_p2c::types::UpdateVpnAccessPolicyRequest =
+        request("UpdateVpnAccessPolicy", "request.huawei.json");
+    prism.check(
+        called,
+        "UpdateVpnAccessPolicy",
+        200,
+        client
+            .update_vpn_access_policy()
+            .vpn_server_id(server)
+            .policy_id(&*policy)
+            .body(body)
+            .send()
+            .await,
+    );
+
+    // The teardown: policy, members, users, group, certificate.
+    prism.check(
+        called,
+        "DeleteVpnAccessPolicy",
+        204,
+        client
+            .delete_vpn_access_policy()
+            .vpn_server_id(server)
+            .policy_id(&*policy)
+            .send()
+            .await,
+    );
+    let body: vpn_p2c::types::RemoveVpnUsersFromGroupRequest =
+        request("RemoveVpnUsersFromGroup", "request.huawei.json");
+    prism.check(
+        called,
+        "RemoveVpnUsersFromGroup",
+        201,
+        client
+            .remove_vpn_users_from_group()
+            .vpn_server_id(server)
+            .group_id(&*group)
+            .body(body)
+            .send()
+            .await,
+    );
+    let body: vpn_p2c::types::BatchDeleteVpnUsersRequest =
+        request("BatchDeleteVpnUsers", "request.huawei.json");
+    prism.check(
+        called,
+        "BatchDeleteVpnUsers",
+        200,
+        client
+            .batch_delete_vpn_users()
+            .vpn_server_id(server)
+            .body(body)
+            .send()
+            .await,
+    );
+    prism.check(
+        called,
+        "DeleteVpnUser",
+        204,
+        client
+            .delete_vpn_user()
+            .vpn_server_id(server)
+            .user_id(&*user)
+            .send()
+            .await,
+    );
+    prism.check(
+        called,
+        "DeleteVpnUserGroup",
+        204,
+        client
+            .delete_vpn_user_group()
+            .vpn_server_id(server)
+            .group_id(&*group)
+            .send()
+            .await,
+    );
+    prism.check(
+        called,
+        "DeleteClientCa",
+        204,
+        client
+            .delete_client_ca()
+            .vpn_server_id(server)
+            .client_ca_certificate_id(&*ca)
+            .send()
+            .await,
+    );
 }
 
 #[tokio::test]

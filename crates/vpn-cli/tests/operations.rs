@@ -30,6 +30,12 @@ const CREATE_ORDER: &[&str] = &[
     "CreateVpnService",
     "CreateEndpointGroup",
     "CreateIpsecSiteConnection",
+    "CreateP2cVgw",
+    "CreateVpnServer",
+    "ImportClientCa",
+    "CreateVpnUserGroup",
+    "CreateVpnUser",
+    "CreateVpnAccessPolicy",
     "UpdatePostpaidVgwSpecification",
     "UpgradeVpnGateway",
 ];
@@ -163,6 +169,49 @@ fn recipe(op: &Operation, ids: &HashMap<String, String>) -> Option<(Vec<String>,
             .collect(),
             None,
         ),
+        // A VPN server's change: another DNS server (its body has no name to change).
+        "UpdateVpnServer" => (
+            args(&["--body", "-"]),
+            Some(r#"{"vpn_server": {"dns_servers": ["10.20.0.53"]}}"#.to_string()),
+        ),
+        // A user's description takes no `-` (the generic rename has one).
+        "UpdateVpnUser" => (args(&["--description", "renamed_by_walk"]), None),
+        // Memberships name the walk's user; the removal comes after the group's list.
+        "AddVpnUsersToGroup" | "RemoveVpnUsersFromGroup" => (
+            args(&["--body", "-"]),
+            Some(serde_json::json!({"users": [{"id": id("user_id")}]}).to_string()),
+        ),
+        // The user made for the batch delete (see the walk).
+        "BatchDeleteVpnUsers" => (
+            args(&["--body", "-"]),
+            Some(serde_json::json!({"users": [{"id": id("batch_user_id")}]}).to_string()),
+        ),
+        // Passwords only through the body: the old one is the reset's (a POST, before).
+        "UpdateVpnUserPassword" => {
+            let reset = fixture_body(
+                operation::all()
+                    .find(|o| o.id == "ResetVpnUserPassword")
+                    .expect("the reset is in the table"),
+                ids,
+            )
+            .unwrap_or_default();
+            let reset: Value = serde_json::from_str(&reset).unwrap_or_default();
+            (
+                args(&["--body", "-"]),
+                Some(
+                    serde_json::json!({
+                        "old_password": reset["new_password"],
+                        "new_password": "Walk-changed-9",
+                    })
+                    .to_string(),
+                ),
+            )
+        }
+        // The exported profile is a secret: into a new file, never to the terminal.
+        "ExportClientConfig" => (
+            args(&["--body", "-", "--secret-out", &id("secret_out")]),
+            Some(r#"{"os_type": "Linux"}"#.to_string()),
+        ),
         "UpdateVpnConnectionsLogConfig" => (
             args(&[
                 "--log-group-id",
@@ -187,8 +236,12 @@ fn phase(op: &Operation) -> (u8, usize) {
     match op.id {
         // Logging is set up like a create, so that its show has something to show.
         "UpdateVpnConnectionsLogConfig" => return (0, CREATE_ORDER.len()),
-        // A client is disconnected and logging stopped while their gateway still exists.
-        "DeleteP2cVgwConnection" | "DeleteVpnConnectionsLogConfig" => return (1, usize::MAX),
+        // A client is disconnected, logging stopped, a member removed and a user deleted in a
+        // batch while what they belong to still exists (and after the lists that show them).
+        "DeleteP2cVgwConnection"
+        | "DeleteVpnConnectionsLogConfig"
+        | "RemoveVpnUsersFromGroup"
+        | "BatchDeleteVpnUsers" => return (1, usize::MAX),
         _ => {}
     }
     match op.method {
@@ -216,6 +269,9 @@ fn known_as(op: &Operation, param: &'static str) -> &'static str {
         // legacy IPsec connection of the same parameter name.
         "job_id" if op.path.contains("/p2c-vpn-gateways/") => "p2c_job_id",
         "connection_id" if op.path.contains("/p2c-vpn-gateways/") => "p2c_connection_id",
+        // A VPN server's groups and policies: their creates' wrappers name them.
+        "group_id" => "user_group_id",
+        "policy_id" => "access_policy_id",
         name => name,
     }
 }
@@ -279,6 +335,11 @@ fn arguments(
     // Deletes wait until gone; actions that pass through a pending status (a reset, a change
     // of flavor) until ready again.
     let action = op.method == "POST" && !op.id.starts_with("Create");
+    let create = op.method == "POST" && op.id.starts_with("Create");
+    if create && op.waiter.is_some() && !args.iter().any(|a| a == "--wait") {
+        // What comes next may need it ready (a P2C gateway's VPN server).
+        args.extend(["--wait".into(), "--wait-timeout".into(), "60".into()]);
+    }
     if op.waiter.is_some() && (op.method == "DELETE" || action) {
         args.extend(["--wait".into(), "--wait-timeout".into(), "60".into()]);
     }
@@ -440,11 +501,22 @@ async fn exercise(
     let describes = answer
         .as_object()
         .is_some_and(|o| o.values().any(|v| v.get("id").is_some()));
-    for param in op
+    // The resource's own id when one ends the path (a user of a server: the user); else
+    // every id of the path, but for a POST (a create names only its parent).
+    let path_params: Vec<_> = op
         .params
         .iter()
         .filter(|p| p.location == ParamLocation::Path && describes)
+        .collect();
+    let own: Vec<_> = match path_params
+        .iter()
+        .find(|p| op.path.ends_with(&format!("{{{}}}", p.name)))
     {
+        Some(last) => vec![*last],
+        None if op.method == "POST" => Vec::new(),
+        None => path_params,
+    };
+    for param in own {
         let id = &ids[known_as(op, param.name)];
         if !stdout.contains(id.as_str()) {
             return Err(format!("the answer does not mention {id}: {stdout}"));
@@ -505,8 +577,17 @@ async fn every_operation_of_the_table_works_through_hcvpn_op() {
     // The connection's key comes from a file, the legacy one's from HCVPN_PSK.
     let psk_file = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(psk_file.path(), format!("{PSK}\n")).unwrap();
+    let password_file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(password_file.path(), "Batch-victim-7\n").unwrap();
+    // The exported client profile goes to a file that does not exist yet.
+    let secret_dir = tempfile::tempdir().unwrap();
+    let secret_out = secret_dir.path().join("client.ovpn");
     let mut ids: HashMap<String, String> = HashMap::new();
     ids.insert("resource_type".into(), TAGGED.0.into());
+    ids.insert(
+        "secret_out".into(),
+        secret_out.to_string_lossy().into_owned(),
+    );
     ids.insert(
         "psk_file".into(),
         psk_file.path().to_string_lossy().into_owned(),
@@ -564,6 +645,32 @@ async fn every_operation_of_the_table_works_through_hcvpn_op() {
                 ids.insert("p2c_connection_id".into(), connection);
             }
         }
+        if op.id == "BatchDeleteVpnUsers"
+            && let Some(server) = ids.get("vpn_server_id").cloned()
+        {
+            // The batch delete's user, made here (the batch create's answer names none); its
+            // password from a file, as secrets are never arguments.
+            let url = url.clone();
+            let password = password_file.path().to_string_lossy().into_owned();
+            let user = tokio::task::spawn_blocking(move || {
+                create_through_op(
+                    &url,
+                    "create-vpn-user",
+                    "user",
+                    &[
+                        "--vpn-server-id",
+                        &server,
+                        "--name",
+                        "batch-victim",
+                        "--password-file",
+                        &password,
+                    ],
+                )
+            })
+            .await
+            .unwrap();
+            ids.insert("batch_user_id".into(), user);
+        }
         match exercise(&url, op, &mut ids).await {
             Ok(()) => passed.push(op.id),
             Err(why) => {
@@ -572,6 +679,9 @@ async fn every_operation_of_the_table_works_through_hcvpn_op() {
         }
     }
     emu.shutdown();
+    // The exported profile is in its file (not on the terminal), as the VPN client reads it.
+    let profile = std::fs::read_to_string(&secret_out).unwrap_or_default();
+    assert!(profile.starts_with("client\n"), "{profile:?}");
     // Every operation of the table was called once, successfully.
     let missing: Vec<&str> = operation::all()
         .map(|op| op.id)

@@ -156,6 +156,10 @@ fn check_parents(
         {
             return Err(not_found(parent, hooks_of(parent), id));
         }
+        // A parent the hooks keep (a P2C gateway's VPN server).
+        if let Some(id) = call.path_param(name) {
+            hooks::check_parent(p, name, id)?;
+        }
     }
     Ok(())
 }
@@ -318,35 +322,16 @@ fn list(
     let mut page_info = None;
     let page: Vec<Map<String, Value>> = match &op.pagination {
         Some(pg) => {
-            let limit = pg
-                .limit
-                .as_deref()
-                .and_then(|l| call.param(l))
-                .and_then(|l| l.parse::<usize>().ok())
-                .filter(|l| *l > 0)
-                .unwrap_or(2000);
-            let marker = call.param(&pg.marker).filter(|m| !m.is_empty());
-            let start = match marker {
-                // A record id (Neutron style) or a created_at (VPN v5 style).
-                Some(m) => match matching.iter().position(|(r, _)| r.id == m) {
-                    Some(i) => i + 1,
-                    None => matching
-                        .iter()
-                        .position(|(r, _)| time(res.api, r.created_ms).as_str() > m)
-                        .unwrap_or(matching.len()),
-                },
-                None => 0,
-            };
-            let rest = &matching[start..];
-            let more = rest.len() > limit;
-            let page: Vec<&(&Record, Map<String, Value>)> = rest.iter().take(limit).collect();
+            let limit = pg.limit.as_deref().and_then(|l| call.param(l));
+            let marker = call.param(&pg.marker);
+            let (page, last) = page_of(matching, limit, marker, |(r, _)| {
+                (r.id.clone(), time(res.api, r.created_ms))
+            });
             let mut info = Map::new();
             info.insert("current_count".into(), json!(page.len()));
             body.insert("page_info".into(), Value::Object(info));
-            if more && let Some((last, _)) = page.last() {
-                page_info = Some((pg.next_marker.clone(), time(res.api, last.created_ms)));
-            }
-            page.into_iter().map(|(_, v)| v.clone()).collect()
+            page_info = last.map(|last| (pg.next_marker.clone(), last));
+            page.into_iter().map(|(_, v)| v).collect()
         }
         None => matching.into_iter().map(|(_, v)| v).collect(),
     };
@@ -367,6 +352,40 @@ fn list(
         set_pointer(&mut body, &pointer, json!(marker));
     }
     Ok(answer(op, Some(body)))
+}
+
+/// One page of `items` (oldest first): those after `marker` (an item's id, Neutron style,
+/// or a creation time, VPN v5 style), at most `limit` of them (default 2000; 0 or not a
+/// number: the default), and the marker of the next page when more follow. `key` gives an
+/// item's id and creation time as the API writes it.
+pub(crate) fn page_of<T>(
+    items: Vec<T>,
+    limit: Option<&str>,
+    marker: Option<&str>,
+    key: impl Fn(&T) -> (String, String),
+) -> (Vec<T>, Option<String>) {
+    let limit = limit
+        .and_then(|l| l.parse::<usize>().ok())
+        .filter(|l| *l > 0)
+        .unwrap_or(2000);
+    let start = match marker.filter(|m| !m.is_empty()) {
+        Some(m) => match items.iter().position(|item| key(item).0 == m) {
+            Some(i) => i + 1,
+            None => items
+                .iter()
+                .position(|item| key(item).1.as_str() > m)
+                .unwrap_or(items.len()),
+        },
+        None => 0,
+    };
+    let more = items.len().saturating_sub(start) > limit;
+    let page: Vec<T> = items.into_iter().skip(start).take(limit).collect();
+    let next = if more {
+        page.last().map(|item| key(item).1)
+    } else {
+        None
+    };
+    (page, next)
 }
 
 /// The generic filter: the field of the parameter's name (the item's id for `id` and the

@@ -225,7 +225,8 @@ impl Emulator {
     /// `user_name` from `client_ip` (what a laptop does; no API operation makes a client
     /// connection). The connection is then listed by ListP2cVgwConnections and can be
     /// disconnected with DeleteP2cVgwConnection. Returns its id, or `None` when the gateway
-    /// does not exist or is not ACTIVE.
+    /// is missing or not ACTIVE, has no ACTIVE VPN server, or the server authenticates local
+    /// users (`LOCAL_PASSWORD`) and has no user named `user_name`.
     pub fn connect_p2c_client(
         &self,
         project_id: &str,

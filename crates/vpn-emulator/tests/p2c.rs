@@ -6,46 +6,10 @@
 
 mod common;
 
+use common::p2c::*;
 use common::*;
-use huaweicloud_vpn::vpn_p2c::{Client, types, waiters};
-use huaweicloud_vpn::wait::WaitOptions;
+use huaweicloud_vpn::vpn_p2c::types;
 use serde_json::json;
-use std::time::Duration;
-
-fn p2c(emu: &vpn_emulator::Emulator) -> Client {
-    builder(emu).vpn_p2c().expect("client")
-}
-
-fn waiting() -> WaitOptions {
-    WaitOptions {
-        timeout: Duration::from_secs(10),
-        initial_interval: Duration::from_millis(50),
-        max_interval: Duration::from_millis(200),
-    }
-}
-
-async fn active_gateway(client: &Client, name: &str) -> String {
-    let created = client
-        .create_p2c_vgw()
-        .body(body::<types::CreateP2cVgwRequest>(json!({
-            "p2c_vpn_gateway": {
-                "name": name,
-                "vpc_id": "91b6d5a8-0c5e-4c4e-9d0b-4a0b1f3e2d11",
-                "connect_subnet": "f5b4d3c2-1a09-4e8f-8d7c-6b5a4c3d2e1f",
-                "eip": {"id": "0c464dad-0b7e-4a8d-9a86-c22bb0eb0bde"}
-            }
-        })))
-        .send()
-        .await
-        .expect("create")
-        .into_inner();
-    let id = created.p2c_vpn_gateway.id.expect("an id");
-    let shown = waiters::p2c_vpn_gateway_ready(client, &id, &waiting())
-        .await
-        .expect("the gateway becomes ACTIVE");
-    assert_eq!(to_json(&shown.status), "ACTIVE");
-    id
-}
 
 #[tokio::test]
 async fn a_client_connects_is_listed_and_disconnected() {
@@ -53,13 +17,24 @@ async fn a_client_connects_is_listed_and_disconnected() {
     let client = p2c(&emu);
     let id = active_gateway(&client, "p2c-connections").await;
     assert_eq!(
+        emu.connect_p2c_client(PROJECT, &id, "alice", "198.51.100.7"),
+        None,
+        "no VPN server yet"
+    );
+    password_server(&client, &id, &["alice", "brian"]).await;
+    assert_eq!(
         emu.connect_p2c_client(PROJECT, "no-such-gateway", "alice", "198.51.100.7"),
         None
+    );
+    assert_eq!(
+        emu.connect_p2c_client(PROJECT, &id, "mallory", "198.51.100.66"),
+        None,
+        "not a user of the server"
     );
     let first = emu
         .connect_p2c_client(PROJECT, &id, "alice", "198.51.100.7")
         .expect("a client connects to an ACTIVE gateway");
-    emu.connect_p2c_client(PROJECT, &id, "bob", "198.51.100.8")
+    emu.connect_p2c_client(PROJECT, &id, "brian", "198.51.100.8")
         .expect("a second client");
 
     let listed = client
@@ -89,7 +64,7 @@ async fn a_client_connects_is_listed_and_disconnected() {
     assert_eq!(paged.connections.len(), 1);
     assert_eq!(
         paged.connections[0].client_user_name.as_deref(),
-        Some("bob")
+        Some("brian")
     );
     let gateway = client
         .show_p2c_vgw()
@@ -171,7 +146,9 @@ async fn logging_is_set_shown_and_removed_and_goes_with_the_gateway() {
         .await
         .unwrap();
 
-    // A deleted gateway takes its connections and logging along; its pages are 404s.
+    // A deleted gateway takes its server, users, connections and logging along; its pages
+    // are 404s.
+    password_server(&client, &id, &["carol"]).await;
     emu.connect_p2c_client(PROJECT, &id, "carol", "198.51.100.9")
         .unwrap();
     client
@@ -190,7 +167,8 @@ async fn logging_is_set_shown_and_removed_and_goes_with_the_gateway() {
     assert!(
         !emu.inventory()
             .iter()
-            .any(|(_, kind, _)| kind.starts_with("p2c_")),
+            .any(|(_, kind, _)| kind.starts_with("p2c_")
+                || ["vpn_server", "user"].contains(&kind.as_str())),
         "{:?}",
         emu.inventory()
     );

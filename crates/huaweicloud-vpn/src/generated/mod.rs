@@ -8,7 +8,7 @@
 /// Classic VPN (v2.0) - Neutron-style VPNaaS: generated from `openapi/ipsec-v2.yaml` (feature `legacy`).
 #[cfg(feature = "legacy")]
 pub mod ipsec_v2;
-/// VPN (v5) point-to-client - P2C VPN gateways, their client connections, upgrade jobs and connection logging: generated from `openapi/vpn-p2c.yaml` (feature `p2c`).
+/// VPN (v5) point-to-client - P2C VPN gateways, VPN servers, client CA certificates, users, user groups, access policies: generated from `openapi/vpn-p2c.yaml` (feature `p2c`).
 #[cfg(feature = "p2c")]
 pub mod vpn_p2c;
 /// VPN (v5.1) - availability zones with the gateway specifications they offer: generated from `openapi/vpn-v5.1.yaml` (feature `s2c`).

@@ -5,8 +5,9 @@
 //!
 //! A resource without an entry here is served by the engine alone.
 //!
-//! Point-to-client VPN: `p2c` (gateways, client connections, connection logging); its
-//! gateway upgrades are `upgrade`'s.
+//! Point-to-client VPN: `p2c` (gateways, client connections, connection logging),
+//! `vpn_server` (servers, client CA certificates, client configuration), `vpn_user` (users,
+//! user groups, access policies); its gateway upgrades are `upgrade`'s.
 
 mod certificate;
 mod cgw;
@@ -24,6 +25,8 @@ mod troubleshooting;
 mod upgrade;
 mod util;
 mod vgw;
+mod vpn_server;
+mod vpn_user;
 mod vpnservice;
 
 use serde_json::{Map, Value};
@@ -112,6 +115,13 @@ const RESOURCES: &[(&str, &dyn Hooks)] = &[
     (upgrade::JOBS, &upgrade::Job(upgrade::JOBS)),
     (upgrade::P2C_JOBS, &upgrade::Job(upgrade::P2C_JOBS)),
     (p2c::GATEWAYS, &p2c::P2cVpnGateway),
+    (
+        vpn_server::CA_CERTIFICATES,
+        &vpn_server::ClientCaCertificate,
+    ),
+    (vpn_user::USERS, &vpn_user::VpnUser),
+    (vpn_user::GROUPS, &vpn_user::VpnUserGroup),
+    (vpn_user::POLICIES, &vpn_user::VpnAccessPolicy),
     ("certificate", &certificate::Certificate),
 ];
 
@@ -155,6 +165,19 @@ const OPERATIONS: &[(&str, OperationHook)] = &[
     ("ShowVpnConnectionsLogConfig", p2c::show_log_config),
     ("UpdateVpnConnectionsLogConfig", p2c::update_log_config),
     ("DeleteVpnConnectionsLogConfig", p2c::delete_log_config),
+    ("CreateVpnServer", vpn_server::create),
+    ("ListVpnServersByVgw", vpn_server::list_by_gateway),
+    ("ListVpnServersByProject", vpn_server::list_by_project),
+    ("UpdateVpnServer", vpn_server::update),
+    ("ExportClientConfig", vpn_server::export),
+    ("CheckClientCaCertificate", vpn_server::check),
+    ("BatchCreateVpnUsers", vpn_user::batch_create),
+    ("BatchDeleteVpnUsers", vpn_user::batch_delete),
+    ("ResetVpnUserPassword", vpn_user::reset_password),
+    ("UpdateVpnUserPassword", vpn_user::update_password),
+    ("AddVpnUsersToGroup", vpn_user::add_to_group),
+    ("RemoveVpnUsersFromGroup", vpn_user::remove_from_group),
+    ("ListVpnUsersInGroup", vpn_user::list_in_group),
 ];
 
 /// No behaviour beyond the engine's.
@@ -177,6 +200,15 @@ pub(crate) fn connect_p2c_client(
     client_ip: &str,
 ) -> Option<String> {
     p2c::connect(p, vgw_id, user_name, client_ip, std::time::Instant::now())
+}
+
+/// The 404 of a path's parent that operation hooks keep, not the engine (a VPN server,
+/// named by `vpn_server_id`), when the call's id names none.
+pub(crate) fn check_parent(p: &Project, param: &str, id: &str) -> Result<(), Fault> {
+    match param {
+        "vpn_server_id" => vpn_server::known_server(p, id).map(|_| ()),
+        _ => Ok(()),
+    }
 }
 
 pub(crate) fn operation(id: &str) -> Option<OperationHook> {

@@ -4,14 +4,14 @@
 //! Why a hook: the engine stores a P2C gateway like any resource, but cannot know how clients
 //! connect or that its connections and logging go with it. A client connection is made by a
 //! client, not by the API: tests make one with `Emulator::connect_p2c_client` (a laptop
-//! connecting to an ACTIVE gateway).
+//! connecting to an ACTIVE gateway's VPN server as one of its users).
 
 use std::net::Ipv4Addr;
 
 use serde_json::{Map, Value, json};
 
-use super::Hooks;
 use super::util::s;
+use super::{Hooks, vpn_server, vpn_user};
 use crate::call::{Call, Fault};
 use crate::clock::{iso_millis, now_millis};
 use crate::model::Action;
@@ -57,8 +57,19 @@ impl Hooks for P2cVpnGateway {
     }
 
     fn delete(&self, p: &mut Project, call: &Call) -> Result<(), Fault> {
-        // Its client connections and its logging configuration go with it.
+        // Its VPN server, with the server's CA certificates, users, groups and policies, go
+        // with it; so do its client connections and its logging configuration.
         let vgw_id = call.id.clone();
+        let servers: Vec<String> = p
+            .all(vpn_server::SERVERS)
+            .iter()
+            .filter(|r| r.str("p2c_vgw_id") == Some(vgw_id.as_str()))
+            .map(|r| r.id.clone())
+            .collect();
+        for kind in vpn_server::BELOW_SERVER {
+            p.remove_where(kind, |r| r.scope.iter().any(|id| servers.contains(id)));
+        }
+        p.remove_where(vpn_server::SERVERS, |r| servers.contains(&r.id));
         p.remove_where(CONNECTIONS, |r| r.scope.first() == Some(&vgw_id));
         p.remove_where(LOG_CONFIGS, |r| r.id == vgw_id);
         Ok(())
@@ -85,8 +96,9 @@ impl Hooks for P2cVpnGateway {
 }
 
 /// A client connection to the gateway `vgw_id` by `user_name` from `client_ip` (what a VPN
-/// client does; no API operation makes one). `None` when the gateway does not exist or is not
-/// ACTIVE. Clients get addresses from 172.16.0.0/16.
+/// client does; no API operation makes one). `None` when the gateway is not ACTIVE, has no
+/// ACTIVE VPN server, or the server authenticates local users and has no user of that name.
+/// Clients get addresses from the server's `client_cidr`.
 pub(crate) fn connect(
     p: &mut Project,
     vgw_id: &str,
@@ -97,7 +109,24 @@ pub(crate) fn connect(
     if p.find(GATEWAYS, vgw_id)?.status(now) != "ACTIVE" {
         return None;
     }
-    let cidr = "172.16.0.0/16";
+    let server = p
+        .all(vpn_server::SERVERS)
+        .iter()
+        .find(|r| r.str("p2c_vgw_id") == Some(vgw_id) && r.status(now) == "ACTIVE")?;
+    let password_users =
+        server.str("client_auth_type").unwrap_or("LOCAL_PASSWORD") == "LOCAL_PASSWORD";
+    if password_users
+        && !p
+            .all(vpn_user::USERS)
+            .iter()
+            .any(|u| u.scope.first() == Some(&server.id) && u.str("name") == Some(user_name))
+    {
+        return None;
+    }
+    let cidr = server
+        .str("client_cidr")
+        .unwrap_or("172.16.0.0/16")
+        .to_string();
     let n = connections_of(p, vgw_id).count();
     let virtual_ip = cidr
         .split_once('/')

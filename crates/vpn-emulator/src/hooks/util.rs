@@ -4,7 +4,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 
 use serde_json::{Map, Value};
 
-use crate::call::Fault;
+use crate::call::{Call, Fault};
 use crate::store::{Project, Record};
 
 pub(crate) fn s<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
@@ -106,6 +106,33 @@ pub(crate) fn parse_cidr_v6(text: &str) -> bool {
         }
         None => false,
     }
+}
+
+/// One page of `items` (oldest first, each with its `id` and `created_at`) as a VPN v5 list
+/// answers it: the call's `marker` and `limit` applied (`engine::page_of`), the items under
+/// `plural`, `page_info` (with `next_marker` when more follow) and `total_count`.
+pub(crate) fn page(call: &Call, plural: &str, items: Vec<Value>) -> Value {
+    let total = items.len();
+    let text = |v: &Value, key: &str| {
+        v.get(key)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let (page, next) =
+        crate::engine::page_of(items, call.param("limit"), call.param("marker"), |v| {
+            (text(v, "id"), text(v, "created_at"))
+        });
+    let mut info = Map::new();
+    info.insert("current_count".into(), Value::from(page.len()));
+    if let Some(next) = next {
+        info.insert("next_marker".into(), Value::String(next));
+    }
+    let mut body = Map::new();
+    body.insert(plural.to_string(), Value::Array(page));
+    body.insert("page_info".into(), Value::Object(info));
+    body.insert("total_count".into(), Value::from(total));
+    Value::Object(body)
 }
 
 pub(crate) fn check_cidrs(

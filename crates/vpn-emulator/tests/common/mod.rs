@@ -11,6 +11,8 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use vpn_emulator::{Config, Emulator};
 
+pub mod p2c;
+
 pub const PROJECT: &str = "0123456789abcdef0123456789abcdef";
 pub const OTHER_PROJECT: &str = "fedcba9876543210fedcba9876543210";
 
