@@ -4,9 +4,11 @@
 #   scripts/schemathesis.sh            # from anywhere; needs .venv-judges (scripts/judges.sh)
 #
 # Starts the emulator (debug build) on a free loopback port, seeds it with a few VPN gateways,
-# customer gateways, connections and monitors, and with the legacy API's policies, VPN services,
-# endpoint groups and a site connection, so that generated requests reach real resources,
-# then runs schemathesis against openapi/vpn-v5.yaml, vpn-v5.1.yaml and ipsec-v2.yaml with --url
+# customer gateways, connections and monitors, with P2C gateways, their VPN servers, CA
+# certificates, user groups, users and an access policy, and with the legacy API's policies, VPN
+# services, endpoint groups and a site connection, so that generated requests reach real
+# resources, then runs schemathesis against openapi/vpn-v5.yaml, vpn-v5.1.yaml, vpn-p2c.yaml
+# and ipsec-v2.yaml with --url
 # pointing at the emulator. The emulator is stopped on exit, whatever happens.
 #
 # Checks: all of schemathesis' checks except
@@ -165,6 +167,42 @@ ids["ipsec_connection"].append(legacy("POST", "/ipsec-site-connections", {"ipsec
     "peer_address": "172.24.4.233", "peer_id": "172.24.4.233"}})["ipsec_site_connection"]["id"])
 ids["endpoint_group"] = ids["epg_subnet"] + ids["epg_cidr"]
 
+# Point-to-client: two ACTIVE P2C gateways, each with its VPN server (one by password, one by
+# certificate), and on the password server user groups, users and an access policy.
+ids.update({"p2c_vgw": [], "vpn_server": [], "client_ca": [], "user_group": [], "user": [],
+            "access_policy": []})
+ca = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUU2VlZENB\n-----END CERTIFICATE-----"
+for i, auth in enumerate(["LOCAL_PASSWORD", "CERT"]):
+    gateway = call("POST", "/p2c-vpn-gateways", {"p2c_vpn_gateway": {
+        "name": f"seed-p2c-{i}", "vpc_id": "91a74241-1a17-4d6d-a1b2-c3d4e5f60708",
+        "connect_subnet": "2a9c4e51-8d3b-4f6a-9e20-7b1c5d3f8a64",
+        "eip": {"id": f"0c464dad-0b7e-4a8d-9a86-c22bb0eb0bd{i}"}}})["p2c_vpn_gateway"]["id"]
+    for _ in range(100):
+        if call("GET", f"/p2c-vpn-gateways/{gateway}")["p2c_vpn_gateway"]["status"] == "ACTIVE":
+            break
+        time.sleep(0.1)
+    ids["p2c_vgw"].append(gateway)
+    server = {"client_cidr": f"172.{16 + i}.0.0/16", "local_subnets": ["10.10.1.0/24"],
+              "client_auth_type": auth}
+    if auth == "CERT":
+        server["client_ca_certificates"] = [{"name": "seed-ca", "content": ca}]
+    ids["vpn_server"].append(call("POST", f"/p2c-vpn-gateways/{gateway}/vpn-servers",
+                                  {"vpn_server": server})["vpn_server"]["id"])
+for server in ids["vpn_server"]:
+    ids["client_ca"].append(call("POST", f"/p2c-vpn-gateways/vpn-servers/{server}/client-ca-certificates",
+                                 {"client_ca_certificate": {"name": "seed-ca-2", "content": ca}})
+                            ["client_ca_certificate"]["id"])
+password_server = ids["vpn_server"][0]
+below = f"/p2c-vpn-gateways/vpn-servers/{password_server}"
+for i in range(2):
+    group = call("POST", f"{below}/groups", {"user_group": {"name": f"seed-group-{i}"}})["user_group"]["id"]
+    ids["user_group"].append(group)
+    ids["user"].append(call("POST", f"{below}/users", {"user": {
+        "name": f"seed-user-{i}", "password": f"Seed-pass-{i}1", "user_group_id": group}})["user"]["id"])
+ids["access_policy"].append(call("POST", f"{below}/access-policies", {"access_policy": {
+    "name": "seed-policy", "user_group_id": ids["user_group"][0],
+    "dest_ip_cidrs": ["10.10.1.0/24"]}})["access_policy"]["id"])
+
 
 def values(items):
     return "[" + ", ".join(json.dumps(v) for v in items) + "]"
@@ -190,6 +228,14 @@ bindings = {
     "body.ipsec_site_connection.vpnservice_id": "vpnservice",
     "body.ipsec_site_connection.local_ep_group_id": "epg_subnet",
     "body.ipsec_site_connection.peer_ep_group_id": "epg_cidr",
+    "path.p2c_vgw_id": "p2c_vgw",
+    "path.vpn_server_id": "vpn_server",
+    "path.client_ca_certificate_id": "client_ca",
+    "path.group_id": "user_group",
+    "path.user_id": "user",
+    "path.policy_id": "access_policy",
+    "body.user.user_group_id": "user_group",
+    "body.access_policy.user_group_id": "user_group",
 }
 lines = ["[parameters]"]
 for key, dictionary in bindings.items():
@@ -205,7 +251,7 @@ print(f"seeded {', '.join(f'{len(v)} {k}' for k, v in ids.items())}")
 PY
 
 status=0
-for spec in openapi/vpn-v5.yaml openapi/vpn-v5.1.yaml openapi/ipsec-v2.yaml; do
+for spec in openapi/vpn-v5.yaml openapi/vpn-v5.1.yaml openapi/vpn-p2c.yaml openapi/ipsec-v2.yaml; do
     extra=()
     if [[ $spec == openapi/ipsec-v2.yaml ]]; then
         # The legacy spec's only security scheme is the X-Auth-Token header, so schemathesis
