@@ -112,8 +112,8 @@ const RESOURCES: &[(&str, &dyn Hooks)] = &[
     ("ipsecpolicy", &policy::IPSEC),
     ("vpnservice", &vpnservice::VpnService),
     ("endpoint_group", &endpoint_group::EndpointGroup),
-    (upgrade::JOBS, &upgrade::Job(upgrade::JOBS)),
-    (upgrade::P2C_JOBS, &upgrade::Job(upgrade::P2C_JOBS)),
+    (upgrade::JOBS, &upgrade::VPN_GATEWAY_JOBS),
+    (upgrade::P2C_JOBS, &upgrade::P2C_VPN_GATEWAY_JOBS),
     (p2c::GATEWAYS, &p2c::P2cVpnGateway),
     (
         vpn_server::CA_CERTIFICATES,

@@ -42,7 +42,7 @@ const VPN_GATEWAY: Upgradable = Upgradable {
     jobs: JOBS,
 };
 
-pub(crate) const P2C_VPN_GATEWAY: Upgradable = Upgradable {
+const P2C_VPN_GATEWAY: Upgradable = Upgradable {
     kind: "p2c_vpn_gateway",
     param: "p2c_vgw_id",
     words: "p2c vpn gateway",
@@ -207,13 +207,18 @@ fn set_job(p: &mut Project, jobs: &str, id: &str, pending: Option<&str>, ready: 
     }
 }
 
-/// A jobs resource (its store kind): its status from time, `finished_at` once finished, and
+/// The jobs of a kind of gateway: a job's status from time, `finished_at` once finished, and
 /// only a finished job may be deleted.
-pub(crate) struct Job(pub &'static str);
+pub(crate) struct Job(Upgradable);
+
+/// The site-to-site gateways' jobs (store kind [`JOBS`]).
+pub(crate) const VPN_GATEWAY_JOBS: Job = Job(VPN_GATEWAY);
+/// The P2C gateways' jobs (store kind [`P2C_JOBS`]).
+pub(crate) const P2C_VPN_GATEWAY_JOBS: Job = Job(P2C_VPN_GATEWAY);
 
 impl Hooks for Job {
     fn delete(&self, p: &mut Project, call: &Call) -> Result<(), Fault> {
-        if let Some(job) = p.find(self.0, &call.id) {
+        if let Some(job) = p.find(self.0.jobs, &call.id) {
             let status = job.status(call.now);
             if !FINISHED.contains(&status) {
                 return Err(Fault::wrong_status(format!(
@@ -243,11 +248,6 @@ impl Hooks for Job {
     }
 
     fn not_found(&self, id: &str) -> Option<Fault> {
-        let words = if self.0 == P2C_JOBS {
-            "p2c vpn gateway job"
-        } else {
-            "vpn gateway job"
-        };
-        Some(Fault::not_found(words, id))
+        Some(Fault::not_found(&format!("{} job", self.0.words), id))
     }
 }
