@@ -28,7 +28,7 @@ fn in_server<'a>(p: &'a Project, kind: &str, server: &'a str) -> impl Iterator<I
         .filter(move |r| r.scope.first().map(String::as_str) == Some(server))
 }
 
-/// 409 when another record of `kind` in the server has `name` (not `except`).
+/// 400 `VPN.0012` when another record of `kind` in the server has `name` (not `except`).
 fn unique_name(
     p: &Project,
     kind: &str,
@@ -46,6 +46,22 @@ fn unique_name(
         )));
     }
     Ok(())
+}
+
+/// The call's server, after checking that the `name` in `fields` (a create's, or an update's
+/// when it renames) is not another `kind` record's in that server.
+fn server_with_free_name(
+    p: &Project,
+    call: &Call,
+    kind: &str,
+    fields: &Map<String, Value>,
+    words: &str,
+) -> Result<String, Fault> {
+    let server = server_id(p, call)?;
+    if let Some(name) = s(fields, "name") {
+        unique_name(p, kind, &server, name, &call.id, words)?;
+    }
+    Ok(server)
 }
 
 /// The group of `group_id` in the server, or 404 naming `at`'s group.
@@ -146,15 +162,7 @@ impl Hooks for VpnUserGroup {
         call: &Call,
         fields: &mut Map<String, Value>,
     ) -> Result<(), Fault> {
-        let server = server_id(p, call)?;
-        unique_name(
-            p,
-            GROUPS,
-            &server,
-            s(fields, "name").unwrap_or_default(),
-            "",
-            "user group",
-        )?;
+        server_with_free_name(p, call, GROUPS, fields, "user group")?;
         fields.insert("type".into(), json!("Custom"));
         Ok(())
     }
@@ -165,10 +173,7 @@ impl Hooks for VpnUserGroup {
         call: &Call,
         change: &mut Map<String, Value>,
     ) -> Result<(), Fault> {
-        let server = server_id(p, call)?;
-        if let Some(name) = s(change, "name") {
-            unique_name(p, GROUPS, &server, name, &call.id, "user group")?;
-        }
+        server_with_free_name(p, call, GROUPS, change, "user group")?;
         Ok(())
     }
 
@@ -228,15 +233,7 @@ impl Hooks for VpnAccessPolicy {
         call: &Call,
         fields: &mut Map<String, Value>,
     ) -> Result<(), Fault> {
-        let server = server_id(p, call)?;
-        unique_name(
-            p,
-            POLICIES,
-            &server,
-            s(fields, "name").unwrap_or_default(),
-            "",
-            "access policy",
-        )?;
+        let server = server_with_free_name(p, call, POLICIES, fields, "access policy")?;
         let group_id = s(fields, "user_group_id").unwrap_or_default();
         group(p, &server, group_id)?;
         check_cidrs(fields, "dest_ip_cidrs", "access_policy", false)?;
@@ -250,10 +247,7 @@ impl Hooks for VpnAccessPolicy {
         call: &Call,
         change: &mut Map<String, Value>,
     ) -> Result<(), Fault> {
-        let server = server_id(p, call)?;
-        if let Some(name) = s(change, "name") {
-            unique_name(p, POLICIES, &server, name, &call.id, "access policy")?;
-        }
+        let server = server_with_free_name(p, call, POLICIES, change, "access policy")?;
         if let Some(group_id) = s(change, "user_group_id") {
             group(p, &server, group_id)?;
         }
