@@ -86,6 +86,10 @@ const SMOKE_BENCHES: [&str; 8] = [
 const CONSUMER_OURS: &str = "target/bench/consumer-ours";
 const CONSUMER_OURS_TARGET: &str = "target/bench/consumer-ours-target";
 const CONSUMER_NATIVE: &str = "target/bench/consumer-ours-native-tls";
+/// The consumer of every product (built in the default consumer's target directory).
+const CONSUMER_ALL: &str = "target/bench/consumer-ours-all-products";
+/// The crate's features of that consumer: the default TLS, and every product.
+const ALL_PRODUCTS: [&str; 4] = ["rustls", "s2c", "p2c", "legacy"];
 const CONSUMER_NATIVE_TARGET: &str = "target/bench/consumer-ours-native-tls-target";
 const CONSUMER_OGEN_TARGET: &str = "target/bench/consumer-ogen-target";
 /// The spec whose openapi-generator crate is built as the other consumer.
@@ -341,6 +345,12 @@ struct Measured {
     consumer_ogen: Result<peers::ColdBuild, String>,
     /// Ours with the `native-tls` feature, the TLS of openapi-generator's crate.
     consumer_native: Result<peers::ColdBuild, String>,
+    /// The client crate's own compile in the default consumer (s2c alone) and in one of every
+    /// product, dependencies built.
+    crate_builds: (
+        Result<peers::CrateBuild, String>,
+        Result<peers::CrateBuild, String>,
+    ),
     /// The reliability soak, at each rate of `soak::RATES`.
     soak: Vec<Result<soak::Soak, String>>,
     target_dir: PathBuf,
@@ -376,6 +386,14 @@ impl Measured {
         add(
             "consumer build (openapi-generator)",
             self.consumer_ogen.as_ref().map(|_| ()),
+        );
+        add(
+            "the client crate's own build (s2c)",
+            self.crate_builds.0.as_ref().map(|_| ()),
+        );
+        add(
+            "the client crate's own build (every product)",
+            self.crate_builds.1.as_ref().map(|_| ()),
         );
         for run in &self.soak {
             add("soak", run.as_ref().map(|_| ()));
@@ -443,26 +461,48 @@ fn measure(root: &Path, plan: &Plan) -> Measured {
         None => time_openapi_generator(root, plan),
     };
 
-    step("consumer build: our crate, cold");
-    let consumer_ours =
-        peers::write_consumer_ours(root, &root.join(CONSUMER_OURS), None).and_then(|()| {
-            peers::cold_build(
-                root,
-                &format!("{CONSUMER_OURS}/Cargo.toml"),
-                CONSUMER_OURS_TARGET,
-            )
-        });
-    step("consumer build: our crate with the native-tls feature, cold");
-    let consumer_native =
-        peers::write_consumer_ours(root, &root.join(CONSUMER_NATIVE), Some("native-tls")).and_then(
-            |()| {
-                peers::cold_build(
+    step("consumer build: our crate, cold; then the crate alone, s2c and every product");
+    let ours_manifest = format!("{CONSUMER_OURS}/Cargo.toml");
+    let all_manifest = format!("{CONSUMER_ALL}/Cargo.toml");
+    let (consumer_ours, crate_builds) =
+        match peers::write_consumer_ours(root, &root.join(CONSUMER_OURS), None)
+            .and_then(|()| {
+                peers::write_consumer_ours(root, &root.join(CONSUMER_ALL), Some(&ALL_PRODUCTS))
+            })
+            .and_then(|()| {
+                peers::cold_build_then(
                     root,
-                    &format!("{CONSUMER_NATIVE}/Cargo.toml"),
-                    CONSUMER_NATIVE_TARGET,
+                    &ours_manifest,
+                    CONSUMER_OURS_TARGET,
+                    &[&ours_manifest, &all_manifest],
                 )
-            },
-        );
+            }) {
+            Ok((build, mut crates)) => {
+                let all = crates.pop().unwrap_or_else(|| Err("not built".into()));
+                let s2c = crates.pop().unwrap_or_else(|| Err("not built".into()));
+                (Ok(build), (s2c, all))
+            }
+            Err(e) => (Err(e.clone()), (Err(e.clone()), Err(e))),
+        };
+    for error in [&crate_builds.0, &crate_builds.1]
+        .into_iter()
+        .filter_map(|b| b.as_ref().err())
+    {
+        eprintln!("bench: the client crate's own build: {error}");
+    }
+    step("consumer build: our crate with the native-tls feature, cold");
+    let consumer_native = peers::write_consumer_ours(
+        root,
+        &root.join(CONSUMER_NATIVE),
+        Some(&["native-tls", "s2c"]),
+    )
+    .and_then(|()| {
+        peers::cold_build(
+            root,
+            &format!("{CONSUMER_NATIVE}/Cargo.toml"),
+            CONSUMER_NATIVE_TARGET,
+        )
+    });
     step("consumer build: openapi-generator's crate, cold");
     let consumer_ogen = match &ogen_generate {
         Err(_) => Err("needs the crate openapi-generator generates, which failed".to_string()),
@@ -502,6 +542,7 @@ fn measure(root: &Path, plan: &Plan) -> Measured {
         consumer_ours,
         consumer_ogen,
         consumer_native,
+        crate_builds,
         soak,
         target_dir,
     }
@@ -1098,6 +1139,22 @@ fn build_report(root: &Path, plan: &Plan, measured: &Measured) -> Report {
         crates_cell(&measured.consumer_ogen),
         None,
     ));
+    let crate_cell = |build: &Result<peers::CrateBuild, String>| match build {
+        Ok(build) => Cell::measured(build.seconds, format_seconds(build.seconds)),
+        Err(_) => Cell::absent("failed"),
+    };
+    rows.push(Row::compare(
+        &format!(
+            "consumer of `s2c` alone: the client crate's own debug build, dependencies built \
+             (`cargo clean -p huaweicloud-vpn`, then `cargo build`), seconds: default features \
+             vs every product ({}){}",
+            ALL_PRODUCTS.join(", "),
+            if smoke { " (smoke: 1 run)" } else { "" }
+        ),
+        crate_cell(&measured.crate_builds.0),
+        crate_cell(&measured.crate_builds.1),
+        None,
+    ));
 
     for failure in measured.failures() {
         notes.push(format!(
@@ -1270,6 +1327,21 @@ fn how_measured(root: &Path, plan: &Plan, measured: &Measured) -> Vec<String> {
             builds.join(" and ")
         }
     ));
+    let crate_commands: Vec<String> = [&measured.crate_builds.0, &measured.crate_builds.1]
+        .into_iter()
+        .flatten()
+        .map(|b| format!("`{}`", b.command))
+        .collect();
+    if !crate_commands.is_empty() {
+        how.push(format!(
+            "The client crate's own build: after our consumer's cold build, in its target \
+             directory (every dependency built), {}; the second consumer \
+             ({CONSUMER_ALL}) differs only in the crate's features, so it shares every \
+             dependency. What it shows: a consumer of `s2c` alone compiles none of the other \
+             products, so its row stays put as they land.",
+            crate_commands.join(" then ")
+        ));
+    }
     how
 }
 
@@ -1552,6 +1624,7 @@ mod tests {
             consumer_ours: Err("x".into()),
             consumer_ogen: Err("x".into()),
             consumer_native: Err("x".into()),
+            crate_builds: (Err("x".into()), Err("x".into())),
             soak: vec![Err("x".into())],
             target_dir: PathBuf::from("/nonexistent"),
         }

@@ -141,15 +141,17 @@ pub fn ogen_cmd(spec: &str, out_dir: &str, skip_validate: bool) -> Cmd {
 }
 
 /// The source of the consumer of our crate: a binary that builds a client and one call.
-/// `tls`: `None` for the crate's default features, or the TLS feature to build with instead
-/// (`default-features = false`, the default product `s2c` kept).
-pub fn write_consumer_ours(root: &Path, dir: &Path, tls: Option<&str>) -> Result<(), String> {
+/// `features`: `None` for the crate's default features, or the features to build with instead
+/// (`default-features = false`), such as `["native-tls", "s2c"]`.
+pub fn write_consumer_ours(
+    root: &Path,
+    dir: &Path,
+    features: Option<&[&str]>,
+) -> Result<(), String> {
     let crate_path = root.join("crates/huaweicloud-vpn");
-    let features = match tls {
+    let features = match features {
         None => String::new(),
-        Some(feature) => {
-            format!(", default-features = false, features = [{feature:?}, \"s2c\"]")
-        }
+        Some(list) => format!(", default-features = false, features = {list:?}"),
     };
     let manifest = format!(
         "# Written by `cargo xtask bench`: what a program using huaweicloud-vpn compiles.\n\
@@ -267,7 +269,27 @@ pub struct ColdBuild {
     pub tree_command: String,
 }
 
+/// The client crate's own compile in a consumer whose dependencies are built already: after
+/// `cargo clean -p huaweicloud-vpn`, a timed `cargo build` of the consumer (the crate, then the
+/// consumer's binary, linked).
+pub struct CrateBuild {
+    pub seconds: f64,
+    pub command: String,
+}
+
 pub fn cold_build(root: &Path, manifest_rel: &str, target_rel: &str) -> Result<ColdBuild, String> {
+    cold_build_then(root, manifest_rel, target_rel, &[]).map(|(build, _)| build)
+}
+
+/// [`cold_build`], then, before the target directory goes, the client crate's own compile
+/// ([`CrateBuild`]) for each consumer manifest of `rebuilds`, in the same target directory
+/// (consumers that differ only in the client crate's products share every dependency).
+pub fn cold_build_then(
+    root: &Path,
+    manifest_rel: &str,
+    target_rel: &str,
+    rebuilds: &[&str],
+) -> Result<(ColdBuild, Vec<Result<CrateBuild, String>>), String> {
     let target = root.join(target_rel);
     let remove_target = || -> Result<(), String> {
         if target.exists() {
@@ -297,11 +319,18 @@ pub fn cold_build(root: &Path, manifest_rel: &str, target_rel: &str) -> Result<C
     eprintln!("==> {} (timed)", build.display());
     let result = process::run_captured(root, &build);
     let target_bytes = dir_size(&target);
+    let crate_builds = match &result {
+        Ok(_) => rebuilds
+            .iter()
+            .map(|manifest| crate_build(root, manifest, target_rel))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
     // The target directory goes whatever happened: disk is scarce.
     let removed = remove_target();
     let finished = result?;
     removed?;
-    Ok(ColdBuild {
+    let cold = ColdBuild {
         seconds: finished.elapsed.as_secs_f64(),
         crates,
         target_bytes,
@@ -309,6 +338,30 @@ pub fn cold_build(root: &Path, manifest_rel: &str, target_rel: &str) -> Result<C
         crate_list,
         command: build.display(),
         tree_command: tree.display(),
+    };
+    Ok((cold, crate_builds))
+}
+
+fn crate_build(root: &Path, manifest_rel: &str, target_rel: &str) -> Result<CrateBuild, String> {
+    let clean = Cmd::new(
+        "cargo",
+        &[
+            "clean",
+            "-p",
+            "huaweicloud-vpn",
+            "--manifest-path",
+            manifest_rel,
+        ],
+    )
+    .env("CARGO_TARGET_DIR", target_rel);
+    process::run_captured(root, &clean)?;
+    let build = Cmd::new("cargo", &["build", "--manifest-path", manifest_rel])
+        .env("CARGO_TARGET_DIR", target_rel);
+    eprintln!("==> {} (timed)", build.display());
+    let finished = process::run_captured(root, &build)?;
+    Ok(CrateBuild {
+        seconds: finished.elapsed.as_secs_f64(),
+        command: format!("{}; {}", clean.display(), build.display()),
     })
 }
 
@@ -437,7 +490,7 @@ syn v1.0.109
         assert!(dir.path().join("src/main.rs").is_file());
         // With another TLS feature in place of the defaults.
         let other = tempfile::tempdir().unwrap();
-        write_consumer_ours(root, other.path(), Some("native-tls")).unwrap();
+        write_consumer_ours(root, other.path(), Some(&["native-tls", "s2c"])).unwrap();
         let manifest = std::fs::read_to_string(other.path().join("Cargo.toml")).unwrap();
         assert!(
             manifest.contains(
