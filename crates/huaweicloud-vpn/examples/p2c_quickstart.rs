@@ -143,10 +143,10 @@ async fn server_active(t: &Target, gateway: &str) -> Result<types::VpnServer, Fa
             .send()
             .await?
             .into_inner();
-        if let Some(server) = listed.vpn_servers.into_iter().next() {
-            if text(server.status.as_ref()) == "ACTIVE" {
-                return Ok(server);
-            }
+        if let Some(server) = listed.vpn_servers.into_iter().next()
+            && text(server.status.as_ref()) == "ACTIVE"
+        {
+            return Ok(server);
         }
         if tokio::time::Instant::now() > deadline {
             return Err(format!("the VPN server of {gateway} did not become ACTIVE").into());
