@@ -6,12 +6,14 @@ use std::path::PathBuf;
 
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
-const ABOUT: &str = "Manage Huawei Cloud / Open Telekom Cloud site-to-site VPN resources";
+const ABOUT: &str =
+    "Manage Huawei Cloud / Open Telekom Cloud site-to-site and point-to-client VPN resources";
 
 const LONG_ABOUT: &str = "\
-Manage Huawei Cloud / Open Telekom Cloud site-to-site VPN resources: VPN gateways, customer
-gateways, VPN connections and their monitors (VPN API v5), quotas, and the legacy IPsec site
-connections (VPC API v2.0).
+Manage Huawei Cloud / Open Telekom Cloud VPN resources: VPN gateways, customer gateways, VPN
+connections and their monitors (VPN API v5), quotas, the legacy IPsec site connections (VPC API
+v2.0), and point-to-client VPN (P2C gateways, their VPN servers, client CA certificates, users,
+user groups and access policies; through `hcvpn op`).
 
 Configuration comes from flags and the environment variables of the official SDKs:
   HUAWEICLOUD_SDK_AK, HUAWEICLOUD_SDK_SK    AK/SK credentials (requests are signed)
@@ -26,7 +28,9 @@ its parameters as flags; the resource commands below cover the common tasks with
 Request bodies are the API's JSON (`{\"vpn_connection\": {...}}`) from `--body FILE` or
 `--body -` (standard input); convenience flags set the common fields and override the body.
 Secrets are never taken as arguments: a pre-shared key comes from --psk-stdin, --psk-file or
-HCVPN_PSK (any secret field <field>: --<field>-stdin, --<field>-file or HCVPN_<FIELD>).
+HCVPN_PSK (any secret field <field>: --<field>-stdin, --<field>-file or HCVPN_<FIELD>; a VPN
+user's password: --password-file, --password-stdin or HCVPN_PASSWORD). A secret in an answer
+(a pre-shared key, an exported client configuration) is never printed: --secret-out FILE.
 
 Output is the response body as pretty-printed JSON, or a table with `--output table`.
 
