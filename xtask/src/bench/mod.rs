@@ -92,6 +92,8 @@ const CONSUMER_ALL: &str = "target/bench/consumer-ours-all-products";
 const ALL_PRODUCTS: [&str; 4] = ["rustls", "s2c", "p2c", "legacy"];
 const CONSUMER_NATIVE_TARGET: &str = "target/bench/consumer-ours-native-tls-target";
 const CONSUMER_OGEN_TARGET: &str = "target/bench/consumer-ogen-target";
+/// The program using openapi-generator's crate (the same call as ours).
+const CONSUMER_OGEN: &str = "target/bench/consumer-ogen";
 /// The spec whose openapi-generator crate is built as the other consumer.
 const CONSUMER_SPEC: &str = "vpn-v5";
 
@@ -331,6 +333,28 @@ struct Runs {
     notes: Vec<String>,
 }
 
+/// What a consumer's cold build is followed by, in its target directory.
+struct After {
+    /// Touching the consumer's `main.rs`, then `cargo build`: seconds.
+    incremental: Result<f64, String>,
+    release: Result<peers::ReleaseBuild, String>,
+    /// Ours only: the client crate's own compile with `s2c` alone and with every product.
+    crate_builds: Option<(
+        Result<peers::CrateBuild, String>,
+        Result<peers::CrateBuild, String>,
+    )>,
+}
+
+impl After {
+    fn failed(why: &str) -> After {
+        After {
+            incremental: Err(why.to_string()),
+            release: Err(why.to_string()),
+            crate_builds: None,
+        }
+    }
+}
+
 /// Everything measured, each step's failure kept for the report.
 struct Measured {
     venv: Result<String, String>,
@@ -345,12 +369,9 @@ struct Measured {
     consumer_ogen: Result<peers::ColdBuild, String>,
     /// Ours with the `native-tls` feature, the TLS of openapi-generator's crate.
     consumer_native: Result<peers::ColdBuild, String>,
-    /// The client crate's own compile in the default consumer (s2c alone) and in one of every
-    /// product, dependencies built.
-    crate_builds: (
-        Result<peers::CrateBuild, String>,
-        Result<peers::CrateBuild, String>,
-    ),
+    /// What followed our consumer's cold build, and openapi-generator's.
+    ours_after: After,
+    ogen_after: After,
     /// The reliability soak, at each rate of `soak::RATES`.
     soak: Vec<Result<soak::Soak, String>>,
     target_dir: PathBuf,
@@ -387,14 +408,29 @@ impl Measured {
             "consumer build (openapi-generator)",
             self.consumer_ogen.as_ref().map(|_| ()),
         );
-        add(
-            "the client crate's own build (s2c)",
-            self.crate_builds.0.as_ref().map(|_| ()),
-        );
-        add(
-            "the client crate's own build (every product)",
-            self.crate_builds.1.as_ref().map(|_| ()),
-        );
+        for (who, after) in [
+            ("ours", &self.ours_after),
+            ("openapi-generator", &self.ogen_after),
+        ] {
+            add(
+                &format!("incremental rebuild ({who})"),
+                after.incremental.as_ref().map(|_| ()),
+            );
+            add(
+                &format!("release build ({who})"),
+                after.release.as_ref().map(|_| ()),
+            );
+        }
+        if let Some((s2c, all)) = &self.ours_after.crate_builds {
+            add(
+                "the client crate's own build (s2c)",
+                s2c.as_ref().map(|_| ()),
+            );
+            add(
+                "the client crate's own build (every product)",
+                all.as_ref().map(|_| ()),
+            );
+        }
         for run in &self.soak {
             add("soak", run.as_ref().map(|_| ()));
         }
@@ -461,35 +497,40 @@ fn measure(root: &Path, plan: &Plan) -> Measured {
         None => time_openapi_generator(root, plan),
     };
 
-    step("consumer build: our crate, cold; then the crate alone, s2c and every product");
+    step(
+        "consumer build: our crate, cold; then an incremental rebuild, the crate alone (s2c and \
+         every product), a release build",
+    );
     let ours_manifest = format!("{CONSUMER_OURS}/Cargo.toml");
     let all_manifest = format!("{CONSUMER_ALL}/Cargo.toml");
-    let (consumer_ours, crate_builds) =
+    let (consumer_ours, ours_after) =
         match peers::write_consumer_ours(root, &root.join(CONSUMER_OURS), None)
             .and_then(|()| {
                 peers::write_consumer_ours(root, &root.join(CONSUMER_ALL), Some(&ALL_PRODUCTS))
             })
             .and_then(|()| {
-                peers::cold_build_then(
-                    root,
-                    &ours_manifest,
-                    CONSUMER_OURS_TARGET,
-                    &[&ours_manifest, &all_manifest],
-                )
+                peers::cold_build_then(root, &ours_manifest, CONSUMER_OURS_TARGET, || {
+                    // The incremental rebuild first: the crate builds below clean the crate.
+                    let incremental =
+                        peers::incremental_build(root, &ours_manifest, CONSUMER_OURS_TARGET);
+                    let s2c = peers::crate_build(root, &ours_manifest, CONSUMER_OURS_TARGET);
+                    let all = peers::crate_build(root, &all_manifest, CONSUMER_OURS_TARGET);
+                    let release = peers::release_build(
+                        root,
+                        &ours_manifest,
+                        CONSUMER_OURS_TARGET,
+                        "consumer-ours",
+                    );
+                    After {
+                        incremental,
+                        release,
+                        crate_builds: Some((s2c, all)),
+                    }
+                })
             }) {
-            Ok((build, mut crates)) => {
-                let all = crates.pop().unwrap_or_else(|| Err("not built".into()));
-                let s2c = crates.pop().unwrap_or_else(|| Err("not built".into()));
-                (Ok(build), (s2c, all))
-            }
-            Err(e) => (Err(e.clone()), (Err(e.clone()), Err(e))),
+            Ok((build, after)) => (Ok(build), after),
+            Err(e) => (Err(e.clone()), After::failed(&e)),
         };
-    for error in [&crate_builds.0, &crate_builds.1]
-        .into_iter()
-        .filter_map(|b| b.as_ref().err())
-    {
-        eprintln!("bench: the client crate's own build: {error}");
-    }
     step("consumer build: our crate with the native-tls feature, cold");
     let consumer_native = peers::write_consumer_ours(
         root,
@@ -503,13 +544,39 @@ fn measure(root: &Path, plan: &Plan) -> Measured {
             CONSUMER_NATIVE_TARGET,
         )
     });
-    step("consumer build: openapi-generator's crate, cold");
-    let consumer_ogen = match &ogen_generate {
-        Err(_) => Err("needs the crate openapi-generator generates, which failed".to_string()),
+    step(
+        "consumer build: a program using openapi-generator's crate, cold; then an incremental \
+         rebuild, a release build",
+    );
+    let ogen_manifest = format!("{CONSUMER_OGEN}/Cargo.toml");
+    let (consumer_ogen, ogen_after) = match &ogen_generate {
+        Err(_) => {
+            let e = "needs the crate openapi-generator generates, which failed".to_string();
+            (Err(e.clone()), After::failed(&e))
+        }
         Ok(_) => {
-            let manifest = format!("{OGEN_DIR}/{CONSUMER_SPEC}/Cargo.toml");
-            peers::make_standalone(&root.join(&manifest))
-                .and_then(|_| peers::cold_build(root, &manifest, CONSUMER_OGEN_TARGET))
+            let crate_dir = root.join(OGEN_DIR).join(CONSUMER_SPEC);
+            match peers::make_standalone(&crate_dir.join("Cargo.toml"))
+                .and_then(|_| peers::write_consumer_ogen(&root.join(CONSUMER_OGEN), &crate_dir))
+                .and_then(|()| {
+                    peers::cold_build_then(root, &ogen_manifest, CONSUMER_OGEN_TARGET, || After {
+                        incremental: peers::incremental_build(
+                            root,
+                            &ogen_manifest,
+                            CONSUMER_OGEN_TARGET,
+                        ),
+                        release: peers::release_build(
+                            root,
+                            &ogen_manifest,
+                            CONSUMER_OGEN_TARGET,
+                            "consumer-ogen",
+                        ),
+                        crate_builds: None,
+                    })
+                }) {
+                Ok((build, after)) => (Ok(build), after),
+                Err(e) => (Err(e.clone()), After::failed(&e)),
+            }
         }
     };
     for (what, result) in [
@@ -542,7 +609,8 @@ fn measure(root: &Path, plan: &Plan) -> Measured {
         consumer_ours,
         consumer_ogen,
         consumer_native,
-        crate_builds,
+        ours_after,
+        ogen_after,
         soak,
         target_dir,
     }
@@ -1109,7 +1177,8 @@ fn build_report(root: &Path, plan: &Plan, measured: &Measured) -> Report {
     rows.push(Row::compare(
         &format!(
             "consumer: cold debug build, seconds (ours: a binary using huaweicloud-vpn; \
-             openapi-generator: its crate for openapi/{CONSUMER_SPEC}.yaml){}",
+             openapi-generator: a binary using its crate for openapi/{CONSUMER_SPEC}.yaml, the same \
+             call){}",
             if smoke { " (smoke: 1 run)" } else { "" }
         ),
         build_cell(&measured.consumer_ours),
@@ -1139,6 +1208,7 @@ fn build_report(root: &Path, plan: &Plan, measured: &Measured) -> Report {
         crates_cell(&measured.consumer_ogen),
         None,
     ));
+    let crate_pair = measured.ours_after.crate_builds.as_ref();
     let crate_cell = |build: &Result<peers::CrateBuild, String>| match build {
         Ok(build) => Cell::measured(build.seconds, format_seconds(build.seconds)),
         Err(_) => Cell::absent("failed"),
@@ -1151,8 +1221,49 @@ fn build_report(root: &Path, plan: &Plan, measured: &Measured) -> Report {
             ALL_PRODUCTS.join(", "),
             if smoke { " (smoke: 1 run)" } else { "" }
         ),
-        crate_cell(&measured.crate_builds.0),
-        crate_cell(&measured.crate_builds.1),
+        crate_pair.map_or_else(|| Cell::absent("failed"), |(s2c, _)| crate_cell(s2c)),
+        crate_pair.map_or_else(|| Cell::absent("failed"), |(_, all)| crate_cell(all)),
+        None,
+    ));
+    let seconds_cell = |after: &After| match &after.incremental {
+        Ok(seconds) => Cell::measured(*seconds, format_seconds(*seconds)),
+        Err(_) => Cell::absent("failed"),
+    };
+    rows.push(Row::compare(
+        &format!(
+            "consumer: incremental debug rebuild after touching its own `main.rs`, seconds{}",
+            if smoke { " (smoke: 1 run)" } else { "" }
+        ),
+        seconds_cell(&measured.ours_after),
+        seconds_cell(&measured.ogen_after),
+        None,
+    ));
+    let release_cell = |after: &After| match &after.release {
+        Ok(build) => Cell::measured(build.seconds, format_seconds(build.seconds)),
+        Err(_) => Cell::absent("failed"),
+    };
+    rows.push(Row::compare(
+        &format!(
+            "consumer: cold release build (its dependencies' release builds included), \
+             seconds{}",
+            if smoke { " (smoke: 1 run)" } else { "" }
+        ),
+        release_cell(&measured.ours_after),
+        release_cell(&measured.ogen_after),
+        None,
+    ));
+    let size_cell = |after: &After| match &after.release {
+        Ok(build) => Cell::measured(
+            build.stripped_bytes as f64,
+            format!("{:.2} MB", build.stripped_bytes as f64 / 1e6),
+        ),
+        Err(_) => Cell::absent("failed"),
+    };
+    rows.push(Row::compare(
+        "consumer: its release binary (builds a client and a create call), stripped of symbols, \
+         bytes",
+        size_cell(&measured.ours_after),
+        size_cell(&measured.ogen_after),
         None,
     ));
 
@@ -1327,11 +1438,24 @@ fn how_measured(root: &Path, plan: &Plan, measured: &Measured) -> Vec<String> {
             builds.join(" and ")
         }
     ));
-    let crate_commands: Vec<String> = [&measured.crate_builds.0, &measured.crate_builds.1]
-        .into_iter()
+    let crate_commands: Vec<String> = measured
+        .ours_after
+        .crate_builds
+        .iter()
+        .flat_map(|(s2c, all)| [s2c, all])
         .flatten()
         .map(|b| format!("`{}`", b.command))
         .collect();
+    if let Ok(release) = &measured.ours_after.release {
+        how.push(format!(
+            "After each consumer's cold debug build, in its target directory: its `src/main.rs` \
+             rewritten unchanged (a new modification time) and `cargo build` timed (the \
+             incremental rebuild); `{}` timed (every dependency's release build included), the \
+             binary's size read from `release/` (the same for openapi-generator's consumer, \
+             {CONSUMER_OGEN}, a binary making the same create call through its crate).",
+            release.command
+        ));
+    }
     if !crate_commands.is_empty() {
         how.push(format!(
             "The client crate's own build: after our consumer's cold build, in its target \
@@ -1624,7 +1748,8 @@ mod tests {
             consumer_ours: Err("x".into()),
             consumer_ogen: Err("x".into()),
             consumer_native: Err("x".into()),
-            crate_builds: (Err("x".into()), Err("x".into())),
+            ours_after: After::failed("x"),
+            ogen_after: After::failed("x"),
             soak: vec![Err("x".into())],
             target_dir: PathBuf::from("/nonexistent"),
         }

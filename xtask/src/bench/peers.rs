@@ -278,18 +278,17 @@ pub struct CrateBuild {
 }
 
 pub fn cold_build(root: &Path, manifest_rel: &str, target_rel: &str) -> Result<ColdBuild, String> {
-    cold_build_then(root, manifest_rel, target_rel, &[]).map(|(build, _)| build)
+    cold_build_then(root, manifest_rel, target_rel, || ()).map(|(build, ())| build)
 }
 
-/// [`cold_build`], then, before the target directory goes, the client crate's own compile
-/// ([`CrateBuild`]) for each consumer manifest of `rebuilds`, in the same target directory
-/// (consumers that differ only in the client crate's products share every dependency).
-pub fn cold_build_then(
+/// [`cold_build`], then `then` before the target directory goes (what needs the build's
+/// dependencies: an incremental rebuild, a release build, the client crate's own compile).
+pub fn cold_build_then<T>(
     root: &Path,
     manifest_rel: &str,
     target_rel: &str,
-    rebuilds: &[&str],
-) -> Result<(ColdBuild, Vec<Result<CrateBuild, String>>), String> {
+    then: impl FnOnce() -> T,
+) -> Result<(ColdBuild, T), String> {
     let target = root.join(target_rel);
     let remove_target = || -> Result<(), String> {
         if target.exists() {
@@ -319,13 +318,7 @@ pub fn cold_build_then(
     eprintln!("==> {} (timed)", build.display());
     let result = process::run_captured(root, &build);
     let target_bytes = dir_size(&target);
-    let crate_builds = match &result {
-        Ok(_) => rebuilds
-            .iter()
-            .map(|manifest| crate_build(root, manifest, target_rel))
-            .collect(),
-        Err(_) => Vec::new(),
-    };
+    let after = result.is_ok().then(then);
     // The target directory goes whatever happened: disk is scarce.
     let removed = remove_target();
     let finished = result?;
@@ -339,10 +332,17 @@ pub fn cold_build_then(
         command: build.display(),
         tree_command: tree.display(),
     };
-    Ok((cold, crate_builds))
+    let after = after.ok_or("the cold build failed")?;
+    Ok((cold, after))
 }
 
-fn crate_build(root: &Path, manifest_rel: &str, target_rel: &str) -> Result<CrateBuild, String> {
+/// The client crate's own compile: `cargo clean -p huaweicloud-vpn`, then a timed `cargo build`
+/// of the consumer at `manifest_rel` in `target_rel`, whose dependencies are built.
+pub fn crate_build(
+    root: &Path,
+    manifest_rel: &str,
+    target_rel: &str,
+) -> Result<CrateBuild, String> {
     let clean = Cmd::new(
         "cargo",
         &[
@@ -363,6 +363,111 @@ fn crate_build(root: &Path, manifest_rel: &str, target_rel: &str) -> Result<Crat
         seconds: finished.elapsed.as_secs_f64(),
         command: format!("{}; {}", clean.display(), build.display()),
     })
+}
+
+/// A consumer's incremental debug rebuild after its own `src/main.rs` changed (rewritten with
+/// the same text, a new modification time), in `target_rel` where it was built: seconds.
+pub fn incremental_build(root: &Path, manifest_rel: &str, target_rel: &str) -> Result<f64, String> {
+    let main = root
+        .join(manifest_rel)
+        .parent()
+        .map(|dir| dir.join("src/main.rs"))
+        .ok_or_else(|| format!("{manifest_rel}: no folder"))?;
+    let text = std::fs::read(&main).map_err(|e| format!("{}: {e}", main.display()))?;
+    // A modification time certainly after the build's outputs.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    std::fs::write(&main, text).map_err(|e| format!("{}: {e}", main.display()))?;
+    let build = Cmd::new("cargo", &["build", "--manifest-path", manifest_rel])
+        .env("CARGO_TARGET_DIR", target_rel);
+    eprintln!("==> touch src/main.rs; {} (timed)", build.display());
+    let finished = process::run_captured(root, &build)?;
+    Ok(finished.elapsed.as_secs_f64())
+}
+
+/// A consumer's release build (its dependencies' release builds included: the debug build
+/// shares none of them) and its binary, stripped of symbols.
+pub struct ReleaseBuild {
+    pub seconds: f64,
+    pub stripped_bytes: u64,
+    pub command: String,
+}
+
+/// [`ReleaseBuild`] of the consumer at `manifest_rel` whose binary is `binary`, in
+/// `target_rel`, with `CARGO_PROFILE_RELEASE_STRIP=symbols`.
+pub fn release_build(
+    root: &Path,
+    manifest_rel: &str,
+    target_rel: &str,
+    binary: &str,
+) -> Result<ReleaseBuild, String> {
+    let build = Cmd::new(
+        "cargo",
+        &["build", "--release", "--manifest-path", manifest_rel],
+    )
+    .env("CARGO_TARGET_DIR", target_rel)
+    .env("CARGO_PROFILE_RELEASE_STRIP", "symbols");
+    eprintln!("==> {} (timed)", build.display());
+    let finished = process::run_captured(root, &build)?;
+    let path = root.join(target_rel).join("release").join(binary);
+    let stripped_bytes = std::fs::metadata(&path)
+        .map_err(|e| format!("{}: {e}", path.display()))?
+        .len();
+    Ok(ReleaseBuild {
+        seconds: finished.elapsed.as_secs_f64(),
+        stripped_bytes,
+        command: build.display(),
+    })
+}
+
+/// The consumer of openapi-generator's crate at `crate_dir`: a binary that builds the same
+/// create call as ours (`write_consumer_ours`) and drops it unsent.
+pub fn write_consumer_ogen(dir: &Path, crate_dir: &Path) -> Result<(), String> {
+    let manifest = format!(
+        "# Written by `cargo xtask bench`: what a program using openapi-generator's crate compiles.\n\
+         [package]\n\
+         name = \"consumer-ogen\"\n\
+         version = \"0.1.0\"\n\
+         edition = \"2024\"\n\
+         publish = false\n\
+         \n\
+         [dependencies]\n\
+         openapi = {{ path = {path:?} }}\n\
+         \n\
+         # Not a member of the repository's workspace.\n\
+         [workspace]\n",
+        path = crate_dir.display().to_string(),
+    );
+    let main = r#"//! Written by `cargo xtask bench`: builds a configuration and a create call, sends nothing.
+
+use openapi::apis::{configuration::Configuration, vpn_connection_api};
+use openapi::models;
+
+fn main() {
+    let mut configuration = Configuration::new();
+    configuration.base_path = "http://127.0.0.1:9".to_string();
+    let mut connection = models::CreateVpnConnection::new(
+        "b32d91a4-demo-a8df-va86-e907174eb11d".to_string(),
+        "0c464dad-demo-a8df-va86-c22bb0eb0bde".to_string(),
+        "5247ae10-demo-a8df-va86-dd36659a7f5d".to_string(),
+    );
+    connection.peer_subnets = Some(vec!["192.168.44.0/24".to_string()]);
+    connection.style = Some(models::ConnectionStyle::Static);
+    connection.psk = Some("consumer-pre-shared-key".to_string());
+    let request = models::CreateVpnConnectionRequest::new(connection);
+    let call = vpn_connection_api::create_vpn_connection(
+        &configuration,
+        "0123456789abcdef0123456789abcdef",
+        request,
+    );
+    // The future is built (so the whole call path is compiled) and dropped unpolled.
+    drop(std::hint::black_box(call));
+    println!("built a configuration and a create_vpn_connection call");
+}
+"#;
+    let src = dir.join("src");
+    std::fs::create_dir_all(&src).map_err(|e| format!("{}: {e}", src.display()))?;
+    write(&dir.join("Cargo.toml"), &manifest)?;
+    write(&src.join("main.rs"), main)
 }
 
 /// The bytes of the files under `dir` (symbolic links not followed; unreadable entries count 0).
@@ -472,6 +577,27 @@ syn v1.0.109
         assert_eq!(text.matches("[workspace]").count(), 1);
         let error = make_standalone(&dir.path().join("missing/Cargo.toml")).unwrap_err();
         assert!(error.contains("missing/Cargo.toml"), "{error}");
+    }
+
+    #[test]
+    fn the_other_consumer_depends_on_openapi_generators_crate_and_makes_the_same_call() {
+        let dir = tempfile::tempdir().unwrap();
+        write_consumer_ogen(
+            dir.path(),
+            Path::new("/somewhere/repo/target/bench/ogen/vpn-v5"),
+        )
+        .unwrap();
+        let manifest = std::fs::read_to_string(dir.path().join("Cargo.toml")).unwrap();
+        assert!(
+            manifest.contains("openapi = { path = \"/somewhere/repo/target/bench/ogen/vpn-v5\" }"),
+            "{manifest}"
+        );
+        assert!(manifest.contains("name = \"consumer-ogen\""), "{manifest}");
+        let main = std::fs::read_to_string(dir.path().join("src/main.rs")).unwrap();
+        assert!(
+            main.contains("vpn_connection_api::create_vpn_connection("),
+            "{main}"
+        );
     }
 
     #[test]
