@@ -15,6 +15,7 @@ pub mod config;
 pub mod dynamic;
 pub mod error;
 pub mod idempotency;
+mod json_lines;
 pub mod operation;
 pub mod pagination;
 mod path;

@@ -202,12 +202,7 @@ pub struct Operation {
 /// generated types. The error names the field (`vpn_connection.style: ...`).
 #[doc(hidden)]
 pub fn check_json<T: serde::de::DeserializeOwned>(value: &serde_json::Value) -> Result<(), String> {
-    serde_path_to_error::deserialize::<_, T>(value)
-        .map(drop)
-        .map_err(|e| match e.path().to_string() {
-            path if path == "." => e.inner().to_string(),
-            path => format!("{path}: {}", e.inner()),
-        })
+    crate::json_lines::decode_naming_the_field::<T>(value).map(drop)
 }
 
 /// Like [`check_json`], for a request body: an open enum (one the API also returns, and so
