@@ -36,7 +36,7 @@ struct Site {
 #[path = "common/env.rs"]
 mod env;
 
-use env::{cloud_and_region, env, required};
+use env::{cloud_and_region, env, local_emulator, required};
 
 async fn site() -> Result<Site, Box<dyn std::error::Error>> {
     if env("HUAWEICLOUD_SDK_AK").is_some() {
@@ -56,20 +56,8 @@ async fn site() -> Result<Site, Box<dyn std::error::Error>> {
             _emulator: None,
         });
     }
-    let emulator = vpn_emulator::Emulator::start(vpn_emulator::Config {
-        transition_delay: Duration::from_millis(500),
-        ..Default::default()
-    })
-    .await?;
-    println!(
-        "No credentials set: using a local emulator at {}.",
-        emulator.url()
-    );
-    let client = ClientBuilder::new()
-        .endpoint(emulator.url())
-        .project_id("0123456789abcdef0123456789abcdef")
-        .without_credentials()
-        .ipsec_v2()?;
+    let (emulator, builder) = local_emulator(Duration::from_millis(500)).await?;
+    let client = builder.ipsec_v2()?;
     Ok(Site {
         client,
         vpc_id: "66e3b16c-8ce5-40fb-bb49-ab6d8dc3f2aa".into(),

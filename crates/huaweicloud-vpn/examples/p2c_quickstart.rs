@@ -24,15 +24,13 @@ mod env;
 use std::io::Write;
 use std::time::Duration;
 
-use env::{cloud_and_region, env, required};
+use env::{cloud_and_region, env, local_emulator, required};
 use huaweicloud_vpn::vpn_p2c::{Client, types, waiters};
 use huaweicloud_vpn::wait::WaitOptions;
 use huaweicloud_vpn::{ClientBuilder, Cloud};
 use serde_json::json;
 
 type Failure = Box<dyn std::error::Error>;
-
-const PROJECT: &str = "0123456789abcdef0123456789abcdef";
 
 /// Where the example runs, and what it needs there.
 struct Target {
@@ -82,20 +80,8 @@ async fn target() -> Result<Target, Failure> {
             emulator: None,
         });
     }
-    let emulator = vpn_emulator::Emulator::start(vpn_emulator::Config {
-        transition_delay: Duration::from_millis(400),
-        ..Default::default()
-    })
-    .await?;
-    println!(
-        "No credentials set: using a local emulator at {}.",
-        emulator.url()
-    );
-    let client = ClientBuilder::new()
-        .endpoint(emulator.url())
-        .project_id(PROJECT)
-        .without_credentials()
-        .vpn_p2c()?;
+    let (emulator, builder) = local_emulator(Duration::from_millis(400)).await?;
+    let client = builder.vpn_p2c()?;
     Ok(Target {
         client,
         vpc_id: "91a74241-1a17-4d6d-a1b2-c3d4e5f60708".into(),
@@ -349,7 +335,7 @@ async fn main() -> Result<(), Failure> {
     // 7. Client connections: a laptop connects (the emulator plays it), is listed, and is
     // disconnected.
     if let Some(emulator) = &t.emulator {
-        emulator.connect_p2c_client(PROJECT, &gateway, "alice", "198.51.100.7");
+        emulator.connect_p2c_client(env::LOCAL_PROJECT, &gateway, "alice", "198.51.100.7");
     }
     let connections = p2c
         .list_p2c_vgw_connections()

@@ -1,8 +1,35 @@
 //! What the examples read from the environment: a variable's value, a required one (an error
-//! naming it and why it is needed), and the cloud to call (`HCVPN_CLOUD`, `HCVPN_REGION`).
-//! Shared by every example, the legacy one included (which has no VPN v5 client to share).
+//! naming it and why it is needed), and the cloud to call (`HCVPN_CLOUD`, `HCVPN_REGION`); and
+//! where they run without credentials, a local emulator. Shared by every example, the legacy
+//! and point-to-client ones included (which have no VPN v5 client to share).
 
-use huaweicloud_vpn::Cloud;
+use std::time::Duration;
+
+use huaweicloud_vpn::{ClientBuilder, Cloud};
+
+/// The project of the local emulator's calls.
+pub const LOCAL_PROJECT: &str = "0123456789abcdef0123456789abcdef";
+
+/// Without credentials: an emulator started in-process (status changes take `delay`), and a
+/// client builder for it. The emulator stops when dropped.
+pub async fn local_emulator(
+    delay: Duration,
+) -> Result<(vpn_emulator::Emulator, ClientBuilder), Box<dyn std::error::Error>> {
+    let emulator = vpn_emulator::Emulator::start(vpn_emulator::Config {
+        transition_delay: delay,
+        ..Default::default()
+    })
+    .await?;
+    println!(
+        "No credentials set: using a local emulator at {}.",
+        emulator.url()
+    );
+    let builder = ClientBuilder::new()
+        .endpoint(emulator.url())
+        .project_id(LOCAL_PROJECT)
+        .without_credentials();
+    Ok((emulator, builder))
+}
 
 /// A set, non-blank variable.
 pub fn env(name: &str) -> Option<String> {

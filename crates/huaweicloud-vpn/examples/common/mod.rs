@@ -23,7 +23,7 @@ pub struct Target {
 
 mod env;
 
-use env::{cloud_and_region, env, required};
+use env::{cloud_and_region, env, local_emulator, required};
 
 /// With `HUAWEICLOUD_SDK_AK` set: the cloud named by `HCVPN_CLOUD` (`huawei`, the default, or
 /// `otc`) and `HCVPN_REGION`, with the existing gateways `VGW_ID`, `VGW_IP` (an EIP id of that
@@ -48,20 +48,8 @@ pub async fn target() -> Result<Target, Box<dyn std::error::Error>> {
         });
     }
 
-    let config = vpn_emulator::Config {
-        transition_delay: Duration::from_millis(800),
-        ..Default::default()
-    };
-    let emulator = vpn_emulator::Emulator::start(config).await?;
-    println!(
-        "No credentials set: using a local emulator at {}.",
-        emulator.url()
-    );
-    let client = ClientBuilder::new()
-        .endpoint(emulator.url())
-        .project_id("0123456789abcdef0123456789abcdef")
-        .without_credentials()
-        .vpn_v5()?;
+    let (emulator, builder) = local_emulator(Duration::from_millis(800)).await?;
+    let client = builder.vpn_v5()?;
 
     // The published example assumes both gateways exist; here they are created first.
     let gateway: types::CreateVpnGatewayRequest = serde_json::from_value(json!({
