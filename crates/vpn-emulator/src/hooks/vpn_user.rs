@@ -109,16 +109,11 @@ impl Hooks for VpnUser {
         &self,
         p: &Project,
         r: &Record,
-        action: Action,
+        _: Action,
         _: &Call,
         mut view: Map<String, Value>,
     ) -> Map<String, Value> {
         view.remove("password");
-        if action == Action::Create {
-            // The create answers the id alone.
-            view.retain(|k, _| k == "id");
-            return view;
-        }
         let server = r.scope.first().map(String::as_str).unwrap_or_default();
         if let Some(name) = group_name(p, server, r.str("user_group_id")) {
             view.insert("user_group_name".into(), json!(name));
@@ -203,14 +198,10 @@ impl Hooks for VpnUserGroup {
         &self,
         p: &Project,
         r: &Record,
-        action: Action,
+        _: Action,
         _: &Call,
         mut view: Map<String, Value>,
     ) -> Map<String, Value> {
-        if action == Action::Create {
-            view.retain(|k, _| k == "id");
-            return view;
-        }
         let server = r.scope.first().map(String::as_str).unwrap_or_default();
         let members = in_server(p, USERS, server)
             .filter(|u| u.str("user_group_id") == Some(r.id.as_str()))
@@ -258,14 +249,10 @@ impl Hooks for VpnAccessPolicy {
         &self,
         p: &Project,
         r: &Record,
-        action: Action,
+        _: Action,
         _: &Call,
         mut view: Map<String, Value>,
     ) -> Map<String, Value> {
-        if action == Action::Create {
-            view.retain(|k, _| k == "id");
-            return view;
-        }
         let server = r.scope.first().map(String::as_str).unwrap_or_default();
         if let Some(name) = group_name(p, server, r.str("user_group_id")) {
             view.insert("user_group_name".into(), json!(name));
