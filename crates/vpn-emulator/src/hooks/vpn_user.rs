@@ -79,6 +79,14 @@ fn group_name(p: &Project, server: &str, group_id: Option<&str>) -> Option<Strin
         .map(str::to_string)
 }
 
+/// A user's or policy's view gets the name of its group (`user_group_name`).
+fn name_the_group(p: &Project, r: &Record, view: &mut Map<String, Value>) {
+    let server = r.scope.first().map(String::as_str).unwrap_or_default();
+    if let Some(name) = group_name(p, server, r.str("user_group_id")) {
+        view.insert("user_group_name".into(), json!(name));
+    }
+}
+
 pub(crate) struct VpnUser;
 
 impl Hooks for VpnUser {
@@ -114,10 +122,7 @@ impl Hooks for VpnUser {
         mut view: Map<String, Value>,
     ) -> Map<String, Value> {
         view.remove("password");
-        let server = r.scope.first().map(String::as_str).unwrap_or_default();
-        if let Some(name) = group_name(p, server, r.str("user_group_id")) {
-            view.insert("user_group_name".into(), json!(name));
-        }
+        name_the_group(p, r, &mut view);
         view.entry("static_ip").or_insert(json!("disable"));
         view
     }
@@ -253,10 +258,7 @@ impl Hooks for VpnAccessPolicy {
         _: &Call,
         mut view: Map<String, Value>,
     ) -> Map<String, Value> {
-        let server = r.scope.first().map(String::as_str).unwrap_or_default();
-        if let Some(name) = group_name(p, server, r.str("user_group_id")) {
-            view.insert("user_group_name".into(), json!(name));
-        }
+        name_the_group(p, r, &mut view);
         view
     }
 
