@@ -35,11 +35,10 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use hmac::{Hmac, KeyInit, Mac};
+use hmac_sha256::{HMAC, Hash};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use reqwest::Url;
 use reqwest::header::{AUTHORIZATION, CONTENT_TYPE, HOST, HeaderMap, HeaderName, HeaderValue};
-use sha2::{Digest, Sha256};
 
 use crate::SecretString;
 
@@ -387,7 +386,7 @@ fn payload_hash(headers: &[(String, String)], body: &[u8]) -> String {
     }
     match content_sha256(headers) {
         Some(given) => given.to_owned(),
-        None => hex(&Sha256::digest(body)),
+        None => hex(&Hash::hash(body)),
     }
 }
 
@@ -444,12 +443,9 @@ fn canonical(
 fn signature_of(canonical_request: &str, sk: &SecretString, sdk_date: &str) -> String {
     let string_to_sign = format!(
         "{ALGORITHM}\n{sdk_date}\n{}",
-        hex(&Sha256::digest(canonical_request.as_bytes()))
+        hex(&Hash::hash(canonical_request.as_bytes()))
     );
-    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(sk.expose().as_bytes())
-        .unwrap_or_else(|_| unreachable!("HMAC takes a key of any length"));
-    mac.update(string_to_sign.as_bytes());
-    hex(&mac.finalize().into_bytes())
+    hex(&HMAC::mac(string_to_sign.as_bytes(), sk.expose().as_bytes()))
 }
 
 /// The path percent-decoded, split on `/`, each segment encoded; ends in `/`.
