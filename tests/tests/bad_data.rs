@@ -285,7 +285,7 @@ fn the_emulator_answers_arbitrary_bytes_with_a_4xx_on_every_route() {
             vpn_emulator::Config::default(),
         ))
         .unwrap();
-    let http = reqwest::Client::new();
+    let http = huaweicloud_vpn::http_client_builder().build().unwrap();
     let routes = vpn_emulator::served_routes();
     assert!(routes.len() >= 20);
     let project = "0123456789abcdef0123456789abcdef";

@@ -97,12 +97,16 @@ fn consumers_compile_none_of_the_generator() {
 }
 
 #[test]
-fn the_default_tls_is_rustls_with_no_system_library() {
+fn the_default_tls_is_rustls_with_ring_and_no_system_library() {
     let graph = consumer_graph();
     assert!(graph.contains("rustls"), "the default TLS stack is rustls");
-    // openssl-sys needs the system's OpenSSL headers and pkg-config.
-    assert!(
-        !graph.contains("openssl-sys"),
-        "openssl-sys is in a default consumer's build"
-    );
+    assert!(graph.contains("ring"), "the default crypto provider is ring");
+    // openssl-sys needs the system's OpenSSL headers and pkg-config; aws-lc-sys compiles the
+    // AWS-LC C library, most of a cold build's time (BENCHMARKS.md).
+    for heavy in ["openssl-sys", "aws-lc-sys", "aws-lc-rs"] {
+        assert!(
+            !graph.contains(heavy),
+            "{heavy} is in a default consumer's build"
+        );
+    }
 }

@@ -27,7 +27,7 @@ fn auth(server: &MockServer, project: ProjectScope) -> PasswordAuth {
 fn provider(server: &MockServer) -> TokenProvider {
     TokenProvider::new(
         auth(server, ProjectScope::Id(PROJECT_ID.into())),
-        reqwest::Client::new(),
+        huaweicloud_vpn::http_client_builder().build().unwrap(),
     )
 }
 
@@ -55,7 +55,7 @@ async fn sent_body(project: ProjectScope) -> (Request, Value) {
     let endpoint = format!("{}/", server.uri());
     let provider = TokenProvider::new(
         PasswordAuth::new(&endpoint, USER, PASSWORD, DOMAIN, project),
-        reqwest::Client::new(),
+        huaweicloud_vpn::http_client_builder().build().unwrap(),
     );
     provider.token().await.unwrap();
     let mut requests = server.received_requests().await.unwrap();
@@ -456,7 +456,7 @@ async fn unreachable_iam() {
             DOMAIN,
             ProjectScope::Id(PROJECT_ID.into()),
         ),
-        reqwest::Client::new(),
+        huaweicloud_vpn::http_client_builder().build().unwrap(),
     );
     let error = provider.token().await.unwrap_err();
     assert!(matches!(error, IamError::Transport(_)), "{error:?}");
@@ -532,7 +532,7 @@ async fn debug_shows_neither_password_nor_token() {
     assert!(!shown.contains(PASSWORD), "{shown}");
     assert!(shown.contains(USER) && shown.contains(DOMAIN), "{shown}");
 
-    let provider = TokenProvider::new(auth, reqwest::Client::new());
+    let provider = TokenProvider::new(auth, huaweicloud_vpn::http_client_builder().build().unwrap());
     let token = provider.token().await.unwrap();
     let shown = format!("{provider:?} {provider:#?} {token:?} {token}");
     assert!(!shown.contains(PASSWORD), "{shown}");

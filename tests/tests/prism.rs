@@ -90,7 +90,7 @@ impl Prism {
     }
 
     async fn wait_ready(&mut self) {
-        let probe = reqwest::Client::builder()
+        let probe = huaweicloud_vpn::http_client_builder()
             .no_proxy()
             .timeout(Duration::from_secs(2))
             .build()
@@ -207,7 +207,7 @@ fn http() -> reqwest::Client {
         "X-Auth-Token",
         reqwest::header::HeaderValue::from_static(TOKEN),
     );
-    reqwest::Client::builder()
+    huaweicloud_vpn::http_client_builder()
         .no_proxy()
         .default_headers(headers)
         .timeout(Duration::from_secs(30))
@@ -1839,7 +1839,7 @@ async fn prism_refuses_requests_that_break_the_spec() {
     }
 
     // 4. No X-Auth-Token: the security requirement is enforced too.
-    let bare = reqwest::Client::builder().no_proxy().build().unwrap();
+    let bare = huaweicloud_vpn::http_client_builder().no_proxy().build().unwrap();
     let resp = bare
         .get(format!("{base}/vpn-connection"))
         .send()

@@ -435,7 +435,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Your own `reqwest::Client` (proxies, TLS); the connect timeout is then yours to set.
+    /// Your own `reqwest::Client` (proxies, TLS); the connect timeout is then yours to set. Build
+    /// it from [`http_client_builder`], whose TLS works with this crate's TLS feature.
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
         self
@@ -523,7 +524,7 @@ impl ClientBuilder {
     fn parts(&self) -> Result<(reqwest::Client, Runtime), ConfigError> {
         let http = match &self.http {
             Some(http) => http.clone(),
-            None => http_builder()
+            None => http_client_builder()
                 .connect_timeout(self.connect_timeout)
                 .build()
                 .map_err(|e| ConfigError::HttpClient {
@@ -725,11 +726,34 @@ impl ipsec_v2::Client {
     }
 }
 
-/// A reqwest builder whose TLS works: with the `rustls-ring` feature, ring becomes the
-/// process's default crypto provider unless the program has installed one (then the program's
-/// is used).
-fn http_builder() -> reqwest::ClientBuilder {
-    #[cfg(feature = "rustls-ring")]
+/// A `reqwest::ClientBuilder` whose TLS works with this crate's TLS feature: build any
+/// `reqwest::Client` you give [`ClientBuilder::http_client`] (or that your program uses beside
+/// this crate) from it.
+///
+/// With the default `rustls` feature, reqwest has no crypto provider of its own, and a plain
+/// `reqwest::Client::new()` panics while no process-wide rustls provider is installed. This
+/// installs ring as that provider unless the program has installed one (then the program's is
+/// used, here and everywhere). With `rustls-aws-lc` or `native-tls` it is
+/// `reqwest::Client::builder()` as it is.
+///
+/// ```
+/// use std::time::Duration;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let http = huaweicloud_vpn::http_client_builder()
+///     .connect_timeout(Duration::from_secs(5))
+///     .build()?;
+/// let client = huaweicloud_vpn::ClientBuilder::new()
+///     .endpoint("https://vpn.eu-de.otc.t-systems.com")
+///     .project_id("0123456789abcdef0123456789abcdef")
+///     .aksk("my-ak", "my-sk")
+///     .http_client(http);
+/// # let _ = client;
+/// # Ok(())
+/// # }
+/// ```
+pub fn http_client_builder() -> reqwest::ClientBuilder {
+    #[cfg(feature = "rustls")]
     {
         // An error only says that a provider is installed already.
         let _ = rustls::crypto::ring::default_provider().install_default();
@@ -738,7 +762,7 @@ fn http_builder() -> reqwest::ClientBuilder {
 }
 
 fn plain_http_client() -> Result<reqwest::Client, ConfigError> {
-    http_builder()
+    http_client_builder()
         .connect_timeout(Duration::from_secs(10))
         .timeout(Duration::from_secs(30))
         .build()

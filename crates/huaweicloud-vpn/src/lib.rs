@@ -29,7 +29,7 @@ mod support;
 pub mod wait;
 
 pub use budget::{RetryBudget, RetryQuota};
-pub use config::{ClientBuilder, Cloud, ConfigError};
+pub use config::{ClientBuilder, Cloud, ConfigError, http_client_builder};
 pub use error::{ErrorExt, ServiceError};
 #[cfg(feature = "legacy")]
 pub use generated::ipsec_v2;

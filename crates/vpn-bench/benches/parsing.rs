@@ -205,7 +205,7 @@ fn list_2000(c: &mut Criterion) {
     let url = server.url();
     let runtime = vpn_bench::client_runtime().expect("a runtime");
     let client = vpn_v5::Client::for_project(&url, PROJECT_ID).expect("a client");
-    let http = reqwest::Client::new();
+    let http = huaweicloud_vpn::http_client_builder().build().unwrap();
     let list_url = format!("{url}/v5/{PROJECT_ID}/vpn-connection?limit={LIST_ITEMS}");
     group.bench_function("generated_call", |b| {
         b.to_async(&runtime).iter(|| async {
@@ -239,7 +239,7 @@ fn list_2000(c: &mut Criterion) {
 
 fn signing(c: &mut Criterion) {
     let credentials = AkSk::new(AK, SK);
-    let http = reqwest::Client::new();
+    let http = huaweicloud_vpn::http_client_builder().build().unwrap();
     let body = serde_json::to_vec(&serde_json::json!({
         "vpn_connection": {
             "vgw_id": "b32d91a4-demo-a8df-va86-e907174eb11d",

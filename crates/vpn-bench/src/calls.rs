@@ -137,7 +137,7 @@ pub struct Clients {
 /// has too (10 s to connect, 30 s per request), so that the comparison measures the clients'
 /// own work rather than a missing timeout.
 pub fn baseline_http() -> reqwest::Client {
-    reqwest::Client::builder()
+    huaweicloud_vpn::http_client_builder()
         .connect_timeout(Duration::from_secs(10))
         .timeout(Duration::from_secs(30))
         .build()

@@ -1286,9 +1286,9 @@ fn build_report(root: &Path, plan: &Plan, measured: &Measured) -> Report {
             .any(|c| c.starts_with("aws-lc-sys "))
     {
         notes.push(
-            "Our crate's graph has aws-lc-sys (reqwest's `rustls` feature uses the aws-lc-rs \
-             crypto provider), whose build script compiles the AWS-LC C library: a large part \
-             of a cold build on 2 cores."
+            "Our crate's graph has aws-lc-sys (a TLS feature with the aws-lc-rs crypto \
+             provider), whose build script compiles the AWS-LC C library: a large part of a \
+             cold build on 2 cores."
                 .to_string(),
         );
     }
@@ -1301,7 +1301,8 @@ fn build_report(root: &Path, plan: &Plan, measured: &Measured) -> Report {
         notes.push(
             "openapi-generator's crate uses native-tls by default (reqwest's `native-tls`), so \
              it builds openssl-sys and needs the OpenSSL headers (libssl-dev) and pkg-config; \
-             ours uses rustls by default, and native-tls with its `native-tls` feature."
+             ours uses rustls with the ring provider by default (no system library), and \
+             native-tls with its `native-tls` feature."
                 .to_string(),
         );
     }

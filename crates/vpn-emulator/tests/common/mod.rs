@@ -70,7 +70,7 @@ pub struct Answer {
 
 /// Sends a raw request to `path` (after the base URL) and reads the answer.
 pub async fn raw(emu: &Emulator, method: &str, path: &str, body: Option<&str>) -> Answer {
-    let http = reqwest::Client::new();
+    let http = huaweicloud_vpn::http_client_builder().build().unwrap();
     let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
     let mut request = http.request(method, format!("{}{path}", emu.url()));
     if let Some(body) = body {
