@@ -100,7 +100,10 @@ fn consumers_compile_none_of_the_generator() {
 fn the_default_tls_is_rustls_with_ring_and_no_system_library() {
     let graph = consumer_graph();
     assert!(graph.contains("rustls"), "the default TLS stack is rustls");
-    assert!(graph.contains("ring"), "the default crypto provider is ring");
+    assert!(
+        graph.contains("ring"),
+        "the default crypto provider is ring"
+    );
     // openssl-sys needs the system's OpenSSL headers and pkg-config; aws-lc-sys compiles the
     // AWS-LC C library, most of a cold build's time (BENCHMARKS.md).
     for heavy in ["openssl-sys", "aws-lc-sys", "aws-lc-rs"] {

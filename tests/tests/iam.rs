@@ -532,7 +532,10 @@ async fn debug_shows_neither_password_nor_token() {
     assert!(!shown.contains(PASSWORD), "{shown}");
     assert!(shown.contains(USER) && shown.contains(DOMAIN), "{shown}");
 
-    let provider = TokenProvider::new(auth, huaweicloud_vpn::http_client_builder().build().unwrap());
+    let provider = TokenProvider::new(
+        auth,
+        huaweicloud_vpn::http_client_builder().build().unwrap(),
+    );
     let token = provider.token().await.unwrap();
     let shown = format!("{provider:?} {provider:#?} {token:?} {token}");
     assert!(!shown.contains(PASSWORD), "{shown}");

@@ -1839,7 +1839,10 @@ async fn prism_refuses_requests_that_break_the_spec() {
     }
 
     // 4. No X-Auth-Token: the security requirement is enforced too.
-    let bare = huaweicloud_vpn::http_client_builder().no_proxy().build().unwrap();
+    let bare = huaweicloud_vpn::http_client_builder()
+        .no_proxy()
+        .build()
+        .unwrap();
     let resp = bare
         .get(format!("{base}/vpn-connection"))
         .send()

@@ -24,7 +24,12 @@ async fn signed_emulator() -> Emulator {
 }
 
 async fn send(request: reqwest::Request) -> (u16, Option<String>, Value) {
-    let response = huaweicloud_vpn::http_client_builder().build().unwrap().execute(request).await.unwrap();
+    let response = huaweicloud_vpn::http_client_builder()
+        .build()
+        .unwrap()
+        .execute(request)
+        .await
+        .unwrap();
     let status = response.status().as_u16();
     let id = response
         .headers()

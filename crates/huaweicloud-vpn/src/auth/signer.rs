@@ -445,7 +445,10 @@ fn signature_of(canonical_request: &str, sk: &SecretString, sdk_date: &str) -> S
         "{ALGORITHM}\n{sdk_date}\n{}",
         hex(&Hash::hash(canonical_request.as_bytes()))
     );
-    hex(&HMAC::mac(string_to_sign.as_bytes(), sk.expose().as_bytes()))
+    hex(&HMAC::mac(
+        string_to_sign.as_bytes(),
+        sk.expose().as_bytes(),
+    ))
 }
 
 /// The path percent-decoded, split on `/`, each segment encoded; ends in `/`.
