@@ -69,6 +69,7 @@ pub fn support() -> Support {
         redacted: quote!(crate::support::REDACTED),
         bounded: quote!(crate::Bounded),
         path_segment_fn: quote!(crate::path::segment),
+        pattern: quote!(crate::support::Pattern),
     }
 }
 

@@ -7,6 +7,7 @@ pub mod generate;
 pub mod lint;
 pub mod operations;
 pub mod outline;
+pub mod patterns;
 pub mod postprocess;
 pub mod schema;
 pub mod spec;

@@ -449,8 +449,9 @@ fn validate_examples(
     }
 }
 
-/// Patterns kept for generation (request-side schemas) compile with `regress` in Unicode mode,
-/// as the generated code uses it; otherwise the generated validator would panic the first time it runs.
+/// Patterns kept for generation (request-side schemas) must carry over to the generated
+/// client's regex-lite checks ([`crate::patterns::translate`]): valid ECMAScript (`u`), nothing
+/// the two engines read differently; otherwise generation would fail on them.
 /// Response-side schemas lose their patterns in generation (see `transform`), so only the wire
 /// tools (Prism, the lint's own example check) read those.
 fn check_patterns(l: &mut Linter<'_>, doc: &Value) {
@@ -499,12 +500,12 @@ fn check_patterns(l: &mut Linter<'_>, doc: &Value) {
             continue;
         };
         if let Some(pattern) = map.get("pattern").and_then(Value::as_str)
-            && let Err(e) = regress::Regex::with_flags(pattern, "u")
+            && let Err(e) = crate::patterns::translate(pattern)
         {
             l.report(
                 &join(&at, "pattern"),
                 "pattern-compiles",
-                format!("the generated client's regex engine (regress) rejects this pattern: {e}"),
+                format!("the generated client cannot check this pattern: {e}"),
             );
         }
         for key in ["items", "additionalProperties", "not"] {

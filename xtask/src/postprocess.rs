@@ -13,8 +13,9 @@
 //! 5. [`optional_arrays`]: an optional array is `Option<Vec<T>>`, not a `Vec` that is dropped
 //!    when empty: `None` is not sent, `Some(vec![])` sends `[]` (on an update, "clear the
 //!    list"), and a response's `[]` round-trips.
-//! 6. [`UnicodePatterns`]: `pattern` validators are compiled in regress's Unicode mode, the
-//!    semantics of JSON Schema tools (ECMAScript with `u`), so `\p{L}` means a letter.
+//! 6. [`patterns`]: `pattern` validators run on regex-lite, as [`crate::patterns`] carries each
+//!    ECMAScript pattern over (refusing what the two engines read differently), instead of
+//!    typify's regress, whose Unicode tables were seconds of every consumer's build.
 //! 7. [`document_full_paths`]: method docs name the real path (`/v5/{project_id}/...`).
 //! 8. [`optional_setters`]: a typify builder's setter for an optional field takes the value
 //!    (`.psk("...")`, `.name("vpn-1")`, `.peer_subnets(vec![..])`), not an `Option` of the
@@ -56,6 +57,9 @@ pub struct Support {
     /// `fn<E>(name: &str, value: String) -> Result<String, Error<E>>`: a path parameter's
     /// value, refused when it cannot be one URL path segment.
     pub path_segment_fn: TokenStream,
+    /// `Pattern::new(matching, &[not_matching..])` and `is_match(&str)`: a spec `pattern` as
+    /// [`crate::patterns`] carries it over.
+    pub pattern: TokenStream,
 }
 
 /// A query or path parameter with documented integer limits: (builder struct, field, min, max).
@@ -97,9 +101,7 @@ pub fn run(
     report.bounded_fields = timed("pass: bounded fields", || bounded_fields(items, support))?;
     report.optional_setters = timed("pass: optional setters", || optional_setters(items))?;
     timed("pass: setter docs", || document_setters(items));
-    timed("pass: unicode patterns", || {
-        UnicodePatterns.visit_file_mut(file)
-    });
+    timed("pass: patterns", || patterns(file, support))?;
     let mut header = DropApiVersion { removed: 0 };
     timed("pass: api-version header", || header.visit_file_mut(file));
     report.api_version_headers_removed = header.removed;
@@ -1055,20 +1057,96 @@ fn wrap_first_generic(ty: &mut Type) -> Result<(), String> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 6. Unicode-mode patterns
+// 6. Patterns on regex-lite
 
-pub(crate) struct UnicodePatterns;
+/// typify checks a `pattern` with a `static PATTERN: LazyLock<::regress::Regex>` and
+/// `PATTERN.find(value).is_none()`; both become the support `Pattern` built from
+/// [`crate::patterns::translate`]. A pattern it refuses fails generation, naming the pattern
+/// and the construct. Returns how many patterns were rewritten.
+pub(crate) fn patterns(file: &mut File, support: &Support) -> Result<usize, String> {
+    let mut pass = Patterns {
+        support,
+        rewritten: 0,
+        errors: Vec::new(),
+    };
+    pass.visit_file_mut(file);
+    if let Some(error) = pass.errors.into_iter().next() {
+        return Err(error);
+    }
+    if text(file).contains("regress") {
+        return Err("a regress use is left after the patterns pass (a new typify shape?)".into());
+    }
+    Ok(pass.rewritten)
+}
 
-impl VisitMut for UnicodePatterns {
-    fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
-        if call.args.len() == 1
-            && path_tail(&call.func).is_some_and(|i| i == "new")
-            && text(&call.func) == ":: regress :: Regex :: new"
-        {
-            let pattern = &call.args[0];
-            *call = syn::parse_quote!(::regress::Regex::with_flags(#pattern, "u"));
+struct Patterns<'a> {
+    support: &'a Support,
+    rewritten: usize,
+    errors: Vec<String>,
+}
+
+impl Patterns<'_> {
+    /// The literal of `::regress::Regex::new("...")` anywhere in `expr`.
+    fn regress_literal(expr: &Expr) -> Option<String> {
+        struct Find(Option<String>);
+        impl<'ast> syn::visit::Visit<'ast> for Find {
+            fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+                if text(&call.func) == ":: regress :: Regex :: new"
+                    && let Some(Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(lit),
+                        ..
+                    })) = call.args.first()
+                {
+                    self.0 = Some(lit.value());
+                }
+                syn::visit::visit_expr_call(self, call);
+            }
         }
-        visit_mut::visit_expr_call_mut(self, call);
+        let mut find = Find(None);
+        syn::visit::Visit::visit_expr(&mut find, expr);
+        find.0
+    }
+}
+
+impl VisitMut for Patterns<'_> {
+    fn visit_item_static_mut(&mut self, item: &mut syn::ItemStatic) {
+        if text(&item.ty).contains(":: regress :: Regex") {
+            let Some(pattern) = Self::regress_literal(&item.expr) else {
+                self.errors
+                    .push("a regress static without a literal pattern".to_string());
+                return;
+            };
+            match crate::patterns::translate(&pattern) {
+                Ok(t) => {
+                    let ty = &self.support.pattern;
+                    let matching = &t.matching;
+                    let not = &t.not_matching;
+                    *item.ty = syn::parse_quote!(::std::sync::LazyLock<#ty>);
+                    *item.expr = syn::parse_quote!(
+                        ::std::sync::LazyLock::new(|| #ty::new(#matching, &[#(#not),*]))
+                    );
+                    self.rewritten += 1;
+                }
+                Err(e) => self.errors.push(format!("pattern `{pattern}`: {e}")),
+            }
+        }
+        visit_mut::visit_item_static_mut(self, item);
+    }
+
+    fn visit_expr_mut(&mut self, expr: &mut Expr) {
+        // `PATTERN.find(value).is_none()` -> `!PATTERN.is_match(value)`
+        if let Expr::MethodCall(outer) = expr
+            && outer.method == "is_none"
+            && let Expr::MethodCall(find) = &*outer.receiver
+            && find.method == "find"
+            && text(&find.receiver) == "PATTERN"
+        {
+            let receiver = &find.receiver;
+            let args = &find.args;
+            *expr = syn::parse_quote!(!#receiver.is_match(#args));
+            return;
+        }
+        visit_mut::visit_expr_mut(self, expr);
     }
 }
 

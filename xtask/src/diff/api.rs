@@ -562,16 +562,16 @@ impl<'ast> Visit<'ast> for LimitsVisitor {
         syn::visit::visit_expr_binary(self, e);
     }
 
-    fn visit_expr_call(&mut self, e: &'ast syn::ExprCall) {
-        let func = e.func.to_token_stream().to_string();
-        if (func.ends_with("with_flags") || func.ends_with(":: new"))
-            && func.contains("Regex")
-            && let Some(syn::Expr::Lit(lit)) = e.args.first()
-            && let syn::Lit::Str(s) = &lit.lit
+    /// The spec's pattern as the check's error message quotes it (the check itself runs the
+    /// pattern as carried over to regex-lite, which may read differently: see `patterns`).
+    fn visit_lit_str(&mut self, s: &'ast syn::LitStr) {
+        if let Some(quoted) = s
+            .value()
+            .strip_prefix("doesn't match pattern \"")
+            .and_then(|rest| rest.strip_suffix('"'))
         {
-            self.limits.pattern = Some(s.value());
+            self.limits.pattern = Some(quoted.to_string());
         }
-        syn::visit::visit_expr_call(self, e);
     }
 }
 

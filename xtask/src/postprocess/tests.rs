@@ -10,15 +10,7 @@ use syn::{File, Item};
 use super::*;
 
 fn support() -> Support {
-    Support {
-        error_type: quote!(crate::ServiceError),
-        error_fn: quote!(crate::error::error_response),
-        decode_fn: quote!(crate::runtime::decode),
-        unknown_value: quote!(crate::UnknownValue),
-        redacted: quote!(crate::support::REDACTED),
-        bounded: quote!(crate::Bounded),
-        path_segment_fn: quote!(crate::path::segment),
-    }
+    crate::generate::support()
 }
 
 fn file(tokens: TokenStream) -> File {
@@ -340,21 +332,43 @@ fn optional_arrays_become_options() {
 }
 
 #[test]
-fn patterns_compile_in_unicode_mode() {
+fn patterns_run_on_regex_lite_as_carried_over() {
     let mut file = file(quote! {
         fn check(value: &str) -> bool {
-            static PATTERN: LazyLock<Regex> =
-                LazyLock::new(|| ::regress::Regex::new("^\\p{L}+$").unwrap());
-            other::Regex::new("x").is_ok() && PATTERN.find(value).is_some()
+            static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
+                ::std::sync::LazyLock::new(|| {
+                    ::regress::Regex::new("^(?![0-9]+$)[a-z0-9]+$").unwrap()
+                });
+            if PATTERN.find(value).is_none() {
+                return false;
+            }
+            other::Regex::new("x").is_ok()
         }
     });
-    UnicodePatterns.visit_file_mut(&mut file);
+    assert_eq!(patterns(&mut file, &support()), Ok(1));
     let out = prettyplease::unparse(&file);
     assert!(
-        has(&out, r#"::regress::Regex::with_flags("^\\p{L}+$", "u")"#),
+        has(
+            &out,
+            r#"crate::support::Pattern::new("^[a-z0-9]+$", &["^(?:[0-9]+$)"])"#
+        ),
         "{out}"
     );
+    assert!(has(&out, "LazyLock<crate::support::Pattern>"), "{out}");
+    assert!(has(&out, "if !PATTERN.is_match(value)"), "{out}");
     assert!(has(&out, r#"other::Regex::new("x")"#), "{out}");
+    assert!(!out.contains("regress"), "{out}");
+
+    // A pattern the engines read differently fails generation, naming it.
+    let mut refused = self::file(quote! {
+        static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
+            ::std::sync::LazyLock::new(|| ::regress::Regex::new("^\\p{L}+$").unwrap());
+    });
+    let error = patterns(&mut refused, &support()).unwrap_err();
+    assert!(
+        error.contains(r"^\p{L}+$") && error.contains("Unicode property"),
+        "{error}"
+    );
 }
 
 #[test]

@@ -85,9 +85,9 @@ another user's.
             if value.chars().count() > 64usize {
                 return Err("longer than 64 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::with_flags("^[一-龥A-Za-z0-9_]*$", "u").unwrap() });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::std::sync::LazyLock<crate::support::Pattern> = ::std::sync::LazyLock::new(||
+            crate::support::Pattern::new("^[一-龥A-Za-z0-9_]*$", &[]));
+            if !PATTERN.is_match(value) {
                 return Err("doesn't match pattern \"^[一-龥A-Za-z0-9_]*$\"".into());
             }
             Ok(Self(value.to_string()))
@@ -151,9 +151,9 @@ and `administrator` (in any case).
             if value.chars().count() < 4usize {
                 return Err("shorter than 4 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::with_flags("^[A-Za-z0-9._-]+$", "u").unwrap() });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::std::sync::LazyLock<crate::support::Pattern> = ::std::sync::LazyLock::new(||
+            crate::support::Pattern::new("^[A-Za-z0-9._-]+$", &[]));
+            if !PATTERN.is_match(value) {
                 return Err("doesn't match pattern \"^[A-Za-z0-9._-]+$\"".into());
             }
             Ok(Self(value.to_string()))
@@ -216,15 +216,17 @@ It must not be the user name nor the user name reversed (not checked here).*/
             if value.chars().count() < 8usize {
                 return Err("shorter than 8 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags(
-                        "^(?![A-Z]+$)(?![a-z]+$)(?![0-9]+$)(?![`~!@#$%^&*()\\-_=+\\\\|\\[{}\\];:'\",<.>/? ]+$)[A-Za-z0-9`~!@#$%^&*()\\-_=+\\\\|\\[{}\\];:'\",<.>/? ]+$",
-                        "u",
-                    )
-                    .unwrap()
-            });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::std::sync::LazyLock<crate::support::Pattern> = ::std::sync::LazyLock::new(||
+            crate::support::Pattern::new(
+                "^[A-Za-z0-9`~!@#$%^&*()\\-_=+\\\\|\\[{}\\];:'\",<.>/? ]+$",
+                &[
+                    "^(?:[A-Z]+$)",
+                    "^(?:[a-z]+$)",
+                    "^(?:[0-9]+$)",
+                    "^(?:[`~!@#$%^&*()\\-_=+\\\\|\\[{}\\];:'\",<.>/? ]+$)",
+                ],
+            ));
+            if !PATTERN.is_match(value) {
                 return Err(
                     "doesn't match pattern \"^(?![A-Z]+$)(?![a-z]+$)(?![0-9]+$)(?![`~!@#$%^&*()\\-_=+\\\\|\\[{}\\];:'\",<.>/? ]+$)[A-Za-z0-9`~!@#$%^&*()\\-_=+\\\\|\\[{}\\];:'\",<.>/? ]+$\""
                         .into(),
@@ -293,15 +295,12 @@ another user's.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags(
-                        "^(disable|(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3})$",
-                        "u",
-                    )
-                    .unwrap()
-            });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::std::sync::LazyLock<crate::support::Pattern> = ::std::sync::LazyLock::new(||
+            crate::support::Pattern::new(
+                "^(disable|(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3})$",
+                &[],
+            ));
+            if !PATTERN.is_match(value) {
                 return Err(
                     "doesn't match pattern \"^(disable|(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3})$\""
                         .into(),
@@ -365,9 +364,9 @@ another user's.
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::with_flags("^[一-龥A-Za-z0-9_-]+$", "u").unwrap() });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::std::sync::LazyLock<crate::support::Pattern> = ::std::sync::LazyLock::new(||
+            crate::support::Pattern::new("^[一-龥A-Za-z0-9_-]+$", &[]));
+            if !PATTERN.is_match(value) {
                 return Err("doesn't match pattern \"^[一-龥A-Za-z0-9_-]+$\"".into());
             }
             Ok(Self(value.to_string()))
@@ -610,9 +609,9 @@ another user's.
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::with_flags("^[A-Za-z0-9_-]+$", "u").unwrap() });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::std::sync::LazyLock<crate::support::Pattern> = ::std::sync::LazyLock::new(||
+            crate::support::Pattern::new("^[A-Za-z0-9_-]+$", &[]));
+            if !PATTERN.is_match(value) {
                 return Err("doesn't match pattern \"^[A-Za-z0-9_-]+$\"".into());
             }
             Ok(Self(value.to_string()))
@@ -1220,15 +1219,12 @@ another user's.
             if value.chars().count() < 36usize {
                 return Err("shorter than 36 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags(
-                        "^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$",
-                        "u",
-                    )
-                    .unwrap()
-            });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::std::sync::LazyLock<crate::support::Pattern> = ::std::sync::LazyLock::new(||
+            crate::support::Pattern::new(
+                "^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$",
+                &[],
+            ));
+            if !PATTERN.is_match(value) {
                 return Err(
                     "doesn't match pattern \"^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$\""
                         .into(),
@@ -1406,9 +1402,9 @@ not be another user's.
             if value.chars().count() > 64usize {
                 return Err("longer than 64 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::with_flags("^[一-龥A-Za-z0-9_]*$", "u").unwrap() });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::std::sync::LazyLock<crate::support::Pattern> = ::std::sync::LazyLock::new(||
+            crate::support::Pattern::new("^[一-龥A-Za-z0-9_]*$", &[]));
+            if !PATTERN.is_match(value) {
                 return Err("doesn't match pattern \"^[一-龥A-Za-z0-9_]*$\"".into());
             }
             Ok(Self(value.to_string()))
@@ -1484,15 +1480,12 @@ special characters `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . 
             if value.chars().count() > 64usize {
                 return Err("longer than 64 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags(
-                        "^[一-龥A-Za-z0-9`~!@#$%^&*()\\-_=+\\\\|\\[{}\\];:'\",<.>/?]*$",
-                        "u",
-                    )
-                    .unwrap()
-            });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::std::sync::LazyLock<crate::support::Pattern> = ::std::sync::LazyLock::new(||
+            crate::support::Pattern::new(
+                "^[一-龥A-Za-z0-9`~!@#$%^&*()\\-_=+\\\\|\\[{}\\];:'\",<.>/?]*$",
+                &[],
+            ));
+            if !PATTERN.is_match(value) {
                 return Err(
                     "doesn't match pattern \"^[一-龥A-Za-z0-9`~!@#$%^&*()\\-_=+\\\\|\\[{}\\];:'\",<.>/?]*$\""
                         .into(),
@@ -1557,9 +1550,9 @@ special characters `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . 
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::with_flags("^[一-龥A-Za-z0-9_-]+$", "u").unwrap() });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::std::sync::LazyLock<crate::support::Pattern> = ::std::sync::LazyLock::new(||
+            crate::support::Pattern::new("^[一-龥A-Za-z0-9_-]+$", &[]));
+            if !PATTERN.is_match(value) {
                 return Err("doesn't match pattern \"^[一-龥A-Za-z0-9_-]+$\"".into());
             }
             Ok(Self(value.to_string()))
@@ -1645,9 +1638,9 @@ later. The user guide reserves some names: the prefix `L3SW_`, `link`,
             if value.chars().count() < 4usize {
                 return Err("shorter than 4 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::with_flags("^[A-Za-z0-9._-]+$", "u").unwrap() });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::std::sync::LazyLock<crate::support::Pattern> = ::std::sync::LazyLock::new(||
+            crate::support::Pattern::new("^[A-Za-z0-9._-]+$", &[]));
+            if !PATTERN.is_match(value) {
                 return Err("doesn't match pattern \"^[A-Za-z0-9._-]+$\"".into());
             }
             Ok(Self(value.to_string()))
@@ -1710,15 +1703,17 @@ It must not be the user name nor the user name reversed (not checked here).*/
             if value.chars().count() < 8usize {
                 return Err("shorter than 8 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags(
-                        "^(?![A-Z]+$)(?![a-z]+$)(?![0-9]+$)(?![`~!@#$%^&*()\\-_=+\\\\|\\[{}\\];:'\",<.>/? ]+$)[A-Za-z0-9`~!@#$%^&*()\\-_=+\\\\|\\[{}\\];:'\",<.>/? ]+$",
-                        "u",
-                    )
-                    .unwrap()
-            });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::std::sync::LazyLock<crate::support::Pattern> = ::std::sync::LazyLock::new(||
+            crate::support::Pattern::new(
+                "^[A-Za-z0-9`~!@#$%^&*()\\-_=+\\\\|\\[{}\\];:'\",<.>/? ]+$",
+                &[
+                    "^(?:[A-Z]+$)",
+                    "^(?:[a-z]+$)",
+                    "^(?:[0-9]+$)",
+                    "^(?:[`~!@#$%^&*()\\-_=+\\\\|\\[{}\\];:'\",<.>/? ]+$)",
+                ],
+            ));
+            if !PATTERN.is_match(value) {
                 return Err(
                     "doesn't match pattern \"^(?![A-Z]+$)(?![a-z]+$)(?![0-9]+$)(?![`~!@#$%^&*()\\-_=+\\\\|\\[{}\\];:'\",<.>/? ]+$)[A-Za-z0-9`~!@#$%^&*()\\-_=+\\\\|\\[{}\\];:'\",<.>/? ]+$\""
                         .into(),
@@ -1811,15 +1806,12 @@ not be another user's.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags(
-                        "^(disable|(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3})$",
-                        "u",
-                    )
-                    .unwrap()
-            });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::std::sync::LazyLock<crate::support::Pattern> = ::std::sync::LazyLock::new(||
+            crate::support::Pattern::new(
+                "^(disable|(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3})$",
+                &[],
+            ));
+            if !PATTERN.is_match(value) {
                 return Err(
                     "doesn't match pattern \"^(disable|(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3})$\""
                         .into(),
@@ -1883,15 +1875,12 @@ not be another user's.
             if value.chars().count() < 36usize {
                 return Err("shorter than 36 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags(
-                        "^[A-Za-z0-9]{8}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{12}$",
-                        "u",
-                    )
-                    .unwrap()
-            });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::std::sync::LazyLock<crate::support::Pattern> = ::std::sync::LazyLock::new(||
+            crate::support::Pattern::new(
+                "^[A-Za-z0-9]{8}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{12}$",
+                &[],
+            ));
+            if !PATTERN.is_match(value) {
                 return Err(
                     "doesn't match pattern \"^[A-Za-z0-9]{8}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{12}$\""
                         .into(),
@@ -2510,9 +2499,9 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::with_flags("^[A-Za-z0-9_-]+$", "u").unwrap() });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::std::sync::LazyLock<crate::support::Pattern> = ::std::sync::LazyLock::new(||
+            crate::support::Pattern::new("^[A-Za-z0-9_-]+$", &[]));
+            if !PATTERN.is_match(value) {
                 return Err("doesn't match pattern \"^[A-Za-z0-9_-]+$\"".into());
             }
             Ok(Self(value.to_string()))
@@ -2805,15 +2794,17 @@ passwords (neither checked here).*/
             if value.chars().count() < 8usize {
                 return Err("shorter than 8 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags(
-                        "^(?![A-Z]+$)(?![a-z]+$)(?![0-9]+$)(?![`~!@#$%^&*()\\-_=+\\\\|\\[{}\\];:'\",<.>/? ]+$)[A-Za-z0-9`~!@#$%^&*()\\-_=+\\\\|\\[{}\\];:'\",<.>/? ]+$",
-                        "u",
-                    )
-                    .unwrap()
-            });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::std::sync::LazyLock<crate::support::Pattern> = ::std::sync::LazyLock::new(||
+            crate::support::Pattern::new(
+                "^[A-Za-z0-9`~!@#$%^&*()\\-_=+\\\\|\\[{}\\];:'\",<.>/? ]+$",
+                &[
+                    "^(?:[A-Z]+$)",
+                    "^(?:[a-z]+$)",
+                    "^(?:[0-9]+$)",
+                    "^(?:[`~!@#$%^&*()\\-_=+\\\\|\\[{}\\];:'\",<.>/? ]+$)",
+                ],
+            ));
+            if !PATTERN.is_match(value) {
                 return Err(
                     "doesn't match pattern \"^(?![A-Z]+$)(?![a-z]+$)(?![0-9]+$)(?![`~!@#$%^&*()\\-_=+\\\\|\\[{}\\];:'\",<.>/? ]+$)[A-Za-z0-9`~!@#$%^&*()\\-_=+\\\\|\\[{}\\];:'\",<.>/? ]+$\""
                         .into(),
@@ -2964,15 +2955,12 @@ passwords (neither checked here).*/
             if value.chars().count() < 36usize {
                 return Err("shorter than 36 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags(
-                        "^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$",
-                        "u",
-                    )
-                    .unwrap()
-            });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::std::sync::LazyLock<crate::support::Pattern> = ::std::sync::LazyLock::new(||
+            crate::support::Pattern::new(
+                "^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$",
+                &[],
+            ));
+            if !PATTERN.is_match(value) {
                 return Err(
                     "doesn't match pattern \"^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$\""
                         .into(),
@@ -3239,9 +3227,9 @@ address of a /30 block, not another user's.
             if value.chars().count() > 64usize {
                 return Err("longer than 64 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::with_flags("^[一-龥A-Za-z0-9_]*$", "u").unwrap() });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::std::sync::LazyLock<crate::support::Pattern> = ::std::sync::LazyLock::new(||
+            crate::support::Pattern::new("^[一-龥A-Za-z0-9_]*$", &[]));
+            if !PATTERN.is_match(value) {
                 return Err("doesn't match pattern \"^[一-龥A-Za-z0-9_]*$\"".into());
             }
             Ok(Self(value.to_string()))
@@ -3322,15 +3310,12 @@ characters `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . > / ? ``
             if value.chars().count() > 64usize {
                 return Err("longer than 64 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags(
-                        "^[一-龥A-Za-z0-9`~!@#$%^&*()\\-_=+\\\\|\\[{}\\];:'\",<.>/?]*$",
-                        "u",
-                    )
-                    .unwrap()
-            });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::std::sync::LazyLock<crate::support::Pattern> = ::std::sync::LazyLock::new(||
+            crate::support::Pattern::new(
+                "^[一-龥A-Za-z0-9`~!@#$%^&*()\\-_=+\\\\|\\[{}\\];:'\",<.>/?]*$",
+                &[],
+            ));
+            if !PATTERN.is_match(value) {
                 return Err(
                     "doesn't match pattern \"^[一-龥A-Za-z0-9`~!@#$%^&*()\\-_=+\\\\|\\[{}\\];:'\",<.>/?]*$\""
                         .into(),
@@ -3398,15 +3383,12 @@ reference allows more characters here than at creation, where only `_` and
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags(
-                        "^[一-龥A-Za-z0-9`~!@#$%^&*()\\-_=+\\\\|\\[{}\\];:'\",<.>/?]+$",
-                        "u",
-                    )
-                    .unwrap()
-            });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::std::sync::LazyLock<crate::support::Pattern> = ::std::sync::LazyLock::new(||
+            crate::support::Pattern::new(
+                "^[一-龥A-Za-z0-9`~!@#$%^&*()\\-_=+\\\\|\\[{}\\];:'\",<.>/?]+$",
+                &[],
+            ));
+            if !PATTERN.is_match(value) {
                 return Err(
                     "doesn't match pattern \"^[一-龥A-Za-z0-9`~!@#$%^&*()\\-_=+\\\\|\\[{}\\];:'\",<.>/?]+$\""
                         .into(),
@@ -3508,15 +3490,17 @@ passwords (neither checked here).*/
             if value.chars().count() < 8usize {
                 return Err("shorter than 8 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags(
-                        "^(?![A-Z]+$)(?![a-z]+$)(?![0-9]+$)(?![`~!@#$%^&*()\\-_=+\\\\|\\[{}\\];:'\",<.>/? ]+$)[A-Za-z0-9`~!@#$%^&*()\\-_=+\\\\|\\[{}\\];:'\",<.>/? ]+$",
-                        "u",
-                    )
-                    .unwrap()
-            });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::std::sync::LazyLock<crate::support::Pattern> = ::std::sync::LazyLock::new(||
+            crate::support::Pattern::new(
+                "^[A-Za-z0-9`~!@#$%^&*()\\-_=+\\\\|\\[{}\\];:'\",<.>/? ]+$",
+                &[
+                    "^(?:[A-Z]+$)",
+                    "^(?:[a-z]+$)",
+                    "^(?:[0-9]+$)",
+                    "^(?:[`~!@#$%^&*()\\-_=+\\\\|\\[{}\\];:'\",<.>/? ]+$)",
+                ],
+            ));
+            if !PATTERN.is_match(value) {
                 return Err(
                     "doesn't match pattern \"^(?![A-Z]+$)(?![a-z]+$)(?![0-9]+$)(?![`~!@#$%^&*()\\-_=+\\\\|\\[{}\\];:'\",<.>/? ]+$)[A-Za-z0-9`~!@#$%^&*()\\-_=+\\\\|\\[{}\\];:'\",<.>/? ]+$\""
                         .into(),
@@ -3596,15 +3580,12 @@ address of a /30 block, not another user's.
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags(
-                        "^(disable|(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3})$",
-                        "u",
-                    )
-                    .unwrap()
-            });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::std::sync::LazyLock<crate::support::Pattern> = ::std::sync::LazyLock::new(||
+            crate::support::Pattern::new(
+                "^(disable|(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3})$",
+                &[],
+            ));
+            if !PATTERN.is_match(value) {
                 return Err(
                     "doesn't match pattern \"^(disable|(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3})$\""
                         .into(),
@@ -3668,15 +3649,12 @@ address of a /30 block, not another user's.
             if value.chars().count() < 36usize {
                 return Err("shorter than 36 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags(
-                        "^[A-Za-z0-9]{8}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{12}$",
-                        "u",
-                    )
-                    .unwrap()
-            });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::std::sync::LazyLock<crate::support::Pattern> = ::std::sync::LazyLock::new(||
+            crate::support::Pattern::new(
+                "^[A-Za-z0-9]{8}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{12}$",
+                &[],
+            ));
+            if !PATTERN.is_match(value) {
                 return Err(
                     "doesn't match pattern \"^[A-Za-z0-9]{8}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{12}$\""
                         .into(),
@@ -4825,15 +4803,12 @@ hence no waiter; poll ListVpnServersByVgw.*/
             if value.chars().count() < 36usize {
                 return Err("shorter than 36 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags(
-                        "^[A-Za-z0-9]{8}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{12}$",
-                        "u",
-                    )
-                    .unwrap()
-            });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::std::sync::LazyLock<crate::support::Pattern> = ::std::sync::LazyLock::new(||
+            crate::support::Pattern::new(
+                "^[A-Za-z0-9]{8}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{12}$",
+                &[],
+            ));
+            if !PATTERN.is_match(value) {
                 return Err(
                     "doesn't match pattern \"^[A-Za-z0-9]{8}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{12}$\""
                         .into(),

@@ -1604,15 +1604,12 @@ pub mod types {
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags(
-                        "^[a-z0-9]{8}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{12}$",
-                        "u",
-                    )
-                    .unwrap()
-            });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::std::sync::LazyLock<crate::support::Pattern> = ::std::sync::LazyLock::new(||
+            crate::support::Pattern::new(
+                "^[a-z0-9]{8}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{12}$",
+                &[],
+            ));
+            if !PATTERN.is_match(value) {
                 return Err(
                     "doesn't match pattern \"^[a-z0-9]{8}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{12}$\""
                         .into(),
@@ -1670,15 +1667,12 @@ pub mod types {
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags(
-                        "^[a-z0-9]{8}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{12}$",
-                        "u",
-                    )
-                    .unwrap()
-            });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::std::sync::LazyLock<crate::support::Pattern> = ::std::sync::LazyLock::new(||
+            crate::support::Pattern::new(
+                "^[a-z0-9]{8}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{12}$",
+                &[],
+            ));
+            if !PATTERN.is_match(value) {
                 return Err(
                     "doesn't match pattern \"^[a-z0-9]{8}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{4}-[a-z0-9]{12}$\""
                         .into(),
@@ -2144,15 +2138,12 @@ pub mod types {
             if value.chars().count() < 36usize {
                 return Err("shorter than 36 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags(
-                        "^[A-Za-z0-9]{8}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{12}$",
-                        "u",
-                    )
-                    .unwrap()
-            });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::std::sync::LazyLock<crate::support::Pattern> = ::std::sync::LazyLock::new(||
+            crate::support::Pattern::new(
+                "^[A-Za-z0-9]{8}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{12}$",
+                &[],
+            ));
+            if !PATTERN.is_match(value) {
                 return Err(
                     "doesn't match pattern \"^[A-Za-z0-9]{8}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{4}-[A-Za-z0-9]{12}$\""
                         .into(),
@@ -2216,9 +2207,9 @@ pub mod types {
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::with_flags("^[一-龥A-Za-z0-9_.-]+$", "u").unwrap() });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::std::sync::LazyLock<crate::support::Pattern> = ::std::sync::LazyLock::new(||
+            crate::support::Pattern::new("^[一-龥A-Za-z0-9_.-]+$", &[]));
+            if !PATTERN.is_match(value) {
                 return Err("doesn't match pattern \"^[一-龥A-Za-z0-9_.-]+$\"".into());
             }
             Ok(Self(value.to_string()))
@@ -2280,15 +2271,12 @@ pub mod types {
             if value.chars().count() < 36usize {
                 return Err("shorter than 36 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags(
-                        "^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$",
-                        "u",
-                    )
-                    .unwrap()
-            });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::std::sync::LazyLock<crate::support::Pattern> = ::std::sync::LazyLock::new(||
+            crate::support::Pattern::new(
+                "^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$",
+                &[],
+            ));
+            if !PATTERN.is_match(value) {
                 return Err(
                     "doesn't match pattern \"^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$\""
                         .into(),
@@ -2459,15 +2447,12 @@ pub mod types {
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags(
-                        "^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$",
-                        "u",
-                    )
-                    .unwrap()
-            });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::std::sync::LazyLock<crate::support::Pattern> = ::std::sync::LazyLock::new(||
+            crate::support::Pattern::new(
+                "^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$",
+                &[],
+            ));
+            if !PATTERN.is_match(value) {
                 return Err(
                     "doesn't match pattern \"^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$\""
                         .into(),
@@ -2535,15 +2520,12 @@ pub mod types {
         fn from_str(
             value: &str,
         ) -> ::std::result::Result<Self, self::error::ConversionError> {
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags(
-                        "^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$",
-                        "u",
-                    )
-                    .unwrap()
-            });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::std::sync::LazyLock<crate::support::Pattern> = ::std::sync::LazyLock::new(||
+            crate::support::Pattern::new(
+                "^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$",
+                &[],
+            ));
+            if !PATTERN.is_match(value) {
                 return Err(
                     "doesn't match pattern \"^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$\""
                         .into(),
@@ -4718,9 +4700,9 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             if value.chars().count() < 1usize {
                 return Err("shorter than 1 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::with_flags("^[一-龥a-zA-Z0-9-_.]+$", "u").unwrap() });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::std::sync::LazyLock<crate::support::Pattern> = ::std::sync::LazyLock::new(||
+            crate::support::Pattern::new("^[一-龥a-zA-Z0-9-_.]+$", &[]));
+            if !PATTERN.is_match(value) {
                 return Err("doesn't match pattern \"^[一-龥a-zA-Z0-9-_.]+$\"".into());
             }
             Ok(Self(value.to_string()))
@@ -5879,15 +5861,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             if value.chars().count() < 36usize {
                 return Err("shorter than 36 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags(
-                        "^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$",
-                        "u",
-                    )
-                    .unwrap()
-            });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::std::sync::LazyLock<crate::support::Pattern> = ::std::sync::LazyLock::new(||
+            crate::support::Pattern::new(
+                "^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$",
+                &[],
+            ));
+            if !PATTERN.is_match(value) {
                 return Err(
                     "doesn't match pattern \"^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$\""
                         .into(),
@@ -5950,15 +5929,12 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             if value.chars().count() < 36usize {
                 return Err("shorter than 36 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            {
-                ::regress::Regex::with_flags(
-                        "^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$",
-                        "u",
-                    )
-                    .unwrap()
-            });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::std::sync::LazyLock<crate::support::Pattern> = ::std::sync::LazyLock::new(||
+            crate::support::Pattern::new(
+                "^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$",
+                &[],
+            ));
+            if !PATTERN.is_match(value) {
                 return Err(
                     "doesn't match pattern \"^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$\""
                         .into(),
@@ -6801,9 +6777,9 @@ timestamps; the update response lacks `status`, `applied_at`,
             if value.chars().count() < 3usize {
                 return Err("shorter than 3 characters".into());
             }
-            static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-            { ::regress::Regex::with_flags("^[一-龥a-zA-Z0-9-_.]+$", "u").unwrap() });
-            if PATTERN.find(value).is_none() {
+            static PATTERN: ::std::sync::LazyLock<crate::support::Pattern> = ::std::sync::LazyLock::new(||
+            crate::support::Pattern::new("^[一-龥a-zA-Z0-9-_.]+$", &[]));
+            if !PATTERN.is_match(value) {
                 return Err("doesn't match pattern \"^[一-龥a-zA-Z0-9-_.]+$\"".into());
             }
             Ok(Self(value.to_string()))
