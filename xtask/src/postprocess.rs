@@ -28,6 +28,9 @@
 //!     it is percent-encoded into the URL, so an empty value or a dot segment (`.`, `..`, which
 //!     URL parsing would normalise away, sending the request to another resource) is an error
 //!     naming the parameter, before anything is sent.
+//! 11. [`answer_builders`]: types only answers hold (marked by [`crate::transform`]) lose their
+//!     typify builder: programs read answers and build requests, and the builders of answers
+//!     were a part of every consumer's build for no caller.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -37,7 +40,7 @@ use syn::visit_mut::{self, VisitMut};
 use syn::{Attribute, Expr, Fields, File, Ident, Item, ItemEnum, ItemMod, ItemStruct, Type};
 
 use crate::spec::timed;
-use crate::transform::{OPEN_ENUM_MARKER, RANGE_MARKER, SECRET_MARKER};
+use crate::transform::{ANSWER_ONLY_MARKER, OPEN_ENUM_MARKER, RANGE_MARKER, SECRET_MARKER};
 
 /// Paths into the hand-written part of the client crate that generated code relies on.
 pub struct Support {
@@ -77,6 +80,7 @@ pub struct Report {
     pub api_version_headers_removed: usize,
     pub error_arms_rewritten: usize,
     pub path_segments_checked: usize,
+    pub answer_builders_removed: Vec<String>,
 }
 
 /// Runs every pass. Fails if a marker is left behind (a pass missed something).
@@ -93,6 +97,7 @@ pub fn run(
         .as_mut()
         .ok_or("`types` module has no body")?
         .1;
+    report.answer_builders_removed = timed("pass: answer builders", || answer_builders(items))?;
     timed("pass: enum parse errors", || enum_parse_errors(items))?;
     timed("pass: enum wire values", || document_wire_values(items));
     report.open_enums = timed("pass: open enums", || open_enums(items, support))?;
@@ -1721,6 +1726,61 @@ fn impl_target_any(item: &syn::ItemImpl) -> Option<String> {
         return None;
     };
     tp.path.segments.last().map(|s| s.ident.to_string())
+}
+
+// ---------------------------------------------------------------------------------------------
+// 11. No builders for answers
+
+/// Removes the typify builder of every struct marked [`ANSWER_ONLY_MARKER`] (the builder struct
+/// and its impls in `types::builder`, the type's `builder()`), and the marker. Returns the
+/// types that lost their builder.
+pub(crate) fn answer_builders(items: &mut Vec<Item>) -> Result<Vec<String>, String> {
+    let mut answers = BTreeSet::new();
+    for item in items.iter_mut() {
+        if let Item::Struct(s) = item
+            && take_marker(&mut s.attrs, ANSWER_ONLY_MARKER)
+        {
+            answers.insert(s.ident.to_string());
+        }
+    }
+    if answers.is_empty() {
+        return Ok(Vec::new());
+    }
+    // The last segment of an impl's self type: `X` of `X` and of `super::X`.
+    let self_name = |imp: &syn::ItemImpl| match &*imp.self_ty {
+        Type::Path(tp) => tp.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    };
+    let only_builder_fn = |imp: &syn::ItemImpl| {
+        imp.trait_.is_none()
+            && imp.items.len() == 1
+            && matches!(&imp.items[0], syn::ImplItem::Fn(f) if f.sig.ident == "builder")
+    };
+    let before = items.len();
+    items.retain(|item| {
+        !matches!(item, Item::Impl(imp)
+            if only_builder_fn(imp) && self_name(imp).is_some_and(|n| answers.contains(&n)))
+    });
+    if before - items.len() != answers.len() {
+        return Err(format!(
+            "{} answer-only types but {} `builder()` constructors removed",
+            answers.len(),
+            before - items.len()
+        ));
+    }
+    let builders = items
+        .iter_mut()
+        .find_map(|item| match item {
+            Item::Mod(m) if m.ident == "builder" => m.content.as_mut(),
+            _ => None,
+        })
+        .ok_or("the `types` module has no `builder` module")?;
+    builders.1.retain(|item| match item {
+        Item::Struct(s) => !answers.contains(&s.ident.to_string()),
+        Item::Impl(imp) => !self_name(imp).is_some_and(|n| answers.contains(&n)),
+        _ => true,
+    });
+    Ok(answers.into_iter().collect())
 }
 
 #[cfg(test)]

@@ -18,6 +18,10 @@
 //!   [`RANGE_MARKER`]; the post-processing pass types them `crate::Bounded<MIN, MAX>`.
 //! * **Secrets.** Properties with `x-secret: true` are marked [`SECRET_MARKER`] so that the
 //!   post-processing pass can keep them out of `Debug` output.
+//! * **Answers are read, not built.** Object schemas that only answers hold (reachable from a
+//!   response and from no request body or parameter) are marked [`ANSWER_ONLY_MARKER`]; their
+//!   types get no typify builder (a program builds requests; an answer it wants to make up,
+//!   in a test, is a struct literal or JSON).
 //!
 //! Markers travel through typify as text appended to descriptions (which become doc comments)
 //! and are removed again by [`crate::postprocess`], which fails if any is left behind.
@@ -32,6 +36,8 @@ use crate::spec::{self, METHODS, operations};
 pub const OPEN_ENUM_MARKER: &str = "[[xtask:open-enum]]";
 /// Appended to the description of a secret property.
 pub const SECRET_MARKER: &str = "[[xtask:secret]]";
+/// Appended to the description of an object schema only answers hold: no builder.
+pub const ANSWER_ONLY_MARKER: &str = "[[xtask:answer-only]]";
 /// Starts the marker of a request-side integer property with documented limits:
 /// `[[xtask:range:MIN:MAX]]`, inclusive (typify checks no integer ranges itself).
 pub const RANGE_MARKER: &str = "[[xtask:range:";
@@ -84,12 +90,20 @@ pub fn for_generation(doc: &Value) -> Value {
     let mut out = doc.clone();
     strip_base_path(&mut out);
     let reachable = response_reachable(&out);
+    let requested = request_reachable(&out);
     if let Some(schemas) = out
         .pointer_mut("/components/schemas")
         .and_then(Value::as_object_mut)
     {
         for (name, schema) in schemas.iter_mut() {
             walk_schema(schema, reachable.contains(name));
+            if reachable.contains(name)
+                && !requested.contains(name)
+                && let Value::Object(map) = schema
+                && map.contains_key("properties")
+            {
+                append_marker(map, ANSWER_ONLY_MARKER);
+            }
         }
     }
     // Inline schemas in operations (parameters, bodies, responses).
@@ -199,21 +213,55 @@ fn strip_base_path(doc: &mut Value) {
 
 /// Component schemas reachable from any response body, following `$ref`s transitively.
 pub fn response_reachable(doc: &Value) -> BTreeSet<String> {
-    let mut seen = BTreeSet::new();
-    let mut stack: Vec<&Value> = Vec::new();
+    let mut roots: Vec<&Value> = Vec::new();
     for operation in operations(doc) {
         let Some(responses) = operation.op.get("responses").and_then(Value::as_object) else {
             continue;
         };
         for response in responses.values() {
-            let Some((response, _)) = spec::deref(doc, response, "") else {
-                continue;
-            };
-            if let Some(content) = response.get("content").and_then(Value::as_object) {
-                stack.extend(content.values().filter_map(|m| m.get("schema")));
+            roots.extend(content_schemas(doc, response));
+        }
+    }
+    reachable_from(doc, roots)
+}
+
+/// Component schemas reachable from any request body or parameter (the operation's and its
+/// path's), following `$ref`s transitively.
+pub fn request_reachable(doc: &Value) -> BTreeSet<String> {
+    let mut roots: Vec<&Value> = Vec::new();
+    let paths = doc.get("paths").and_then(Value::as_object);
+    for item in paths.into_iter().flat_map(|p| p.values()) {
+        let ops = METHODS.iter().filter_map(|m| item.get(*m));
+        for holder in std::iter::once(item).chain(ops) {
+            let params = holder.get("parameters").and_then(Value::as_array);
+            for param in params.into_iter().flatten() {
+                if let Some((param, _)) = spec::deref(doc, param, "") {
+                    roots.extend(param.get("schema"));
+                }
+            }
+            if let Some(body) = holder.get("requestBody") {
+                roots.extend(content_schemas(doc, body));
             }
         }
     }
+    reachable_from(doc, roots)
+}
+
+/// The schemas of a response's or request body's media types (through a `$ref`).
+fn content_schemas<'a>(doc: &'a Value, holder: &'a Value) -> Vec<&'a Value> {
+    let Some((holder, _)) = spec::deref(doc, holder, "") else {
+        return Vec::new();
+    };
+    let content = holder.get("content").and_then(Value::as_object);
+    content
+        .into_iter()
+        .flat_map(|c| c.values())
+        .filter_map(|m| m.get("schema"))
+        .collect()
+}
+
+fn reachable_from<'a>(doc: &'a Value, mut stack: Vec<&'a Value>) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
     while let Some(node) = stack.pop() {
         match node {
             Value::Object(map) => {
