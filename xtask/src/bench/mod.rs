@@ -94,6 +94,8 @@ const CONSUMER_NATIVE_TARGET: &str = "target/bench/consumer-ours-native-tls-targ
 const CONSUMER_OGEN_TARGET: &str = "target/bench/consumer-ogen-target";
 /// The program using openapi-generator's crate (the same call as ours).
 const CONSUMER_OGEN: &str = "target/bench/consumer-ogen";
+/// Rounds of cold builds taken in turns for the judged cold-build ratio (a full run).
+const COLD_ROUNDS: usize = 3;
 /// The spec whose openapi-generator crate is built as the other consumer.
 const CONSUMER_SPEC: &str = "vpn-v5";
 
@@ -369,6 +371,8 @@ struct Measured {
     consumer_ogen: Result<peers::ColdBuild, String>,
     /// Ours with the `native-tls` feature, the TLS of openapi-generator's crate.
     consumer_native: Result<peers::ColdBuild, String>,
+    /// Cold builds of ours and openapi-generator's consumer in turns (the judged ratio).
+    cold_rounds: Result<peers::Interleaved, String>,
     /// What followed our consumer's cold build, and openapi-generator's.
     ours_after: After,
     ogen_after: After,
@@ -588,6 +592,22 @@ fn measure(root: &Path, plan: &Plan) -> Measured {
             eprintln!("bench: consumer build ({what}): {error}");
         }
     }
+    let rounds = if plan.smoke { 1 } else { COLD_ROUNDS };
+    step(&format!(
+        "consumer builds, cold, in turns: {rounds} round(s) of ours and openapi-generator's"
+    ));
+    let cold_rounds = match &consumer_ogen {
+        Err(_) => Err("needs openapi-generator's consumer, which failed".to_string()),
+        Ok(_) => peers::interleaved_cold(
+            root,
+            (&ours_manifest, CONSUMER_OURS_TARGET),
+            (&ogen_manifest, CONSUMER_OGEN_TARGET),
+            rounds,
+        ),
+    };
+    if let Err(error) = &cold_rounds {
+        eprintln!("bench: consumer builds in turns: {error}");
+    }
 
     step("soak: vpn-emulator --fault-mix and vpn-soak (crates/vpn-bench)");
     let soak: Vec<_> = soak::RATES
@@ -609,6 +629,7 @@ fn measure(root: &Path, plan: &Plan) -> Measured {
         consumer_ours,
         consumer_ogen,
         consumer_native,
+        cold_rounds,
         ours_after,
         ogen_after,
         soak,
@@ -1174,17 +1195,26 @@ fn build_report(root: &Path, plan: &Plan, measured: &Measured) -> Report {
         ),
         Err(_) => Cell::absent("failed"),
     };
-    rows.push(Row::compare(
+    let cold_row = Row::rounds(
         &format!(
-            "consumer: cold debug build, seconds (ours: a binary using huaweicloud-vpn; \
-             openapi-generator: a binary using its crate for openapi/{CONSUMER_SPEC}.yaml, the same \
-             call){}",
+            "consumer: cold debug build, seconds (ours: a binary using huaweicloud-vpn with its \
+             default features; openapi-generator: a binary using its crate for \
+             openapi/{CONSUMER_SPEC}.yaml, the same call){}",
             if smoke { " (smoke: 1 run)" } else { "" }
         ),
         build_cell(&measured.consumer_ours),
         build_cell(&measured.consumer_ogen),
-        None,
-    ));
+        measured
+            .cold_rounds
+            .as_ref()
+            .map(|rounds| rounds.ratios.as_slice())
+            .map_err(String::clone),
+        Target {
+            max_ratio: 1.0,
+            text: "≤ 1.0×".to_string(),
+        },
+    );
+    rows.push(if smoke { cold_row.unjudged() } else { cold_row });
     rows.push(Row::compare(
         "consumer: dependency graph, crates (normal dependencies on the host platform, root excluded)",
         crates_cell(&measured.consumer_ours),
@@ -1432,7 +1462,11 @@ fn how_measured(root: &Path, plan: &Plan, measured: &Measured) -> Vec<String> {
          ({CONSUMER_OURS}) starts from the workspace's Cargo.lock. Crates: the unique \
          `name version` lines of `{tree}` (cargo tree's default platform: the host), without the \
          root package; packages compiled: the \
-         build's `Compiling` lines (build dependencies and the root included).",
+         build's `Compiling` lines (build dependencies and the root included). The judged \
+         cold-build ratio: after these, {COLD_ROUNDS} rounds (1 in a smoke run) of the two \
+         consumers' cold builds in turns, openapi-generator's first in odd rounds and ours first \
+         in even ones, each as above; the ratio of each round, and their median (the seconds \
+         shown are the first builds, one after the other).",
         if builds.is_empty() {
             "`cargo build`".to_string()
         } else {
@@ -1749,6 +1783,7 @@ mod tests {
             consumer_ours: Err("x".into()),
             consumer_ogen: Err("x".into()),
             consumer_native: Err("x".into()),
+            cold_rounds: Err("x".into()),
             ours_after: After::failed("x"),
             ogen_after: After::failed("x"),
             soak: vec![Err("x".into())],

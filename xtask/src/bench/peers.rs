@@ -281,6 +281,43 @@ pub fn cold_build(root: &Path, manifest_rel: &str, target_rel: &str) -> Result<C
     cold_build_then(root, manifest_rel, target_rel, || ()).map(|(build, ())| build)
 }
 
+/// Cold builds of two consumers taken in turns, `rounds` times (the first to go alternates),
+/// each in a fresh target directory: the ratio of each round (`ours` ÷ `baseline`), so that
+/// the machine's drift over minutes hits both sides alike. Returns (ratio per round, the
+/// seconds of ours, the seconds of the baseline).
+pub fn interleaved_cold(
+    root: &Path,
+    ours: (&str, &str),
+    baseline: (&str, &str),
+    rounds: usize,
+) -> Result<Interleaved, String> {
+    let mut out = Interleaved::default();
+    for round in 0..rounds {
+        let build = |(manifest, target): (&str, &str)| {
+            cold_build(root, manifest, target).map(|b| b.seconds)
+        };
+        let (o, b) = if round % 2 == 0 {
+            let b = build(baseline)?;
+            (build(ours)?, b)
+        } else {
+            let o = build(ours)?;
+            (o, build(baseline)?)
+        };
+        out.ratios.push(o / b);
+        out.ours.push(o);
+        out.baseline.push(b);
+    }
+    Ok(out)
+}
+
+/// What [`interleaved_cold`] measured, round by round.
+#[derive(Debug, Default)]
+pub struct Interleaved {
+    pub ratios: Vec<f64>,
+    pub ours: Vec<f64>,
+    pub baseline: Vec<f64>,
+}
+
 /// [`cold_build`], then `then` before the target directory goes (what needs the build's
 /// dependencies: an incremental rebuild, a release build, the client crate's own compile).
 pub fn cold_build_then<T>(

@@ -162,6 +162,55 @@ impl Row {
         }
     }
 
+    /// A comparison judged on the median of a few ratios taken in turns (cold builds, a minute
+    /// each): `ours` and `baseline` as measured one after the other, and the ratio column the
+    /// median with every round's ratio, then the sequential ratio.
+    pub fn rounds(
+        what: &str,
+        ours: Cell,
+        baseline: Cell,
+        ratios: Result<&[f64], String>,
+        target: Target,
+    ) -> Row {
+        let sequential = match (ours.value(), baseline.value()) {
+            (Some(o), Some(b)) => evaluate(o, b, None).map(|(ratio, _)| ratio),
+            _ => None,
+        };
+        let (ratio, met) = match ratios.map(|r| (r, median(r))) {
+            Ok((ratios, Some(median))) => {
+                let met = if median <= target.max_ratio {
+                    Met::Yes
+                } else {
+                    Met::No
+                };
+                let each: Vec<String> = ratios.iter().map(|r| format_ratio(*r)).collect();
+                let mut text = format!(
+                    "**{}** median of {} round(s) in turns ({})",
+                    format_ratio(median),
+                    ratios.len(),
+                    each.join(", ")
+                );
+                if let Some(sequential) = sequential {
+                    text.push_str(&format!(
+                        "; {} one after the other",
+                        format_ratio(sequential)
+                    ));
+                }
+                (text, met)
+            }
+            Ok((_, None)) => ("— (no round)".to_string(), Met::NotApplicable),
+            Err(why) => (format!("— ({why})"), Met::NotApplicable),
+        };
+        Row {
+            what: what.to_string(),
+            ours: ours.text().to_string(),
+            baseline: baseline.text().to_string(),
+            ratio,
+            target: target.text,
+            met,
+        }
+    }
+
     pub fn single(what: &str, ours: Cell) -> Row {
         Row::compare(what, ours, Cell::absent("—"), None)
     }
@@ -408,6 +457,39 @@ mod tests {
                 .1,
             Met::No
         );
+    }
+
+    #[test]
+    fn rounds_in_turns_are_judged_on_their_median() {
+        let row = |ratios: &[f64]| {
+            Row::rounds(
+                "cold",
+                Cell::measured(40.0, "40 s"),
+                Cell::measured(32.0, "32 s"),
+                Ok(ratios),
+                target(1.0),
+            )
+        };
+        let over = row(&[1.13, 1.26, 1.18]);
+        assert_eq!(over.met, Met::No);
+        assert!(
+            over.ratio
+                .starts_with("**1.180×** median of 3 round(s) in turns (1.130×, 1.260×, 1.180×); 1.250× one after the other"),
+            "{}",
+            over.ratio
+        );
+        // The median, not the sequential ratio, decides.
+        assert_eq!(row(&[0.9, 1.2, 0.95]).met, Met::Yes);
+        let failed = Row::rounds(
+            "cold",
+            Cell::absent("failed"),
+            Cell::measured(32.0, "32 s"),
+            Err("the build failed".to_string()),
+            target(1.0),
+        );
+        assert_eq!(failed.met, Met::NotApplicable);
+        assert_eq!(failed.ratio, "— (the build failed)");
+        assert_eq!(row(&[]).ratio, "— (no round)");
     }
 
     #[test]
