@@ -1073,12 +1073,23 @@ pub(crate) fn patterns(file: &mut File, support: &Support) -> Result<usize, Stri
         support,
         rewritten: 0,
         errors: Vec::new(),
+        translated: BTreeMap::new(),
     };
     pass.visit_file_mut(file);
     if let Some(error) = pass.errors.into_iter().next() {
         return Err(error);
     }
-    if text(file).contains("regress") {
+    // One visit of the tree, without printing it (a file is about a megabyte of text).
+    struct Regress(bool);
+    impl<'ast> syn::visit::Visit<'ast> for Regress {
+        fn visit_path_segment(&mut self, segment: &'ast syn::PathSegment) {
+            self.0 |= segment.ident == "regress";
+            syn::visit::visit_path_segment(self, segment);
+        }
+    }
+    let mut left = Regress(false);
+    syn::visit::Visit::visit_file(&mut left, file);
+    if left.0 {
         return Err("a regress use is left after the patterns pass (a new typify shape?)".into());
     }
     Ok(pass.rewritten)
@@ -1088,6 +1099,8 @@ struct Patterns<'a> {
     support: &'a Support,
     rewritten: usize,
     errors: Vec<String>,
+    /// Each pattern is translated once (a spec repeats a few patterns many times).
+    translated: BTreeMap<String, Result<crate::patterns::Translated, String>>,
 }
 
 impl Patterns<'_> {
@@ -1121,7 +1134,12 @@ impl VisitMut for Patterns<'_> {
                     .push("a regress static without a literal pattern".to_string());
                 return;
             };
-            match crate::patterns::translate(&pattern) {
+            let translated = self
+                .translated
+                .entry(pattern.clone())
+                .or_insert_with(|| crate::patterns::translate(&pattern))
+                .clone();
+            match translated {
                 Ok(t) => {
                     let ty = &self.support.pattern;
                     let matching = &t.matching;
