@@ -114,7 +114,6 @@ impl Row {
         }
     }
 
-    /// A number of ours with nothing to compare it with.
     /// A comparison whose verdict comes from an interleaved ratio (`benches/paired.rs`):
     /// `ours` and `baseline` are shown as measured one after the other, and the ratio column
     /// gives the interleaved median with its quartiles, then the sequential ratio.
@@ -125,41 +124,15 @@ impl Row {
         paired: Result<(f64, f64, f64), String>,
         target: Target,
     ) -> Row {
-        let sequential = match (ours.value(), baseline.value()) {
-            (Some(o), Some(b)) => evaluate(o, b, None).map(|(ratio, _)| ratio),
-            _ => None,
-        };
-        let (ratio, met) = match paired {
-            Ok((median, p25, p75)) => {
-                let met = if median <= target.max_ratio {
-                    Met::Yes
-                } else {
-                    Met::No
-                };
-                let mut text = format!(
-                    "**{}** interleaved (quartiles {}–{})",
-                    format_ratio(median),
-                    format_ratio(p25),
-                    format_ratio(p75)
-                );
-                if let Some(sequential) = sequential {
-                    text.push_str(&format!(
-                        "; {} one after the other",
-                        format_ratio(sequential)
-                    ));
-                }
-                (text, met)
-            }
-            Err(why) => (format!("— ({why})"), Met::NotApplicable),
-        };
-        Row {
-            what: what.to_string(),
-            ours: ours.text().to_string(),
-            baseline: baseline.text().to_string(),
-            ratio,
-            target: target.text,
-            met,
-        }
+        let measured = paired.map(|(median, p25, p75)| {
+            let how = format!(
+                "interleaved (quartiles {}–{})",
+                format_ratio(p25),
+                format_ratio(p75)
+            );
+            (median, how)
+        });
+        Row::judged_on(what, ours, baseline, measured, target)
     }
 
     /// A comparison judged on the median of a few ratios taken in turns (cold builds, a minute
@@ -172,24 +145,40 @@ impl Row {
         ratios: Result<&[f64], String>,
         target: Target,
     ) -> Row {
+        let measured = ratios.and_then(|ratios| {
+            let median = median(ratios).ok_or("no round")?;
+            let each: Vec<String> = ratios.iter().map(|r| format_ratio(*r)).collect();
+            let how = format!(
+                "median of {} round(s) in turns ({})",
+                ratios.len(),
+                each.join(", ")
+            );
+            Ok((median, how))
+        });
+        Row::judged_on(what, ours, baseline, measured, target)
+    }
+
+    /// A row whose verdict is a ratio measured apart from the cells (`(ratio, how it was
+    /// taken)`), shown first in bold, then the cells' own ratio one after the other.
+    fn judged_on(
+        what: &str,
+        ours: Cell,
+        baseline: Cell,
+        measured: Result<(f64, String), String>,
+        target: Target,
+    ) -> Row {
         let sequential = match (ours.value(), baseline.value()) {
             (Some(o), Some(b)) => evaluate(o, b, None).map(|(ratio, _)| ratio),
             _ => None,
         };
-        let (ratio, met) = match ratios.map(|r| (r, median(r))) {
-            Ok((ratios, Some(median))) => {
-                let met = if median <= target.max_ratio {
+        let (ratio, met) = match measured {
+            Ok((ratio, how)) => {
+                let met = if ratio <= target.max_ratio {
                     Met::Yes
                 } else {
                     Met::No
                 };
-                let each: Vec<String> = ratios.iter().map(|r| format_ratio(*r)).collect();
-                let mut text = format!(
-                    "**{}** median of {} round(s) in turns ({})",
-                    format_ratio(median),
-                    ratios.len(),
-                    each.join(", ")
-                );
+                let mut text = format!("**{}** {how}", format_ratio(ratio));
                 if let Some(sequential) = sequential {
                     text.push_str(&format!(
                         "; {} one after the other",
@@ -198,7 +187,6 @@ impl Row {
                 }
                 (text, met)
             }
-            Ok((_, None)) => ("— (no round)".to_string(), Met::NotApplicable),
             Err(why) => (format!("— ({why})"), Met::NotApplicable),
         };
         Row {
@@ -211,6 +199,7 @@ impl Row {
         }
     }
 
+    /// A number of ours with nothing to compare it with.
     pub fn single(what: &str, ours: Cell) -> Row {
         Row::compare(what, ours, Cell::absent("—"), None)
     }
