@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The client crate as a consumer downloads it: `cargo package -p huaweicloud-vpn` (which builds
 # the packaged crate alone), then its doctests from the unpacked package (default features, and
-# every product), outside the
-# workspace, so nothing of the repository but what the package holds can help.
+# every product with the tools' feature `dynamic`), outside the workspace, so nothing of the
+# repository but what the package holds can help.
 #
 #   bash scripts/package-check.sh
 #
@@ -24,7 +24,7 @@ tar xzf "$crate" -C "$unpacked"
 find "$unpacked" -type f -exec touch {} +
 echo "package-check: $crate ($(du -k "$crate" | cut -f1) KiB) builds alone; its doctests:"
 # With the default features (what docs.rs shows) and with every product.
-for features in "" "legacy,p2c"; do
+for features in "" "legacy,p2c,dynamic"; do
     echo "package-check: doctests with the default features${features:+ and $features}"
     (cd "$unpacked/huaweicloud-vpn-$version" \
         && CARGO_TARGET_DIR="$root/target/package-check" \

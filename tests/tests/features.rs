@@ -42,9 +42,13 @@ fn each_product_builds_alone_and_the_default_is_site_to_site() {
     }
     built.push(check(&[], true));
     built.push(check(&["s2c", "p2c", "legacy"], true));
+    // The tools' feature (request types from JSON, the table's checks, `dynamic::call`), alone
+    // with the default product and with every product.
+    built.push(check(&["dynamic"], true));
+    built.push(check(&["s2c", "p2c", "legacy", "dynamic"], true));
     // Without the default TLS stack (and so without its provider set-up): the platform's.
     built.push(check(&["native-tls", "s2c"], false));
-    assert_eq!(built.len(), 6);
+    assert_eq!(built.len(), 8);
 }
 
 /// The docs name items of other products only where those are compiled: rustdoc finds no broken
@@ -52,7 +56,7 @@ fn each_product_builds_alone_and_the_default_is_site_to_site() {
 #[test]
 fn the_docs_build_without_warnings_with_the_defaults_and_every_product() {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    for features in ["", "s2c,p2c,legacy"] {
+    for features in ["", "s2c,p2c,legacy", "s2c,p2c,legacy,dynamic"] {
         let mut command = Command::new(&cargo);
         command
             .current_dir(vpn_tests::root())

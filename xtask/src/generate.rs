@@ -59,9 +59,14 @@ pub fn lint_all(specs: &[SpecFile]) -> Vec<Finding> {
     specs.iter().flat_map(lint::lint).collect()
 }
 
+/// The client crate's feature for tools that make calls from JSON (`hcvpn`, the emulator): the
+/// operation table's checks and `Deserialize` on request types.
+pub const TOOLS_FEATURE: &str = "dynamic";
+
 /// The support paths the generated code uses (hand-written in the client crate).
 pub fn support() -> Support {
     Support {
+        tools_feature: TOOLS_FEATURE,
         error_type: quote!(crate::ServiceError),
         error_fn: quote!(crate::error::error_response),
         decode_fn: quote!(crate::runtime::decode),

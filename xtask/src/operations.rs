@@ -365,6 +365,7 @@ impl Cx<'_> {
         }
         response_secrets.sort();
         response_secrets.dedup();
+        let tools = crate::generate::TOOLS_FEATURE;
         let (response, check_response) = match response.and_then(Self::ref_name) {
             Some(name) => {
                 let ty = ident(&name.to_pascal_case(), &at)?;
@@ -444,6 +445,7 @@ impl Cx<'_> {
                 params: &[#(#params),*],
                 request: #request,
                 response: #response,
+                #[cfg(feature = #tools)]
                 check_response: #check_response,
                 response_secrets: &[#(#response_secrets),*],
                 pagination: #pagination,
@@ -579,10 +581,12 @@ impl Cx<'_> {
                     .collect::<Vec<_>>()
             })
             .unwrap_or_default();
+        let tools = crate::generate::TOOLS_FEATURE;
         Ok(quote!(crate::operation::Body {
             type_name: #type_name,
             wrapper: #wrapper,
             fields: &[#(#fields),*],
+            #[cfg(feature = #tools)]
             check: crate::operation::check_request_json::<types::#ty>,
         }))
     }

@@ -31,6 +31,9 @@
 //! 11. [`answer_builders`]: types only answers hold (marked by [`crate::transform`]) lose their
 //!     typify builder: programs read answers and build requests, and the builders of answers
 //!     were a part of every consumer's build for no caller.
+//! 12. [`request_decoding::request_decoding`]: request types decode from JSON only with the
+//!     client crate's tools feature (`dynamic`), which `hcvpn`, the emulator and the operation
+//!     table's checks use; a program building requests does not compile their decoders.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -44,6 +47,8 @@ use crate::transform::{ANSWER_ONLY_MARKER, OPEN_ENUM_MARKER, RANGE_MARKER, SECRE
 
 /// Paths into the hand-written part of the client crate that generated code relies on.
 pub struct Support {
+    /// The client crate's feature that gives request types `Deserialize` (pass 12).
+    pub tools_feature: &'static str,
     /// The error body type of every operation, e.g. `crate::ServiceError`.
     pub error_type: TokenStream,
     /// `async fn(reqwest::Response) -> progenitor_client::Error<ErrorType>`.
@@ -81,6 +86,7 @@ pub struct Report {
     pub error_arms_rewritten: usize,
     pub path_segments_checked: usize,
     pub answer_builders_removed: Vec<String>,
+    pub decoded_only_with_tools: Vec<String>,
 }
 
 /// Runs every pass. Fails if a marker is left behind (a pass missed something).
@@ -132,6 +138,9 @@ pub fn run(
         });
     }
     timed("pass: one way in", || crate_constructors(&mut file.items))?;
+    report.decoded_only_with_tools = timed("pass: request decoding", || {
+        request_decoding::request_decoding(file, support.tools_feature)
+    })?;
     timed("pass: leftovers", || leftovers(file))?;
     Ok(report)
 }
@@ -1801,6 +1810,7 @@ pub(crate) fn answer_builders(items: &mut Vec<Item>) -> Result<Vec<String>, Stri
     Ok(answers.into_iter().collect())
 }
 
+mod request_decoding;
 #[cfg(test)]
 mod tests;
 

@@ -21,50 +21,11 @@
 //!
 //! [`ServiceError`]: crate::ServiceError
 
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue, encode_path};
+use progenitor_client::{OperationInfo, ResponseValue, encode_path};
 use serde_json::Value;
 
-use crate::operation::{Kind, Operation, ParamLocation};
-use crate::{Error, Runtime};
-
-mod sealed {
-    pub trait Sealed {}
-}
-
-/// A generated client that [`call`] can send through: it names the generated module whose
-/// operations it serves (`Operation::module`).
-pub trait Api: ClientInfo<Runtime> + ClientHooks<Runtime> + sealed::Sealed {
-    /// The generated module of this client (`vpn_v5`).
-    const MODULE: &'static str;
-}
-
-#[cfg(feature = "s2c")]
-impl sealed::Sealed for crate::vpn_v5::Client {}
-#[cfg(feature = "s2c")]
-impl Api for crate::vpn_v5::Client {
-    const MODULE: &'static str = "vpn_v5";
-}
-
-#[cfg(feature = "s2c")]
-impl sealed::Sealed for crate::vpn_v5_1::Client {}
-#[cfg(feature = "s2c")]
-impl Api for crate::vpn_v5_1::Client {
-    const MODULE: &'static str = "vpn_v5_1";
-}
-
-#[cfg(feature = "p2c")]
-impl sealed::Sealed for crate::vpn_p2c::Client {}
-#[cfg(feature = "p2c")]
-impl Api for crate::vpn_p2c::Client {
-    const MODULE: &'static str = "vpn_p2c";
-}
-
-#[cfg(feature = "legacy")]
-impl sealed::Sealed for crate::ipsec_v2::Client {}
-#[cfg(feature = "legacy")]
-impl Api for crate::ipsec_v2::Client {
-    const MODULE: &'static str = "ipsec_v2";
-}
+use crate::Error;
+use crate::operation::{Api, Kind, Operation, ParamLocation};
 
 /// Sends `op` with these path parameters, query pairs (a list parameter repeats its name) and
 /// body, and returns the success body as JSON (`Value::Null` when the operation documents

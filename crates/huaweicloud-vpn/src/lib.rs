@@ -12,9 +12,11 @@
 pub mod auth;
 pub mod budget;
 pub mod config;
+#[cfg(feature = "dynamic")]
 pub mod dynamic;
 pub mod error;
 pub mod idempotency;
+#[cfg(feature = "dynamic")]
 mod json_lines;
 pub mod operation;
 pub mod pagination;

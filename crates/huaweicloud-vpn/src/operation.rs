@@ -10,12 +10,32 @@
 //! let create = huaweicloud_vpn::operation::find("CreateVpnConnection").unwrap();
 //! assert_eq!((create.method, create.success), ("POST", 201));
 //! assert_eq!(create.path, "/v5/{project_id}/vpn-connection");
-//! // A request built from JSON is checked by the generated request type: an undocumented
-//! // enum value is an error naming the field.
-//! let check = create.request.as_ref().unwrap().check;
+//! assert_eq!(create.request.as_ref().unwrap().wrapper, Some("vpn_connection"));
+//! ```
+//!
+//! # Requests from JSON: the `dynamic` feature
+//!
+//! A program builds its requests with the builders. Tools that take them as JSON (the `hcvpn`
+//! command line, the emulator) enable the `dynamic` feature: the request types then implement
+//! `Deserialize`, the table carries checks (`Body::check`, `Operation::check_response`)
+//! that decode a body with the generated type and name the failing field, and the `dynamic`
+//! module calls any operation with JSON. Without the feature none of it is compiled, so this
+//! example does not build:
+//!
+#![cfg_attr(feature = "dynamic", doc = "```")]
+#![cfg_attr(not(feature = "dynamic"), doc = "```compile_fail")]
+//! use huaweicloud_vpn::vpn_v5::types::CreateVpnConnectionRequest;
+//!
 //! let body = serde_json::json!({"vpn_connection": {
-//!     "vgw_id": "v", "vgw_ip": "e", "cgw_id": "c", "psk": "a-long-key", "style": "dynamic"}});
-//! assert!(check(&body).is_err());
+//!     "vgw_id": "v", "vgw_ip": "e", "cgw_id": "c", "psk": "a-long-key", "style": "static"}});
+//! let request: CreateVpnConnectionRequest = serde_json::from_value(body.clone()).unwrap();
+//! assert_eq!(request.vpn_connection.cgw_id.as_str(), "c");
+//! // The table's check decodes the same way and names the field of an undocumented value.
+//! let create = huaweicloud_vpn::operation::find("CreateVpnConnection").unwrap();
+//! let check = create.request.as_ref().unwrap().check;
+//! let mut wrong = body;
+//! wrong["vpn_connection"]["style"] = "dynamic".into();
+//! assert!(check(&wrong).unwrap_err().starts_with("vpn_connection.style: "));
 //! ```
 
 /// The product an operation belongs to; each is a cargo feature of this crate.
@@ -105,6 +125,7 @@ pub struct Field {
 }
 
 /// Checks a JSON value by decoding it with a generated type (see [`check_json`]).
+#[cfg(feature = "dynamic")]
 pub type CheckJson = fn(&serde_json::Value) -> Result<(), String>;
 
 /// An operation's request body.
@@ -118,7 +139,8 @@ pub struct Body {
     pub fields: &'static [Field],
     /// Checks a JSON body against the generated request type: required fields, lengths,
     /// patterns, limits and enum values (open ones too: see [`check_request_json`]). The error
-    /// names the field and the rule.
+    /// names the field and the rule. With the `dynamic` feature.
+    #[cfg(feature = "dynamic")]
     pub check: CheckJson,
 }
 
@@ -185,7 +207,8 @@ pub struct Operation {
     /// The generated success body type in the module's `types`, if the success has a body.
     pub response: Option<&'static str>,
     /// Checks a JSON success body by decoding it with the generated response type (which
-    /// tolerates unknown fields and values, as the client does).
+    /// tolerates unknown fields and values, as the client does). With the `dynamic` feature.
+    #[cfg(feature = "dynamic")]
     pub check_response: Option<CheckJson>,
     /// The JSON pointers of the `x-secret` values its success body can hold (`*`: any item of
     /// an array), such as `/client_config` or `/vpn_connection/psk`: what a tool must not
@@ -198,9 +221,54 @@ pub struct Operation {
     pub waiter: Option<Waiter>,
 }
 
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// A generated client: it names the generated module whose operations it serves
+/// ([`Operation::module`]), for the `vpn_call` tracing span and for `dynamic::call` (feature
+/// `dynamic`), which sends through any of them.
+pub trait Api:
+    progenitor_client::ClientInfo<crate::Runtime>
+    + progenitor_client::ClientHooks<crate::Runtime>
+    + sealed::Sealed
+{
+    /// The generated module of this client (`vpn_v5`).
+    const MODULE: &'static str;
+}
+
+#[cfg(feature = "s2c")]
+impl sealed::Sealed for crate::vpn_v5::Client {}
+#[cfg(feature = "s2c")]
+impl Api for crate::vpn_v5::Client {
+    const MODULE: &'static str = "vpn_v5";
+}
+
+#[cfg(feature = "s2c")]
+impl sealed::Sealed for crate::vpn_v5_1::Client {}
+#[cfg(feature = "s2c")]
+impl Api for crate::vpn_v5_1::Client {
+    const MODULE: &'static str = "vpn_v5_1";
+}
+
+#[cfg(feature = "p2c")]
+impl sealed::Sealed for crate::vpn_p2c::Client {}
+#[cfg(feature = "p2c")]
+impl Api for crate::vpn_p2c::Client {
+    const MODULE: &'static str = "vpn_p2c";
+}
+
+#[cfg(feature = "legacy")]
+impl sealed::Sealed for crate::ipsec_v2::Client {}
+#[cfg(feature = "legacy")]
+impl Api for crate::ipsec_v2::Client {
+    const MODULE: &'static str = "ipsec_v2";
+}
+
 /// Decodes `value` as `T`: what [`Body::check`] and [`Operation::check_response`] run with the
 /// generated types. The error names the field (`vpn_connection.style: ...`).
 #[doc(hidden)]
+#[cfg(feature = "dynamic")]
 pub fn check_json<T: serde::de::DeserializeOwned>(value: &serde_json::Value) -> Result<(), String> {
     crate::json_lines::decode_naming_the_field::<T>(value).map(drop)
 }
@@ -208,6 +276,7 @@ pub fn check_json<T: serde::de::DeserializeOwned>(value: &serde_json::Value) -> 
 /// Like [`check_json`], for a request body: an open enum (one the API also returns, and so
 /// tolerant when read) refuses a value it does not document, as the typed builders do.
 #[doc(hidden)]
+#[cfg(feature = "dynamic")]
 pub fn check_request_json<T: serde::de::DeserializeOwned>(
     value: &serde_json::Value,
 ) -> Result<(), String> {
@@ -234,7 +303,7 @@ pub fn find(id: &str) -> Option<&'static Operation> {
     all().find(|op| op.id == id)
 }
 
-#[cfg(all(test, feature = "s2c"))]
+#[cfg(all(test, feature = "s2c", feature = "dynamic"))]
 mod tests {
     use serde_json::json;
 

@@ -683,11 +683,11 @@ macro_rules! hooks {
     ($($client:ty),*) => {$(
         impl ClientHooks<Runtime> for $client {
             async fn pre<E>(&self, request: &mut reqwest::Request, info: &OperationInfo) -> Result<(), Error<E>> {
-                self.inner.prepare(request, info, <$client as crate::dynamic::Api>::MODULE).await
+                self.inner.prepare(request, info, <$client as crate::operation::Api>::MODULE).await
             }
 
             async fn exec(&self, request: reqwest::Request, info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
-                self.inner.execute(&self.client, request, info, <$client as crate::dynamic::Api>::MODULE).await
+                self.inner.execute(&self.client, request, info, <$client as crate::operation::Api>::MODULE).await
             }
         }
     )*};

@@ -102,6 +102,7 @@ thread_local! {
 
 /// Runs `f` (a deserialization, which runs on this thread) with open enums refusing values they
 /// do not document: how a request body built from JSON is checked.
+#[cfg(feature = "dynamic")]
 pub(crate) fn strictly<R>(f: impl FnOnce() -> R) -> R {
     struct Restore(bool);
     impl Drop for Restore {
@@ -169,6 +170,7 @@ impl std::error::Error for OutOfRange {}
 
 impl OutOfRange {
     /// Checks `value` against the inclusive limits a spec documents (either may be absent).
+    #[cfg(feature = "dynamic")]
     pub(crate) fn check(value: i64, min: Option<i64>, max: Option<i64>) -> Result<(), OutOfRange> {
         let (min, max) = (min.unwrap_or(i64::MIN), max.unwrap_or(i64::MAX));
         if (min..=max).contains(&value) {

@@ -116,7 +116,8 @@ pub mod types {
         }
     }
     /// The endpoint group to create. OTC does not take `project_id` (use `tenant_id`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct CreateEndpointGroup {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<LegacyDescription>,
@@ -136,7 +137,8 @@ pub mod types {
         }
     }
     /// Body of CreateEndpointGroup.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct CreateEndpointGroupRequest {
         pub endpoint_group: CreateEndpointGroup,
     }
@@ -147,7 +149,8 @@ pub mod types {
     }
     /// The IKE policy to create. Every field is optional; OTC does not take `project_id` (use
     /// `tenant_id`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct CreateIkePolicy {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth_algorithm: ::std::option::Option<AuthAlgorithm>,
@@ -174,7 +177,8 @@ pub mod types {
         }
     }
     /// Body of CreateIkePolicy.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct CreateIkePolicyRequest {
         pub ikepolicy: CreateIkePolicy,
     }
@@ -185,7 +189,8 @@ pub mod types {
     }
     /// The IPsec policy to create. Every field is optional; OTC does not take `project_id` (use
     /// `tenant_id`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct CreateIpsecPolicy {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth_algorithm: ::std::option::Option<AuthAlgorithm>,
@@ -212,7 +217,8 @@ pub mod types {
         }
     }
     /// Body of CreateIpsecPolicy.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct CreateIpsecPolicyRequest {
         pub ipsecpolicy: CreateIpsecPolicy,
     }
@@ -222,7 +228,8 @@ pub mod types {
         }
     }
     /// The connection to create.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
+    #[derive(::serde::Serialize, Clone)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct CreateIpsecSiteConnection {
         /// Administrative state; only `true` is accepted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -330,6 +337,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateIpsecSiteConnectionDescription {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -386,6 +394,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateIpsecSiteConnectionIkepolicyId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -442,6 +451,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateIpsecSiteConnectionIpsecpolicyId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -499,6 +509,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateIpsecSiteConnectionLocalEpGroupId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -558,6 +569,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateIpsecSiteConnectionName {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -613,6 +625,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateIpsecSiteConnectionPeerAddress {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -669,6 +682,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateIpsecSiteConnectionPeerEpGroupId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -725,6 +739,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateIpsecSiteConnectionPeerId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -784,6 +799,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateIpsecSiteConnectionPsk {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -809,7 +825,8 @@ pub mod types {
         }
     }
     /// Body of CreateIpsecSiteConnection.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct CreateIpsecSiteConnectionRequest {
         pub ipsec_site_connection: CreateIpsecSiteConnection,
     }
@@ -857,6 +874,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateIpsecSiteConnectionVpnserviceId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -876,7 +894,8 @@ pub mod types {
         }
     }
     /// The VPN service to create; one per VPC. OTC does not take `project_id` (use `tenant_id`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct CreateVpnService {
         /// Administrative state; only `true` is accepted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -941,6 +960,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateVpnServiceExternalV4Ip {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -959,7 +979,8 @@ pub mod types {
         }
     }
     /// Body of CreateVpnService.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct CreateVpnServiceRequest {
         pub vpnservice: CreateVpnService,
     }
@@ -1005,6 +1026,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateVpnServiceRouterId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -1431,7 +1453,8 @@ shapes the service and the gateways in front of it send:
 - API definitions: `{"error_code": "...", "error_msg": "..."}`
 - API gateway: `{"error_code": "APIGW.0301", "error_msg": "...", "request_id": "..."}`
 A proxy may also answer with HTML or an empty body, which this schema does not describe.*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct ErrorBody {
         /// Error code of the VPN service shape, such as VPN.0001.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1982,6 +2005,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for LegacyDescription {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -2039,6 +2063,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for LegacyName {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -2104,6 +2129,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for LegacyTenantId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -2125,7 +2151,8 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
 `value` as a string while every other table and every example uses an integer; this
 spec sends an integer (see ReportedLifetime for answers).
 */
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct Lifetime {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub units: ::std::option::Option<LifetimeUnits>,
@@ -2256,7 +2283,8 @@ spec sends an integer (see ReportedLifetime for answers).
         pub vpnservices: ::std::option::Option<::std::vec::Vec<VpnService>>,
     }
     /// Content of a Neutron-style error.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct NeutronErrorDetail {
         /// Further detail, often empty.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2617,7 +2645,8 @@ spec sends an integer (see ReportedLifetime for answers).
         }
     }
     /// The fields to change; the type and the endpoints cannot change after creation.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdateEndpointGroup {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<LegacyDescription>,
@@ -2630,7 +2659,8 @@ spec sends an integer (see ReportedLifetime for answers).
         }
     }
     /// Body of UpdateEndpointGroup.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdateEndpointGroupRequest {
         pub endpoint_group: UpdateEndpointGroup,
     }
@@ -2640,7 +2670,8 @@ spec sends an integer (see ReportedLifetime for answers).
         }
     }
     /// The fields to change; fields left out keep their value.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdateIkePolicy {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth_algorithm: ::std::option::Option<AuthAlgorithm>,
@@ -2665,7 +2696,8 @@ spec sends an integer (see ReportedLifetime for answers).
         }
     }
     /// Body of UpdateIkePolicy.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdateIkePolicyRequest {
         pub ikepolicy: UpdateIkePolicy,
     }
@@ -2675,7 +2707,8 @@ spec sends an integer (see ReportedLifetime for answers).
         }
     }
     /// The fields to change; fields left out keep their value.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdateIpsecPolicy {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub auth_algorithm: ::std::option::Option<AuthAlgorithm>,
@@ -2700,7 +2733,8 @@ spec sends an integer (see ReportedLifetime for answers).
         }
     }
     /// Body of UpdateIpsecPolicy.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdateIpsecPolicyRequest {
         pub ipsecpolicy: UpdateIpsecPolicy,
     }
@@ -2710,7 +2744,8 @@ spec sends an integer (see ReportedLifetime for answers).
         }
     }
     /// The fields to change; fields left out keep their value.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+    #[derive(::serde::Serialize, Clone, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdateIpsecSiteConnection {
         /// Administrative state; only `true` is accepted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2812,6 +2847,7 @@ spec sends an integer (see ReportedLifetime for answers).
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for UpdateIpsecSiteConnectionDescription {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -2831,7 +2867,8 @@ spec sends an integer (see ReportedLifetime for answers).
         }
     }
     /// Dead peer detection changes; no defaults, so that fields left out are not reset.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdateIpsecSiteConnectionDpd {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub action: ::std::option::Option<DpdAction>,
@@ -2885,6 +2922,7 @@ spec sends an integer (see ReportedLifetime for answers).
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for UpdateIpsecSiteConnectionLocalEpGroupId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -2944,6 +2982,7 @@ spec sends an integer (see ReportedLifetime for answers).
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for UpdateIpsecSiteConnectionName {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -2999,6 +3038,7 @@ spec sends an integer (see ReportedLifetime for answers).
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for UpdateIpsecSiteConnectionPeerAddress {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -3055,6 +3095,7 @@ spec sends an integer (see ReportedLifetime for answers).
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for UpdateIpsecSiteConnectionPeerEpGroupId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -3111,6 +3152,7 @@ spec sends an integer (see ReportedLifetime for answers).
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for UpdateIpsecSiteConnectionPeerId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -3170,6 +3212,7 @@ spec sends an integer (see ReportedLifetime for answers).
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for UpdateIpsecSiteConnectionPsk {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -3195,7 +3238,8 @@ spec sends an integer (see ReportedLifetime for answers).
         }
     }
     /// Body of UpdateIpsecSiteConnection.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdateIpsecSiteConnectionRequest {
         pub ipsec_site_connection: UpdateIpsecSiteConnection,
     }
@@ -3205,7 +3249,8 @@ spec sends an integer (see ReportedLifetime for answers).
         }
     }
     /// The fields to change; fields left out keep their value.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdateVpnService {
         /// Administrative state; only `true` is accepted.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3221,7 +3266,8 @@ spec sends an integer (see ReportedLifetime for answers).
         }
     }
     /// Body of UpdateVpnService.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdateVpnServiceRequest {
         pub vpnservice: UpdateVpnService,
     }
@@ -8789,6 +8835,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("ListEndpointGroupsResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::ListEndpointGroupsResponse>,
         ),
@@ -8853,11 +8900,13 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "Kind of the endpoints of a group: `subnet` (VPC subnet IDs, the local side) or `cidr` (peer CIDRs).",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<
                 types::CreateEndpointGroupRequest,
             >,
         }),
         response: Some("EndpointGroupResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::EndpointGroupResponse>,
         ),
@@ -8890,6 +8939,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("EndpointGroupResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::EndpointGroupResponse>,
         ),
@@ -8941,11 +8991,13 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "Name, 1 to 64 characters.",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<
                 types::UpdateEndpointGroupRequest,
             >,
         }),
         response: Some("EndpointGroupResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::EndpointGroupResponse>,
         ),
@@ -8978,6 +9030,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: None,
+        #[cfg(feature = "dynamic")]
         check_response: None,
         response_secrets: &[],
         pagination: None,
@@ -9008,6 +9061,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("ListIkePoliciesResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::ListIkePoliciesResponse>,
         ),
@@ -9115,9 +9169,11 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "Project ID of the owner, up to 255 characters; only needed by administrators creating for another project.",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<types::CreateIkePolicyRequest>,
         }),
         response: Some("IkePolicyResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(crate::operation::check_json::<types::IkePolicyResponse>),
         response_secrets: &[],
         pagination: None,
@@ -9148,6 +9204,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("IkePolicyResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(crate::operation::check_json::<types::IkePolicyResponse>),
         response_secrets: &[],
         pagination: None,
@@ -9256,9 +9313,11 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "IKE phase-1 negotiation mode.",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<types::UpdateIkePolicyRequest>,
         }),
         response: Some("IkePolicyResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(crate::operation::check_json::<types::IkePolicyResponse>),
         response_secrets: &[],
         pagination: None,
@@ -9289,6 +9348,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: None,
+        #[cfg(feature = "dynamic")]
         check_response: None,
         response_secrets: &[],
         pagination: None,
@@ -9359,6 +9419,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("ListIpsecSiteConnectionsResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::ListIpsecSiteConnectionsResponse>,
         ),
@@ -9511,11 +9572,13 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "ID of the VPN service the connection belongs to (`id` of CreateVpnService's answer; the service should be ACTIVE).",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<
                 types::CreateIpsecSiteConnectionRequest,
             >,
         }),
         response: Some("IpsecSiteConnectionResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::IpsecSiteConnectionResponse>,
         ),
@@ -9556,6 +9619,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("IpsecSiteConnectionResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::IpsecSiteConnectionResponse>,
         ),
@@ -9695,11 +9759,13 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "New pre-shared key.",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<
                 types::UpdateIpsecSiteConnectionRequest,
             >,
         }),
         response: Some("IpsecSiteConnectionResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::IpsecSiteConnectionResponse>,
         ),
@@ -9740,6 +9806,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: None,
+        #[cfg(feature = "dynamic")]
         check_response: None,
         response_secrets: &[],
         pagination: None,
@@ -9778,6 +9845,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("ListIpsecPoliciesResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::ListIpsecPoliciesResponse>,
         ),
@@ -9885,11 +9953,13 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "IPsec transform protocol.",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<
                 types::CreateIpsecPolicyRequest,
             >,
         }),
         response: Some("IpsecPolicyResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(crate::operation::check_json::<types::IpsecPolicyResponse>),
         response_secrets: &[],
         pagination: None,
@@ -9920,6 +9990,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("IpsecPolicyResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(crate::operation::check_json::<types::IpsecPolicyResponse>),
         response_secrets: &[],
         pagination: None,
@@ -10028,11 +10099,13 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "IPsec transform protocol.",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<
                 types::UpdateIpsecPolicyRequest,
             >,
         }),
         response: Some("IpsecPolicyResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(crate::operation::check_json::<types::IpsecPolicyResponse>),
         response_secrets: &[],
         pagination: None,
@@ -10063,6 +10136,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: None,
+        #[cfg(feature = "dynamic")]
         check_response: None,
         response_secrets: &[],
         pagination: None,
@@ -10093,6 +10167,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("ListVpnServicesResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::ListVpnServicesResponse>,
         ),
@@ -10173,9 +10248,11 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "Project ID of the owner, up to 255 characters; only needed by administrators creating for another project.",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<types::CreateVpnServiceRequest>,
         }),
         response: Some("VpnServiceResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(crate::operation::check_json::<types::VpnServiceResponse>),
         response_secrets: &[],
         pagination: None,
@@ -10214,6 +10291,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("VpnServiceResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(crate::operation::check_json::<types::VpnServiceResponse>),
         response_secrets: &[],
         pagination: None,
@@ -10279,9 +10357,11 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "Name, 1 to 64 characters.",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<types::UpdateVpnServiceRequest>,
         }),
         response: Some("VpnServiceResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(crate::operation::check_json::<types::VpnServiceResponse>),
         response_secrets: &[],
         pagination: None,
@@ -10320,6 +10400,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: None,
+        #[cfg(feature = "dynamic")]
         check_response: None,
         response_secrets: &[],
         pagination: None,

@@ -11,7 +11,8 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     /// Body of AddVpnUsersToGroup (the SDK's AddVpnUserToGroupRequestBody).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct AddVpnUsersToGroupRequest {
         /// The users to add to the group.
         pub users: ::std::vec::Vec<VpnUserRef>,
@@ -23,7 +24,8 @@ pub mod types {
     }
     /// One user of a batch (the SDK's CreateVpnUser); unlike CreateVpnUser it names its group by
     /// name.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
+    #[derive(::serde::Serialize, Clone)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct BatchCreateVpnUser {
         /// Description of the user, 0 to 64 Chinese characters, letters, digits and `_`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -110,6 +112,7 @@ another user's.
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for BatchCreateVpnUserDescription {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -175,6 +178,7 @@ and `administrator` (in any case).
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for BatchCreateVpnUserName {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -251,6 +255,7 @@ It must not be the user name nor the user name reversed (not checked here).*/
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for BatchCreateVpnUserPassword {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -325,6 +330,7 @@ another user's.
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for BatchCreateVpnUserStaticIp {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -389,6 +395,7 @@ another user's.
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for BatchCreateVpnUserUserGroupName {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -408,7 +415,8 @@ another user's.
         }
     }
     /// Body of BatchCreateVpnUsers (the SDK's BatchCreateVpnUsersRequestBody).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct BatchCreateVpnUsersRequest {
         /// The users to create. The API reference gives no maximum per batch; a P2C gateway holds
         /// at most 500 users.
@@ -431,7 +439,8 @@ another user's.
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// Body of BatchDeleteVpnUsers (the SDK's BatchDeleteVpnUsersRequestBody).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct BatchDeleteVpnUsersRequest {
         /// The users to delete.
         pub users: ::std::vec::Vec<VpnUserRef>,
@@ -442,7 +451,8 @@ another user's.
         }
     }
     /// Body of CheckClientCaCertificate (the SDK's ImportClientCaCertificateRequestBody).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct CheckClientCaCertificateRequest {
         pub client_ca_certificate: ClientCaCertificateImport,
     }
@@ -546,7 +556,8 @@ another user's.
     /// A client CA certificate to check or import (the SDK's
     /// ImportClientCaCertificateRequestBodyClientCaCertificate and
     /// CreateServerRequestClientCaCertificates, which have the same fields).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
+    #[derive(::serde::Serialize, Clone)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct ClientCaCertificateImport {
         /// The CA certificate (PEM). Marked sensitive by the official SDK, hence a secret here
         /// although a CA certificate is public.
@@ -613,6 +624,7 @@ another user's.
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for ClientCaCertificateName {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -632,7 +644,8 @@ another user's.
     }
     /// What changes on the client CA certificate, only its name (the SDK's
     /// UpdateClientCaCertificateRequestBodyClientCaCertificate).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct ClientCaCertificateUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<ClientCaCertificateName>,
@@ -644,7 +657,6 @@ another user's.
     }
     /// Client operating system of an exported client configuration.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -655,6 +667,7 @@ another user's.
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub enum ClientConfigOsType {
         /// `Windows` on the wire.
         Windows,
@@ -717,7 +730,8 @@ another user's.
         }
     }
     /// A new P2C VPN gateway.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct CreateP2cVgw {
         /// Availability zones to deploy in (ListP2cVgwAvailabilityZones); chosen by the service
         /// when left out. Two where two or more are offered, one where only one is.
@@ -794,6 +808,7 @@ another user's.
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateP2cVgwConnectSubnet {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -813,7 +828,8 @@ another user's.
     }
     /// The gateway's EIP, an existing one by `id` or a new one by type, charging mode and
     /// bandwidth.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct CreateP2cVgwEip {
         /// Name of the new EIP's bandwidth.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -875,6 +891,7 @@ another user's.
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateP2cVgwEipBandwidthName {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -894,7 +911,6 @@ another user's.
     }
     /// Charged by bandwidth or by traffic (a new EIP).
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -905,6 +921,7 @@ another user's.
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub enum CreateP2cVgwEipChargeMode {
         /// `bandwidth` on the wire.
         #[serde(rename = "bandwidth")]
@@ -987,6 +1004,7 @@ another user's.
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateP2cVgwEnterpriseProjectId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -1007,7 +1025,6 @@ another user's.
     }
     /// The gateway's specification.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -1018,6 +1035,7 @@ another user's.
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub enum CreateP2cVgwFlavor {
         /// `Professional1` on the wire.
         Professional1,
@@ -1057,7 +1075,8 @@ another user's.
         }
     }
     /// Body of CreateP2cVgw.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct CreateP2cVgwRequest {
         pub p2c_vpn_gateway: CreateP2cVgw,
     }
@@ -1114,6 +1133,7 @@ another user's.
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateP2cVgwVpcId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -1132,7 +1152,8 @@ another user's.
         }
     }
     /// The access policy to create (the SDK's CreateVpnAccessPolicyRequestBodyContent).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct CreateVpnAccessPolicy {
         /// Description of the access policy.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1151,7 +1172,8 @@ another user's.
         }
     }
     /// Body of CreateVpnAccessPolicy (the SDK's CreateVpnAccessPolicyRequestBody).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct CreateVpnAccessPolicyRequest {
         pub access_policy: CreateVpnAccessPolicy,
     }
@@ -1220,6 +1242,7 @@ another user's.
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateVpnAccessPolicyUserGroupId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -1239,7 +1262,8 @@ another user's.
         }
     }
     /// The VPN server to create (the SDK's CreateServerRequest).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct CreateVpnServer {
         /// How clients authenticate, with client certificates (`CERT`) or as local users with
         /// passwords (`LOCAL_PASSWORD`).
@@ -1286,7 +1310,8 @@ destinations clients reach through the VPN. At least one; by default at most 20
         }
     }
     /// Body of CreateVpnServer (the SDK's CreateServerRequestBody).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct CreateVpnServerRequest {
         pub vpn_server: CreateVpnServer,
     }
@@ -1304,7 +1329,8 @@ destinations clients reach through the VPN. At least one; by default at most 20
         pub vpn_server: VpnServerCreated,
     }
     /// The VPN user to create (the SDK's CreateVpnUserRequestBodyContent).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
+    #[derive(::serde::Serialize, Clone)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct CreateVpnUser {
         /// Description of the user, 0 to 64 Chinese characters, letters, digits and `_`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1391,6 +1417,7 @@ not be another user's.
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateVpnUserDescription {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -1409,7 +1436,8 @@ not be another user's.
         }
     }
     /// The user group to create (the SDK's CreateVpnUserGroupRequestBodyContent).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct CreateVpnUserGroup {
         /**Description of the group, 0 to 64 Chinese characters, letters, digits and the
 special characters `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . > / ? `` (no spaces).
@@ -1476,6 +1504,7 @@ special characters `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . 
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateVpnUserGroupDescription {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -1539,6 +1568,7 @@ special characters `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . 
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateVpnUserGroupName {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -1557,7 +1587,8 @@ special characters `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . 
         }
     }
     /// Body of CreateVpnUserGroup (the SDK's CreateVpnUserGroupRequestBody).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct CreateVpnUserGroupRequest {
         pub user_group: CreateVpnUserGroup,
     }
@@ -1622,6 +1653,7 @@ later. The user guide reserves some names: the prefix `L3SW_`, `link`,
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateVpnUserName {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -1698,6 +1730,7 @@ It must not be the user name nor the user name reversed (not checked here).*/
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateVpnUserPassword {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -1723,7 +1756,8 @@ It must not be the user name nor the user name reversed (not checked here).*/
         }
     }
     /// Body of CreateVpnUser (the SDK's CreateVpnUserRequestBody).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct CreateVpnUserRequest {
         pub user: CreateVpnUser,
     }
@@ -1791,6 +1825,7 @@ not be another user's.
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateVpnUserStaticIp {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -1860,6 +1895,7 @@ not be another user's.
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateVpnUserUserGroupId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -1884,7 +1920,8 @@ shapes the service and the gateways in front of it send:
 - API gateway: `{"error_code": "APIGW.0301", "error_msg": "...", "request_id": "..."}`
 - Neutron (legacy endpoints): `{"NeutronError": {"type": "...", "message": "...", "detail": "..."}}`
 A proxy may also answer with HTML or an empty body, which this schema does not describe.*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct ErrorBody {
         /// Error code of the VPN service shape, such as VPN.0001.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1909,7 +1946,8 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
     }
     /// Body of ExportClientConfig (the SDK's ExportClientConfigRequestBody); every field is
     /// optional.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct ExportClientConfigRequest {
         /// Operating system of the clients the configuration is for.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1936,7 +1974,8 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         }
     }
     /// Body of ImportClientCa (the SDK's ImportClientCaCertificateRequestBody).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct ImportClientCaRequest {
         pub client_ca_certificate: ClientCaCertificateImport,
     }
@@ -1955,7 +1994,6 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
     }
     /// `ListP2cVgwAvailabilityZonesFlavor`
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -1966,6 +2004,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub enum ListP2cVgwAvailabilityZonesFlavor {
         /// `Professional1` on the wire.
         Professional1,
@@ -2103,7 +2142,8 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         pub users: ::std::vec::Vec<VpnUser>,
     }
     /// Content of a Neutron-style error.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct NeutronErrorDetail {
         /// Further detail, often empty.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2382,6 +2422,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for P2cVgwName {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -2581,7 +2622,8 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         pub next_marker: ::std::option::Option<::std::string::String>,
     }
     /// Body of RemoveVpnUsersFromGroup (the SDK's RemoveVpnUserFromGroupRequestBody).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct RemoveVpnUsersFromGroupRequest {
         /// The users to remove from the group.
         pub users: ::std::vec::Vec<VpnUserRef>,
@@ -2592,7 +2634,8 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         }
     }
     /// Body of ResetVpnUserPassword (the SDK's ResetVpnUserPasswordRequestBody).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
+    #[derive(::serde::Serialize, Clone)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct ResetVpnUserPasswordRequest {
         /**The new password, 8 to 32 characters from at least two of these kinds:
 upper-case letters, lower-case letters, digits, and the special characters
@@ -2674,6 +2717,7 @@ passwords (neither checked here).*/
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for ResetVpnUserPasswordRequestNewPassword {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -2708,7 +2752,8 @@ passwords (neither checked here).*/
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// Body of UpdateClientCa (the SDK's UpdateClientCaCertificateRequestBody).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdateClientCaRequest {
         pub client_ca_certificate: ClientCaCertificateUpdate,
     }
@@ -2718,7 +2763,8 @@ passwords (neither checked here).*/
         }
     }
     /// What changes.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdateP2cVgw {
         /// ID of an EIP to bind (unbind the current one first).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2732,7 +2778,8 @@ passwords (neither checked here).*/
         }
     }
     /// Body of UpdateP2cVgw.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdateP2cVgwRequest {
         pub p2c_vpn_gateway: UpdateP2cVgw,
     }
@@ -2743,7 +2790,8 @@ passwords (neither checked here).*/
     }
     /// What changes on the access policy (the SDK's UpdateVpnAccessPolicyRequestBodyContent);
     /// fields left out keep their values.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdateVpnAccessPolicy {
         /// New description of the access policy.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2764,7 +2812,8 @@ passwords (neither checked here).*/
         }
     }
     /// Body of UpdateVpnAccessPolicy (the SDK's UpdateVpnAccessPolicyRequestBody).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdateVpnAccessPolicyRequest {
         pub access_policy: UpdateVpnAccessPolicy,
     }
@@ -2825,6 +2874,7 @@ passwords (neither checked here).*/
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for UpdateVpnAccessPolicyUserGroupId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -2844,7 +2894,8 @@ passwords (neither checked here).*/
         }
     }
     /// The LTS log group and stream.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdateVpnConnectionsLogConfig {
         /// LTS log group ID.
         pub log_group_id: UpdateVpnConnectionsLogConfigLogGroupId,
@@ -2897,6 +2948,7 @@ passwords (neither checked here).*/
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for UpdateVpnConnectionsLogConfigLogGroupId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -2956,6 +3008,7 @@ passwords (neither checked here).*/
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for UpdateVpnConnectionsLogConfigLogStreamId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -2975,7 +3028,8 @@ passwords (neither checked here).*/
         }
     }
     /// Body of UpdateVpnConnectionsLogConfig.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdateVpnConnectionsLogConfigRequest {
         pub log_config: UpdateVpnConnectionsLogConfig,
     }
@@ -2986,7 +3040,8 @@ passwords (neither checked here).*/
     }
     /// What changes on the VPN server (the SDK's UpdateServerRequest); fields left out keep their
     /// values.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdateVpnServer {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub client_auth_type: ::std::option::Option<VpnServerClientAuthType>,
@@ -3015,7 +3070,8 @@ passwords (neither checked here).*/
         }
     }
     /// Body of UpdateVpnServer (the SDK's UpdateServerRequestBody).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdateVpnServerRequest {
         pub vpn_server: UpdateVpnServer,
     }
@@ -3026,7 +3082,8 @@ passwords (neither checked here).*/
     }
     /// What changes on the user (the SDK's UpdateVpnUserRequestBodyContent); every field is
     /// optional.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdateVpnUser {
         /// New description, 0 to 64 Chinese characters, letters, digits and `_`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3090,6 +3147,7 @@ address of a /30 block, not another user's.
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for UpdateVpnUserDescription {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -3109,7 +3167,8 @@ address of a /30 block, not another user's.
     }
     /// What changes on the group (the SDK's UpdateVpnUserGroupRequestBodyContent); every field is
     /// optional.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdateVpnUserGroup {
         /**New description, 0 to 64 Chinese characters, letters, digits and the special
 characters `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . > / ? `` (no spaces).
@@ -3180,6 +3239,7 @@ characters `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . > / ? ``
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for UpdateVpnUserGroupDescription {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -3252,6 +3312,7 @@ reference allows more characters here than at creation, where only `_` and
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for UpdateVpnUserGroupName {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -3270,7 +3331,8 @@ reference allows more characters here than at creation, where only `_` and
         }
     }
     /// Body of UpdateVpnUserGroup (the SDK's UpdateVpnUserGroupRequestBody).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdateVpnUserGroupRequest {
         pub user_group: UpdateVpnUserGroup,
     }
@@ -3280,7 +3342,8 @@ reference allows more characters here than at creation, where only `_` and
         }
     }
     /// Body of UpdateVpnUserPassword (the SDK's UpdateVpnUserPasswordRequestBody).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
+    #[derive(::serde::Serialize, Clone)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdateVpnUserPasswordRequest {
         /**The new password, 8 to 32 characters from at least two of these kinds:
 upper-case letters, lower-case letters, digits, and the special characters
@@ -3365,6 +3428,7 @@ passwords (neither checked here).*/
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for UpdateVpnUserPasswordRequestNewPassword {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -3391,7 +3455,8 @@ passwords (neither checked here).*/
         }
     }
     /// Body of UpdateVpnUser (the SDK's UpdateVpnUserRequestBody).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdateVpnUserRequest {
         pub user: UpdateVpnUser,
     }
@@ -3449,6 +3514,7 @@ address of a /30 block, not another user's.
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for UpdateVpnUserStaticIp {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -3518,6 +3584,7 @@ address of a /30 block, not another user's.
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for UpdateVpnUserUserGroupId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -3536,7 +3603,8 @@ address of a /30 block, not another user's.
         }
     }
     /// Body of UpgradeP2cVpnGateway.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpgradeP2cVgwRequest {
         /// `start` an upgrade, `finish` (confirm) it or `rollback`.
         pub action: UpgradeP2cVgwRequestAction,
@@ -3548,7 +3616,6 @@ address of a /30 block, not another user's.
     }
     /// `start` an upgrade, `finish` (confirm) it or `rollback`.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -3559,6 +3626,7 @@ address of a /30 block, not another user's.
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub enum UpgradeP2cVgwRequestAction {
         /// `start` on the wire.
         #[serde(rename = "start")]
@@ -3771,7 +3839,8 @@ address of a /30 block, not another user's.
     /// The server certificate of a new VPN server (the SDK's CreateServerRequestServerCertificate).
     /// Required when the tunnel protocol is SSL; a certificate with a strong algorithm (such as
     /// RSA-3072 or RSA-4096) is recommended.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct VpnServerCertificateInput {
         /// ID of the certificate in Cloud Certificate Manager (CCM). Required when the certificate
         /// comes from CCM.
@@ -3789,7 +3858,8 @@ address of a /30 block, not another user's.
     }
     /// Another server certificate for the VPN server (the SDK's
     /// UpdateServerRequestServerCertificate).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct VpnServerCertificateUpdate {
         /// ID of the certificate in Cloud Certificate Manager (CCM).
         pub id: ::std::string::String,
@@ -4004,7 +4074,8 @@ address of a /30 block, not another user's.
     }
     /// Options of the SSL tunnel of a new VPN server (the SDK's CreateServerRequestSslOptions).
     /// Left out, every option takes its default.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct VpnServerSslOptionsInput {
         /// Encryption algorithm of the tunnel.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4027,7 +4098,8 @@ address of a /30 block, not another user's.
     }
     /// New options of the SSL tunnel (the SDK's UpdateServerRequestSslOptions); compression cannot
     /// be changed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct VpnServerSslOptionsUpdate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub encryption_algorithm: ::std::option::Option<VpnServerEncryptionAlgorithm>,
@@ -4063,6 +4135,7 @@ address of a /30 block, not another user's.
             }
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for VpnServerSslPort {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -4531,7 +4604,8 @@ hence no waiter; poll ListVpnServersByVgw.*/
         pub name: ::std::option::Option<::std::string::String>,
     }
     /// A VPN user named by its ID (the SDK's OpVpnUser).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct VpnUserRef {
         /// ID of the user (a 36-character UUID).
         pub id: VpnUserRefId,
@@ -4592,6 +4666,7 @@ hence no waiter; poll ListVpnServersByVgw.*/
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for VpnUserRefId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -13429,6 +13504,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("ListP2cVgwsResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(crate::operation::check_json::<types::ListP2cVgwsResponse>),
         response_secrets: &[],
         pagination: Some(crate::operation::Pagination {
@@ -13528,9 +13604,11 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "ID of the VPC the gateway serves (a UUID).",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<types::CreateP2cVgwRequest>,
         }),
         response: Some("CreateP2cVgwResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::CreateP2cVgwResponse>,
         ),
@@ -13571,6 +13649,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("P2cVgwAvailabilityZonesResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::P2cVgwAvailabilityZonesResponse>,
         ),
@@ -13623,6 +13702,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("ListP2cVgwJobsResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::ListP2cVgwJobsResponse>,
         ),
@@ -13660,6 +13740,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: None,
+        #[cfg(feature = "dynamic")]
         check_response: None,
         response_secrets: &[],
         pagination: None,
@@ -13698,11 +13779,13 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "Name of a client CA certificate, 1 to 64 letters, digits, `_` or `-`; generated by the service when left out at import.",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<
                 types::CheckClientCaCertificateRequest,
             >,
         }),
         response: Some("CheckClientCaCertificateResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::CheckClientCaCertificateResponse>,
         ),
@@ -13794,9 +13877,11 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "New options of the SSL tunnel (the SDK's UpdateServerRequestSslOptions); compression cannot be changed.",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<types::UpdateVpnServerRequest>,
         }),
         response: Some("P2cRequestIdResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::P2cRequestIdResponse>,
         ),
@@ -13849,6 +13934,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("ListVpnAccessPoliciesResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::ListVpnAccessPoliciesResponse>,
         ),
@@ -13921,11 +14007,13 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "ID (a UUID) of the user group of the VPN server the policy applies to.",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<
                 types::CreateVpnAccessPolicyRequest,
             >,
         }),
         response: Some("CreateVpnAccessPolicyResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::CreateVpnAccessPolicyResponse>,
         ),
@@ -13968,6 +14056,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("VpnAccessPolicyResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::VpnAccessPolicyResponse>,
         ),
@@ -14045,11 +14134,13 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "ID (a UUID) of the user group the policy applies to from now on.",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<
                 types::UpdateVpnAccessPolicyRequest,
             >,
         }),
         response: Some("VpnAccessPolicyResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::VpnAccessPolicyResponse>,
         ),
@@ -14092,6 +14183,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: None,
+        #[cfg(feature = "dynamic")]
         check_response: None,
         response_secrets: &[],
         pagination: None,
@@ -14141,9 +14233,11 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "Name of a client CA certificate, 1 to 64 letters, digits, `_` or `-`; generated by the service when left out at import.",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<types::ImportClientCaRequest>,
         }),
         response: Some("ImportClientCaResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::ImportClientCaResponse>,
         ),
@@ -14186,6 +14280,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("ShowClientCaResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::ShowClientCaResponse>,
         ),
@@ -14239,9 +14334,11 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "Name of a client CA certificate, 1 to 64 letters, digits, `_` or `-`; generated by the service when left out at import.",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<types::UpdateClientCaRequest>,
         }),
         response: Some("P2cRequestIdResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::P2cRequestIdResponse>,
         ),
@@ -14284,6 +14381,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: None,
+        #[cfg(feature = "dynamic")]
         check_response: None,
         response_secrets: &[],
         pagination: None,
@@ -14325,11 +14423,13 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "Operating system of the clients the configuration is for.",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<
                 types::ExportClientConfigRequest,
             >,
         }),
         response: Some("ExportClientConfigResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::ExportClientConfigResponse>,
         ),
@@ -14382,6 +14482,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("ListVpnUserGroupsResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::ListVpnUserGroupsResponse>,
         ),
@@ -14438,11 +14539,13 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "Name of the group, 1 to 64 Chinese characters, letters, digits, `_` and `-`; unique on the server.",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<
                 types::CreateVpnUserGroupRequest,
             >,
         }),
         response: Some("CreateVpnUserGroupResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::CreateVpnUserGroupResponse>,
         ),
@@ -14485,6 +14588,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("VpnUserGroupResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::VpnUserGroupResponse>,
         ),
@@ -14546,11 +14650,13 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "New name, 1 to 64 Chinese characters, letters, digits and the special characters `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \\ | [ { } ] ; : ' \" , < .",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<
                 types::UpdateVpnUserGroupRequest,
             >,
         }),
         response: Some("VpnUserGroupResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::VpnUserGroupResponse>,
         ),
@@ -14593,6 +14699,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: None,
+        #[cfg(feature = "dynamic")]
         check_response: None,
         response_secrets: &[],
         pagination: None,
@@ -14644,11 +14751,13 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "The users to add to the group.",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<
                 types::AddVpnUsersToGroupRequest,
             >,
         }),
         response: Some("P2cRequestIdResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::P2cRequestIdResponse>,
         ),
@@ -14702,11 +14811,13 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "The users to remove from the group.",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<
                 types::RemoveVpnUsersFromGroupRequest,
             >,
         }),
         response: Some("P2cRequestIdResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::P2cRequestIdResponse>,
         ),
@@ -14769,6 +14880,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("ListVpnUsersInGroupResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::ListVpnUsersInGroupResponse>,
         ),
@@ -14826,6 +14938,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("ListVpnUsersResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::ListVpnUsersResponse>,
         ),
@@ -14906,9 +15019,11 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "ID of the user group to put the user in (a 36-character UUID).",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<types::CreateVpnUserRequest>,
         }),
         response: Some("CreateVpnUserResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::CreateVpnUserResponse>,
         ),
@@ -14952,11 +15067,13 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "The users to create.",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<
                 types::BatchCreateVpnUsersRequest,
             >,
         }),
         response: Some("BatchCreateVpnUsersResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::BatchCreateVpnUsersResponse>,
         ),
@@ -15000,11 +15117,13 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "The users to delete.",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<
                 types::BatchDeleteVpnUsersRequest,
             >,
         }),
         response: Some("P2cRequestIdResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::P2cRequestIdResponse>,
         ),
@@ -15047,6 +15166,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("VpnUserResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(crate::operation::check_json::<types::VpnUserResponse>),
         response_secrets: &[],
         pagination: None,
@@ -15114,9 +15234,11 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "ID of the user group to move the user to (a 36-character UUID); the user's current connections end.",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<types::UpdateVpnUserRequest>,
         }),
         response: Some("VpnUserResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(crate::operation::check_json::<types::VpnUserResponse>),
         response_secrets: &[],
         pagination: None,
@@ -15157,6 +15279,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: None,
+        #[cfg(feature = "dynamic")]
         check_response: None,
         response_secrets: &[],
         pagination: None,
@@ -15216,11 +15339,13 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "The user's current password.",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<
                 types::UpdateVpnUserPasswordRequest,
             >,
         }),
         response: Some("P2cRequestIdResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::P2cRequestIdResponse>,
         ),
@@ -15274,11 +15399,13 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "The new password, 8 to 32 characters from at least two of these kinds: upper-case letters, lower-case letters, digits, and the special characters `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \\ | [ { } ] ; : ' \" , < .",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<
                 types::ResetVpnUserPasswordRequest,
             >,
         }),
         response: Some("P2cRequestIdResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::P2cRequestIdResponse>,
         ),
@@ -15311,6 +15438,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("P2cVgwResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(crate::operation::check_json::<types::P2cVgwResponse>),
         response_secrets: &[],
         pagination: None,
@@ -15368,9 +15496,11 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "Name of a P2C VPN gateway, 1 to 64 ASCII letters, digits, underscores and hyphens (the reference page's rule).",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<types::UpdateP2cVgwRequest>,
         }),
         response: Some("P2cVgwResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(crate::operation::check_json::<types::P2cVgwResponse>),
         response_secrets: &[],
         pagination: None,
@@ -15409,6 +15539,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: None,
+        #[cfg(feature = "dynamic")]
         check_response: None,
         response_secrets: &[],
         pagination: None,
@@ -15467,6 +15598,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("P2cVgwConnectionsResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::P2cVgwConnectionsResponse>,
         ),
@@ -15509,6 +15641,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("P2cRequestIdResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::P2cRequestIdResponse>,
         ),
@@ -15541,6 +15674,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("VpnConnectionsLogConfigResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::VpnConnectionsLogConfigResponse>,
         ),
@@ -15592,11 +15726,13 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "LTS log stream ID.",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<
                 types::UpdateVpnConnectionsLogConfigRequest,
             >,
         }),
         response: Some("VpnConnectionsLogConfigResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::VpnConnectionsLogConfigResponse>,
         ),
@@ -15629,6 +15765,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: None,
+        #[cfg(feature = "dynamic")]
         check_response: None,
         response_secrets: &[],
         pagination: None,
@@ -15670,9 +15807,11 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "`start` an upgrade, `finish` (confirm) it or `rollback`.",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<types::UpgradeP2cVgwRequest>,
         }),
         response: Some("P2cVgwJobIdResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(crate::operation::check_json::<types::P2cVgwJobIdResponse>),
         response_secrets: &[],
         pagination: None,
@@ -15703,6 +15842,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("ListVpnServersResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::ListVpnServersResponse>,
         ),
@@ -15813,9 +15953,11 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "Tunnel protocol between clients and the server.",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<types::CreateVpnServerRequest>,
         }),
         response: Some("CreateVpnServerResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::CreateVpnServerResponse>,
         ),
@@ -15858,6 +16000,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("ListVpnServersResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::ListVpnServersResponse>,
         ),

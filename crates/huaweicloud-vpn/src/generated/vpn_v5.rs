@@ -236,7 +236,8 @@ pub mod types {
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// Body of BatchCreateResourceTags.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct BatchCreateResourceTagsRequest {
         /// The tags to add (at most 20).
         pub tags: ::std::vec::Vec<ResourceTag>,
@@ -247,7 +248,8 @@ pub mod types {
         }
     }
     /// Body of BatchCreateVpnConnection.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct BatchCreateVpnConnectionRequest {
         /// One or two connections, on the same VPN gateway (`vgw_id`).
         pub vpn_connections: ::std::vec::Vec<CreateVpnConnection>,
@@ -267,7 +269,8 @@ pub mod types {
         pub vpn_connections: ::std::vec::Vec<VpnConnection>,
     }
     /// Body of BatchDeleteResourceTags.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct BatchDeleteResourceTagsRequest {
         /// The tags to remove (at most 20).
         pub tags: ::std::vec::Vec<ResourceTag>,
@@ -346,7 +349,8 @@ pub mod types {
     /// The CA certificate of a customer gateway as sent in requests (the API's
     /// CaCertificateRequest), for certificate authentication; an existing certificate (`id`) or a
     /// new one (`content`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+    #[derive(::serde::Serialize, Clone, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct CaCertificateRequest {
         /// The certificate in PEM format. Marked sensitive in the API definition, so kept out of
         /// Debug output.
@@ -410,6 +414,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CaCertificateRequestContent {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -471,6 +476,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CaCertificateRequestId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -491,7 +497,6 @@ pub mod types {
     /// How a new EIP's bandwidth is billed, as sent in requests. Responses may also report
     /// `95peak_plus` (see ReportedChargeMode).
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -502,6 +507,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub enum ChargeMode {
         /// `bandwidth` on the wire.
         #[serde(rename = "bandwidth")]
@@ -844,7 +850,6 @@ pub mod types {
     /// Routing mode as sent in requests, in lower case. The service returns the same modes in upper
     /// case (see ReportedConnectionStyle).
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -855,6 +860,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub enum ConnectionStyle {
         /// `policy` on the wire.
         #[serde(rename = "policy")]
@@ -905,7 +911,8 @@ pub mod types {
         }
     }
     /// The monitor to create.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct CreateConnectionMonitor {
         /// ID of the VPN connection to monitor.
         pub vpn_connection_id: ::std::string::String,
@@ -916,7 +923,8 @@ pub mod types {
         }
     }
     /// Body of CreateConnectionMonitor.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct CreateConnectionMonitorRequest {
         pub connection_monitor: CreateConnectionMonitor,
     }
@@ -926,7 +934,8 @@ pub mod types {
         }
     }
     /// The customer gateway to create.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct CreateCustomerGateway {
         /// BGP autonomous system number of the customer gateway (used by BGP connections).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -992,6 +1001,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateCustomerGatewayIdValue {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -1010,7 +1020,8 @@ pub mod types {
         }
     }
     /// Body of CreateCgw.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct CreateCustomerGatewayRequest {
         pub customer_gateway: CreateCustomerGateway,
     }
@@ -1020,7 +1031,8 @@ pub mod types {
         }
     }
     /// IKE (phase 1) policy of a new connection; left-out fields take the defaults shown.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct CreateIkePolicy {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub authentication_algorithm: ::std::option::Option<AuthenticationAlgorithm>,
@@ -1059,7 +1071,8 @@ pub mod types {
         }
     }
     /// IPsec (phase 2) policy of a new connection; left-out fields take the defaults shown.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct CreateIpsecPolicy {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub authentication_algorithm: ::std::option::Option<AuthenticationAlgorithm>,
@@ -1084,7 +1097,8 @@ pub mod types {
         }
     }
     /// The connection to create.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
+    #[derive(::serde::Serialize, Clone)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct CreateVpnConnection {
         /// ID of the customer gateway.
         pub cgw_id: ResourceId,
@@ -1213,6 +1227,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateVpnConnectionPsk {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -1238,7 +1253,8 @@ pub mod types {
         }
     }
     /// Body of CreateVpnConnection.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct CreateVpnConnectionRequest {
         pub vpn_connection: CreateVpnConnection,
     }
@@ -1284,6 +1300,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateVpnConnectionVgwId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -1338,6 +1355,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateVpnConnectionVgwIp {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -1357,7 +1375,8 @@ pub mod types {
     }
     /// The VPN gateway to create. No field is required by the API definition; a gateway attached to
     /// a VPC needs `vpc_id`, one attached to an enterprise router needs `er_id`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct CreateVpnGateway {
         /// First private address of a `private` gateway, in the access subnet.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1475,6 +1494,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateVpnGatewayAccessPrivateIp1 {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -1531,6 +1551,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateVpnGatewayAccessPrivateIp2 {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -1595,6 +1616,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateVpnGatewayAccessSubnetId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -1657,6 +1679,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateVpnGatewayAccessVpcId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -1675,7 +1698,8 @@ pub mod types {
         }
     }
     /// The certificates and keys of a GM gateway.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
+    #[derive(::serde::Serialize, Clone)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct CreateVpnGatewayCertificate {
         /// The signature certificate (PEM), an SM certificate that is not a CA's.
         pub certificate: CreateVpnGatewayCertificateCertificate,
@@ -1748,6 +1772,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateVpnGatewayCertificateCertificate {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -1814,6 +1839,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateVpnGatewayCertificateCertificateChain {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -1880,6 +1906,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateVpnGatewayCertificateEncCertificate {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -1946,6 +1973,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateVpnGatewayCertificateEncPrivateKey {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -2012,6 +2040,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateVpnGatewayCertificatePrivateKey {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -2038,7 +2067,8 @@ pub mod types {
         }
     }
     /// Body of CreateVgwCertificate.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct CreateVpnGatewayCertificateRequest {
         pub certificate: CreateVpnGatewayCertificate,
     }
@@ -2049,7 +2079,8 @@ pub mod types {
     }
     /// An EIP of a new public gateway (`eip1`, `eip2`), either an existing one (`id`) or a new one
     /// described by `type`, `charge_mode` and the bandwidth fields.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct CreateVpnGatewayEip {
         /// ID of the bandwidth to use.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2129,6 +2160,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateVpnGatewayEipBandwidthId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -2192,6 +2224,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateVpnGatewayEipBandwidthName {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -2261,6 +2294,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateVpnGatewayEipId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -2316,6 +2350,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateVpnGatewayEipType {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -2374,6 +2409,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateVpnGatewayEnterpriseProjectId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -2437,6 +2473,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateVpnGatewayErId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -2455,7 +2492,8 @@ pub mod types {
         }
     }
     /// Body of CreateVgw.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct CreateVpnGatewayRequest {
         pub vpn_gateway: CreateVpnGateway,
     }
@@ -2510,6 +2548,7 @@ pub mod types {
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for CreateVpnGatewayVpcId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -2566,7 +2605,6 @@ pub mod types {
     /// Kind of identity of a customer gateway, as sent in requests. Responses return it as a plain
     /// string.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -2577,6 +2615,7 @@ pub mod types {
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub enum CustomerGatewayIdType {
         /// `ip` on the wire.
         #[serde(rename = "ip")]
@@ -2941,7 +2980,8 @@ shapes the service and the gateways in front of it send:
 - API gateway: `{"error_code": "APIGW.0301", "error_msg": "...", "request_id": "..."}`
 - Neutron (legacy endpoints): `{"NeutronError": {"type": "...", "message": "...", "detail": "..."}}`
 A proxy may also answer with HTML or an empty body, which this schema does not describe.*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct ErrorBody {
         /// Error code of the VPN service shape, such as VPN.0001.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2967,7 +3007,8 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
     /// Body of ExportVpnConnectionPeerConfiguration: the device, as
     /// ListPeerConfigurationSupportedDevices names it. Not wrapped in an object. The reference page
     /// marks the four fields mandatory.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct ExportPeerConfigurationRequest {
         /// Device model.
         pub model: ::std::string::String,
@@ -2987,7 +3028,6 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
     /// High-availability mode of a VPN gateway, as sent in requests. Responses return it as a plain
     /// string.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -2998,6 +3038,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub enum HaMode {
         /// `active-active` on the wire.
         #[serde(rename = "active-active")]
@@ -3049,7 +3090,6 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
     }
     /// Role of a connection in an active/standby gateway pair (requests only).
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -3060,6 +3100,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub enum HaRole {
         /// `master` on the wire.
         #[serde(rename = "master")]
@@ -3316,6 +3357,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for IkeIdentity {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -3658,7 +3700,8 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         pub vpn_gateways: ::std::option::Option<::std::vec::Vec<VpnGateway>>,
     }
     /// Content of a Neutron-style error.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct NeutronErrorDetail {
         /// Further detail, often empty.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3843,7 +3886,6 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
     /// Hash algorithm accepted in a gateway's policy template (requests only; narrower than
     /// AuthenticationAlgorithm).
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -3854,6 +3896,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub enum PolicyTemplateAuthenticationAlgorithm {
         /// `sha2-256` on the wire.
         #[serde(rename = "sha2-256")]
@@ -3911,7 +3954,6 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
     }
     /// Diffie-Hellman group accepted for IKE in a gateway's policy template (requests only).
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -3922,6 +3964,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub enum PolicyTemplateDhGroup {
         /// `group14` on the wire.
         #[serde(rename = "group14")]
@@ -3994,7 +4037,6 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
     /// Cipher accepted in a gateway's policy template (requests only; narrower than
     /// EncryptionAlgorithm).
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -4005,6 +4047,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub enum PolicyTemplateEncryptionAlgorithm {
         /// `aes-128` on the wire.
         #[serde(rename = "aes-128")]
@@ -4107,7 +4150,6 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
     /// Perfect forward secrecy group accepted for IPsec in a gateway's policy template, or
     /// `disable` (requests only).
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -4118,6 +4160,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub enum PolicyTemplatePfs {
         /// `group14` on the wire.
         #[serde(rename = "group14")]
@@ -4203,7 +4246,8 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
     }
     /// Body of ListResourcesByTags and CountResourcesByTags. Every condition given must hold; an
     /// empty body selects every resource of the type.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct QueryResourcesRequest {
         /// Searches on the resource's fields.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -4490,6 +4534,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for ResourceId {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -4553,6 +4598,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for ResourceName {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -4650,7 +4696,8 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         }
     }
     /// A search on a resource's field: resources whose field contains the value.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct TagMatch {
         pub key: TagMatchKey,
         /// The text to look for (up to 255 characters).
@@ -4663,7 +4710,6 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
     }
     /// The field a `matches` entry searches: `resource_name`.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -4674,6 +4720,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub enum TagMatchKey {
         /// `resource_name` on the wire.
         #[serde(rename = "resource_name")]
@@ -4750,6 +4797,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for TagMatchValue {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -4771,7 +4819,6 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
     /// VPN gateway), `customer-gateway`, `vpn-connection`, `p2c-vpn-gateways` (point-to-client VPN
     /// gateway; note the plural, as the API spells it).
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -4782,6 +4829,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub enum TagResourceType {
         /// `vpn-gateway` on the wire.
         #[serde(rename = "vpn-gateway")]
@@ -4941,7 +4989,8 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
     }
     /// The fields to change; fields left out keep their value. The identity and the BGP AS number
     /// cannot be changed.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdateCustomerGateway {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ca_certificate: ::std::option::Option<CaCertificateRequest>,
@@ -4955,7 +5004,8 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         }
     }
     /// Body of UpdateCgw.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdateCustomerGatewayRequest {
         pub customer_gateway: UpdateCustomerGateway,
     }
@@ -4965,7 +5015,8 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         }
     }
     /// Dead peer detection changes; no defaults, fields left out are unchanged.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdateDpd {
         /// Seconds between DPD probes.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4982,7 +5033,8 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         }
     }
     /// IKE (phase 1) policy changes; no defaults, fields left out are unchanged.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdateIkePolicy {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub authentication_algorithm: ::std::option::Option<AuthenticationAlgorithm>,
@@ -5018,7 +5070,8 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         }
     }
     /// IPsec (phase 2) policy changes; no defaults, fields left out are unchanged.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdateIpsecPolicy {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub authentication_algorithm: ::std::option::Option<AuthenticationAlgorithm>,
@@ -5044,7 +5097,8 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
     }
     /// Changes to the policy template, the IKE and IPsec settings that new connections of the
     /// gateway start from. Narrower algorithm choices than a connection's own policies.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdatePolicyTemplate {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ike_policy: ::std::option::Option<UpdatePolicyTemplateIkePolicy>,
@@ -5057,7 +5111,8 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         }
     }
     /// IKE (phase 1) part of the policy template; fields left out are unchanged.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdatePolicyTemplateIkePolicy {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub authentication_algorithm: ::std::option::Option<
@@ -5079,7 +5134,8 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         }
     }
     /// IPsec (phase 2) part of the policy template; fields left out are unchanged.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdatePolicyTemplateIpsecPolicy {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub authentication_algorithm: ::std::option::Option<
@@ -5101,7 +5157,8 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         }
     }
     /// The fields to change; fields left out keep their value.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+    #[derive(::serde::Serialize, Clone, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdateVpnConnection {
         /// ID of the customer gateway.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5203,6 +5260,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for UpdateVpnConnectionPsk {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -5228,7 +5286,8 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         }
     }
     /// Body of UpdateVpnConnection.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdateVpnConnectionRequest {
         pub vpn_connection: UpdateVpnConnection,
     }
@@ -5238,7 +5297,8 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         }
     }
     /// The fields to change; fields left out keep their value.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+    #[derive(::serde::Serialize, Clone, Debug, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdateVpnGateway {
         /// ID (a UUID) of the EIP to use as the first gateway address.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5266,7 +5326,8 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         }
     }
     /// What changes; every field is optional (a new name alone is enough).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+    #[derive(::serde::Serialize, Clone, Default)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdateVpnGatewayCertificate {
         /// A new signature certificate (PEM).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5350,6 +5411,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for UpdateVpnGatewayCertificateCertificate {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -5416,6 +5478,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for UpdateVpnGatewayCertificateCertificateChain {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -5482,6 +5545,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for UpdateVpnGatewayCertificateEncCertificate {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -5548,6 +5612,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for UpdateVpnGatewayCertificateEncPrivateKey {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -5614,6 +5679,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for UpdateVpnGatewayCertificatePrivateKey {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -5640,7 +5706,8 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         }
     }
     /// Body of UpdateVgwCertificate.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdateVpnGatewayCertificateRequest {
         pub certificate: UpdateVpnGatewayCertificate,
     }
@@ -5700,6 +5767,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for UpdateVpnGatewayEipId1 {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -5768,6 +5836,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for UpdateVpnGatewayEipId2 {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -5786,7 +5855,8 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         }
     }
     /// Body of UpdateVgw.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdateVpnGatewayRequest {
         pub vpn_gateway: UpdateVpnGateway,
     }
@@ -5796,7 +5866,8 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         }
     }
     /// The new specification.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdateVpnGatewaySpecification {
         /// The new flavor, one of the gateway's `supported_flavors`.
         pub flavor: UpdateVpnGatewaySpecificationFlavor,
@@ -5808,7 +5879,6 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
     }
     /// The new flavor, one of the gateway's `supported_flavors`.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -5819,6 +5889,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub enum UpdateVpnGatewaySpecificationFlavor {
         /// `Basic` on the wire.
         Basic,
@@ -5882,7 +5953,8 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         }
     }
     /// Body of UpdatePostpaidVgwSpecification.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdateVpnGatewaySpecificationRequest {
         pub vpn_gateway: UpdateVpnGatewaySpecification,
     }
@@ -5987,7 +6059,8 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         }
     }
     /// Body of UpgradeVpnGateway (not wrapped in an object).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+    #[derive(::serde::Serialize, Clone, Debug)]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpgradeVpnGatewayRequest {
         /// The step: `start` begins the upgrade, `finish` confirms it, `rollback` undoes it.
         pub action: UpgradeVpnGatewayRequestAction,
@@ -5999,7 +6072,6 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
     }
     /// The step: `start` begins the upgrade, `finish` confirms it, `rollback` undoes it.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -6010,6 +6082,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub enum UpgradeVpnGatewayRequestAction {
         /// `start` on the wire.
         #[serde(rename = "start")]
@@ -6573,6 +6646,7 @@ timestamps; the update response lacks `status`, `applied_at`,
             value.parse()
         }
     }
+    #[cfg(feature = "dynamic")]
     impl<'de> ::serde::Deserialize<'de> for VpnGatewayCertificateName {
         fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
         where
@@ -6735,7 +6809,6 @@ timestamps; the update response lacks `status`, `applied_at`,
     /// Professional1 300 Mbit/s, Professional2 1 Gbit/s; GM uses Chinese national cryptography).
     /// Responses return the flavor as a plain string.
     #[derive(
-        ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Copy,
@@ -6746,6 +6819,7 @@ timestamps; the update response lacks `status`, `applied_at`,
         PartialEq,
         PartialOrd
     )]
+    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub enum VpnGatewayFlavor {
         /// `Basic` on the wire.
         Basic,
@@ -17087,6 +17161,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("ListConnectionMonitorsResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::ListConnectionMonitorsResponse>,
         ),
@@ -17119,11 +17194,13 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "ID of the VPN connection to monitor.",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<
                 types::CreateConnectionMonitorRequest,
             >,
         }),
         response: Some("ConnectionMonitorResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::ConnectionMonitorResponse>,
         ),
@@ -17164,6 +17241,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("ConnectionMonitorResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::ConnectionMonitorResponse>,
         ),
@@ -17204,6 +17282,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: None,
+        #[cfg(feature = "dynamic")]
         check_response: None,
         response_secrets: &[],
         pagination: None,
@@ -17262,6 +17341,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("ListCustomerGatewaysResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::ListCustomerGatewaysResponse>,
         ),
@@ -17339,11 +17419,13 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "Resource tags.",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<
                 types::CreateCustomerGatewayRequest,
             >,
         }),
         response: Some("CustomerGatewayResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::CustomerGatewayResponse>,
         ),
@@ -17376,6 +17458,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("CustomerGatewayResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::CustomerGatewayResponse>,
         ),
@@ -17427,11 +17510,13 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "Customer gateway name (letters, digits, Chinese characters, `-`, `_`, `.`).",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<
                 types::UpdateCustomerGatewayRequest,
             >,
         }),
         response: Some("CustomerGatewayResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::CustomerGatewayResponse>,
         ),
@@ -17464,6 +17549,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: None,
+        #[cfg(feature = "dynamic")]
         check_response: None,
         response_secrets: &[],
         pagination: None,
@@ -17483,6 +17569,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         params: &[],
         request: None,
         response: Some("SupportedDevicesResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::SupportedDevicesResponse>,
         ),
@@ -17575,6 +17662,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("ListVpnConnectionsResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::ListVpnConnectionsResponse>,
         ),
@@ -17756,11 +17844,13 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "ID of the VPN gateway's EIP (its ID, not the address) that the connection uses.",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<
                 types::CreateVpnConnectionRequest,
             >,
         }),
         response: Some("VpnConnectionResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::VpnConnectionResponse>,
         ),
@@ -17801,6 +17891,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("VpnConnectionResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::VpnConnectionResponse>,
         ),
@@ -17940,11 +18031,13 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "Tunnel interface address on the customer gateway side.",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<
                 types::UpdateVpnConnectionRequest,
             >,
         }),
         response: Some("VpnConnectionResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::VpnConnectionResponse>,
         ),
@@ -17985,6 +18078,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: None,
+        #[cfg(feature = "dynamic")]
         check_response: None,
         response_secrets: &[],
         pagination: None,
@@ -18023,6 +18117,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("ConnectionIpsecSaResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::ConnectionIpsecSaResponse>,
         ),
@@ -18055,6 +18150,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("VpnConnectionLogResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::VpnConnectionLogResponse>,
         ),
@@ -18122,11 +18218,13 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "Software version of the device.",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<
                 types::ExportPeerConfigurationRequest,
             >,
         }),
         response: Some("PeerConfigurationResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::PeerConfigurationResponse>,
         ),
@@ -18159,6 +18257,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("RequestIdResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(crate::operation::check_json::<types::RequestIdResponse>),
         response_secrets: &[],
         pagination: None,
@@ -18197,11 +18296,13 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "One or two connections, on the same VPN gateway (`vgw_id`).",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<
                 types::BatchCreateVpnConnectionRequest,
             >,
         }),
         response: Some("BatchCreateVpnConnectionResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::BatchCreateVpnConnectionResponse>,
         ),
@@ -18254,6 +18355,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("ListVpnGatewayCertificatesResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::ListVpnGatewayCertificatesResponse>,
         ),
@@ -18296,6 +18398,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("ListVpnGatewaysResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::ListVpnGatewaysResponse>,
         ),
@@ -18497,9 +18600,11 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "ID (a UUID) of the service VPC of a gateway attached to a VPC; for an enterprise-router gateway, the access VPC (`access_vpc_id` wins when both are set).",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<types::CreateVpnGatewayRequest>,
         }),
         response: Some("VpnGatewayResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(crate::operation::check_json::<types::VpnGatewayResponse>),
         response_secrets: &[],
         pagination: None,
@@ -18527,6 +18632,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         params: &[],
         request: None,
         response: Some("AvailabilityZonesResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::AvailabilityZonesResponse>,
         ),
@@ -18579,6 +18685,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("ListVpnGatewayJobsResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::ListVpnGatewayJobsResponse>,
         ),
@@ -18616,6 +18723,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: None,
+        #[cfg(feature = "dynamic")]
         check_response: None,
         response_secrets: &[],
         pagination: None,
@@ -18646,6 +18754,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("VpnGatewayResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(crate::operation::check_json::<types::VpnGatewayResponse>),
         response_secrets: &[],
         pagination: None,
@@ -18735,9 +18844,11 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "Changes to the policy template, the IKE and IPsec settings that new connections of the gateway start from.",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<types::UpdateVpnGatewayRequest>,
         }),
         response: Some("VpnGatewayResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(crate::operation::check_json::<types::VpnGatewayResponse>),
         response_secrets: &[],
         pagination: None,
@@ -18776,6 +18887,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: None,
+        #[cfg(feature = "dynamic")]
         check_response: None,
         response_secrets: &[],
         pagination: None,
@@ -18814,6 +18926,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("VpnGatewayCertificateResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::VpnGatewayCertificateResponse>,
         ),
@@ -18897,11 +19010,13 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "The signature certificate's private key (PEM).",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<
                 types::CreateVpnGatewayCertificateRequest,
             >,
         }),
         response: Some("VpnGatewayCertificateResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::VpnGatewayCertificateResponse>,
         ),
@@ -18995,11 +19110,13 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "A new private key of the signature certificate (PEM).",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<
                 types::UpdateVpnGatewayCertificateRequest,
             >,
         }),
         response: Some("VpnGatewayCertificateResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::VpnGatewayCertificateResponse>,
         ),
@@ -19072,6 +19189,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("VpnGatewayRoutingTableResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::VpnGatewayRoutingTableResponse>,
         ),
@@ -19126,11 +19244,13 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "The new flavor, one of the gateway's `supported_flavors`.",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<
                 types::UpdateVpnGatewaySpecificationRequest,
             >,
         }),
         response: Some("VpnGatewayResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(crate::operation::check_json::<types::VpnGatewayResponse>),
         response_secrets: &[],
         pagination: None,
@@ -19180,11 +19300,13 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "The step: `start` begins the upgrade, `finish` confirms it, `rollback` undoes it.",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<
                 types::UpgradeVpnGatewayRequest,
             >,
         }),
         response: Some("VpnGatewayJobResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::VpnGatewayJobResponse>,
         ),
@@ -19206,6 +19328,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         params: &[],
         request: None,
         response: Some("QuotasResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(crate::operation::check_json::<types::QuotasResponse>),
         response_secrets: &[],
         pagination: None,
@@ -19268,9 +19391,11 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "When true, only resources without any tag are selected and `tags` is ignored.",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<types::QueryResourcesRequest>,
         }),
         response: Some("ResourceCountResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::ResourceCountResponse>,
         ),
@@ -19355,9 +19480,11 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "When true, only resources without any tag are selected and `tags` is ignored.",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<types::QueryResourcesRequest>,
         }),
         response: Some("ResourcesByTagsResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::ResourcesByTagsResponse>,
         ),
@@ -19395,6 +19522,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("ProjectTagsResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(crate::operation::check_json::<types::ProjectTagsResponse>),
         response_secrets: &[],
         pagination: None,
@@ -19440,6 +19568,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
         ],
         request: None,
         response: Some("ResourceTagsResponse"),
+        #[cfg(feature = "dynamic")]
         check_response: Some(
             crate::operation::check_json::<types::ResourceTagsResponse>,
         ),
@@ -19498,11 +19627,13 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "The tags to add (at most 20).",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<
                 types::BatchCreateResourceTagsRequest,
             >,
         }),
         response: None,
+        #[cfg(feature = "dynamic")]
         check_response: None,
         response_secrets: &[],
         pagination: None,
@@ -19559,11 +19690,13 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
                     doc: "The tags to remove (at most 20).",
                 },
             ],
+            #[cfg(feature = "dynamic")]
             check: crate::operation::check_request_json::<
                 types::BatchDeleteResourceTagsRequest,
             >,
         }),
         response: None,
+        #[cfg(feature = "dynamic")]
         check_response: None,
         response_secrets: &[],
         pagination: None,
