@@ -283,39 +283,37 @@ pub fn cold_build(root: &Path, manifest_rel: &str, target_rel: &str) -> Result<C
 
 /// Cold builds of two consumers taken in turns, `rounds` times (the first to go alternates),
 /// each in a fresh target directory: the ratio of each round (`ours` ÷ `baseline`), so that
-/// the machine's drift over minutes hits both sides alike. Returns (ratio per round, the
-/// seconds of ours, the seconds of the baseline).
+/// the machine's drift over minutes hits both sides alike.
 pub fn interleaved_cold(
     root: &Path,
     ours: (&str, &str),
     baseline: (&str, &str),
     rounds: usize,
-) -> Result<Interleaved, String> {
-    let mut out = Interleaved::default();
-    for round in 0..rounds {
-        let build = |(manifest, target): (&str, &str)| {
-            cold_build(root, manifest, target).map(|b| b.seconds)
-        };
-        let (o, b) = if round % 2 == 0 {
-            let b = build(baseline)?;
-            (build(ours)?, b)
-        } else {
-            let o = build(ours)?;
-            (o, build(baseline)?)
-        };
-        out.ratios.push(o / b);
-        out.ours.push(o);
-        out.baseline.push(b);
-    }
-    Ok(out)
+) -> Result<Vec<f64>, String> {
+    let build =
+        |(manifest, target): (&str, &str)| cold_build(root, manifest, target).map(|b| b.seconds);
+    in_turns(rounds, || build(ours), || build(baseline))
 }
 
-/// What [`interleaved_cold`] measured, round by round.
-#[derive(Debug, Default)]
-pub struct Interleaved {
-    pub ratios: Vec<f64>,
-    pub ours: Vec<f64>,
-    pub baseline: Vec<f64>,
+/// `rounds` rounds of one `ours` and one `baseline` measurement, the baseline first in even
+/// rounds (0, 2, ...) and ours first in odd ones: each round's ratio, ours ÷ baseline.
+pub fn in_turns(
+    rounds: usize,
+    mut ours: impl FnMut() -> Result<f64, String>,
+    mut baseline: impl FnMut() -> Result<f64, String>,
+) -> Result<Vec<f64>, String> {
+    let mut ratios = Vec::with_capacity(rounds);
+    for round in 0..rounds {
+        let (o, b) = if round % 2 == 0 {
+            let b = baseline()?;
+            (ours()?, b)
+        } else {
+            let o = ours()?;
+            (o, baseline()?)
+        };
+        ratios.push(o / b);
+    }
+    Ok(ratios)
 }
 
 /// [`cold_build`], then `then` before the target directory goes (what needs the build's
@@ -534,6 +532,32 @@ pub fn relative(root: &Path, path: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn turns_alternate_who_goes_first_and_keep_each_ratio() {
+        let order = std::cell::RefCell::new(Vec::new());
+        let mut ours = [2.0, 3.0, 1.0].into_iter();
+        let mut theirs = [4.0, 6.0, 4.0].into_iter();
+        let ratios = in_turns(
+            3,
+            || {
+                order.borrow_mut().push("ours");
+                Ok(ours.next().unwrap())
+            },
+            || {
+                order.borrow_mut().push("theirs");
+                Ok(theirs.next().unwrap())
+            },
+        )
+        .unwrap();
+        assert_eq!(ratios, [0.5, 0.5, 0.25]);
+        assert_eq!(
+            order.into_inner(),
+            ["theirs", "ours", "ours", "theirs", "theirs", "ours"]
+        );
+        let failed = in_turns(2, || Ok(1.0), || Err("no java".to_string()));
+        assert_eq!(failed, Err("no java".to_string()));
+    }
 
     #[test]
     fn the_python_result_is_read_from_the_last_line() {
