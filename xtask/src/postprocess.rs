@@ -96,13 +96,7 @@ pub fn run(
     ranged_params: &[RangedParam],
 ) -> Result<Report, String> {
     let mut report = Report::default();
-    let types =
-        find_mod_mut(&mut file.items, "types").ok_or("progenitor output has no `types` module")?;
-    let items = &mut types
-        .content
-        .as_mut()
-        .ok_or("`types` module has no body")?
-        .1;
+    let items = types_items(&mut file.items)?;
     report.answer_builders_removed = timed("pass: answer builders", || answer_builders(items))?;
     timed("pass: enum parse errors", || enum_parse_errors(items))?;
     timed("pass: enum wire values", || document_wire_values(items));
@@ -389,6 +383,16 @@ fn is_progenitor_error_call(tokens: &[proc_macro2::TokenTree], i: usize) -> bool
         && matches!(&inner[0], TokenTree::Ident(id) if id == "ResponseValue")
         && colons(&inner[1..3])
         && matches!(&inner[3], TokenTree::Ident(id) if id.to_string().starts_with("from_response"))
+}
+
+/// The items of progenitor's `types` module.
+fn types_items(items: &mut [Item]) -> Result<&mut Vec<Item>, String> {
+    let types = find_mod_mut(items, "types").ok_or("progenitor output has no `types` module")?;
+    Ok(&mut types
+        .content
+        .as_mut()
+        .ok_or("`types` module has no body")?
+        .1)
 }
 
 fn find_mod_mut<'a>(items: &'a mut [Item], name: &str) -> Option<&'a mut ItemMod> {

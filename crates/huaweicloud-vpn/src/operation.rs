@@ -237,33 +237,22 @@ pub trait Api:
     const MODULE: &'static str;
 }
 
-#[cfg(feature = "s2c")]
-impl sealed::Sealed for crate::vpn_v5::Client {}
-#[cfg(feature = "s2c")]
-impl Api for crate::vpn_v5::Client {
-    const MODULE: &'static str = "vpn_v5";
+/// `Api` for a generated client of a product's module.
+macro_rules! api {
+    ($feature:literal, $module:ident) => {
+        #[cfg(feature = $feature)]
+        impl sealed::Sealed for crate::$module::Client {}
+        #[cfg(feature = $feature)]
+        impl Api for crate::$module::Client {
+            const MODULE: &'static str = stringify!($module);
+        }
+    };
 }
 
-#[cfg(feature = "s2c")]
-impl sealed::Sealed for crate::vpn_v5_1::Client {}
-#[cfg(feature = "s2c")]
-impl Api for crate::vpn_v5_1::Client {
-    const MODULE: &'static str = "vpn_v5_1";
-}
-
-#[cfg(feature = "p2c")]
-impl sealed::Sealed for crate::vpn_p2c::Client {}
-#[cfg(feature = "p2c")]
-impl Api for crate::vpn_p2c::Client {
-    const MODULE: &'static str = "vpn_p2c";
-}
-
-#[cfg(feature = "legacy")]
-impl sealed::Sealed for crate::ipsec_v2::Client {}
-#[cfg(feature = "legacy")]
-impl Api for crate::ipsec_v2::Client {
-    const MODULE: &'static str = "ipsec_v2";
-}
+api!("s2c", vpn_v5);
+api!("s2c", vpn_v5_1);
+api!("p2c", vpn_p2c);
+api!("legacy", ipsec_v2);
 
 /// Decodes `value` as `T`: what [`Body::check`] and [`Operation::check_response`] run with the
 /// generated types. The error names the field (`vpn_connection.style: ...`).

@@ -1118,11 +1118,7 @@ fn generation_rows(measured: &Measured, smoke: bool) -> Vec<Row> {
              openapi-generator",
             runs_cell(&measured.ours_generate, smoke),
             runs_cell(&measured.ogen_generate, smoke),
-            measured
-                .generation_turns
-                .as_ref()
-                .map(Vec::as_slice)
-                .map_err(String::clone),
+            &measured.generation_turns,
             Target {
                 max_ratio: 0.1,
                 text: "ours at least 10× faster (≤ 0.100×)".to_string(),
@@ -1245,11 +1241,7 @@ fn build_report(root: &Path, plan: &Plan, measured: &Measured) -> Report {
         ),
         build_cell(&measured.consumer_ours),
         build_cell(&measured.consumer_ogen),
-        measured
-            .cold_rounds
-            .as_ref()
-            .map(Vec::as_slice)
-            .map_err(String::clone),
+        &measured.cold_rounds,
         Target {
             max_ratio: 1.0,
             text: "≤ 1.0×".to_string(),

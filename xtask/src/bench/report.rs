@@ -142,11 +142,11 @@ impl Row {
         what: &str,
         ours: Cell,
         baseline: Cell,
-        ratios: Result<&[f64], String>,
+        ratios: &Result<Vec<f64>, String>,
         target: Target,
     ) -> Row {
-        let measured = ratios.and_then(|ratios| {
-            let median = median(ratios).ok_or("no round")?;
+        let measured = ratios.clone().and_then(|ratios| {
+            let median = median(&ratios).ok_or("no round")?;
             let each: Vec<String> = ratios.iter().map(|r| format_ratio(*r)).collect();
             let how = format!(
                 "median of {} round(s) in turns ({})",
@@ -455,7 +455,7 @@ mod tests {
                 "cold",
                 Cell::measured(40.0, "40 s"),
                 Cell::measured(32.0, "32 s"),
-                Ok(ratios),
+                &Ok(ratios.to_vec()),
                 target(1.0),
             )
         };
@@ -473,7 +473,7 @@ mod tests {
             "cold",
             Cell::absent("failed"),
             Cell::measured(32.0, "32 s"),
-            Err("the build failed".to_string()),
+            &Err("the build failed".to_string()),
             target(1.0),
         );
         assert_eq!(failed.met, Met::NotApplicable);

@@ -21,18 +21,12 @@ use syn::punctuated::Punctuated;
 use syn::visit::{self, Visit};
 use syn::{Attribute, File, Item, Token};
 
-use super::{find_mod_mut, impl_target_any};
+use super::{impl_target_any, types_items};
 
 /// Puts the `Deserialize` of every type no answer holds behind `feature`; returns those types.
 pub(crate) fn request_decoding(file: &mut File, feature: &str) -> Result<Vec<String>, String> {
     let roots = answer_roots(file);
-    let types =
-        find_mod_mut(&mut file.items, "types").ok_or("progenitor output has no `types` module")?;
-    let items = &mut types
-        .content
-        .as_mut()
-        .ok_or("`types` module has no body")?
-        .1;
+    let items = types_items(&mut file.items)?;
     let fields = field_types(items);
     let mut missing: Vec<&String> = roots.iter().filter(|r| !fields.contains_key(*r)).collect();
     if let Some(first) = missing.pop() {
