@@ -28,7 +28,7 @@
 //!     it is percent-encoded into the URL, so an empty value or a dot segment (`.`, `..`, which
 //!     URL parsing would normalise away, sending the request to another resource) is an error
 //!     naming the parameter, before anything is sent.
-//! 11. [`answer_builders`]: types only answers hold (marked by [`crate::transform`]) lose their
+//! 11. [`answer_builders`]: types only answers hold (read off the code: `holders.rs`) lose their
 //!     typify builder: programs read answers and build requests, and the builders of answers
 //!     were a part of every consumer's build for no caller.
 //! 12. [`request_decoding::request_decoding`]: request types decode from JSON only with the
@@ -43,7 +43,7 @@ use syn::visit_mut::{self, VisitMut};
 use syn::{Attribute, Expr, Fields, File, Ident, Item, ItemEnum, ItemMod, ItemStruct, Type};
 
 use crate::spec::timed;
-use crate::transform::{ANSWER_ONLY_MARKER, OPEN_ENUM_MARKER, RANGE_MARKER, SECRET_MARKER};
+use crate::transform::{OPEN_ENUM_MARKER, RANGE_MARKER, SECRET_MARKER};
 
 /// Paths into the hand-written part of the client crate that generated code relies on.
 pub struct Support {
@@ -96,8 +96,10 @@ pub fn run(
     ranged_params: &[RangedParam],
 ) -> Result<Report, String> {
     let mut report = Report::default();
+    let holders = timed("holders", || holders::Holders::of(file))?;
     let items = types_items(&mut file.items)?;
-    report.answer_builders_removed = timed("pass: answer builders", || answer_builders(items))?;
+    report.answer_builders_removed =
+        timed("pass: answer builders", || answer_builders(items, &holders))?;
     timed("pass: enum parse errors", || enum_parse_errors(items))?;
     timed("pass: enum wire values", || document_wire_values(items));
     report.open_enums = timed("pass: open enums", || open_enums(items, support))?;
@@ -133,7 +135,11 @@ pub fn run(
     }
     timed("pass: one way in", || crate_constructors(&mut file.items))?;
     report.decoded_only_with_tools = timed("pass: request decoding", || {
-        request_decoding::request_decoding(file, support.tools_feature)
+        request_decoding::request_decoding(
+            types_items(&mut file.items)?,
+            &holders,
+            support.tools_feature,
+        )
     })?;
     timed("pass: leftovers", || leftovers(file))?;
     Ok(report)
@@ -1762,43 +1768,33 @@ fn impl_target_any(item: &syn::ItemImpl) -> Option<String> {
 // ---------------------------------------------------------------------------------------------
 // 11. No builders for answers
 
-/// Removes the typify builder of every struct marked [`ANSWER_ONLY_MARKER`] (the builder struct
-/// and its impls in `types::builder`, the type's `builder()`), and the marker. Returns the
+/// Removes the typify builder of every struct only answers hold ([`holders::Holders`]): the
+/// builder struct and its impls in `types::builder`, and the type's `builder()`. Returns the
 /// types that lost their builder.
-pub(crate) fn answer_builders(items: &mut Vec<Item>) -> Result<Vec<String>, String> {
-    let mut answers = BTreeSet::new();
-    for item in items.iter_mut() {
-        if let Item::Struct(s) = item
-            && take_marker(&mut s.attrs, ANSWER_ONLY_MARKER)
-        {
-            answers.insert(s.ident.to_string());
-        }
-    }
-    if answers.is_empty() {
-        return Ok(Vec::new());
-    }
-    // The last segment of an impl's self type: `X` of `X` and of `super::X`.
-    let self_name = |imp: &syn::ItemImpl| match &*imp.self_ty {
-        Type::Path(tp) => tp.path.segments.last().map(|s| s.ident.to_string()),
-        _ => None,
-    };
+pub(crate) fn answer_builders(
+    items: &mut Vec<Item>,
+    holders: &holders::Holders,
+) -> Result<Vec<String>, String> {
     let only_builder_fn = |imp: &syn::ItemImpl| {
         imp.trait_.is_none()
             && imp.items.len() == 1
             && matches!(&imp.items[0], syn::ImplItem::Fn(f) if f.sig.ident == "builder")
     };
-    let before = items.len();
+    let answers: BTreeSet<String> = items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Impl(imp) if only_builder_fn(imp) => impl_target_any(imp),
+            _ => None,
+        })
+        .filter(|name| holders.answers.contains(name) && !holders.requests.contains(name))
+        .collect();
+    if answers.is_empty() {
+        return Ok(Vec::new());
+    }
     items.retain(|item| {
         !matches!(item, Item::Impl(imp)
-            if only_builder_fn(imp) && self_name(imp).is_some_and(|n| answers.contains(&n)))
+            if only_builder_fn(imp) && impl_target_any(imp).is_some_and(|n| answers.contains(&n)))
     });
-    if before - items.len() != answers.len() {
-        return Err(format!(
-            "{} answer-only types but {} `builder()` constructors removed",
-            answers.len(),
-            before - items.len()
-        ));
-    }
     let builders = items
         .iter_mut()
         .find_map(|item| match item {
@@ -1808,12 +1804,13 @@ pub(crate) fn answer_builders(items: &mut Vec<Item>) -> Result<Vec<String>, Stri
         .ok_or("the `types` module has no `builder` module")?;
     builders.1.retain(|item| match item {
         Item::Struct(s) => !answers.contains(&s.ident.to_string()),
-        Item::Impl(imp) => !self_name(imp).is_some_and(|n| answers.contains(&n)),
+        Item::Impl(imp) => !impl_target_any(imp).is_some_and(|n| answers.contains(&n)),
         _ => true,
     });
     Ok(answers.into_iter().collect())
 }
 
+mod holders;
 mod request_decoding;
 #[cfg(test)]
 mod tests;

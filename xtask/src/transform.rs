@@ -18,10 +18,6 @@
 //!   [`RANGE_MARKER`]; the post-processing pass types them `crate::Bounded<MIN, MAX>`.
 //! * **Secrets.** Properties with `x-secret: true` are marked [`SECRET_MARKER`] so that the
 //!   post-processing pass can keep them out of `Debug` output.
-//! * **Answers are read, not built.** Object schemas that only answers hold (reachable from a
-//!   response and from no request body or parameter) are marked [`ANSWER_ONLY_MARKER`]; their
-//!   types get no typify builder (a program builds requests; an answer it wants to make up,
-//!   in a test, is a struct literal or JSON).
 //!
 //! Markers travel through typify as text appended to descriptions (which become doc comments)
 //! and are removed again by [`crate::postprocess`], which fails if any is left behind.
@@ -36,8 +32,6 @@ use crate::spec::{self, METHODS, operations};
 pub const OPEN_ENUM_MARKER: &str = "[[xtask:open-enum]]";
 /// Appended to the description of a secret property.
 pub const SECRET_MARKER: &str = "[[xtask:secret]]";
-/// Appended to the description of an object schema only answers hold: no builder.
-pub const ANSWER_ONLY_MARKER: &str = "[[xtask:answer-only]]";
 /// Starts the marker of a request-side integer property with documented limits:
 /// `[[xtask:range:MIN:MAX]]`, inclusive (typify checks no integer ranges itself).
 pub const RANGE_MARKER: &str = "[[xtask:range:";
@@ -90,20 +84,12 @@ pub fn for_generation(doc: &Value) -> Value {
     let mut out = doc.clone();
     strip_base_path(&mut out);
     let reachable = response_reachable(&out);
-    let requested = request_reachable(&out);
     if let Some(schemas) = out
         .pointer_mut("/components/schemas")
         .and_then(Value::as_object_mut)
     {
         for (name, schema) in schemas.iter_mut() {
             walk_schema(schema, reachable.contains(name));
-            if reachable.contains(name)
-                && !requested.contains(name)
-                && let Value::Object(map) = schema
-                && map.contains_key("properties")
-            {
-                append_marker(map, ANSWER_ONLY_MARKER);
-            }
         }
     }
     // Inline schemas in operations (parameters, bodies, responses).
@@ -225,28 +211,6 @@ pub fn response_reachable(doc: &Value) -> BTreeSet<String> {
     reachable_from(doc, roots)
 }
 
-/// Component schemas reachable from any request body or parameter (the operation's and its
-/// path's), following `$ref`s transitively.
-pub fn request_reachable(doc: &Value) -> BTreeSet<String> {
-    let mut roots: Vec<&Value> = Vec::new();
-    let paths = doc.get("paths").and_then(Value::as_object);
-    for item in paths.into_iter().flat_map(|p| p.values()) {
-        let ops = METHODS.iter().filter_map(|m| item.get(*m));
-        for holder in std::iter::once(item).chain(ops) {
-            let params = holder.get("parameters").and_then(Value::as_array);
-            for param in params.into_iter().flatten() {
-                if let Some((param, _)) = spec::deref(doc, param, "") {
-                    roots.extend(param.get("schema"));
-                }
-            }
-            if let Some(body) = holder.get("requestBody") {
-                roots.extend(content_schemas(doc, body));
-            }
-        }
-    }
-    reachable_from(doc, roots)
-}
-
 /// The schemas of a response's or request body's media types (through a `$ref`).
 fn content_schemas<'a>(doc: &'a Value, holder: &'a Value) -> Vec<&'a Value> {
     let Some((holder, _)) = spec::deref(doc, holder, "") else {
@@ -286,6 +250,11 @@ fn walk_schema(schema: &mut Value, response_side: bool) {
     let Value::Object(map) = schema else { return };
     map.remove("default");
     map.remove("example");
+    // A block scalar's final newline would end the type's doc comment with an empty line.
+    if let Some(Value::String(text)) = map.get_mut("description") {
+        let trimmed = text.trim_end().len();
+        text.truncate(trimmed);
+    }
     if response_side {
         for keyword in CONSTRAINTS {
             map.remove(keyword);

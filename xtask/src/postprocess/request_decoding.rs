@@ -7,39 +7,26 @@
 //! `Deserialize` impl per request type, and those impls were the largest single part of the
 //! generated code that no caller of the typed client used (BENCHMARKS.md, "Fourth pass").
 //!
-//! Which types are request-only is read off the generated code itself, not the spec: a type is
-//! an answer's when a `ResponseValue<types::X>` outside the `types` module names it or a field
-//! of an answer's type does (inline schemas typify names, such as a field's bounded string,
-//! count with their holder). Every other type of the module keeps `Serialize` and gets
-//! `Deserialize` only under the feature: its derive moves into
+//! Which types no answer holds is read off the generated code ([`Holders`]). Each keeps
+//! `Serialize` and gets `Deserialize` only under the feature: its derive moves into
 //! `#[cfg_attr(feature = "...", derive(::serde::Deserialize))]`, and a hand-written
 //! `impl Deserialize` (typify's for bounded strings) gets `#[cfg(feature = "...")]`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use syn::punctuated::Punctuated;
-use syn::visit::{self, Visit};
-use syn::{Attribute, File, Item, Token};
+use syn::{Attribute, Item, Token};
 
-use super::{impl_target_any, types_items};
+use super::holders::Holders;
+use super::impl_target_any;
 
 /// Puts the `Deserialize` of every type no answer holds behind `feature`; returns those types.
-pub(crate) fn request_decoding(file: &mut File, feature: &str) -> Result<Vec<String>, String> {
-    let roots = answer_roots(file);
-    let items = types_items(&mut file.items)?;
-    let fields = field_types(items);
-    let mut missing: Vec<&String> = roots.iter().filter(|r| !fields.contains_key(*r)).collect();
-    if let Some(first) = missing.pop() {
-        return Err(format!(
-            "request decoding: the answer type `{first}` is not a struct or enum of `types`"
-        ));
-    }
-    let answers = closure(&roots, &fields);
-    let requests: BTreeSet<String> = fields
-        .keys()
-        .filter(|name| !answers.contains(*name))
-        .cloned()
-        .collect();
+pub(crate) fn request_decoding(
+    items: &mut [Item],
+    holders: &Holders,
+    feature: &str,
+) -> Result<Vec<String>, String> {
+    let requests: BTreeSet<String> = holders.all.difference(&holders.answers).cloned().collect();
     let gate: Attribute = syn::parse_quote!(#[cfg(feature = #feature)]);
     let derive_gated: Attribute =
         syn::parse_quote!(#[cfg_attr(feature = #feature, derive(::serde::Deserialize))]);
@@ -66,83 +53,6 @@ pub(crate) fn request_decoding(file: &mut File, feature: &str) -> Result<Vec<Str
         }
     }
     Ok(requests.into_iter().collect())
-}
-
-/// The `types::X` named inside a `ResponseValue<...>` anywhere outside the `types` module.
-fn answer_roots(file: &File) -> BTreeSet<String> {
-    #[derive(Default)]
-    struct Roots {
-        inside: usize,
-        found: BTreeSet<String>,
-    }
-    impl<'ast> Visit<'ast> for Roots {
-        fn visit_item_mod(&mut self, m: &'ast syn::ItemMod) {
-            if m.ident != "types" {
-                visit::visit_item_mod(self, m);
-            }
-        }
-        fn visit_path_segment(&mut self, segment: &'ast syn::PathSegment) {
-            let response = segment.ident == "ResponseValue";
-            self.inside += usize::from(response);
-            visit::visit_path_segment(self, segment);
-            self.inside -= usize::from(response);
-        }
-        fn visit_path(&mut self, path: &'ast syn::Path) {
-            if self.inside > 0 && path.segments.len() == 2 && path.segments[0].ident == "types" {
-                self.found.insert(path.segments[1].ident.to_string());
-            }
-            visit::visit_path(self, path);
-        }
-    }
-    let mut roots = Roots::default();
-    roots.visit_file(file);
-    roots.found
-}
-
-/// Each struct and enum of the module, with the identifiers its fields' types mention.
-fn field_types(items: &[Item]) -> BTreeMap<String, BTreeSet<String>> {
-    #[derive(Default)]
-    struct Idents(BTreeSet<String>);
-    impl<'ast> Visit<'ast> for Idents {
-        fn visit_path_segment(&mut self, segment: &'ast syn::PathSegment) {
-            self.0.insert(segment.ident.to_string());
-            visit::visit_path_segment(self, segment);
-        }
-    }
-    let mut out = BTreeMap::new();
-    for item in items {
-        let (name, fields): (_, Vec<&syn::Field>) = match item {
-            Item::Struct(s) => (&s.ident, s.fields.iter().collect()),
-            Item::Enum(e) => (
-                &e.ident,
-                e.variants.iter().flat_map(|v| &v.fields).collect(),
-            ),
-            _ => continue,
-        };
-        let mut idents = Idents::default();
-        for field in fields {
-            idents.visit_type(&field.ty);
-        }
-        out.insert(name.to_string(), idents.0);
-    }
-    out
-}
-
-/// Every type reachable from `roots` through the fields' types.
-fn closure(
-    roots: &BTreeSet<String>,
-    fields: &BTreeMap<String, BTreeSet<String>>,
-) -> BTreeSet<String> {
-    let mut seen = BTreeSet::new();
-    let mut stack: Vec<&String> = roots.iter().collect();
-    while let Some(name) = stack.pop() {
-        if let Some(mentioned) = fields.get(name)
-            && seen.insert(name.clone())
-        {
-            stack.extend(mentioned.iter().filter(|m| fields.contains_key(*m)));
-        }
-    }
-    seen
 }
 
 /// Removes `Deserialize` from the item's `#[derive(...)]`; whether it was there.
@@ -178,6 +88,7 @@ fn insert_after_derive(attrs: &mut Vec<Attribute>, attr: Attribute) {
 mod tests {
     use quote::{ToTokens, quote};
 
+    use super::super::holders::Holders;
     use super::request_decoding;
 
     /// A module with an answer, a request, a type both hold and a bounded string only the
@@ -241,7 +152,9 @@ mod tests {
     #[test]
     fn only_what_answers_hold_decodes_without_the_feature() {
         let mut file = module();
-        let gated = request_decoding(&mut file, "dynamic").unwrap();
+        let holders = Holders::of(&file).unwrap();
+        let items = super::super::types_items(&mut file.items).unwrap();
+        let gated = request_decoding(items, &holders, "dynamic").unwrap();
         assert_eq!(gated, ["CreateName", "CreateRequest"]);
         let request = item_text(&file, "CreateRequest");
         assert!(
@@ -279,7 +192,19 @@ mod tests {
                 .to_string()
                 .contains("struct ShowAnswer")
         });
-        let error = request_decoding(&mut file, "dynamic").unwrap_err();
-        assert!(error.contains("`ShowAnswer`"), "{error}");
+        let error = Holders::of(&file).unwrap_err();
+        assert!(error.contains("`types::ShowAnswer`"), "{error}");
+    }
+
+    #[test]
+    fn requests_and_answers_follow_the_fields() {
+        let holders = Holders::of(&module()).unwrap();
+        let set = |names: &[&str]| names.iter().map(|n| n.to_string()).collect();
+        assert_eq!(holders.answers, set(&["Shared", "ShowAnswer"]));
+        assert_eq!(
+            holders.requests,
+            set(&["CreateName", "CreateRequest", "Shared"])
+        );
+        assert_eq!(holders.all.len(), 4);
     }
 }

@@ -1453,8 +1453,7 @@ shapes the service and the gateways in front of it send:
 - API definitions: `{"error_code": "...", "error_msg": "..."}`
 - API gateway: `{"error_code": "APIGW.0301", "error_msg": "...", "request_id": "..."}`
 A proxy may also answer with HTML or an empty body, which this schema does not describe.*/
-    #[derive(::serde::Serialize, Clone, Debug, Default)]
-    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ErrorBody {
         /// Error code of the VPN service shape, such as VPN.0001.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2149,8 +2148,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
     }
     /**Lifetime of the security association. OTC's create-IKE-policy request table types
 `value` as a string while every other table and every example uses an integer; this
-spec sends an integer (see ReportedLifetime for answers).
-*/
+spec sends an integer (see ReportedLifetime for answers).*/
     #[derive(::serde::Serialize, Clone, Debug, Default)]
     #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct Lifetime {
@@ -2283,8 +2281,7 @@ spec sends an integer (see ReportedLifetime for answers).
         pub vpnservices: ::std::option::Option<::std::vec::Vec<VpnService>>,
     }
     /// Content of a Neutron-style error.
-    #[derive(::serde::Serialize, Clone, Debug, Default)]
-    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct NeutronErrorDetail {
         /// Further detail, often empty.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]

@@ -32,8 +32,7 @@ pub mod types {
         pub description: ::std::option::Option<BatchCreateVpnUserDescription>,
         /**User name, 4 to 32 letters, digits, `.`, `_` and `-`. The user guide reserves
 some names: the prefix `L3SW_`, `link`, `Cascade`, `SecureNAT`, `localbridge`
-and `administrator` (in any case).
-*/
+and `administrator` (in any case).*/
         pub name: BatchCreateVpnUserName,
         /**Password of the user, 8 to 32 characters from at least two of these kinds:
 upper-case letters, lower-case letters, digits, and the special characters
@@ -44,8 +43,7 @@ It must not be the user name nor the user name reversed (not checked here).*/
 (the default) for an address assigned at each connection. A fixed address must
 be in the server's client CIDR block, must not be that block's gateway
 address, must be the first host address of a /30 block, and must not be
-another user's.
-*/
+another user's.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub static_ip: ::std::option::Option<BatchCreateVpnUserStaticIp>,
         /// Name of an existing user group of the server to put the user in (1 to 64 Chinese
@@ -132,8 +130,7 @@ another user's.
     }
     /**User name, 4 to 32 letters, digits, `.`, `_` and `-`. The user guide reserves
 some names: the prefix `L3SW_`, `link`, `Cascade`, `SecureNAT`, `localbridge`
-and `administrator` (in any case).
-*/
+and `administrator` (in any case).*/
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct BatchCreateVpnUserName(::std::string::String);
@@ -284,8 +281,7 @@ It must not be the user name nor the user name reversed (not checked here).*/
 (the default) for an address assigned at each connection. A fixed address must
 be in the server's client CIDR block, must not be that block's gateway
 address, must be the first host address of a /30 block, and must not be
-another user's.
-*/
+another user's.*/
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct BatchCreateVpnUserStaticIp(::std::string::String);
@@ -1281,8 +1277,7 @@ a virtual address from it when it connects. It must not overlap the routes of th
 default route table of the gateway's VPC nor the server's `local_subnets`; it must
 hold more than four times as many addresses as the gateway's maximum number of
 connections; and it cannot be in 0.0.0.0/8, 127.0.0.0/8, 224.0.0.0/4, 240.0.0.0/4
-or 169.254.0.0/16.
-*/
+or 169.254.0.0/16.*/
         pub client_cidr: ::std::string::String,
         /// DNS servers pushed to the clients, at most two.
         #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -1293,8 +1288,7 @@ or 169.254.0.0/16.
         /**Local CIDR blocks (dotted decimal/mask, such as 10.10.1.0/24): the cloud
 destinations clients reach through the VPN. At least one; by default at most 20
 (a default, not a fixed limit, so not enforced here). None may be in 0.0.0.0/8,
-127.0.0.0/8, 224.0.0.0/4 or 240.0.0.0/4.
-*/
+127.0.0.0/8, 224.0.0.0/4 or 240.0.0.0/4.*/
         pub local_subnets: ::std::vec::Vec<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub server_certificate: ::std::option::Option<VpnServerCertificateInput>,
@@ -1337,8 +1331,7 @@ destinations clients reach through the VPN. At least one; by default at most 20
         pub description: ::std::option::Option<CreateVpnUserDescription>,
         /**User name, 4 to 32 letters, digits, `.`, `_` and `-`; it cannot be changed
 later. The user guide reserves some names: the prefix `L3SW_`, `link`,
-`Cascade`, `SecureNAT`, `localbridge` and `administrator` (in any case).
-*/
+`Cascade`, `SecureNAT`, `localbridge` and `administrator` (in any case).*/
         pub name: CreateVpnUserName,
         /**Password of the user, 8 to 32 characters from at least two of these kinds:
 upper-case letters, lower-case letters, digits, and the special characters
@@ -1350,8 +1343,7 @@ It must not be the user name nor the user name reversed (not checked here).*/
 connection. A fixed address must be in the server's client CIDR block, must not
 be that block's gateway address (192.168.0.1 for 192.168.0.0/24), must be the
 first host address of a /30 block (192.168.10.5 in 192.168.10.4/30), and must
-not be another user's.
-*/
+not be another user's.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub static_ip: ::std::option::Option<CreateVpnUserStaticIp>,
         /// ID of the user group to put the user in (a 36-character UUID). Left out, the user is in
@@ -1440,8 +1432,7 @@ not be another user's.
     #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct CreateVpnUserGroup {
         /**Description of the group, 0 to 64 Chinese characters, letters, digits and the
-special characters `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . > / ? `` (no spaces).
-*/
+special characters `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . > / ? `` (no spaces).*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<CreateVpnUserGroupDescription>,
         /// Name of the group, 1 to 64 Chinese characters, letters, digits, `_` and `-`; unique on
@@ -1454,8 +1445,7 @@ special characters `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . 
         }
     }
     /**Description of the group, 0 to 64 Chinese characters, letters, digits and the
-special characters `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . > / ? `` (no spaces).
-*/
+special characters `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . > / ? `` (no spaces).*/
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnUserGroupDescription(::std::string::String);
@@ -1607,8 +1597,7 @@ special characters `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . 
     }
     /**User name, 4 to 32 letters, digits, `.`, `_` and `-`; it cannot be changed
 later. The user guide reserves some names: the prefix `L3SW_`, `link`,
-`Cascade`, `SecureNAT`, `localbridge` and `administrator` (in any case).
-*/
+`Cascade`, `SecureNAT`, `localbridge` and `administrator` (in any case).*/
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnUserName(::std::string::String);
@@ -1779,8 +1768,7 @@ It must not be the user name nor the user name reversed (not checked here).*/
 connection. A fixed address must be in the server's client CIDR block, must not
 be that block's gateway address (192.168.0.1 for 192.168.0.0/24), must be the
 first host address of a /30 block (192.168.10.5 in 192.168.10.4/30), and must
-not be another user's.
-*/
+not be another user's.*/
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct CreateVpnUserStaticIp(::std::string::String);
@@ -1920,8 +1908,7 @@ shapes the service and the gateways in front of it send:
 - API gateway: `{"error_code": "APIGW.0301", "error_msg": "...", "request_id": "..."}`
 - Neutron (legacy endpoints): `{"NeutronError": {"type": "...", "message": "...", "detail": "..."}}`
 A proxy may also answer with HTML or an empty body, which this schema does not describe.*/
-    #[derive(::serde::Serialize, Clone, Debug, Default)]
-    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ErrorBody {
         /// Error code of the VPN service shape, such as VPN.0001.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2142,8 +2129,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         pub users: ::std::vec::Vec<VpnUser>,
     }
     /// Content of a Neutron-style error.
-    #[derive(::serde::Serialize, Clone, Debug, Default)]
-    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct NeutronErrorDetail {
         /// Further detail, often empty.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3091,8 +3077,7 @@ passwords (neither checked here).*/
         /**New fixed virtual address of the user's client (dotted decimal IPv4), or
 `disable` for an address assigned at each connection. Same rules as at
 creation: in the client CIDR block, not its gateway address, the first host
-address of a /30 block, not another user's.
-*/
+address of a /30 block, not another user's.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub static_ip: ::std::option::Option<UpdateVpnUserStaticIp>,
         /// ID of the user group to move the user to (a 36-character UUID); the user's current
@@ -3171,15 +3156,13 @@ address of a /30 block, not another user's.
     #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
     pub struct UpdateVpnUserGroup {
         /**New description, 0 to 64 Chinese characters, letters, digits and the special
-characters `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . > / ? `` (no spaces).
-*/
+characters `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . > / ? `` (no spaces).*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<UpdateVpnUserGroupDescription>,
         /**New name, 1 to 64 Chinese characters, letters, digits and the special
 characters `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . > / ? ``; unique on the server. (The API
 reference allows more characters here than at creation, where only `_` and
-`-` are allowed besides letters, digits and Chinese characters.)
-*/
+`-` are allowed besides letters, digits and Chinese characters.)*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<UpdateVpnUserGroupName>,
     }
@@ -3189,8 +3172,7 @@ reference allows more characters here than at creation, where only `_` and
         }
     }
     /**New description, 0 to 64 Chinese characters, letters, digits and the special
-characters `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . > / ? `` (no spaces).
-*/
+characters `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . > / ? `` (no spaces).*/
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateVpnUserGroupDescription(::std::string::String);
@@ -3260,8 +3242,7 @@ characters `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . > / ? ``
     /**New name, 1 to 64 Chinese characters, letters, digits and the special
 characters `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . > / ? ``; unique on the server. (The API
 reference allows more characters here than at creation, where only `_` and
-`-` are allowed besides letters, digits and Chinese characters.)
-*/
+`-` are allowed besides letters, digits and Chinese characters.)*/
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateVpnUserGroupName(::std::string::String);
@@ -3468,8 +3449,7 @@ passwords (neither checked here).*/
     /**New fixed virtual address of the user's client (dotted decimal IPv4), or
 `disable` for an address assigned at each connection. Same rules as at
 creation: in the client CIDR block, not its gateway address, the first host
-address of a /30 block, not another user's.
-*/
+address of a /30 block, not another user's.*/
     #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
     pub struct UpdateVpnUserStaticIp(::std::string::String);
@@ -4794,8 +4774,7 @@ hence no waiter; poll ListVpnServersByVgw.*/
             }
             /**User name, 4 to 32 letters, digits, `.`, `_` and `-`. The user guide reserves
 some names: the prefix `L3SW_`, `link`, `Cascade`, `SecureNAT`, `localbridge`
-and `administrator` (in any case).
-*/
+and `administrator` (in any case).*/
             ///
             /// Required: `send()` fails naming it when it is not set.
             pub fn name<T>(mut self, value: T) -> Self
@@ -4832,8 +4811,7 @@ It must not be the user name nor the user name reversed (not checked here).*/
 (the default) for an address assigned at each connection. A fixed address must
 be in the server's client CIDR block, must not be that block's gateway
 address, must be the first host address of a /30 block, and must not be
-another user's.
-*/
+another user's.*/
             ///
             /// Optional: left out of the request unless set.
             pub fn static_ip<T>(mut self, value: T) -> Self
@@ -5850,8 +5828,7 @@ a virtual address from it when it connects. It must not overlap the routes of th
 default route table of the gateway's VPC nor the server's `local_subnets`; it must
 hold more than four times as many addresses as the gateway's maximum number of
 connections; and it cannot be in 0.0.0.0/8, 127.0.0.0/8, 224.0.0.0/4, 240.0.0.0/4
-or 169.254.0.0/16.
-*/
+or 169.254.0.0/16.*/
             ///
             /// Required: `send()` fails naming it when it is not set.
             pub fn client_cidr<T>(mut self, value: T) -> Self
@@ -5901,8 +5878,7 @@ or 169.254.0.0/16.
             /**Local CIDR blocks (dotted decimal/mask, such as 10.10.1.0/24): the cloud
 destinations clients reach through the VPN. At least one; by default at most 20
 (a default, not a fixed limit, so not enforced here). None may be in 0.0.0.0/8,
-127.0.0.0/8, 224.0.0.0/4 or 240.0.0.0/4.
-*/
+127.0.0.0/8, 224.0.0.0/4 or 240.0.0.0/4.*/
             ///
             /// Required: `send()` fails naming it when it is not set.
             pub fn local_subnets<T>(mut self, value: T) -> Self
@@ -6097,8 +6073,7 @@ destinations clients reach through the VPN. At least one; by default at most 20
             }
             /**User name, 4 to 32 letters, digits, `.`, `_` and `-`; it cannot be changed
 later. The user guide reserves some names: the prefix `L3SW_`, `link`,
-`Cascade`, `SecureNAT`, `localbridge` and `administrator` (in any case).
-*/
+`Cascade`, `SecureNAT`, `localbridge` and `administrator` (in any case).*/
             ///
             /// Required: `send()` fails naming it when it is not set.
             pub fn name<T>(mut self, value: T) -> Self
@@ -6136,8 +6111,7 @@ It must not be the user name nor the user name reversed (not checked here).*/
 connection. A fixed address must be in the server's client CIDR block, must not
 be that block's gateway address (192.168.0.1 for 192.168.0.0/24), must be the
 first host address of a /30 block (192.168.10.5 in 192.168.10.4/30), and must
-not be another user's.
-*/
+not be another user's.*/
             ///
             /// Optional: left out of the request unless set.
             pub fn static_ip<T>(mut self, value: T) -> Self
@@ -6217,8 +6191,7 @@ not be another user's.
         }
         impl CreateVpnUserGroup {
             /**Description of the group, 0 to 64 Chinese characters, letters, digits and the
-special characters `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . > / ? `` (no spaces).
-*/
+special characters `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . > / ? `` (no spaces).*/
             ///
             /// Optional: left out of the request unless set.
             pub fn description<T>(mut self, value: T) -> Self
@@ -7368,8 +7341,7 @@ passwords (neither checked here).*/
             /**New fixed virtual address of the user's client (dotted decimal IPv4), or
 `disable` for an address assigned at each connection. Same rules as at
 creation: in the client CIDR block, not its gateway address, the first host
-address of a /30 block, not another user's.
-*/
+address of a /30 block, not another user's.*/
             ///
             /// Optional: left out of the request unless set.
             pub fn static_ip<T>(mut self, value: T) -> Self
@@ -7445,8 +7417,7 @@ address of a /30 block, not another user's.
         }
         impl UpdateVpnUserGroup {
             /**New description, 0 to 64 Chinese characters, letters, digits and the special
-characters `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . > / ? `` (no spaces).
-*/
+characters `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . > / ? `` (no spaces).*/
             ///
             /// Optional: left out of the request unless set.
             pub fn description<T>(mut self, value: T) -> Self
@@ -7465,8 +7436,7 @@ characters `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . > / ? ``
             /**New name, 1 to 64 Chinese characters, letters, digits and the special
 characters `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . > / ? ``; unique on the server. (The API
 reference allows more characters here than at creation, where only `_` and
-`-` are allowed besides letters, digits and Chinese characters.)
-*/
+`-` are allowed besides letters, digits and Chinese characters.)*/
             ///
             /// Optional: left out of the request unless set.
             pub fn name<T>(mut self, value: T) -> Self

@@ -30,8 +30,7 @@ shapes the service and the gateways in front of it send:
 - API gateway: `{"error_code": "APIGW.0301", "error_msg": "...", "request_id": "..."}`
 - Neutron (legacy endpoints): `{"NeutronError": {"type": "...", "message": "...", "detail": "..."}}`
 A proxy may also answer with HTML or an empty body, which this schema does not describe.*/
-    #[derive(::serde::Serialize, Clone, Debug, Default)]
-    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct ErrorBody {
         /// Error code of the VPN service shape, such as VPN.0001.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -79,8 +78,7 @@ A proxy may also answer with HTML or an empty body, which this schema does not d
         pub request_id: ::std::option::Option<::std::string::String>,
     }
     /// Content of a Neutron-style error.
-    #[derive(::serde::Serialize, Clone, Debug, Default)]
-    #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
     pub struct NeutronErrorDetail {
         /// Further detail, often empty.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
