@@ -4,9 +4,10 @@
 //!
 //! Why: two passes act on it. Types only answers hold lose their typify builder (pass 11), and
 //! types no answer holds decode from JSON only with the client's tools feature (pass 12). An
-//! answer's roots are the `types::X` inside a `ResponseValue<...>` or an `Error<...>` outside the
-//! `types` module (what `send()` returns, success or error body); a request's are every other
-//! `types::...` path there (bodies and their builders, parameters). Each set then follows the fields' types.
+//! answer's roots are the `types::X` inside a `ResponseValue<...>` or an `Error<...>` outside
+//! the `types` module (what `send()` returns, success or error body); a request's are every
+//! other `types::...` path there (bodies and their builders, parameters). Each set then follows
+//! the fields' types.
 
 use std::collections::{BTreeMap, BTreeSet};
 
