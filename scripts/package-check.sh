@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# The client crate as a consumer downloads it: `cargo package -p huaweicloud-vpn` (which builds
-# the packaged crate alone), then its doctests from the unpacked package (default features, and
-# every product with the tools' feature `dynamic`), outside the workspace, so nothing of the
-# repository but what the package holds can help.
+# The client as a consumer downloads it: `cargo package` of the client crate and of its types
+# crate (which builds each packaged crate alone, the client against the packaged types), then
+# the doctests from the unpacked packages (default features, and every product with the tools'
+# feature `dynamic`), outside the workspace, so nothing of the repository but what the packages
+# hold can help. The unpacked client reads the unpacked types crate through a `[patch]`, as it
+# would read the published one.
 #
 #   bash scripts/package-check.sh
 #
@@ -12,21 +14,32 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 # --allow-dirty: what is checked is the package's contents, not the state of the checkout.
-cargo package --quiet -p huaweicloud-vpn --allow-dirty
-version="$(cargo metadata --format-version 1 --no-deps \
-    | python3 -c 'import json,sys; print(next(p["version"] for p in json.load(sys.stdin)["packages"] if p["name"] == "huaweicloud-vpn"))')"
-crate="target/package/huaweicloud-vpn-$version.crate"
+cargo package --quiet -p huaweicloud-vpn-types -p huaweicloud-vpn --allow-dirty
+version_of() {
+    cargo metadata --format-version 1 --no-deps \
+        | python3 -c 'import json,sys; print(next(p["version"] for p in json.load(sys.stdin)["packages"] if p["name"] == sys.argv[1]))' "$1"
+}
 unpacked="$(mktemp -d)"
 trap 'rm -rf "$unpacked"' EXIT
-tar xzf "$crate" -C "$unpacked"
+for name in huaweicloud-vpn-types huaweicloud-vpn; do
+    crate="target/package/$name-$(version_of "$name").crate"
+    tar xzf "$crate" -C "$unpacked"
+    echo "package-check: $crate ($(du -k "$crate" | cut -f1) KiB) builds alone"
+done
 # tar keeps the archive's modification times, older than an earlier run's build of the crate
 # in the shared target directory, which cargo would then take as fresh: make them new.
 find "$unpacked" -type f -exec touch {} +
-echo "package-check: $crate ($(du -k "$crate" | cut -f1) KiB) builds alone; its doctests:"
+types_dir="$unpacked/huaweicloud-vpn-types-$(version_of huaweicloud-vpn-types)"
+client_dir="$unpacked/huaweicloud-vpn-$(version_of huaweicloud-vpn)"
 # With the default features (what docs.rs shows) and with every product.
 for features in "" "legacy,p2c,dynamic"; do
     echo "package-check: doctests with the default features${features:+ and $features}"
-    (cd "$unpacked/huaweicloud-vpn-$version" \
+    (cd "$client_dir" \
         && CARGO_TARGET_DIR="$root/target/package-check" \
-            cargo test --quiet --locked --doc --features "$features")
+            cargo test --quiet --doc --features "$features" \
+                --config "patch.crates-io.huaweicloud-vpn-types.path=\"$types_dir\"")
 done
+echo "package-check: the types crate's doctests (every product)"
+(cd "$types_dir" \
+    && CARGO_TARGET_DIR="$root/target/package-check" \
+        cargo test --quiet --doc --features "s2c,p2c,legacy,dynamic")

@@ -1,14 +1,20 @@
 //! A consumer of the client crate compiles none of the generator's crates: the generated code
-//! is checked in, so progenitor, typify, openapiv3 and prettyplease stay on the xtask side.
+//! is checked in, so progenitor, typify, openapiv3 and prettyplease stay on the xtask side. And
+//! the generated types' crate compiles none of the HTTP stack.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 
 use serde_json::Value;
 
-/// Packages a consumer's build of `huaweicloud-vpn` compiles (normal and build dependencies,
-/// transitively; dev-dependencies are the crate's own business).
+/// Packages a consumer's build of `huaweicloud-vpn` compiles.
 fn consumer_graph() -> BTreeSet<String> {
+    graph_of("huaweicloud-vpn")
+}
+
+/// Packages a build of `package` compiles (normal and build dependencies, transitively;
+/// dev-dependencies are the crate's own business).
+fn graph_of(package: &str) -> BTreeSet<String> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let out = Command::new(cargo)
         .args([
@@ -41,7 +47,7 @@ fn consumer_graph() -> BTreeSet<String> {
         .collect();
     let start = names
         .iter()
-        .find(|(_, name)| **name == "huaweicloud-vpn")
+        .find(|(_, name)| **name == package)
         .map(|(id, _)| *id)
         .unwrap();
     let mut seen = BTreeSet::new();
@@ -110,6 +116,32 @@ fn the_default_tls_is_rustls_with_ring_and_no_system_library() {
         assert!(
             !graph.contains(heavy),
             "{heavy} is in a default consumer's build"
+        );
+    }
+}
+
+/// The generated types need none of the HTTP stack: that is why they are a crate of their own,
+/// which a cold build compiles while it compiles reqwest and the TLS stack (BENCHMARKS.md,
+/// "Fifth pass").
+#[test]
+fn the_types_crate_compiles_none_of_the_http_stack() {
+    assert!(consumer_graph().contains("huaweicloud-vpn-types"));
+    let graph = graph_of("huaweicloud-vpn-types");
+    assert!(
+        graph.contains("serde") && graph.contains("serde_json"),
+        "{graph:?}"
+    );
+    for http in [
+        "reqwest",
+        "hyper",
+        "http",
+        "tokio",
+        "rustls",
+        "progenitor-client",
+    ] {
+        assert!(
+            !graph.contains(http),
+            "the types crate compiles {http}: {graph:?}"
         );
     }
 }

@@ -2,8 +2,9 @@
 //! must build alone, and the default build must not carry the others. A consumer that manages
 //! only site-to-site connections compiles nothing else.
 //!
-//! This runs `cargo check` on the client crate once per feature set (the checks are cached in
-//! the workspace's target directory after the first run).
+//! This runs `cargo check` on the client crate (and so on its types crate, which it turns the
+//! same features on for) once per feature set (the checks are cached in the workspace's target
+//! directory after the first run).
 
 use std::process::Command;
 
@@ -52,7 +53,8 @@ fn each_product_builds_alone_and_the_default_is_site_to_site() {
 }
 
 /// The docs name items of other products only where those are compiled: rustdoc finds no broken
-/// link with the defaults nor with every product.
+/// link with the defaults nor with every product, in the client crate (which shows the types
+/// crate's modules inline) nor in the types crate.
 #[test]
 fn the_docs_build_without_warnings_with_the_defaults_and_every_product() {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
@@ -67,6 +69,8 @@ fn the_docs_build_without_warnings_with_the_defaults_and_every_product() {
                 "--no-deps",
                 "--package",
                 "huaweicloud-vpn",
+                "--package",
+                "huaweicloud-vpn-types",
             ]);
         if !features.is_empty() {
             command.args(["--features", features]);

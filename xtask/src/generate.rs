@@ -1,4 +1,5 @@
-//! `cargo xtask generate [--check]`: specs in, generated modules of the client crate out.
+//! `cargo xtask generate [--check]`: specs in, generated modules of the client crate and of its
+//! types crate out.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -10,8 +11,19 @@ use crate::postprocess::{self, Support};
 use crate::spec::{self, SpecFile};
 use crate::transform;
 
-/// Where the generated modules live, relative to the workspace root.
+/// Where the generated client modules live, relative to the workspace root.
 pub const OUTPUT_DIR: &str = "crates/huaweicloud-vpn/src/generated";
+
+/// Where the generated type modules live: the types crate, which the client re-exports. The
+/// types need only serde, so a program's cold build compiles them beside reqwest and the TLS
+/// stack instead of after them (BENCHMARKS.md, "Fifth pass").
+pub const TYPES_OUTPUT_DIR: &str = "crates/huaweicloud-vpn-types/src/generated";
+
+/// Both output directories: every file in them is generated.
+pub const OUTPUT_DIRS: [&str; 2] = [OUTPUT_DIR, TYPES_OUTPUT_DIR];
+
+/// The types crate as the client's generated code names it.
+const TYPES_CRATE: &str = "huaweicloud_vpn_types";
 
 /// Why generation did not produce output.
 #[derive(Debug)]
@@ -78,8 +90,69 @@ pub fn support() -> Support {
     }
 }
 
-/// Generates one spec's module text.
+/// Generates one spec's module text, its types inline (`pub mod types`): what `cargo xtask diff`
+/// and the outline read.
 pub fn generate_module(spec: &SpecFile) -> Result<String, String> {
+    let file = generate_file(spec)?;
+    Ok(render(&spec.rel_path, &file))
+}
+
+/// One spec's generated code as the two crates hold it.
+pub struct SplitModule {
+    /// The client crate's module, which re-exports the types crate's module as `types`.
+    pub client: String,
+    /// The types crate's module: what `generate_module` has inside `pub mod types`.
+    pub types: String,
+}
+
+/// Generates one spec's module for each crate.
+pub fn generate_split(spec: &SpecFile) -> Result<SplitModule, String> {
+    let mut client = generate_file(spec)?;
+    let types =
+        split_types(&mut client, &spec.module).map_err(|e| format!("{}: {e}", spec.rel_path))?;
+    Ok(SplitModule {
+        client: render(&spec.rel_path, &client),
+        types: render(&spec.rel_path, &types),
+    })
+}
+
+/// Takes progenitor's `pub mod types { ... }` out of `file` (as a file of its own, for the
+/// types crate) and leaves a re-export of the types crate's module in its place, so every
+/// `types::...` path of the client module still resolves.
+fn split_types(file: &mut syn::File, module: &str) -> Result<syn::File, String> {
+    let at = file
+        .items
+        .iter()
+        .position(
+            |item| matches!(item, syn::Item::Mod(m) if m.ident == "types" && m.content.is_some()),
+        )
+        .ok_or("no `types` module in progenitor's output")?;
+    let syn::Item::Mod(types) = file.items.remove(at) else {
+        unreachable!("matched above")
+    };
+    let docs: Vec<&syn::Attribute> = types
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .collect();
+    let krate = syn::Ident::new(TYPES_CRATE, proc_macro2::Span::call_site());
+    let module = syn::Ident::new(module, proc_macro2::Span::call_site());
+    file.items.insert(
+        at,
+        syn::parse_quote! {
+            #(#docs)*
+            #[doc(inline)]
+            pub use #krate::#module as types;
+        },
+    );
+    let (_, items) = types.content.unwrap_or_default();
+    let mut types: syn::File = syn::parse_quote!(#![allow(clippy::all)]);
+    types.items = items;
+    Ok(types)
+}
+
+/// Everything up to the text: progenitor's output, the passes, the operation table.
+fn generate_file(spec: &SpecFile) -> Result<syn::File, String> {
     let doc = spec::timed("transform", || transform::for_generation(&spec.doc));
     let doc_for_params = doc.clone();
     let openapi: openapiv3::OpenAPI = spec::timed("openapiv3", || serde_json::from_value(doc))
@@ -127,9 +200,14 @@ pub fn generate_module(spec: &SpecFile) -> Result<String, String> {
             pub const BASE_PATH: &str = #base;
         });
     }
-    let body = spec::timed("prettyplease", || prettyplease::unparse(&file));
+    Ok(file)
+}
+
+/// The text of a generated file.
+fn render(source: &str, file: &syn::File) -> String {
+    let body = spec::timed("prettyplease", || prettyplease::unparse(file));
     let body = spec::timed("doc lines", || crate::doc_lines::tidy(&body));
-    Ok(format!("{}{body}", header(&spec.rel_path)))
+    format!("{}{body}", header(source))
 }
 
 fn header(source: &str) -> String {
@@ -153,12 +231,17 @@ pub fn generate_all(root: &Path) -> Result<BTreeMap<PathBuf, String>, GenerateEr
     let mut out = BTreeMap::new();
     let mut mod_rs = header("openapi/*.yaml");
     mod_rs.push_str("//! The generated API modules, one per spec under `openapi/`.\n\n");
+    let mut types_mod_rs = header("openapi/*.yaml");
+    types_mod_rs.push_str(
+        "//! The generated type modules, one per spec under `openapi/` (the client crate \
+         re-exports each as `<module>::types`).\n\n",
+    );
     // The specs are independent: each is generated on its own thread (the machine has cores to
     // spare, and a larger spec no longer waits for a smaller one).
-    let texts: Vec<Result<String, String>> = std::thread::scope(|scope| {
+    let texts: Vec<Result<SplitModule, String>> = std::thread::scope(|scope| {
         let workers: Vec<_> = specs
             .iter()
-            .map(|spec| scope.spawn(move || generate_module(spec)))
+            .map(|spec| scope.spawn(move || generate_split(spec)))
             .collect();
         workers
             .into_iter()
@@ -172,10 +255,9 @@ pub fn generate_all(root: &Path) -> Result<BTreeMap<PathBuf, String>, GenerateEr
     });
     for (spec, text) in specs.iter().zip(texts) {
         let text = text?;
-        out.insert(
-            Path::new(OUTPUT_DIR).join(format!("{}.rs", spec.module)),
-            text,
-        );
+        let file = format!("{}.rs", spec.module);
+        out.insert(Path::new(OUTPUT_DIR).join(&file), text.client);
+        out.insert(Path::new(TYPES_OUTPUT_DIR).join(&file), text.types);
         let title = spec
             .doc
             .pointer("/info/title")
@@ -190,8 +272,14 @@ pub fn generate_all(root: &Path) -> Result<BTreeMap<PathBuf, String>, GenerateEr
             "#[cfg(feature = \"{feature}\")]\npub mod {};\n",
             spec.module
         ));
+        types_mod_rs.push_str(&format!(
+            "/// The types of {title}: generated from `{}` (feature `{feature}`).\n\
+             #[cfg(feature = \"{feature}\")]\npub mod {};\n",
+            spec.rel_path, spec.module
+        ));
     }
     out.insert(Path::new(OUTPUT_DIR).join("mod.rs"), mod_rs);
+    out.insert(Path::new(TYPES_OUTPUT_DIR).join("mod.rs"), types_mod_rs);
     Ok(out)
 }
 
@@ -221,10 +309,13 @@ pub fn stale_files(root: &Path, generated: &BTreeMap<PathBuf, String>) -> Vec<St
             });
         }
     }
-    if let Ok(entries) = std::fs::read_dir(root.join(OUTPUT_DIR)) {
+    for dir in OUTPUT_DIRS {
+        let Ok(entries) = std::fs::read_dir(root.join(dir)) else {
+            continue;
+        };
         let mut extra: Vec<PathBuf> = entries
             .filter_map(|e| e.ok())
-            .map(|e| Path::new(OUTPUT_DIR).join(e.file_name()))
+            .map(|e| Path::new(dir).join(e.file_name()))
             .filter(|p| !generated.contains_key(p))
             .collect();
         extra.sort();
@@ -238,10 +329,23 @@ pub fn stale_files(root: &Path, generated: &BTreeMap<PathBuf, String>) -> Vec<St
     out
 }
 
+/// Removes both output directories under `root` (the benches time generation into empty ones).
+pub fn clear_output(root: &Path) -> Result<(), String> {
+    for dir in OUTPUT_DIRS {
+        let dir = root.join(dir);
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+    }
+    Ok(())
+}
+
 /// Writes the generated files (only those that changed) and removes stale extra files.
 pub fn write(root: &Path, generated: &BTreeMap<PathBuf, String>) -> Result<Vec<PathBuf>, String> {
     let stale = stale_files(root, generated);
-    std::fs::create_dir_all(root.join(OUTPUT_DIR)).map_err(|e| format!("{OUTPUT_DIR}: {e}"))?;
+    for dir in OUTPUT_DIRS {
+        std::fs::create_dir_all(root.join(dir)).map_err(|e| format!("{dir}: {e}"))?;
+    }
     let mut written = Vec::new();
     for entry in stale {
         let path = root.join(&entry.path);

@@ -4,12 +4,12 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use xtask::generate::OUTPUT_DIR;
+use xtask::generate::{OUTPUT_DIR, OUTPUT_DIRS, TYPES_OUTPUT_DIR};
 
 fn scratch() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = xtask::spec::workspace_root();
-    for sub in ["openapi", OUTPUT_DIR] {
+    for sub in std::iter::once("openapi").chain(OUTPUT_DIRS) {
         std::fs::create_dir_all(dir.path().join(sub)).unwrap();
         for entry in std::fs::read_dir(root.join(sub)).unwrap() {
             let entry = entry.unwrap();
@@ -30,13 +30,15 @@ fn xtask(root: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// Every generated file of both crates, by path.
 fn snapshot(root: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut files: Vec<(String, Vec<u8>)> = std::fs::read_dir(root.join(OUTPUT_DIR))
-        .unwrap()
+    let mut files: Vec<(String, Vec<u8>)> = OUTPUT_DIRS
+        .iter()
+        .flat_map(|dir| std::fs::read_dir(root.join(dir)).unwrap())
         .map(|e| {
             let e = e.unwrap();
             (
-                e.file_name().to_string_lossy().into_owned(),
+                e.path().to_string_lossy().into_owned(),
                 std::fs::read(e.path()).unwrap(),
             )
         })
@@ -135,13 +137,25 @@ fn stray_generated_files_are_reported() {
     let dir = scratch();
     let root = dir.path();
     std::fs::write(root.join(OUTPUT_DIR).join("old_api.rs"), "// left over\n").unwrap();
+    std::fs::write(
+        root.join(TYPES_OUTPUT_DIR).join("old_types.rs"),
+        "// left over\n",
+    )
+    .unwrap();
     let out = xtask(root, &["generate", "--check"]);
     assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        String::from_utf8_lossy(&out.stderr).contains("old_api.rs is not produced by any spec")
+        stderr.contains("old_api.rs is not produced by any spec"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("old_types.rs is not produced by any spec"),
+        "{stderr}"
     );
     assert!(xtask(root, &["generate"]).status.success());
     assert!(!root.join(OUTPUT_DIR).join("old_api.rs").exists());
+    assert!(!root.join(TYPES_OUTPUT_DIR).join("old_types.rs").exists());
 }
 
 #[test]

@@ -100,3 +100,61 @@ fn passes_do_what_they_say() {
     assert!(text.contains("not one of the documented values (red, green)"));
     assert!(!text.contains("\"invalid value\""));
 }
+
+/// The two crates' files hold the same items as the joined module: the types crate's file holds
+/// what `pub mod types` holds, and the client's file re-exports it under the same name.
+#[test]
+fn the_split_moves_the_types_module_to_the_types_crate() {
+    // An item by what it declares (prettyplease lays out a nested item's body differently).
+    fn name(item: &syn::Item) -> String {
+        match item {
+            syn::Item::Impl(i) => {
+                let (ty, tr) = (&i.self_ty, i.trait_.as_ref().map(|t| &t.1));
+                quote::quote!(impl #tr for #ty).to_string()
+            }
+            syn::Item::Struct(i) => format!("struct {}", i.ident),
+            syn::Item::Enum(i) => format!("enum {}", i.ident),
+            syn::Item::Mod(i) => format!("mod {}", i.ident),
+            syn::Item::Fn(i) => format!("fn {}", i.sig.ident),
+            syn::Item::Use(i) => quote::quote!(#i).to_string(),
+            other => quote::quote!(#other).to_string(),
+        }
+    }
+    let names = |items: &[syn::Item]| items.iter().map(name).collect::<Vec<_>>();
+    let is_types = |item: &syn::Item| match item {
+        syn::Item::Mod(m) => m.ident == "types",
+        syn::Item::Use(u) => quote::quote!(#u).to_string().contains("as types"),
+        _ => false,
+    };
+    let spec = sample("passes.yaml");
+    let joined: syn::File = syn::parse_str(&generate::generate_module(&spec).unwrap()).unwrap();
+    let split = generate::generate_split(&spec).unwrap();
+    let client: syn::File = syn::parse_str(&split.client).unwrap();
+    let types: syn::File = syn::parse_str(&split.types).unwrap();
+    assert!(!split.client.contains("pub mod types"), "{}", split.client);
+    let reexport = format!("pub use huaweicloud_vpn_types::{} as types;", spec.module);
+    assert!(split.client.contains(&reexport), "{}", split.client);
+    // Everything but the types module is the same in the client's file.
+    let outside = |file: &syn::File| {
+        let rest: Vec<syn::Item> = file
+            .items
+            .iter()
+            .filter(|i| !is_types(i))
+            .cloned()
+            .collect();
+        names(&rest)
+    };
+    assert_eq!(outside(&joined), outside(&client));
+    // The types crate's file is the module's content, item for item.
+    let inside = joined
+        .items
+        .iter()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "types" => m.content.as_ref().map(|(_, items)| items),
+            _ => None,
+        })
+        .unwrap();
+    assert!(inside.len() > 10);
+    assert_eq!(names(inside), names(&types.items));
+    assert!(split.types.contains("#![allow(clippy::all)]"));
+}

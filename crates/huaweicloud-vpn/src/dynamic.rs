@@ -242,9 +242,11 @@ fn check_query(op: &Operation, query: &[(&str, &str)]) -> Result<(), String> {
             Kind::Integer => match value.trim().parse::<i64>() {
                 Err(_) => return invalid(format!("{name}: not an integer: {value}")),
                 Ok(number) => {
-                    if let Err(e) =
-                        crate::support::OutOfRange::check(number, param.minimum, param.maximum)
-                    {
+                    if let Err(e) = huaweicloud_vpn_types::OutOfRange::check(
+                        number,
+                        param.minimum,
+                        param.maximum,
+                    ) {
                         return invalid(format!("{name}: {e}"));
                     }
                 }

@@ -27,7 +27,6 @@ pub mod secret;
 #[rustfmt::skip]
 #[allow(missing_docs)]
 mod generated;
-mod support;
 pub mod wait;
 
 pub use budget::{RetryBudget, RetryQuota};
@@ -41,11 +40,11 @@ pub use generated::vpn_p2c;
 pub use generated::vpn_v5;
 #[cfg(feature = "s2c")]
 pub use generated::vpn_v5_1;
+pub use huaweicloud_vpn_types::{Bounded, OutOfRange, UnknownValue};
 pub use progenitor_client::ResponseValue;
 pub use retry::RetryPolicy;
 pub use runtime::Runtime;
 pub use secret::SecretString;
-pub use support::{Bounded, OutOfRange, UnknownValue};
 
 /// The success-body decoding every generated `send()` runs, exported for the benchmarks
 /// (`crates/vpn-bench`); not part of the API.

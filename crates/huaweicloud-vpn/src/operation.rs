@@ -269,7 +269,7 @@ pub fn check_json<T: serde::de::DeserializeOwned>(value: &serde_json::Value) -> 
 pub fn check_request_json<T: serde::de::DeserializeOwned>(
     value: &serde_json::Value,
 ) -> Result<(), String> {
-    crate::support::strictly(|| check_json::<T>(value))
+    huaweicloud_vpn_types::support::strictly(|| check_json::<T>(value))
 }
 
 /// Every operation this build includes (its products' features), in spec order.

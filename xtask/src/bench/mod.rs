@@ -750,10 +750,11 @@ fn clear_dir(dir: &Path) -> Result<(), String> {
     Ok(())
 }
 
-/// `cargo xtask generate --root GEN_ROOT` into an emptied output directory.
+/// `cargo xtask generate --root GEN_ROOT` into emptied output directories.
 struct OurGenerator {
     cmd: Cmd,
-    output: PathBuf,
+    /// GEN_ROOT, whose output directories each run empties first.
+    root: PathBuf,
 }
 
 impl OurGenerator {
@@ -762,9 +763,9 @@ impl OurGenerator {
         prepare_gen_root(root)?;
         let generator = OurGenerator {
             cmd: Cmd::new("cargo", &["xtask", "generate", "--root", GEN_ROOT]),
-            output: root.join(GEN_ROOT).join(xtask::generate::OUTPUT_DIR),
+            root: root.join(GEN_ROOT),
         };
-        clear_dir(&generator.output)?;
+        xtask::generate::clear_output(&generator.root)?;
         eprintln!("{} (build, not timed)", generator.cmd.display());
         process::run_captured(root, &generator.cmd)?;
         Ok(generator)
@@ -772,7 +773,7 @@ impl OurGenerator {
 
     /// One timed run: seconds.
     fn run(&self, root: &Path, what: &str) -> Result<f64, String> {
-        clear_dir(&self.output)?;
+        xtask::generate::clear_output(&self.root)?;
         let finished = process::run_captured(root, &self.cmd)?;
         let seconds = finished.elapsed.as_secs_f64();
         eprintln!("{} ({what}: {seconds:.2} s)", self.cmd.display());
@@ -1278,8 +1279,9 @@ fn build_report(root: &Path, plan: &Plan, measured: &Measured) -> Report {
     };
     rows.push(Row::compare(
         &format!(
-            "consumer of `s2c` alone: the client crate's own debug build, dependencies built \
-             (`cargo clean -p huaweicloud-vpn`, then `cargo build`), seconds: default features \
+            "consumer of `s2c` alone: the client's own debug build (its crate and its types \
+             crate), dependencies built (`cargo clean -p huaweicloud-vpn -p \
+             huaweicloud-vpn-types`, then `cargo build`), seconds: default features \
              vs every product ({}){}",
             ALL_PRODUCTS.join(", "),
             if smoke { " (smoke: 1 run)" } else { "" }

@@ -269,9 +269,9 @@ pub struct ColdBuild {
     pub tree_command: String,
 }
 
-/// The client crate's own compile in a consumer whose dependencies are built already: after
-/// `cargo clean -p huaweicloud-vpn`, a timed `cargo build` of the consumer (the crate, then the
-/// consumer's binary, linked).
+/// The client's own compile in a consumer whose dependencies are built already: after
+/// `cargo clean -p huaweicloud-vpn -p huaweicloud-vpn-types`, a timed `cargo build` of the
+/// consumer (the two crates, then the consumer's binary, linked).
 pub struct CrateBuild {
     pub seconds: f64,
     pub command: String,
@@ -371,8 +371,9 @@ pub fn cold_build_then<T>(
     Ok((cold, after))
 }
 
-/// The client crate's own compile: `cargo clean -p huaweicloud-vpn`, then a timed `cargo build`
-/// of the consumer at `manifest_rel` in `target_rel`, whose dependencies are built.
+/// The client's own compile: `cargo clean -p huaweicloud-vpn -p huaweicloud-vpn-types` (the
+/// client and its generated types), then a timed `cargo build` of the consumer at
+/// `manifest_rel` in `target_rel`, whose other dependencies are built.
 pub fn crate_build(
     root: &Path,
     manifest_rel: &str,
@@ -384,6 +385,8 @@ pub fn crate_build(
             "clean",
             "-p",
             "huaweicloud-vpn",
+            "-p",
+            "huaweicloud-vpn-types",
             "--manifest-path",
             manifest_rel,
         ],

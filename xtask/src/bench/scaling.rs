@@ -345,10 +345,9 @@ pub fn measure(root: &Path, runs: usize) -> Result<Scaling, String> {
         let dir = scratch_root(root, copies)?;
         let dir_text = dir.path().to_string_lossy().into_owned();
         let cmd = Cmd::new(&program, &["--root", &dir_text, "generate"]);
-        let output = dir.path().join(xtask::generate::OUTPUT_DIR);
         let mut seconds = Vec::new();
         for run in 1..=runs.max(1) {
-            clear(&output)?;
+            xtask::generate::clear_output(dir.path())?;
             let finished = process::run_captured(root, &cmd)?;
             if runs == 0 {
                 eprintln!("{shown} ({copies}×: ran once, not timed)");
@@ -358,20 +357,15 @@ pub fn measure(root: &Path, runs: usize) -> Result<Scaling, String> {
                 seconds.push(elapsed);
             }
         }
-        written(&output, copies)?;
+        for output in xtask::generate::OUTPUT_DIRS {
+            written(&dir.path().join(output), copies)?;
+        }
         factors.push(Factor { copies, seconds });
     }
     Ok(Scaling {
         factors,
         command: shown,
     })
-}
-
-fn clear(dir: &Path) -> Result<(), String> {
-    if dir.exists() {
-        std::fs::remove_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    }
-    Ok(())
 }
 
 /// Fails unless the run wrote generated modules (a generator that silently wrote nothing would

@@ -1,4 +1,5 @@
-//! Small types the generated code relies on.
+//! Small types the generated types rely on (the ones a program sees are re-exported at the
+//! crate root and by `huaweicloud_vpn`; the rest is hidden, for the generated code of both crates).
 
 use std::fmt;
 
@@ -11,7 +12,7 @@ use std::fmt;
 ///
 /// ```compile_fail
 /// // Programs cannot make one up:
-/// let _ = huaweicloud_vpn::UnknownValue("new".to_string());
+/// let _ = huaweicloud_vpn_types::UnknownValue("new".to_string());
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct UnknownValue(String);
@@ -32,7 +33,8 @@ impl UnknownValue {
     /// Inside [`strictly`] (a request body built from JSON being checked) an undocumented value
     /// is an error instead, with the message of the enum's `FromStr`: what a program sends is
     /// always a documented value.
-    pub(crate) fn deserialize_open<'de, D, T>(
+    #[doc(hidden)]
+    pub fn deserialize_open<'de, D, T>(
         deserializer: D,
         known: fn(&str) -> Option<T>,
         unknown: fn(UnknownValue) -> T,
@@ -103,7 +105,8 @@ thread_local! {
 /// Runs `f` (a deserialization, which runs on this thread) with open enums refusing values they
 /// do not document: how a request body built from JSON is checked.
 #[cfg(feature = "dynamic")]
-pub(crate) fn strictly<R>(f: impl FnOnce() -> R) -> R {
+#[doc(hidden)]
+pub fn strictly<R>(f: impl FnOnce() -> R) -> R {
     struct Restore(bool);
     impl Drop for Restore {
         fn drop(&mut self) {
@@ -121,10 +124,12 @@ impl fmt::Display for UnknownValue {
 }
 
 /// Stands in for a secret in `Debug` output.
-pub(crate) struct Redacted;
+#[doc(hidden)]
+pub struct Redacted;
 
 /// The one [`Redacted`] value the generated `Debug` impls print.
-pub(crate) const REDACTED: Redacted = Redacted;
+#[doc(hidden)]
+pub const REDACTED: Redacted = Redacted;
 
 impl fmt::Debug for Redacted {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -139,7 +144,7 @@ impl fmt::Debug for Redacted {
 /// the rule before anything is sent. Builders accept plain integers:
 ///
 /// ```
-/// use huaweicloud_vpn::Bounded;
+/// use huaweicloud_vpn_types::Bounded; // `huaweicloud_vpn::Bounded` is the same type
 /// let ok = Bounded::<60, 604800>::try_from(86400_i64).unwrap();
 /// assert_eq!(ok.get(), 86400);
 /// let err = Bounded::<60, 604800>::try_from(5_u32).unwrap_err();
@@ -171,7 +176,8 @@ impl std::error::Error for OutOfRange {}
 impl OutOfRange {
     /// Checks `value` against the inclusive limits a spec documents (either may be absent).
     #[cfg(feature = "dynamic")]
-    pub(crate) fn check(value: i64, min: Option<i64>, max: Option<i64>) -> Result<(), OutOfRange> {
+    #[doc(hidden)]
+    pub fn check(value: i64, min: Option<i64>, max: Option<i64>) -> Result<(), OutOfRange> {
         let (min, max) = (min.unwrap_or(i64::MIN), max.unwrap_or(i64::MAX));
         if (min..=max).contains(&value) {
             Ok(())
@@ -265,7 +271,7 @@ impl<'de, const MIN: i64, const MAX: i64> serde::Deserialize<'de> for Bounded<MI
 
 #[cfg(all(test, feature = "s2c"))]
 mod tests {
-    use crate::vpn_v5::types::VpnConnectionStatus;
+    use crate::vpn_v5::VpnConnectionStatus;
 
     #[test]
     fn open_enums_read_borrowed_escaped_and_unknown_strings() {
@@ -297,16 +303,15 @@ mod tests {
 /// `cargo xtask generate` carries each ECMAScript pattern over and refuses what regex-lite
 /// would read differently (xtask's `patterns`), so these compile; a test there compares the
 /// two engines on the fixtures' strings.
-// The legacy spec has no pattern: built alone, it leaves this unused.
-#[cfg_attr(not(any(feature = "s2c", feature = "p2c")), allow(dead_code))]
-pub(crate) struct Pattern {
+#[doc(hidden)]
+pub struct Pattern {
     matching: regex_lite::Regex,
     not_matching: Vec<regex_lite::Regex>,
 }
 
-#[cfg_attr(not(any(feature = "s2c", feature = "p2c")), allow(dead_code))]
 impl Pattern {
-    pub(crate) fn new(matching: &str, not_matching: &[&str]) -> Pattern {
+    #[doc(hidden)]
+    pub fn new(matching: &str, not_matching: &[&str]) -> Pattern {
         let compile = |pattern: &str| {
             regex_lite::Regex::new(pattern)
                 .unwrap_or_else(|e| unreachable!("generation checked `{pattern}`: {e}"))
@@ -317,7 +322,8 @@ impl Pattern {
         }
     }
 
-    pub(crate) fn is_match(&self, value: &str) -> bool {
+    #[doc(hidden)]
+    pub fn is_match(&self, value: &str) -> bool {
         self.matching.is_match(value) && !self.not_matching.iter().any(|n| n.is_match(value))
     }
 }
