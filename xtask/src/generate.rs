@@ -71,11 +71,14 @@ pub fn lint_all(specs: &[SpecFile]) -> Vec<Finding> {
     specs.iter().flat_map(lint::lint).collect()
 }
 
-/// The client crate's feature for tools that make calls from JSON (`hcvpn`, the emulator): the
-/// operation table's checks and `Deserialize` on request types.
+/// The feature for tools that make calls from JSON (`hcvpn`, the emulator): the operation
+/// table's checks in the client crate and `Deserialize` on request types in the types crate
+/// (the client's feature of that name turns on the types crate's).
 pub const TOOLS_FEATURE: &str = "dynamic";
 
-/// The support paths the generated code uses (hand-written in the client crate).
+/// The support paths the generated code uses, hand-written. Paths the types use (`UnknownValue`,
+/// `Bounded`, `support::REDACTED`, `support::Pattern`) resolve in the types crate, whose root
+/// has them; the client's root re-exports `UnknownValue` and `Bounded` for its own code.
 pub fn support() -> Support {
     Support {
         tools_feature: TOOLS_FEATURE,
