@@ -6,7 +6,7 @@
 //!    a documented value; parsing a string into the enum (`FromStr`, builders) stays strict.
 //! 2. [`redact_secrets`]: structs with a secret field get a hand-rolled `Debug` that prints
 //!    `<redacted>` for it; the same for their typify builders and the secret's newtype.
-//! 3. [`drop_api_version_header`]: progenitor sends an `api-version` header the API does not
+//! 3. [`DropApiVersion`]: progenitor sends an `api-version` header the API does not
 //!    document; the client sends only what the API defines.
 //! 4. [`route_error_bodies`]: error responses are read by a hand-written function so that a
 //!    non-JSON or empty error body still yields the status, headers and raw body.
