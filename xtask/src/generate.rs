@@ -90,6 +90,7 @@ pub fn support() -> Support {
         bounded: quote!(crate::Bounded),
         path_segment_fn: quote!(crate::path::segment),
         pattern: quote!(crate::support::Pattern),
+        dfa: quote!(crate::support::Dfa),
     }
 }
 

@@ -450,8 +450,8 @@ fn validate_examples(
 }
 
 /// Patterns kept for generation (request-side schemas) must carry over to the generated
-/// client's regex-lite checks ([`crate::patterns::translate`]): valid ECMAScript (`u`), nothing
-/// the two engines read differently; otherwise generation would fail on them.
+/// client's automata ([`crate::patterns::translate`]): valid ECMAScript (`u`), nothing the two
+/// dialects read differently; otherwise generation would fail on them.
 /// Response-side schemas lose their patterns in generation (see `transform`), so only the wire
 /// tools (Prism, the lint's own example check) read those.
 fn check_patterns(l: &mut Linter<'_>, doc: &Value) {

@@ -1,22 +1,37 @@
 //! A spec's `pattern` (ECMAScript with the `u` flag, what JSON Schema tools read) as the checks
-//! the generated client runs with `regex-lite`.
+//! the generated client runs: automata built here with regex-automata (Rust's regex dialect),
+//! written into the generated code as tables that `huaweicloud_vpn_types`'s `automaton` walks.
 //!
 //! Why: the client used regress, an ECMAScript engine whose Unicode tables made it about 4 s of
-//! a consumer's cold build for a dozen patterns; regex-lite builds in under 1 s. The two dialects
-//! agree on what the specs use (literal classes, ranges, counted repeats, alternation, anchors),
-//! and differ elsewhere; this module carries over only what means the same in both and refuses
-//! the rest with the construct named, so a spec change cannot silently change a check:
+//! a consumer's cold build for a dozen patterns, then regex-lite, which still compiled last and
+//! held the types back (BENCHMARKS.md, "Sixth pass"); the patterns are known when the code is
+//! generated, so a program now compiles only a table walk. The two dialects agree on what the
+//! specs use (literal classes, ranges, counted repeats, alternation, anchors) and differ
+//! elsewhere; this module carries over only what means the same in both and refuses the rest
+//! with the construct named, so a spec change cannot silently change a check:
 //!
 //! - leading negative lookaheads after `^` (`^(?![A-Z]+$)(?![a-z]+$)[A-Za-z]+$`, "not only one
 //!   kind of character") become patterns the value must *not* match (`^(?:[A-Z]+$)`), which is
-//!   what a lookahead at the start means; regex-lite has no lookaround;
-//! - refused: other lookaround, back-references, `\p{..}`/`\P{..}` (regex-lite has no Unicode
-//!   classes), `\s`/`\S` (Unicode spaces in ECMAScript, ASCII in regex-lite), and in a class an
-//!   unescaped `[` or `&&`, `--`, `~~` (nested classes and set operations in regex-lite,
-//!   literal characters in ECMAScript).
+//!   what a lookahead at the start means; an automaton has no lookaround;
+//! - `\d` and `\w` (ASCII in ECMAScript, Unicode in Rust's dialect) are written as the ASCII
+//!   classes they are (`[0-9]`, `[0-9A-Za-z_]`);
+//! - refused: other lookaround, back-references, `\p{..}`/`\P{..}` (the engines' Unicode
+//!   versions differ), `\s`/`\S` (different space sets), `\D`/`\W` inside a class, `\b`/`\B`,
+//!   and in a class an unescaped `[` or `&&`, `--`, `~~` (nested classes and set operations in
+//!   Rust's dialect, literal characters in ECMAScript).
 //!
-//! The pattern must compile in both engines. A test compares the two on every string of the
-//! fixtures and their mutations (`xtask/src/patterns.rs`, `tests`).
+//! The pattern must compile in both engines. A test compares the emitted tables, walked by the
+//! client's own code (included below), with regress on every string of the fixtures and their
+//! mutations (`tests`).
+
+use regex_automata::dfa::{Automaton as _, StartKind, dense};
+use regex_automata::util::{primitives::StateID, start};
+use regex_automata::{Anchored, MatchKind};
+
+/// The walk the generated client runs, so that the tests below check the tables with it.
+#[path = "../../crates/huaweicloud-vpn-types/src/automaton.rs"]
+#[allow(dead_code)]
+pub mod automaton;
 
 /// A pattern as the generated code checks it: `matching` must match, none of `not_matching`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -30,17 +45,156 @@ pub fn translate(pattern: &str) -> Result<Translated, String> {
     regress::Regex::with_flags(pattern, "u")
         .map_err(|e| format!("not a valid ECMAScript pattern: {e}"))?;
     let (matching, not_matching) = peel_lookaheads(pattern)?;
-    refuse_differences(&matching)?;
-    for negative in &not_matching {
-        refuse_differences(negative)?;
-    }
+    let matching = ascii_classes(&matching)?;
+    let not_matching = not_matching
+        .iter()
+        .map(|negative| ascii_classes(negative))
+        .collect::<Result<Vec<_>, _>>()?;
     for text in std::iter::once(&matching).chain(&not_matching) {
-        regex_lite::Regex::new(text).map_err(|e| format!("regex-lite rejects `{text}`: {e}"))?;
+        refuse_differences(text)?;
+        Table::build(text)?;
     }
     Ok(Translated {
         matching,
         not_matching,
     })
+}
+
+/// One pattern's automaton, as the generated code holds it (see `automaton::Dfa`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    pub class_of: [u8; 256],
+    pub classes: u8,
+    pub next: Vec<u8>,
+    pub start: u8,
+}
+
+impl Table {
+    /// The automaton of `pattern` (Rust's dialect, searched anywhere in the value; `^` and `$`
+    /// anchor it): regex-automata's minimal DFA, its states renumbered so that the dead state
+    /// is [`automaton::DEAD`], every match state [`automaton::MATCH`] (a search stops at the
+    /// first match), the rest in the order a walk from the start reaches them.
+    pub fn build(pattern: &str) -> Result<Table, String> {
+        let dfa = dense::Builder::new()
+            .configure(
+                dense::Config::new()
+                    .minimize(true)
+                    .start_kind(StartKind::Unanchored)
+                    .match_kind(MatchKind::LeftmostFirst),
+            )
+            .build(pattern)
+            .map_err(|e| format!("regex-automata rejects `{pattern}`: {e}"))?;
+        let start = dfa
+            .start_state(&start::Config::new().anchored(Anchored::No))
+            .map_err(|e| format!("`{pattern}`: no start state: {e}"))?;
+        let bytes = dfa.byte_classes();
+        let classes = bytes.alphabet_len();
+        let too_large = || format!("`{pattern}` needs more than 256 states or classes");
+        let classes_u8 = u8::try_from(classes).map_err(|_| too_large())?;
+        // One byte of each class (the last class is the end of the value).
+        let mut representative = vec![None; classes - 1];
+        for byte in 0..=255u8 {
+            representative[usize::from(bytes.get(byte))].get_or_insert(byte);
+        }
+        let mut numbered: std::collections::HashMap<StateID, u8> = Default::default();
+        let mut order: Vec<StateID> = Vec::new();
+        let mut number = |state: StateID, order: &mut Vec<StateID>| -> Result<u8, String> {
+            if dfa.is_dead_state(state) {
+                return Ok(automaton::DEAD);
+            }
+            if dfa.is_match_state(state) {
+                return Ok(automaton::MATCH);
+            }
+            if dfa.is_quit_state(state) {
+                return Err(format!("`{pattern}` needs a search the table cannot do"));
+            }
+            if let Some(&n) = numbered.get(&state) {
+                return Ok(n);
+            }
+            let n = u8::try_from(order.len() + 2).map_err(|_| too_large())?;
+            numbered.insert(state, n);
+            order.push(state);
+            Ok(n)
+        };
+        let start = number(start, &mut order)?;
+        let mut next = [
+            vec![automaton::DEAD; classes],
+            vec![automaton::MATCH; classes],
+        ]
+        .concat();
+        let mut i = 0;
+        while let Some(&state) = order.get(i) {
+            for byte in &representative {
+                let byte = byte.ok_or_else(|| format!("`{pattern}`: a class without a byte"))?;
+                next.push(number(dfa.next_state(state, byte), &mut order)?);
+            }
+            next.push(number(dfa.next_eoi_state(state), &mut order)?);
+            i += 1;
+        }
+        let mut class_of = [0u8; 256];
+        for byte in 0..=255u8 {
+            class_of[usize::from(byte)] = bytes.get(byte);
+        }
+        Ok(Table {
+            class_of,
+            classes: classes_u8,
+            next,
+            start,
+        })
+    }
+
+    /// The table as the client's walk reads it.
+    pub fn dfa(&self) -> automaton::Dfa<'_> {
+        automaton::Dfa {
+            class_of: &self.class_of,
+            classes: self.classes,
+            next: &self.next,
+            start: self.start,
+        }
+    }
+}
+
+/// `\d` and `\w` as the ASCII classes ECMAScript means by them (Rust's dialect reads them as
+/// Unicode classes); `\D` and `\W` likewise outside a class. Everything else unchanged.
+fn ascii_classes(pattern: &str) -> Result<String, String> {
+    let mut out = String::with_capacity(pattern.len());
+    let mut in_class = false;
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => {
+                let escaped = chars.next().unwrap_or('\\');
+                match (escaped, in_class) {
+                    ('d', false) => out.push_str("[0-9]"),
+                    ('d', true) => out.push_str("0-9"),
+                    ('w', false) => out.push_str("[0-9A-Za-z_]"),
+                    ('w', true) => out.push_str("0-9A-Za-z_"),
+                    ('D', false) => out.push_str("[^0-9]"),
+                    ('W', false) => out.push_str("[^0-9A-Za-z_]"),
+                    ('D' | 'W', true) => {
+                        return Err(format!(
+                            "`{pattern}` uses `\\{escaped}` inside a class, which Rust's dialect \
+                             reads as a Unicode class; write the class out"
+                        ));
+                    }
+                    _ => {
+                        out.push('\\');
+                        out.push(escaped);
+                    }
+                }
+            }
+            '[' if !in_class => {
+                in_class = true;
+                out.push(c);
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+            }
+            _ => out.push(c),
+        }
+    }
+    Ok(out)
 }
 
 /// `^(?!A)(?!B)rest` → (`^rest`, [`^(?:A)`, `^(?:B)`]); anything else unchanged.
@@ -82,12 +236,12 @@ fn group_end(text: &str) -> Option<usize> {
     None
 }
 
-/// Refuses the constructs on which ECMAScript and regex-lite disagree (see the module docs).
+/// Refuses the constructs on which ECMAScript and Rust's dialect disagree (see the module docs).
 fn refuse_differences(pattern: &str) -> Result<(), String> {
     let refuse = |what: &str| {
         Err(format!(
-            "`{pattern}` uses {what}, which the generated client's regex engine (regex-lite) \
-             does not read as ECMAScript does; write it with literal classes"
+            "`{pattern}` uses {what}, which the generated client's automaton (Rust's regex \
+             dialect) does not read as ECMAScript does; write it with literal classes"
         ))
     };
     let mut in_class = false;
@@ -99,7 +253,8 @@ fn refuse_differences(pattern: &str) -> Result<(), String> {
                 let escaped = chars.next().unwrap_or('\\');
                 match escaped {
                     'p' | 'P' => return refuse("a Unicode property class (`\\p{..}`)"),
-                    's' | 'S' => return refuse("`\\s` (Unicode spaces in ECMAScript)"),
+                    's' | 'S' => return refuse("`\\s` (the engines' space sets differ)"),
+                    'b' | 'B' => return refuse("a word boundary (`\\b`, `\\B`)"),
                     'k' | '1'..='9' => return refuse("a back-reference"),
                     _ => {}
                 }
@@ -151,11 +306,25 @@ mod tests {
             .is_some()
     }
 
+    /// A translation's tables, walked as the generated client walks them.
+    struct Tables(Table, Vec<Table>);
+
+    impl Tables {
+        fn of(t: &Translated) -> Tables {
+            let table = |p: &String| Table::build(p).unwrap();
+            Tables(
+                table(&t.matching),
+                t.not_matching.iter().map(table).collect(),
+            )
+        }
+
+        fn is_match(&self, value: &str) -> bool {
+            self.0.dfa().is_match(value) && self.1.iter().all(|n| !n.dfa().is_match(value))
+        }
+    }
+
     fn ours(t: &Translated, value: &str) -> bool {
-        regex_lite::Regex::new(&t.matching).unwrap().is_match(value)
-            && t.not_matching
-                .iter()
-                .all(|n| !regex_lite::Regex::new(n).unwrap().is_match(value))
+        Tables::of(t).is_match(value)
     }
 
     #[test]
@@ -186,6 +355,8 @@ mod tests {
             ("^[a~~b]$", "doubled"),
             ("^a.b$", "`.` outside a class"),
             ("^[]a$", "empty class"),
+            (r"^\bA$", "word boundary"),
+            (r"^[\D_]$", "inside a class"),
         ] {
             let error = translate(pattern).unwrap_err();
             assert!(error.contains(named), "{pattern}: {error}");
@@ -195,9 +366,45 @@ mod tests {
         assert!(translate(r"^[\[\]\-\\&~]+$").is_ok());
     }
 
+    #[test]
+    fn perl_classes_are_the_ascii_classes_ecmascript_means() {
+        let pattern = r"^\d+[\w.]*\W?$";
+        let t = translate(pattern).unwrap();
+        assert_eq!(t.matching, "^[0-9]+[0-9A-Za-z_.]*[^0-9A-Za-z_]?$");
+        // Arabic-Indic digits and a letter with an accent: Unicode `\d`/`\w` in Rust's
+        // dialect, not in ECMAScript's.
+        for value in ["12", "12a.b", "12!", "\u{661}\u{662}", "1é", "1\u{661}", ""] {
+            assert_eq!(ours(&t, value), ecma(pattern, value), "{value:?}");
+        }
+    }
+
+    #[test]
+    fn a_table_starts_numbering_after_the_dead_and_match_states() {
+        let table = Table::build("^(disable|[0-9]{1,3})$").unwrap();
+        let classes = usize::from(table.classes);
+        assert_eq!(table.next.len() % classes, 0);
+        assert!(table.start >= 2, "{table:?}");
+        assert!(table.next[..classes].iter().all(|&s| s == automaton::DEAD));
+        assert!(
+            table.next[classes..2 * classes]
+                .iter()
+                .all(|&s| s == automaton::MATCH)
+        );
+        let states = table.next.len() / classes;
+        assert!(table.next.iter().all(|&s| usize::from(s) < states));
+        for (value, expected) in [("disable", true), ("disabled", false), ("255", true)] {
+            assert_eq!(table.dfa().is_match(value), expected, "{value}");
+        }
+        // A pattern without anchors is searched for anywhere, as typify's checks did.
+        let anywhere = Table::build("ab").unwrap();
+        assert!(anywhere.dfa().is_match("xxabyy"));
+        assert!(!anywhere.dfa().is_match("xxa"));
+    }
+
     /// Every pattern the specs hand to generation, on every string of the fixtures, each with
     /// one character changed, removed or added, and on strings of the patterns' own characters:
-    /// regex-lite with the translation decides as regress (ECMAScript, `u`) does.
+    /// the translation's tables, walked by the client's code, decide as regress (ECMAScript,
+    /// `u`) does.
     #[test]
     fn the_specs_patterns_decide_as_ecmascript_does() {
         let root = crate::spec::workspace_root();
@@ -212,11 +419,15 @@ mod tests {
         assert!(corpus.len() > 200, "fixture strings: {}", corpus.len());
         corpus.retain(|s| s.chars().count() <= 80);
         // The patterns carried over (a refused one fails generation, the lint says where).
-        let carried: Vec<(&String, Translated, regress::Regex)> = patterns
+        let carried: Vec<(&String, Tables, regress::Regex)> = patterns
             .iter()
             .filter_map(|p| {
                 let t = translate(p).ok()?;
-                Some((p, t, regress::Regex::with_flags(p, "u").unwrap()))
+                Some((
+                    p,
+                    Tables::of(&t),
+                    regress::Regex::with_flags(p, "u").unwrap(),
+                ))
             })
             .collect();
         let alphabet: Vec<char> = "aZ0-_. '[\\一é".chars().collect();
@@ -276,7 +487,11 @@ mod tests {
             let mut accepted_here = 0;
             for value in &samples {
                 let expected = regress.find(value).is_some();
-                assert_eq!(ours(t, value), expected, "pattern {pattern} on {value:?}");
+                assert_eq!(
+                    t.is_match(value),
+                    expected,
+                    "pattern {pattern} on {value:?}"
+                );
                 accepted_here += usize::from(expected);
                 checked += 1;
             }

@@ -13,9 +13,10 @@
 //! 5. [`optional_arrays`]: an optional array is `Option<Vec<T>>`, not a `Vec` that is dropped
 //!    when empty: `None` is not sent, `Some(vec![])` sends `[]` (on an update, "clear the
 //!    list"), and a response's `[]` round-trips.
-//! 6. [`patterns`]: `pattern` validators run on regex-lite, as [`crate::patterns`] carries each
-//!    ECMAScript pattern over (refusing what the two engines read differently), instead of
-//!    typify's regress, whose Unicode tables were seconds of every consumer's build.
+//! 6. [`patterns`]: `pattern` validators walk automata built at generation time, as
+//!    [`crate::patterns`] carries each ECMAScript pattern over (refusing what the two dialects
+//!    read differently), instead of typify's regress, whose Unicode tables were seconds of
+//!    every consumer's build (and then regex-lite, which the types waited for).
 //! 7. [`document_full_paths`]: method docs name the real path (`/v5/{project_id}/...`).
 //! 8. [`optional_setters`]: a typify builder's setter for an optional field takes the value
 //!    (`.psk("...")`, `.name("vpn-1")`, `.peer_subnets(vec![..])`), not an `Option` of the
@@ -65,9 +66,11 @@ pub struct Support {
     /// `fn<E>(name: &str, value: String) -> Result<String, Error<E>>`: a path parameter's
     /// value, refused when it cannot be one URL path segment.
     pub path_segment_fn: TokenStream,
-    /// `Pattern::new(matching, &[not_matching..])` and `is_match(&str)`: a spec `pattern` as
+    /// `Pattern { matching, not_matching: &[..] }` and `is_match(&str)`: a spec `pattern` as
     /// [`crate::patterns`] carries it over.
     pub pattern: TokenStream,
+    /// `Dfa { class_of, classes, next, start }`: one automaton of a `Pattern`.
+    pub dfa: TokenStream,
 }
 
 /// A query or path parameter with documented integer limits: (builder struct, field, min, max).
@@ -1081,12 +1084,13 @@ fn wrap_first_generic(ty: &mut Type) -> Result<(), String> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 6. Patterns on regex-lite
+// 6. Patterns as automata
 
 /// typify checks a `pattern` with a `static PATTERN: LazyLock<::regress::Regex>` and
-/// `PATTERN.find(value).is_none()`; both become the support `Pattern` built from
-/// [`crate::patterns::translate`]. A pattern it refuses fails generation, naming the pattern
-/// and the construct. Returns how many patterns were rewritten.
+/// `PATTERN.find(value).is_none()`; both become a `static PATTERN: Pattern` holding the
+/// automata of [`crate::patterns::translate`]'s parts as tables (`patterns::Table`), which
+/// the client walks (no regex engine in a program). A pattern it refuses fails generation,
+/// naming the pattern and the construct. Returns how many patterns were rewritten.
 pub(crate) fn patterns(file: &mut File, support: &Support) -> Result<usize, String> {
     let mut pass = Patterns {
         support,
@@ -1123,6 +1127,25 @@ struct Patterns<'a> {
 }
 
 impl Patterns<'_> {
+    /// The automata of a translated pattern, as `Dfa { .. }` expressions.
+    fn tables(&self, t: &crate::patterns::Translated) -> Result<(Expr, Vec<Expr>), String> {
+        let dfa = &self.support.dfa;
+        let expr = |pattern: &String| -> Result<Expr, String> {
+            let table = crate::patterns::Table::build(pattern)?;
+            let class_of = proc_macro2::Literal::byte_string(&table.class_of);
+            let next = proc_macro2::Literal::byte_string(&table.next);
+            let (classes, start) = (table.classes, table.start);
+            Ok(syn::parse_quote!(#dfa {
+                class_of: #class_of,
+                classes: #classes,
+                next: #next,
+                start: #start,
+            }))
+        };
+        let not = t.not_matching.iter().map(expr).collect::<Result<_, _>>()?;
+        Ok((expr(&t.matching)?, not))
+    }
+
     /// The literal of `::regress::Regex::new("...")` anywhere in `expr`.
     fn regress_literal(expr: &Expr) -> Option<String> {
         struct Find(Option<String>);
@@ -1159,16 +1182,18 @@ impl VisitMut for Patterns<'_> {
                 .or_insert_with(|| crate::patterns::translate(&pattern))
                 .clone();
             match translated {
-                Ok(t) => {
-                    let ty = &self.support.pattern;
-                    let matching = &t.matching;
-                    let not = &t.not_matching;
-                    *item.ty = syn::parse_quote!(::std::sync::LazyLock<#ty>);
-                    *item.expr = syn::parse_quote!(
-                        ::std::sync::LazyLock::new(|| #ty::new(#matching, &[#(#not),*]))
-                    );
-                    self.rewritten += 1;
-                }
+                Ok(t) => match self.tables(&t) {
+                    Ok((matching, not)) => {
+                        let ty = &self.support.pattern;
+                        *item.ty = syn::parse_quote!(#ty);
+                        *item.expr = syn::parse_quote!(#ty {
+                            matching: #matching,
+                            not_matching: &[#(#not),*],
+                        });
+                        self.rewritten += 1;
+                    }
+                    Err(e) => self.errors.push(format!("pattern `{pattern}`: {e}")),
+                },
                 Err(e) => self.errors.push(format!("pattern `{pattern}`: {e}")),
             }
         }

@@ -1,5 +1,5 @@
 #![doc = include_str!("../README.md")]
-// Why a crate of its own: the types need only serde, serde_json and regex-lite, so a program's
+// Why a crate of its own: the types need only serde and serde_json, so a program's
 // cold build compiles them beside reqwest, hyper and the TLS stack instead of after them.
 // Every public item written by hand is documented; the generated modules carry the specs'
 // descriptions where the generator places them.
@@ -8,6 +8,7 @@
 #[rustfmt::skip]
 #[allow(missing_docs)]
 mod generated;
+mod automaton;
 #[doc(hidden)]
 pub mod support;
 

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+pub use crate::automaton::Dfa;
+
 /// A value of an open enum that this version of the crate does not know.
 ///
 /// Response enums (statuses, algorithms, styles, ...) are open: when the service starts
@@ -299,29 +301,17 @@ mod tests {
 }
 
 /// A spec's `pattern` as the generated checks run it: the value matches `matching` and none of
-/// `not_matching` (the pattern's leading negative lookaheads, which regex-lite does not have).
-/// `cargo xtask generate` carries each ECMAScript pattern over and refuses what regex-lite
-/// would read differently (xtask's `patterns`), so these compile; a test there compares the
-/// two engines on the fixtures' strings.
+/// `not_matching` (the pattern's leading negative lookaheads, which an automaton does not have).
+/// `cargo xtask generate` carries each ECMAScript pattern over, refuses what would read
+/// differently and writes each part as an automaton's table (`xtask/src/patterns.rs`, where a
+/// test compares the tables with an ECMAScript engine on the fixtures' strings).
 #[doc(hidden)]
 pub struct Pattern {
-    matching: regex_lite::Regex,
-    not_matching: Vec<regex_lite::Regex>,
+    pub matching: Dfa<'static>,
+    pub not_matching: &'static [Dfa<'static>],
 }
 
 impl Pattern {
-    #[doc(hidden)]
-    pub fn new(matching: &str, not_matching: &[&str]) -> Pattern {
-        let compile = |pattern: &str| {
-            regex_lite::Regex::new(pattern)
-                .unwrap_or_else(|e| unreachable!("generation checked `{pattern}`: {e}"))
-        };
-        Pattern {
-            matching: compile(matching),
-            not_matching: not_matching.iter().map(|p| compile(p)).collect(),
-        }
-    }
-
     #[doc(hidden)]
     pub fn is_match(&self, value: &str) -> bool {
         self.matching.is_match(value) && !self.not_matching.iter().any(|n| n.is_match(value))

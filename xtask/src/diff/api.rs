@@ -563,7 +563,7 @@ impl<'ast> Visit<'ast> for LimitsVisitor {
     }
 
     /// The spec's pattern as the check's error message quotes it (the check itself runs the
-    /// pattern as carried over to regex-lite, which may read differently: see `patterns`).
+    /// pattern as carried over to an automaton, which may read differently: see `patterns`).
     fn visit_lit_str(&mut self, s: &'ast syn::LitStr) {
         if let Some(quoted) = s
             .value()

@@ -332,7 +332,7 @@ fn optional_arrays_become_options() {
 }
 
 #[test]
-fn patterns_run_on_regex_lite_as_carried_over() {
+fn patterns_become_automata_as_carried_over() {
     let mut file = file(quote! {
         fn check(value: &str) -> bool {
             static PATTERN: ::std::sync::LazyLock<::regress::Regex> =
@@ -347,14 +347,23 @@ fn patterns_run_on_regex_lite_as_carried_over() {
     });
     assert_eq!(patterns(&mut file, &support()), Ok(1));
     let out = prettyplease::unparse(&file);
-    assert!(
-        has(
-            &out,
-            r#"crate::support::Pattern::new("^[a-z0-9]+$", &["^(?:[0-9]+$)"])"#
-        ),
-        "{out}"
-    );
-    assert!(has(&out, "LazyLock<crate::support::Pattern>"), "{out}");
+    // The static holds the tables of both parts: what must match, what must not.
+    let table = |pattern: &str| {
+        let t = crate::patterns::Table::build(pattern).unwrap();
+        let class_of = proc_macro2::Literal::byte_string(&t.class_of);
+        let next = proc_macro2::Literal::byte_string(&t.next);
+        let (classes, start) = (t.classes, t.start);
+        quote!(crate::support::Dfa { class_of: #class_of, classes: #classes, next: #next, start: #start, })
+    };
+    let (matching, not) = (table("^[a-z0-9]+$"), table("^(?:[0-9]+$)"));
+    for part in [
+        "static PATTERN: crate::support::Pattern = crate::support::Pattern {".to_string(),
+        format!("matching: {matching}"),
+        format!("not_matching: &[{not},]"),
+    ] {
+        assert!(has(&out, &part), "{part}\n{out}");
+    }
+    assert!(!out.contains("LazyLock"), "{out}");
     assert!(has(&out, "if !PATTERN.is_match(value)"), "{out}");
     assert!(has(&out, r#"other::Regex::new("x")"#), "{out}");
     assert!(!out.contains("regress"), "{out}");
