@@ -666,11 +666,15 @@ impl Cx<'_> {
             &at,
         )?;
         let doc = format!(" `{id}` pages with `{}` (`x-pagination`).", p.marker);
+        // `#[inline]`: the boxed future's vtable would otherwise compile this list's whole call
+        // path (and its answer's decoder) into the library for every program, paging or not;
+        // inline, it is compiled where a program pages (BENCHMARKS.md, "Sixth pass").
         Ok(Some(quote! {
             #[doc = #doc]
             impl<'a> crate::pagination::Paginate<'a> for builder::#builder<'a> {
                 type Item = types::#item;
 
+                #[inline]
                 fn page(self, marker: Option<String>) -> crate::pagination::PageFuture<'a, Self::Item> {
                     Box::pin(async move {
                         let request = match marker {
@@ -728,23 +732,33 @@ impl Cx<'_> {
         let status_of = quote! {
             |resource: &types::#ty| #status.map(|status| status.to_string())
         };
+        // Functions returning an `async` block, not `async fn`s: rustc compiles the body of a
+        // public non-generic `async fn` into the library whether a program calls it or not (with
+        // every call path and answer decoder it reaches), an `async` block only where a program
+        // awaits it (BENCHMARKS.md, "Sixth pass"). Callers `.await` them the same way.
         Ok(quote! {
             #[doc = #ready_doc]
-            pub async fn #ready_fn(
-                client: &super::Client,
-                id: &str,
-                options: &crate::wait::WaitOptions,
-            ) -> Result<types::#ty, crate::wait::WaitError> {
-                crate::wait::ready(#resource, id, options, &[#(#ready),*], &[#(#failed),*], #status_of, #read).await
+            #[allow(clippy::manual_async_fn)]
+            pub fn #ready_fn<'a>(
+                client: &'a super::Client,
+                id: &'a str,
+                options: &'a crate::wait::WaitOptions,
+            ) -> impl ::std::future::Future<Output = Result<types::#ty, crate::wait::WaitError>> + Send + 'a {
+                async move {
+                    crate::wait::ready(#resource, id, options, &[#(#ready),*], &[#(#failed),*], #status_of, #read).await
+                }
             }
 
             #[doc = #gone_doc]
-            pub async fn #gone_fn(
-                client: &super::Client,
-                id: &str,
-                options: &crate::wait::WaitOptions,
-            ) -> Result<(), crate::wait::WaitError> {
-                crate::wait::gone(#resource, id, options, #status_of, #read).await
+            #[allow(clippy::manual_async_fn)]
+            pub fn #gone_fn<'a>(
+                client: &'a super::Client,
+                id: &'a str,
+                options: &'a crate::wait::WaitOptions,
+            ) -> impl ::std::future::Future<Output = Result<(), crate::wait::WaitError>> + Send + 'a {
+                async move {
+                    crate::wait::gone(#resource, id, options, #status_of, #read).await
+                }
             }
         })
     }

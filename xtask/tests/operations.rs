@@ -140,15 +140,17 @@ fn the_table_describes_each_operation_from_the_spec() {
 fn paginators_and_waiters_are_generated() {
     let text = generated(SPEC);
     for expected in [
-        "impl<'a> crate::pagination::Paginate<'a> for builder::ListGadgets<'a> { type Item = types::Gadget;",
+        // Inline, so that a list's call path is compiled only where a program pages.
+        "impl<'a> crate::pagination::Paginate<'a> for builder::ListGadgets<'a> { type Item = types::Gadget; #[inline] fn page(",
         "Some(marker) => self.marker(marker),",
         "next_marker: body.page_info.and_then(|value| value.next_marker),",
         "items: body.gadgets.unwrap_or_default(),",
-        "pub async fn gadget_ready( client: &super::Client, id: &str, options: &crate::wait::WaitOptions, ) -> Result<types::Gadget, crate::wait::WaitError>",
+        // Not `async fn`s (whose bodies a library compiles for every program): an `async` block.
+        "pub fn gadget_ready<'a>( client: &'a super::Client, id: &'a str, options: &'a crate::wait::WaitOptions, ) -> impl ::std::future::Future< Output = Result<types::Gadget, crate::wait::WaitError>, > + Send + 'a { async move {",
         r#"crate::wait::ready( "gadget", id, options, &["ACTIVE"], &["ERROR"],"#,
         "resource.status.as_ref().map(|status| status.to_string())",
         ".show_gadget() .gadget_id(id) .send() .await? .into_inner() .gadget .unwrap_or_default()",
-        "pub async fn gadget_gone(",
+        "pub fn gadget_gone<'a>(",
     ] {
         assert!(text.contains(expected), "missing `{expected}` in\n{text}");
     }

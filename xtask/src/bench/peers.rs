@@ -140,6 +140,19 @@ pub fn ogen_cmd(spec: &str, out_dir: &str, skip_validate: bool) -> Cmd {
     Cmd::new(VENV_OGEN, &args)
 }
 
+/// The helper both consumers end with: it takes a future's `poll`, which compiles the call's
+/// whole path into the program as awaiting it would, without a runtime to poll it. (A library
+/// may leave an async call's body to the program that awaits it; without this, such a call
+/// would be measured as free.)
+const COMPILE_POLL: &str = r#"
+/// Takes the future's `poll`, so that the program compiles it as one that awaits it does.
+fn compile_poll<F: std::future::Future>(_: &F) {
+    let poll: fn(std::pin::Pin<&mut F>, &mut std::task::Context<'_>) -> std::task::Poll<F::Output> =
+        F::poll;
+    std::hint::black_box(poll);
+}
+"#;
+
 /// The source of the consumer of our crate: a binary that builds a client and one call.
 /// `features`: `None` for the crate's default features, or the features to build with instead
 /// (`default-features = false`), such as `["native-tls", "s2c"]`.
@@ -190,7 +203,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .create_vpn_connection()
         .body(types::CreateVpnConnectionRequest::builder().vpn_connection(connection))
         .send();
-    // The future is built (so the whole call path is compiled) and dropped unpolled.
+    // The future is built and its `poll` compiled, as in a program that awaits it (so the
+    // whole call path is compiled, whichever crate holds it), then dropped unpolled.
+    compile_poll(&call);
     drop(std::hint::black_box(call));
     println!("built a client and a create_vpn_connection call");
     Ok(())
@@ -199,7 +214,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let src = dir.join("src");
     std::fs::create_dir_all(&src).map_err(|e| format!("{}: {e}", src.display()))?;
     write(&dir.join("Cargo.toml"), &manifest)?;
-    write(&src.join("main.rs"), main)?;
+    write(&src.join("main.rs"), &format!("{main}{COMPILE_POLL}"))?;
     // Start from the workspace's lock file so the consumer builds the versions we test with;
     // cargo drops what it does not need.
     let lock = root.join("Cargo.lock");
@@ -497,7 +512,9 @@ fn main() {
         "0123456789abcdef0123456789abcdef",
         request,
     );
-    // The future is built (so the whole call path is compiled) and dropped unpolled.
+    // The future is built and its `poll` compiled, as in a program that awaits it (so the
+    // whole call path is compiled, whichever crate holds it), then dropped unpolled.
+    compile_poll(&call);
     drop(std::hint::black_box(call));
     println!("built a configuration and a create_vpn_connection call");
 }
@@ -505,7 +522,7 @@ fn main() {
     let src = dir.join("src");
     std::fs::create_dir_all(&src).map_err(|e| format!("{}: {e}", src.display()))?;
     write(&dir.join("Cargo.toml"), &manifest)?;
-    write(&src.join("main.rs"), main)
+    write(&src.join("main.rs"), &format!("{main}{COMPILE_POLL}"))
 }
 
 /// The bytes of the files under `dir` (symbolic links not followed; unreadable entries count 0).

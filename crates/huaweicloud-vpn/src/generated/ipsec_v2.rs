@@ -4105,115 +4105,135 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
 pub mod waiters {
     use super::types;
     /// Until the IPsec site connection is ready (`ACTIVE`, `DOWN`); `ERROR` fails at once.
-    pub async fn ipsec_site_connection_ready(
-        client: &super::Client,
-        id: &str,
-        options: &crate::wait::WaitOptions,
-    ) -> Result<types::IpsecSiteConnection, crate::wait::WaitError> {
-        crate::wait::ready(
-                "IPsec site connection",
-                id,
-                options,
-                &["ACTIVE", "DOWN"],
-                &["ERROR"],
-                |resource: &types::IpsecSiteConnection| {
-                    resource.status.as_ref().map(|status| status.to_string())
-                },
-                || async move {
-                    Ok(
-                        client
-                            .show_ipsec_site_connection()
-                            .connection_id(id)
-                            .send()
-                            .await?
-                            .into_inner()
-                            .ipsec_site_connection,
-                    )
-                },
-            )
-            .await
+    #[allow(clippy::manual_async_fn)]
+    pub fn ipsec_site_connection_ready<'a>(
+        client: &'a super::Client,
+        id: &'a str,
+        options: &'a crate::wait::WaitOptions,
+    ) -> impl ::std::future::Future<
+        Output = Result<types::IpsecSiteConnection, crate::wait::WaitError>,
+    > + Send + 'a {
+        async move {
+            crate::wait::ready(
+                    "IPsec site connection",
+                    id,
+                    options,
+                    &["ACTIVE", "DOWN"],
+                    &["ERROR"],
+                    |resource: &types::IpsecSiteConnection| {
+                        resource.status.as_ref().map(|status| status.to_string())
+                    },
+                    || async move {
+                        Ok(
+                            client
+                                .show_ipsec_site_connection()
+                                .connection_id(id)
+                                .send()
+                                .await?
+                                .into_inner()
+                                .ipsec_site_connection,
+                        )
+                    },
+                )
+                .await
+        }
     }
     /// Until the IPsec site connection is gone (`ShowIpsecSiteConnection` answers 404).
-    pub async fn ipsec_site_connection_gone(
-        client: &super::Client,
-        id: &str,
-        options: &crate::wait::WaitOptions,
-    ) -> Result<(), crate::wait::WaitError> {
-        crate::wait::gone(
-                "IPsec site connection",
-                id,
-                options,
-                |resource: &types::IpsecSiteConnection| {
-                    resource.status.as_ref().map(|status| status.to_string())
-                },
-                || async move {
-                    Ok(
-                        client
-                            .show_ipsec_site_connection()
-                            .connection_id(id)
-                            .send()
-                            .await?
-                            .into_inner()
-                            .ipsec_site_connection,
-                    )
-                },
-            )
-            .await
+    #[allow(clippy::manual_async_fn)]
+    pub fn ipsec_site_connection_gone<'a>(
+        client: &'a super::Client,
+        id: &'a str,
+        options: &'a crate::wait::WaitOptions,
+    ) -> impl ::std::future::Future<
+        Output = Result<(), crate::wait::WaitError>,
+    > + Send + 'a {
+        async move {
+            crate::wait::gone(
+                    "IPsec site connection",
+                    id,
+                    options,
+                    |resource: &types::IpsecSiteConnection| {
+                        resource.status.as_ref().map(|status| status.to_string())
+                    },
+                    || async move {
+                        Ok(
+                            client
+                                .show_ipsec_site_connection()
+                                .connection_id(id)
+                                .send()
+                                .await?
+                                .into_inner()
+                                .ipsec_site_connection,
+                        )
+                    },
+                )
+                .await
+        }
     }
     /// Until the VPN service is ready (`ACTIVE`, `DOWN`); `ERROR` fails at once.
-    pub async fn vpn_service_ready(
-        client: &super::Client,
-        id: &str,
-        options: &crate::wait::WaitOptions,
-    ) -> Result<types::VpnService, crate::wait::WaitError> {
-        crate::wait::ready(
-                "VPN service",
-                id,
-                options,
-                &["ACTIVE", "DOWN"],
-                &["ERROR"],
-                |resource: &types::VpnService| {
-                    resource.status.as_ref().map(|status| status.to_string())
-                },
-                || async move {
-                    Ok(
-                        client
-                            .show_vpn_service()
-                            .service_id(id)
-                            .send()
-                            .await?
-                            .into_inner()
-                            .vpnservice,
-                    )
-                },
-            )
-            .await
+    #[allow(clippy::manual_async_fn)]
+    pub fn vpn_service_ready<'a>(
+        client: &'a super::Client,
+        id: &'a str,
+        options: &'a crate::wait::WaitOptions,
+    ) -> impl ::std::future::Future<
+        Output = Result<types::VpnService, crate::wait::WaitError>,
+    > + Send + 'a {
+        async move {
+            crate::wait::ready(
+                    "VPN service",
+                    id,
+                    options,
+                    &["ACTIVE", "DOWN"],
+                    &["ERROR"],
+                    |resource: &types::VpnService| {
+                        resource.status.as_ref().map(|status| status.to_string())
+                    },
+                    || async move {
+                        Ok(
+                            client
+                                .show_vpn_service()
+                                .service_id(id)
+                                .send()
+                                .await?
+                                .into_inner()
+                                .vpnservice,
+                        )
+                    },
+                )
+                .await
+        }
     }
     /// Until the VPN service is gone (`ShowVpnService` answers 404).
-    pub async fn vpn_service_gone(
-        client: &super::Client,
-        id: &str,
-        options: &crate::wait::WaitOptions,
-    ) -> Result<(), crate::wait::WaitError> {
-        crate::wait::gone(
-                "VPN service",
-                id,
-                options,
-                |resource: &types::VpnService| {
-                    resource.status.as_ref().map(|status| status.to_string())
-                },
-                || async move {
-                    Ok(
-                        client
-                            .show_vpn_service()
-                            .service_id(id)
-                            .send()
-                            .await?
-                            .into_inner()
-                            .vpnservice,
-                    )
-                },
-            )
-            .await
+    #[allow(clippy::manual_async_fn)]
+    pub fn vpn_service_gone<'a>(
+        client: &'a super::Client,
+        id: &'a str,
+        options: &'a crate::wait::WaitOptions,
+    ) -> impl ::std::future::Future<
+        Output = Result<(), crate::wait::WaitError>,
+    > + Send + 'a {
+        async move {
+            crate::wait::gone(
+                    "VPN service",
+                    id,
+                    options,
+                    |resource: &types::VpnService| {
+                        resource.status.as_ref().map(|status| status.to_string())
+                    },
+                    || async move {
+                        Ok(
+                            client
+                                .show_vpn_service()
+                                .service_id(id)
+                                .send()
+                                .await?
+                                .into_inner()
+                                .vpnservice,
+                        )
+                    },
+                )
+                .await
+        }
     }
 }

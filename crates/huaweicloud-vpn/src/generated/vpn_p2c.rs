@@ -7868,6 +7868,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
 /// `ListP2cVgws` pages with `marker` (`x-pagination`).
 impl<'a> crate::pagination::Paginate<'a> for builder::ListP2cVgws<'a> {
     type Item = types::P2cVgw;
+    #[inline]
     fn page(
         self,
         marker: Option<String>,
@@ -7888,6 +7889,7 @@ impl<'a> crate::pagination::Paginate<'a> for builder::ListP2cVgws<'a> {
 /// `ListP2cVpnGatewayJobs` pages with `marker` (`x-pagination`).
 impl<'a> crate::pagination::Paginate<'a> for builder::ListP2cVpnGatewayJobs<'a> {
     type Item = types::P2cVgwJob;
+    #[inline]
     fn page(
         self,
         marker: Option<String>,
@@ -7908,6 +7910,7 @@ impl<'a> crate::pagination::Paginate<'a> for builder::ListP2cVpnGatewayJobs<'a> 
 /// `ListVpnAccessPolicies` pages with `marker` (`x-pagination`).
 impl<'a> crate::pagination::Paginate<'a> for builder::ListVpnAccessPolicies<'a> {
     type Item = types::VpnAccessPolicy;
+    #[inline]
     fn page(
         self,
         marker: Option<String>,
@@ -7928,6 +7931,7 @@ impl<'a> crate::pagination::Paginate<'a> for builder::ListVpnAccessPolicies<'a> 
 /// `ListVpnUserGroups` pages with `marker` (`x-pagination`).
 impl<'a> crate::pagination::Paginate<'a> for builder::ListVpnUserGroups<'a> {
     type Item = types::VpnUserGroup;
+    #[inline]
     fn page(
         self,
         marker: Option<String>,
@@ -7948,6 +7952,7 @@ impl<'a> crate::pagination::Paginate<'a> for builder::ListVpnUserGroups<'a> {
 /// `ListVpnUsersInGroup` pages with `marker` (`x-pagination`).
 impl<'a> crate::pagination::Paginate<'a> for builder::ListVpnUsersInGroup<'a> {
     type Item = types::VpnUserInGroup;
+    #[inline]
     fn page(
         self,
         marker: Option<String>,
@@ -7968,6 +7973,7 @@ impl<'a> crate::pagination::Paginate<'a> for builder::ListVpnUsersInGroup<'a> {
 /// `ListVpnUsers` pages with `marker` (`x-pagination`).
 impl<'a> crate::pagination::Paginate<'a> for builder::ListVpnUsers<'a> {
     type Item = types::VpnUser;
+    #[inline]
     fn page(
         self,
         marker: Option<String>,
@@ -7988,6 +7994,7 @@ impl<'a> crate::pagination::Paginate<'a> for builder::ListVpnUsers<'a> {
 /// `ListVpnServersByProject` pages with `marker` (`x-pagination`).
 impl<'a> crate::pagination::Paginate<'a> for builder::ListVpnServersByProject<'a> {
     type Item = types::VpnServer;
+    #[inline]
     fn page(
         self,
         marker: Option<String>,
@@ -8011,60 +8018,70 @@ impl<'a> crate::pagination::Paginate<'a> for builder::ListVpnServersByProject<'a
 pub mod waiters {
     use super::types;
     /// Until the P2C VPN gateway is ready (`ACTIVE`); `FAULT` fails at once.
-    pub async fn p2c_vpn_gateway_ready(
-        client: &super::Client,
-        id: &str,
-        options: &crate::wait::WaitOptions,
-    ) -> Result<types::P2cVgw, crate::wait::WaitError> {
-        crate::wait::ready(
-                "P2C VPN gateway",
-                id,
-                options,
-                &["ACTIVE"],
-                &["FAULT"],
-                |resource: &types::P2cVgw| {
-                    resource.status.as_ref().map(|status| status.to_string())
-                },
-                || async move {
-                    Ok(
-                        client
-                            .show_p2c_vgw()
-                            .p2c_vgw_id(id)
-                            .send()
-                            .await?
-                            .into_inner()
-                            .p2c_vpn_gateway,
-                    )
-                },
-            )
-            .await
+    #[allow(clippy::manual_async_fn)]
+    pub fn p2c_vpn_gateway_ready<'a>(
+        client: &'a super::Client,
+        id: &'a str,
+        options: &'a crate::wait::WaitOptions,
+    ) -> impl ::std::future::Future<
+        Output = Result<types::P2cVgw, crate::wait::WaitError>,
+    > + Send + 'a {
+        async move {
+            crate::wait::ready(
+                    "P2C VPN gateway",
+                    id,
+                    options,
+                    &["ACTIVE"],
+                    &["FAULT"],
+                    |resource: &types::P2cVgw| {
+                        resource.status.as_ref().map(|status| status.to_string())
+                    },
+                    || async move {
+                        Ok(
+                            client
+                                .show_p2c_vgw()
+                                .p2c_vgw_id(id)
+                                .send()
+                                .await?
+                                .into_inner()
+                                .p2c_vpn_gateway,
+                        )
+                    },
+                )
+                .await
+        }
     }
     /// Until the P2C VPN gateway is gone (`ShowP2cVgw` answers 404).
-    pub async fn p2c_vpn_gateway_gone(
-        client: &super::Client,
-        id: &str,
-        options: &crate::wait::WaitOptions,
-    ) -> Result<(), crate::wait::WaitError> {
-        crate::wait::gone(
-                "P2C VPN gateway",
-                id,
-                options,
-                |resource: &types::P2cVgw| {
-                    resource.status.as_ref().map(|status| status.to_string())
-                },
-                || async move {
-                    Ok(
-                        client
-                            .show_p2c_vgw()
-                            .p2c_vgw_id(id)
-                            .send()
-                            .await?
-                            .into_inner()
-                            .p2c_vpn_gateway,
-                    )
-                },
-            )
-            .await
+    #[allow(clippy::manual_async_fn)]
+    pub fn p2c_vpn_gateway_gone<'a>(
+        client: &'a super::Client,
+        id: &'a str,
+        options: &'a crate::wait::WaitOptions,
+    ) -> impl ::std::future::Future<
+        Output = Result<(), crate::wait::WaitError>,
+    > + Send + 'a {
+        async move {
+            crate::wait::gone(
+                    "P2C VPN gateway",
+                    id,
+                    options,
+                    |resource: &types::P2cVgw| {
+                        resource.status.as_ref().map(|status| status.to_string())
+                    },
+                    || async move {
+                        Ok(
+                            client
+                                .show_p2c_vgw()
+                                .p2c_vgw_id(id)
+                                .send()
+                                .await?
+                                .into_inner()
+                                .p2c_vpn_gateway,
+                        )
+                    },
+                )
+                .await
+        }
     }
 }
 /** The path prefix of every operation (`x-client-base-path`): the client's base URL is the

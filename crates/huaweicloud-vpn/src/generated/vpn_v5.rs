@@ -7115,6 +7115,7 @@ pub const OPERATIONS: &[crate::operation::Operation] = &[
 /// `ListCgws` pages with `marker` (`x-pagination`).
 impl<'a> crate::pagination::Paginate<'a> for builder::ListCgws<'a> {
     type Item = types::CustomerGateway;
+    #[inline]
     fn page(
         self,
         marker: Option<String>,
@@ -7135,6 +7136,7 @@ impl<'a> crate::pagination::Paginate<'a> for builder::ListCgws<'a> {
 /// `ListVpnConnections` pages with `marker` (`x-pagination`).
 impl<'a> crate::pagination::Paginate<'a> for builder::ListVpnConnections<'a> {
     type Item = types::VpnConnection;
+    #[inline]
     fn page(
         self,
         marker: Option<String>,
@@ -7155,6 +7157,7 @@ impl<'a> crate::pagination::Paginate<'a> for builder::ListVpnConnections<'a> {
 /// `ListVpnGatewayJobs` pages with `marker` (`x-pagination`).
 impl<'a> crate::pagination::Paginate<'a> for builder::ListVpnGatewayJobs<'a> {
     type Item = types::VpnGatewayJob;
+    #[inline]
     fn page(
         self,
         marker: Option<String>,
@@ -7175,6 +7178,7 @@ impl<'a> crate::pagination::Paginate<'a> for builder::ListVpnGatewayJobs<'a> {
 /// `ShowVpnGatewayRoutingTable` pages with `marker` (`x-pagination`).
 impl<'a> crate::pagination::Paginate<'a> for builder::ShowVpnGatewayRoutingTable<'a> {
     type Item = types::VpnGatewayRoute;
+    #[inline]
     fn page(
         self,
         marker: Option<String>,
@@ -7198,172 +7202,202 @@ impl<'a> crate::pagination::Paginate<'a> for builder::ShowVpnGatewayRoutingTable
 pub mod waiters {
     use super::types;
     /// Until the connection monitor is ready (`ACTIVE`); `ERROR` fails at once.
-    pub async fn connection_monitor_ready(
-        client: &super::Client,
-        id: &str,
-        options: &crate::wait::WaitOptions,
-    ) -> Result<types::ConnectionMonitor, crate::wait::WaitError> {
-        crate::wait::ready(
-                "connection monitor",
-                id,
-                options,
-                &["ACTIVE"],
-                &["ERROR"],
-                |resource: &types::ConnectionMonitor| {
-                    resource.status.as_ref().map(|status| status.to_string())
-                },
-                || async move {
-                    Ok(
-                        client
-                            .show_connection_monitor()
-                            .connection_monitor_id(id)
-                            .send()
-                            .await?
-                            .into_inner()
-                            .connection_monitor,
-                    )
-                },
-            )
-            .await
+    #[allow(clippy::manual_async_fn)]
+    pub fn connection_monitor_ready<'a>(
+        client: &'a super::Client,
+        id: &'a str,
+        options: &'a crate::wait::WaitOptions,
+    ) -> impl ::std::future::Future<
+        Output = Result<types::ConnectionMonitor, crate::wait::WaitError>,
+    > + Send + 'a {
+        async move {
+            crate::wait::ready(
+                    "connection monitor",
+                    id,
+                    options,
+                    &["ACTIVE"],
+                    &["ERROR"],
+                    |resource: &types::ConnectionMonitor| {
+                        resource.status.as_ref().map(|status| status.to_string())
+                    },
+                    || async move {
+                        Ok(
+                            client
+                                .show_connection_monitor()
+                                .connection_monitor_id(id)
+                                .send()
+                                .await?
+                                .into_inner()
+                                .connection_monitor,
+                        )
+                    },
+                )
+                .await
+        }
     }
     /// Until the connection monitor is gone (`ShowConnectionMonitor` answers 404).
-    pub async fn connection_monitor_gone(
-        client: &super::Client,
-        id: &str,
-        options: &crate::wait::WaitOptions,
-    ) -> Result<(), crate::wait::WaitError> {
-        crate::wait::gone(
-                "connection monitor",
-                id,
-                options,
-                |resource: &types::ConnectionMonitor| {
-                    resource.status.as_ref().map(|status| status.to_string())
-                },
-                || async move {
-                    Ok(
-                        client
-                            .show_connection_monitor()
-                            .connection_monitor_id(id)
-                            .send()
-                            .await?
-                            .into_inner()
-                            .connection_monitor,
-                    )
-                },
-            )
-            .await
+    #[allow(clippy::manual_async_fn)]
+    pub fn connection_monitor_gone<'a>(
+        client: &'a super::Client,
+        id: &'a str,
+        options: &'a crate::wait::WaitOptions,
+    ) -> impl ::std::future::Future<
+        Output = Result<(), crate::wait::WaitError>,
+    > + Send + 'a {
+        async move {
+            crate::wait::gone(
+                    "connection monitor",
+                    id,
+                    options,
+                    |resource: &types::ConnectionMonitor| {
+                        resource.status.as_ref().map(|status| status.to_string())
+                    },
+                    || async move {
+                        Ok(
+                            client
+                                .show_connection_monitor()
+                                .connection_monitor_id(id)
+                                .send()
+                                .await?
+                                .into_inner()
+                                .connection_monitor,
+                        )
+                    },
+                )
+                .await
+        }
     }
     /// Until the VPN connection is ready (`ACTIVE`, `DOWN`); `ERROR` fails at once.
-    pub async fn vpn_connection_ready(
-        client: &super::Client,
-        id: &str,
-        options: &crate::wait::WaitOptions,
-    ) -> Result<types::VpnConnection, crate::wait::WaitError> {
-        crate::wait::ready(
-                "VPN connection",
-                id,
-                options,
-                &["ACTIVE", "DOWN"],
-                &["ERROR"],
-                |resource: &types::VpnConnection| {
-                    resource.status.as_ref().map(|status| status.to_string())
-                },
-                || async move {
-                    Ok(
-                        client
-                            .show_vpn_connection()
-                            .vpn_connection_id(id)
-                            .send()
-                            .await?
-                            .into_inner()
-                            .vpn_connection,
-                    )
-                },
-            )
-            .await
+    #[allow(clippy::manual_async_fn)]
+    pub fn vpn_connection_ready<'a>(
+        client: &'a super::Client,
+        id: &'a str,
+        options: &'a crate::wait::WaitOptions,
+    ) -> impl ::std::future::Future<
+        Output = Result<types::VpnConnection, crate::wait::WaitError>,
+    > + Send + 'a {
+        async move {
+            crate::wait::ready(
+                    "VPN connection",
+                    id,
+                    options,
+                    &["ACTIVE", "DOWN"],
+                    &["ERROR"],
+                    |resource: &types::VpnConnection| {
+                        resource.status.as_ref().map(|status| status.to_string())
+                    },
+                    || async move {
+                        Ok(
+                            client
+                                .show_vpn_connection()
+                                .vpn_connection_id(id)
+                                .send()
+                                .await?
+                                .into_inner()
+                                .vpn_connection,
+                        )
+                    },
+                )
+                .await
+        }
     }
     /// Until the VPN connection is gone (`ShowVpnConnection` answers 404).
-    pub async fn vpn_connection_gone(
-        client: &super::Client,
-        id: &str,
-        options: &crate::wait::WaitOptions,
-    ) -> Result<(), crate::wait::WaitError> {
-        crate::wait::gone(
-                "VPN connection",
-                id,
-                options,
-                |resource: &types::VpnConnection| {
-                    resource.status.as_ref().map(|status| status.to_string())
-                },
-                || async move {
-                    Ok(
-                        client
-                            .show_vpn_connection()
-                            .vpn_connection_id(id)
-                            .send()
-                            .await?
-                            .into_inner()
-                            .vpn_connection,
-                    )
-                },
-            )
-            .await
+    #[allow(clippy::manual_async_fn)]
+    pub fn vpn_connection_gone<'a>(
+        client: &'a super::Client,
+        id: &'a str,
+        options: &'a crate::wait::WaitOptions,
+    ) -> impl ::std::future::Future<
+        Output = Result<(), crate::wait::WaitError>,
+    > + Send + 'a {
+        async move {
+            crate::wait::gone(
+                    "VPN connection",
+                    id,
+                    options,
+                    |resource: &types::VpnConnection| {
+                        resource.status.as_ref().map(|status| status.to_string())
+                    },
+                    || async move {
+                        Ok(
+                            client
+                                .show_vpn_connection()
+                                .vpn_connection_id(id)
+                                .send()
+                                .await?
+                                .into_inner()
+                                .vpn_connection,
+                        )
+                    },
+                )
+                .await
+        }
     }
     /// Until the VPN gateway is ready (`ACTIVE`); `FAULT` fails at once.
-    pub async fn vpn_gateway_ready(
-        client: &super::Client,
-        id: &str,
-        options: &crate::wait::WaitOptions,
-    ) -> Result<types::VpnGateway, crate::wait::WaitError> {
-        crate::wait::ready(
-                "VPN gateway",
-                id,
-                options,
-                &["ACTIVE"],
-                &["FAULT"],
-                |resource: &types::VpnGateway| {
-                    resource.status.as_ref().map(|status| status.to_string())
-                },
-                || async move {
-                    Ok(
-                        client
-                            .show_vgw()
-                            .vgw_id(id)
-                            .send()
-                            .await?
-                            .into_inner()
-                            .vpn_gateway,
-                    )
-                },
-            )
-            .await
+    #[allow(clippy::manual_async_fn)]
+    pub fn vpn_gateway_ready<'a>(
+        client: &'a super::Client,
+        id: &'a str,
+        options: &'a crate::wait::WaitOptions,
+    ) -> impl ::std::future::Future<
+        Output = Result<types::VpnGateway, crate::wait::WaitError>,
+    > + Send + 'a {
+        async move {
+            crate::wait::ready(
+                    "VPN gateway",
+                    id,
+                    options,
+                    &["ACTIVE"],
+                    &["FAULT"],
+                    |resource: &types::VpnGateway| {
+                        resource.status.as_ref().map(|status| status.to_string())
+                    },
+                    || async move {
+                        Ok(
+                            client
+                                .show_vgw()
+                                .vgw_id(id)
+                                .send()
+                                .await?
+                                .into_inner()
+                                .vpn_gateway,
+                        )
+                    },
+                )
+                .await
+        }
     }
     /// Until the VPN gateway is gone (`ShowVgw` answers 404).
-    pub async fn vpn_gateway_gone(
-        client: &super::Client,
-        id: &str,
-        options: &crate::wait::WaitOptions,
-    ) -> Result<(), crate::wait::WaitError> {
-        crate::wait::gone(
-                "VPN gateway",
-                id,
-                options,
-                |resource: &types::VpnGateway| {
-                    resource.status.as_ref().map(|status| status.to_string())
-                },
-                || async move {
-                    Ok(
-                        client
-                            .show_vgw()
-                            .vgw_id(id)
-                            .send()
-                            .await?
-                            .into_inner()
-                            .vpn_gateway,
-                    )
-                },
-            )
-            .await
+    #[allow(clippy::manual_async_fn)]
+    pub fn vpn_gateway_gone<'a>(
+        client: &'a super::Client,
+        id: &'a str,
+        options: &'a crate::wait::WaitOptions,
+    ) -> impl ::std::future::Future<
+        Output = Result<(), crate::wait::WaitError>,
+    > + Send + 'a {
+        async move {
+            crate::wait::gone(
+                    "VPN gateway",
+                    id,
+                    options,
+                    |resource: &types::VpnGateway| {
+                        resource.status.as_ref().map(|status| status.to_string())
+                    },
+                    || async move {
+                        Ok(
+                            client
+                                .show_vgw()
+                                .vgw_id(id)
+                                .send()
+                                .await?
+                                .into_inner()
+                                .vpn_gateway,
+                        )
+                    },
+                )
+                .await
+        }
     }
 }
 /** The path prefix of every operation (`x-client-base-path`): the client's base URL is the
