@@ -85,6 +85,8 @@ pub fn support() -> Support {
         error_type: quote!(crate::ServiceError),
         error_fn: quote!(crate::error::error_response),
         decode_fn: quote!(crate::runtime::decode),
+        respond_fn: quote!(crate::runtime::respond),
+        respond_empty_fn: quote!(crate::runtime::respond_empty),
         unknown_value: quote!(crate::UnknownValue),
         redacted: quote!(crate::support::REDACTED),
         bounded: quote!(crate::Bounded),

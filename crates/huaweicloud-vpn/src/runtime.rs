@@ -660,6 +660,64 @@ pub async fn decode<T: serde::de::DeserializeOwned, E>(
     }
 }
 
+/// The end of every generated `send()`, once its request is built: the client's hooks (signing,
+/// the idempotency tag, retries: [`Runtime`]), then the answer read by its status: the
+/// operation's documented `success` status decoded into `T`, any 4XX or 5XX as the service's
+/// error ([`crate::ServiceError`]), anything else [`Error::UnexpectedResponse`]. One generic
+/// function instead of a copy per operation (`cargo xtask generate`, pass 13), compiled for
+/// the operations a program calls.
+#[doc(hidden)]
+pub async fn respond<C, T>(
+    client: &C,
+    request: reqwest::Request,
+    operation_id: &'static str,
+    success: u16,
+) -> Result<ResponseValue<T>, Error<crate::ServiceError>>
+where
+    C: ClientHooks<Runtime>,
+    T: serde::de::DeserializeOwned,
+{
+    let response = exchange(client, request, operation_id).await?;
+    match response.status().as_u16() {
+        status if status == success => decode(response).await,
+        400..=599 => Err(crate::error::error_response(response).await),
+        _ => Err(Error::UnexpectedResponse(response)),
+    }
+}
+
+/// [`respond`] for an operation whose documented answer has no body (`204`).
+#[doc(hidden)]
+pub async fn respond_empty<C>(
+    client: &C,
+    request: reqwest::Request,
+    operation_id: &'static str,
+    success: u16,
+) -> Result<ResponseValue<()>, Error<crate::ServiceError>>
+where
+    C: ClientHooks<Runtime>,
+{
+    let response = exchange(client, request, operation_id).await?;
+    match response.status().as_u16() {
+        status if status == success => Ok(ResponseValue::empty(response)),
+        400..=599 => Err(crate::error::error_response(response).await),
+        _ => Err(Error::UnexpectedResponse(response)),
+    }
+}
+
+/// The hooks in progenitor's order: `pre` (prepare: authorize and sign), `exec` (send, with
+/// retries), `post`.
+async fn exchange<C: ClientHooks<Runtime>>(
+    client: &C,
+    mut request: reqwest::Request,
+    operation_id: &'static str,
+) -> Result<reqwest::Response, Error<crate::ServiceError>> {
+    let info = OperationInfo { operation_id };
+    client.pre(&mut request, &info).await?;
+    let result = client.exec(request, &info).await;
+    client.post(&result, &info).await?;
+    Ok(result?)
+}
+
 /// Reads a 400 answer's service code (the body is small), giving back an equivalent response.
 async fn read_code(
     response: reqwest::Response,

@@ -668,6 +668,25 @@ impl<'ast> Visit<'ast> for SendVisitor {
         syn::visit::visit_macro(self, m);
     }
 
+    /// The success status of `crate::runtime::respond(client, request, "id", 201u16)`, the call
+    /// every generated `send()` ends with (xtask's pass 13).
+    fn visit_expr_call(&mut self, e: &'ast syn::ExprCall) {
+        if let syn::Expr::Path(callee) = &*e.func
+            && callee
+                .path
+                .segments
+                .last()
+                .is_some_and(|s| s.ident == "respond" || s.ident == "respond_empty")
+            && let Some(syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Int(status),
+                ..
+            })) = e.args.iter().nth(3)
+        {
+            self.codes.push(status.base10_digits().to_string());
+        }
+        syn::visit::visit_expr_call(self, e);
+    }
+
     fn visit_arm(&mut self, arm: &'ast syn::Arm) {
         let pat = arm.pat.to_token_stream().to_string();
         let body = arm.body.to_token_stream().to_string();

@@ -773,3 +773,84 @@ fn the_client_has_one_way_in() {
     let mut none = self::items(quote! { pub struct Client; });
     assert!(crate_constructors(&mut none).is_err());
 }
+
+/// progenitor's `send()` tail for a builder, with its success arm.
+fn full_send(builder: &str, success: TokenStream) -> TokenStream {
+    let builder = quote::format_ident!("{builder}");
+    quote! {
+        impl<'a> #builder<'a> {
+            pub async fn send(self) -> Result<ResponseValue<types::Thing>, Error<types::ErrorBody>> {
+                let url = format!("{}/things", client.baseurl,);
+                #[allow(unused_mut)]
+                let mut request = client.client.get(url).build()?;
+                let info = OperationInfo {
+                    operation_id: "show_thing",
+                };
+                client.pre(&mut request, &info).await?;
+                let result = client.exec(request, &info).await;
+                client.post(&result, &info).await?;
+                let response = result?;
+                match response.status().as_u16() {
+                    #success
+                    400u16..=499u16 => {
+                        Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                    }
+                    500u16..=599u16 => {
+                        Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+                    }
+                    _ => Err(Error::UnexpectedResponse(response)),
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn every_send_ends_in_one_runtime_call() {
+    let show = full_send(
+        "ShowThing",
+        quote!(200u16 => ResponseValue::from_response(response).await,),
+    );
+    let delete = full_send(
+        "DeleteThing",
+        quote!(204u16 => Ok(ResponseValue::empty(response)),),
+    );
+    let mut file = file(quote! {
+        pub mod builder { #show #delete }
+    });
+    route_error_bodies(&mut file, &support()).unwrap();
+    assert_eq!(one_exchange(&mut file, &support()), Ok(2));
+    let out = prettyplease::unparse(&file);
+    for expected in [
+        r#"let request = client.client.get(url).build()?; crate::runtime::respond(client, request, "show_thing", 200u16).await"#,
+        r#"crate::runtime::respond_empty(client, request, "show_thing", 204u16).await"#,
+    ] {
+        assert!(has(&out, expected), "{expected}\n{out}");
+    }
+    for gone in [
+        "OperationInfo",
+        ".pre(",
+        ".exec(",
+        "match",
+        "unused_mut",
+        "let mut request",
+    ] {
+        assert!(!out.contains(gone), "{gone}\n{out}");
+    }
+
+    // Another shape (here a second success status) is an error naming the builder.
+    let list = full_send(
+        "ListThings",
+        quote!(
+            200u16 => ResponseValue::from_response(response).await,
+            202u16 => Ok(ResponseValue::empty(response)),
+        ),
+    );
+    let mut other = self::file(quote! { pub mod builder { #list } });
+    route_error_bodies(&mut other, &support()).unwrap();
+    let error = one_exchange(&mut other, &support()).unwrap_err();
+    assert!(
+        error.contains("ListThings") && error.contains("not one success, 4XX, 5XX, other"),
+        "{error}"
+    );
+}

@@ -607,8 +607,7 @@ pub mod builder {
             let Self { client, fields } = self;
             let fields = fields.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v2.0/vpn/endpoint-groups", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -617,19 +616,8 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("fields", &fields))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_endpoint_groups",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "list_endpoint_groups", 200u16)
+                .await
         }
     }
     /**Builder for [`Client::create_endpoint_group`]
@@ -689,8 +677,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v2.0/vpn/endpoint-groups", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
@@ -699,19 +686,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "create_endpoint_group",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "create_endpoint_group", 201u16)
+                .await
         }
     }
     /**Builder for [`Client::show_endpoint_group`]
@@ -756,8 +732,7 @@ pub mod builder {
                 "{}/v2.0/vpn/endpoint-groups/{}", client.baseurl, encode_path(& crate
                 ::path::segment("endpoint_group_id", endpoint_group_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -765,19 +740,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "show_endpoint_group",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "show_endpoint_group", 200u16).await
         }
     }
     /**Builder for [`Client::update_endpoint_group`]
@@ -857,8 +820,7 @@ pub mod builder {
                 "{}/v2.0/vpn/endpoint-groups/{}", client.baseurl, encode_path(& crate
                 ::path::segment("endpoint_group_id", endpoint_group_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .put(url)
                 .header(
@@ -867,19 +829,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "update_endpoint_group",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "update_endpoint_group", 200u16)
+                .await
         }
     }
     /**Builder for [`Client::delete_endpoint_group`]
@@ -921,8 +872,7 @@ pub mod builder {
                 "{}/v2.0/vpn/endpoint-groups/{}", client.baseurl, encode_path(& crate
                 ::path::segment("endpoint_group_id", endpoint_group_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .delete(url)
                 .header(
@@ -930,19 +880,13 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_endpoint_group",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond_empty(
+                    client,
+                    request,
+                    "delete_endpoint_group",
+                    204u16,
+                )
+                .await
         }
     }
     /**Builder for [`Client::list_ike_policies`]
@@ -983,8 +927,7 @@ pub mod builder {
             let Self { client, fields } = self;
             let fields = fields.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v2.0/vpn/ikepolicies", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -993,19 +936,7 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("fields", &fields))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_ike_policies",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "list_ike_policies", 200u16).await
         }
     }
     /**Builder for [`Client::create_ike_policy`]
@@ -1063,8 +994,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v2.0/vpn/ikepolicies", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
@@ -1073,19 +1003,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "create_ike_policy",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "create_ike_policy", 201u16).await
         }
     }
     /**Builder for [`Client::show_ike_policy`]
@@ -1128,8 +1046,7 @@ pub mod builder {
                 "{}/v2.0/vpn/ikepolicies/{}", client.baseurl, encode_path(& crate
                 ::path::segment("ikepolicy_id", ikepolicy_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -1137,19 +1054,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "show_ike_policy",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "show_ike_policy", 200u16).await
         }
     }
     /**Builder for [`Client::update_ike_policy`]
@@ -1225,8 +1130,7 @@ pub mod builder {
                 "{}/v2.0/vpn/ikepolicies/{}", client.baseurl, encode_path(& crate
                 ::path::segment("ikepolicy_id", ikepolicy_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .put(url)
                 .header(
@@ -1235,19 +1139,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "update_ike_policy",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "update_ike_policy", 200u16).await
         }
     }
     /**Builder for [`Client::delete_ike_policy`]
@@ -1287,8 +1179,7 @@ pub mod builder {
                 "{}/v2.0/vpn/ikepolicies/{}", client.baseurl, encode_path(& crate
                 ::path::segment("ikepolicy_id", ikepolicy_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .delete(url)
                 .header(
@@ -1296,19 +1187,8 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_ike_policy",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond_empty(client, request, "delete_ike_policy", 204u16)
+                .await
         }
     }
     /**Builder for [`Client::list_ipsec_site_connections`]
@@ -1413,8 +1293,7 @@ pub mod builder {
             let status = status.map_err(Error::InvalidRequest)?;
             let vpnservice_id = vpnservice_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v2.0/vpn/ipsec-site-connections", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -1429,19 +1308,13 @@ pub mod builder {
                     &progenitor_client::QueryParam::new("vpnservice_id", &vpnservice_id),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_ipsec_site_connections",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(
+                    client,
+                    request,
+                    "list_ipsec_site_connections",
+                    200u16,
+                )
+                .await
         }
     }
     /**Builder for [`Client::create_ipsec_site_connection`]
@@ -1501,8 +1374,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v2.0/vpn/ipsec-site-connections", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
@@ -1511,19 +1383,13 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "create_ipsec_site_connection",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(
+                    client,
+                    request,
+                    "create_ipsec_site_connection",
+                    201u16,
+                )
+                .await
         }
     }
     /**Builder for [`Client::show_ipsec_site_connection`]
@@ -1566,8 +1432,7 @@ pub mod builder {
                 "{}/v2.0/vpn/ipsec-site-connections/{}", client.baseurl, encode_path(&
                 crate ::path::segment("connection_id", connection_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -1575,19 +1440,13 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "show_ipsec_site_connection",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(
+                    client,
+                    request,
+                    "show_ipsec_site_connection",
+                    200u16,
+                )
+                .await
         }
     }
     /**Builder for [`Client::update_ipsec_site_connection`]
@@ -1665,8 +1524,7 @@ pub mod builder {
                 "{}/v2.0/vpn/ipsec-site-connections/{}", client.baseurl, encode_path(&
                 crate ::path::segment("connection_id", connection_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .put(url)
                 .header(
@@ -1675,19 +1533,13 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "update_ipsec_site_connection",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(
+                    client,
+                    request,
+                    "update_ipsec_site_connection",
+                    200u16,
+                )
+                .await
         }
     }
     /**Builder for [`Client::delete_ipsec_site_connection`]
@@ -1727,8 +1579,7 @@ pub mod builder {
                 "{}/v2.0/vpn/ipsec-site-connections/{}", client.baseurl, encode_path(&
                 crate ::path::segment("connection_id", connection_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .delete(url)
                 .header(
@@ -1736,19 +1587,13 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_ipsec_site_connection",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond_empty(
+                    client,
+                    request,
+                    "delete_ipsec_site_connection",
+                    204u16,
+                )
+                .await
         }
     }
     /**Builder for [`Client::list_ipsec_policies`]
@@ -1789,8 +1634,7 @@ pub mod builder {
             let Self { client, fields } = self;
             let fields = fields.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v2.0/vpn/ipsecpolicies", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -1799,19 +1643,7 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("fields", &fields))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_ipsec_policies",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "list_ipsec_policies", 200u16).await
         }
     }
     /**Builder for [`Client::create_ipsec_policy`]
@@ -1870,8 +1702,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v2.0/vpn/ipsecpolicies", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
@@ -1880,19 +1711,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "create_ipsec_policy",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "create_ipsec_policy", 201u16).await
         }
     }
     /**Builder for [`Client::show_ipsec_policy`]
@@ -1935,8 +1754,7 @@ pub mod builder {
                 "{}/v2.0/vpn/ipsecpolicies/{}", client.baseurl, encode_path(& crate
                 ::path::segment("ipsecpolicy_id", ipsecpolicy_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -1944,19 +1762,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "show_ipsec_policy",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "show_ipsec_policy", 200u16).await
         }
     }
     /**Builder for [`Client::update_ipsec_policy`]
@@ -2033,8 +1839,7 @@ pub mod builder {
                 "{}/v2.0/vpn/ipsecpolicies/{}", client.baseurl, encode_path(& crate
                 ::path::segment("ipsecpolicy_id", ipsecpolicy_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .put(url)
                 .header(
@@ -2043,19 +1848,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "update_ipsec_policy",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "update_ipsec_policy", 200u16).await
         }
     }
     /**Builder for [`Client::delete_ipsec_policy`]
@@ -2095,8 +1888,7 @@ pub mod builder {
                 "{}/v2.0/vpn/ipsecpolicies/{}", client.baseurl, encode_path(& crate
                 ::path::segment("ipsecpolicy_id", ipsecpolicy_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .delete(url)
                 .header(
@@ -2104,19 +1896,8 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_ipsec_policy",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond_empty(client, request, "delete_ipsec_policy", 204u16)
+                .await
         }
     }
     /**Builder for [`Client::list_vpn_services`]
@@ -2157,8 +1938,7 @@ pub mod builder {
             let Self { client, fields } = self;
             let fields = fields.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v2.0/vpn/vpnservices", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -2167,19 +1947,7 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("fields", &fields))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_vpn_services",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "list_vpn_services", 200u16).await
         }
     }
     /**Builder for [`Client::create_vpn_service`]
@@ -2238,8 +2006,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/v2.0/vpn/vpnservices", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
@@ -2248,19 +2015,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "create_vpn_service",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "create_vpn_service", 201u16).await
         }
     }
     /**Builder for [`Client::show_vpn_service`]
@@ -2303,8 +2058,7 @@ pub mod builder {
                 "{}/v2.0/vpn/vpnservices/{}", client.baseurl, encode_path(& crate
                 ::path::segment("service_id", service_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -2312,19 +2066,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "show_vpn_service",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "show_vpn_service", 200u16).await
         }
     }
     /**Builder for [`Client::update_vpn_service`]
@@ -2401,8 +2143,7 @@ pub mod builder {
                 "{}/v2.0/vpn/vpnservices/{}", client.baseurl, encode_path(& crate
                 ::path::segment("service_id", service_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .put(url)
                 .header(
@@ -2411,19 +2152,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "update_vpn_service",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "update_vpn_service", 200u16).await
         }
     }
     /**Builder for [`Client::delete_vpn_service`]
@@ -2463,8 +2192,7 @@ pub mod builder {
                 "{}/v2.0/vpn/vpnservices/{}", client.baseurl, encode_path(& crate
                 ::path::segment("service_id", service_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .delete(url)
                 .header(
@@ -2472,19 +2200,8 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_vpn_service",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond_empty(client, request, "delete_vpn_service", 204u16)
+                .await
         }
     }
 }

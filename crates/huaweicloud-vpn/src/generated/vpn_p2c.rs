@@ -1157,8 +1157,7 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let marker = marker.map_err(Error::InvalidRequest)?;
             let url = format!("{}/p2c-vpn-gateways", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -1168,19 +1167,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("marker", &marker))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_p2c_vgws",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "list_p2c_vgws", 200u16).await
         }
     }
     /**Builder for [`Client::create_p2c_vgw`]
@@ -1236,8 +1223,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/p2c-vpn-gateways", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
@@ -1246,19 +1232,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "create_p2c_vgw",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "create_p2c_vgw", 201u16).await
         }
     }
     /**Builder for [`Client::list_p2c_vgw_availability_zones`]
@@ -1299,8 +1273,7 @@ pub mod builder {
             let Self { client, flavor } = self;
             let flavor = flavor.map_err(Error::InvalidRequest)?;
             let url = format!("{}/p2c-vpn-gateways/availability-zones", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -1309,19 +1282,13 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("flavor", &flavor))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_p2c_vgw_availability_zones",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(
+                    client,
+                    request,
+                    "list_p2c_vgw_availability_zones",
+                    200u16,
+                )
+                .await
         }
     }
     /**Builder for [`Client::list_p2c_vpn_gateway_jobs`]
@@ -1389,8 +1356,7 @@ pub mod builder {
             let marker = marker.map_err(Error::InvalidRequest)?;
             let resource_id = resource_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/p2c-vpn-gateways/jobs", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -1401,19 +1367,8 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("marker", &marker))
                 .query(&progenitor_client::QueryParam::new("resource_id", &resource_id))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_p2c_vpn_gateway_jobs",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "list_p2c_vpn_gateway_jobs", 200u16)
+                .await
         }
     }
     /**Builder for [`Client::delete_p2c_vpn_gateway_job`]
@@ -1453,8 +1408,7 @@ pub mod builder {
                 "{}/p2c-vpn-gateways/jobs/{}", client.baseurl, encode_path(& crate
                 ::path::segment("job_id", job_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .delete(url)
                 .header(
@@ -1462,19 +1416,13 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_p2c_vpn_gateway_job",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond_empty(
+                    client,
+                    request,
+                    "delete_p2c_vpn_gateway_job",
+                    204u16,
+                )
+                .await
         }
     }
     /**Builder for [`Client::check_client_ca_certificate`]
@@ -1538,8 +1486,7 @@ pub mod builder {
                 "{}/p2c-vpn-gateways/vpn-servers/client-ca-certificates/check", client
                 .baseurl,
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
@@ -1548,19 +1495,13 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "check_client_ca_certificate",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(
+                    client,
+                    request,
+                    "check_client_ca_certificate",
+                    200u16,
+                )
+                .await
         }
     }
     /**Builder for [`Client::update_vpn_server`]
@@ -1636,8 +1577,7 @@ pub mod builder {
                 "{}/p2c-vpn-gateways/vpn-servers/{}", client.baseurl, encode_path(& crate
                 ::path::segment("vpn_server_id", vpn_server_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .put(url)
                 .header(
@@ -1646,19 +1586,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "update_vpn_server",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "update_vpn_server", 200u16).await
         }
     }
     /**Builder for [`Client::list_vpn_access_policies`]
@@ -1732,8 +1660,7 @@ pub mod builder {
                 encode_path(& crate ::path::segment("vpn_server_id", vpn_server_id
                 .to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -1743,19 +1670,8 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("marker", &marker))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_vpn_access_policies",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "list_vpn_access_policies", 200u16)
+                .await
         }
     }
     /**Builder for [`Client::create_vpn_access_policy`]
@@ -1835,8 +1751,7 @@ pub mod builder {
                 encode_path(& crate ::path::segment("vpn_server_id", vpn_server_id
                 .to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
@@ -1845,19 +1760,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "create_vpn_access_policy",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "create_vpn_access_policy", 201u16)
+                .await
         }
     }
     /**Builder for [`Client::show_vpn_access_policy`]
@@ -1918,8 +1822,7 @@ pub mod builder {
                 .to_string()) ?), encode_path(& crate ::path::segment("policy_id",
                 policy_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -1927,19 +1830,8 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "show_vpn_access_policy",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "show_vpn_access_policy", 200u16)
+                .await
         }
     }
     /**Builder for [`Client::update_vpn_access_policy`]
@@ -2035,8 +1927,7 @@ pub mod builder {
                 .to_string()) ?), encode_path(& crate ::path::segment("policy_id",
                 policy_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .put(url)
                 .header(
@@ -2045,19 +1936,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "update_vpn_access_policy",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "update_vpn_access_policy", 200u16)
+                .await
         }
     }
     /**Builder for [`Client::delete_vpn_access_policy`]
@@ -2115,8 +1995,7 @@ pub mod builder {
                 .to_string()) ?), encode_path(& crate ::path::segment("policy_id",
                 policy_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .delete(url)
                 .header(
@@ -2124,19 +2003,13 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_vpn_access_policy",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond_empty(
+                    client,
+                    request,
+                    "delete_vpn_access_policy",
+                    204u16,
+                )
+                .await
         }
     }
     /**Builder for [`Client::import_client_ca`]
@@ -2214,8 +2087,7 @@ pub mod builder {
                 .baseurl, encode_path(& crate ::path::segment("vpn_server_id",
                 vpn_server_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
@@ -2224,19 +2096,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "import_client_ca",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "import_client_ca", 201u16).await
         }
     }
     /**Builder for [`Client::show_client_ca`]
@@ -2301,8 +2161,7 @@ pub mod builder {
                 ::path::segment("client_ca_certificate_id", client_ca_certificate_id
                 .to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -2310,19 +2169,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "show_client_ca",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "show_client_ca", 200u16).await
         }
     }
     /**Builder for [`Client::update_client_ca`]
@@ -2420,8 +2267,7 @@ pub mod builder {
                 ::path::segment("client_ca_certificate_id", client_ca_certificate_id
                 .to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .put(url)
                 .header(
@@ -2430,19 +2276,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "update_client_ca",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "update_client_ca", 200u16).await
         }
     }
     /**Builder for [`Client::delete_client_ca`]
@@ -2504,8 +2338,7 @@ pub mod builder {
                 ::path::segment("client_ca_certificate_id", client_ca_certificate_id
                 .to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .delete(url)
                 .header(
@@ -2513,19 +2346,8 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_client_ca",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond_empty(client, request, "delete_client_ca", 204u16)
+                .await
         }
     }
     /**Builder for [`Client::export_client_config`]
@@ -2605,8 +2427,7 @@ pub mod builder {
                 .baseurl, encode_path(& crate ::path::segment("vpn_server_id",
                 vpn_server_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
@@ -2615,19 +2436,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "export_client_config",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "export_client_config", 200u16)
+                .await
         }
     }
     /**Builder for [`Client::list_vpn_user_groups`]
@@ -2701,8 +2511,7 @@ pub mod builder {
                 encode_path(& crate ::path::segment("vpn_server_id", vpn_server_id
                 .to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -2712,19 +2521,8 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("marker", &marker))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_vpn_user_groups",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "list_vpn_user_groups", 200u16)
+                .await
         }
     }
     /**Builder for [`Client::create_vpn_user_group`]
@@ -2804,8 +2602,7 @@ pub mod builder {
                 encode_path(& crate ::path::segment("vpn_server_id", vpn_server_id
                 .to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
@@ -2814,19 +2611,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "create_vpn_user_group",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "create_vpn_user_group", 201u16)
+                .await
         }
     }
     /**Builder for [`Client::show_vpn_user_group`]
@@ -2887,8 +2673,7 @@ pub mod builder {
                 .to_string()) ?), encode_path(& crate ::path::segment("group_id",
                 group_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -2896,19 +2681,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "show_vpn_user_group",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "show_vpn_user_group", 200u16).await
         }
     }
     /**Builder for [`Client::update_vpn_user_group`]
@@ -3004,8 +2777,7 @@ pub mod builder {
                 .to_string()) ?), encode_path(& crate ::path::segment("group_id",
                 group_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .put(url)
                 .header(
@@ -3014,19 +2786,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "update_vpn_user_group",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "update_vpn_user_group", 200u16)
+                .await
         }
     }
     /**Builder for [`Client::delete_vpn_user_group`]
@@ -3084,8 +2845,7 @@ pub mod builder {
                 .to_string()) ?), encode_path(& crate ::path::segment("group_id",
                 group_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .delete(url)
                 .header(
@@ -3093,19 +2853,13 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_vpn_user_group",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond_empty(
+                    client,
+                    request,
+                    "delete_vpn_user_group",
+                    204u16,
+                )
+                .await
         }
     }
     /**Builder for [`Client::add_vpn_users_to_group`]
@@ -3201,8 +2955,7 @@ pub mod builder {
                 .to_string()) ?), encode_path(& crate ::path::segment("group_id",
                 group_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
@@ -3211,19 +2964,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "add_vpn_users_to_group",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "add_vpn_users_to_group", 201u16)
+                .await
         }
     }
     /**Builder for [`Client::remove_vpn_users_from_group`]
@@ -3319,8 +3061,7 @@ pub mod builder {
                 vpn_server_id.to_string()) ?), encode_path(& crate
                 ::path::segment("group_id", group_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
@@ -3329,19 +3070,13 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "remove_vpn_users_from_group",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(
+                    client,
+                    request,
+                    "remove_vpn_users_from_group",
+                    201u16,
+                )
+                .await
         }
     }
     /**Builder for [`Client::list_vpn_users_in_group`]
@@ -3431,8 +3166,7 @@ pub mod builder {
                 .to_string()) ?), encode_path(& crate ::path::segment("group_id",
                 group_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -3442,19 +3176,8 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("marker", &marker))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_vpn_users_in_group",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "list_vpn_users_in_group", 200u16)
+                .await
         }
     }
     /**Builder for [`Client::list_vpn_users`]
@@ -3527,8 +3250,7 @@ pub mod builder {
                 "{}/p2c-vpn-gateways/vpn-servers/{}/users", client.baseurl, encode_path(&
                 crate ::path::segment("vpn_server_id", vpn_server_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -3538,19 +3260,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("marker", &marker))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_vpn_users",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "list_vpn_users", 200u16).await
         }
     }
     /**Builder for [`Client::create_vpn_user`]
@@ -3627,8 +3337,7 @@ pub mod builder {
                 "{}/p2c-vpn-gateways/vpn-servers/{}/users", client.baseurl, encode_path(&
                 crate ::path::segment("vpn_server_id", vpn_server_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
@@ -3637,19 +3346,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "create_vpn_user",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "create_vpn_user", 201u16).await
         }
     }
     /**Builder for [`Client::batch_create_vpn_users`]
@@ -3729,8 +3426,7 @@ pub mod builder {
                 encode_path(& crate ::path::segment("vpn_server_id", vpn_server_id
                 .to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
@@ -3739,19 +3435,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "batch_create_vpn_users",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "batch_create_vpn_users", 201u16)
+                .await
         }
     }
     /**Builder for [`Client::batch_delete_vpn_users`]
@@ -3831,8 +3516,7 @@ pub mod builder {
                 encode_path(& crate ::path::segment("vpn_server_id", vpn_server_id
                 .to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
@@ -3841,19 +3525,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "batch_delete_vpn_users",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "batch_delete_vpn_users", 200u16)
+                .await
         }
     }
     /**Builder for [`Client::show_vpn_user`]
@@ -3911,8 +3584,7 @@ pub mod builder {
                 .to_string()) ?), encode_path(& crate ::path::segment("user_id", user_id
                 .to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -3920,19 +3592,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "show_vpn_user",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "show_vpn_user", 200u16).await
         }
     }
     /**Builder for [`Client::update_vpn_user`]
@@ -4023,8 +3683,7 @@ pub mod builder {
                 .to_string()) ?), encode_path(& crate ::path::segment("user_id", user_id
                 .to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .put(url)
                 .header(
@@ -4033,19 +3692,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "update_vpn_user",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "update_vpn_user", 200u16).await
         }
     }
     /**Builder for [`Client::delete_vpn_user`]
@@ -4103,8 +3750,7 @@ pub mod builder {
                 .to_string()) ?), encode_path(& crate ::path::segment("user_id", user_id
                 .to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .delete(url)
                 .header(
@@ -4112,19 +3758,8 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_vpn_user",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond_empty(client, request, "delete_vpn_user", 204u16)
+                .await
         }
     }
     /**Builder for [`Client::update_vpn_user_password`]
@@ -4220,8 +3855,7 @@ pub mod builder {
                 .to_string()) ?), encode_path(& crate ::path::segment("user_id", user_id
                 .to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .put(url)
                 .header(
@@ -4230,19 +3864,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "update_vpn_user_password",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "update_vpn_user_password", 200u16)
+                .await
         }
     }
     /**Builder for [`Client::reset_vpn_user_password`]
@@ -4338,8 +3961,7 @@ pub mod builder {
                 vpn_server_id.to_string()) ?), encode_path(& crate
                 ::path::segment("user_id", user_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
@@ -4348,19 +3970,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "reset_vpn_user_password",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "reset_vpn_user_password", 200u16)
+                .await
         }
     }
     /**Builder for [`Client::show_p2c_vgw`]
@@ -4400,8 +4011,7 @@ pub mod builder {
                 "{}/p2c-vpn-gateways/{}", client.baseurl, encode_path(& crate
                 ::path::segment("p2c_vgw_id", p2c_vgw_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -4409,19 +4019,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "show_p2c_vgw",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "show_p2c_vgw", 200u16).await
         }
     }
     /**Builder for [`Client::update_p2c_vgw`]
@@ -4492,8 +4090,7 @@ pub mod builder {
                 "{}/p2c-vpn-gateways/{}", client.baseurl, encode_path(& crate
                 ::path::segment("p2c_vgw_id", p2c_vgw_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .put(url)
                 .header(
@@ -4502,19 +4099,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "update_p2c_vgw",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "update_p2c_vgw", 200u16).await
         }
     }
     /**Builder for [`Client::delete_p2c_vgw`]
@@ -4554,8 +4139,7 @@ pub mod builder {
                 "{}/p2c-vpn-gateways/{}", client.baseurl, encode_path(& crate
                 ::path::segment("p2c_vgw_id", p2c_vgw_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .delete(url)
                 .header(
@@ -4563,19 +4147,8 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_p2c_vgw",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond_empty(client, request, "delete_p2c_vgw", 204u16)
+                .await
         }
     }
     /**Builder for [`Client::list_p2c_vgw_connections`]
@@ -4640,8 +4213,7 @@ pub mod builder {
                 "{}/p2c-vpn-gateways/{}/connections", client.baseurl, encode_path(& crate
                 ::path::segment("p2c_vgw_id", p2c_vgw_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -4651,19 +4223,8 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("offset", &offset))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_p2c_vgw_connections",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "list_p2c_vgw_connections", 200u16)
+                .await
         }
     }
     /**Builder for [`Client::delete_p2c_vgw_connection`]
@@ -4724,8 +4285,7 @@ pub mod builder {
                 ?), encode_path(& crate ::path::segment("connection_id", connection_id
                 .to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
@@ -4733,19 +4293,8 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_p2c_vgw_connection",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "delete_p2c_vgw_connection", 200u16)
+                .await
         }
     }
     /**Builder for [`Client::show_vpn_connections_log_config`]
@@ -4788,8 +4337,7 @@ pub mod builder {
                 "{}/p2c-vpn-gateways/{}/log-config", client.baseurl, encode_path(& crate
                 ::path::segment("p2c_vgw_id", p2c_vgw_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -4797,19 +4345,13 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "show_vpn_connections_log_config",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(
+                    client,
+                    request,
+                    "show_vpn_connections_log_config",
+                    200u16,
+                )
+                .await
         }
     }
     /**Builder for [`Client::update_vpn_connections_log_config`]
@@ -4887,8 +4429,7 @@ pub mod builder {
                 "{}/p2c-vpn-gateways/{}/log-config", client.baseurl, encode_path(& crate
                 ::path::segment("p2c_vgw_id", p2c_vgw_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .put(url)
                 .header(
@@ -4897,19 +4438,13 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "update_vpn_connections_log_config",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(
+                    client,
+                    request,
+                    "update_vpn_connections_log_config",
+                    200u16,
+                )
+                .await
         }
     }
     /**Builder for [`Client::delete_vpn_connections_log_config`]
@@ -4949,8 +4484,7 @@ pub mod builder {
                 "{}/p2c-vpn-gateways/{}/log-config", client.baseurl, encode_path(& crate
                 ::path::segment("p2c_vgw_id", p2c_vgw_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .delete(url)
                 .header(
@@ -4958,19 +4492,13 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_vpn_connections_log_config",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond_empty(
+                    client,
+                    request,
+                    "delete_vpn_connections_log_config",
+                    204u16,
+                )
+                .await
         }
     }
     /**Builder for [`Client::upgrade_p2c_vpn_gateway`]
@@ -5046,8 +4574,7 @@ pub mod builder {
                 "{}/p2c-vpn-gateways/{}/upgrade", client.baseurl, encode_path(& crate
                 ::path::segment("p2c_vgw_id", p2c_vgw_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
@@ -5056,19 +4583,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "upgrade_p2c_vpn_gateway",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                202u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "upgrade_p2c_vpn_gateway", 202u16)
+                .await
         }
     }
     /**Builder for [`Client::list_vpn_servers_by_vgw`]
@@ -5111,8 +4627,7 @@ pub mod builder {
                 "{}/p2c-vpn-gateways/{}/vpn-servers", client.baseurl, encode_path(& crate
                 ::path::segment("p2c_vgw_id", p2c_vgw_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -5120,19 +4635,8 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_vpn_servers_by_vgw",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "list_vpn_servers_by_vgw", 200u16)
+                .await
         }
     }
     /**Builder for [`Client::create_vpn_server`]
@@ -5208,8 +4712,7 @@ pub mod builder {
                 "{}/p2c-vpn-gateways/{}/vpn-servers", client.baseurl, encode_path(& crate
                 ::path::segment("p2c_vgw_id", p2c_vgw_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
@@ -5218,19 +4721,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "create_vpn_server",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "create_vpn_server", 201u16).await
         }
     }
     /**Builder for [`Client::list_vpn_servers_by_project`]
@@ -5284,8 +4775,7 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let marker = marker.map_err(Error::InvalidRequest)?;
             let url = format!("{}/vpn-servers", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -5295,19 +4785,13 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("marker", &marker))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_vpn_servers_by_project",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(
+                    client,
+                    request,
+                    "list_vpn_servers_by_project",
+                    200u16,
+                )
+                .await
         }
     }
 }

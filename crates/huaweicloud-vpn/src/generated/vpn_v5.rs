@@ -1009,8 +1009,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let vpn_connection_id = vpn_connection_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/connection-monitors", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -1030,19 +1029,8 @@ pub mod builder {
                     ),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_connection_monitors",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "list_connection_monitors", 200u16)
+                .await
         }
     }
     /**Builder for [`Client::create_connection_monitor`]
@@ -1102,8 +1090,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/connection-monitors", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
@@ -1112,19 +1099,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "create_connection_monitor",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "create_connection_monitor", 201u16)
+                .await
         }
     }
     /**Builder for [`Client::show_connection_monitor`]
@@ -1171,8 +1147,7 @@ pub mod builder {
                 ::path::segment("connection_monitor_id", connection_monitor_id
                 .to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -1180,19 +1155,8 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "show_connection_monitor",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "show_connection_monitor", 200u16)
+                .await
         }
     }
     /**Builder for [`Client::delete_connection_monitor`]
@@ -1237,8 +1201,7 @@ pub mod builder {
                 ::path::segment("connection_monitor_id", connection_monitor_id
                 .to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .delete(url)
                 .header(
@@ -1246,19 +1209,13 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_connection_monitor",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond_empty(
+                    client,
+                    request,
+                    "delete_connection_monitor",
+                    204u16,
+                )
+                .await
         }
     }
     /**Builder for [`Client::list_cgws`]
@@ -1326,8 +1283,7 @@ pub mod builder {
             let limit = limit.map_err(Error::InvalidRequest)?;
             let marker = marker.map_err(Error::InvalidRequest)?;
             let url = format!("{}/customer-gateways", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -1338,19 +1294,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("marker", &marker))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_cgws",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "list_cgws", 200u16).await
         }
     }
     /**Builder for [`Client::create_cgw`]
@@ -1410,8 +1354,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/customer-gateways", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
@@ -1420,19 +1363,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "create_cgw",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "create_cgw", 201u16).await
         }
     }
     /**Builder for [`Client::show_cgw`]
@@ -1479,8 +1410,7 @@ pub mod builder {
                 ::path::segment("customer_gateway_id", customer_gateway_id.to_string())
                 ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -1488,19 +1418,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "show_cgw",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "show_cgw", 200u16).await
         }
     }
     /**Builder for [`Client::update_cgw`]
@@ -1582,8 +1500,7 @@ pub mod builder {
                 ::path::segment("customer_gateway_id", customer_gateway_id.to_string())
                 ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .put(url)
                 .header(
@@ -1592,19 +1509,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "update_cgw",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "update_cgw", 200u16).await
         }
     }
     /**Builder for [`Client::delete_cgw`]
@@ -1648,8 +1553,7 @@ pub mod builder {
                 ::path::segment("customer_gateway_id", customer_gateway_id.to_string())
                 ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .delete(url)
                 .header(
@@ -1657,19 +1561,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_cgw",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond_empty(client, request, "delete_cgw", 204u16).await
         }
     }
     /**Builder for [`Client::list_peer_configuration_supported_devices`]
@@ -1694,8 +1586,7 @@ pub mod builder {
             let url = format!(
                 "{}/peer-configuration/supported-devices", client.baseurl,
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -1703,19 +1594,13 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_peer_configuration_supported_devices",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(
+                    client,
+                    request,
+                    "list_peer_configuration_supported_devices",
+                    200u16,
+                )
+                .await
         }
     }
     /**Builder for [`Client::list_vpn_connections`]
@@ -1860,8 +1745,7 @@ pub mod builder {
             let vgw_ip = vgw_ip.map_err(Error::InvalidRequest)?;
             let vpn_id = vpn_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/vpn-connection", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -1881,19 +1765,8 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("vgw_ip", &vgw_ip))
                 .query(&progenitor_client::QueryParam::new("vpn_id", &vpn_id))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_vpn_connections",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "list_vpn_connections", 200u16)
+                .await
         }
     }
     /**Builder for [`Client::create_vpn_connection`]
@@ -1953,8 +1826,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/vpn-connection", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
@@ -1963,19 +1835,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "create_vpn_connection",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "create_vpn_connection", 201u16)
+                .await
         }
     }
     /**Builder for [`Client::show_vpn_connection`]
@@ -2020,8 +1881,7 @@ pub mod builder {
                 "{}/vpn-connection/{}", client.baseurl, encode_path(& crate
                 ::path::segment("vpn_connection_id", vpn_connection_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -2029,19 +1889,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "show_vpn_connection",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "show_vpn_connection", 200u16).await
         }
     }
     /**Builder for [`Client::update_vpn_connection`]
@@ -2121,8 +1969,7 @@ pub mod builder {
                 "{}/vpn-connection/{}", client.baseurl, encode_path(& crate
                 ::path::segment("vpn_connection_id", vpn_connection_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .put(url)
                 .header(
@@ -2131,19 +1978,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "update_vpn_connection",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "update_vpn_connection", 200u16)
+                .await
         }
     }
     /**Builder for [`Client::delete_vpn_connection`]
@@ -2185,8 +2021,7 @@ pub mod builder {
                 "{}/vpn-connection/{}", client.baseurl, encode_path(& crate
                 ::path::segment("vpn_connection_id", vpn_connection_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .delete(url)
                 .header(
@@ -2194,19 +2029,13 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_vpn_connection",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond_empty(
+                    client,
+                    request,
+                    "delete_vpn_connection",
+                    204u16,
+                )
+                .await
         }
     }
     /**Builder for [`Client::list_connection_ipsec_sa`]
@@ -2251,8 +2080,7 @@ pub mod builder {
                 "{}/vpn-connection/{}/ipsec-sa", client.baseurl, encode_path(& crate
                 ::path::segment("vpn_connection_id", vpn_connection_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -2260,19 +2088,8 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_connection_ipsec_sa",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "list_connection_ipsec_sa", 200u16)
+                .await
         }
     }
     /**Builder for [`Client::show_vpn_connection_log`]
@@ -2317,8 +2134,7 @@ pub mod builder {
                 "{}/vpn-connection/{}/log", client.baseurl, encode_path(& crate
                 ::path::segment("vpn_connection_id", vpn_connection_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -2326,19 +2142,8 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "show_vpn_connection_log",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "show_vpn_connection_log", 200u16)
+                .await
         }
     }
     /**Builder for [`Client::export_vpn_connection_peer_configuration`]
@@ -2420,8 +2225,7 @@ pub mod builder {
                 encode_path(& crate ::path::segment("vpn_connection_id",
                 vpn_connection_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
@@ -2430,19 +2234,13 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "export_vpn_connection_peer_configuration",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(
+                    client,
+                    request,
+                    "export_vpn_connection_peer_configuration",
+                    200u16,
+                )
+                .await
         }
     }
     /**Builder for [`Client::reset_vpn_connection`]
@@ -2487,8 +2285,7 @@ pub mod builder {
                 "{}/vpn-connection/{}/reset", client.baseurl, encode_path(& crate
                 ::path::segment("vpn_connection_id", vpn_connection_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
@@ -2496,19 +2293,8 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "reset_vpn_connection",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "reset_vpn_connection", 200u16)
+                .await
         }
     }
     /**Builder for [`Client::batch_create_vpn_connection`]
@@ -2568,8 +2354,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/vpn-connections/batch-create", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
@@ -2578,19 +2363,13 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "batch_create_vpn_connection",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(
+                    client,
+                    request,
+                    "batch_create_vpn_connection",
+                    201u16,
+                )
+                .await
         }
     }
     /**Builder for [`Client::list_vpn_gateway_certificates`]
@@ -2656,8 +2435,7 @@ pub mod builder {
             let marker = marker.map_err(Error::InvalidRequest)?;
             let pre_expire_days = pre_expire_days.map_err(Error::InvalidRequest)?;
             let url = format!("{}/vpn-gateway-certificates", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -2673,19 +2451,13 @@ pub mod builder {
                     ),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_vpn_gateway_certificates",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(
+                    client,
+                    request,
+                    "list_vpn_gateway_certificates",
+                    200u16,
+                )
+                .await
         }
     }
     /**Builder for [`Client::list_vgws`]
@@ -2746,8 +2518,7 @@ pub mod builder {
                 .map_err(Error::InvalidRequest)?;
             let vgw_id = vgw_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/vpn-gateways", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -2762,19 +2533,7 @@ pub mod builder {
                 )
                 .query(&progenitor_client::QueryParam::new("vgw_id", &vgw_id))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_vgws",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "list_vgws", 200u16).await
         }
     }
     /**Builder for [`Client::create_vgw`]
@@ -2833,8 +2592,7 @@ pub mod builder {
                 })
                 .map_err(Error::InvalidRequest)?;
             let url = format!("{}/vpn-gateways", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
@@ -2843,19 +2601,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "create_vgw",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "create_vgw", 201u16).await
         }
     }
     /**Builder for [`Client::list_availability_zones`]
@@ -2878,8 +2624,7 @@ pub mod builder {
         > {
             let Self { client } = self;
             let url = format!("{}/vpn-gateways/availability-zones", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -2887,19 +2632,8 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_availability_zones",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "list_availability_zones", 200u16)
+                .await
         }
     }
     /**Builder for [`Client::list_vpn_gateway_jobs`]
@@ -2967,8 +2701,7 @@ pub mod builder {
             let marker = marker.map_err(Error::InvalidRequest)?;
             let resource_id = resource_id.map_err(Error::InvalidRequest)?;
             let url = format!("{}/vpn-gateways/jobs", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -2979,19 +2712,8 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("marker", &marker))
                 .query(&progenitor_client::QueryParam::new("resource_id", &resource_id))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_vpn_gateway_jobs",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "list_vpn_gateway_jobs", 200u16)
+                .await
         }
     }
     /**Builder for [`Client::delete_vpn_gateway_job`]
@@ -3031,8 +2753,7 @@ pub mod builder {
                 "{}/vpn-gateways/jobs/{}", client.baseurl, encode_path(& crate
                 ::path::segment("job_id", job_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .delete(url)
                 .header(
@@ -3040,19 +2761,13 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_vpn_gateway_job",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond_empty(
+                    client,
+                    request,
+                    "delete_vpn_gateway_job",
+                    204u16,
+                )
+                .await
         }
     }
     /**Builder for [`Client::show_vgw`]
@@ -3095,8 +2810,7 @@ pub mod builder {
                 "{}/vpn-gateways/{}", client.baseurl, encode_path(& crate
                 ::path::segment("vgw_id", vgw_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -3104,19 +2818,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "show_vgw",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "show_vgw", 200u16).await
         }
     }
     /**Builder for [`Client::update_vgw`]
@@ -3193,8 +2895,7 @@ pub mod builder {
                 "{}/vpn-gateways/{}", client.baseurl, encode_path(& crate
                 ::path::segment("vgw_id", vgw_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .put(url)
                 .header(
@@ -3203,19 +2904,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "update_vgw",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "update_vgw", 200u16).await
         }
     }
     /**Builder for [`Client::delete_vgw`]
@@ -3255,8 +2944,7 @@ pub mod builder {
                 "{}/vpn-gateways/{}", client.baseurl, encode_path(& crate
                 ::path::segment("vgw_id", vgw_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .delete(url)
                 .header(
@@ -3264,19 +2952,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "delete_vgw",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond_empty(client, request, "delete_vgw", 204u16).await
         }
     }
     /**Builder for [`Client::show_vpn_gateway_certificate`]
@@ -3319,8 +2995,7 @@ pub mod builder {
                 "{}/vpn-gateways/{}/certificate", client.baseurl, encode_path(& crate
                 ::path::segment("vgw_id", vgw_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -3328,19 +3003,13 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "show_vpn_gateway_certificate",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(
+                    client,
+                    request,
+                    "show_vpn_gateway_certificate",
+                    200u16,
+                )
+                .await
         }
     }
     /**Builder for [`Client::create_vgw_certificate`]
@@ -3418,8 +3087,7 @@ pub mod builder {
                 "{}/vpn-gateways/{}/certificate", client.baseurl, encode_path(& crate
                 ::path::segment("vgw_id", vgw_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
@@ -3428,19 +3096,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "create_vgw_certificate",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                201u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "create_vgw_certificate", 201u16)
+                .await
         }
     }
     /**Builder for [`Client::update_vgw_certificate`]
@@ -3535,8 +3192,7 @@ pub mod builder {
                 ::path::segment("vgw_id", vgw_id.to_string()) ?), encode_path(& crate
                 ::path::segment("certificate_id", certificate_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .put(url)
                 .header(
@@ -3545,19 +3201,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "update_vgw_certificate",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "update_vgw_certificate", 200u16)
+                .await
         }
     }
     /**Builder for [`Client::show_vpn_gateway_routing_table`]
@@ -3662,8 +3307,7 @@ pub mod builder {
                 "{}/vpn-gateways/{}/routing-table", client.baseurl, encode_path(& crate
                 ::path::segment("vgw_id", vgw_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -3680,19 +3324,13 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("marker", &marker))
                 .query(&progenitor_client::QueryParam::new("offset", &offset))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "show_vpn_gateway_routing_table",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(
+                    client,
+                    request,
+                    "show_vpn_gateway_routing_table",
+                    200u16,
+                )
+                .await
         }
     }
     /**Builder for [`Client::update_postpaid_vgw_specification`]
@@ -3770,8 +3408,7 @@ pub mod builder {
                 "{}/vpn-gateways/{}/update-specification", client.baseurl, encode_path(&
                 crate ::path::segment("vgw_id", vgw_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
@@ -3780,19 +3417,13 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "update_postpaid_vgw_specification",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(
+                    client,
+                    request,
+                    "update_postpaid_vgw_specification",
+                    200u16,
+                )
+                .await
         }
     }
     /**Builder for [`Client::upgrade_vpn_gateway`]
@@ -3869,8 +3500,7 @@ pub mod builder {
                 "{}/vpn-gateways/{}/upgrade", client.baseurl, encode_path(& crate
                 ::path::segment("vgw_id", vgw_id.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
@@ -3879,19 +3509,7 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "upgrade_vpn_gateway",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                202u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "upgrade_vpn_gateway", 202u16).await
         }
     }
     /**Builder for [`Client::show_quotas_info`]
@@ -3911,8 +3529,7 @@ pub mod builder {
         ) -> Result<ResponseValue<types::QuotasResponse>, Error<crate::ServiceError>> {
             let Self { client } = self;
             let url = format!("{}/vpn/quotas", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -3920,19 +3537,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "show_quotas_info",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "show_quotas_info", 200u16).await
         }
     }
     /**Builder for [`Client::count_resources_by_tags`]
@@ -4008,8 +3613,7 @@ pub mod builder {
                 "{}/{}/resource-instances/count", client.baseurl, encode_path(& crate
                 ::path::segment("resource_type", resource_type.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
@@ -4018,19 +3622,8 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "count_resources_by_tags",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "count_resources_by_tags", 200u16)
+                .await
         }
     }
     /**Builder for [`Client::list_resources_by_tags`]
@@ -4128,8 +3721,7 @@ pub mod builder {
                 "{}/{}/resource-instances/filter", client.baseurl, encode_path(& crate
                 ::path::segment("resource_type", resource_type.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
@@ -4140,19 +3732,8 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("offset", &offset))
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_resources_by_tags",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "list_resources_by_tags", 200u16)
+                .await
         }
     }
     /**Builder for [`Client::list_project_tags`]
@@ -4195,8 +3776,7 @@ pub mod builder {
                 "{}/{}/tags", client.baseurl, encode_path(& crate
                 ::path::segment("resource_type", resource_type.to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -4204,19 +3784,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_project_tags",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "list_project_tags", 200u16).await
         }
     }
     /**Builder for [`Client::show_resource_tags`]
@@ -4276,8 +3844,7 @@ pub mod builder {
                 encode_path(& crate ::path::segment("resource_id", resource_id
                 .to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -4285,19 +3852,7 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "show_resource_tags",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(client, request, "show_resource_tags", 200u16).await
         }
     }
     /**Builder for [`Client::batch_create_resource_tags`]
@@ -4389,8 +3944,7 @@ pub mod builder {
                 encode_path(& crate ::path::segment("resource_id", resource_id
                 .to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
@@ -4399,19 +3953,13 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "batch_create_resource_tags",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond_empty(
+                    client,
+                    request,
+                    "batch_create_resource_tags",
+                    204u16,
+                )
+                .await
         }
     }
     /**Builder for [`Client::batch_delete_resource_tags`]
@@ -4503,8 +4051,7 @@ pub mod builder {
                 encode_path(& crate ::path::segment("resource_id", resource_id
                 .to_string()) ?),
             );
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .post(url)
                 .header(
@@ -4513,19 +4060,13 @@ pub mod builder {
                 )
                 .json(&body)
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "batch_delete_resource_tags",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                204u16 => Ok(ResponseValue::empty(response)),
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond_empty(
+                    client,
+                    request,
+                    "batch_delete_resource_tags",
+                    204u16,
+                )
+                .await
         }
     }
 }

@@ -113,8 +113,7 @@ pub mod builder {
         > {
             let Self { client } = self;
             let url = format!("{}/vpn-gateways/availability-zones", client.baseurl,);
-            #[allow(unused_mut)]
-            let mut request = client
+            let request = client
                 .client
                 .get(url)
                 .header(
@@ -122,19 +121,13 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .build()?;
-            let info = OperationInfo {
-                operation_id: "list_extended_availability_zones",
-            };
-            client.pre(&mut request, &info).await?;
-            let result = client.exec(request, &info).await;
-            client.post(&result, &info).await?;
-            let response = result?;
-            match response.status().as_u16() {
-                200u16 => crate::runtime::decode(response).await,
-                400u16..=499u16 => Err(crate::error::error_response(response).await),
-                500u16..=599u16 => Err(crate::error::error_response(response).await),
-                _ => Err(Error::UnexpectedResponse(response)),
-            }
+            crate::runtime::respond(
+                    client,
+                    request,
+                    "list_extended_availability_zones",
+                    200u16,
+                )
+                .await
         }
     }
 }
