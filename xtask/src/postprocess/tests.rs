@@ -854,3 +854,103 @@ fn every_send_ends_in_one_runtime_call() {
         "{error}"
     );
 }
+
+#[test]
+fn the_types_compile_what_calls_decode_and_encode() {
+    let show = full_send(
+        "ShowThing",
+        quote!(200u16 => ResponseValue::from_response(response).await,),
+    );
+    let delete = full_send(
+        "DeleteThing",
+        quote!(204u16 => Ok(ResponseValue::empty(response)),),
+    );
+    // A create: its body converted from the builder, sent as JSON, the same answer as show's.
+    let create = quote! {
+        impl<'a> CreateThing<'a> {
+            pub async fn send(self) -> Result<ResponseValue<types::Thing>, Error<types::ErrorBody>> {
+                let Self { client, body } = self;
+                let body = body
+                    .and_then(|v| types::CreateThingRequest::try_from(v).map_err(|e| e.to_string()))
+                    .map_err(Error::InvalidRequest)?;
+                let request = client.client.post(url).json(&body).build()?;
+                crate::runtime::respond(client, request, "create_thing", 201u16).await
+            }
+        }
+    };
+    let mut file = file(quote! {
+        pub mod types { pub struct Thing; pub struct CreateThingRequest; }
+        pub mod builder { #show #delete }
+    });
+    route_error_bodies(&mut file, &support()).unwrap();
+    assert_eq!(one_exchange(&mut file, &support()), Ok(2));
+    file.items.push(syn::parse2(create).unwrap());
+    assert_eq!(
+        shared_instances::shared_instances(&mut file, &support()),
+        Ok(2)
+    );
+    let out = prettyplease::unparse(&file);
+    for expected in [
+        "pub mod types { pub struct Thing; pub struct CreateThingRequest; \
+         /// The answers' decoding",
+        "#[cfg(debug_assertions)] #[doc(hidden)] pub mod instances {",
+        "/// `serde_json::from_slice` of the answer of `show_thing`, `create_thing`. \
+         pub fn decode_thing(body: &[u8]) -> ::serde_json::Result<super::Thing> { \
+         ::serde_json::from_slice(body) }",
+        "/// `serde_json::to_vec` of the body of `create_thing`. \
+         pub fn encode_create_thing_request(body: &super::CreateThingRequest) \
+         -> ::serde_json::Result<::std::vec::Vec<u8>> { ::serde_json::to_vec(body) }",
+    ] {
+        assert!(has(&out, expected), "{expected}\n{out}");
+    }
+    // Nothing for the empty answer of delete, and one function per type.
+    assert_eq!(out.matches("pub fn ").count(), 2, "{out}");
+
+    // A JSON body sent as given (no `types::..::try_from`) is left to the program; an answer
+    // that is not a generated type is an error naming the builder.
+    let mut odd = self::file(quote! {
+        pub mod types {}
+        impl<'a> PatchThing<'a> {
+            pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+                let request = client.client.patch(url).json(&body).build()?;
+                crate::runtime::respond_empty(client, request, "patch_thing", 204u16).await
+            }
+        }
+    });
+    assert_eq!(
+        shared_instances::shared_instances(&mut odd, &support()),
+        Ok(0)
+    );
+    assert!(!prettyplease::unparse(&odd).contains("instances"));
+    // An answer that is not one generated type is decoded by a function named by the call.
+    let mut list = self::file(quote! {
+        pub mod types {}
+        impl<'a> ListThings<'a> {
+            pub async fn send(self) -> Result<ResponseValue<Vec<types::Thing>>, Error<()>> {
+                crate::runtime::respond(client, request, "list_things", 200u16).await
+            }
+        }
+    });
+    assert_eq!(
+        shared_instances::shared_instances(&mut list, &support()),
+        Ok(1)
+    );
+    let out = prettyplease::unparse(&list);
+    let expected = "pub fn decode_list_things_answer(body: &[u8]) \
+                    -> ::serde_json::Result<Vec<super::Thing>>";
+    assert!(has(&out, expected), "{out}");
+    // A `send()` with no `ResponseValue` is not progenitor's: an error naming the builder.
+    let mut odd = self::file(quote! {
+        pub mod types {}
+        impl<'a> ListThings<'a> {
+            pub async fn send(self) -> Result<u8, Error<()>> {
+                crate::runtime::respond(client, request, "list_things", 200u16).await
+            }
+        }
+    });
+    let error = shared_instances::shared_instances(&mut odd, &support()).unwrap_err();
+    assert!(
+        error.contains("ListThings") && error.contains("ResponseValue<..>"),
+        "{error}"
+    );
+}

@@ -6185,3 +6185,135 @@ pub mod error {
         }
     }
 }
+/// The answers' decoding and the bodies' encoding, compiled here so that a program's
+/// debug build reuses them (generic instances are shared across crates there) instead
+/// of compiling them in its own, last step. Not an API: the client calls serde_json.
+#[cfg(debug_assertions)]
+#[doc(hidden)]
+pub mod instances {
+    /// `serde_json::from_slice` of the answer of `create_endpoint_group`, `show_endpoint_group`,
+    /// `update_endpoint_group`.
+    pub fn decode_endpoint_group_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::EndpointGroupResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `create_ike_policy`, `show_ike_policy`,
+    /// `update_ike_policy`.
+    pub fn decode_ike_policy_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::IkePolicyResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `create_ipsec_policy`, `show_ipsec_policy`,
+    /// `update_ipsec_policy`.
+    pub fn decode_ipsec_policy_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::IpsecPolicyResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `create_ipsec_site_connection`,
+    /// `show_ipsec_site_connection`, `update_ipsec_site_connection`.
+    pub fn decode_ipsec_site_connection_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::IpsecSiteConnectionResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `list_endpoint_groups`.
+    pub fn decode_list_endpoint_groups_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::ListEndpointGroupsResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `list_ike_policies`.
+    pub fn decode_list_ike_policies_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::ListIkePoliciesResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `list_ipsec_policies`.
+    pub fn decode_list_ipsec_policies_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::ListIpsecPoliciesResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `list_ipsec_site_connections`.
+    pub fn decode_list_ipsec_site_connections_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::ListIpsecSiteConnectionsResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `list_vpn_services`.
+    pub fn decode_list_vpn_services_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::ListVpnServicesResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `create_vpn_service`, `show_vpn_service`,
+    /// `update_vpn_service`.
+    pub fn decode_vpn_service_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::VpnServiceResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::to_vec` of the body of `create_endpoint_group`.
+    pub fn encode_create_endpoint_group_request(
+        body: &super::CreateEndpointGroupRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `create_ike_policy`.
+    pub fn encode_create_ike_policy_request(
+        body: &super::CreateIkePolicyRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `create_ipsec_policy`.
+    pub fn encode_create_ipsec_policy_request(
+        body: &super::CreateIpsecPolicyRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `create_ipsec_site_connection`.
+    pub fn encode_create_ipsec_site_connection_request(
+        body: &super::CreateIpsecSiteConnectionRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `create_vpn_service`.
+    pub fn encode_create_vpn_service_request(
+        body: &super::CreateVpnServiceRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `update_endpoint_group`.
+    pub fn encode_update_endpoint_group_request(
+        body: &super::UpdateEndpointGroupRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `update_ike_policy`.
+    pub fn encode_update_ike_policy_request(
+        body: &super::UpdateIkePolicyRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `update_ipsec_policy`.
+    pub fn encode_update_ipsec_policy_request(
+        body: &super::UpdateIpsecPolicyRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `update_ipsec_site_connection`.
+    pub fn encode_update_ipsec_site_connection_request(
+        body: &super::UpdateIpsecSiteConnectionRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `update_vpn_service`.
+    pub fn encode_update_vpn_service_request(
+        body: &super::UpdateVpnServiceRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+}

@@ -8122,3 +8122,303 @@ pub mod error {
         }
     }
 }
+/// The answers' decoding and the bodies' encoding, compiled here so that a program's
+/// debug build reuses them (generic instances are shared across crates there) instead
+/// of compiling them in its own, last step. Not an API: the client calls serde_json.
+#[cfg(debug_assertions)]
+#[doc(hidden)]
+pub mod instances {
+    /// `serde_json::from_slice` of the answer of `batch_create_vpn_users`.
+    pub fn decode_batch_create_vpn_users_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::BatchCreateVpnUsersResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `check_client_ca_certificate`.
+    pub fn decode_check_client_ca_certificate_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::CheckClientCaCertificateResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `create_p2c_vgw`.
+    pub fn decode_create_p2c_vgw_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::CreateP2cVgwResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `create_vpn_access_policy`.
+    pub fn decode_create_vpn_access_policy_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::CreateVpnAccessPolicyResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `create_vpn_server`.
+    pub fn decode_create_vpn_server_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::CreateVpnServerResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `create_vpn_user_group`.
+    pub fn decode_create_vpn_user_group_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::CreateVpnUserGroupResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `create_vpn_user`.
+    pub fn decode_create_vpn_user_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::CreateVpnUserResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `export_client_config`.
+    pub fn decode_export_client_config_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::ExportClientConfigResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `import_client_ca`.
+    pub fn decode_import_client_ca_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::ImportClientCaResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `list_p2c_vpn_gateway_jobs`.
+    pub fn decode_list_p2c_vgw_jobs_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::ListP2cVgwJobsResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `list_p2c_vgws`.
+    pub fn decode_list_p2c_vgws_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::ListP2cVgwsResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `list_vpn_access_policies`.
+    pub fn decode_list_vpn_access_policies_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::ListVpnAccessPoliciesResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `list_vpn_servers_by_vgw`,
+    /// `list_vpn_servers_by_project`.
+    pub fn decode_list_vpn_servers_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::ListVpnServersResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `list_vpn_user_groups`.
+    pub fn decode_list_vpn_user_groups_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::ListVpnUserGroupsResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `list_vpn_users_in_group`.
+    pub fn decode_list_vpn_users_in_group_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::ListVpnUsersInGroupResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `list_vpn_users`.
+    pub fn decode_list_vpn_users_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::ListVpnUsersResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `update_vpn_server`, `update_client_ca`,
+    /// `add_vpn_users_to_group`, `remove_vpn_users_from_group`, `batch_delete_vpn_users`,
+    /// `update_vpn_user_password`, `reset_vpn_user_password`, `delete_p2c_vgw_connection`.
+    pub fn decode_p2c_request_id_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::P2cRequestIdResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `list_p2c_vgw_availability_zones`.
+    pub fn decode_p2c_vgw_availability_zones_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::P2cVgwAvailabilityZonesResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `list_p2c_vgw_connections`.
+    pub fn decode_p2c_vgw_connections_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::P2cVgwConnectionsResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `upgrade_p2c_vpn_gateway`.
+    pub fn decode_p2c_vgw_job_id_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::P2cVgwJobIdResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `show_p2c_vgw`, `update_p2c_vgw`.
+    pub fn decode_p2c_vgw_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::P2cVgwResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `show_client_ca`.
+    pub fn decode_show_client_ca_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::ShowClientCaResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `show_vpn_access_policy`,
+    /// `update_vpn_access_policy`.
+    pub fn decode_vpn_access_policy_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::VpnAccessPolicyResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `show_vpn_connections_log_config`,
+    /// `update_vpn_connections_log_config`.
+    pub fn decode_vpn_connections_log_config_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::VpnConnectionsLogConfigResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `show_vpn_user_group`, `update_vpn_user_group`.
+    pub fn decode_vpn_user_group_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::VpnUserGroupResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `show_vpn_user`, `update_vpn_user`.
+    pub fn decode_vpn_user_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::VpnUserResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::to_vec` of the body of `add_vpn_users_to_group`.
+    pub fn encode_add_vpn_users_to_group_request(
+        body: &super::AddVpnUsersToGroupRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `batch_create_vpn_users`.
+    pub fn encode_batch_create_vpn_users_request(
+        body: &super::BatchCreateVpnUsersRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `batch_delete_vpn_users`.
+    pub fn encode_batch_delete_vpn_users_request(
+        body: &super::BatchDeleteVpnUsersRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `check_client_ca_certificate`.
+    pub fn encode_check_client_ca_certificate_request(
+        body: &super::CheckClientCaCertificateRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `create_p2c_vgw`.
+    pub fn encode_create_p2c_vgw_request(
+        body: &super::CreateP2cVgwRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `create_vpn_access_policy`.
+    pub fn encode_create_vpn_access_policy_request(
+        body: &super::CreateVpnAccessPolicyRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `create_vpn_server`.
+    pub fn encode_create_vpn_server_request(
+        body: &super::CreateVpnServerRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `create_vpn_user_group`.
+    pub fn encode_create_vpn_user_group_request(
+        body: &super::CreateVpnUserGroupRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `create_vpn_user`.
+    pub fn encode_create_vpn_user_request(
+        body: &super::CreateVpnUserRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `export_client_config`.
+    pub fn encode_export_client_config_request(
+        body: &super::ExportClientConfigRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `import_client_ca`.
+    pub fn encode_import_client_ca_request(
+        body: &super::ImportClientCaRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `remove_vpn_users_from_group`.
+    pub fn encode_remove_vpn_users_from_group_request(
+        body: &super::RemoveVpnUsersFromGroupRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `reset_vpn_user_password`.
+    pub fn encode_reset_vpn_user_password_request(
+        body: &super::ResetVpnUserPasswordRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `update_client_ca`.
+    pub fn encode_update_client_ca_request(
+        body: &super::UpdateClientCaRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `update_p2c_vgw`.
+    pub fn encode_update_p2c_vgw_request(
+        body: &super::UpdateP2cVgwRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `update_vpn_access_policy`.
+    pub fn encode_update_vpn_access_policy_request(
+        body: &super::UpdateVpnAccessPolicyRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `update_vpn_connections_log_config`.
+    pub fn encode_update_vpn_connections_log_config_request(
+        body: &super::UpdateVpnConnectionsLogConfigRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `update_vpn_server`.
+    pub fn encode_update_vpn_server_request(
+        body: &super::UpdateVpnServerRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `update_vpn_user_group`.
+    pub fn encode_update_vpn_user_group_request(
+        body: &super::UpdateVpnUserGroupRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `update_vpn_user_password`.
+    pub fn encode_update_vpn_user_password_request(
+        body: &super::UpdateVpnUserPasswordRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `update_vpn_user`.
+    pub fn encode_update_vpn_user_request(
+        body: &super::UpdateVpnUserRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `upgrade_p2c_vpn_gateway`.
+    pub fn encode_upgrade_p2c_vgw_request(
+        body: &super::UpgradeP2cVgwRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+}

@@ -12241,3 +12241,260 @@ pub mod error {
         }
     }
 }
+/// The answers' decoding and the bodies' encoding, compiled here so that a program's
+/// debug build reuses them (generic instances are shared across crates there) instead
+/// of compiling them in its own, last step. Not an API: the client calls serde_json.
+#[cfg(debug_assertions)]
+#[doc(hidden)]
+pub mod instances {
+    /// `serde_json::from_slice` of the answer of `list_availability_zones`.
+    pub fn decode_availability_zones_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::AvailabilityZonesResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `batch_create_vpn_connection`.
+    pub fn decode_batch_create_vpn_connection_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::BatchCreateVpnConnectionResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `list_connection_ipsec_sa`.
+    pub fn decode_connection_ipsec_sa_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::ConnectionIpsecSaResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `create_connection_monitor`,
+    /// `show_connection_monitor`.
+    pub fn decode_connection_monitor_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::ConnectionMonitorResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `create_cgw`, `show_cgw`, `update_cgw`.
+    pub fn decode_customer_gateway_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::CustomerGatewayResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `list_connection_monitors`.
+    pub fn decode_list_connection_monitors_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::ListConnectionMonitorsResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `list_cgws`.
+    pub fn decode_list_customer_gateways_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::ListCustomerGatewaysResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `list_vpn_connections`.
+    pub fn decode_list_vpn_connections_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::ListVpnConnectionsResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `list_vpn_gateway_certificates`.
+    pub fn decode_list_vpn_gateway_certificates_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::ListVpnGatewayCertificatesResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `list_vpn_gateway_jobs`.
+    pub fn decode_list_vpn_gateway_jobs_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::ListVpnGatewayJobsResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `list_vgws`.
+    pub fn decode_list_vpn_gateways_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::ListVpnGatewaysResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `export_vpn_connection_peer_configuration`.
+    pub fn decode_peer_configuration_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::PeerConfigurationResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `list_project_tags`.
+    pub fn decode_project_tags_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::ProjectTagsResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `show_quotas_info`.
+    pub fn decode_quotas_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::QuotasResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `reset_vpn_connection`.
+    pub fn decode_request_id_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::RequestIdResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `count_resources_by_tags`.
+    pub fn decode_resource_count_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::ResourceCountResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `show_resource_tags`.
+    pub fn decode_resource_tags_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::ResourceTagsResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `list_resources_by_tags`.
+    pub fn decode_resources_by_tags_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::ResourcesByTagsResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `list_peer_configuration_supported_devices`.
+    pub fn decode_supported_devices_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::SupportedDevicesResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `show_vpn_connection_log`.
+    pub fn decode_vpn_connection_log_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::VpnConnectionLogResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `create_vpn_connection`, `show_vpn_connection`,
+    /// `update_vpn_connection`.
+    pub fn decode_vpn_connection_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::VpnConnectionResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `show_vpn_gateway_certificate`,
+    /// `create_vgw_certificate`, `update_vgw_certificate`.
+    pub fn decode_vpn_gateway_certificate_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::VpnGatewayCertificateResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `upgrade_vpn_gateway`.
+    pub fn decode_vpn_gateway_job_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::VpnGatewayJobResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `create_vgw`, `show_vgw`, `update_vgw`,
+    /// `update_postpaid_vgw_specification`.
+    pub fn decode_vpn_gateway_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::VpnGatewayResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::from_slice` of the answer of `show_vpn_gateway_routing_table`.
+    pub fn decode_vpn_gateway_routing_table_response(
+        body: &[u8],
+    ) -> ::serde_json::Result<super::VpnGatewayRoutingTableResponse> {
+        ::serde_json::from_slice(body)
+    }
+    /// `serde_json::to_vec` of the body of `batch_create_resource_tags`.
+    pub fn encode_batch_create_resource_tags_request(
+        body: &super::BatchCreateResourceTagsRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `batch_create_vpn_connection`.
+    pub fn encode_batch_create_vpn_connection_request(
+        body: &super::BatchCreateVpnConnectionRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `batch_delete_resource_tags`.
+    pub fn encode_batch_delete_resource_tags_request(
+        body: &super::BatchDeleteResourceTagsRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `create_connection_monitor`.
+    pub fn encode_create_connection_monitor_request(
+        body: &super::CreateConnectionMonitorRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `create_cgw`.
+    pub fn encode_create_customer_gateway_request(
+        body: &super::CreateCustomerGatewayRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `create_vpn_connection`.
+    pub fn encode_create_vpn_connection_request(
+        body: &super::CreateVpnConnectionRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `create_vgw_certificate`.
+    pub fn encode_create_vpn_gateway_certificate_request(
+        body: &super::CreateVpnGatewayCertificateRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `create_vgw`.
+    pub fn encode_create_vpn_gateway_request(
+        body: &super::CreateVpnGatewayRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `export_vpn_connection_peer_configuration`.
+    pub fn encode_export_peer_configuration_request(
+        body: &super::ExportPeerConfigurationRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `count_resources_by_tags`, `list_resources_by_tags`.
+    pub fn encode_query_resources_request(
+        body: &super::QueryResourcesRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `update_cgw`.
+    pub fn encode_update_customer_gateway_request(
+        body: &super::UpdateCustomerGatewayRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `update_vpn_connection`.
+    pub fn encode_update_vpn_connection_request(
+        body: &super::UpdateVpnConnectionRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `update_vgw_certificate`.
+    pub fn encode_update_vpn_gateway_certificate_request(
+        body: &super::UpdateVpnGatewayCertificateRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `update_vgw`.
+    pub fn encode_update_vpn_gateway_request(
+        body: &super::UpdateVpnGatewayRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `update_postpaid_vgw_specification`.
+    pub fn encode_update_vpn_gateway_specification_request(
+        body: &super::UpdateVpnGatewaySpecificationRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+    /// `serde_json::to_vec` of the body of `upgrade_vpn_gateway`.
+    pub fn encode_upgrade_vpn_gateway_request(
+        body: &super::UpgradeVpnGatewayRequest,
+    ) -> ::serde_json::Result<::std::vec::Vec<u8>> {
+        ::serde_json::to_vec(body)
+    }
+}
