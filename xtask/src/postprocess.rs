@@ -39,9 +39,6 @@
 //!     hooks that sign and retry, then the answer read by its status) instead of progenitor's
 //!     own copy of that sequence per operation: the same behaviour, 1,250 fewer generated
 //!     lines and about 0.2 s less of the client's own build (BENCHMARKS.md, "Sixth pass").
-//! 14. [`shared_instances::shared_instances`]: the types crate compiles each answer's JSON
-//!     decoding and each body's encoding in debug builds, which programs then reuse (generic
-//!     instances are shared across crates there) instead of compiling in their own last step.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -104,8 +101,6 @@ pub struct Report {
     pub path_segments_checked: usize,
     pub answer_builders_removed: Vec<String>,
     pub decoded_only_with_tools: Vec<String>,
-    /// Decoders and encoders compiled in the types crate for programs to share (pass 14).
-    pub shared_instances: usize,
 }
 
 /// Runs every pass. Fails if a marker is left behind (a pass missed something).
@@ -160,9 +155,6 @@ pub fn run(
             &holders,
             support.tools_feature,
         )
-    })?;
-    report.shared_instances = timed("pass: shared instances", || {
-        shared_instances::shared_instances(file, support)
     })?;
     timed("pass: leftovers", || leftovers(file))?;
     Ok(report)
@@ -2027,7 +2019,6 @@ pub(crate) fn answer_builders(
 
 mod holders;
 mod request_decoding;
-mod shared_instances;
 #[cfg(test)]
 mod tests;
 

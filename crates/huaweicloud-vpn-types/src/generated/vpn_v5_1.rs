@@ -116,16 +116,3 @@ pub mod error {
         }
     }
 }
-/// The answers' decoding and the bodies' encoding, compiled here so that a program's
-/// debug build reuses them (generic instances are shared across crates there) instead
-/// of compiling them in its own, last step. Not an API: the client calls serde_json.
-#[cfg(debug_assertions)]
-#[doc(hidden)]
-pub mod instances {
-    /// `serde_json::from_slice` of the answer of `list_extended_availability_zones`.
-    pub fn decode_extended_availability_zones_response(
-        body: &[u8],
-    ) -> ::serde_json::Result<super::ExtendedAvailabilityZonesResponse> {
-        ::serde_json::from_slice(body)
-    }
-}
