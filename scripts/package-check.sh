@@ -43,7 +43,7 @@ done
 # tar keeps the archive's modification times, older than an earlier run's build of the crate
 # in the shared target directory, which cargo would then take as fresh: make them new.
 find "$unpacked" -type f -exec touch {} +
-types_dir="$unpacked/huaweicloud-vpn-types-$(version_of huaweicloud-vpn-types)"
+types_dir="$unpacked/huaweicloud-vpn-types-$types_version"
 client_dir="$unpacked/huaweicloud-vpn-$(version_of huaweicloud-vpn)"
 # The copy cargo verified the client against is the one just packaged (if cargo's layout ever
 # changes so that the removal above misses, say so rather than pass on an old copy).
