@@ -93,6 +93,7 @@ pub fn support() -> Support {
         path_segment_fn: quote!(crate::path::segment),
         pattern: quote!(crate::support::Pattern),
         dfa: quote!(crate::support::Dfa),
+        fields: quote!(crate::fields),
     }
 }
 
@@ -213,6 +214,9 @@ fn generate_file(spec: &SpecFile) -> Result<syn::File, String> {
 fn render(source: &str, file: &syn::File) -> String {
     let body = spec::timed("prettyplease", || prettyplease::unparse(file));
     let body = spec::timed("doc lines", || crate::doc_lines::tidy(&body));
+    let body = spec::timed("decoder lines", || {
+        crate::postprocess::one_field_per_line(&body)
+    });
     format!("{}{body}", header(source))
 }
 

@@ -39,6 +39,10 @@
 //!     hooks that sign and retry, then the answer read by its status) instead of progenitor's
 //!     own copy of that sequence per operation: the same behaviour, 1,250 fewer generated
 //!     lines and about 0.2 s less of the client's own build (BENCHMARKS.md, "Sixth pass").
+//! 14. [`struct_decoders::struct_decoders`]: the structs' `Deserialize` is one generated loop
+//!     over the JSON object each, field names read by one shared visitor, instead of serde's
+//!     derive (a field enum, a name visitor and an array reader per struct): about a quarter
+//!     of the types crate's build (BENCHMARKS.md, "Eighth pass").
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -80,6 +84,9 @@ pub struct Support {
     pub pattern: TokenStream,
     /// `Dfa { class_of, classes, next, start }`: one automaton of a `Pattern`.
     pub dfa: TokenStream,
+    /// The module with `FieldIndex`, `next_field` and `required`, which the structs'
+    /// generated `Deserialize` impls call (pass 14).
+    pub fields: TokenStream,
 }
 
 /// A query or path parameter with documented integer limits: (builder struct, field, min, max).
@@ -101,6 +108,8 @@ pub struct Report {
     pub path_segments_checked: usize,
     pub answer_builders_removed: Vec<String>,
     pub decoded_only_with_tools: Vec<String>,
+    /// Structs whose `Deserialize` is generated instead of derived (pass 14).
+    pub struct_decoders: Vec<String>,
 }
 
 /// Runs every pass. Fails if a marker is left behind (a pass missed something).
@@ -155,6 +164,9 @@ pub fn run(
             &holders,
             support.tools_feature,
         )
+    })?;
+    report.struct_decoders = timed("pass: struct decoders", || {
+        struct_decoders::struct_decoders(types_items(&mut file.items)?, &support.fields)
     })?;
     timed("pass: leftovers", || leftovers(file))?;
     Ok(report)
@@ -2019,6 +2031,8 @@ pub(crate) fn answer_builders(
 
 mod holders;
 mod request_decoding;
+mod struct_decoders;
+pub(crate) use struct_decoders::one_field_per_line;
 #[cfg(test)]
 mod tests;
 

@@ -24,6 +24,11 @@ struct Line {
     key: Option<(String, usize)>,
     /// On the line that closes an object or array, the path of its last member or item.
     last: Option<String>,
+    /// On an array's first item's line, the array's path: an "invalid type: sequence" error
+    /// before the item's first character (column 0), when the item is not a sequence itself,
+    /// is the array's: a struct met a sequence, and serde_json had read past the `[` and the
+    /// line break before reporting it.
+    opened: Option<String>,
     /// On a member's or item's line, its value as serde describes an unexpected one
     /// (`integer \`-1\``, `sequence`).
     unexpected: String,
@@ -57,6 +62,7 @@ impl Laid {
             path,
             key,
             last,
+            opened: None,
             unexpected: String::new(),
         });
     }
@@ -67,6 +73,13 @@ impl Laid {
     /// error on a closing line is its last member's, unless it is about the object as a whole.
     fn path(&self, line: usize, column: usize, message: &str) -> Option<&str> {
         let line = self.lines.get(line.checked_sub(1)?)?;
+        if let Some(array) = &line.opened
+            && column == 0
+            && message.starts_with("invalid type: sequence")
+            && line.unexpected != serde::de::Unexpected::Seq.to_string()
+        {
+            return Some(array);
+        }
         if let Some((object, key_end)) = &line.key
             && column <= *key_end
         {
@@ -141,6 +154,11 @@ impl Laid {
                     }
                     let at = format!("{path}[{i}]");
                     self.line(at.clone(), None, None);
+                    if i == 0
+                        && let Some(line) = self.lines.last_mut()
+                    {
+                        line.opened = Some(path.to_string());
+                    }
                     self.describe(item);
                     self.value(item, &at);
                 }

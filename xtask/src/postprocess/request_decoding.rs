@@ -56,7 +56,7 @@ pub(crate) fn request_decoding(
 }
 
 /// Removes `Deserialize` from the item's `#[derive(...)]`; whether it was there.
-fn take_derived_deserialize(attrs: &mut [Attribute]) -> Result<bool, String> {
+pub(super) fn take_derived_deserialize(attrs: &mut [Attribute]) -> Result<bool, String> {
     for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
         let paths = attr
             .parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)

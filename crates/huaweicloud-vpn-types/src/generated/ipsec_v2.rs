@@ -111,7 +111,6 @@ impl<'de> ::serde::Deserialize<'de> for AuthAlgorithm {
 }
 /// The endpoint group to create. OTC does not take `project_id` (use `tenant_id`).
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct CreateEndpointGroup {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<LegacyDescription>,
@@ -125,6 +124,15 @@ pub struct CreateEndpointGroup {
     #[serde(rename = "type")]
     pub type_: EndpointGroupType,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    CreateEndpointGroup,
+    or_default(0, description, "description"),
+    required(1, endpoints, "endpoints"),
+    or_default(2, name, "name"),
+    or_default(3, tenant_id, "tenant_id"),
+    required(4, type_, "type"),
+);
 impl CreateEndpointGroup {
     pub fn builder() -> builder::CreateEndpointGroup {
         Default::default()
@@ -132,10 +140,14 @@ impl CreateEndpointGroup {
 }
 /// Body of CreateEndpointGroup.
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct CreateEndpointGroupRequest {
     pub endpoint_group: CreateEndpointGroup,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    CreateEndpointGroupRequest,
+    required(0, endpoint_group, "endpoint_group"),
+);
 impl CreateEndpointGroupRequest {
     pub fn builder() -> builder::CreateEndpointGroupRequest {
         Default::default()
@@ -144,7 +156,6 @@ impl CreateEndpointGroupRequest {
 /// The IKE policy to create. Every field is optional; OTC does not take `project_id` (use
 /// `tenant_id`).
 #[derive(::serde::Serialize, Clone, Debug, Default)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct CreateIkePolicy {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_algorithm: ::std::option::Option<AuthAlgorithm>,
@@ -165,6 +176,19 @@ pub struct CreateIkePolicy {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant_id: ::std::option::Option<LegacyTenantId>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    CreateIkePolicy,
+    or_default(0, auth_algorithm, "auth_algorithm"),
+    or_default(1, description, "description"),
+    or_default(2, encryption_algorithm, "encryption_algorithm"),
+    or_default(3, ike_version, "ike_version"),
+    or_default(4, lifetime, "lifetime"),
+    or_default(5, name, "name"),
+    or_default(6, pfs, "pfs"),
+    or_default(7, phase1_negotiation_mode, "phase1_negotiation_mode"),
+    or_default(8, tenant_id, "tenant_id"),
+);
 impl CreateIkePolicy {
     pub fn builder() -> builder::CreateIkePolicy {
         Default::default()
@@ -172,10 +196,14 @@ impl CreateIkePolicy {
 }
 /// Body of CreateIkePolicy.
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct CreateIkePolicyRequest {
     pub ikepolicy: CreateIkePolicy,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    CreateIkePolicyRequest,
+    required(0, ikepolicy, "ikepolicy"),
+);
 impl CreateIkePolicyRequest {
     pub fn builder() -> builder::CreateIkePolicyRequest {
         Default::default()
@@ -184,7 +212,6 @@ impl CreateIkePolicyRequest {
 /// The IPsec policy to create. Every field is optional; OTC does not take `project_id` (use
 /// `tenant_id`).
 #[derive(::serde::Serialize, Clone, Debug, Default)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct CreateIpsecPolicy {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_algorithm: ::std::option::Option<AuthAlgorithm>,
@@ -205,6 +232,19 @@ pub struct CreateIpsecPolicy {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub transform_protocol: ::std::option::Option<TransformProtocol>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    CreateIpsecPolicy,
+    or_default(0, auth_algorithm, "auth_algorithm"),
+    or_default(1, description, "description"),
+    or_default(2, encapsulation_mode, "encapsulation_mode"),
+    or_default(3, encryption_algorithm, "encryption_algorithm"),
+    or_default(4, lifetime, "lifetime"),
+    or_default(5, name, "name"),
+    or_default(6, pfs, "pfs"),
+    or_default(7, tenant_id, "tenant_id"),
+    or_default(8, transform_protocol, "transform_protocol"),
+);
 impl CreateIpsecPolicy {
     pub fn builder() -> builder::CreateIpsecPolicy {
         Default::default()
@@ -212,10 +252,14 @@ impl CreateIpsecPolicy {
 }
 /// Body of CreateIpsecPolicy.
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct CreateIpsecPolicyRequest {
     pub ipsecpolicy: CreateIpsecPolicy,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    CreateIpsecPolicyRequest,
+    required(0, ipsecpolicy, "ipsecpolicy"),
+);
 impl CreateIpsecPolicyRequest {
     pub fn builder() -> builder::CreateIpsecPolicyRequest {
         Default::default()
@@ -223,7 +267,6 @@ impl CreateIpsecPolicyRequest {
 }
 /// The connection to create.
 #[derive(::serde::Serialize, Clone)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct CreateIpsecSiteConnection {
     /// Administrative state; only `true` is accepted.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -266,6 +309,26 @@ pub struct CreateIpsecSiteConnection {
     /// service should be ACTIVE).
     pub vpnservice_id: CreateIpsecSiteConnectionVpnserviceId,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    CreateIpsecSiteConnection,
+    or_default(0, admin_state_up, "admin_state_up"),
+    or_default(1, description, "description"),
+    or_default(2, dpd, "dpd"),
+    required(3, ikepolicy_id, "ikepolicy_id"),
+    or_default(4, initiator, "initiator"),
+    required(5, ipsecpolicy_id, "ipsecpolicy_id"),
+    required(6, local_ep_group_id, "local_ep_group_id"),
+    or_default(7, mtu, "mtu"),
+    or_default(8, name, "name"),
+    required(9, peer_address, "peer_address"),
+    or_default(10, peer_cidrs, "peer_cidrs"),
+    required(11, peer_ep_group_id, "peer_ep_group_id"),
+    required(12, peer_id, "peer_id"),
+    required(13, psk, "psk"),
+    or_default(14, tenant_id, "tenant_id"),
+    required(15, vpnservice_id, "vpnservice_id"),
+);
 impl CreateIpsecSiteConnection {
     pub fn builder() -> builder::CreateIpsecSiteConnection {
         Default::default()
@@ -815,10 +878,14 @@ impl ::std::convert::From<CreateIpsecSiteConnectionPsk> for ::std::string::Strin
 }
 /// Body of CreateIpsecSiteConnection.
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct CreateIpsecSiteConnectionRequest {
     pub ipsec_site_connection: CreateIpsecSiteConnection,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    CreateIpsecSiteConnectionRequest,
+    required(0, ipsec_site_connection, "ipsec_site_connection"),
+);
 impl CreateIpsecSiteConnectionRequest {
     pub fn builder() -> builder::CreateIpsecSiteConnectionRequest {
         Default::default()
@@ -884,7 +951,6 @@ for ::std::string::String {
 }
 /// The VPN service to create; one per VPC. OTC does not take `project_id` (use `tenant_id`).
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct CreateVpnService {
     /// Administrative state; only `true` is accepted.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -905,6 +971,17 @@ pub struct CreateVpnService {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant_id: ::std::option::Option<LegacyTenantId>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    CreateVpnService,
+    or_default(0, admin_state_up, "admin_state_up"),
+    or_default(1, description, "description"),
+    or_default(2, external_v4_ip, "external_v4_ip"),
+    or_default(3, name, "name"),
+    required(4, router_id, "router_id"),
+    or_default(5, subnet_id, "subnet_id"),
+    or_default(6, tenant_id, "tenant_id"),
+);
 impl CreateVpnService {
     pub fn builder() -> builder::CreateVpnService {
         Default::default()
@@ -968,10 +1045,14 @@ impl ::std::convert::From<CreateVpnServiceExternalV4Ip> for ::std::string::Strin
 }
 /// Body of CreateVpnService.
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct CreateVpnServiceRequest {
     pub vpnservice: CreateVpnService,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    CreateVpnServiceRequest,
+    required(0, vpnservice, "vpnservice"),
+);
 impl CreateVpnServiceRequest {
     pub fn builder() -> builder::CreateVpnServiceRequest {
         Default::default()
@@ -1318,7 +1399,7 @@ impl<'de> ::serde::Deserialize<'de> for EncryptionAlgorithm {
 }
 /// An endpoint group as returned by the service. Every field is optional (`fields=` can select a
 /// subset).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct EndpointGroup {
     /// Free-text description.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1342,11 +1423,25 @@ pub struct EndpointGroup {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<EndpointGroupType>,
 }
+crate::fields::decode_struct!(
+    EndpointGroup,
+    or_default(0, description, "description"),
+    or_default(1, endpoints, "endpoints"),
+    or_default(2, id, "id"),
+    or_default(3, name, "name"),
+    or_default(4, project_id, "project_id"),
+    or_default(5, tenant_id, "tenant_id"),
+    or_default(6, type_, "type"),
+);
 /// Body returned by CreateEndpointGroup, ShowEndpointGroup and UpdateEndpointGroup.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct EndpointGroupResponse {
     pub endpoint_group: EndpointGroup,
 }
+crate::fields::decode_struct!(
+    EndpointGroupResponse,
+    required(0, endpoint_group, "endpoint_group"),
+);
 /// Kind of the endpoints of a group: `subnet` (VPC subnet IDs, the local side) or `cidr` (peer
 /// CIDRs). Upstream Neutron's other types (`network`, `router`, `vlan`) are not OTC's. In responses
 /// new values may appear; treat unknown ones as valid.
@@ -1440,7 +1535,7 @@ shapes the service and the gateways in front of it send:
 - API definitions: `{"error_code": "...", "error_msg": "..."}`
 - API gateway: `{"error_code": "APIGW.0301", "error_msg": "...", "request_id": "..."}`
 A proxy may also answer with HTML or an empty body, which this schema does not describe.*/
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ErrorBody {
     /// Error code of the VPN service shape, such as VPN.0001.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1463,9 +1558,18 @@ pub struct ErrorBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    ErrorBody,
+    or_default(0, code, "code"),
+    or_default(1, error_code, "error_code"),
+    or_default(2, error_msg, "error_msg"),
+    or_default(3, message, "message"),
+    or_default(4, neutron_error, "NeutronError"),
+    or_default(5, request_id, "request_id"),
+);
 /// An IKE policy as returned by the service. Every field is optional (`fields=` can select a
 /// subset).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct IkePolicy {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_algorithm: ::std::option::Option<AuthAlgorithm>,
@@ -1495,11 +1599,29 @@ pub struct IkePolicy {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant_id: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    IkePolicy,
+    or_default(0, auth_algorithm, "auth_algorithm"),
+    or_default(1, description, "description"),
+    or_default(2, encryption_algorithm, "encryption_algorithm"),
+    or_default(3, id, "id"),
+    or_default(4, ike_version, "ike_version"),
+    or_default(5, lifetime, "lifetime"),
+    or_default(6, name, "name"),
+    or_default(7, pfs, "pfs"),
+    or_default(8, phase1_negotiation_mode, "phase1_negotiation_mode"),
+    or_default(9, project_id, "project_id"),
+    or_default(10, tenant_id, "tenant_id"),
+);
 /// Body returned by CreateIkePolicy, ShowIkePolicy and UpdateIkePolicy.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct IkePolicyResponse {
     pub ikepolicy: IkePolicy,
 }
+crate::fields::decode_struct!(
+    IkePolicyResponse,
+    required(0, ikepolicy, "ikepolicy"),
+);
 /// IKE version. In responses new values may appear; treat unknown ones as valid.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum IkeVersion {
@@ -1676,7 +1798,7 @@ impl<'de> ::serde::Deserialize<'de> for Initiator {
 }
 /// An IPsec policy as returned by the service. Every field is optional (`fields=` can select a
 /// subset).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct IpsecPolicy {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_algorithm: ::std::option::Option<AuthAlgorithm>,
@@ -1706,14 +1828,32 @@ pub struct IpsecPolicy {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub transform_protocol: ::std::option::Option<TransformProtocol>,
 }
+crate::fields::decode_struct!(
+    IpsecPolicy,
+    or_default(0, auth_algorithm, "auth_algorithm"),
+    or_default(1, description, "description"),
+    or_default(2, encapsulation_mode, "encapsulation_mode"),
+    or_default(3, encryption_algorithm, "encryption_algorithm"),
+    or_default(4, id, "id"),
+    or_default(5, lifetime, "lifetime"),
+    or_default(6, name, "name"),
+    or_default(7, pfs, "pfs"),
+    or_default(8, project_id, "project_id"),
+    or_default(9, tenant_id, "tenant_id"),
+    or_default(10, transform_protocol, "transform_protocol"),
+);
 /// Body returned by CreateIpsecPolicy, ShowIpsecPolicy and UpdateIpsecPolicy.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct IpsecPolicyResponse {
     pub ipsecpolicy: IpsecPolicy,
 }
+crate::fields::decode_struct!(
+    IpsecPolicyResponse,
+    required(0, ipsecpolicy, "ipsecpolicy"),
+);
 /// An IPsec site connection as returned by the service. Every field is optional (`fields=` can
 /// select a subset).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+#[derive(::serde::Serialize, Clone, Default)]
 pub struct IpsecSiteConnection {
     /// Administrative state.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1786,6 +1926,33 @@ pub struct IpsecSiteConnection {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vpnservice_id: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    IpsecSiteConnection,
+    or_default(0, admin_state_up, "admin_state_up"),
+    or_default(1, auth_mode, "auth_mode"),
+    or_default(2, created_at, "created_at"),
+    or_default(3, description, "description"),
+    or_default(4, dpd, "dpd"),
+    or_default(5, id, "id"),
+    or_default(6, ikepolicy_id, "ikepolicy_id"),
+    or_default(7, initiator, "initiator"),
+    or_default(8, ipsecpolicy_id, "ipsecpolicy_id"),
+    or_default(9, local_ep_group_id, "local_ep_group_id"),
+    or_default(10, mtu, "mtu"),
+    or_default(11, name, "name"),
+    or_default(12, order_id, "order_id"),
+    or_default(13, peer_address, "peer_address"),
+    or_default(14, peer_cidrs, "peer_cidrs"),
+    or_default(15, peer_ep_group_id, "peer_ep_group_id"),
+    or_default(16, peer_id, "peer_id"),
+    or_default(17, product_id, "product_id"),
+    or_default(18, project_id, "project_id"),
+    or_default(19, psk, "psk"),
+    or_default(20, route_mode, "route_mode"),
+    or_default(21, status, "status"),
+    or_default(22, tenant_id, "tenant_id"),
+    or_default(23, vpnservice_id, "vpnservice_id"),
+);
 impl ::std::fmt::Debug for IpsecSiteConnection {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("IpsecSiteConnection")
@@ -1817,7 +1984,7 @@ impl ::std::fmt::Debug for IpsecSiteConnection {
     }
 }
 /// Dead peer detection settings (create requests and responses), with the service defaults.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct IpsecSiteConnectionDpd {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<DpdAction>,
@@ -1828,16 +1995,26 @@ pub struct IpsecSiteConnectionDpd {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timeout: ::std::option::Option<i64>,
 }
+crate::fields::decode_struct!(
+    IpsecSiteConnectionDpd,
+    or_default(0, action, "action"),
+    or_default(1, interval, "interval"),
+    or_default(2, timeout, "timeout"),
+);
 impl IpsecSiteConnectionDpd {
     pub fn builder() -> builder::IpsecSiteConnectionDpd {
         Default::default()
     }
 }
 /// Body returned by create, show and update.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct IpsecSiteConnectionResponse {
     pub ipsec_site_connection: IpsecSiteConnection,
 }
+crate::fields::decode_struct!(
+    IpsecSiteConnectionResponse,
+    required(0, ipsec_site_connection, "ipsec_site_connection"),
+);
 /// State of an IPsec site connection. New values may appear; treat unknown ones as valid.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum IpsecSiteConnectionStatus {
@@ -2066,7 +2243,7 @@ impl ::std::convert::From<LegacyName> for ::std::string::String {
     }
 }
 /// A tag as the legacy API shows it.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct LegacyTag {
     /// Tag key.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2075,6 +2252,11 @@ pub struct LegacyTag {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    LegacyTag,
+    or_default(0, key, "key"),
+    or_default(1, value, "value"),
+);
 /// Project ID of the owner, up to 255 characters; only needed by administrators creating for
 /// another project.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2135,7 +2317,6 @@ impl ::std::convert::From<LegacyTenantId> for ::std::string::String {
 `value` as a string while every other table and every example uses an integer; this
 spec sends an integer (see ReportedLifetime for answers).*/
 #[derive(::serde::Serialize, Clone, Debug, Default)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct Lifetime {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub units: ::std::option::Option<LifetimeUnits>,
@@ -2143,6 +2324,12 @@ pub struct Lifetime {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<crate::Bounded<60, 604800>>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    Lifetime,
+    or_default(0, units, "units"),
+    or_default(1, value, "value"),
+);
 impl Lifetime {
     pub fn builder() -> builder::Lifetime {
         Default::default()
@@ -2229,28 +2416,40 @@ impl<'de> ::serde::Deserialize<'de> for LifetimeUnits {
     }
 }
 /// Body returned by ListEndpointGroups.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ListEndpointGroupsResponse {
     /// The endpoint groups.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub endpoint_groups: ::std::option::Option<::std::vec::Vec<EndpointGroup>>,
 }
+crate::fields::decode_struct!(
+    ListEndpointGroupsResponse,
+    or_default(0, endpoint_groups, "endpoint_groups"),
+);
 /// Body returned by ListIkePolicies.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ListIkePoliciesResponse {
     /// The IKE policies.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ikepolicies: ::std::option::Option<::std::vec::Vec<IkePolicy>>,
 }
+crate::fields::decode_struct!(
+    ListIkePoliciesResponse,
+    or_default(0, ikepolicies, "ikepolicies"),
+);
 /// Body returned by ListIpsecPolicies.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ListIpsecPoliciesResponse {
     /// The IPsec policies.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ipsecpolicies: ::std::option::Option<::std::vec::Vec<IpsecPolicy>>,
 }
+crate::fields::decode_struct!(
+    ListIpsecPoliciesResponse,
+    or_default(0, ipsecpolicies, "ipsecpolicies"),
+);
 /// Body returned by ListIpsecSiteConnections.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ListIpsecSiteConnectionsResponse {
     /// The connections.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -2258,15 +2457,23 @@ pub struct ListIpsecSiteConnectionsResponse {
         ::std::vec::Vec<IpsecSiteConnection>,
     >,
 }
+crate::fields::decode_struct!(
+    ListIpsecSiteConnectionsResponse,
+    or_default(0, ipsec_site_connections, "ipsec_site_connections"),
+);
 /// Body returned by ListVpnServices.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ListVpnServicesResponse {
     /// The VPN services.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub vpnservices: ::std::option::Option<::std::vec::Vec<VpnService>>,
 }
+crate::fields::decode_struct!(
+    ListVpnServicesResponse,
+    or_default(0, vpnservices, "vpnservices"),
+);
 /// Content of a Neutron-style error.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct NeutronErrorDetail {
     /// Further detail, often empty.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2278,6 +2485,12 @@ pub struct NeutronErrorDetail {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    NeutronErrorDetail,
+    or_default(0, detail, "detail"),
+    or_default(1, message, "message"),
+    or_default(2, type_, "type"),
+);
 /// Perfect forward secrecy Diffie-Hellman group, or `disable` to turn PFS off. In responses new
 /// values may appear; treat unknown ones as valid.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2493,13 +2706,18 @@ impl<'de> ::serde::Deserialize<'de> for Phase1NegotiationMode {
     }
 }
 /// Lifetime of the security association as the service reports it.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ReportedLifetime {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub units: ::std::option::Option<LifetimeUnits>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<ReportedLifetimeValue>,
 }
+crate::fields::decode_struct!(
+    ReportedLifetime,
+    or_default(0, units, "units"),
+    or_default(1, value, "value"),
+);
 /// The lifetime in `units`. An integer in every published answer; a string is tolerated because one
 /// published table types the value as a string.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
@@ -2625,13 +2843,18 @@ impl<'de> ::serde::Deserialize<'de> for TransformProtocol {
 }
 /// The fields to change; the type and the endpoints cannot change after creation.
 #[derive(::serde::Serialize, Clone, Debug, Default)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdateEndpointGroup {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<LegacyDescription>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<LegacyName>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdateEndpointGroup,
+    or_default(0, description, "description"),
+    or_default(1, name, "name"),
+);
 impl UpdateEndpointGroup {
     pub fn builder() -> builder::UpdateEndpointGroup {
         Default::default()
@@ -2639,10 +2862,14 @@ impl UpdateEndpointGroup {
 }
 /// Body of UpdateEndpointGroup.
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdateEndpointGroupRequest {
     pub endpoint_group: UpdateEndpointGroup,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdateEndpointGroupRequest,
+    required(0, endpoint_group, "endpoint_group"),
+);
 impl UpdateEndpointGroupRequest {
     pub fn builder() -> builder::UpdateEndpointGroupRequest {
         Default::default()
@@ -2650,7 +2877,6 @@ impl UpdateEndpointGroupRequest {
 }
 /// The fields to change; fields left out keep their value.
 #[derive(::serde::Serialize, Clone, Debug, Default)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdateIkePolicy {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_algorithm: ::std::option::Option<AuthAlgorithm>,
@@ -2669,6 +2895,18 @@ pub struct UpdateIkePolicy {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phase1_negotiation_mode: ::std::option::Option<Phase1NegotiationMode>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdateIkePolicy,
+    or_default(0, auth_algorithm, "auth_algorithm"),
+    or_default(1, description, "description"),
+    or_default(2, encryption_algorithm, "encryption_algorithm"),
+    or_default(3, ike_version, "ike_version"),
+    or_default(4, lifetime, "lifetime"),
+    or_default(5, name, "name"),
+    or_default(6, pfs, "pfs"),
+    or_default(7, phase1_negotiation_mode, "phase1_negotiation_mode"),
+);
 impl UpdateIkePolicy {
     pub fn builder() -> builder::UpdateIkePolicy {
         Default::default()
@@ -2676,10 +2914,14 @@ impl UpdateIkePolicy {
 }
 /// Body of UpdateIkePolicy.
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdateIkePolicyRequest {
     pub ikepolicy: UpdateIkePolicy,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdateIkePolicyRequest,
+    required(0, ikepolicy, "ikepolicy"),
+);
 impl UpdateIkePolicyRequest {
     pub fn builder() -> builder::UpdateIkePolicyRequest {
         Default::default()
@@ -2687,7 +2929,6 @@ impl UpdateIkePolicyRequest {
 }
 /// The fields to change; fields left out keep their value.
 #[derive(::serde::Serialize, Clone, Debug, Default)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdateIpsecPolicy {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_algorithm: ::std::option::Option<AuthAlgorithm>,
@@ -2706,6 +2947,18 @@ pub struct UpdateIpsecPolicy {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub transform_protocol: ::std::option::Option<TransformProtocol>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdateIpsecPolicy,
+    or_default(0, auth_algorithm, "auth_algorithm"),
+    or_default(1, description, "description"),
+    or_default(2, encapsulation_mode, "encapsulation_mode"),
+    or_default(3, encryption_algorithm, "encryption_algorithm"),
+    or_default(4, lifetime, "lifetime"),
+    or_default(5, name, "name"),
+    or_default(6, pfs, "pfs"),
+    or_default(7, transform_protocol, "transform_protocol"),
+);
 impl UpdateIpsecPolicy {
     pub fn builder() -> builder::UpdateIpsecPolicy {
         Default::default()
@@ -2713,10 +2966,14 @@ impl UpdateIpsecPolicy {
 }
 /// Body of UpdateIpsecPolicy.
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdateIpsecPolicyRequest {
     pub ipsecpolicy: UpdateIpsecPolicy,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdateIpsecPolicyRequest,
+    required(0, ipsecpolicy, "ipsecpolicy"),
+);
 impl UpdateIpsecPolicyRequest {
     pub fn builder() -> builder::UpdateIpsecPolicyRequest {
         Default::default()
@@ -2724,7 +2981,6 @@ impl UpdateIpsecPolicyRequest {
 }
 /// The fields to change; fields left out keep their value.
 #[derive(::serde::Serialize, Clone, Default)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdateIpsecSiteConnection {
     /// Administrative state; only `true` is accepted.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2763,6 +3019,22 @@ pub struct UpdateIpsecSiteConnection {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub psk: ::std::option::Option<UpdateIpsecSiteConnectionPsk>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdateIpsecSiteConnection,
+    or_default(0, admin_state_up, "admin_state_up"),
+    or_default(1, description, "description"),
+    or_default(2, dpd, "dpd"),
+    or_default(3, initiator, "initiator"),
+    or_default(4, local_ep_group_id, "local_ep_group_id"),
+    or_default(5, mtu, "mtu"),
+    or_default(6, name, "name"),
+    or_default(7, peer_address, "peer_address"),
+    or_default(8, peer_cidrs, "peer_cidrs"),
+    or_default(9, peer_ep_group_id, "peer_ep_group_id"),
+    or_default(10, peer_id, "peer_id"),
+    or_default(11, psk, "psk"),
+);
 impl UpdateIpsecSiteConnection {
     pub fn builder() -> builder::UpdateIpsecSiteConnection {
         Default::default()
@@ -2845,7 +3117,6 @@ for ::std::string::String {
 }
 /// Dead peer detection changes; no defaults, so that fields left out are not reset.
 #[derive(::serde::Serialize, Clone, Debug, Default)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdateIpsecSiteConnectionDpd {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<DpdAction>,
@@ -2856,6 +3127,13 @@ pub struct UpdateIpsecSiteConnectionDpd {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timeout: ::std::option::Option<i64>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdateIpsecSiteConnectionDpd,
+    or_default(0, action, "action"),
+    or_default(1, interval, "interval"),
+    or_default(2, timeout, "timeout"),
+);
 impl UpdateIpsecSiteConnectionDpd {
     pub fn builder() -> builder::UpdateIpsecSiteConnectionDpd {
         Default::default()
@@ -3212,10 +3490,14 @@ impl ::std::convert::From<UpdateIpsecSiteConnectionPsk> for ::std::string::Strin
 }
 /// Body of UpdateIpsecSiteConnection.
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdateIpsecSiteConnectionRequest {
     pub ipsec_site_connection: UpdateIpsecSiteConnection,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdateIpsecSiteConnectionRequest,
+    required(0, ipsec_site_connection, "ipsec_site_connection"),
+);
 impl UpdateIpsecSiteConnectionRequest {
     pub fn builder() -> builder::UpdateIpsecSiteConnectionRequest {
         Default::default()
@@ -3223,7 +3505,6 @@ impl UpdateIpsecSiteConnectionRequest {
 }
 /// The fields to change; fields left out keep their value.
 #[derive(::serde::Serialize, Clone, Debug, Default)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdateVpnService {
     /// Administrative state; only `true` is accepted.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3233,6 +3514,13 @@ pub struct UpdateVpnService {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<LegacyName>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdateVpnService,
+    or_default(0, admin_state_up, "admin_state_up"),
+    or_default(1, description, "description"),
+    or_default(2, name, "name"),
+);
 impl UpdateVpnService {
     pub fn builder() -> builder::UpdateVpnService {
         Default::default()
@@ -3240,10 +3528,14 @@ impl UpdateVpnService {
 }
 /// Body of UpdateVpnService.
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdateVpnServiceRequest {
     pub vpnservice: UpdateVpnService,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdateVpnServiceRequest,
+    required(0, vpnservice, "vpnservice"),
+);
 impl UpdateVpnServiceRequest {
     pub fn builder() -> builder::UpdateVpnServiceRequest {
         Default::default()
@@ -3251,7 +3543,7 @@ impl UpdateVpnServiceRequest {
 }
 /// A VPN service as returned by the service. Every field is optional (`fields=` can select a
 /// subset).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct VpnService {
     /// Administrative state.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3305,11 +3597,35 @@ pub struct VpnService {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant_id: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    VpnService,
+    or_default(0, admin_state_up, "admin_state_up"),
+    or_default(1, created_at, "created_at"),
+    or_default(2, description, "description"),
+    or_default(3, external_v4_ip, "external_v4_ip"),
+    or_default(4, external_v6_ip, "external_v6_ip"),
+    or_default(5, id, "id"),
+    or_default(6, name, "name"),
+    or_default(7, order_id, "order_id"),
+    or_default(8, prepay_connection_num, "prepay_connection_num"),
+    or_default(9, product_id, "product_id"),
+    or_default(10, project_id, "project_id"),
+    or_default(11, resource_speccode, "resource_speccode"),
+    or_default(12, router_id, "router_id"),
+    or_default(13, status, "status"),
+    or_default(14, subnet_id, "subnet_id"),
+    or_default(15, tags, "tags"),
+    or_default(16, tenant_id, "tenant_id"),
+);
 /// Body returned by CreateVpnService, ShowVpnService and UpdateVpnService.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct VpnServiceResponse {
     pub vpnservice: VpnService,
 }
+crate::fields::decode_struct!(
+    VpnServiceResponse,
+    required(0, vpnservice, "vpnservice"),
+);
 /// State of a VPN service. New values may appear; treat unknown ones as valid.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum VpnServiceStatus {

@@ -6,11 +6,15 @@
 #![allow(clippy::all)]
 /// Body of AddVpnUsersToGroup (the SDK's AddVpnUserToGroupRequestBody).
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct AddVpnUsersToGroupRequest {
     /// The users to add to the group.
     pub users: ::std::vec::Vec<VpnUserRef>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    AddVpnUsersToGroupRequest,
+    required(0, users, "users"),
+);
 impl AddVpnUsersToGroupRequest {
     pub fn builder() -> builder::AddVpnUsersToGroupRequest {
         Default::default()
@@ -18,7 +22,6 @@ impl AddVpnUsersToGroupRequest {
 }
 /// One user of a batch (the SDK's CreateVpnUser); unlike CreateVpnUser it names its group by name.
 #[derive(::serde::Serialize, Clone)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct BatchCreateVpnUser {
     /// Description of the user, 0 to 64 Chinese characters, letters, digits and `_`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -44,6 +47,15 @@ another user's.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_group_name: ::std::option::Option<BatchCreateVpnUserUserGroupName>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    BatchCreateVpnUser,
+    or_default(0, description, "description"),
+    required(1, name, "name"),
+    required(2, password, "password"),
+    or_default(3, static_ip, "static_ip"),
+    or_default(4, user_group_name, "user_group_name"),
+);
 impl BatchCreateVpnUser {
     pub fn builder() -> builder::BatchCreateVpnUser {
         Default::default()
@@ -451,19 +463,23 @@ impl ::std::convert::From<BatchCreateVpnUserUserGroupName> for ::std::string::St
 }
 /// Body of BatchCreateVpnUsers (the SDK's BatchCreateVpnUsersRequestBody).
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct BatchCreateVpnUsersRequest {
     /// The users to create. The API reference gives no maximum per batch; a P2C gateway holds at
     /// most 500 users.
     pub users: ::std::vec::Vec<BatchCreateVpnUser>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    BatchCreateVpnUsersRequest,
+    required(0, users, "users"),
+);
 impl BatchCreateVpnUsersRequest {
     pub fn builder() -> builder::BatchCreateVpnUsersRequest {
         Default::default()
     }
 }
 /// Body returned by BatchCreateVpnUsers (the SDK's BatchCreateVpnUsersResponse).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct BatchCreateVpnUsersResponse {
     /// The users that made the batch fail. Empty when every user was created; otherwise none was.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -472,13 +488,22 @@ pub struct BatchCreateVpnUsersResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    BatchCreateVpnUsersResponse,
+    or_default(0, invalid_users, "invalid_users"),
+    or_default(1, request_id, "request_id"),
+);
 /// Body of BatchDeleteVpnUsers (the SDK's BatchDeleteVpnUsersRequestBody).
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct BatchDeleteVpnUsersRequest {
     /// The users to delete.
     pub users: ::std::vec::Vec<VpnUserRef>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    BatchDeleteVpnUsersRequest,
+    required(0, users, "users"),
+);
 impl BatchDeleteVpnUsersRequest {
     pub fn builder() -> builder::BatchDeleteVpnUsersRequest {
         Default::default()
@@ -486,10 +511,14 @@ impl BatchDeleteVpnUsersRequest {
 }
 /// Body of CheckClientCaCertificate (the SDK's ImportClientCaCertificateRequestBody).
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct CheckClientCaCertificateRequest {
     pub client_ca_certificate: ClientCaCertificateImport,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    CheckClientCaCertificateRequest,
+    required(0, client_ca_certificate, "client_ca_certificate"),
+);
 impl CheckClientCaCertificateRequest {
     pub fn builder() -> builder::CheckClientCaCertificateRequest {
         Default::default()
@@ -497,7 +526,7 @@ impl CheckClientCaCertificateRequest {
 }
 /// Body returned by CheckClientCaCertificate (the SDK's CheckClientCaCertificateResponse), what the
 /// certificate says; not wrapped in a key.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+#[derive(::serde::Serialize, Clone, Default)]
 pub struct CheckClientCaCertificateResponse {
     /// When the certificate expires (UTC).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -519,6 +548,15 @@ pub struct CheckClientCaCertificateResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    CheckClientCaCertificateResponse,
+    or_default(0, expiration_time, "expiration_time"),
+    or_default(1, issuer, "issuer"),
+    or_default(2, name, "name"),
+    or_default(3, serial_number, "serial_number"),
+    or_default(4, signature_algorithm, "signature_algorithm"),
+    or_default(5, subject, "subject"),
+);
 impl ::std::fmt::Debug for CheckClientCaCertificateResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CheckClientCaCertificateResponse")
@@ -533,7 +571,7 @@ impl ::std::fmt::Debug for CheckClientCaCertificateResponse {
 }
 /// A client CA certificate of a VPN server as returned (the SDK's QueryClientCaCertificateBody);
 /// never the certificate text.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+#[derive(::serde::Serialize, Clone, Default)]
 pub struct ClientCaCertificate {
     /// When the certificate was imported (UTC, yyyy-MM-ddTHH:mm:ssZ).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -564,6 +602,18 @@ pub struct ClientCaCertificate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    ClientCaCertificate,
+    or_default(0, created_at, "created_at"),
+    or_default(1, expiration_time, "expiration_time"),
+    or_default(2, id, "id"),
+    or_default(3, issuer, "issuer"),
+    or_default(4, name, "name"),
+    or_default(5, serial_number, "serial_number"),
+    or_default(6, signature_algorithm, "signature_algorithm"),
+    or_default(7, subject, "subject"),
+    or_default(8, updated_at, "updated_at"),
+);
 impl ::std::fmt::Debug for ClientCaCertificate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ClientCaCertificate")
@@ -581,17 +631,20 @@ impl ::std::fmt::Debug for ClientCaCertificate {
 }
 /// The client CA certificate just imported, only its ID (the SDK's
 /// ImportClientCaCertificateResponseBodyClientCaCertificate).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ClientCaCertificateCreated {
     /// ID of the client CA certificate.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    ClientCaCertificateCreated,
+    or_default(0, id, "id"),
+);
 /// A client CA certificate to check or import (the SDK's
 /// ImportClientCaCertificateRequestBodyClientCaCertificate and
 /// CreateServerRequestClientCaCertificates, which have the same fields).
 #[derive(::serde::Serialize, Clone)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct ClientCaCertificateImport {
     /// The CA certificate (PEM). Marked sensitive by the official SDK, hence a secret here although
     /// a CA certificate is public.
@@ -599,6 +652,12 @@ pub struct ClientCaCertificateImport {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<ClientCaCertificateName>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    ClientCaCertificateImport,
+    required(0, content, "content"),
+    or_default(1, name, "name"),
+);
 impl ClientCaCertificateImport {
     pub fn builder() -> builder::ClientCaCertificateImport {
         Default::default()
@@ -686,11 +745,15 @@ impl ::std::convert::From<ClientCaCertificateName> for ::std::string::String {
 /// What changes on the client CA certificate, only its name (the SDK's
 /// UpdateClientCaCertificateRequestBodyClientCaCertificate).
 #[derive(::serde::Serialize, Clone, Debug, Default)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct ClientCaCertificateUpdate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<ClientCaCertificateName>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    ClientCaCertificateUpdate,
+    or_default(0, name, "name"),
+);
 impl ClientCaCertificateUpdate {
     pub fn builder() -> builder::ClientCaCertificateUpdate {
         Default::default()
@@ -762,7 +825,6 @@ impl ::std::convert::TryFrom<::std::string::String> for ClientConfigOsType {
 }
 /// A new P2C VPN gateway.
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct CreateP2cVgw {
     /// Availability zones to deploy in (ListP2cVgwAvailabilityZones); chosen by the service when
     /// left out. Two where two or more are offered, one where only one is.
@@ -790,6 +852,19 @@ pub struct CreateP2cVgw {
     /// ID of the VPC the gateway serves (a UUID).
     pub vpc_id: CreateP2cVgwVpcId,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    CreateP2cVgw,
+    or_default(0, availability_zone_ids, "availability_zone_ids"),
+    required(1, connect_subnet, "connect_subnet"),
+    required(2, eip, "eip"),
+    or_default(3, enterprise_project_id, "enterprise_project_id"),
+    or_default(4, flavor, "flavor"),
+    or_default(5, max_connection_number, "max_connection_number"),
+    or_default(6, name, "name"),
+    or_default(7, tags, "tags"),
+    required(8, vpc_id, "vpc_id"),
+);
 impl CreateP2cVgw {
     pub fn builder() -> builder::CreateP2cVgw {
         Default::default()
@@ -855,7 +930,6 @@ impl ::std::convert::From<CreateP2cVgwConnectSubnet> for ::std::string::String {
 }
 /// The gateway's EIP, an existing one by `id` or a new one by type, charging mode and bandwidth.
 #[derive(::serde::Serialize, Clone, Debug, Default)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct CreateP2cVgwEip {
     /// Name of the new EIP's bandwidth.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -874,6 +948,15 @@ pub struct CreateP2cVgwEip {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    CreateP2cVgwEip,
+    or_default(0, bandwidth_name, "bandwidth_name"),
+    or_default(1, bandwidth_size, "bandwidth_size"),
+    or_default(2, charge_mode, "charge_mode"),
+    or_default(3, id, "id"),
+    or_default(4, type_, "type"),
+);
 impl CreateP2cVgwEip {
     pub fn builder() -> builder::CreateP2cVgwEip {
         Default::default()
@@ -1079,23 +1162,32 @@ impl ::std::convert::TryFrom<::std::string::String> for CreateP2cVgwFlavor {
 }
 /// Body of CreateP2cVgw.
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct CreateP2cVgwRequest {
     pub p2c_vpn_gateway: CreateP2cVgw,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    CreateP2cVgwRequest,
+    required(0, p2c_vpn_gateway, "p2c_vpn_gateway"),
+);
 impl CreateP2cVgwRequest {
     pub fn builder() -> builder::CreateP2cVgwRequest {
         Default::default()
     }
 }
 /// Body returned by CreateP2cVgw.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CreateP2cVgwResponse {
     pub p2c_vpn_gateway: P2cVgw,
     /// ID of the request.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    CreateP2cVgwResponse,
+    required(0, p2c_vpn_gateway, "p2c_vpn_gateway"),
+    or_default(1, request_id, "request_id"),
+);
 /// ID of the VPC the gateway serves (a UUID).
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
@@ -1156,7 +1248,6 @@ impl ::std::convert::From<CreateP2cVgwVpcId> for ::std::string::String {
 }
 /// The access policy to create (the SDK's CreateVpnAccessPolicyRequestBodyContent).
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct CreateVpnAccessPolicy {
     /// Description of the access policy.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1169,6 +1260,14 @@ pub struct CreateVpnAccessPolicy {
     /// ID (a UUID) of the user group of the VPN server the policy applies to.
     pub user_group_id: CreateVpnAccessPolicyUserGroupId,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    CreateVpnAccessPolicy,
+    or_default(0, description, "description"),
+    required(1, dest_ip_cidrs, "dest_ip_cidrs"),
+    required(2, name, "name"),
+    required(3, user_group_id, "user_group_id"),
+);
 impl CreateVpnAccessPolicy {
     pub fn builder() -> builder::CreateVpnAccessPolicy {
         Default::default()
@@ -1176,23 +1275,32 @@ impl CreateVpnAccessPolicy {
 }
 /// Body of CreateVpnAccessPolicy (the SDK's CreateVpnAccessPolicyRequestBody).
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct CreateVpnAccessPolicyRequest {
     pub access_policy: CreateVpnAccessPolicy,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    CreateVpnAccessPolicyRequest,
+    required(0, access_policy, "access_policy"),
+);
 impl CreateVpnAccessPolicyRequest {
     pub fn builder() -> builder::CreateVpnAccessPolicyRequest {
         Default::default()
     }
 }
 /// Body returned by CreateVpnAccessPolicy (the SDK's CreateVpnAccessPolicyResponse).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CreateVpnAccessPolicyResponse {
     pub access_policy: VpnAccessPolicyCreated,
     /// ID of the request.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    CreateVpnAccessPolicyResponse,
+    required(0, access_policy, "access_policy"),
+    or_default(1, request_id, "request_id"),
+);
 /// ID (a UUID) of the user group of the VPN server the policy applies to.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
@@ -1269,7 +1377,6 @@ impl ::std::convert::From<CreateVpnAccessPolicyUserGroupId> for ::std::string::S
 }
 /// The VPN server to create (the SDK's CreateServerRequest).
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct CreateVpnServer {
     /// How clients authenticate, with client certificates (`CERT`) or as local users with passwords
     /// (`LOCAL_PASSWORD`).
@@ -1308,6 +1415,19 @@ destinations clients reach through the VPN. At least one; by default at most 20
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tunnel_protocol: ::std::option::Option<VpnServerTunnelProtocol>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    CreateVpnServer,
+    or_default(0, client_auth_type, "client_auth_type"),
+    or_default(1, client_ca_certificates, "client_ca_certificates"),
+    required(2, client_cidr, "client_cidr"),
+    or_default(3, dns_servers, "dns_servers"),
+    or_default(4, idp_name, "idp_name"),
+    required(5, local_subnets, "local_subnets"),
+    or_default(6, server_certificate, "server_certificate"),
+    or_default(7, ssl_options, "ssl_options"),
+    or_default(8, tunnel_protocol, "tunnel_protocol"),
+);
 impl CreateVpnServer {
     pub fn builder() -> builder::CreateVpnServer {
         Default::default()
@@ -1315,26 +1435,34 @@ impl CreateVpnServer {
 }
 /// Body of CreateVpnServer (the SDK's CreateServerRequestBody).
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct CreateVpnServerRequest {
     pub vpn_server: CreateVpnServer,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    CreateVpnServerRequest,
+    required(0, vpn_server, "vpn_server"),
+);
 impl CreateVpnServerRequest {
     pub fn builder() -> builder::CreateVpnServerRequest {
         Default::default()
     }
 }
 /// Body returned by CreateVpnServer (the SDK's CreateVpnServerResponse).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CreateVpnServerResponse {
     /// ID of the request.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
     pub vpn_server: VpnServerCreated,
 }
+crate::fields::decode_struct!(
+    CreateVpnServerResponse,
+    or_default(0, request_id, "request_id"),
+    required(1, vpn_server, "vpn_server"),
+);
 /// The VPN user to create (the SDK's CreateVpnUserRequestBodyContent).
 #[derive(::serde::Serialize, Clone)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct CreateVpnUser {
     /// Description of the user, 0 to 64 Chinese characters, letters, digits and `_`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1361,6 +1489,15 @@ not be another user's.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_group_id: ::std::option::Option<CreateVpnUserUserGroupId>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    CreateVpnUser,
+    or_default(0, description, "description"),
+    required(1, name, "name"),
+    required(2, password, "password"),
+    or_default(3, static_ip, "static_ip"),
+    or_default(4, user_group_id, "user_group_id"),
+);
 impl CreateVpnUser {
     pub fn builder() -> builder::CreateVpnUser {
         Default::default()
@@ -1446,7 +1583,6 @@ impl ::std::convert::From<CreateVpnUserDescription> for ::std::string::String {
 }
 /// The user group to create (the SDK's CreateVpnUserGroupRequestBodyContent).
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct CreateVpnUserGroup {
     /**Description of the group, 0 to 64 Chinese characters, letters, digits and the
 special characters `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . > / ? `` (no spaces).*/
@@ -1456,6 +1592,12 @@ special characters `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . 
     /// server.
     pub name: CreateVpnUserGroupName,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    CreateVpnUserGroup,
+    or_default(0, description, "description"),
+    required(1, name, "name"),
+);
 impl CreateVpnUserGroup {
     pub fn builder() -> builder::CreateVpnUserGroup {
         Default::default()
@@ -1605,23 +1747,32 @@ impl ::std::convert::From<CreateVpnUserGroupName> for ::std::string::String {
 }
 /// Body of CreateVpnUserGroup (the SDK's CreateVpnUserGroupRequestBody).
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct CreateVpnUserGroupRequest {
     pub user_group: CreateVpnUserGroup,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    CreateVpnUserGroupRequest,
+    required(0, user_group, "user_group"),
+);
 impl CreateVpnUserGroupRequest {
     pub fn builder() -> builder::CreateVpnUserGroupRequest {
         Default::default()
     }
 }
 /// Body returned by CreateVpnUserGroup (the SDK's CreateVpnUserGroupResponse).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CreateVpnUserGroupResponse {
     /// ID of the request.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
     pub user_group: VpnUserGroupCreated,
 }
+crate::fields::decode_struct!(
+    CreateVpnUserGroupResponse,
+    or_default(0, request_id, "request_id"),
+    required(1, user_group, "user_group"),
+);
 /**User name, 4 to 32 letters, digits, `.`, `_` and `-`; it cannot be changed
 later. The user guide reserves some names: the prefix `L3SW_`, `link`,
 `Cascade`, `SecureNAT`, `localbridge` and `administrator` (in any case).*/
@@ -1802,23 +1953,32 @@ impl ::std::convert::From<CreateVpnUserPassword> for ::std::string::String {
 }
 /// Body of CreateVpnUser (the SDK's CreateVpnUserRequestBody).
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct CreateVpnUserRequest {
     pub user: CreateVpnUser,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    CreateVpnUserRequest,
+    required(0, user, "user"),
+);
 impl CreateVpnUserRequest {
     pub fn builder() -> builder::CreateVpnUserRequest {
         Default::default()
     }
 }
 /// Body returned by CreateVpnUser (the SDK's CreateVpnUserResponse).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CreateVpnUserResponse {
     /// ID of the request.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
     pub user: VpnUserCreated,
 }
+crate::fields::decode_struct!(
+    CreateVpnUserResponse,
+    or_default(0, request_id, "request_id"),
+    required(1, user, "user"),
+);
 /**Fixed virtual address of the user's client (dotted decimal IPv4, such as
 192.168.10.5), or `disable` (the default) for an address assigned at each
 connection. A fixed address must be in the server's client CIDR block, must not
@@ -1972,7 +2132,7 @@ shapes the service and the gateways in front of it send:
 - API gateway: `{"error_code": "APIGW.0301", "error_msg": "...", "request_id": "..."}`
 - Neutron (legacy endpoints): `{"NeutronError": {"type": "...", "message": "...", "detail": "..."}}`
 A proxy may also answer with HTML or an empty body, which this schema does not describe.*/
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ErrorBody {
     /// Error code of the VPN service shape, such as VPN.0001.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1995,14 +2155,27 @@ pub struct ErrorBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    ErrorBody,
+    or_default(0, code, "code"),
+    or_default(1, error_code, "error_code"),
+    or_default(2, error_msg, "error_msg"),
+    or_default(3, message, "message"),
+    or_default(4, neutron_error, "NeutronError"),
+    or_default(5, request_id, "request_id"),
+);
 /// Body of ExportClientConfig (the SDK's ExportClientConfigRequestBody); every field is optional.
 #[derive(::serde::Serialize, Clone, Debug, Default)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct ExportClientConfigRequest {
     /// Operating system of the clients the configuration is for.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os_type: ::std::option::Option<ClientConfigOsType>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    ExportClientConfigRequest,
+    or_default(0, os_type, "os_type"),
+);
 impl ExportClientConfigRequest {
     pub fn builder() -> builder::ExportClientConfigRequest {
         Default::default()
@@ -2010,11 +2183,15 @@ impl ExportClientConfigRequest {
 }
 /// Body returned by ExportClientConfig (the SDK's ExportClientConfigResponse). It is not wrapped in
 /// a key and has no `request_id`.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
+#[derive(::serde::Serialize, Clone)]
 pub struct ExportClientConfigResponse {
     /// The client configuration (a secret, marked sensitive by the official SDK); do not log it.
     pub client_config: ::std::string::String,
 }
+crate::fields::decode_struct!(
+    ExportClientConfigResponse,
+    required(0, client_config, "client_config"),
+);
 impl ::std::fmt::Debug for ExportClientConfigResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("ExportClientConfigResponse")
@@ -2024,23 +2201,32 @@ impl ::std::fmt::Debug for ExportClientConfigResponse {
 }
 /// Body of ImportClientCa (the SDK's ImportClientCaCertificateRequestBody).
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct ImportClientCaRequest {
     pub client_ca_certificate: ClientCaCertificateImport,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    ImportClientCaRequest,
+    required(0, client_ca_certificate, "client_ca_certificate"),
+);
 impl ImportClientCaRequest {
     pub fn builder() -> builder::ImportClientCaRequest {
         Default::default()
     }
 }
 /// Body returned by ImportClientCa (the SDK's ImportClientCaResponse).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ImportClientCaResponse {
     pub client_ca_certificate: ClientCaCertificateCreated,
     /// ID of the request.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    ImportClientCaResponse,
+    required(0, client_ca_certificate, "client_ca_certificate"),
+    or_default(1, request_id, "request_id"),
+);
 /// `ListP2cVgwAvailabilityZonesFlavor`
 #[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
@@ -2084,7 +2270,7 @@ for ListP2cVgwAvailabilityZonesFlavor {
     }
 }
 /// Body returned by ListP2cVpnGatewayJobs.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ListP2cVgwJobsResponse {
     /// The jobs on this page.
     pub jobs: ::std::vec::Vec<P2cVgwJob>,
@@ -2094,8 +2280,14 @@ pub struct ListP2cVgwJobsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    ListP2cVgwJobsResponse,
+    required(0, jobs, "jobs"),
+    or_default(1, page_info, "page_info"),
+    or_default(2, request_id, "request_id"),
+);
 /// Body returned by ListP2cVgws.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ListP2cVgwsResponse {
     /// The gateways on this page.
     pub p2c_vpn_gateways: ::std::vec::Vec<P2cVgw>,
@@ -2108,8 +2300,15 @@ pub struct ListP2cVgwsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
 }
+crate::fields::decode_struct!(
+    ListP2cVgwsResponse,
+    required(0, p2c_vpn_gateways, "p2c_vpn_gateways"),
+    or_default(1, page_info, "page_info"),
+    or_default(2, request_id, "request_id"),
+    or_default(3, total_count, "total_count"),
+);
 /// Body returned by ListVpnAccessPolicies (the SDK's ListVpnAccessPoliciesResponse).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ListVpnAccessPoliciesResponse {
     /// The access policies on this page.
     pub access_policies: ::std::vec::Vec<VpnAccessPolicy>,
@@ -2122,9 +2321,16 @@ pub struct ListVpnAccessPoliciesResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i32>,
 }
+crate::fields::decode_struct!(
+    ListVpnAccessPoliciesResponse,
+    required(0, access_policies, "access_policies"),
+    or_default(1, page_info, "page_info"),
+    or_default(2, request_id, "request_id"),
+    or_default(3, total_count, "total_count"),
+);
 /// Body returned by ListVpnServersByVgw and ListVpnServersByProject (the SDK's
 /// ListVpnServersByVgwResponse and ListVpnServersByProjectResponse, which have the same fields).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ListVpnServersResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub page_info: ::std::option::Option<PageInfo>,
@@ -2137,8 +2343,15 @@ pub struct ListVpnServersResponse {
     /// The VPN servers (on this page, for ListVpnServersByProject).
     pub vpn_servers: ::std::vec::Vec<VpnServer>,
 }
+crate::fields::decode_struct!(
+    ListVpnServersResponse,
+    or_default(0, page_info, "page_info"),
+    or_default(1, request_id, "request_id"),
+    or_default(2, total_count, "total_count"),
+    required(3, vpn_servers, "vpn_servers"),
+);
 /// Body returned by ListVpnUserGroups.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ListVpnUserGroupsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub page_info: ::std::option::Option<PageInfo>,
@@ -2151,8 +2364,15 @@ pub struct ListVpnUserGroupsResponse {
     /// The user groups of this page.
     pub user_groups: ::std::vec::Vec<VpnUserGroup>,
 }
+crate::fields::decode_struct!(
+    ListVpnUserGroupsResponse,
+    or_default(0, page_info, "page_info"),
+    or_default(1, request_id, "request_id"),
+    or_default(2, total_count, "total_count"),
+    required(3, user_groups, "user_groups"),
+);
 /// Body returned by ListVpnUsersInGroup.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ListVpnUsersInGroupResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub page_info: ::std::option::Option<PageInfo>,
@@ -2165,8 +2385,15 @@ pub struct ListVpnUsersInGroupResponse {
     /// The members of this page.
     pub users: ::std::vec::Vec<VpnUserInGroup>,
 }
+crate::fields::decode_struct!(
+    ListVpnUsersInGroupResponse,
+    or_default(0, page_info, "page_info"),
+    or_default(1, request_id, "request_id"),
+    or_default(2, total_count, "total_count"),
+    required(3, users, "users"),
+);
 /// Body returned by ListVpnUsers.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ListVpnUsersResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub page_info: ::std::option::Option<PageInfo>,
@@ -2179,8 +2406,15 @@ pub struct ListVpnUsersResponse {
     /// The users of this page.
     pub users: ::std::vec::Vec<VpnUser>,
 }
+crate::fields::decode_struct!(
+    ListVpnUsersResponse,
+    or_default(0, page_info, "page_info"),
+    or_default(1, request_id, "request_id"),
+    or_default(2, total_count, "total_count"),
+    required(3, users, "users"),
+);
 /// Content of a Neutron-style error.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct NeutronErrorDetail {
     /// Further detail, often empty.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2192,16 +2426,26 @@ pub struct NeutronErrorDetail {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    NeutronErrorDetail,
+    or_default(0, detail, "detail"),
+    or_default(1, message, "message"),
+    or_default(2, type_, "type"),
+);
 /// A body with the request id alone (the SDK names it after each operation, such as
 /// UpdateVpnServerResponse or AddVpnUsersToGroupResponse).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct P2cRequestIdResponse {
     /// ID of the request.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    P2cRequestIdResponse,
+    or_default(0, request_id, "request_id"),
+);
 /// A P2C VPN gateway as the service reports it (a create or update answers the id alone).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct P2cVgw {
     /// False while the gateway is frozen.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2264,8 +2508,31 @@ pub struct P2cVgw {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vpc_id: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    P2cVgw,
+    or_default(0, admin_state_up, "admin_state_up"),
+    or_default(1, applied_at, "applied_at"),
+    or_default(2, availability_zone_ids, "availability_zone_ids"),
+    or_default(3, connect_subnet, "connect_subnet"),
+    or_default(4, created_at, "created_at"),
+    or_default(5, current_connection_number, "current_connection_number"),
+    or_default(6, eip, "eip"),
+    or_default(7, enterprise_project_id, "enterprise_project_id"),
+    or_default(8, flavor, "flavor"),
+    or_default(9, frozen_effect, "frozen_effect"),
+    or_default(10, id, "id"),
+    or_default(11, max_connection_number, "max_connection_number"),
+    or_default(12, name, "name"),
+    or_default(13, order_id, "order_id"),
+    or_default(14, status, "status"),
+    or_default(15, tags, "tags"),
+    or_default(16, updated_at, "updated_at"),
+    or_default(17, upgrade_info, "upgrade_info"),
+    or_default(18, version, "version"),
+    or_default(19, vpc_id, "vpc_id"),
+);
 /// Body returned by ListP2cVgwAvailabilityZones.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct P2cVgwAvailabilityZonesResponse {
     /// Names of the zones.
     pub availability_zones: ::std::vec::Vec<::std::string::String>,
@@ -2273,8 +2540,13 @@ pub struct P2cVgwAvailabilityZonesResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    P2cVgwAvailabilityZonesResponse,
+    required(0, availability_zones, "availability_zones"),
+    or_default(1, request_id, "request_id"),
+);
 /// A client's connection to a P2C VPN gateway.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+#[derive(::serde::Serialize, Clone, Default)]
 pub struct P2cVgwConnection {
     /// The client's own public address (personal data; the SDK marks it sensitive).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2307,6 +2579,19 @@ pub struct P2cVgwConnection {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    P2cVgwConnection,
+    or_default(0, client_ip, "client_ip"),
+    or_default(1, client_user_name, "client_user_name"),
+    or_default(2, client_virtual_ip, "client_virtual_ip"),
+    or_default(3, connection_established_time, "connection_established_time"),
+    or_default(4, connection_id, "connection_id"),
+    or_default(5, inbound_bytes, "inbound_bytes"),
+    or_default(6, inbound_packets, "inbound_packets"),
+    or_default(7, outbound_bytes, "outbound_bytes"),
+    or_default(8, outbound_packets, "outbound_packets"),
+    or_default(9, timestamp, "timestamp"),
+);
 impl ::std::fmt::Debug for P2cVgwConnection {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("P2cVgwConnection")
@@ -2324,7 +2609,7 @@ impl ::std::fmt::Debug for P2cVgwConnection {
     }
 }
 /// Body returned by ListP2cVgwConnections.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct P2cVgwConnectionsResponse {
     /// The client connections on this page.
     pub connections: ::std::vec::Vec<P2cVgwConnection>,
@@ -2335,8 +2620,14 @@ pub struct P2cVgwConnectionsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
 }
+crate::fields::decode_struct!(
+    P2cVgwConnectionsResponse,
+    required(0, connections, "connections"),
+    or_default(1, request_id, "request_id"),
+    or_default(2, total_count, "total_count"),
+);
 /// The gateway's EIP as reported.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct P2cVgwEip {
     /// Order information of the bandwidth.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2372,8 +2663,22 @@ pub struct P2cVgwEip {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    P2cVgwEip,
+    or_default(0, bandwidth_billing_info, "bandwidth_billing_info"),
+    or_default(1, bandwidth_id, "bandwidth_id"),
+    or_default(2, bandwidth_name, "bandwidth_name"),
+    or_default(3, bandwidth_size, "bandwidth_size"),
+    or_default(4, charge_mode, "charge_mode"),
+    or_default(5, id, "id"),
+    or_default(6, ip_address, "ip_address"),
+    or_default(7, ip_billing_info, "ip_billing_info"),
+    or_default(8, ip_version, "ip_version"),
+    or_default(9, share_type, "share_type"),
+    or_default(10, type_, "type"),
+);
 /// A job of a P2C gateway (an upgrade), with its sub-jobs.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct P2cVgwJob {
     /// Creation time (UTC).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2404,8 +2709,20 @@ pub struct P2cVgwJob {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_jobs: ::std::option::Option<::std::vec::Vec<P2cVgwSubJob>>,
 }
+crate::fields::decode_struct!(
+    P2cVgwJob,
+    or_default(0, created_at, "created_at"),
+    or_default(1, error_message, "error_message"),
+    or_default(2, expected_time_seconds, "expected_time_seconds"),
+    or_default(3, finished_at, "finished_at"),
+    or_default(4, id, "id"),
+    or_default(5, job_type, "job_type"),
+    or_default(6, resource_id, "resource_id"),
+    or_default(7, status, "status"),
+    or_default(8, sub_jobs, "sub_jobs"),
+);
 /// Body returned by UpgradeP2cVpnGateway.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct P2cVgwJobIdResponse {
     /// ID of the upgrade's job.
     pub job_id: ::std::string::String,
@@ -2413,6 +2730,11 @@ pub struct P2cVgwJobIdResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    P2cVgwJobIdResponse,
+    required(0, job_id, "job_id"),
+    or_default(1, request_id, "request_id"),
+);
 /// Name of a P2C VPN gateway, 1 to 64 ASCII letters, digits, underscores and hyphens (the reference
 /// page's rule).
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2485,13 +2807,18 @@ impl ::std::convert::From<P2cVgwName> for ::std::string::String {
     }
 }
 /// Body returned by ShowP2cVgw and UpdateP2cVgw.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct P2cVgwResponse {
     pub p2c_vpn_gateway: P2cVgw,
     /// ID of the request.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    P2cVgwResponse,
+    required(0, p2c_vpn_gateway, "p2c_vpn_gateway"),
+    or_default(1, request_id, "request_id"),
+);
 /// Status of a P2C VPN gateway (the SDK does not enumerate it; the VPN gateway's statuses, which
 /// the service shares).
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2618,7 +2945,7 @@ impl<'de> ::serde::Deserialize<'de> for P2cVgwStatus {
     }
 }
 /// A step of a job.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct P2cVgwSubJob {
     /// Creation time (UTC).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2642,21 +2969,36 @@ pub struct P2cVgwSubJob {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    P2cVgwSubJob,
+    or_default(0, created_at, "created_at"),
+    or_default(1, error_message, "error_message"),
+    or_default(2, expected_time_seconds, "expected_time_seconds"),
+    or_default(3, finished_at, "finished_at"),
+    or_default(4, id, "id"),
+    or_default(5, job_type, "job_type"),
+    or_default(6, status, "status"),
+);
 /// A tag (lengths as vpn-v5's `Tag`; the SDK gives none).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct P2cVgwTag {
     /// Tag key.
     pub key: ::std::string::String,
     /// Tag value.
     pub value: ::std::string::String,
 }
+crate::fields::decode_struct!(
+    P2cVgwTag,
+    required(0, key, "key"),
+    required(1, value, "value"),
+);
 impl P2cVgwTag {
     pub fn builder() -> builder::P2cVgwTag {
         Default::default()
     }
 }
 /// Pagination state of a list.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct PageInfo {
     /// Number of items on this page.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2665,13 +3007,22 @@ pub struct PageInfo {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_marker: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    PageInfo,
+    or_default(0, current_count, "current_count"),
+    or_default(1, next_marker, "next_marker"),
+);
 /// Body of RemoveVpnUsersFromGroup (the SDK's RemoveVpnUserFromGroupRequestBody).
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct RemoveVpnUsersFromGroupRequest {
     /// The users to remove from the group.
     pub users: ::std::vec::Vec<VpnUserRef>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    RemoveVpnUsersFromGroupRequest,
+    required(0, users, "users"),
+);
 impl RemoveVpnUsersFromGroupRequest {
     pub fn builder() -> builder::RemoveVpnUsersFromGroupRequest {
         Default::default()
@@ -2679,7 +3030,6 @@ impl RemoveVpnUsersFromGroupRequest {
 }
 /// Body of ResetVpnUserPassword (the SDK's ResetVpnUserPasswordRequestBody).
 #[derive(::serde::Serialize, Clone)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct ResetVpnUserPasswordRequest {
     /**The new password, 8 to 32 characters from at least two of these kinds:
 upper-case letters, lower-case letters, digits, and the special characters
@@ -2688,6 +3038,11 @@ It must not be the user name nor the user name reversed, and must differ from th
 passwords (neither checked here).*/
     pub new_password: ResetVpnUserPasswordRequestNewPassword,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    ResetVpnUserPasswordRequest,
+    required(0, new_password, "new_password"),
+);
 impl ResetVpnUserPasswordRequest {
     pub fn builder() -> builder::ResetVpnUserPasswordRequest {
         Default::default()
@@ -2812,19 +3167,28 @@ for ::std::string::String {
     }
 }
 /// Body returned by ShowClientCa (the SDK's ShowClientCaResponse).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ShowClientCaResponse {
     pub client_ca_certificate: ClientCaCertificate,
     /// ID of the request.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    ShowClientCaResponse,
+    required(0, client_ca_certificate, "client_ca_certificate"),
+    or_default(1, request_id, "request_id"),
+);
 /// Body of UpdateClientCa (the SDK's UpdateClientCaCertificateRequestBody).
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdateClientCaRequest {
     pub client_ca_certificate: ClientCaCertificateUpdate,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdateClientCaRequest,
+    required(0, client_ca_certificate, "client_ca_certificate"),
+);
 impl UpdateClientCaRequest {
     pub fn builder() -> builder::UpdateClientCaRequest {
         Default::default()
@@ -2832,7 +3196,6 @@ impl UpdateClientCaRequest {
 }
 /// What changes.
 #[derive(::serde::Serialize, Clone, Debug, Default)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdateP2cVgw {
     /// ID of an EIP to bind (unbind the current one first).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2840,6 +3203,12 @@ pub struct UpdateP2cVgw {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<P2cVgwName>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdateP2cVgw,
+    or_default(0, eip_id, "eip_id"),
+    or_default(1, name, "name"),
+);
 impl UpdateP2cVgw {
     pub fn builder() -> builder::UpdateP2cVgw {
         Default::default()
@@ -2847,10 +3216,14 @@ impl UpdateP2cVgw {
 }
 /// Body of UpdateP2cVgw.
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdateP2cVgwRequest {
     pub p2c_vpn_gateway: UpdateP2cVgw,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdateP2cVgwRequest,
+    required(0, p2c_vpn_gateway, "p2c_vpn_gateway"),
+);
 impl UpdateP2cVgwRequest {
     pub fn builder() -> builder::UpdateP2cVgwRequest {
         Default::default()
@@ -2859,7 +3232,6 @@ impl UpdateP2cVgwRequest {
 /// What changes on the access policy (the SDK's UpdateVpnAccessPolicyRequestBodyContent); fields
 /// left out keep their values.
 #[derive(::serde::Serialize, Clone, Debug, Default)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdateVpnAccessPolicy {
     /// New description of the access policy.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2874,6 +3246,14 @@ pub struct UpdateVpnAccessPolicy {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_group_id: ::std::option::Option<UpdateVpnAccessPolicyUserGroupId>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdateVpnAccessPolicy,
+    or_default(0, description, "description"),
+    or_default(1, dest_ip_cidrs, "dest_ip_cidrs"),
+    or_default(2, name, "name"),
+    or_default(3, user_group_id, "user_group_id"),
+);
 impl UpdateVpnAccessPolicy {
     pub fn builder() -> builder::UpdateVpnAccessPolicy {
         Default::default()
@@ -2881,10 +3261,14 @@ impl UpdateVpnAccessPolicy {
 }
 /// Body of UpdateVpnAccessPolicy (the SDK's UpdateVpnAccessPolicyRequestBody).
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdateVpnAccessPolicyRequest {
     pub access_policy: UpdateVpnAccessPolicy,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdateVpnAccessPolicyRequest,
+    required(0, access_policy, "access_policy"),
+);
 impl UpdateVpnAccessPolicyRequest {
     pub fn builder() -> builder::UpdateVpnAccessPolicyRequest {
         Default::default()
@@ -2966,13 +3350,18 @@ impl ::std::convert::From<UpdateVpnAccessPolicyUserGroupId> for ::std::string::S
 }
 /// The LTS log group and stream.
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdateVpnConnectionsLogConfig {
     /// LTS log group ID.
     pub log_group_id: UpdateVpnConnectionsLogConfigLogGroupId,
     /// LTS log stream ID.
     pub log_stream_id: UpdateVpnConnectionsLogConfigLogStreamId,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdateVpnConnectionsLogConfig,
+    required(0, log_group_id, "log_group_id"),
+    required(1, log_stream_id, "log_stream_id"),
+);
 impl UpdateVpnConnectionsLogConfig {
     pub fn builder() -> builder::UpdateVpnConnectionsLogConfig {
         Default::default()
@@ -3100,10 +3489,14 @@ for ::std::string::String {
 }
 /// Body of UpdateVpnConnectionsLogConfig.
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdateVpnConnectionsLogConfigRequest {
     pub log_config: UpdateVpnConnectionsLogConfig,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdateVpnConnectionsLogConfigRequest,
+    required(0, log_config, "log_config"),
+);
 impl UpdateVpnConnectionsLogConfigRequest {
     pub fn builder() -> builder::UpdateVpnConnectionsLogConfigRequest {
         Default::default()
@@ -3112,7 +3505,6 @@ impl UpdateVpnConnectionsLogConfigRequest {
 /// What changes on the VPN server (the SDK's UpdateServerRequest); fields left out keep their
 /// values.
 #[derive(::serde::Serialize, Clone, Debug, Default)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdateVpnServer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub client_auth_type: ::std::option::Option<VpnServerClientAuthType>,
@@ -3135,6 +3527,17 @@ pub struct UpdateVpnServer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ssl_options: ::std::option::Option<VpnServerSslOptionsUpdate>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdateVpnServer,
+    or_default(0, client_auth_type, "client_auth_type"),
+    or_default(1, client_cidr, "client_cidr"),
+    or_default(2, dns_servers, "dns_servers"),
+    or_default(3, idp_name, "idp_name"),
+    or_default(4, local_subnets, "local_subnets"),
+    or_default(5, server_certificate, "server_certificate"),
+    or_default(6, ssl_options, "ssl_options"),
+);
 impl UpdateVpnServer {
     pub fn builder() -> builder::UpdateVpnServer {
         Default::default()
@@ -3142,10 +3545,14 @@ impl UpdateVpnServer {
 }
 /// Body of UpdateVpnServer (the SDK's UpdateServerRequestBody).
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdateVpnServerRequest {
     pub vpn_server: UpdateVpnServer,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdateVpnServerRequest,
+    required(0, vpn_server, "vpn_server"),
+);
 impl UpdateVpnServerRequest {
     pub fn builder() -> builder::UpdateVpnServerRequest {
         Default::default()
@@ -3153,7 +3560,6 @@ impl UpdateVpnServerRequest {
 }
 /// What changes on the user (the SDK's UpdateVpnUserRequestBodyContent); every field is optional.
 #[derive(::serde::Serialize, Clone, Debug, Default)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdateVpnUser {
     /// New description, 0 to 64 Chinese characters, letters, digits and `_`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3169,6 +3575,13 @@ address of a /30 block, not another user's.*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_group_id: ::std::option::Option<UpdateVpnUserUserGroupId>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdateVpnUser,
+    or_default(0, description, "description"),
+    or_default(1, static_ip, "static_ip"),
+    or_default(2, user_group_id, "user_group_id"),
+);
 impl UpdateVpnUser {
     pub fn builder() -> builder::UpdateVpnUser {
         Default::default()
@@ -3244,7 +3657,6 @@ impl ::std::convert::From<UpdateVpnUserDescription> for ::std::string::String {
 /// What changes on the group (the SDK's UpdateVpnUserGroupRequestBodyContent); every field is
 /// optional.
 #[derive(::serde::Serialize, Clone, Debug, Default)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdateVpnUserGroup {
     /**New description, 0 to 64 Chinese characters, letters, digits and the special
 characters `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . > / ? `` (no spaces).*/
@@ -3257,6 +3669,12 @@ reference allows more characters here than at creation, where only `_` and
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<UpdateVpnUserGroupName>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdateVpnUserGroup,
+    or_default(0, description, "description"),
+    or_default(1, name, "name"),
+);
 impl UpdateVpnUserGroup {
     pub fn builder() -> builder::UpdateVpnUserGroup {
         Default::default()
@@ -3411,10 +3829,14 @@ impl ::std::convert::From<UpdateVpnUserGroupName> for ::std::string::String {
 }
 /// Body of UpdateVpnUserGroup (the SDK's UpdateVpnUserGroupRequestBody).
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdateVpnUserGroupRequest {
     pub user_group: UpdateVpnUserGroup,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdateVpnUserGroupRequest,
+    required(0, user_group, "user_group"),
+);
 impl UpdateVpnUserGroupRequest {
     pub fn builder() -> builder::UpdateVpnUserGroupRequest {
         Default::default()
@@ -3422,7 +3844,6 @@ impl UpdateVpnUserGroupRequest {
 }
 /// Body of UpdateVpnUserPassword (the SDK's UpdateVpnUserPasswordRequestBody).
 #[derive(::serde::Serialize, Clone)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdateVpnUserPasswordRequest {
     /**The new password, 8 to 32 characters from at least two of these kinds:
 upper-case letters, lower-case letters, digits, and the special characters
@@ -3433,6 +3854,12 @@ passwords (neither checked here).*/
     /// The user's current password.
     pub old_password: ::std::string::String,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdateVpnUserPasswordRequest,
+    required(0, new_password, "new_password"),
+    required(1, old_password, "old_password"),
+);
 impl UpdateVpnUserPasswordRequest {
     pub fn builder() -> builder::UpdateVpnUserPasswordRequest {
         Default::default()
@@ -3559,10 +3986,14 @@ for ::std::string::String {
 }
 /// Body of UpdateVpnUser (the SDK's UpdateVpnUserRequestBody).
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdateVpnUserRequest {
     pub user: UpdateVpnUser,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdateVpnUserRequest,
+    required(0, user, "user"),
+);
 impl UpdateVpnUserRequest {
     pub fn builder() -> builder::UpdateVpnUserRequest {
         Default::default()
@@ -3714,11 +4145,15 @@ impl ::std::convert::From<UpdateVpnUserUserGroupId> for ::std::string::String {
 }
 /// Body of UpgradeP2cVpnGateway.
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpgradeP2cVgwRequest {
     /// `start` an upgrade, `finish` (confirm) it or `rollback`.
     pub action: UpgradeP2cVgwRequestAction,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpgradeP2cVgwRequest,
+    required(0, action, "action"),
+);
 impl UpgradeP2cVgwRequest {
     pub fn builder() -> builder::UpgradeP2cVgwRequest {
         Default::default()
@@ -3777,7 +4212,7 @@ impl ::std::convert::TryFrom<::std::string::String> for UpgradeP2cVgwRequestActi
     }
 }
 /// An access policy of a VPN server as returned (the SDK's VpnAccessPolicy).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct VpnAccessPolicy {
     /// When the policy was created (UTC, yyyy-MM-ddTHH:mm:ssZ).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3807,25 +4242,46 @@ pub struct VpnAccessPolicy {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_group_name: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    VpnAccessPolicy,
+    or_default(0, created_at, "created_at"),
+    or_default(1, description, "description"),
+    or_default(2, dest_ip_cidrs, "dest_ip_cidrs"),
+    or_default(3, id, "id"),
+    or_default(4, name, "name"),
+    or_default(5, type_, "type"),
+    or_default(6, updated_at, "updated_at"),
+    or_default(7, user_group_id, "user_group_id"),
+    or_default(8, user_group_name, "user_group_name"),
+);
 /// The access policy just created, only its ID (the SDK's
 /// CreateVpnAccessPolicyResponseBodyAccessPolicy).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct VpnAccessPolicyCreated {
     /// ID of the access policy (a UUID).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    VpnAccessPolicyCreated,
+    or_default(0, id, "id"),
+);
 /// Body returned by ShowVpnAccessPolicy and UpdateVpnAccessPolicy (the SDK's
 /// ShowVpnAccessPolicyResponse and UpdateVpnAccessPolicyResponse).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct VpnAccessPolicyResponse {
     pub access_policy: VpnAccessPolicy,
     /// ID of the request.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    VpnAccessPolicyResponse,
+    required(0, access_policy, "access_policy"),
+    or_default(1, request_id, "request_id"),
+);
 /// Where client connections are logged (empty when logging is off).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct VpnConnectionsLogConfig {
     /// LTS log group ID.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3834,17 +4290,27 @@ pub struct VpnConnectionsLogConfig {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub log_stream_id: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    VpnConnectionsLogConfig,
+    or_default(0, log_group_id, "log_group_id"),
+    or_default(1, log_stream_id, "log_stream_id"),
+);
 /// Body returned by ShowVpnConnectionsLogConfig and UpdateVpnConnectionsLogConfig.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct VpnConnectionsLogConfigResponse {
     pub log_config: VpnConnectionsLogConfig,
     /// ID of the request.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    VpnConnectionsLogConfigResponse,
+    required(0, log_config, "log_config"),
+    or_default(1, request_id, "request_id"),
+);
 /// A VPN server as the lists return it (the SDK's ShowServerResponse). There is no show-by-id
 /// operation for VPN servers.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct VpnServer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub client_auth_type: ::std::option::Option<VpnServerClientAuthType>,
@@ -3886,9 +4352,26 @@ pub struct VpnServer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    VpnServer,
+    or_default(0, client_auth_type, "client_auth_type"),
+    or_default(1, client_ca_certificates, "client_ca_certificates"),
+    or_default(2, client_cidr, "client_cidr"),
+    or_default(3, created_at, "created_at"),
+    or_default(4, dns_servers, "dns_servers"),
+    or_default(5, id, "id"),
+    or_default(6, idp_name, "idp_name"),
+    or_default(7, local_subnets, "local_subnets"),
+    or_default(8, p2c_vgw_id, "p2c_vgw_id"),
+    or_default(9, server_certificate, "server_certificate"),
+    or_default(10, ssl_options, "ssl_options"),
+    or_default(11, status, "status"),
+    or_default(12, tunnel_protocol, "tunnel_protocol"),
+    or_default(13, updated_at, "updated_at"),
+);
 /// The server certificate of a VPN server as returned (the SDK's
 /// ShowServerResponseServerCertificate).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+#[derive(::serde::Serialize, Clone, Default)]
 pub struct VpnServerCertificate {
     /// When the certificate expires (UTC).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3917,6 +4400,17 @@ pub struct VpnServerCertificate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    VpnServerCertificate,
+    or_default(0, expiration_time, "expiration_time"),
+    or_default(1, id, "id"),
+    or_default(2, issuer, "issuer"),
+    or_default(3, name, "name"),
+    or_default(4, serial_number, "serial_number"),
+    or_default(5, signature_algorithm, "signature_algorithm"),
+    or_default(6, source, "source"),
+    or_default(7, subject, "subject"),
+);
 impl ::std::fmt::Debug for VpnServerCertificate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("VpnServerCertificate")
@@ -3935,7 +4429,6 @@ impl ::std::fmt::Debug for VpnServerCertificate {
 /// Required when the tunnel protocol is SSL; a certificate with a strong algorithm (such as
 /// RSA-3072 or RSA-4096) is recommended.
 #[derive(::serde::Serialize, Clone, Debug, Default)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct VpnServerCertificateInput {
     /// ID of the certificate in Cloud Certificate Manager (CCM). Required when the certificate
     /// comes from CCM.
@@ -3946,6 +4439,12 @@ pub struct VpnServerCertificateInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    VpnServerCertificateInput,
+    or_default(0, id, "id"),
+    or_default(1, source, "source"),
+);
 impl VpnServerCertificateInput {
     pub fn builder() -> builder::VpnServerCertificateInput {
         Default::default()
@@ -3953,11 +4452,15 @@ impl VpnServerCertificateInput {
 }
 /// Another server certificate for the VPN server (the SDK's UpdateServerRequestServerCertificate).
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct VpnServerCertificateUpdate {
     /// ID of the certificate in Cloud Certificate Manager (CCM).
     pub id: ::std::string::String,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    VpnServerCertificateUpdate,
+    required(0, id, "id"),
+);
 impl VpnServerCertificateUpdate {
     pub fn builder() -> builder::VpnServerCertificateUpdate {
         Default::default()
@@ -4050,12 +4553,16 @@ impl<'de> ::serde::Deserialize<'de> for VpnServerClientAuthType {
     }
 }
 /// The VPN server just created, only its ID (the SDK's CreateServerResponseBodyVpnServer).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct VpnServerCreated {
     /// ID of the VPN server (a UUID).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    VpnServerCreated,
+    or_default(0, id, "id"),
+);
 /// Encryption algorithm of a VPN server's SSL tunnel. New values may appear in answers; treat
 /// unknown ones as valid.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -4144,7 +4651,7 @@ impl<'de> ::serde::Deserialize<'de> for VpnServerEncryptionAlgorithm {
     }
 }
 /// Options of a VPN server's SSL tunnel as returned (the SDK's ShowServerResponseSslOptions).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct VpnServerSslOptions {
     /// Authentication (message digest) algorithm of the tunnel.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4160,10 +4667,17 @@ pub struct VpnServerSslOptions {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub protocol: ::std::option::Option<VpnServerSslProtocol>,
 }
+crate::fields::decode_struct!(
+    VpnServerSslOptions,
+    or_default(0, authentication_algorithm, "authentication_algorithm"),
+    or_default(1, encryption_algorithm, "encryption_algorithm"),
+    or_default(2, is_compressed, "is_compressed"),
+    or_default(3, port, "port"),
+    or_default(4, protocol, "protocol"),
+);
 /// Options of the SSL tunnel of a new VPN server (the SDK's CreateServerRequestSslOptions). Left
 /// out, every option takes its default.
 #[derive(::serde::Serialize, Clone, Debug, Default)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct VpnServerSslOptionsInput {
     /// Encryption algorithm of the tunnel.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4179,6 +4693,14 @@ pub struct VpnServerSslOptionsInput {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub protocol: ::std::option::Option<VpnServerSslProtocol>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    VpnServerSslOptionsInput,
+    or_default(0, encryption_algorithm, "encryption_algorithm"),
+    or_default(1, is_compressed, "is_compressed"),
+    or_default(2, port, "port"),
+    or_default(3, protocol, "protocol"),
+);
 impl VpnServerSslOptionsInput {
     pub fn builder() -> builder::VpnServerSslOptionsInput {
         Default::default()
@@ -4187,7 +4709,6 @@ impl VpnServerSslOptionsInput {
 /// New options of the SSL tunnel (the SDK's UpdateServerRequestSslOptions); compression cannot be
 /// changed.
 #[derive(::serde::Serialize, Clone, Debug, Default)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct VpnServerSslOptionsUpdate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encryption_algorithm: ::std::option::Option<VpnServerEncryptionAlgorithm>,
@@ -4196,6 +4717,13 @@ pub struct VpnServerSslOptionsUpdate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub protocol: ::std::option::Option<VpnServerSslProtocol>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    VpnServerSslOptionsUpdate,
+    or_default(0, encryption_algorithm, "encryption_algorithm"),
+    or_default(1, port, "port"),
+    or_default(2, protocol, "protocol"),
+);
 impl VpnServerSslOptionsUpdate {
     pub fn builder() -> builder::VpnServerSslOptionsUpdate {
         Default::default()
@@ -4493,7 +5021,7 @@ impl<'de> ::serde::Deserialize<'de> for VpnServerTunnelProtocol {
     }
 }
 /// A local user of a VPN server (the SDK's VpnUser). The password is never returned.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct VpnUser {
     /// When the user was created (UTC, `yyyy-MM-ddTHH:mm:ss.SSSZ`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4521,9 +5049,20 @@ pub struct VpnUser {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_group_name: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    VpnUser,
+    or_default(0, created_at, "created_at"),
+    or_default(1, description, "description"),
+    or_default(2, id, "id"),
+    or_default(3, name, "name"),
+    or_default(4, static_ip, "static_ip"),
+    or_default(5, updated_at, "updated_at"),
+    or_default(6, user_group_id, "user_group_id"),
+    or_default(7, user_group_name, "user_group_name"),
+);
 /// A user of a refused batch and why it was refused (the SDK's InvalidVpnUser). The password is not
 /// returned.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct VpnUserCreateFailure {
     /// Why the user is invalid, such as `Duplicate user name.` or `Password length invalid.`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4541,15 +5080,27 @@ pub struct VpnUserCreateFailure {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_group_name: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    VpnUserCreateFailure,
+    or_default(0, cause, "cause"),
+    or_default(1, description, "description"),
+    or_default(2, name, "name"),
+    or_default(3, static_ip, "static_ip"),
+    or_default(4, user_group_name, "user_group_name"),
+);
 /// The VPN user just created, only its ID (the SDK's CreateVpnUserResponseBodyUser).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct VpnUserCreated {
     /// ID of the VPN user (a 36-character UUID).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    VpnUserCreated,
+    or_default(0, id, "id"),
+);
 /// A user group of a VPN server (the SDK's VpnUserGroup).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct VpnUserGroup {
     /// When the group was created (UTC, `yyyy-MM-ddTHH:mm:ss.SSSZ`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4572,22 +5123,41 @@ pub struct VpnUserGroup {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_number: ::std::option::Option<i32>,
 }
+crate::fields::decode_struct!(
+    VpnUserGroup,
+    or_default(0, created_at, "created_at"),
+    or_default(1, description, "description"),
+    or_default(2, id, "id"),
+    or_default(3, name, "name"),
+    or_default(4, type_, "type"),
+    or_default(5, updated_at, "updated_at"),
+    or_default(6, user_number, "user_number"),
+);
 /// The user group just created, only its ID (the SDK's CreateVpnUserGroupResponseBodyUserGroup).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct VpnUserGroupCreated {
     /// ID of the user group (a 36-character UUID).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    VpnUserGroupCreated,
+    or_default(0, id, "id"),
+);
 /// Body returned by ShowVpnUserGroup and UpdateVpnUserGroup (the SDK's ShowVpnUserGroupResponse and
 /// UpdateVpnUserGroupResponse).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct VpnUserGroupResponse {
     /// ID of the request.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
     pub user_group: VpnUserGroup,
 }
+crate::fields::decode_struct!(
+    VpnUserGroupResponse,
+    or_default(0, request_id, "request_id"),
+    required(1, user_group, "user_group"),
+);
 /// Kind of user group. `Default` is the server's default group, which cannot be changed or deleted;
 /// `Custom` is a group created with CreateVpnUserGroup.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -4674,7 +5244,7 @@ impl<'de> ::serde::Deserialize<'de> for VpnUserGroupType {
     }
 }
 /// A member of a user group, in short (the SDK's VpnUserInGroup).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct VpnUserInGroup {
     /// Description of the user.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4686,13 +5256,23 @@ pub struct VpnUserInGroup {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    VpnUserInGroup,
+    or_default(0, description, "description"),
+    or_default(1, id, "id"),
+    or_default(2, name, "name"),
+);
 /// A VPN user named by its ID (the SDK's OpVpnUser).
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct VpnUserRef {
     /// ID of the user (a 36-character UUID).
     pub id: VpnUserRefId,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    VpnUserRef,
+    required(0, id, "id"),
+);
 impl VpnUserRef {
     pub fn builder() -> builder::VpnUserRef {
         Default::default()
@@ -4773,13 +5353,18 @@ impl ::std::convert::From<VpnUserRefId> for ::std::string::String {
 }
 /// Body returned by ShowVpnUser and UpdateVpnUser (the SDK's ShowVpnUserResponse and
 /// UpdateVpnUserResponse).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct VpnUserResponse {
     /// ID of the request.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
     pub user: VpnUser,
 }
+crate::fields::decode_struct!(
+    VpnUserResponse,
+    or_default(0, request_id, "request_id"),
+    required(1, user, "user"),
+);
 /// Types for composing complex structures.
 pub mod builder {
     #[derive(Clone, Debug)]

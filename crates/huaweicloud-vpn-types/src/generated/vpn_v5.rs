@@ -196,7 +196,7 @@ impl<'de> ::serde::Deserialize<'de> for AuthenticationAlgorithm {
 }
 /// Availability zones per gateway flavor. The keys are spelt as the service sends them (lower case,
 /// except the two NonFixedIP flavors).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct AvailabilityZones {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub basic: ::std::option::Option<VpnGatewayAvailabilityZones>,
@@ -217,21 +217,39 @@ pub struct AvailabilityZones {
     )]
     pub professional2_non_fixed_ip: ::std::option::Option<VpnGatewayAvailabilityZones>,
 }
+crate::fields::decode_struct!(
+    AvailabilityZones,
+    or_default(0, basic, "basic"),
+    or_default(1, gm, "gm"),
+    or_default(2, professional1, "professional1"),
+    or_default(3, professional1_non_fixed_ip, "Professional1-NonFixedIP"),
+    or_default(4, professional2, "professional2"),
+    or_default(5, professional2_non_fixed_ip, "Professional2-NonFixedIP"),
+);
 /// Body returned by ListAvailabilityZones.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct AvailabilityZonesResponse {
     pub availability_zones: AvailabilityZones,
     /// ID of the request.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    AvailabilityZonesResponse,
+    required(0, availability_zones, "availability_zones"),
+    or_default(1, request_id, "request_id"),
+);
 /// Body of BatchCreateResourceTags.
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct BatchCreateResourceTagsRequest {
     /// The tags to add (at most 20).
     pub tags: ::std::vec::Vec<ResourceTag>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    BatchCreateResourceTagsRequest,
+    required(0, tags, "tags"),
+);
 impl BatchCreateResourceTagsRequest {
     pub fn builder() -> builder::BatchCreateResourceTagsRequest {
         Default::default()
@@ -239,18 +257,22 @@ impl BatchCreateResourceTagsRequest {
 }
 /// Body of BatchCreateVpnConnection.
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct BatchCreateVpnConnectionRequest {
     /// One or two connections, on the same VPN gateway (`vgw_id`).
     pub vpn_connections: ::std::vec::Vec<CreateVpnConnection>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    BatchCreateVpnConnectionRequest,
+    required(0, vpn_connections, "vpn_connections"),
+);
 impl BatchCreateVpnConnectionRequest {
     pub fn builder() -> builder::BatchCreateVpnConnectionRequest {
         Default::default()
     }
 }
 /// Body returned by BatchCreateVpnConnection.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct BatchCreateVpnConnectionResponse {
     /// ID of the request.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -258,20 +280,29 @@ pub struct BatchCreateVpnConnectionResponse {
     /// The connections created, in the order of the request.
     pub vpn_connections: ::std::vec::Vec<VpnConnection>,
 }
+crate::fields::decode_struct!(
+    BatchCreateVpnConnectionResponse,
+    or_default(0, request_id, "request_id"),
+    required(1, vpn_connections, "vpn_connections"),
+);
 /// Body of BatchDeleteResourceTags.
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct BatchDeleteResourceTagsRequest {
     /// The tags to remove (at most 20).
     pub tags: ::std::vec::Vec<ResourceTag>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    BatchDeleteResourceTagsRequest,
+    required(0, tags, "tags"),
+);
 impl BatchDeleteResourceTagsRequest {
     pub fn builder() -> builder::BatchDeleteResourceTagsRequest {
         Default::default()
     }
 }
 /// State of the BGP session of a BGP connection (show and list only).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct BgpPeer {
     /// BGP messages received.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -295,9 +326,19 @@ pub struct BgpPeer {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state_duration: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    BgpPeer,
+    or_default(0, num_message_received, "num_message_received"),
+    or_default(1, num_message_sent, "num_message_sent"),
+    or_default(2, num_received_routes, "num_received_routes"),
+    or_default(3, peer_asn, "peer_asn"),
+    or_default(4, peer_ip_address, "peer_ip_address"),
+    or_default(5, state, "state"),
+    or_default(6, state_duration, "state_duration"),
+);
 /// The CA certificate of a customer gateway as returned by the service (its details, never its
 /// content).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+#[derive(::serde::Serialize, Clone, Default)]
 pub struct CaCertificate {
     /// Expiry time, a UTC timestamp; plain string (no `date-time` format) for the same reason as
     /// `created_at`.
@@ -323,6 +364,16 @@ pub struct CaCertificate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    CaCertificate,
+    or_default(0, expire_time, "expire_time"),
+    or_default(1, id, "id"),
+    or_default(2, is_updatable, "is_updatable"),
+    or_default(3, issuer, "issuer"),
+    or_default(4, serial_number, "serial_number"),
+    or_default(5, signature_algorithm, "signature_algorithm"),
+    or_default(6, subject, "subject"),
+);
 impl ::std::fmt::Debug for CaCertificate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("CaCertificate")
@@ -339,7 +390,6 @@ impl ::std::fmt::Debug for CaCertificate {
 /// The CA certificate of a customer gateway as sent in requests (the API's CaCertificateRequest),
 /// for certificate authentication; an existing certificate (`id`) or a new one (`content`).
 #[derive(::serde::Serialize, Clone, Default)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct CaCertificateRequest {
     /// The certificate in PEM format. Marked sensitive in the API definition, so kept out of Debug
     /// output.
@@ -349,6 +399,12 @@ pub struct CaCertificateRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<CaCertificateRequestId>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    CaCertificateRequest,
+    or_default(0, content, "content"),
+    or_default(1, id, "id"),
+);
 impl CaCertificateRequest {
     pub fn builder() -> builder::CaCertificateRequest {
         Default::default()
@@ -532,7 +588,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ChargeMode {
     }
 }
 /// Body returned by ListConnectionIpsecSa.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ConnectionIpsecSaResponse {
     /// ID of the request.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -540,9 +596,14 @@ pub struct ConnectionIpsecSaResponse {
     /// The connection's negotiated IPsec security associations (empty when it is not up).
     pub sa_infos: ::std::vec::Vec<IpsecSa>,
 }
+crate::fields::decode_struct!(
+    ConnectionIpsecSaResponse,
+    or_default(0, request_id, "request_id"),
+    required(1, sa_infos, "sa_infos"),
+);
 /// A connection monitor as returned by the service. Every field is optional (the create response
 /// has no `status`).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ConnectionMonitor {
     /// Probe destination, an IPv4 address. No `ipv4` format because the documented examples are
     /// masked (`192.***.***.0`).
@@ -565,6 +626,16 @@ pub struct ConnectionMonitor {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vpn_connection_id: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    ConnectionMonitor,
+    or_default(0, destination_ip, "destination_ip"),
+    or_default(1, id, "id"),
+    or_default(2, proto_type, "proto_type"),
+    or_default(3, source_ip, "source_ip"),
+    or_default(4, status, "status"),
+    or_default(5, type_, "type"),
+    or_default(6, vpn_connection_id, "vpn_connection_id"),
+);
 /// Protocol of the monitor probes. New values may appear; treat unknown ones as valid.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum ConnectionMonitorProtocol {
@@ -645,13 +716,18 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionMonitorProtocol {
     }
 }
 /// Body returned by CreateConnectionMonitor and ShowConnectionMonitor.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ConnectionMonitorResponse {
     pub connection_monitor: ConnectionMonitor,
     /// ID of the request.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    ConnectionMonitorResponse,
+    required(0, connection_monitor, "connection_monitor"),
+    or_default(1, request_id, "request_id"),
+);
 /// State of a connection monitor. New values may appear; treat unknown ones as valid.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum ConnectionMonitorStatus {
@@ -881,11 +957,15 @@ impl ::std::convert::TryFrom<::std::string::String> for ConnectionStyle {
 }
 /// The monitor to create.
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct CreateConnectionMonitor {
     /// ID of the VPN connection to monitor.
     pub vpn_connection_id: ::std::string::String,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    CreateConnectionMonitor,
+    required(0, vpn_connection_id, "vpn_connection_id"),
+);
 impl CreateConnectionMonitor {
     pub fn builder() -> builder::CreateConnectionMonitor {
         Default::default()
@@ -893,10 +973,14 @@ impl CreateConnectionMonitor {
 }
 /// Body of CreateConnectionMonitor.
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct CreateConnectionMonitorRequest {
     pub connection_monitor: CreateConnectionMonitor,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    CreateConnectionMonitorRequest,
+    required(0, connection_monitor, "connection_monitor"),
+);
 impl CreateConnectionMonitorRequest {
     pub fn builder() -> builder::CreateConnectionMonitorRequest {
         Default::default()
@@ -904,7 +988,6 @@ impl CreateConnectionMonitorRequest {
 }
 /// The customer gateway to create.
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct CreateCustomerGateway {
     /// BGP autonomous system number of the customer gateway (used by BGP connections).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -924,6 +1007,16 @@ pub struct CreateCustomerGateway {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    CreateCustomerGateway,
+    or_default(0, bgp_asn, "bgp_asn"),
+    or_default(1, ca_certificate, "ca_certificate"),
+    or_default(2, id_type, "id_type"),
+    required(3, id_value, "id_value"),
+    or_default(4, name, "name"),
+    or_default(5, tags, "tags"),
+);
 impl CreateCustomerGateway {
     pub fn builder() -> builder::CreateCustomerGateway {
         Default::default()
@@ -989,10 +1082,14 @@ impl ::std::convert::From<CreateCustomerGatewayIdValue> for ::std::string::Strin
 }
 /// Body of CreateCgw.
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct CreateCustomerGatewayRequest {
     pub customer_gateway: CreateCustomerGateway,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    CreateCustomerGatewayRequest,
+    required(0, customer_gateway, "customer_gateway"),
+);
 impl CreateCustomerGatewayRequest {
     pub fn builder() -> builder::CreateCustomerGatewayRequest {
         Default::default()
@@ -1000,7 +1097,6 @@ impl CreateCustomerGatewayRequest {
 }
 /// IKE (phase 1) policy of a new connection; left-out fields take the defaults shown.
 #[derive(::serde::Serialize, Clone, Debug, Default)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct CreateIkePolicy {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub authentication_algorithm: ::std::option::Option<AuthenticationAlgorithm>,
@@ -1033,6 +1129,22 @@ pub struct CreateIkePolicy {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phase1_negotiation_mode: ::std::option::Option<Phase1NegotiationMode>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    CreateIkePolicy,
+    or_default(0, authentication_algorithm, "authentication_algorithm"),
+    or_default(1, authentication_method, "authentication_method"),
+    or_default(2, dh_group, "dh_group"),
+    or_default(3, dpd, "dpd"),
+    or_default(4, encryption_algorithm, "encryption_algorithm"),
+    or_default(5, ike_version, "ike_version"),
+    or_default(6, lifetime_seconds, "lifetime_seconds"),
+    or_default(7, local_id, "local_id"),
+    or_default(8, local_id_type, "local_id_type"),
+    or_default(9, peer_id, "peer_id"),
+    or_default(10, peer_id_type, "peer_id_type"),
+    or_default(11, phase1_negotiation_mode, "phase1_negotiation_mode"),
+);
 impl CreateIkePolicy {
     pub fn builder() -> builder::CreateIkePolicy {
         Default::default()
@@ -1040,7 +1152,6 @@ impl CreateIkePolicy {
 }
 /// IPsec (phase 2) policy of a new connection; left-out fields take the defaults shown.
 #[derive(::serde::Serialize, Clone, Debug, Default)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct CreateIpsecPolicy {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub authentication_algorithm: ::std::option::Option<AuthenticationAlgorithm>,
@@ -1059,6 +1170,16 @@ pub struct CreateIpsecPolicy {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub transform_protocol: ::std::option::Option<TransformProtocol>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    CreateIpsecPolicy,
+    or_default(0, authentication_algorithm, "authentication_algorithm"),
+    or_default(1, encapsulation_mode, "encapsulation_mode"),
+    or_default(2, encryption_algorithm, "encryption_algorithm"),
+    or_default(3, lifetime_seconds, "lifetime_seconds"),
+    or_default(4, pfs, "pfs"),
+    or_default(5, transform_protocol, "transform_protocol"),
+);
 impl CreateIpsecPolicy {
     pub fn builder() -> builder::CreateIpsecPolicy {
         Default::default()
@@ -1066,7 +1187,6 @@ impl CreateIpsecPolicy {
 }
 /// The connection to create.
 #[derive(::serde::Serialize, Clone)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct CreateVpnConnection {
     /// ID of the customer gateway.
     pub cgw_id: ResourceId,
@@ -1123,6 +1243,29 @@ pub struct CreateVpnConnection {
     /// ID of the VPN gateway's EIP (its ID, not the address) that the connection uses.
     pub vgw_ip: CreateVpnConnectionVgwIp,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    CreateVpnConnection,
+    required(0, cgw_id, "cgw_id"),
+    or_default(1, enable_health_check, "enable_health_check"),
+    or_default(2, enable_hub, "enable_hub"),
+    or_default(3, enable_nqa, "enable_nqa"),
+    or_default(4, ha_role, "ha_role"),
+    or_default(5, ikepolicy, "ikepolicy"),
+    or_default(6, ipsecpolicy, "ipsecpolicy"),
+    or_default(7, name, "name"),
+    or_default(8, peer_subnets, "peer_subnets"),
+    or_default(9, peer_subnets_v6, "peer_subnets_v6"),
+    or_default(10, policy_rules, "policy_rules"),
+    or_default(11, policy_rules_v6, "policy_rules_v6"),
+    or_default(12, psk, "psk"),
+    or_default(13, style, "style"),
+    or_default(14, tags, "tags"),
+    or_default(15, tunnel_local_address, "tunnel_local_address"),
+    or_default(16, tunnel_peer_address, "tunnel_peer_address"),
+    required(17, vgw_id, "vgw_id"),
+    required(18, vgw_ip, "vgw_ip"),
+);
 impl CreateVpnConnection {
     pub fn builder() -> builder::CreateVpnConnection {
         Default::default()
@@ -1218,10 +1361,14 @@ impl ::std::convert::From<CreateVpnConnectionPsk> for ::std::string::String {
 }
 /// Body of CreateVpnConnection.
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct CreateVpnConnectionRequest {
     pub vpn_connection: CreateVpnConnection,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    CreateVpnConnectionRequest,
+    required(0, vpn_connection, "vpn_connection"),
+);
 impl CreateVpnConnectionRequest {
     pub fn builder() -> builder::CreateVpnConnectionRequest {
         Default::default()
@@ -1340,7 +1487,6 @@ impl ::std::convert::From<CreateVpnConnectionVgwIp> for ::std::string::String {
 /// The VPN gateway to create. No field is required by the API definition; a gateway attached to a
 /// VPC needs `vpc_id`, one attached to an enterprise router needs `er_id`.
 #[derive(::serde::Serialize, Clone, Debug, Default)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct CreateVpnGateway {
     /// First private address of a `private` gateway, in the access subnet.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1413,6 +1559,31 @@ pub struct CreateVpnGateway {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vpc_id: ::std::option::Option<CreateVpnGatewayVpcId>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    CreateVpnGateway,
+    or_default(0, access_private_ip_1, "access_private_ip_1"),
+    or_default(1, access_private_ip_2, "access_private_ip_2"),
+    or_default(2, access_subnet_id, "access_subnet_id"),
+    or_default(3, access_vpc_id, "access_vpc_id"),
+    or_default(4, attachment_type, "attachment_type"),
+    or_default(5, availability_zone_ids, "availability_zone_ids"),
+    or_default(6, bgp_asn, "bgp_asn"),
+    or_default(7, connect_subnet, "connect_subnet"),
+    or_default(8, eip1, "eip1"),
+    or_default(9, eip2, "eip2"),
+    or_default(10, enterprise_project_id, "enterprise_project_id"),
+    or_default(11, er_id, "er_id"),
+    or_default(12, flavor, "flavor"),
+    or_default(13, ha_mode, "ha_mode"),
+    or_default(14, ip_version, "ip_version"),
+    or_default(15, local_subnets, "local_subnets"),
+    or_default(16, local_subnets_v6, "local_subnets_v6"),
+    or_default(17, name, "name"),
+    or_default(18, network_type, "network_type"),
+    or_default(19, tags, "tags"),
+    or_default(20, vpc_id, "vpc_id"),
+);
 impl CreateVpnGateway {
     pub fn builder() -> builder::CreateVpnGateway {
         Default::default()
@@ -1666,7 +1837,6 @@ impl ::std::convert::From<CreateVpnGatewayAccessVpcId> for ::std::string::String
 }
 /// The certificates and keys of a GM gateway.
 #[derive(::serde::Serialize, Clone)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct CreateVpnGatewayCertificate {
     /// The signature certificate (PEM), an SM certificate that is not a CA's.
     pub certificate: CreateVpnGatewayCertificateCertificate,
@@ -1681,6 +1851,16 @@ pub struct CreateVpnGatewayCertificate {
     /// The signature certificate's private key (PEM).
     pub private_key: CreateVpnGatewayCertificatePrivateKey,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    CreateVpnGatewayCertificate,
+    required(0, certificate, "certificate"),
+    required(1, certificate_chain, "certificate_chain"),
+    required(2, enc_certificate, "enc_certificate"),
+    required(3, enc_private_key, "enc_private_key"),
+    or_default(4, name, "name"),
+    required(5, private_key, "private_key"),
+);
 impl CreateVpnGatewayCertificate {
     pub fn builder() -> builder::CreateVpnGatewayCertificate {
         Default::default()
@@ -2035,10 +2215,14 @@ for ::std::string::String {
 }
 /// Body of CreateVgwCertificate.
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct CreateVpnGatewayCertificateRequest {
     pub certificate: CreateVpnGatewayCertificate,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    CreateVpnGatewayCertificateRequest,
+    required(0, certificate, "certificate"),
+);
 impl CreateVpnGatewayCertificateRequest {
     pub fn builder() -> builder::CreateVpnGatewayCertificateRequest {
         Default::default()
@@ -2047,7 +2231,6 @@ impl CreateVpnGatewayCertificateRequest {
 /// An EIP of a new public gateway (`eip1`, `eip2`), either an existing one (`id`) or a new one
 /// described by `type`, `charge_mode` and the bandwidth fields.
 #[derive(::serde::Serialize, Clone, Debug, Default)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct CreateVpnGatewayEip {
     /// ID of the bandwidth to use.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2069,6 +2252,16 @@ pub struct CreateVpnGatewayEip {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<CreateVpnGatewayEipType>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    CreateVpnGatewayEip,
+    or_default(0, bandwidth_id, "bandwidth_id"),
+    or_default(1, bandwidth_name, "bandwidth_name"),
+    or_default(2, bandwidth_size, "bandwidth_size"),
+    or_default(3, charge_mode, "charge_mode"),
+    or_default(4, id, "id"),
+    or_default(5, type_, "type"),
+);
 impl CreateVpnGatewayEip {
     pub fn builder() -> builder::CreateVpnGatewayEip {
         Default::default()
@@ -2476,10 +2669,14 @@ impl ::std::convert::From<CreateVpnGatewayErId> for ::std::string::String {
 }
 /// Body of CreateVgw.
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct CreateVpnGatewayRequest {
     pub vpn_gateway: CreateVpnGateway,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    CreateVpnGatewayRequest,
+    required(0, vpn_gateway, "vpn_gateway"),
+);
 impl CreateVpnGatewayRequest {
     pub fn builder() -> builder::CreateVpnGatewayRequest {
         Default::default()
@@ -2554,7 +2751,7 @@ impl ::std::convert::From<CreateVpnGatewayVpcId> for ::std::string::String {
     }
 }
 /// A customer gateway as returned by the service. Every field is optional.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct CustomerGateway {
     /// BGP autonomous system number of the customer gateway.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2587,6 +2784,18 @@ pub struct CustomerGateway {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    CustomerGateway,
+    or_default(0, bgp_asn, "bgp_asn"),
+    or_default(1, ca_certificate, "ca_certificate"),
+    or_default(2, created_at, "created_at"),
+    or_default(3, id, "id"),
+    or_default(4, id_type, "id_type"),
+    or_default(5, id_value, "id_value"),
+    or_default(6, name, "name"),
+    or_default(7, tags, "tags"),
+    or_default(8, updated_at, "updated_at"),
+);
 /// Kind of identity of a customer gateway, as sent in requests. Responses return it as a plain
 /// string.
 #[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -2636,15 +2845,20 @@ impl ::std::convert::TryFrom<::std::string::String> for CustomerGatewayIdType {
     }
 }
 /// Body returned by CreateCgw, ShowCgw and UpdateCgw.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct CustomerGatewayResponse {
     pub customer_gateway: CustomerGateway,
     /// ID of the request.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    CustomerGatewayResponse,
+    required(0, customer_gateway, "customer_gateway"),
+    or_default(1, request_id, "request_id"),
+);
 /// Dead peer detection settings (create requests and responses), with the service defaults.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct Dpd {
     /// Seconds between DPD probes.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2655,6 +2869,12 @@ pub struct Dpd {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timeout: ::std::option::Option<i64>,
 }
+crate::fields::decode_struct!(
+    Dpd,
+    or_default(0, interval, "interval"),
+    or_default(1, msg, "msg"),
+    or_default(2, timeout, "timeout"),
+);
 impl Dpd {
     pub fn builder() -> builder::Dpd {
         Default::default()
@@ -2955,7 +3175,7 @@ shapes the service and the gateways in front of it send:
 - API gateway: `{"error_code": "APIGW.0301", "error_msg": "...", "request_id": "..."}`
 - Neutron (legacy endpoints): `{"NeutronError": {"type": "...", "message": "...", "detail": "..."}}`
 A proxy may also answer with HTML or an empty body, which this schema does not describe.*/
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ErrorBody {
     /// Error code of the VPN service shape, such as VPN.0001.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2978,11 +3198,19 @@ pub struct ErrorBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    ErrorBody,
+    or_default(0, code, "code"),
+    or_default(1, error_code, "error_code"),
+    or_default(2, error_msg, "error_msg"),
+    or_default(3, message, "message"),
+    or_default(4, neutron_error, "NeutronError"),
+    or_default(5, request_id, "request_id"),
+);
 /// Body of ExportVpnConnectionPeerConfiguration: the device, as
 /// ListPeerConfigurationSupportedDevices names it. Not wrapped in an object. The reference page
 /// marks the four fields mandatory.
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct ExportPeerConfigurationRequest {
     /// Device model.
     pub model: ::std::string::String,
@@ -2994,6 +3222,14 @@ pub struct ExportPeerConfigurationRequest {
     /// Software version of the device.
     pub version: ::std::string::String,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    ExportPeerConfigurationRequest,
+    required(0, model, "model"),
+    required(1, type_, "type"),
+    required(2, vendor, "vendor"),
+    required(3, version, "version"),
+);
 impl ExportPeerConfigurationRequest {
     pub fn builder() -> builder::ExportPeerConfigurationRequest {
         Default::default()
@@ -3329,7 +3565,7 @@ impl ::std::convert::From<IkeIdentity> for ::std::string::String {
     }
 }
 /// IKE (phase 1) policy as returned by the service.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct IkePolicy {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub authentication_algorithm: ::std::option::Option<AuthenticationAlgorithm>,
@@ -3360,6 +3596,21 @@ pub struct IkePolicy {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phase1_negotiation_mode: ::std::option::Option<Phase1NegotiationMode>,
 }
+crate::fields::decode_struct!(
+    IkePolicy,
+    or_default(0, authentication_algorithm, "authentication_algorithm"),
+    or_default(1, authentication_method, "authentication_method"),
+    or_default(2, dh_group, "dh_group"),
+    or_default(3, dpd, "dpd"),
+    or_default(4, encryption_algorithm, "encryption_algorithm"),
+    or_default(5, ike_version, "ike_version"),
+    or_default(6, lifetime_seconds, "lifetime_seconds"),
+    or_default(7, local_id, "local_id"),
+    or_default(8, local_id_type, "local_id_type"),
+    or_default(9, peer_id, "peer_id"),
+    or_default(10, peer_id_type, "peer_id_type"),
+    or_default(11, phase1_negotiation_mode, "phase1_negotiation_mode"),
+);
 /// IKE protocol version. In responses new values may appear; treat unknown ones as valid.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum IkeVersion {
@@ -3529,7 +3780,7 @@ impl<'de> ::serde::Deserialize<'de> for IpVersion {
     }
 }
 /// IPsec (phase 2) policy as returned by the service.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct IpsecPolicy {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub authentication_algorithm: ::std::option::Option<AuthenticationAlgorithm>,
@@ -3546,10 +3797,19 @@ pub struct IpsecPolicy {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub transform_protocol: ::std::option::Option<TransformProtocol>,
 }
+crate::fields::decode_struct!(
+    IpsecPolicy,
+    or_default(0, authentication_algorithm, "authentication_algorithm"),
+    or_default(1, encapsulation_mode, "encapsulation_mode"),
+    or_default(2, encryption_algorithm, "encryption_algorithm"),
+    or_default(3, lifetime_seconds, "lifetime_seconds"),
+    or_default(4, pfs, "pfs"),
+    or_default(5, transform_protocol, "transform_protocol"),
+);
 /// One negotiated IPsec security association (the API's SaInfo). The counters are integers as the
 /// reference page types them (the official SDK's model says float; a counter of packets or bytes
 /// has no fraction, and an integer keeps large counts exact).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct IpsecSa {
     /// When the counters were collected (UTC, `yyyy-MM-ddTHH:mm:ss.SSSZ`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3576,8 +3836,19 @@ pub struct IpsecSa {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub traffic_sent: ::std::option::Option<i64>,
 }
+crate::fields::decode_struct!(
+    IpsecSa,
+    or_default(0, collected_at, "collected_at"),
+    or_default(1, dest_ip_cidr, "dest_ip_cidr"),
+    or_default(2, id, "id"),
+    or_default(3, packets_recv, "packets_recv"),
+    or_default(4, packets_sent, "packets_sent"),
+    or_default(5, source_ip_cidr, "source_ip_cidr"),
+    or_default(6, traffic_recv, "traffic_recv"),
+    or_default(7, traffic_sent, "traffic_sent"),
+);
 /// Body returned by ListConnectionMonitors (not paginated).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ListConnectionMonitorsResponse {
     /// The monitors.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3586,8 +3857,13 @@ pub struct ListConnectionMonitorsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    ListConnectionMonitorsResponse,
+    or_default(0, connection_monitors, "connection_monitors"),
+    or_default(1, request_id, "request_id"),
+);
 /// Body returned by ListCgws.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ListCustomerGatewaysResponse {
     /// The customer gateways on this page.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3601,8 +3877,15 @@ pub struct ListCustomerGatewaysResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
 }
+crate::fields::decode_struct!(
+    ListCustomerGatewaysResponse,
+    or_default(0, customer_gateways, "customer_gateways"),
+    or_default(1, page_info, "page_info"),
+    or_default(2, request_id, "request_id"),
+    or_default(3, total_count, "total_count"),
+);
 /// Body returned by ListVpnConnections.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ListVpnConnectionsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub page_info: ::std::option::Option<PageInfo>,
@@ -3616,8 +3899,15 @@ pub struct ListVpnConnectionsResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub vpn_connections: ::std::option::Option<::std::vec::Vec<VpnConnection>>,
 }
+crate::fields::decode_struct!(
+    ListVpnConnectionsResponse,
+    or_default(0, page_info, "page_info"),
+    or_default(1, request_id, "request_id"),
+    or_default(2, total_count, "total_count"),
+    or_default(3, vpn_connections, "vpn_connections"),
+);
 /// Body returned by ListVpnGatewayCertificates.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ListVpnGatewayCertificatesResponse {
     /// ID of the request.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3625,8 +3915,13 @@ pub struct ListVpnGatewayCertificatesResponse {
     /// The certificates of this page.
     pub vpn_gateway_certificates: ::std::vec::Vec<VpnGatewayCertificate>,
 }
+crate::fields::decode_struct!(
+    ListVpnGatewayCertificatesResponse,
+    or_default(0, request_id, "request_id"),
+    required(1, vpn_gateway_certificates, "vpn_gateway_certificates"),
+);
 /// Body returned by ListVpnGatewayJobs.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ListVpnGatewayJobsResponse {
     /// The jobs of this page.
     pub jobs: ::std::vec::Vec<VpnGatewayJob>,
@@ -3639,8 +3934,15 @@ pub struct ListVpnGatewayJobsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i32>,
 }
+crate::fields::decode_struct!(
+    ListVpnGatewayJobsResponse,
+    required(0, jobs, "jobs"),
+    or_default(1, page_info, "page_info"),
+    or_default(2, request_id, "request_id"),
+    or_default(3, total_count, "total_count"),
+);
 /// Body returned by ListVgws (not paginated).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ListVpnGatewaysResponse {
     /// ID of the request.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3649,8 +3951,13 @@ pub struct ListVpnGatewaysResponse {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub vpn_gateways: ::std::option::Option<::std::vec::Vec<VpnGateway>>,
 }
+crate::fields::decode_struct!(
+    ListVpnGatewaysResponse,
+    or_default(0, request_id, "request_id"),
+    or_default(1, vpn_gateways, "vpn_gateways"),
+);
 /// Content of a Neutron-style error.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct NeutronErrorDetail {
     /// Further detail, often empty.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3662,8 +3969,14 @@ pub struct NeutronErrorDetail {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    NeutronErrorDetail,
+    or_default(0, detail, "detail"),
+    or_default(1, message, "message"),
+    or_default(2, type_, "type"),
+);
 /// The resource a route's next hop is (with `is_include_nexthop_resource=true`).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct NexthopResource {
     /// ID of the resource.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3672,8 +3985,13 @@ pub struct NexthopResource {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    NexthopResource,
+    or_default(0, id, "id"),
+    or_default(1, type_, "type"),
+);
 /// Pagination state of a list.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct PageInfo {
     /// Number of items on this page.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3683,8 +4001,13 @@ pub struct PageInfo {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_marker: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    PageInfo,
+    or_default(0, current_count, "current_count"),
+    or_default(1, next_marker, "next_marker"),
+);
 /// Body returned by ExportVpnConnectionPeerConfiguration.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone)]
+#[derive(::serde::Serialize, Clone)]
 pub struct PeerConfigurationResponse {
     /// The configuration to apply on the device. It contains the connection's pre-shared key.
     pub peer_config: ::std::string::String,
@@ -3692,6 +4015,11 @@ pub struct PeerConfigurationResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    PeerConfigurationResponse,
+    required(0, peer_config, "peer_config"),
+    or_default(1, request_id, "request_id"),
+);
 impl ::std::fmt::Debug for PeerConfigurationResponse {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("PeerConfigurationResponse")
@@ -3703,7 +4031,7 @@ impl ::std::fmt::Debug for PeerConfigurationResponse {
 /// An on-premises device (the API's SupportedDevice). The reference page gives `vendor`, `type`,
 /// `model` and `version`; the official SDK's model has `vendor`, `platform` and `version`. All five
 /// are described; each is optional in answers.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct PeerDevice {
     /// Device model.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3721,6 +4049,14 @@ pub struct PeerDevice {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    PeerDevice,
+    or_default(0, model, "model"),
+    or_default(1, platform, "platform"),
+    or_default(2, type_, "type"),
+    or_default(3, vendor, "vendor"),
+    or_default(4, version, "version"),
+);
 /// IKEv1 phase 1 negotiation mode. In responses new values may appear; treat unknown ones as valid.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum Phase1NegotiationMode {
@@ -3806,7 +4142,7 @@ impl<'de> ::serde::Deserialize<'de> for Phase1NegotiationMode {
     }
 }
 /// One policy rule of a policy-based connection.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct PolicyRule {
     /// Destination CIDRs.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -3818,19 +4154,30 @@ pub struct PolicyRule {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    PolicyRule,
+    or_default(0, destination, "destination"),
+    or_default(1, rule_index, "rule_index"),
+    or_default(2, source, "source"),
+);
 impl PolicyRule {
     pub fn builder() -> builder::PolicyRule {
         Default::default()
     }
 }
 /// The policy template of a gateway, the IKE and IPsec settings new connections start from.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct PolicyTemplate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ike_policy: ::std::option::Option<PolicyTemplateIkePolicy>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ipsec_policy: ::std::option::Option<PolicyTemplateIpsecPolicy>,
 }
+crate::fields::decode_struct!(
+    PolicyTemplate,
+    or_default(0, ike_policy, "ike_policy"),
+    or_default(1, ipsec_policy, "ipsec_policy"),
+);
 /// Hash algorithm accepted in a gateway's policy template (requests only; narrower than
 /// AuthenticationAlgorithm).
 #[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -4033,7 +4380,7 @@ for PolicyTemplateEncryptionAlgorithm {
 }
 /// IKE (phase 1) part of a policy template as returned by the service (plain strings, as the
 /// reference gives them).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct PolicyTemplateIkePolicy {
     /// Hash algorithm, e.g. `sha2-256` (see PolicyTemplateAuthenticationAlgorithm).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4048,9 +4395,16 @@ pub struct PolicyTemplateIkePolicy {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lifetime_seconds: ::std::option::Option<i64>,
 }
+crate::fields::decode_struct!(
+    PolicyTemplateIkePolicy,
+    or_default(0, authentication_algorithm, "authentication_algorithm"),
+    or_default(1, dh_group, "dh_group"),
+    or_default(2, encryption_algorithm, "encryption_algorithm"),
+    or_default(3, lifetime_seconds, "lifetime_seconds"),
+);
 /// IPsec (phase 2) part of a policy template as returned by the service (plain strings, as the
 /// reference gives them).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct PolicyTemplateIpsecPolicy {
     /// Hash algorithm, e.g. `sha2-256`.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4065,6 +4419,13 @@ pub struct PolicyTemplateIpsecPolicy {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pfs: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    PolicyTemplateIpsecPolicy,
+    or_default(0, authentication_algorithm, "authentication_algorithm"),
+    or_default(1, encryption_algorithm, "encryption_algorithm"),
+    or_default(2, lifetime_seconds, "lifetime_seconds"),
+    or_default(3, pfs, "pfs"),
+);
 /// Perfect forward secrecy group accepted for IPsec in a gateway's policy template, or `disable`
 /// (requests only).
 #[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -4144,7 +4505,7 @@ impl ::std::convert::TryFrom<::std::string::String> for PolicyTemplatePfs {
     }
 }
 /// Body returned by ListProjectTags.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ProjectTagsResponse {
     /// ID of the request.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4152,10 +4513,14 @@ pub struct ProjectTagsResponse {
     /// Every tag key used on resources of the type, with its values.
     pub tags: ::std::vec::Vec<TagKeyValues>,
 }
+crate::fields::decode_struct!(
+    ProjectTagsResponse,
+    or_default(0, request_id, "request_id"),
+    required(1, tags, "tags"),
+);
 /// Body of ListResourcesByTags and CountResourcesByTags. Every condition given must hold; an empty
 /// body selects every resource of the type.
 #[derive(::serde::Serialize, Clone, Debug, Default)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct QueryResourcesRequest {
     /// Searches on the resource's fields.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -4168,13 +4533,20 @@ pub struct QueryResourcesRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub without_any_tag: ::std::option::Option<bool>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    QueryResourcesRequest,
+    or_default(0, matches, "matches"),
+    or_default(1, tags, "tags"),
+    or_default(2, without_any_tag, "without_any_tag"),
+);
 impl QueryResourcesRequest {
     pub fn builder() -> builder::QueryResourcesRequest {
         Default::default()
     }
 }
 /// The quota of one resource type (the API's QuotaInfo).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct QuotaResource {
     /// Maximum number of resources of this type.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4187,21 +4559,36 @@ pub struct QuotaResource {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub used: ::std::option::Option<i64>,
 }
+crate::fields::decode_struct!(
+    QuotaResource,
+    or_default(0, quota, "quota"),
+    or_default(1, type_, "type"),
+    or_default(2, used, "used"),
+);
 /// The quotas of the project.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct Quotas {
     /// One entry per resource type.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resources: ::std::option::Option<::std::vec::Vec<QuotaResource>>,
 }
+crate::fields::decode_struct!(
+    Quotas,
+    or_default(0, resources, "resources"),
+);
 /// Body returned by ShowQuotasInfo.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct QuotasResponse {
     pub quotas: Quotas,
     /// ID of the request.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    QuotasResponse,
+    required(0, quotas, "quotas"),
+    or_default(1, request_id, "request_id"),
+);
 /// How an EIP's bandwidth is billed, as returned by the service (`95peak_plus` is enhanced
 /// 95th-percentile billing). New values may appear; treat unknown ones as valid.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -4388,14 +4775,18 @@ impl<'de> ::serde::Deserialize<'de> for ReportedConnectionStyle {
     }
 }
 /// Body of an answer that carries nothing but the request's ID (ResetVpnConnection).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct RequestIdResponse {
     /// ID of the request.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    RequestIdResponse,
+    or_default(0, request_id, "request_id"),
+);
 /// Body returned by CountResourcesByTags.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ResourceCountResponse {
     /// ID of the request.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4403,6 +4794,11 @@ pub struct ResourceCountResponse {
     /// Number of matching resources.
     pub total_count: i32,
 }
+crate::fields::decode_struct!(
+    ResourceCountResponse,
+    or_default(0, request_id, "request_id"),
+    required(1, total_count, "total_count"),
+);
 /// The ID of a resource that a request names (up to 64 characters).
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
@@ -4531,7 +4927,7 @@ impl ::std::convert::From<ResourceName> for ::std::string::String {
 }
 /// A tag of one resource. In a removal the value may be left out (the tag is removed whatever its
 /// value).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ResourceTag {
     /// Tag key (1 to 128 characters: Unicode letters, separators, digits and `_.:=+-@`; not
     /// starting with `_sys_`, no leading or trailing blank), as in `Tag`.
@@ -4541,13 +4937,18 @@ pub struct ResourceTag {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    ResourceTag,
+    required(0, key, "key"),
+    or_default(1, value, "value"),
+);
 impl ResourceTag {
     pub fn builder() -> builder::ResourceTag {
         Default::default()
     }
 }
 /// Body returned by ShowResourceTags.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ResourceTagsResponse {
     /// ID of the request.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4555,8 +4956,13 @@ pub struct ResourceTagsResponse {
     /// The resource's tags.
     pub tags: ::std::vec::Vec<ResourceTag>,
 }
+crate::fields::decode_struct!(
+    ResourceTagsResponse,
+    or_default(0, request_id, "request_id"),
+    required(1, tags, "tags"),
+);
 /// Body returned by ListResourcesByTags.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ResourcesByTagsResponse {
     /// ID of the request.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4567,8 +4973,14 @@ pub struct ResourcesByTagsResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i32>,
 }
+crate::fields::decode_struct!(
+    ResourcesByTagsResponse,
+    or_default(0, request_id, "request_id"),
+    required(1, resources, "resources"),
+    or_default(2, total_count, "total_count"),
+);
 /// Body returned by ListPeerConfigurationSupportedDevices.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct SupportedDevicesResponse {
     /// ID of the request.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4576,8 +4988,13 @@ pub struct SupportedDevicesResponse {
     /// The devices a configuration can be exported for.
     pub supported_devices: ::std::vec::Vec<PeerDevice>,
 }
+crate::fields::decode_struct!(
+    SupportedDevicesResponse,
+    or_default(0, request_id, "request_id"),
+    required(1, supported_devices, "supported_devices"),
+);
 /// A resource tag.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct Tag {
     /// Tag key (Unicode letters, separators, digits and `_.:=+-@`; not starting with `_sys_`, no
     /// leading or trailing blank). The pattern is the official one; its `\p{...}` classes need a
@@ -4587,6 +5004,11 @@ pub struct Tag {
     /// one (Unicode classes, see `key`).
     pub value: ::std::string::String,
 }
+crate::fields::decode_struct!(
+    Tag,
+    required(0, key, "key"),
+    required(1, value, "value"),
+);
 impl Tag {
     pub fn builder() -> builder::Tag {
         Default::default()
@@ -4594,7 +5016,7 @@ impl Tag {
 }
 /// A tag key with a list of values: in a query, resources with this key and any of the values (any
 /// value when the list is empty); in the project tag list, the values the key has.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct TagKeyValues {
     /// Tag key (1 to 128 characters, as in `Tag`).
     pub key: ::std::string::String,
@@ -4603,6 +5025,11 @@ pub struct TagKeyValues {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+crate::fields::decode_struct!(
+    TagKeyValues,
+    required(0, key, "key"),
+    or_default(1, values, "values"),
+);
 impl TagKeyValues {
     pub fn builder() -> builder::TagKeyValues {
         Default::default()
@@ -4610,12 +5037,17 @@ impl TagKeyValues {
 }
 /// A search on a resource's field: resources whose field contains the value.
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct TagMatch {
     pub key: TagMatchKey,
     /// The text to look for (up to 255 characters).
     pub value: TagMatchValue,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    TagMatch,
+    required(0, key, "key"),
+    required(1, value, "value"),
+);
 impl TagMatch {
     pub fn builder() -> builder::TagMatch {
         Default::default()
@@ -4783,7 +5215,7 @@ impl ::std::convert::TryFrom<::std::string::String> for TagResourceType {
     }
 }
 /// A resource selected by tags.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct TaggedResource {
     /// Details of the resource (currently empty).
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
@@ -4798,6 +5230,13 @@ pub struct TaggedResource {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<ResourceTag>>,
 }
+crate::fields::decode_struct!(
+    TaggedResource,
+    or_default(0, resource_detail, "resource_detail"),
+    or_default(1, resource_id, "resource_id"),
+    or_default(2, resource_name, "resource_name"),
+    or_default(3, tags, "tags"),
+);
 /// IPsec transform protocol. In responses new values may appear; treat unknown ones as valid.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub enum TransformProtocol {
@@ -4880,7 +5319,6 @@ impl<'de> ::serde::Deserialize<'de> for TransformProtocol {
 /// The fields to change; fields left out keep their value. The identity and the BGP AS number
 /// cannot be changed.
 #[derive(::serde::Serialize, Clone, Debug, Default)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdateCustomerGateway {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ca_certificate: ::std::option::Option<CaCertificateRequest>,
@@ -4888,6 +5326,12 @@ pub struct UpdateCustomerGateway {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<ResourceName>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdateCustomerGateway,
+    or_default(0, ca_certificate, "ca_certificate"),
+    or_default(1, name, "name"),
+);
 impl UpdateCustomerGateway {
     pub fn builder() -> builder::UpdateCustomerGateway {
         Default::default()
@@ -4895,10 +5339,14 @@ impl UpdateCustomerGateway {
 }
 /// Body of UpdateCgw.
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdateCustomerGatewayRequest {
     pub customer_gateway: UpdateCustomerGateway,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdateCustomerGatewayRequest,
+    required(0, customer_gateway, "customer_gateway"),
+);
 impl UpdateCustomerGatewayRequest {
     pub fn builder() -> builder::UpdateCustomerGatewayRequest {
         Default::default()
@@ -4906,7 +5354,6 @@ impl UpdateCustomerGatewayRequest {
 }
 /// Dead peer detection changes; no defaults, fields left out are unchanged.
 #[derive(::serde::Serialize, Clone, Debug, Default)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdateDpd {
     /// Seconds between DPD probes.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -4917,6 +5364,13 @@ pub struct UpdateDpd {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timeout: ::std::option::Option<crate::Bounded<2, 60>>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdateDpd,
+    or_default(0, interval, "interval"),
+    or_default(1, msg, "msg"),
+    or_default(2, timeout, "timeout"),
+);
 impl UpdateDpd {
     pub fn builder() -> builder::UpdateDpd {
         Default::default()
@@ -4924,7 +5378,6 @@ impl UpdateDpd {
 }
 /// IKE (phase 1) policy changes; no defaults, fields left out are unchanged.
 #[derive(::serde::Serialize, Clone, Debug, Default)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdateIkePolicy {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub authentication_algorithm: ::std::option::Option<AuthenticationAlgorithm>,
@@ -4954,6 +5407,21 @@ pub struct UpdateIkePolicy {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phase1_negotiation_mode: ::std::option::Option<Phase1NegotiationMode>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdateIkePolicy,
+    or_default(0, authentication_algorithm, "authentication_algorithm"),
+    or_default(1, dh_group, "dh_group"),
+    or_default(2, dpd, "dpd"),
+    or_default(3, encryption_algorithm, "encryption_algorithm"),
+    or_default(4, ike_version, "ike_version"),
+    or_default(5, lifetime_seconds, "lifetime_seconds"),
+    or_default(6, local_id, "local_id"),
+    or_default(7, local_id_type, "local_id_type"),
+    or_default(8, peer_id, "peer_id"),
+    or_default(9, peer_id_type, "peer_id_type"),
+    or_default(10, phase1_negotiation_mode, "phase1_negotiation_mode"),
+);
 impl UpdateIkePolicy {
     pub fn builder() -> builder::UpdateIkePolicy {
         Default::default()
@@ -4961,7 +5429,6 @@ impl UpdateIkePolicy {
 }
 /// IPsec (phase 2) policy changes; no defaults, fields left out are unchanged.
 #[derive(::serde::Serialize, Clone, Debug, Default)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdateIpsecPolicy {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub authentication_algorithm: ::std::option::Option<AuthenticationAlgorithm>,
@@ -4980,6 +5447,16 @@ pub struct UpdateIpsecPolicy {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub transform_protocol: ::std::option::Option<TransformProtocol>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdateIpsecPolicy,
+    or_default(0, authentication_algorithm, "authentication_algorithm"),
+    or_default(1, encapsulation_mode, "encapsulation_mode"),
+    or_default(2, encryption_algorithm, "encryption_algorithm"),
+    or_default(3, lifetime_seconds, "lifetime_seconds"),
+    or_default(4, pfs, "pfs"),
+    or_default(5, transform_protocol, "transform_protocol"),
+);
 impl UpdateIpsecPolicy {
     pub fn builder() -> builder::UpdateIpsecPolicy {
         Default::default()
@@ -4988,13 +5465,18 @@ impl UpdateIpsecPolicy {
 /// Changes to the policy template, the IKE and IPsec settings that new connections of the gateway
 /// start from. Narrower algorithm choices than a connection's own policies.
 #[derive(::serde::Serialize, Clone, Debug, Default)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdatePolicyTemplate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ike_policy: ::std::option::Option<UpdatePolicyTemplateIkePolicy>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ipsec_policy: ::std::option::Option<UpdatePolicyTemplateIpsecPolicy>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdatePolicyTemplate,
+    or_default(0, ike_policy, "ike_policy"),
+    or_default(1, ipsec_policy, "ipsec_policy"),
+);
 impl UpdatePolicyTemplate {
     pub fn builder() -> builder::UpdatePolicyTemplate {
         Default::default()
@@ -5002,7 +5484,6 @@ impl UpdatePolicyTemplate {
 }
 /// IKE (phase 1) part of the policy template; fields left out are unchanged.
 #[derive(::serde::Serialize, Clone, Debug, Default)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdatePolicyTemplateIkePolicy {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub authentication_algorithm: ::std::option::Option<
@@ -5016,6 +5497,14 @@ pub struct UpdatePolicyTemplateIkePolicy {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lifetime_seconds: ::std::option::Option<crate::Bounded<60, 604800>>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdatePolicyTemplateIkePolicy,
+    or_default(0, authentication_algorithm, "authentication_algorithm"),
+    or_default(1, dh_group, "dh_group"),
+    or_default(2, encryption_algorithm, "encryption_algorithm"),
+    or_default(3, lifetime_seconds, "lifetime_seconds"),
+);
 impl UpdatePolicyTemplateIkePolicy {
     pub fn builder() -> builder::UpdatePolicyTemplateIkePolicy {
         Default::default()
@@ -5023,7 +5512,6 @@ impl UpdatePolicyTemplateIkePolicy {
 }
 /// IPsec (phase 2) part of the policy template; fields left out are unchanged.
 #[derive(::serde::Serialize, Clone, Debug, Default)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdatePolicyTemplateIpsecPolicy {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub authentication_algorithm: ::std::option::Option<
@@ -5037,6 +5525,14 @@ pub struct UpdatePolicyTemplateIpsecPolicy {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pfs: ::std::option::Option<PolicyTemplatePfs>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdatePolicyTemplateIpsecPolicy,
+    or_default(0, authentication_algorithm, "authentication_algorithm"),
+    or_default(1, encryption_algorithm, "encryption_algorithm"),
+    or_default(2, lifetime_seconds, "lifetime_seconds"),
+    or_default(3, pfs, "pfs"),
+);
 impl UpdatePolicyTemplateIpsecPolicy {
     pub fn builder() -> builder::UpdatePolicyTemplateIpsecPolicy {
         Default::default()
@@ -5044,7 +5540,6 @@ impl UpdatePolicyTemplateIpsecPolicy {
 }
 /// The fields to change; fields left out keep their value.
 #[derive(::serde::Serialize, Clone, Default)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdateVpnConnection {
     /// ID of the customer gateway.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5081,6 +5576,22 @@ pub struct UpdateVpnConnection {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tunnel_peer_address: ::std::option::Option<::std::string::String>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdateVpnConnection,
+    or_default(0, cgw_id, "cgw_id"),
+    or_default(1, enable_hub, "enable_hub"),
+    or_default(2, ikepolicy, "ikepolicy"),
+    or_default(3, ipsecpolicy, "ipsecpolicy"),
+    or_default(4, name, "name"),
+    or_default(5, peer_subnets, "peer_subnets"),
+    or_default(6, peer_subnets_v6, "peer_subnets_v6"),
+    or_default(7, policy_rules, "policy_rules"),
+    or_default(8, policy_rules_v6, "policy_rules_v6"),
+    or_default(9, psk, "psk"),
+    or_default(10, tunnel_local_address, "tunnel_local_address"),
+    or_default(11, tunnel_peer_address, "tunnel_peer_address"),
+);
 impl UpdateVpnConnection {
     pub fn builder() -> builder::UpdateVpnConnection {
         Default::default()
@@ -5169,10 +5680,14 @@ impl ::std::convert::From<UpdateVpnConnectionPsk> for ::std::string::String {
 }
 /// Body of UpdateVpnConnection.
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdateVpnConnectionRequest {
     pub vpn_connection: UpdateVpnConnection,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdateVpnConnectionRequest,
+    required(0, vpn_connection, "vpn_connection"),
+);
 impl UpdateVpnConnectionRequest {
     pub fn builder() -> builder::UpdateVpnConnectionRequest {
         Default::default()
@@ -5180,7 +5695,6 @@ impl UpdateVpnConnectionRequest {
 }
 /// The fields to change; fields left out keep their value.
 #[derive(::serde::Serialize, Clone, Debug, Default)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdateVpnGateway {
     /// ID (a UUID) of the EIP to use as the first gateway address.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5200,6 +5714,16 @@ pub struct UpdateVpnGateway {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub policy_template: ::std::option::Option<UpdatePolicyTemplate>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdateVpnGateway,
+    or_default(0, eip_id_1, "eip_id_1"),
+    or_default(1, eip_id_2, "eip_id_2"),
+    or_default(2, local_subnets, "local_subnets"),
+    or_default(3, local_subnets_v6, "local_subnets_v6"),
+    or_default(4, name, "name"),
+    or_default(5, policy_template, "policy_template"),
+);
 impl UpdateVpnGateway {
     pub fn builder() -> builder::UpdateVpnGateway {
         Default::default()
@@ -5207,7 +5731,6 @@ impl UpdateVpnGateway {
 }
 /// What changes; every field is optional (a new name alone is enough).
 #[derive(::serde::Serialize, Clone, Default)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdateVpnGatewayCertificate {
     /// A new signature certificate (PEM).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -5231,6 +5754,16 @@ pub struct UpdateVpnGatewayCertificate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub private_key: ::std::option::Option<UpdateVpnGatewayCertificatePrivateKey>,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdateVpnGatewayCertificate,
+    or_default(0, certificate, "certificate"),
+    or_default(1, certificate_chain, "certificate_chain"),
+    or_default(2, enc_certificate, "enc_certificate"),
+    or_default(3, enc_private_key, "enc_private_key"),
+    or_default(4, name, "name"),
+    or_default(5, private_key, "private_key"),
+);
 impl UpdateVpnGatewayCertificate {
     pub fn builder() -> builder::UpdateVpnGatewayCertificate {
         Default::default()
@@ -5585,10 +6118,14 @@ for ::std::string::String {
 }
 /// Body of UpdateVgwCertificate.
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdateVpnGatewayCertificateRequest {
     pub certificate: UpdateVpnGatewayCertificate,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdateVpnGatewayCertificateRequest,
+    required(0, certificate, "certificate"),
+);
 impl UpdateVpnGatewayCertificateRequest {
     pub fn builder() -> builder::UpdateVpnGatewayCertificateRequest {
         Default::default()
@@ -5742,10 +6279,14 @@ impl ::std::convert::From<UpdateVpnGatewayEipId2> for ::std::string::String {
 }
 /// Body of UpdateVgw.
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdateVpnGatewayRequest {
     pub vpn_gateway: UpdateVpnGateway,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdateVpnGatewayRequest,
+    required(0, vpn_gateway, "vpn_gateway"),
+);
 impl UpdateVpnGatewayRequest {
     pub fn builder() -> builder::UpdateVpnGatewayRequest {
         Default::default()
@@ -5753,11 +6294,15 @@ impl UpdateVpnGatewayRequest {
 }
 /// The new specification.
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdateVpnGatewaySpecification {
     /// The new flavor, one of the gateway's `supported_flavors`.
     pub flavor: UpdateVpnGatewaySpecificationFlavor,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdateVpnGatewaySpecification,
+    required(0, flavor, "flavor"),
+);
 impl UpdateVpnGatewaySpecification {
     pub fn builder() -> builder::UpdateVpnGatewaySpecification {
         Default::default()
@@ -5830,10 +6375,14 @@ for UpdateVpnGatewaySpecificationFlavor {
 }
 /// Body of UpdatePostpaidVgwSpecification.
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpdateVpnGatewaySpecificationRequest {
     pub vpn_gateway: UpdateVpnGatewaySpecification,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpdateVpnGatewaySpecificationRequest,
+    required(0, vpn_gateway, "vpn_gateway"),
+);
 impl UpdateVpnGatewaySpecificationRequest {
     pub fn builder() -> builder::UpdateVpnGatewaySpecificationRequest {
         Default::default()
@@ -5936,11 +6485,15 @@ impl<'de> ::serde::Deserialize<'de> for UpgradeInfo {
 }
 /// Body of UpgradeVpnGateway (not wrapped in an object).
 #[derive(::serde::Serialize, Clone, Debug)]
-#[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub struct UpgradeVpnGatewayRequest {
     /// The step: `start` begins the upgrade, `finish` confirms it, `rollback` undoes it.
     pub action: UpgradeVpnGatewayRequestAction,
 }
+#[cfg(feature = "dynamic")]
+crate::fields::decode_struct!(
+    UpgradeVpnGatewayRequest,
+    required(0, action, "action"),
+);
 impl UpgradeVpnGatewayRequest {
     pub fn builder() -> builder::UpgradeVpnGatewayRequest {
         Default::default()
@@ -6001,7 +6554,7 @@ impl ::std::convert::TryFrom<::std::string::String> for UpgradeVpnGatewayRequest
 /**A VPN connection as returned by the service. Every field is optional: the
 create response has no `status`, `connection_monitor_id` or `bgp_peer`, and
 the update response has no `status` or `bgp_peer`.*/
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct VpnConnection {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bgp_peer: ::std::option::Option<BgpPeer>,
@@ -6077,8 +6630,36 @@ pub struct VpnConnection {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vgw_ip: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    VpnConnection,
+    or_default(0, bgp_peer, "bgp_peer"),
+    or_default(1, cgw_id, "cgw_id"),
+    or_default(2, connection_monitor_id, "connection_monitor_id"),
+    or_default(3, created_at, "created_at"),
+    or_default(4, enable_health_check, "enable_health_check"),
+    or_default(5, enable_hub, "enable_hub"),
+    or_default(6, enable_nqa, "enable_nqa"),
+    or_default(7, enterprise_project_id, "enterprise_project_id"),
+    or_default(8, ha_role, "ha_role"),
+    or_default(9, id, "id"),
+    or_default(10, ikepolicy, "ikepolicy"),
+    or_default(11, ipsecpolicy, "ipsecpolicy"),
+    or_default(12, name, "name"),
+    or_default(13, peer_subnets, "peer_subnets"),
+    or_default(14, peer_subnets_v6, "peer_subnets_v6"),
+    or_default(15, policy_rules, "policy_rules"),
+    or_default(16, policy_rules_v6, "policy_rules_v6"),
+    or_default(17, status, "status"),
+    or_default(18, style, "style"),
+    or_default(19, tags, "tags"),
+    or_default(20, tunnel_local_address, "tunnel_local_address"),
+    or_default(21, tunnel_peer_address, "tunnel_peer_address"),
+    or_default(22, updated_at, "updated_at"),
+    or_default(23, vgw_id, "vgw_id"),
+    or_default(24, vgw_ip, "vgw_ip"),
+);
 /// One log line of the gateway about a connection (the API's Log).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct VpnConnectionLog {
     /// The line as the gateway wrote it: a timestamp (`YYYY-MM-DDTHH:MM:SS.SSSSSS+HH:MM`), the node
     /// (`host-` and its IP address with hyphens for dots), the process (`name[pid]:`), then the
@@ -6089,8 +6670,13 @@ pub struct VpnConnectionLog {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time: ::std::option::Option<i64>,
 }
+crate::fields::decode_struct!(
+    VpnConnectionLog,
+    or_default(0, raw_message, "raw_message"),
+    or_default(1, time, "time"),
+);
 /// Body returned by ShowVpnConnectionLog.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct VpnConnectionLogResponse {
     /// The log lines, oldest first.
     pub logs: ::std::vec::Vec<VpnConnectionLog>,
@@ -6098,14 +6684,24 @@ pub struct VpnConnectionLogResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    VpnConnectionLogResponse,
+    required(0, logs, "logs"),
+    or_default(1, request_id, "request_id"),
+);
 /// Body returned by CreateVpnConnection, ShowVpnConnection and UpdateVpnConnection.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct VpnConnectionResponse {
     /// ID of the request.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
     pub vpn_connection: VpnConnection,
 }
+crate::fields::decode_struct!(
+    VpnConnectionResponse,
+    or_default(0, request_id, "request_id"),
+    required(1, vpn_connection, "vpn_connection"),
+);
 /// State of a VPN connection (FREEZED and UNKNOWN are seen on Huawei Cloud). New values may appear;
 /// treat unknown ones as valid.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -6233,7 +6829,7 @@ create response lacks `status`, `eip1`, `eip2`, `availability_zone_ids`,
 timestamps; the update response lacks `status`, `applied_at`,
 `er_attachment_id`, `public_border_group`, `supported_features`,
 `supported_flavors` and `upgrade_info`. Show and list have them all.*/
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct VpnGateway {
     /// First private address of a `private` gateway.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6347,8 +6943,47 @@ pub struct VpnGateway {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vpc_id: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    VpnGateway,
+    or_default(0, access_private_ip_1, "access_private_ip_1"),
+    or_default(1, access_private_ip_2, "access_private_ip_2"),
+    or_default(2, access_subnet_id, "access_subnet_id"),
+    or_default(3, access_vpc_id, "access_vpc_id"),
+    or_default(4, applied_at, "applied_at"),
+    or_default(5, attachment_type, "attachment_type"),
+    or_default(6, availability_zone_ids, "availability_zone_ids"),
+    or_default(7, bgp_asn, "bgp_asn"),
+    or_default(8, certificate_id, "certificate_id"),
+    or_default(9, connect_subnet, "connect_subnet"),
+    or_default(10, connection_number, "connection_number"),
+    or_default(11, created_at, "created_at"),
+    or_default(12, eip1, "eip1"),
+    or_default(13, eip2, "eip2"),
+    or_default(14, enterprise_project_id, "enterprise_project_id"),
+    or_default(15, er_attachment_id, "er_attachment_id"),
+    or_default(16, er_id, "er_id"),
+    or_default(17, flavor, "flavor"),
+    or_default(18, ha_mode, "ha_mode"),
+    or_default(19, id, "id"),
+    or_default(20, ip_version, "ip_version"),
+    or_default(21, local_subnets, "local_subnets"),
+    or_default(22, local_subnets_v6, "local_subnets_v6"),
+    or_default(23, name, "name"),
+    or_default(24, network_type, "network_type"),
+    or_default(25, policy_template, "policy_template"),
+    or_default(26, public_border_group, "public_border_group"),
+    or_default(27, status, "status"),
+    or_default(28, supported_features, "supported_features"),
+    or_default(29, supported_flavors, "supported_flavors"),
+    or_default(30, tags, "tags"),
+    or_default(31, updated_at, "updated_at"),
+    or_default(32, upgrade_info, "upgrade_info"),
+    or_default(33, used_connection_group, "used_connection_group"),
+    or_default(34, used_connection_number, "used_connection_number"),
+    or_default(35, vpc_id, "vpc_id"),
+);
 /// The availability zones of one flavor, per attachment type.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct VpnGatewayAvailabilityZones {
     /// Zones where a gateway attached to an enterprise router can be created.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -6357,10 +6992,15 @@ pub struct VpnGatewayAvailabilityZones {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub vpc: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+crate::fields::decode_struct!(
+    VpnGatewayAvailabilityZones,
+    or_default(0, er, "er"),
+    or_default(1, vpc, "vpc"),
+);
 /// What a GM gateway's certificates say (never the certificates or keys). Create and update answers
 /// leave out `project_id`, `status` and `updated_at` (the SDK's VpnGatewayCertificateConfig); show
 /// and list have them (VpnGatewayCertificate).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Default)]
+#[derive(::serde::Serialize, Clone, Default)]
 pub struct VpnGatewayCertificate {
     /// When the CA certificate expires.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6417,6 +7057,27 @@ pub struct VpnGatewayCertificate {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vgw_id: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    VpnGatewayCertificate,
+    or_default(0, certificate_chain_expire_time, "certificate_chain_expire_time"),
+    or_default(1, certificate_chain_serial_number, "certificate_chain_serial_number"),
+    or_default(2, certificate_chain_subject, "certificate_chain_subject"),
+    or_default(3, certificate_expire_time, "certificate_expire_time"),
+    or_default(4, certificate_serial_number, "certificate_serial_number"),
+    or_default(5, certificate_subject, "certificate_subject"),
+    or_default(6, created_at, "created_at"),
+    or_default(7, enc_certificate_expire_time, "enc_certificate_expire_time"),
+    or_default(8, enc_certificate_serial_number, "enc_certificate_serial_number"),
+    or_default(9, enc_certificate_subject, "enc_certificate_subject"),
+    or_default(10, id, "id"),
+    or_default(11, issuer, "issuer"),
+    or_default(12, name, "name"),
+    or_default(13, project_id, "project_id"),
+    or_default(14, signature_algorithm, "signature_algorithm"),
+    or_default(15, status, "status"),
+    or_default(16, updated_at, "updated_at"),
+    or_default(17, vgw_id, "vgw_id"),
+);
 impl ::std::fmt::Debug for VpnGatewayCertificate {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         f.debug_struct("VpnGatewayCertificate")
@@ -6516,13 +7177,18 @@ impl ::std::convert::From<VpnGatewayCertificateName> for ::std::string::String {
     }
 }
 /// Body returned by CreateVgwCertificate, ShowVpnGatewayCertificate and UpdateVgwCertificate.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct VpnGatewayCertificateResponse {
     pub certificate: VpnGatewayCertificate,
     /// ID of the request.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    VpnGatewayCertificateResponse,
+    required(0, certificate, "certificate"),
+    or_default(1, request_id, "request_id"),
+);
 /// Whether the gateway uses its certificate: BINDING (being bound), BOUND, FAULT (binding failed).
 /// New values may appear; treat unknown ones as valid.
 #[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
@@ -6614,7 +7280,7 @@ impl<'de> ::serde::Deserialize<'de> for VpnGatewayCertificateStatus {
     }
 }
 /// An EIP of a gateway as returned by the service (`eip1`, `eip2`; show, list and update only).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct VpnGatewayEip {
     /// Billing information of the bandwidth (yearly/monthly orders).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6651,6 +7317,20 @@ pub struct VpnGatewayEip {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    VpnGatewayEip,
+    or_default(0, bandwidth_billing_info, "bandwidth_billing_info"),
+    or_default(1, bandwidth_id, "bandwidth_id"),
+    or_default(2, bandwidth_name, "bandwidth_name"),
+    or_default(3, bandwidth_size, "bandwidth_size"),
+    or_default(4, charge_mode, "charge_mode"),
+    or_default(5, id, "id"),
+    or_default(6, ip_address, "ip_address"),
+    or_default(7, ip_billing_info, "ip_billing_info"),
+    or_default(8, ip_version, "ip_version"),
+    or_default(9, share_type, "share_type"),
+    or_default(10, type_, "type"),
+);
 /// Specification of a VPN gateway, as sent in requests (Basic forwards up to 100 Mbit/s,
 /// Professional1 300 Mbit/s, Professional2 1 Gbit/s; GM uses Chinese national cryptography).
 /// Responses return the flavor as a plain string.
@@ -6732,7 +7412,7 @@ impl ::std::convert::TryFrom<::std::string::String> for VpnGatewayFlavor {
     }
 }
 /// A job on a VPN gateway (the API's Job).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct VpnGatewayJob {
     /// When the job was created (UTC, `yyyy-MM-ddTHH:mm:ss.SSSZ`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -6760,8 +7440,20 @@ pub struct VpnGatewayJob {
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_jobs: ::std::option::Option<::std::vec::Vec<VpnGatewaySubJob>>,
 }
+crate::fields::decode_struct!(
+    VpnGatewayJob,
+    or_default(0, created_at, "created_at"),
+    or_default(1, error_message, "error_message"),
+    or_default(2, expected_time_seconds, "expected_time_seconds"),
+    or_default(3, finished_at, "finished_at"),
+    or_default(4, id, "id"),
+    or_default(5, job_type, "job_type"),
+    or_default(6, resource_id, "resource_id"),
+    or_default(7, status, "status"),
+    or_default(8, sub_jobs, "sub_jobs"),
+);
 /// Body returned by UpgradeVpnGateway.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct VpnGatewayJobResponse {
     /// ID of the job that carries the step out (see ListVpnGatewayJobs).
     pub job_id: ::std::string::String,
@@ -6769,6 +7461,11 @@ pub struct VpnGatewayJobResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    VpnGatewayJobResponse,
+    required(0, job_id, "job_id"),
+    or_default(1, request_id, "request_id"),
+);
 /// State of a gateway job: `init`, `upgrading`, `pending_upgrade_confirm` (waiting for `finish` or
 /// `rollback`), `success`, `rolling_back`, `rollback_success`, `fail`. New values may appear; treat
 /// unknown ones as valid.
@@ -7055,15 +7752,20 @@ impl<'de> ::serde::Deserialize<'de> for VpnGatewayNetworkType {
     }
 }
 /// Body returned by CreateVgw, ShowVgw and UpdateVgw.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct VpnGatewayResponse {
     /// ID of the request.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
     pub vpn_gateway: VpnGateway,
 }
+crate::fields::decode_struct!(
+    VpnGatewayResponse,
+    or_default(0, request_id, "request_id"),
+    required(1, vpn_gateway, "vpn_gateway"),
+);
 /// One route of a VPN gateway (the API's VpnGatewayRoutingTableEntryVo).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct VpnGatewayRoute {
     /// AS path of a BGP route.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7086,8 +7788,18 @@ pub struct VpnGatewayRoute {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub outbound_interface_ip: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    VpnGatewayRoute,
+    or_default(0, as_path, "as_path"),
+    or_default(1, destination, "destination"),
+    or_default(2, med, "med"),
+    or_default(3, nexthop, "nexthop"),
+    or_default(4, nexthop_resource, "nexthop_resource"),
+    or_default(5, origin, "origin"),
+    or_default(6, outbound_interface_ip, "outbound_interface_ip"),
+);
 /// Body returned by ShowVpnGatewayRoutingTable.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct VpnGatewayRoutingTableResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub page_info: ::std::option::Option<PageInfo>,
@@ -7100,6 +7812,13 @@ pub struct VpnGatewayRoutingTableResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i32>,
 }
+crate::fields::decode_struct!(
+    VpnGatewayRoutingTableResponse,
+    or_default(0, page_info, "page_info"),
+    or_default(1, request_id, "request_id"),
+    required(2, routing_table, "routing_table"),
+    or_default(3, total_count, "total_count"),
+);
 /**State of a VPN gateway. The API reference lists PENDING_CREATE, PENDING_UPDATE,
 PENDING_DELETE, ACTIVE, FAULT and FREEZED (frozen, spelt as for connections);
 newer references add UPGRADING, ROLLING_BACK and PENDING_UPGRADE_CONFIRM for
@@ -7228,7 +7947,7 @@ impl<'de> ::serde::Deserialize<'de> for VpnGatewayStatus {
     }
 }
 /// One step of a gateway job (the API's SubJob).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct VpnGatewaySubJob {
     /// When the step started (UTC, `yyyy-MM-ddTHH:mm:ss.SSSZ`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -7254,6 +7973,16 @@ pub struct VpnGatewaySubJob {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    VpnGatewaySubJob,
+    or_default(0, created_at, "created_at"),
+    or_default(1, error_message, "error_message"),
+    or_default(2, expected_time_seconds, "expected_time_seconds"),
+    or_default(3, finished_at, "finished_at"),
+    or_default(4, id, "id"),
+    or_default(5, job_type, "job_type"),
+    or_default(6, status, "status"),
+);
 /// Types for composing complex structures.
 pub mod builder {
     #[derive(Clone, Debug)]

@@ -5,7 +5,7 @@
 
 #![allow(clippy::all)]
 /// A flavor, attachment type and IP version a gateway can have (the API's AvailableSpec).
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct AvailableGatewaySpec {
     /// `vpc` or `er`. A plain string.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -17,6 +17,12 @@ pub struct AvailableGatewaySpec {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ip_version: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    AvailableGatewaySpec,
+    or_default(0, attachment_type, "attachment_type"),
+    or_default(1, flavor, "flavor"),
+    or_default(2, ip_version, "ip_version"),
+);
 /**Error body. Every property is optional so that one type reads all the
 shapes the service and the gateways in front of it send:
 - VPN service: `{"code": "VPN.0001", "message": "..."}`
@@ -24,7 +30,7 @@ shapes the service and the gateways in front of it send:
 - API gateway: `{"error_code": "APIGW.0301", "error_msg": "...", "request_id": "..."}`
 - Neutron (legacy endpoints): `{"NeutronError": {"type": "...", "message": "...", "detail": "..."}}`
 A proxy may also answer with HTML or an empty body, which this schema does not describe.*/
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ErrorBody {
     /// Error code of the VPN service shape, such as VPN.0001.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -47,8 +53,17 @@ pub struct ErrorBody {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    ErrorBody,
+    or_default(0, code, "code"),
+    or_default(1, error_code, "error_code"),
+    or_default(2, error_msg, "error_msg"),
+    or_default(3, message, "message"),
+    or_default(4, neutron_error, "NeutronError"),
+    or_default(5, request_id, "request_id"),
+);
 /// An availability zone and the gateway specifications it offers.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct ExtendedAvailabilityZone {
     /// The combinations a gateway can be created with in this zone.
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
@@ -60,8 +75,14 @@ pub struct ExtendedAvailabilityZone {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub public_border_group: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    ExtendedAvailabilityZone,
+    or_default(0, available_specs, "available_specs"),
+    or_default(1, name, "name"),
+    or_default(2, public_border_group, "public_border_group"),
+);
 /// Body returned by ListExtendedAvailabilityZones.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
+#[derive(::serde::Serialize, Clone, Debug)]
 pub struct ExtendedAvailabilityZonesResponse {
     /// One entry per availability zone.
     pub availability_zones: ::std::vec::Vec<ExtendedAvailabilityZone>,
@@ -69,8 +90,13 @@ pub struct ExtendedAvailabilityZonesResponse {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    ExtendedAvailabilityZonesResponse,
+    required(0, availability_zones, "availability_zones"),
+    or_default(1, request_id, "request_id"),
+);
 /// Content of a Neutron-style error.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
+#[derive(::serde::Serialize, Clone, Debug, Default)]
 pub struct NeutronErrorDetail {
     /// Further detail, often empty.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -82,6 +108,12 @@ pub struct NeutronErrorDetail {
     #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
 }
+crate::fields::decode_struct!(
+    NeutronErrorDetail,
+    or_default(0, detail, "detail"),
+    or_default(1, message, "message"),
+    or_default(2, type_, "type"),
+);
 /// Types for composing complex structures.
 pub mod builder {}
 /// Error types.
