@@ -50,8 +50,19 @@ pub const TAG_KEY: &str = "hcvpn-idempotency-token";
 pub const RECOVERED_HEADER: &str = "x-hcvpn-recovered";
 
 /// A fresh idempotency token: a random (version 4) UUID, valid as a tag value.
+///
+/// # Panics
+///
+/// If the operating system gives no random bytes (as `uuid::Uuid::new_v4` does): a create
+/// must not go out with a token another create could share.
 pub fn new_token() -> String {
-    uuid::Uuid::new_v4().to_string()
+    let mut bytes = [0u8; 16];
+    if let Err(error) = getrandom::getrandom(&mut bytes) {
+        panic!("no random bytes for an idempotency token: {error}");
+    }
+    uuid::Builder::from_random_bytes(bytes)
+        .into_uuid()
+        .to_string()
 }
 
 /// A fresh idempotency tag for a typed create body (`tags: Some(vec![new_tag()])`): the create
@@ -197,6 +208,22 @@ mod tests {
         }
         assert!(recoverable(find("CreateConnectionMonitor")).is_none());
         assert!(recoverable(find("ListVpnConnections")).is_none());
+    }
+
+    #[test]
+    fn tokens_are_random_version_4_uuids() {
+        let tokens: std::collections::BTreeSet<String> = (0..64).map(|_| new_token()).collect();
+        assert_eq!(tokens.len(), 64, "no token repeats");
+        for token in &tokens {
+            let uuid = uuid::Uuid::parse_str(token).unwrap();
+            assert_eq!(uuid.get_version(), Some(uuid::Version::Random), "{token}");
+            assert_eq!(uuid.get_variant(), uuid::Variant::RFC4122, "{token}");
+            assert_eq!(
+                token,
+                &uuid.hyphenated().to_string(),
+                "lower case, hyphenated"
+            );
+        }
     }
 
     #[test]
