@@ -68,12 +68,6 @@ pub fn required<T, E: Error>(slot: Option<T>, name: &'static str) -> Result<T, E
     slot.ok_or_else(|| E::missing_field(name))
 }
 
-/// The value of an optional field (an `Option`, or one with `#[serde(default)]`): absent is
-/// its `Default`.
-pub fn or_default<T: Default, E: Error>(slot: Option<T>, _name: &'static str) -> Result<T, E> {
-    Ok(slot.unwrap_or_default())
-}
-
 /// `impl Deserialize` for a struct with named fields, from a JSON object:
 /// `decode_struct!(Name, required(0, field, "wire name"), or_default(1, other, "other"))`,
 /// the indices counting from 0 in the order of the fields. Each value is read as the type of
@@ -110,13 +104,22 @@ macro_rules! decode_struct {
                             }
                         }
                         ::std::result::Result::Ok($name {
-                            $($field: $crate::fields::$how($field, $wire)?,)*
+                            $($field: $crate::fields::decode_struct!(@value $how $field $wire),)*
                         })
                     }
                 }
                 deserializer.deserialize_struct(stringify!($name), FIELDS, FieldsVisitor)
             }
         }
+    };
+    // A field's value once the object is read: an absent required field is an error naming
+    // it; an absent optional one (an `Option`, or a field with `#[serde(default)]`) is its
+    // `Default`.
+    (@value required $field:ident $wire:literal) => {
+        $crate::fields::required($field, $wire)?
+    };
+    (@value or_default $field:ident $wire:literal) => {
+        $field.unwrap_or_default()
     };
 }
 pub(crate) use decode_struct;
