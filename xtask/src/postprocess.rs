@@ -84,8 +84,8 @@ pub struct Support {
     pub pattern: TokenStream,
     /// `Dfa { class_of, classes, next, start }`: one automaton of a `Pattern`.
     pub dfa: TokenStream,
-    /// The module with `FieldIndex`, `next_field` and `required`, which the structs'
-    /// generated `Deserialize` impls call (pass 14).
+    /// The module of `decode_struct!` (the types crate's `fields.rs`), called once per struct
+    /// in place of a derived `Deserialize` (pass 14).
     pub fields: TokenStream,
 }
 
