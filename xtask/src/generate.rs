@@ -94,6 +94,8 @@ pub fn support() -> Support {
         pattern: quote!(crate::support::Pattern),
         dfa: quote!(crate::support::Dfa),
         fields: quote!(crate::fields),
+        call: quote!(crate::call),
+        encode: quote!(crate::encode),
     }
 }
 

@@ -43,6 +43,13 @@
 //!     over the JSON object each, field names read by one shared visitor, instead of serde's
 //!     derive (a field enum, a name visitor and an array reader per struct): about a quarter
 //!     of the types crate's build (BENCHMARKS.md, "Eighth pass").
+//! 15. [`call_support::call_support`]: the generated clients use the client crate's `call`
+//!     module where progenitor names its support crate, progenitor-client, whose reqwest
+//!     `stream` feature and serde derive were a part of every consumer's build for no call
+//!     (BENCHMARKS.md, "Ninth pass").
+//! 16. [`encoders::encoders`]: the types' `Serialize` is one generated macro call each instead
+//!     of serde's derive, so a program with the default features builds no serde derive (the
+//!     proc-macro crate every serde user waits for in a cold build; "Ninth pass").
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -87,6 +94,12 @@ pub struct Support {
     /// The module of `decode_struct!` (the types crate's `fields.rs`), called once per struct
     /// in place of a derived `Deserialize` (pass 14).
     pub fields: TokenStream,
+    /// The client crate's module with what progenitor's generated code names from its
+    /// support crate (`Error`, `ResponseValue`, `ClientInfo`, `QueryParam`, ...); pass 15.
+    pub call: TokenStream,
+    /// The module of `encode_struct!`, `encode_enum!` and `encode_newtype!` (the types
+    /// crate's `encode.rs`), called in place of a derived `Serialize` (pass 16).
+    pub encode: TokenStream,
 }
 
 /// A query or path parameter with documented integer limits: (builder struct, field, min, max).
@@ -110,6 +123,10 @@ pub struct Report {
     pub decoded_only_with_tools: Vec<String>,
     /// Structs whose `Deserialize` is generated instead of derived (pass 14).
     pub struct_decoders: Vec<String>,
+    /// `progenitor_client` paths pointed at the client crate's `call` module (pass 15).
+    pub call_support_paths: usize,
+    /// Types whose `Serialize` is generated instead of derived (pass 16).
+    pub encoders: Vec<String>,
 }
 
 /// Runs every pass. Fails if a marker is left behind (a pass missed something).
@@ -167,6 +184,12 @@ pub fn run(
     })?;
     report.struct_decoders = timed("pass: struct decoders", || {
         struct_decoders::struct_decoders(types_items(&mut file.items)?, &support.fields)
+    })?;
+    report.encoders = timed("pass: encoders", || {
+        encoders::encoders(types_items(&mut file.items)?, &support.encode)
+    })?;
+    report.call_support_paths = timed("pass: call support", || {
+        call_support::call_support(file, &support.call)
     })?;
     timed("pass: leftovers", || leftovers(file))?;
     Ok(report)
@@ -2029,6 +2052,8 @@ pub(crate) fn answer_builders(
     Ok(answers.into_iter().collect())
 }
 
+mod call_support;
+mod encoders;
 mod holders;
 mod request_decoding;
 mod struct_decoders;

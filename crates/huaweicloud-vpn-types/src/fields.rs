@@ -72,6 +72,7 @@ pub fn required<T, E: Error>(slot: Option<T>, name: &'static str) -> Result<T, E
 /// `decode_struct!(Name, required(0, field, "wire name"), or_default(1, other, "other"))`,
 /// the indices counting from 0 in the order of the fields. Each value is read as the type of
 /// the field it goes into.
+#[allow(unused_macros)] // a build with no product has no struct
 macro_rules! decode_struct {
     ($name:ident, $($how:ident($index:literal, $field:ident, $wire:literal)),* $(,)?) => {
         impl<'de> ::serde::Deserialize<'de> for $name {
@@ -122,4 +123,5 @@ macro_rules! decode_struct {
         $field.unwrap_or_default()
     };
 }
+#[allow(unused_imports)]
 pub(crate) use decode_struct;

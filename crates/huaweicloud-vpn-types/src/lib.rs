@@ -10,6 +10,8 @@
 mod generated;
 mod automaton;
 #[doc(hidden)]
+pub mod encode;
+#[doc(hidden)]
 pub mod fields;
 #[doc(hidden)]
 pub mod support;

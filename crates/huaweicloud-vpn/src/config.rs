@@ -696,7 +696,7 @@ macro_rules! project_clients {
 
             /// The base URL every operation's path is appended to.
             pub fn baseurl(&self) -> &str {
-                progenitor_client::ClientInfo::baseurl(self)
+                crate::call::ClientInfo::baseurl(self)
             }
         }
     )+};

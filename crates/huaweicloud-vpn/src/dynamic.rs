@@ -21,7 +21,9 @@
 //!
 //! [`ServiceError`]: crate::ServiceError
 
-use progenitor_client::{OperationInfo, ResponseValue, encode_path};
+use crate::ResponseValue;
+use crate::call::OperationInfo;
+use crate::path::encode_path;
 use serde_json::Value;
 
 use crate::Error;
@@ -93,9 +95,7 @@ pub async fn call<C: Api>(
         operation_id: op.client_method,
     };
     client.pre(&mut request, &info).await?;
-    let result = client.exec(request, &info).await;
-    client.post(&result, &info).await?;
-    let response = result?;
+    let response = client.exec(request, &info).await?;
     let status = response.status().as_u16();
     if status == op.success {
         decode(op, response).await

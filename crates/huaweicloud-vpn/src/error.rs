@@ -1,10 +1,151 @@
-//! The error body of a failed call, read from whatever the server answered.
+//! What a failed call returns: [`Error`], whatever went wrong, and [`ServiceError`], the error
+//! body of a failed call read from whatever the server answered.
 
 use std::fmt;
 
-use progenitor_client::{Error, ResponseValue};
+use bytes::Bytes;
 use reqwest::header::HeaderMap;
 use serde_json::Value;
+
+use crate::ResponseValue;
+
+/// The error of every generated operation: a request refused before it was sent, a transport
+/// failure, the server's error answer with its [`ServiceError`] body, or an answer the client
+/// could not read. [`ErrorExt`] adds the common questions (status, service error, request id,
+/// may it be retried).
+///
+/// The variants are those of progenitor's client support, which the generated code followed
+/// before this crate carried its own (minus the connection upgrade, which no operation of this
+/// API has), so code matching on them reads the same.
+///
+/// ```
+/// use huaweicloud_vpn::{Error, ErrorExt};
+///
+/// fn explain(error: &Error) -> String {
+///     match error {
+///         Error::InvalidRequest(rule) => format!("not sent: {rule}"),
+///         Error::ErrorResponse(answer) => format!("HTTP {}: {}", answer.status(), answer.as_ref()),
+///         other if other.is_retryable() => format!("try again later: {other}"),
+///         other => other.to_string(),
+///     }
+/// }
+/// # let refused: Error = Error::InvalidRequest("`vgw_id` must not be empty".into());
+/// # assert_eq!(explain(&refused), "not sent: `vgw_id` must not be empty");
+/// ```
+pub enum Error<E = ServiceError> {
+    /// The request was refused before anything was sent: a field or parameter breaks a rule
+    /// of the API (the message names it and the rule).
+    InvalidRequest(String),
+    /// No answer: the connection failed or timed out (after the client's retries).
+    CommunicationError(reqwest::Error),
+    /// The server answered with an error status (4XX or 5XX); its body, read whatever its shape.
+    ErrorResponse(ResponseValue<E>),
+    /// The answer's status was the documented success, but its body could not be read.
+    ResponseBodyError(reqwest::Error),
+    /// The answer's status was the documented success, but its body is not the documented
+    /// JSON: the body as received and the decoder's error (which names the field).
+    InvalidResponsePayload(Bytes, serde_json::Error),
+    /// An answer with a status the operation does not document (a 2XX other than its own,
+    /// or a 1XX or 3XX); check `status().is_success()`.
+    UnexpectedResponse(reqwest::Response),
+    /// The client could not prepare the request: no IAM token could be had, or the request
+    /// could not be signed.
+    Custom(String),
+}
+
+impl<E> Error<E> {
+    /// The HTTP status, when there was an answer.
+    pub fn status(&self) -> Option<reqwest::StatusCode> {
+        match self {
+            Error::CommunicationError(e) | Error::ResponseBodyError(e) => e.status(),
+            Error::ErrorResponse(answer) => Some(answer.status()),
+            Error::UnexpectedResponse(response) => Some(response.status()),
+            Error::InvalidRequest(_) | Error::InvalidResponsePayload(..) | Error::Custom(_) => None,
+        }
+    }
+}
+
+impl<E> From<reqwest::Error> for Error<E> {
+    fn from(e: reqwest::Error) -> Self {
+        Error::CommunicationError(e)
+    }
+}
+
+impl<E> From<reqwest::header::InvalidHeaderValue> for Error<E> {
+    fn from(e: reqwest::header::InvalidHeaderValue) -> Self {
+        Error::InvalidRequest(e.to_string())
+    }
+}
+
+impl<E> From<std::convert::Infallible> for Error<E> {
+    fn from(never: std::convert::Infallible) -> Self {
+        match never {}
+    }
+}
+
+impl<E: fmt::Display> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidRequest(rule) => write!(f, "invalid request: {rule}"),
+            Error::CommunicationError(e) => write!(f, "communication error: {e}"),
+            Error::ErrorResponse(answer) => {
+                write!(
+                    f,
+                    "error response ({}): {}",
+                    answer.status(),
+                    answer.as_ref()
+                )
+            }
+            Error::ResponseBodyError(e) => write!(f, "cannot read the answer's body: {e}"),
+            // The body is left out: an answer may carry what a log must not.
+            Error::InvalidResponsePayload(body, e) => write!(
+                f,
+                "the answer ({} bytes) is not the documented JSON: {e}",
+                body.len()
+            ),
+            Error::UnexpectedResponse(response) => {
+                write!(f, "unexpected response: status {}", response.status())
+            }
+            Error::Custom(message) => f.write_str(message),
+        }
+    }
+}
+
+/// What `Display` shows, with the variant's name: never a header's value or a body's bytes.
+impl<E: fmt::Debug> fmt::Debug for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidRequest(rule) => f.debug_tuple("InvalidRequest").field(rule).finish(),
+            Error::CommunicationError(e) => f.debug_tuple("CommunicationError").field(e).finish(),
+            Error::ErrorResponse(answer) => f
+                .debug_struct("ErrorResponse")
+                .field("status", &answer.status())
+                .field("body", answer.as_ref())
+                .finish(),
+            Error::ResponseBodyError(e) => f.debug_tuple("ResponseBodyError").field(e).finish(),
+            Error::InvalidResponsePayload(body, e) => f
+                .debug_struct("InvalidResponsePayload")
+                .field("body_len", &body.len())
+                .field("error", e)
+                .finish(),
+            Error::UnexpectedResponse(response) => f
+                .debug_struct("UnexpectedResponse")
+                .field("status", &response.status())
+                .finish(),
+            Error::Custom(message) => f.debug_tuple("Custom").field(message).finish(),
+        }
+    }
+}
+
+impl<E: fmt::Debug + fmt::Display> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::CommunicationError(e) | Error::ResponseBodyError(e) => Some(e),
+            Error::InvalidResponsePayload(_, e) => Some(e),
+            _ => None,
+        }
+    }
+}
 
 /// What a server said when a call failed (a 4XX or 5XX answer).
 ///

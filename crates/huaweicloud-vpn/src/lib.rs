@@ -11,6 +11,7 @@
 
 pub mod auth;
 pub mod budget;
+mod call;
 pub mod config;
 #[cfg(feature = "dynamic")]
 pub mod dynamic;
@@ -21,6 +22,8 @@ mod json_lines;
 pub mod operation;
 pub mod pagination;
 mod path;
+mod query;
+mod response;
 pub mod retry;
 mod runtime;
 pub mod secret;
@@ -31,7 +34,7 @@ pub mod wait;
 
 pub use budget::{RetryBudget, RetryQuota};
 pub use config::{ClientBuilder, Cloud, ConfigError, http_client_builder};
-pub use error::{ErrorExt, ServiceError};
+pub use error::{Error, ErrorExt, ServiceError};
 #[cfg(feature = "legacy")]
 pub use generated::ipsec_v2;
 #[cfg(feature = "p2c")]
@@ -41,7 +44,7 @@ pub use generated::vpn_v5;
 #[cfg(feature = "s2c")]
 pub use generated::vpn_v5_1;
 pub use huaweicloud_vpn_types::{Bounded, OutOfRange, UnknownValue};
-pub use progenitor_client::ResponseValue;
+pub use response::ResponseValue;
 pub use retry::RetryPolicy;
 pub use runtime::Runtime;
 pub use secret::SecretString;
@@ -50,8 +53,3 @@ pub use secret::SecretString;
 /// (`crates/vpn-bench`); not part of the API.
 #[doc(hidden)]
 pub use runtime::decode as __decode_response;
-
-/// The error of every generated operation: a failed request, a transport failure, or the
-/// server's error answer with its [`ServiceError`] body. [`ErrorExt`] adds the common questions
-/// (status, service error, request id, may it be retried).
-pub type Error<E = ServiceError> = progenitor_client::Error<E>;

@@ -229,9 +229,7 @@ mod sealed {
 /// ([`Operation::module`]), for the `vpn_call` tracing span and for `dynamic::call` (feature
 /// `dynamic`), which sends through any of them.
 pub trait Api:
-    progenitor_client::ClientInfo<crate::Runtime>
-    + progenitor_client::ClientHooks<crate::Runtime>
-    + sealed::Sealed
+    crate::call::ClientInfo<crate::Runtime> + crate::call::ClientHooks<crate::Runtime> + sealed::Sealed
 {
     /// The generated module of this client (`vpn_v5`).
     const MODULE: &'static str;

@@ -1,14 +1,15 @@
 //! What happens around every call: authentication, retries, timeouts and tracing.
 //!
-//! The generated clients hold a [`Runtime`] and hand every request to it through progenitor's
-//! `ClientHooks`: `pre` makes sure credentials are usable (an IAM token is fetched here, so a
+//! The generated clients hold a [`Runtime`] and hand every request to it through
+//! [`ClientHooks`](crate::call::ClientHooks): `pre` makes sure credentials are usable (an IAM token is fetched here, so a
 //! failure is an error before anything is sent), and `exec` sends the request, signing or
 //! authorizing each attempt afresh, and retries it as [`crate::retry`] describes.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
-use progenitor_client::{ClientHooks, Error, OperationInfo, ResponseValue};
+use crate::call::{ClientHooks, OperationInfo};
+use crate::{Error, ResponseValue};
 use reqwest::header::{HeaderName, HeaderValue};
 use tracing::Instrument;
 use tracing::field::Empty;
@@ -646,8 +647,7 @@ fn created_answer(
 }
 
 /// Decodes a success answer's JSON body: what every generated `send()` does with a documented
-/// success status. Like progenitor's `ResponseValue::from_response`, except that the headers
-/// are moved into the value rather than copied.
+/// success status, the headers moved into the value rather than copied.
 pub async fn decode<T: serde::de::DeserializeOwned, E>(
     mut response: reqwest::Response,
 ) -> Result<ResponseValue<T>, Error<E>> {
@@ -704,8 +704,7 @@ where
     }
 }
 
-/// The hooks in progenitor's order: `pre` (prepare: authorize and sign), `exec` (send, with
-/// retries), `post`.
+/// The hooks in order: `pre` (prepare: authorize and sign), then `exec` (send, with retries).
 async fn exchange<C: ClientHooks<Runtime>>(
     client: &C,
     mut request: reqwest::Request,
@@ -713,9 +712,7 @@ async fn exchange<C: ClientHooks<Runtime>>(
 ) -> Result<reqwest::Response, Error<crate::ServiceError>> {
     let info = OperationInfo { operation_id };
     client.pre(&mut request, &info).await?;
-    let result = client.exec(request, &info).await;
-    client.post(&result, &info).await?;
-    Ok(result?)
+    Ok(client.exec(request, &info).await?)
 }
 
 /// Reads a 400 answer's service code (the body is small), giving back an equivalent response.

@@ -204,14 +204,18 @@ fn decoder(s: &ItemStruct, decoding: &Decoding, fields_mod: &TokenStream) -> Res
     })
 }
 
-/// The printed `decode_struct!` calls with one field per line (prettyplease flows a macro's
-/// arguments like text).
+/// The printed `decode_struct!` calls (and pass 16's `encode_struct!` and `encode_enum!`) with
+/// one field or variant per line (prettyplease flows a macro's arguments like text).
 pub(crate) fn one_field_per_line(text: &str) -> String {
-    const CALL: &str = "decode_struct!(";
+    const CALLS: [&str; 3] = ["decode_struct!(", "encode_struct!(", "encode_enum!("];
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(at) = rest.find(CALL) {
-        let open = at + CALL.len();
+    while let Some((at, call)) = CALLS
+        .iter()
+        .filter_map(|call| Some((rest.find(call)?, call)))
+        .min()
+    {
+        let open = at + call.len();
         out.push_str(&rest[..open]);
         let line_start = out.rfind('\n').map_or(0, |i| i + 1);
         let indent: String = out[line_start..]

@@ -110,20 +110,24 @@ impl<'de> ::serde::Deserialize<'de> for AuthAlgorithm {
     }
 }
 /// The endpoint group to create. OTC does not take `project_id` (use `tenant_id`).
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateEndpointGroup {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<LegacyDescription>,
     /// The endpoints, all of the group's type: subnet IDs of the VPC for `subnet`, CIDRs (such as
     /// `10.2.0.0/24`) for `cidr`.
     pub endpoints: ::std::vec::Vec<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<LegacyName>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant_id: ::std::option::Option<LegacyTenantId>,
-    #[serde(rename = "type")]
     pub type_: EndpointGroupType,
 }
+crate::encode::encode_struct!(
+    CreateEndpointGroup,
+    skip_none(description, "description"),
+    always(endpoints, "endpoints"),
+    skip_none(name, "name"),
+    skip_none(tenant_id, "tenant_id"),
+    always(type_, "type"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     CreateEndpointGroup,
@@ -139,10 +143,14 @@ impl CreateEndpointGroup {
     }
 }
 /// Body of CreateEndpointGroup.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateEndpointGroupRequest {
     pub endpoint_group: CreateEndpointGroup,
 }
+crate::encode::encode_struct!(
+    CreateEndpointGroupRequest,
+    always(endpoint_group, "endpoint_group"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     CreateEndpointGroupRequest,
@@ -155,27 +163,30 @@ impl CreateEndpointGroupRequest {
 }
 /// The IKE policy to create. Every field is optional; OTC does not take `project_id` (use
 /// `tenant_id`).
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CreateIkePolicy {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_algorithm: ::std::option::Option<AuthAlgorithm>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<LegacyDescription>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encryption_algorithm: ::std::option::Option<EncryptionAlgorithm>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ike_version: ::std::option::Option<IkeVersion>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lifetime: ::std::option::Option<Lifetime>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<LegacyName>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pfs: ::std::option::Option<Pfs>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phase1_negotiation_mode: ::std::option::Option<Phase1NegotiationMode>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant_id: ::std::option::Option<LegacyTenantId>,
 }
+crate::encode::encode_struct!(
+    CreateIkePolicy,
+    skip_none(auth_algorithm, "auth_algorithm"),
+    skip_none(description, "description"),
+    skip_none(encryption_algorithm, "encryption_algorithm"),
+    skip_none(ike_version, "ike_version"),
+    skip_none(lifetime, "lifetime"),
+    skip_none(name, "name"),
+    skip_none(pfs, "pfs"),
+    skip_none(phase1_negotiation_mode, "phase1_negotiation_mode"),
+    skip_none(tenant_id, "tenant_id"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     CreateIkePolicy,
@@ -195,10 +206,14 @@ impl CreateIkePolicy {
     }
 }
 /// Body of CreateIkePolicy.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateIkePolicyRequest {
     pub ikepolicy: CreateIkePolicy,
 }
+crate::encode::encode_struct!(
+    CreateIkePolicyRequest,
+    always(ikepolicy, "ikepolicy"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     CreateIkePolicyRequest,
@@ -211,27 +226,30 @@ impl CreateIkePolicyRequest {
 }
 /// The IPsec policy to create. Every field is optional; OTC does not take `project_id` (use
 /// `tenant_id`).
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CreateIpsecPolicy {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_algorithm: ::std::option::Option<AuthAlgorithm>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<LegacyDescription>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encapsulation_mode: ::std::option::Option<EncapsulationMode>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encryption_algorithm: ::std::option::Option<EncryptionAlgorithm>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lifetime: ::std::option::Option<Lifetime>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<LegacyName>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pfs: ::std::option::Option<Pfs>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant_id: ::std::option::Option<LegacyTenantId>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub transform_protocol: ::std::option::Option<TransformProtocol>,
 }
+crate::encode::encode_struct!(
+    CreateIpsecPolicy,
+    skip_none(auth_algorithm, "auth_algorithm"),
+    skip_none(description, "description"),
+    skip_none(encapsulation_mode, "encapsulation_mode"),
+    skip_none(encryption_algorithm, "encryption_algorithm"),
+    skip_none(lifetime, "lifetime"),
+    skip_none(name, "name"),
+    skip_none(pfs, "pfs"),
+    skip_none(tenant_id, "tenant_id"),
+    skip_none(transform_protocol, "transform_protocol"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     CreateIpsecPolicy,
@@ -251,10 +269,14 @@ impl CreateIpsecPolicy {
     }
 }
 /// Body of CreateIpsecPolicy.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateIpsecPolicyRequest {
     pub ipsecpolicy: CreateIpsecPolicy,
 }
+crate::encode::encode_struct!(
+    CreateIpsecPolicyRequest,
+    always(ipsecpolicy, "ipsecpolicy"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     CreateIpsecPolicyRequest,
@@ -266,19 +288,15 @@ impl CreateIpsecPolicyRequest {
     }
 }
 /// The connection to create.
-#[derive(::serde::Serialize, Clone)]
+#[derive(Clone)]
 pub struct CreateIpsecSiteConnection {
     /// Administrative state; only `true` is accepted.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub admin_state_up: ::std::option::Option<bool>,
     /// Free-text description.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<CreateIpsecSiteConnectionDescription>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dpd: ::std::option::Option<IpsecSiteConnectionDpd>,
     /// ID of the IKE policy (`id` of CreateIkePolicy's or ListIkePolicies' answer).
     pub ikepolicy_id: CreateIpsecSiteConnectionIkepolicyId,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub initiator: ::std::option::Option<Initiator>,
     /// ID of the IPsec policy (`id` of CreateIpsecPolicy's or ListIpsecPolicies' answer).
     pub ipsecpolicy_id: CreateIpsecSiteConnectionIpsecpolicyId,
@@ -286,15 +304,12 @@ pub struct CreateIpsecSiteConnection {
     /// (CreateEndpointGroup).
     pub local_ep_group_id: CreateIpsecSiteConnectionLocalEpGroupId,
     /// MTU of the connection; only 1500 is accepted.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mtu: ::std::option::Option<crate::Bounded<1500, 1500>>,
     /// Connection name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<CreateIpsecSiteConnectionName>,
     /// Public address (IPv4 address or FQDN) of the peer gateway.
     pub peer_address: CreateIpsecSiteConnectionPeerAddress,
     /// Peer CIDRs; deprecated in favour of `peer_ep_group_id`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub peer_cidrs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// ID of an endpoint group of type `cidr` holding the peer CIDRs (CreateEndpointGroup).
     pub peer_ep_group_id: CreateIpsecSiteConnectionPeerEpGroupId,
@@ -303,12 +318,30 @@ pub struct CreateIpsecSiteConnection {
     /// Pre-shared key. Secret; never log it.
     pub psk: CreateIpsecSiteConnectionPsk,
     /// Project ID of the owner; only needed by administrators creating for another project.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant_id: ::std::option::Option<::std::string::String>,
     /// ID of the VPN service the connection belongs to (`id` of CreateVpnService's answer; the
     /// service should be ACTIVE).
     pub vpnservice_id: CreateIpsecSiteConnectionVpnserviceId,
 }
+crate::encode::encode_struct!(
+    CreateIpsecSiteConnection,
+    skip_none(admin_state_up, "admin_state_up"),
+    skip_none(description, "description"),
+    skip_none(dpd, "dpd"),
+    always(ikepolicy_id, "ikepolicy_id"),
+    skip_none(initiator, "initiator"),
+    always(ipsecpolicy_id, "ipsecpolicy_id"),
+    always(local_ep_group_id, "local_ep_group_id"),
+    skip_none(mtu, "mtu"),
+    skip_none(name, "name"),
+    always(peer_address, "peer_address"),
+    skip_none(peer_cidrs, "peer_cidrs"),
+    always(peer_ep_group_id, "peer_ep_group_id"),
+    always(peer_id, "peer_id"),
+    always(psk, "psk"),
+    skip_none(tenant_id, "tenant_id"),
+    always(vpnservice_id, "vpnservice_id"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     CreateIpsecSiteConnection,
@@ -357,9 +390,9 @@ impl ::std::fmt::Debug for CreateIpsecSiteConnection {
     }
 }
 /// Free-text description.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateIpsecSiteConnectionDescription(::std::string::String);
+crate::encode::encode_newtype!(CreateIpsecSiteConnectionDescription);
 impl ::std::ops::Deref for CreateIpsecSiteConnectionDescription {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -414,9 +447,9 @@ for ::std::string::String {
     }
 }
 /// ID of the IKE policy (`id` of CreateIkePolicy's or ListIkePolicies' answer).
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateIpsecSiteConnectionIkepolicyId(::std::string::String);
+crate::encode::encode_newtype!(CreateIpsecSiteConnectionIkepolicyId);
 impl ::std::ops::Deref for CreateIpsecSiteConnectionIkepolicyId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -471,9 +504,9 @@ for ::std::string::String {
     }
 }
 /// ID of the IPsec policy (`id` of CreateIpsecPolicy's or ListIpsecPolicies' answer).
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateIpsecSiteConnectionIpsecpolicyId(::std::string::String);
+crate::encode::encode_newtype!(CreateIpsecSiteConnectionIpsecpolicyId);
 impl ::std::ops::Deref for CreateIpsecSiteConnectionIpsecpolicyId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -528,9 +561,9 @@ for ::std::string::String {
     }
 }
 /// ID of an endpoint group of type `subnet` holding the local VPC subnets (CreateEndpointGroup).
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateIpsecSiteConnectionLocalEpGroupId(::std::string::String);
+crate::encode::encode_newtype!(CreateIpsecSiteConnectionLocalEpGroupId);
 impl ::std::ops::Deref for CreateIpsecSiteConnectionLocalEpGroupId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -585,9 +618,9 @@ for ::std::string::String {
     }
 }
 /// Connection name.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateIpsecSiteConnectionName(::std::string::String);
+crate::encode::encode_newtype!(CreateIpsecSiteConnectionName);
 impl ::std::ops::Deref for CreateIpsecSiteConnectionName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -643,9 +676,9 @@ impl ::std::convert::From<CreateIpsecSiteConnectionName> for ::std::string::Stri
     }
 }
 /// Public address (IPv4 address or FQDN) of the peer gateway.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateIpsecSiteConnectionPeerAddress(::std::string::String);
+crate::encode::encode_newtype!(CreateIpsecSiteConnectionPeerAddress);
 impl ::std::ops::Deref for CreateIpsecSiteConnectionPeerAddress {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -700,9 +733,9 @@ for ::std::string::String {
     }
 }
 /// ID of an endpoint group of type `cidr` holding the peer CIDRs (CreateEndpointGroup).
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateIpsecSiteConnectionPeerEpGroupId(::std::string::String);
+crate::encode::encode_newtype!(CreateIpsecSiteConnectionPeerEpGroupId);
 impl ::std::ops::Deref for CreateIpsecSiteConnectionPeerEpGroupId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -757,9 +790,9 @@ for ::std::string::String {
     }
 }
 /// Identity of the peer gateway (usually its address).
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateIpsecSiteConnectionPeerId(::std::string::String);
+crate::encode::encode_newtype!(CreateIpsecSiteConnectionPeerId);
 impl ::std::ops::Deref for CreateIpsecSiteConnectionPeerId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -812,9 +845,9 @@ impl ::std::convert::From<CreateIpsecSiteConnectionPeerId> for ::std::string::St
     }
 }
 /// Pre-shared key. Secret; never log it.
-#[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateIpsecSiteConnectionPsk(::std::string::String);
+crate::encode::encode_newtype!(CreateIpsecSiteConnectionPsk);
 impl ::std::ops::Deref for CreateIpsecSiteConnectionPsk {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -877,10 +910,14 @@ impl ::std::convert::From<CreateIpsecSiteConnectionPsk> for ::std::string::Strin
     }
 }
 /// Body of CreateIpsecSiteConnection.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateIpsecSiteConnectionRequest {
     pub ipsec_site_connection: CreateIpsecSiteConnection,
 }
+crate::encode::encode_struct!(
+    CreateIpsecSiteConnectionRequest,
+    always(ipsec_site_connection, "ipsec_site_connection"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     CreateIpsecSiteConnectionRequest,
@@ -893,9 +930,9 @@ impl CreateIpsecSiteConnectionRequest {
 }
 /// ID of the VPN service the connection belongs to (`id` of CreateVpnService's answer; the service
 /// should be ACTIVE).
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateIpsecSiteConnectionVpnserviceId(::std::string::String);
+crate::encode::encode_newtype!(CreateIpsecSiteConnectionVpnserviceId);
 impl ::std::ops::Deref for CreateIpsecSiteConnectionVpnserviceId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -950,27 +987,31 @@ for ::std::string::String {
     }
 }
 /// The VPN service to create; one per VPC. OTC does not take `project_id` (use `tenant_id`).
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateVpnService {
     /// Administrative state; only `true` is accepted.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub admin_state_up: ::std::option::Option<bool>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<LegacyDescription>,
     /// IPv4 address of the service's external gateway. Only administrators (roles admin,
     /// internal_admin, op_service, or vpn_adm on their own project) may set it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub external_v4_ip: ::std::option::Option<CreateVpnServiceExternalV4Ip>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<LegacyName>,
     /// ID of the VPC (its router) the service belongs to.
     pub router_id: CreateVpnServiceRouterId,
     /// ID of a subnet of the VPC; optional.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subnet_id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant_id: ::std::option::Option<LegacyTenantId>,
 }
+crate::encode::encode_struct!(
+    CreateVpnService,
+    skip_none(admin_state_up, "admin_state_up"),
+    skip_none(description, "description"),
+    skip_none(external_v4_ip, "external_v4_ip"),
+    skip_none(name, "name"),
+    always(router_id, "router_id"),
+    skip_none(subnet_id, "subnet_id"),
+    skip_none(tenant_id, "tenant_id"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     CreateVpnService,
@@ -989,9 +1030,9 @@ impl CreateVpnService {
 }
 /// IPv4 address of the service's external gateway. Only administrators (roles admin,
 /// internal_admin, op_service, or vpn_adm on their own project) may set it.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateVpnServiceExternalV4Ip(::std::string::String);
+crate::encode::encode_newtype!(CreateVpnServiceExternalV4Ip);
 impl ::std::ops::Deref for CreateVpnServiceExternalV4Ip {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1044,10 +1085,14 @@ impl ::std::convert::From<CreateVpnServiceExternalV4Ip> for ::std::string::Strin
     }
 }
 /// Body of CreateVpnService.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateVpnServiceRequest {
     pub vpnservice: CreateVpnService,
 }
+crate::encode::encode_struct!(
+    CreateVpnServiceRequest,
+    always(vpnservice, "vpnservice"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     CreateVpnServiceRequest,
@@ -1059,9 +1104,9 @@ impl CreateVpnServiceRequest {
     }
 }
 /// ID of the VPC (its router) the service belongs to.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateVpnServiceRouterId(::std::string::String);
+crate::encode::encode_newtype!(CreateVpnServiceRouterId);
 impl ::std::ops::Deref for CreateVpnServiceRouterId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1399,30 +1444,33 @@ impl<'de> ::serde::Deserialize<'de> for EncryptionAlgorithm {
 }
 /// An endpoint group as returned by the service. Every field is optional (`fields=` can select a
 /// subset).
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct EndpointGroup {
     /// Free-text description.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// The endpoints (subnet IDs or CIDRs).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub endpoints: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Endpoint group ID; a site connection's `local_ep_group_id` (type `subnet`) or
     /// `peer_ep_group_id` (type `cidr`).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Endpoint group name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Project ID of the owner (Neutron's newer name for tenant_id); not every cloud returns it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project_id: ::std::option::Option<::std::string::String>,
     /// Project ID of the owner.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant_id: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<EndpointGroupType>,
 }
+crate::encode::encode_struct!(
+    EndpointGroup,
+    skip_none(description, "description"),
+    skip_none(endpoints, "endpoints"),
+    skip_none(id, "id"),
+    skip_none(name, "name"),
+    skip_none(project_id, "project_id"),
+    skip_none(tenant_id, "tenant_id"),
+    skip_none(type_, "type"),
+);
 crate::fields::decode_struct!(
     EndpointGroup,
     or_default(0, description, "description"),
@@ -1434,10 +1482,14 @@ crate::fields::decode_struct!(
     or_default(6, type_, "type"),
 );
 /// Body returned by CreateEndpointGroup, ShowEndpointGroup and UpdateEndpointGroup.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct EndpointGroupResponse {
     pub endpoint_group: EndpointGroup,
 }
+crate::encode::encode_struct!(
+    EndpointGroupResponse,
+    always(endpoint_group, "endpoint_group"),
+);
 crate::fields::decode_struct!(
     EndpointGroupResponse,
     required(0, endpoint_group, "endpoint_group"),
@@ -1535,29 +1587,29 @@ shapes the service and the gateways in front of it send:
 - API definitions: `{"error_code": "...", "error_msg": "..."}`
 - API gateway: `{"error_code": "APIGW.0301", "error_msg": "...", "request_id": "..."}`
 A proxy may also answer with HTML or an empty body, which this schema does not describe.*/
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ErrorBody {
     /// Error code of the VPN service shape, such as VPN.0001.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// Error code of the API definition and API gateway shapes, such as APIGW.0301.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// Error message of the API definition and API gateway shapes.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_msg: ::std::option::Option<::std::string::String>,
     /// Error message of the VPN service shape.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "NeutronError",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub neutron_error: ::std::option::Option<NeutronErrorDetail>,
     /// ID of the request, when the body carries it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    ErrorBody,
+    skip_none(code, "code"),
+    skip_none(error_code, "error_code"),
+    skip_none(error_msg, "error_msg"),
+    skip_none(message, "message"),
+    skip_none(neutron_error, "NeutronError"),
+    skip_none(request_id, "request_id"),
+);
 crate::fields::decode_struct!(
     ErrorBody,
     or_default(0, code, "code"),
@@ -1569,36 +1621,39 @@ crate::fields::decode_struct!(
 );
 /// An IKE policy as returned by the service. Every field is optional (`fields=` can select a
 /// subset).
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IkePolicy {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_algorithm: ::std::option::Option<AuthAlgorithm>,
     /// Free-text description.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encryption_algorithm: ::std::option::Option<EncryptionAlgorithm>,
     /// IKE policy ID; a site connection's `ikepolicy_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ike_version: ::std::option::Option<IkeVersion>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lifetime: ::std::option::Option<ReportedLifetime>,
     /// IKE policy name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pfs: ::std::option::Option<Pfs>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phase1_negotiation_mode: ::std::option::Option<Phase1NegotiationMode>,
     /// Project ID of the owner (Neutron's newer name for tenant_id); not every cloud returns it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project_id: ::std::option::Option<::std::string::String>,
     /// Project ID of the owner.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant_id: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    IkePolicy,
+    skip_none(auth_algorithm, "auth_algorithm"),
+    skip_none(description, "description"),
+    skip_none(encryption_algorithm, "encryption_algorithm"),
+    skip_none(id, "id"),
+    skip_none(ike_version, "ike_version"),
+    skip_none(lifetime, "lifetime"),
+    skip_none(name, "name"),
+    skip_none(pfs, "pfs"),
+    skip_none(phase1_negotiation_mode, "phase1_negotiation_mode"),
+    skip_none(project_id, "project_id"),
+    skip_none(tenant_id, "tenant_id"),
+);
 crate::fields::decode_struct!(
     IkePolicy,
     or_default(0, auth_algorithm, "auth_algorithm"),
@@ -1614,10 +1669,14 @@ crate::fields::decode_struct!(
     or_default(10, tenant_id, "tenant_id"),
 );
 /// Body returned by CreateIkePolicy, ShowIkePolicy and UpdateIkePolicy.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct IkePolicyResponse {
     pub ikepolicy: IkePolicy,
 }
+crate::encode::encode_struct!(
+    IkePolicyResponse,
+    always(ikepolicy, "ikepolicy"),
+);
 crate::fields::decode_struct!(
     IkePolicyResponse,
     required(0, ikepolicy, "ikepolicy"),
@@ -1798,36 +1857,39 @@ impl<'de> ::serde::Deserialize<'de> for Initiator {
 }
 /// An IPsec policy as returned by the service. Every field is optional (`fields=` can select a
 /// subset).
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IpsecPolicy {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_algorithm: ::std::option::Option<AuthAlgorithm>,
     /// Free-text description.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encapsulation_mode: ::std::option::Option<EncapsulationMode>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encryption_algorithm: ::std::option::Option<EncryptionAlgorithm>,
     /// IPsec policy ID; a site connection's `ipsecpolicy_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lifetime: ::std::option::Option<ReportedLifetime>,
     /// IPsec policy name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pfs: ::std::option::Option<Pfs>,
     /// Project ID of the owner (Neutron's newer name for tenant_id); not every cloud returns it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project_id: ::std::option::Option<::std::string::String>,
     /// Project ID of the owner.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant_id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub transform_protocol: ::std::option::Option<TransformProtocol>,
 }
+crate::encode::encode_struct!(
+    IpsecPolicy,
+    skip_none(auth_algorithm, "auth_algorithm"),
+    skip_none(description, "description"),
+    skip_none(encapsulation_mode, "encapsulation_mode"),
+    skip_none(encryption_algorithm, "encryption_algorithm"),
+    skip_none(id, "id"),
+    skip_none(lifetime, "lifetime"),
+    skip_none(name, "name"),
+    skip_none(pfs, "pfs"),
+    skip_none(project_id, "project_id"),
+    skip_none(tenant_id, "tenant_id"),
+    skip_none(transform_protocol, "transform_protocol"),
+);
 crate::fields::decode_struct!(
     IpsecPolicy,
     or_default(0, auth_algorithm, "auth_algorithm"),
@@ -1843,89 +1905,96 @@ crate::fields::decode_struct!(
     or_default(10, transform_protocol, "transform_protocol"),
 );
 /// Body returned by CreateIpsecPolicy, ShowIpsecPolicy and UpdateIpsecPolicy.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct IpsecPolicyResponse {
     pub ipsecpolicy: IpsecPolicy,
 }
+crate::encode::encode_struct!(
+    IpsecPolicyResponse,
+    always(ipsecpolicy, "ipsecpolicy"),
+);
 crate::fields::decode_struct!(
     IpsecPolicyResponse,
     required(0, ipsecpolicy, "ipsecpolicy"),
 );
 /// An IPsec site connection as returned by the service. Every field is optional (`fields=` can
 /// select a subset).
-#[derive(::serde::Serialize, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct IpsecSiteConnection {
     /// Administrative state.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub admin_state_up: ::std::option::Option<bool>,
     /// Authentication mode; `psk` is the value seen.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_mode: ::std::option::Option<::std::string::String>,
     /// Creation time, written `YYYY-mm-dd HH:MM:SS.ffffff` (space-separated, no zone), so it is not
     /// an RFC 3339 `date-time`; kept a plain string.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
     /// Free-text description.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dpd: ::std::option::Option<IpsecSiteConnectionDpd>,
     /// Connection ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// ID of the IKE policy.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ikepolicy_id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub initiator: ::std::option::Option<Initiator>,
     /// ID of the IPsec policy.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ipsecpolicy_id: ::std::option::Option<::std::string::String>,
     /// ID of the local endpoint group.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub local_ep_group_id: ::std::option::Option<::std::string::String>,
     /// MTU of the connection (1500).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mtu: ::std::option::Option<i64>,
     /// Connection name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Order ID; only some clouds return it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub order_id: ::std::option::Option<::std::string::String>,
     /// Public address of the peer gateway.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub peer_address: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub peer_cidrs: ::std::option::Option<ReportedPeerCidrs>,
     /// ID of the peer endpoint group.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub peer_ep_group_id: ::std::option::Option<::std::string::String>,
     /// Identity of the peer gateway.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub peer_id: ::std::option::Option<::std::string::String>,
     /// Product ID; only some clouds return it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub product_id: ::std::option::Option<::std::string::String>,
     /// Project ID of the owner.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project_id: ::std::option::Option<::std::string::String>,
     /// Pre-shared key, which the service returns in clear text in every answer. Secret; never log
     /// or print it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub psk: ::std::option::Option<::std::string::String>,
     /// Routing mode; `static` is the value seen.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub route_mode: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<IpsecSiteConnectionStatus>,
     /// Project ID of the owner (Neutron's older name for project_id).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant_id: ::std::option::Option<::std::string::String>,
     /// ID of the VPN service.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vpnservice_id: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    IpsecSiteConnection,
+    skip_none(admin_state_up, "admin_state_up"),
+    skip_none(auth_mode, "auth_mode"),
+    skip_none(created_at, "created_at"),
+    skip_none(description, "description"),
+    skip_none(dpd, "dpd"),
+    skip_none(id, "id"),
+    skip_none(ikepolicy_id, "ikepolicy_id"),
+    skip_none(initiator, "initiator"),
+    skip_none(ipsecpolicy_id, "ipsecpolicy_id"),
+    skip_none(local_ep_group_id, "local_ep_group_id"),
+    skip_none(mtu, "mtu"),
+    skip_none(name, "name"),
+    skip_none(order_id, "order_id"),
+    skip_none(peer_address, "peer_address"),
+    skip_none(peer_cidrs, "peer_cidrs"),
+    skip_none(peer_ep_group_id, "peer_ep_group_id"),
+    skip_none(peer_id, "peer_id"),
+    skip_none(product_id, "product_id"),
+    skip_none(project_id, "project_id"),
+    skip_none(psk, "psk"),
+    skip_none(route_mode, "route_mode"),
+    skip_none(status, "status"),
+    skip_none(tenant_id, "tenant_id"),
+    skip_none(vpnservice_id, "vpnservice_id"),
+);
 crate::fields::decode_struct!(
     IpsecSiteConnection,
     or_default(0, admin_state_up, "admin_state_up"),
@@ -1984,17 +2053,20 @@ impl ::std::fmt::Debug for IpsecSiteConnection {
     }
 }
 /// Dead peer detection settings (create requests and responses), with the service defaults.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IpsecSiteConnectionDpd {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<DpdAction>,
     /// Seconds between DPD probes.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub interval: ::std::option::Option<i64>,
     /// Seconds without an answer before the peer is declared dead.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timeout: ::std::option::Option<i64>,
 }
+crate::encode::encode_struct!(
+    IpsecSiteConnectionDpd,
+    skip_none(action, "action"),
+    skip_none(interval, "interval"),
+    skip_none(timeout, "timeout"),
+);
 crate::fields::decode_struct!(
     IpsecSiteConnectionDpd,
     or_default(0, action, "action"),
@@ -2007,10 +2079,14 @@ impl IpsecSiteConnectionDpd {
     }
 }
 /// Body returned by create, show and update.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct IpsecSiteConnectionResponse {
     pub ipsec_site_connection: IpsecSiteConnection,
 }
+crate::encode::encode_struct!(
+    IpsecSiteConnectionResponse,
+    always(ipsec_site_connection, "ipsec_site_connection"),
+);
 crate::fields::decode_struct!(
     IpsecSiteConnectionResponse,
     required(0, ipsec_site_connection, "ipsec_site_connection"),
@@ -2130,9 +2206,9 @@ impl<'de> ::serde::Deserialize<'de> for IpsecSiteConnectionStatus {
     }
 }
 /// Free-text description, up to 255 characters.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct LegacyDescription(::std::string::String);
+crate::encode::encode_newtype!(LegacyDescription);
 impl ::std::ops::Deref for LegacyDescription {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2185,9 +2261,9 @@ impl ::std::convert::From<LegacyDescription> for ::std::string::String {
     }
 }
 /// Name, 1 to 64 characters.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct LegacyName(::std::string::String);
+crate::encode::encode_newtype!(LegacyName);
 impl ::std::ops::Deref for LegacyName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2243,15 +2319,18 @@ impl ::std::convert::From<LegacyName> for ::std::string::String {
     }
 }
 /// A tag as the legacy API shows it.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct LegacyTag {
     /// Tag key.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub key: ::std::option::Option<::std::string::String>,
     /// Tag value.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    LegacyTag,
+    skip_none(key, "key"),
+    skip_none(value, "value"),
+);
 crate::fields::decode_struct!(
     LegacyTag,
     or_default(0, key, "key"),
@@ -2259,9 +2338,9 @@ crate::fields::decode_struct!(
 );
 /// Project ID of the owner, up to 255 characters; only needed by administrators creating for
 /// another project.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct LegacyTenantId(::std::string::String);
+crate::encode::encode_newtype!(LegacyTenantId);
 impl ::std::ops::Deref for LegacyTenantId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2316,14 +2395,17 @@ impl ::std::convert::From<LegacyTenantId> for ::std::string::String {
 /**Lifetime of the security association. OTC's create-IKE-policy request table types
 `value` as a string while every other table and every example uses an integer; this
 spec sends an integer (see ReportedLifetime for answers).*/
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Lifetime {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub units: ::std::option::Option<LifetimeUnits>,
     /// Lifetime in `units`, 60 to 604800 seconds.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<crate::Bounded<60, 604800>>,
 }
+crate::encode::encode_struct!(
+    Lifetime,
+    skip_none(units, "units"),
+    skip_none(value, "value"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     Lifetime,
@@ -2416,75 +2498,93 @@ impl<'de> ::serde::Deserialize<'de> for LifetimeUnits {
     }
 }
 /// Body returned by ListEndpointGroups.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ListEndpointGroupsResponse {
     /// The endpoint groups.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub endpoint_groups: ::std::option::Option<::std::vec::Vec<EndpointGroup>>,
 }
+crate::encode::encode_struct!(
+    ListEndpointGroupsResponse,
+    skip_none(endpoint_groups, "endpoint_groups"),
+);
 crate::fields::decode_struct!(
     ListEndpointGroupsResponse,
     or_default(0, endpoint_groups, "endpoint_groups"),
 );
 /// Body returned by ListIkePolicies.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ListIkePoliciesResponse {
     /// The IKE policies.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ikepolicies: ::std::option::Option<::std::vec::Vec<IkePolicy>>,
 }
+crate::encode::encode_struct!(
+    ListIkePoliciesResponse,
+    skip_none(ikepolicies, "ikepolicies"),
+);
 crate::fields::decode_struct!(
     ListIkePoliciesResponse,
     or_default(0, ikepolicies, "ikepolicies"),
 );
 /// Body returned by ListIpsecPolicies.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ListIpsecPoliciesResponse {
     /// The IPsec policies.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ipsecpolicies: ::std::option::Option<::std::vec::Vec<IpsecPolicy>>,
 }
+crate::encode::encode_struct!(
+    ListIpsecPoliciesResponse,
+    skip_none(ipsecpolicies, "ipsecpolicies"),
+);
 crate::fields::decode_struct!(
     ListIpsecPoliciesResponse,
     or_default(0, ipsecpolicies, "ipsecpolicies"),
 );
 /// Body returned by ListIpsecSiteConnections.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ListIpsecSiteConnectionsResponse {
     /// The connections.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub ipsec_site_connections: ::std::option::Option<
         ::std::vec::Vec<IpsecSiteConnection>,
     >,
 }
+crate::encode::encode_struct!(
+    ListIpsecSiteConnectionsResponse,
+    skip_none(ipsec_site_connections, "ipsec_site_connections"),
+);
 crate::fields::decode_struct!(
     ListIpsecSiteConnectionsResponse,
     or_default(0, ipsec_site_connections, "ipsec_site_connections"),
 );
 /// Body returned by ListVpnServices.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ListVpnServicesResponse {
     /// The VPN services.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub vpnservices: ::std::option::Option<::std::vec::Vec<VpnService>>,
 }
+crate::encode::encode_struct!(
+    ListVpnServicesResponse,
+    skip_none(vpnservices, "vpnservices"),
+);
 crate::fields::decode_struct!(
     ListVpnServicesResponse,
     or_default(0, vpnservices, "vpnservices"),
 );
 /// Content of a Neutron-style error.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct NeutronErrorDetail {
     /// Further detail, often empty.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub detail: ::std::option::Option<::std::string::String>,
     /// Human-readable message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// Exception name, such as IPsecSiteConnectionNotFound.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    NeutronErrorDetail,
+    skip_none(detail, "detail"),
+    skip_none(message, "message"),
+    skip_none(type_, "type"),
+);
 crate::fields::decode_struct!(
     NeutronErrorDetail,
     or_default(0, detail, "detail"),
@@ -2706,13 +2806,16 @@ impl<'de> ::serde::Deserialize<'de> for Phase1NegotiationMode {
     }
 }
 /// Lifetime of the security association as the service reports it.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ReportedLifetime {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub units: ::std::option::Option<LifetimeUnits>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<ReportedLifetimeValue>,
 }
+crate::encode::encode_struct!(
+    ReportedLifetime,
+    skip_none(units, "units"),
+    skip_none(value, "value"),
+);
 crate::fields::decode_struct!(
     ReportedLifetime,
     or_default(0, units, "units"),
@@ -2842,13 +2945,16 @@ impl<'de> ::serde::Deserialize<'de> for TransformProtocol {
     }
 }
 /// The fields to change; the type and the endpoints cannot change after creation.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UpdateEndpointGroup {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<LegacyDescription>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<LegacyName>,
 }
+crate::encode::encode_struct!(
+    UpdateEndpointGroup,
+    skip_none(description, "description"),
+    skip_none(name, "name"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdateEndpointGroup,
@@ -2861,10 +2967,14 @@ impl UpdateEndpointGroup {
     }
 }
 /// Body of UpdateEndpointGroup.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct UpdateEndpointGroupRequest {
     pub endpoint_group: UpdateEndpointGroup,
 }
+crate::encode::encode_struct!(
+    UpdateEndpointGroupRequest,
+    always(endpoint_group, "endpoint_group"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdateEndpointGroupRequest,
@@ -2876,25 +2986,28 @@ impl UpdateEndpointGroupRequest {
     }
 }
 /// The fields to change; fields left out keep their value.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UpdateIkePolicy {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_algorithm: ::std::option::Option<AuthAlgorithm>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<LegacyDescription>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encryption_algorithm: ::std::option::Option<EncryptionAlgorithm>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ike_version: ::std::option::Option<IkeVersion>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lifetime: ::std::option::Option<Lifetime>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<LegacyName>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pfs: ::std::option::Option<Pfs>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phase1_negotiation_mode: ::std::option::Option<Phase1NegotiationMode>,
 }
+crate::encode::encode_struct!(
+    UpdateIkePolicy,
+    skip_none(auth_algorithm, "auth_algorithm"),
+    skip_none(description, "description"),
+    skip_none(encryption_algorithm, "encryption_algorithm"),
+    skip_none(ike_version, "ike_version"),
+    skip_none(lifetime, "lifetime"),
+    skip_none(name, "name"),
+    skip_none(pfs, "pfs"),
+    skip_none(phase1_negotiation_mode, "phase1_negotiation_mode"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdateIkePolicy,
@@ -2913,10 +3026,14 @@ impl UpdateIkePolicy {
     }
 }
 /// Body of UpdateIkePolicy.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct UpdateIkePolicyRequest {
     pub ikepolicy: UpdateIkePolicy,
 }
+crate::encode::encode_struct!(
+    UpdateIkePolicyRequest,
+    always(ikepolicy, "ikepolicy"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdateIkePolicyRequest,
@@ -2928,25 +3045,28 @@ impl UpdateIkePolicyRequest {
     }
 }
 /// The fields to change; fields left out keep their value.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UpdateIpsecPolicy {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub auth_algorithm: ::std::option::Option<AuthAlgorithm>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<LegacyDescription>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encapsulation_mode: ::std::option::Option<EncapsulationMode>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encryption_algorithm: ::std::option::Option<EncryptionAlgorithm>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lifetime: ::std::option::Option<Lifetime>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<LegacyName>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pfs: ::std::option::Option<Pfs>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub transform_protocol: ::std::option::Option<TransformProtocol>,
 }
+crate::encode::encode_struct!(
+    UpdateIpsecPolicy,
+    skip_none(auth_algorithm, "auth_algorithm"),
+    skip_none(description, "description"),
+    skip_none(encapsulation_mode, "encapsulation_mode"),
+    skip_none(encryption_algorithm, "encryption_algorithm"),
+    skip_none(lifetime, "lifetime"),
+    skip_none(name, "name"),
+    skip_none(pfs, "pfs"),
+    skip_none(transform_protocol, "transform_protocol"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdateIpsecPolicy,
@@ -2965,10 +3085,14 @@ impl UpdateIpsecPolicy {
     }
 }
 /// Body of UpdateIpsecPolicy.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct UpdateIpsecPolicyRequest {
     pub ipsecpolicy: UpdateIpsecPolicy,
 }
+crate::encode::encode_struct!(
+    UpdateIpsecPolicyRequest,
+    always(ipsecpolicy, "ipsecpolicy"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdateIpsecPolicyRequest,
@@ -2980,45 +3104,48 @@ impl UpdateIpsecPolicyRequest {
     }
 }
 /// The fields to change; fields left out keep their value.
-#[derive(::serde::Serialize, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct UpdateIpsecSiteConnection {
     /// Administrative state; only `true` is accepted.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub admin_state_up: ::std::option::Option<bool>,
     /// Free-text description.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<UpdateIpsecSiteConnectionDescription>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dpd: ::std::option::Option<UpdateIpsecSiteConnectionDpd>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub initiator: ::std::option::Option<Initiator>,
     /// ID of an endpoint group of type `subnet` holding the local VPC subnets.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub local_ep_group_id: ::std::option::Option<
         UpdateIpsecSiteConnectionLocalEpGroupId,
     >,
     /// MTU of the connection; only 1500 is accepted.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub mtu: ::std::option::Option<crate::Bounded<1500, 1500>>,
     /// Connection name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<UpdateIpsecSiteConnectionName>,
     /// Public address (IPv4 address or FQDN) of the peer gateway.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub peer_address: ::std::option::Option<UpdateIpsecSiteConnectionPeerAddress>,
     /// Peer CIDRs; deprecated in favour of `peer_ep_group_id`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub peer_cidrs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// ID of an endpoint group of type `cidr` holding the peer CIDRs.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub peer_ep_group_id: ::std::option::Option<UpdateIpsecSiteConnectionPeerEpGroupId>,
     /// Identity of the peer gateway.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub peer_id: ::std::option::Option<UpdateIpsecSiteConnectionPeerId>,
     /// New pre-shared key. Secret; never log it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub psk: ::std::option::Option<UpdateIpsecSiteConnectionPsk>,
 }
+crate::encode::encode_struct!(
+    UpdateIpsecSiteConnection,
+    skip_none(admin_state_up, "admin_state_up"),
+    skip_none(description, "description"),
+    skip_none(dpd, "dpd"),
+    skip_none(initiator, "initiator"),
+    skip_none(local_ep_group_id, "local_ep_group_id"),
+    skip_none(mtu, "mtu"),
+    skip_none(name, "name"),
+    skip_none(peer_address, "peer_address"),
+    skip_none(peer_cidrs, "peer_cidrs"),
+    skip_none(peer_ep_group_id, "peer_ep_group_id"),
+    skip_none(peer_id, "peer_id"),
+    skip_none(psk, "psk"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdateIpsecSiteConnection,
@@ -3059,9 +3186,9 @@ impl ::std::fmt::Debug for UpdateIpsecSiteConnection {
     }
 }
 /// Free-text description.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct UpdateIpsecSiteConnectionDescription(::std::string::String);
+crate::encode::encode_newtype!(UpdateIpsecSiteConnectionDescription);
 impl ::std::ops::Deref for UpdateIpsecSiteConnectionDescription {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -3116,17 +3243,20 @@ for ::std::string::String {
     }
 }
 /// Dead peer detection changes; no defaults, so that fields left out are not reset.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UpdateIpsecSiteConnectionDpd {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub action: ::std::option::Option<DpdAction>,
     /// Seconds between DPD probes.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub interval: ::std::option::Option<i64>,
     /// Seconds without an answer before the peer is declared dead.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timeout: ::std::option::Option<i64>,
 }
+crate::encode::encode_struct!(
+    UpdateIpsecSiteConnectionDpd,
+    skip_none(action, "action"),
+    skip_none(interval, "interval"),
+    skip_none(timeout, "timeout"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdateIpsecSiteConnectionDpd,
@@ -3140,9 +3270,9 @@ impl UpdateIpsecSiteConnectionDpd {
     }
 }
 /// ID of an endpoint group of type `subnet` holding the local VPC subnets.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct UpdateIpsecSiteConnectionLocalEpGroupId(::std::string::String);
+crate::encode::encode_newtype!(UpdateIpsecSiteConnectionLocalEpGroupId);
 impl ::std::ops::Deref for UpdateIpsecSiteConnectionLocalEpGroupId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -3197,9 +3327,9 @@ for ::std::string::String {
     }
 }
 /// Connection name.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct UpdateIpsecSiteConnectionName(::std::string::String);
+crate::encode::encode_newtype!(UpdateIpsecSiteConnectionName);
 impl ::std::ops::Deref for UpdateIpsecSiteConnectionName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -3255,9 +3385,9 @@ impl ::std::convert::From<UpdateIpsecSiteConnectionName> for ::std::string::Stri
     }
 }
 /// Public address (IPv4 address or FQDN) of the peer gateway.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct UpdateIpsecSiteConnectionPeerAddress(::std::string::String);
+crate::encode::encode_newtype!(UpdateIpsecSiteConnectionPeerAddress);
 impl ::std::ops::Deref for UpdateIpsecSiteConnectionPeerAddress {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -3312,9 +3442,9 @@ for ::std::string::String {
     }
 }
 /// ID of an endpoint group of type `cidr` holding the peer CIDRs.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct UpdateIpsecSiteConnectionPeerEpGroupId(::std::string::String);
+crate::encode::encode_newtype!(UpdateIpsecSiteConnectionPeerEpGroupId);
 impl ::std::ops::Deref for UpdateIpsecSiteConnectionPeerEpGroupId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -3369,9 +3499,9 @@ for ::std::string::String {
     }
 }
 /// Identity of the peer gateway.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct UpdateIpsecSiteConnectionPeerId(::std::string::String);
+crate::encode::encode_newtype!(UpdateIpsecSiteConnectionPeerId);
 impl ::std::ops::Deref for UpdateIpsecSiteConnectionPeerId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -3424,9 +3554,9 @@ impl ::std::convert::From<UpdateIpsecSiteConnectionPeerId> for ::std::string::St
     }
 }
 /// New pre-shared key. Secret; never log it.
-#[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct UpdateIpsecSiteConnectionPsk(::std::string::String);
+crate::encode::encode_newtype!(UpdateIpsecSiteConnectionPsk);
 impl ::std::ops::Deref for UpdateIpsecSiteConnectionPsk {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -3489,10 +3619,14 @@ impl ::std::convert::From<UpdateIpsecSiteConnectionPsk> for ::std::string::Strin
     }
 }
 /// Body of UpdateIpsecSiteConnection.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct UpdateIpsecSiteConnectionRequest {
     pub ipsec_site_connection: UpdateIpsecSiteConnection,
 }
+crate::encode::encode_struct!(
+    UpdateIpsecSiteConnectionRequest,
+    always(ipsec_site_connection, "ipsec_site_connection"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdateIpsecSiteConnectionRequest,
@@ -3504,16 +3638,19 @@ impl UpdateIpsecSiteConnectionRequest {
     }
 }
 /// The fields to change; fields left out keep their value.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UpdateVpnService {
     /// Administrative state; only `true` is accepted.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub admin_state_up: ::std::option::Option<bool>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<LegacyDescription>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<LegacyName>,
 }
+crate::encode::encode_struct!(
+    UpdateVpnService,
+    skip_none(admin_state_up, "admin_state_up"),
+    skip_none(description, "description"),
+    skip_none(name, "name"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdateVpnService,
@@ -3527,10 +3664,14 @@ impl UpdateVpnService {
     }
 }
 /// Body of UpdateVpnService.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct UpdateVpnServiceRequest {
     pub vpnservice: UpdateVpnService,
 }
+crate::encode::encode_struct!(
+    UpdateVpnServiceRequest,
+    always(vpnservice, "vpnservice"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdateVpnServiceRequest,
@@ -3543,60 +3684,63 @@ impl UpdateVpnServiceRequest {
 }
 /// A VPN service as returned by the service. Every field is optional (`fields=` can select a
 /// subset).
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct VpnService {
     /// Administrative state.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub admin_state_up: ::std::option::Option<bool>,
     /// Creation time, written `YYYY-mm-dd HH:MM:SS.ffffff` (no zone), so a plain string.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
     /// Free-text description.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// IPv4 address of the service's external gateway, the address peers connect to.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub external_v4_ip: ::std::option::Option<::std::string::String>,
     /// IPv6 address of the service's external gateway.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub external_v6_ip: ::std::option::Option<::std::string::String>,
     /// VPN service ID; a site connection's `vpnservice_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// VPN service name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Order ID (yearly/monthly services); empty otherwise. Returned though not in OTC's field
     /// tables.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub order_id: ::std::option::Option<::std::string::String>,
     /// Number of prepaid connections. Returned though not in OTC's field tables.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub prepay_connection_num: ::std::option::Option<i64>,
     /// Product ID; empty for pay-per-use services. Returned though not in OTC's field tables.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub product_id: ::std::option::Option<::std::string::String>,
     /// Project ID of the owner (Neutron's newer name for tenant_id); not every cloud returns it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project_id: ::std::option::Option<::std::string::String>,
     /// Specification code. Returned though not in OTC's field tables.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_speccode: ::std::option::Option<::std::string::String>,
     /// ID of the VPC (its router).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub router_id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<VpnServiceStatus>,
     /// ID of the subnet, or null.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subnet_id: ::std::option::Option<::std::string::String>,
     /// Tags of the service (shown by the list and show pages; not settable through this API).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<LegacyTag>>,
     /// Project ID of the owner.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tenant_id: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    VpnService,
+    skip_none(admin_state_up, "admin_state_up"),
+    skip_none(created_at, "created_at"),
+    skip_none(description, "description"),
+    skip_none(external_v4_ip, "external_v4_ip"),
+    skip_none(external_v6_ip, "external_v6_ip"),
+    skip_none(id, "id"),
+    skip_none(name, "name"),
+    skip_none(order_id, "order_id"),
+    skip_none(prepay_connection_num, "prepay_connection_num"),
+    skip_none(product_id, "product_id"),
+    skip_none(project_id, "project_id"),
+    skip_none(resource_speccode, "resource_speccode"),
+    skip_none(router_id, "router_id"),
+    skip_none(status, "status"),
+    skip_none(subnet_id, "subnet_id"),
+    skip_none(tags, "tags"),
+    skip_none(tenant_id, "tenant_id"),
+);
 crate::fields::decode_struct!(
     VpnService,
     or_default(0, admin_state_up, "admin_state_up"),
@@ -3618,10 +3762,14 @@ crate::fields::decode_struct!(
     or_default(16, tenant_id, "tenant_id"),
 );
 /// Body returned by CreateVpnService, ShowVpnService and UpdateVpnService.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct VpnServiceResponse {
     pub vpnservice: VpnService,
 }
+crate::encode::encode_struct!(
+    VpnServiceResponse,
+    always(vpnservice, "vpnservice"),
+);
 crate::fields::decode_struct!(
     VpnServiceResponse,
     required(0, vpnservice, "vpnservice"),

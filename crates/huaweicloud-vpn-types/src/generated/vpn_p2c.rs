@@ -5,11 +5,15 @@
 
 #![allow(clippy::all)]
 /// Body of AddVpnUsersToGroup (the SDK's AddVpnUserToGroupRequestBody).
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct AddVpnUsersToGroupRequest {
     /// The users to add to the group.
     pub users: ::std::vec::Vec<VpnUserRef>,
 }
+crate::encode::encode_struct!(
+    AddVpnUsersToGroupRequest,
+    always(users, "users"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     AddVpnUsersToGroupRequest,
@@ -21,10 +25,9 @@ impl AddVpnUsersToGroupRequest {
     }
 }
 /// One user of a batch (the SDK's CreateVpnUser); unlike CreateVpnUser it names its group by name.
-#[derive(::serde::Serialize, Clone)]
+#[derive(Clone)]
 pub struct BatchCreateVpnUser {
     /// Description of the user, 0 to 64 Chinese characters, letters, digits and `_`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<BatchCreateVpnUserDescription>,
     /**User name, 4 to 32 letters, digits, `.`, `_` and `-`. The user guide reserves
 some names: the prefix `L3SW_`, `link`, `Cascade`, `SecureNAT`, `localbridge`
@@ -40,13 +43,19 @@ It must not be the user name nor the user name reversed (not checked here).*/
 be in the server's client CIDR block, must not be that block's gateway
 address, must be the first host address of a /30 block, and must not be
 another user's.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub static_ip: ::std::option::Option<BatchCreateVpnUserStaticIp>,
     /// Name of an existing user group of the server to put the user in (1 to 64 Chinese characters,
     /// letters, digits, `_` and `-`).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_group_name: ::std::option::Option<BatchCreateVpnUserUserGroupName>,
 }
+crate::encode::encode_struct!(
+    BatchCreateVpnUser,
+    skip_none(description, "description"),
+    always(name, "name"),
+    always(password, "password"),
+    skip_none(static_ip, "static_ip"),
+    skip_none(user_group_name, "user_group_name"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     BatchCreateVpnUser,
@@ -73,9 +82,9 @@ impl ::std::fmt::Debug for BatchCreateVpnUser {
     }
 }
 /// Description of the user, 0 to 64 Chinese characters, letters, digits and `_`.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct BatchCreateVpnUserDescription(::std::string::String);
+crate::encode::encode_newtype!(BatchCreateVpnUserDescription);
 impl ::std::ops::Deref for BatchCreateVpnUserDescription {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -142,9 +151,9 @@ impl ::std::convert::From<BatchCreateVpnUserDescription> for ::std::string::Stri
 /**User name, 4 to 32 letters, digits, `.`, `_` and `-`. The user guide reserves
 some names: the prefix `L3SW_`, `link`, `Cascade`, `SecureNAT`, `localbridge`
 and `administrator` (in any case).*/
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct BatchCreateVpnUserName(::std::string::String);
+crate::encode::encode_newtype!(BatchCreateVpnUserName);
 impl ::std::ops::Deref for BatchCreateVpnUserName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -215,9 +224,9 @@ impl ::std::convert::From<BatchCreateVpnUserName> for ::std::string::String {
 upper-case letters, lower-case letters, digits, and the special characters
 `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . > / ? `` and space.
 It must not be the user name nor the user name reversed (not checked here).*/
-#[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct BatchCreateVpnUserPassword(::std::string::String);
+crate::encode::encode_newtype!(BatchCreateVpnUserPassword);
 impl ::std::ops::Deref for BatchCreateVpnUserPassword {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -324,9 +333,9 @@ impl ::std::convert::From<BatchCreateVpnUserPassword> for ::std::string::String 
 be in the server's client CIDR block, must not be that block's gateway
 address, must be the first host address of a /30 block, and must not be
 another user's.*/
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct BatchCreateVpnUserStaticIp(::std::string::String);
+crate::encode::encode_newtype!(BatchCreateVpnUserStaticIp);
 impl ::std::ops::Deref for BatchCreateVpnUserStaticIp {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -392,9 +401,9 @@ impl ::std::convert::From<BatchCreateVpnUserStaticIp> for ::std::string::String 
 }
 /// Name of an existing user group of the server to put the user in (1 to 64 Chinese characters,
 /// letters, digits, `_` and `-`).
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct BatchCreateVpnUserUserGroupName(::std::string::String);
+crate::encode::encode_newtype!(BatchCreateVpnUserUserGroupName);
 impl ::std::ops::Deref for BatchCreateVpnUserUserGroupName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -462,12 +471,16 @@ impl ::std::convert::From<BatchCreateVpnUserUserGroupName> for ::std::string::St
     }
 }
 /// Body of BatchCreateVpnUsers (the SDK's BatchCreateVpnUsersRequestBody).
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct BatchCreateVpnUsersRequest {
     /// The users to create. The API reference gives no maximum per batch; a P2C gateway holds at
     /// most 500 users.
     pub users: ::std::vec::Vec<BatchCreateVpnUser>,
 }
+crate::encode::encode_struct!(
+    BatchCreateVpnUsersRequest,
+    always(users, "users"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     BatchCreateVpnUsersRequest,
@@ -479,26 +492,33 @@ impl BatchCreateVpnUsersRequest {
     }
 }
 /// Body returned by BatchCreateVpnUsers (the SDK's BatchCreateVpnUsersResponse).
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct BatchCreateVpnUsersResponse {
     /// The users that made the batch fail. Empty when every user was created; otherwise none was.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub invalid_users: ::std::option::Option<::std::vec::Vec<VpnUserCreateFailure>>,
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    BatchCreateVpnUsersResponse,
+    skip_none(invalid_users, "invalid_users"),
+    skip_none(request_id, "request_id"),
+);
 crate::fields::decode_struct!(
     BatchCreateVpnUsersResponse,
     or_default(0, invalid_users, "invalid_users"),
     or_default(1, request_id, "request_id"),
 );
 /// Body of BatchDeleteVpnUsers (the SDK's BatchDeleteVpnUsersRequestBody).
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct BatchDeleteVpnUsersRequest {
     /// The users to delete.
     pub users: ::std::vec::Vec<VpnUserRef>,
 }
+crate::encode::encode_struct!(
+    BatchDeleteVpnUsersRequest,
+    always(users, "users"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     BatchDeleteVpnUsersRequest,
@@ -510,10 +530,14 @@ impl BatchDeleteVpnUsersRequest {
     }
 }
 /// Body of CheckClientCaCertificate (the SDK's ImportClientCaCertificateRequestBody).
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CheckClientCaCertificateRequest {
     pub client_ca_certificate: ClientCaCertificateImport,
 }
+crate::encode::encode_struct!(
+    CheckClientCaCertificateRequest,
+    always(client_ca_certificate, "client_ca_certificate"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     CheckClientCaCertificateRequest,
@@ -526,28 +550,31 @@ impl CheckClientCaCertificateRequest {
 }
 /// Body returned by CheckClientCaCertificate (the SDK's CheckClientCaCertificateResponse), what the
 /// certificate says; not wrapped in a key.
-#[derive(::serde::Serialize, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct CheckClientCaCertificateResponse {
     /// When the certificate expires (UTC).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expiration_time: ::std::option::Option<::std::string::String>,
     /// Issuer of the certificate. Marked sensitive by the official SDK (its CaCertificate model, as
     /// vpn-v5's gateway certificates), hence a secret wherever this spec shows it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub issuer: ::std::option::Option<::std::string::String>,
     /// Name of the certificate.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Serial number of the certificate.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub serial_number: ::std::option::Option<::std::string::String>,
     /// Signature algorithm of the certificate.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub signature_algorithm: ::std::option::Option<::std::string::String>,
     /// Subject of the certificate.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    CheckClientCaCertificateResponse,
+    skip_none(expiration_time, "expiration_time"),
+    skip_none(issuer, "issuer"),
+    skip_none(name, "name"),
+    skip_none(serial_number, "serial_number"),
+    skip_none(signature_algorithm, "signature_algorithm"),
+    skip_none(subject, "subject"),
+);
 crate::fields::decode_struct!(
     CheckClientCaCertificateResponse,
     or_default(0, expiration_time, "expiration_time"),
@@ -571,37 +598,40 @@ impl ::std::fmt::Debug for CheckClientCaCertificateResponse {
 }
 /// A client CA certificate of a VPN server as returned (the SDK's QueryClientCaCertificateBody);
 /// never the certificate text.
-#[derive(::serde::Serialize, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct ClientCaCertificate {
     /// When the certificate was imported (UTC, yyyy-MM-ddTHH:mm:ssZ).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
     /// When the certificate expires (UTC).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expiration_time: ::std::option::Option<::std::string::String>,
     /// ID of the client CA certificate.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Issuer of the certificate. Marked sensitive by the official SDK (its CaCertificate model, as
     /// vpn-v5's gateway certificates), hence a secret wherever this spec shows it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub issuer: ::std::option::Option<::std::string::String>,
     /// Name of the certificate.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Serial number of the certificate.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub serial_number: ::std::option::Option<::std::string::String>,
     /// Signature algorithm of the certificate.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub signature_algorithm: ::std::option::Option<::std::string::String>,
     /// Subject of the certificate.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
     /// When the certificate last changed (UTC, yyyy-MM-ddTHH:mm:ssZ).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    ClientCaCertificate,
+    skip_none(created_at, "created_at"),
+    skip_none(expiration_time, "expiration_time"),
+    skip_none(id, "id"),
+    skip_none(issuer, "issuer"),
+    skip_none(name, "name"),
+    skip_none(serial_number, "serial_number"),
+    skip_none(signature_algorithm, "signature_algorithm"),
+    skip_none(subject, "subject"),
+    skip_none(updated_at, "updated_at"),
+);
 crate::fields::decode_struct!(
     ClientCaCertificate,
     or_default(0, created_at, "created_at"),
@@ -631,12 +661,15 @@ impl ::std::fmt::Debug for ClientCaCertificate {
 }
 /// The client CA certificate just imported, only its ID (the SDK's
 /// ImportClientCaCertificateResponseBodyClientCaCertificate).
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ClientCaCertificateCreated {
     /// ID of the client CA certificate.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    ClientCaCertificateCreated,
+    skip_none(id, "id"),
+);
 crate::fields::decode_struct!(
     ClientCaCertificateCreated,
     or_default(0, id, "id"),
@@ -644,14 +677,18 @@ crate::fields::decode_struct!(
 /// A client CA certificate to check or import (the SDK's
 /// ImportClientCaCertificateRequestBodyClientCaCertificate and
 /// CreateServerRequestClientCaCertificates, which have the same fields).
-#[derive(::serde::Serialize, Clone)]
+#[derive(Clone)]
 pub struct ClientCaCertificateImport {
     /// The CA certificate (PEM). Marked sensitive by the official SDK, hence a secret here although
     /// a CA certificate is public.
     pub content: ::std::string::String,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<ClientCaCertificateName>,
 }
+crate::encode::encode_struct!(
+    ClientCaCertificateImport,
+    always(content, "content"),
+    skip_none(name, "name"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     ClientCaCertificateImport,
@@ -673,9 +710,9 @@ impl ::std::fmt::Debug for ClientCaCertificateImport {
 }
 /// Name of a client CA certificate, 1 to 64 letters, digits, `_` or `-`; generated by the service
 /// when left out at import.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct ClientCaCertificateName(::std::string::String);
+crate::encode::encode_newtype!(ClientCaCertificateName);
 impl ::std::ops::Deref for ClientCaCertificateName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -744,11 +781,14 @@ impl ::std::convert::From<ClientCaCertificateName> for ::std::string::String {
 }
 /// What changes on the client CA certificate, only its name (the SDK's
 /// UpdateClientCaCertificateRequestBodyClientCaCertificate).
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ClientCaCertificateUpdate {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<ClientCaCertificateName>,
 }
+crate::encode::encode_struct!(
+    ClientCaCertificateUpdate,
+    skip_none(name, "name"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     ClientCaCertificateUpdate,
@@ -760,7 +800,7 @@ impl ClientCaCertificateUpdate {
     }
 }
 /// Client operating system of an exported client configuration.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub enum ClientConfigOsType {
     /// `Windows` on the wire.
@@ -768,14 +808,22 @@ pub enum ClientConfigOsType {
     /// `Linux` on the wire.
     Linux,
     /// `MacOS` on the wire.
-    #[serde(rename = "MacOS")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "MacOS"))]
     MacOs,
     /// `Android` on the wire.
     Android,
     /// `iOS` on the wire.
-    #[serde(rename = "iOS")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "iOS"))]
     IOs,
 }
+crate::encode::encode_enum!(
+    ClientConfigOsType,
+    Windows => "Windows",
+    Linux => "Linux",
+    MacOs => "MacOS",
+    Android => "Android",
+    IOs => "iOS",
+);
 impl ::std::fmt::Display for ClientConfigOsType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
@@ -824,11 +872,10 @@ impl ::std::convert::TryFrom<::std::string::String> for ClientConfigOsType {
     }
 }
 /// A new P2C VPN gateway.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateP2cVgw {
     /// Availability zones to deploy in (ListP2cVgwAvailabilityZones); chosen by the service when
     /// left out. Two where two or more are offered, one where only one is.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub availability_zone_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
@@ -836,22 +883,29 @@ pub struct CreateP2cVgw {
     pub connect_subnet: CreateP2cVgwConnectSubnet,
     pub eip: CreateP2cVgwEip,
     /// Enterprise project ID (`0` for the default one).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enterprise_project_id: ::std::option::Option<CreateP2cVgwEnterpriseProjectId>,
     /// The gateway's specification.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub flavor: ::std::option::Option<CreateP2cVgwFlavor>,
     /// Most concurrent client connections, up to what the flavor allows.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_connection_number: ::std::option::Option<crate::Bounded<1, { i64::MAX }>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<P2cVgwName>,
     /// Tags of the gateway.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<P2cVgwTag>>,
     /// ID of the VPC the gateway serves (a UUID).
     pub vpc_id: CreateP2cVgwVpcId,
 }
+crate::encode::encode_struct!(
+    CreateP2cVgw,
+    skip_none(availability_zone_ids, "availability_zone_ids"),
+    always(connect_subnet, "connect_subnet"),
+    always(eip, "eip"),
+    skip_none(enterprise_project_id, "enterprise_project_id"),
+    skip_none(flavor, "flavor"),
+    skip_none(max_connection_number, "max_connection_number"),
+    skip_none(name, "name"),
+    skip_none(tags, "tags"),
+    always(vpc_id, "vpc_id"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     CreateP2cVgw,
@@ -871,9 +925,9 @@ impl CreateP2cVgw {
     }
 }
 /// ID of the VPC subnet the gateway uses (a UUID).
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateP2cVgwConnectSubnet(::std::string::String);
+crate::encode::encode_newtype!(CreateP2cVgwConnectSubnet);
 impl ::std::ops::Deref for CreateP2cVgwConnectSubnet {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -929,25 +983,28 @@ impl ::std::convert::From<CreateP2cVgwConnectSubnet> for ::std::string::String {
     }
 }
 /// The gateway's EIP, an existing one by `id` or a new one by type, charging mode and bandwidth.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CreateP2cVgwEip {
     /// Name of the new EIP's bandwidth.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bandwidth_name: ::std::option::Option<CreateP2cVgwEipBandwidthName>,
     /// Bandwidth in Mbit/s (a new EIP); at most 300 with Professional1.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bandwidth_size: ::std::option::Option<crate::Bounded<1, 300>>,
     /// Charged by bandwidth or by traffic (a new EIP).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub charge_mode: ::std::option::Option<CreateP2cVgwEipChargeMode>,
     /// ID of an existing EIP.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// EIP type of a new EIP, such as `5_bgp` (dynamic BGP) or `5_sbgp` (static BGP), as the region
     /// offers.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    CreateP2cVgwEip,
+    skip_none(bandwidth_name, "bandwidth_name"),
+    skip_none(bandwidth_size, "bandwidth_size"),
+    skip_none(charge_mode, "charge_mode"),
+    skip_none(id, "id"),
+    skip_none(type_, "type"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     CreateP2cVgwEip,
@@ -963,9 +1020,9 @@ impl CreateP2cVgwEip {
     }
 }
 /// Name of the new EIP's bandwidth.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateP2cVgwEipBandwidthName(::std::string::String);
+crate::encode::encode_newtype!(CreateP2cVgwEipBandwidthName);
 impl ::std::ops::Deref for CreateP2cVgwEipBandwidthName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1018,16 +1075,21 @@ impl ::std::convert::From<CreateP2cVgwEipBandwidthName> for ::std::string::Strin
     }
 }
 /// Charged by bandwidth or by traffic (a new EIP).
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub enum CreateP2cVgwEipChargeMode {
     /// `bandwidth` on the wire.
-    #[serde(rename = "bandwidth")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "bandwidth"))]
     Bandwidth,
     /// `traffic` on the wire.
-    #[serde(rename = "traffic")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "traffic"))]
     Traffic,
 }
+crate::encode::encode_enum!(
+    CreateP2cVgwEipChargeMode,
+    Bandwidth => "bandwidth",
+    Traffic => "traffic",
+);
 impl ::std::fmt::Display for CreateP2cVgwEipChargeMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
@@ -1065,9 +1127,9 @@ impl ::std::convert::TryFrom<::std::string::String> for CreateP2cVgwEipChargeMod
     }
 }
 /// Enterprise project ID (`0` for the default one).
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateP2cVgwEnterpriseProjectId(::std::string::String);
+crate::encode::encode_newtype!(CreateP2cVgwEnterpriseProjectId);
 impl ::std::ops::Deref for CreateP2cVgwEnterpriseProjectId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1120,12 +1182,16 @@ impl ::std::convert::From<CreateP2cVgwEnterpriseProjectId> for ::std::string::St
     }
 }
 /// The gateway's specification.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub enum CreateP2cVgwFlavor {
     /// `Professional1` on the wire.
     Professional1,
 }
+crate::encode::encode_enum!(
+    CreateP2cVgwFlavor,
+    Professional1 => "Professional1",
+);
 impl ::std::fmt::Display for CreateP2cVgwFlavor {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
@@ -1161,10 +1227,14 @@ impl ::std::convert::TryFrom<::std::string::String> for CreateP2cVgwFlavor {
     }
 }
 /// Body of CreateP2cVgw.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateP2cVgwRequest {
     pub p2c_vpn_gateway: CreateP2cVgw,
 }
+crate::encode::encode_struct!(
+    CreateP2cVgwRequest,
+    always(p2c_vpn_gateway, "p2c_vpn_gateway"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     CreateP2cVgwRequest,
@@ -1176,22 +1246,26 @@ impl CreateP2cVgwRequest {
     }
 }
 /// Body returned by CreateP2cVgw.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateP2cVgwResponse {
     pub p2c_vpn_gateway: P2cVgw,
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    CreateP2cVgwResponse,
+    always(p2c_vpn_gateway, "p2c_vpn_gateway"),
+    skip_none(request_id, "request_id"),
+);
 crate::fields::decode_struct!(
     CreateP2cVgwResponse,
     required(0, p2c_vpn_gateway, "p2c_vpn_gateway"),
     or_default(1, request_id, "request_id"),
 );
 /// ID of the VPC the gateway serves (a UUID).
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateP2cVgwVpcId(::std::string::String);
+crate::encode::encode_newtype!(CreateP2cVgwVpcId);
 impl ::std::ops::Deref for CreateP2cVgwVpcId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1247,10 +1321,9 @@ impl ::std::convert::From<CreateP2cVgwVpcId> for ::std::string::String {
     }
 }
 /// The access policy to create (the SDK's CreateVpnAccessPolicyRequestBodyContent).
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateVpnAccessPolicy {
     /// Description of the access policy.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Destination CIDR blocks (dotted decimal/mask, such as 192.168.1.0/24) the user group may
     /// reach, 1 to 10.
@@ -1260,6 +1333,13 @@ pub struct CreateVpnAccessPolicy {
     /// ID (a UUID) of the user group of the VPN server the policy applies to.
     pub user_group_id: CreateVpnAccessPolicyUserGroupId,
 }
+crate::encode::encode_struct!(
+    CreateVpnAccessPolicy,
+    skip_none(description, "description"),
+    always(dest_ip_cidrs, "dest_ip_cidrs"),
+    always(name, "name"),
+    always(user_group_id, "user_group_id"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     CreateVpnAccessPolicy,
@@ -1274,10 +1354,14 @@ impl CreateVpnAccessPolicy {
     }
 }
 /// Body of CreateVpnAccessPolicy (the SDK's CreateVpnAccessPolicyRequestBody).
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateVpnAccessPolicyRequest {
     pub access_policy: CreateVpnAccessPolicy,
 }
+crate::encode::encode_struct!(
+    CreateVpnAccessPolicyRequest,
+    always(access_policy, "access_policy"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     CreateVpnAccessPolicyRequest,
@@ -1289,22 +1373,26 @@ impl CreateVpnAccessPolicyRequest {
     }
 }
 /// Body returned by CreateVpnAccessPolicy (the SDK's CreateVpnAccessPolicyResponse).
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateVpnAccessPolicyResponse {
     pub access_policy: VpnAccessPolicyCreated,
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    CreateVpnAccessPolicyResponse,
+    always(access_policy, "access_policy"),
+    skip_none(request_id, "request_id"),
+);
 crate::fields::decode_struct!(
     CreateVpnAccessPolicyResponse,
     required(0, access_policy, "access_policy"),
     or_default(1, request_id, "request_id"),
 );
 /// ID (a UUID) of the user group of the VPN server the policy applies to.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateVpnAccessPolicyUserGroupId(::std::string::String);
+crate::encode::encode_newtype!(CreateVpnAccessPolicyUserGroupId);
 impl ::std::ops::Deref for CreateVpnAccessPolicyUserGroupId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1376,16 +1464,14 @@ impl ::std::convert::From<CreateVpnAccessPolicyUserGroupId> for ::std::string::S
     }
 }
 /// The VPN server to create (the SDK's CreateServerRequest).
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateVpnServer {
     /// How clients authenticate, with client certificates (`CERT`) or as local users with passwords
     /// (`LOCAL_PASSWORD`).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub client_auth_type: ::std::option::Option<VpnServerClientAuthType>,
     /// CA certificates that sign the client certificates. Required (1 to 10) when the tunnel
     /// protocol is SSL and `client_auth_type` is `CERT`; leave it out with `LOCAL_PASSWORD`. More
     /// can be imported later with ImportClientCa.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_ca_certificates: ::std::option::Option<
         ::std::vec::Vec<ClientCaCertificateImport>,
     >,
@@ -1397,24 +1483,31 @@ connections; and it cannot be in 0.0.0.0/8, 127.0.0.0/8, 224.0.0.0/4, 240.0.0.0/
 or 169.254.0.0/16.*/
     pub client_cidr: ::std::string::String,
     /// DNS servers pushed to the clients, at most two.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dns_servers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Name of the identity provider that authenticates the clients.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub idp_name: ::std::option::Option<::std::string::String>,
     /**Local CIDR blocks (dotted decimal/mask, such as 10.10.1.0/24): the cloud
 destinations clients reach through the VPN. At least one; by default at most 20
 (a default, not a fixed limit, so not enforced here). None may be in 0.0.0.0/8,
 127.0.0.0/8, 224.0.0.0/4 or 240.0.0.0/4.*/
     pub local_subnets: ::std::vec::Vec<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub server_certificate: ::std::option::Option<VpnServerCertificateInput>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ssl_options: ::std::option::Option<VpnServerSslOptionsInput>,
     /// Tunnel protocol between clients and the server.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tunnel_protocol: ::std::option::Option<VpnServerTunnelProtocol>,
 }
+crate::encode::encode_struct!(
+    CreateVpnServer,
+    skip_none(client_auth_type, "client_auth_type"),
+    skip_none(client_ca_certificates, "client_ca_certificates"),
+    always(client_cidr, "client_cidr"),
+    skip_none(dns_servers, "dns_servers"),
+    skip_none(idp_name, "idp_name"),
+    always(local_subnets, "local_subnets"),
+    skip_none(server_certificate, "server_certificate"),
+    skip_none(ssl_options, "ssl_options"),
+    skip_none(tunnel_protocol, "tunnel_protocol"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     CreateVpnServer,
@@ -1434,10 +1527,14 @@ impl CreateVpnServer {
     }
 }
 /// Body of CreateVpnServer (the SDK's CreateServerRequestBody).
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateVpnServerRequest {
     pub vpn_server: CreateVpnServer,
 }
+crate::encode::encode_struct!(
+    CreateVpnServerRequest,
+    always(vpn_server, "vpn_server"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     CreateVpnServerRequest,
@@ -1449,23 +1546,26 @@ impl CreateVpnServerRequest {
     }
 }
 /// Body returned by CreateVpnServer (the SDK's CreateVpnServerResponse).
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateVpnServerResponse {
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
     pub vpn_server: VpnServerCreated,
 }
+crate::encode::encode_struct!(
+    CreateVpnServerResponse,
+    skip_none(request_id, "request_id"),
+    always(vpn_server, "vpn_server"),
+);
 crate::fields::decode_struct!(
     CreateVpnServerResponse,
     or_default(0, request_id, "request_id"),
     required(1, vpn_server, "vpn_server"),
 );
 /// The VPN user to create (the SDK's CreateVpnUserRequestBodyContent).
-#[derive(::serde::Serialize, Clone)]
+#[derive(Clone)]
 pub struct CreateVpnUser {
     /// Description of the user, 0 to 64 Chinese characters, letters, digits and `_`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<CreateVpnUserDescription>,
     /**User name, 4 to 32 letters, digits, `.`, `_` and `-`; it cannot be changed
 later. The user guide reserves some names: the prefix `L3SW_`, `link`,
@@ -1482,13 +1582,19 @@ connection. A fixed address must be in the server's client CIDR block, must not
 be that block's gateway address (192.168.0.1 for 192.168.0.0/24), must be the
 first host address of a /30 block (192.168.10.5 in 192.168.10.4/30), and must
 not be another user's.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub static_ip: ::std::option::Option<CreateVpnUserStaticIp>,
     /// ID of the user group to put the user in (a 36-character UUID). Left out, the user is in no
     /// group and cannot reach resources in the cloud.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_group_id: ::std::option::Option<CreateVpnUserUserGroupId>,
 }
+crate::encode::encode_struct!(
+    CreateVpnUser,
+    skip_none(description, "description"),
+    always(name, "name"),
+    always(password, "password"),
+    skip_none(static_ip, "static_ip"),
+    skip_none(user_group_id, "user_group_id"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     CreateVpnUser,
@@ -1515,9 +1621,9 @@ impl ::std::fmt::Debug for CreateVpnUser {
     }
 }
 /// Description of the user, 0 to 64 Chinese characters, letters, digits and `_`.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateVpnUserDescription(::std::string::String);
+crate::encode::encode_newtype!(CreateVpnUserDescription);
 impl ::std::ops::Deref for CreateVpnUserDescription {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1582,16 +1688,20 @@ impl ::std::convert::From<CreateVpnUserDescription> for ::std::string::String {
     }
 }
 /// The user group to create (the SDK's CreateVpnUserGroupRequestBodyContent).
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateVpnUserGroup {
     /**Description of the group, 0 to 64 Chinese characters, letters, digits and the
 special characters `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . > / ? `` (no spaces).*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<CreateVpnUserGroupDescription>,
     /// Name of the group, 1 to 64 Chinese characters, letters, digits, `_` and `-`; unique on the
     /// server.
     pub name: CreateVpnUserGroupName,
 }
+crate::encode::encode_struct!(
+    CreateVpnUserGroup,
+    skip_none(description, "description"),
+    always(name, "name"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     CreateVpnUserGroup,
@@ -1605,9 +1715,9 @@ impl CreateVpnUserGroup {
 }
 /**Description of the group, 0 to 64 Chinese characters, letters, digits and the
 special characters `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . > / ? `` (no spaces).*/
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateVpnUserGroupDescription(::std::string::String);
+crate::encode::encode_newtype!(CreateVpnUserGroupDescription);
 impl ::std::ops::Deref for CreateVpnUserGroupDescription {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1676,9 +1786,9 @@ impl ::std::convert::From<CreateVpnUserGroupDescription> for ::std::string::Stri
 }
 /// Name of the group, 1 to 64 Chinese characters, letters, digits, `_` and `-`; unique on the
 /// server.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateVpnUserGroupName(::std::string::String);
+crate::encode::encode_newtype!(CreateVpnUserGroupName);
 impl ::std::ops::Deref for CreateVpnUserGroupName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1746,10 +1856,14 @@ impl ::std::convert::From<CreateVpnUserGroupName> for ::std::string::String {
     }
 }
 /// Body of CreateVpnUserGroup (the SDK's CreateVpnUserGroupRequestBody).
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateVpnUserGroupRequest {
     pub user_group: CreateVpnUserGroup,
 }
+crate::encode::encode_struct!(
+    CreateVpnUserGroupRequest,
+    always(user_group, "user_group"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     CreateVpnUserGroupRequest,
@@ -1761,13 +1875,17 @@ impl CreateVpnUserGroupRequest {
     }
 }
 /// Body returned by CreateVpnUserGroup (the SDK's CreateVpnUserGroupResponse).
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateVpnUserGroupResponse {
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
     pub user_group: VpnUserGroupCreated,
 }
+crate::encode::encode_struct!(
+    CreateVpnUserGroupResponse,
+    skip_none(request_id, "request_id"),
+    always(user_group, "user_group"),
+);
 crate::fields::decode_struct!(
     CreateVpnUserGroupResponse,
     or_default(0, request_id, "request_id"),
@@ -1776,9 +1894,9 @@ crate::fields::decode_struct!(
 /**User name, 4 to 32 letters, digits, `.`, `_` and `-`; it cannot be changed
 later. The user guide reserves some names: the prefix `L3SW_`, `link`,
 `Cascade`, `SecureNAT`, `localbridge` and `administrator` (in any case).*/
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateVpnUserName(::std::string::String);
+crate::encode::encode_newtype!(CreateVpnUserName);
 impl ::std::ops::Deref for CreateVpnUserName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1849,9 +1967,9 @@ impl ::std::convert::From<CreateVpnUserName> for ::std::string::String {
 upper-case letters, lower-case letters, digits, and the special characters
 `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . > / ? `` and space.
 It must not be the user name nor the user name reversed (not checked here).*/
-#[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateVpnUserPassword(::std::string::String);
+crate::encode::encode_newtype!(CreateVpnUserPassword);
 impl ::std::ops::Deref for CreateVpnUserPassword {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1952,10 +2070,14 @@ impl ::std::convert::From<CreateVpnUserPassword> for ::std::string::String {
     }
 }
 /// Body of CreateVpnUser (the SDK's CreateVpnUserRequestBody).
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateVpnUserRequest {
     pub user: CreateVpnUser,
 }
+crate::encode::encode_struct!(
+    CreateVpnUserRequest,
+    always(user, "user"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     CreateVpnUserRequest,
@@ -1967,13 +2089,17 @@ impl CreateVpnUserRequest {
     }
 }
 /// Body returned by CreateVpnUser (the SDK's CreateVpnUserResponse).
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateVpnUserResponse {
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
     pub user: VpnUserCreated,
 }
+crate::encode::encode_struct!(
+    CreateVpnUserResponse,
+    skip_none(request_id, "request_id"),
+    always(user, "user"),
+);
 crate::fields::decode_struct!(
     CreateVpnUserResponse,
     or_default(0, request_id, "request_id"),
@@ -1985,9 +2111,9 @@ connection. A fixed address must be in the server's client CIDR block, must not
 be that block's gateway address (192.168.0.1 for 192.168.0.0/24), must be the
 first host address of a /30 block (192.168.10.5 in 192.168.10.4/30), and must
 not be another user's.*/
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateVpnUserStaticIp(::std::string::String);
+crate::encode::encode_newtype!(CreateVpnUserStaticIp);
 impl ::std::ops::Deref for CreateVpnUserStaticIp {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2053,9 +2179,9 @@ impl ::std::convert::From<CreateVpnUserStaticIp> for ::std::string::String {
 }
 /// ID of the user group to put the user in (a 36-character UUID). Left out, the user is in no group
 /// and cannot reach resources in the cloud.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateVpnUserUserGroupId(::std::string::String);
+crate::encode::encode_newtype!(CreateVpnUserUserGroupId);
 impl ::std::ops::Deref for CreateVpnUserUserGroupId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2132,29 +2258,29 @@ shapes the service and the gateways in front of it send:
 - API gateway: `{"error_code": "APIGW.0301", "error_msg": "...", "request_id": "..."}`
 - Neutron (legacy endpoints): `{"NeutronError": {"type": "...", "message": "...", "detail": "..."}}`
 A proxy may also answer with HTML or an empty body, which this schema does not describe.*/
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ErrorBody {
     /// Error code of the VPN service shape, such as VPN.0001.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// Error code of the API definition and API gateway shapes, such as APIGW.0301.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// Error message of the API definition and API gateway shapes.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_msg: ::std::option::Option<::std::string::String>,
     /// Error message of the VPN service shape.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "NeutronError",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub neutron_error: ::std::option::Option<NeutronErrorDetail>,
     /// ID of the request, when the body carries it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    ErrorBody,
+    skip_none(code, "code"),
+    skip_none(error_code, "error_code"),
+    skip_none(error_msg, "error_msg"),
+    skip_none(message, "message"),
+    skip_none(neutron_error, "NeutronError"),
+    skip_none(request_id, "request_id"),
+);
 crate::fields::decode_struct!(
     ErrorBody,
     or_default(0, code, "code"),
@@ -2165,12 +2291,15 @@ crate::fields::decode_struct!(
     or_default(5, request_id, "request_id"),
 );
 /// Body of ExportClientConfig (the SDK's ExportClientConfigRequestBody); every field is optional.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ExportClientConfigRequest {
     /// Operating system of the clients the configuration is for.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub os_type: ::std::option::Option<ClientConfigOsType>,
 }
+crate::encode::encode_struct!(
+    ExportClientConfigRequest,
+    skip_none(os_type, "os_type"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     ExportClientConfigRequest,
@@ -2183,11 +2312,15 @@ impl ExportClientConfigRequest {
 }
 /// Body returned by ExportClientConfig (the SDK's ExportClientConfigResponse). It is not wrapped in
 /// a key and has no `request_id`.
-#[derive(::serde::Serialize, Clone)]
+#[derive(Clone)]
 pub struct ExportClientConfigResponse {
     /// The client configuration (a secret, marked sensitive by the official SDK); do not log it.
     pub client_config: ::std::string::String,
 }
+crate::encode::encode_struct!(
+    ExportClientConfigResponse,
+    always(client_config, "client_config"),
+);
 crate::fields::decode_struct!(
     ExportClientConfigResponse,
     required(0, client_config, "client_config"),
@@ -2200,10 +2333,14 @@ impl ::std::fmt::Debug for ExportClientConfigResponse {
     }
 }
 /// Body of ImportClientCa (the SDK's ImportClientCaCertificateRequestBody).
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ImportClientCaRequest {
     pub client_ca_certificate: ClientCaCertificateImport,
 }
+crate::encode::encode_struct!(
+    ImportClientCaRequest,
+    always(client_ca_certificate, "client_ca_certificate"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     ImportClientCaRequest,
@@ -2215,25 +2352,33 @@ impl ImportClientCaRequest {
     }
 }
 /// Body returned by ImportClientCa (the SDK's ImportClientCaResponse).
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ImportClientCaResponse {
     pub client_ca_certificate: ClientCaCertificateCreated,
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    ImportClientCaResponse,
+    always(client_ca_certificate, "client_ca_certificate"),
+    skip_none(request_id, "request_id"),
+);
 crate::fields::decode_struct!(
     ImportClientCaResponse,
     required(0, client_ca_certificate, "client_ca_certificate"),
     or_default(1, request_id, "request_id"),
 );
 /// `ListP2cVgwAvailabilityZonesFlavor`
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub enum ListP2cVgwAvailabilityZonesFlavor {
     /// `Professional1` on the wire.
     Professional1,
 }
+crate::encode::encode_enum!(
+    ListP2cVgwAvailabilityZonesFlavor,
+    Professional1 => "Professional1",
+);
 impl ::std::fmt::Display for ListP2cVgwAvailabilityZonesFlavor {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
@@ -2270,16 +2415,20 @@ for ListP2cVgwAvailabilityZonesFlavor {
     }
 }
 /// Body returned by ListP2cVpnGatewayJobs.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ListP2cVgwJobsResponse {
     /// The jobs on this page.
     pub jobs: ::std::vec::Vec<P2cVgwJob>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub page_info: ::std::option::Option<PageInfo>,
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    ListP2cVgwJobsResponse,
+    always(jobs, "jobs"),
+    skip_none(page_info, "page_info"),
+    skip_none(request_id, "request_id"),
+);
 crate::fields::decode_struct!(
     ListP2cVgwJobsResponse,
     required(0, jobs, "jobs"),
@@ -2287,19 +2436,23 @@ crate::fields::decode_struct!(
     or_default(2, request_id, "request_id"),
 );
 /// Body returned by ListP2cVgws.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ListP2cVgwsResponse {
     /// The gateways on this page.
     pub p2c_vpn_gateways: ::std::vec::Vec<P2cVgw>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub page_info: ::std::option::Option<PageInfo>,
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Number of gateways in all pages.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
 }
+crate::encode::encode_struct!(
+    ListP2cVgwsResponse,
+    always(p2c_vpn_gateways, "p2c_vpn_gateways"),
+    skip_none(page_info, "page_info"),
+    skip_none(request_id, "request_id"),
+    skip_none(total_count, "total_count"),
+);
 crate::fields::decode_struct!(
     ListP2cVgwsResponse,
     required(0, p2c_vpn_gateways, "p2c_vpn_gateways"),
@@ -2308,19 +2461,23 @@ crate::fields::decode_struct!(
     or_default(3, total_count, "total_count"),
 );
 /// Body returned by ListVpnAccessPolicies (the SDK's ListVpnAccessPoliciesResponse).
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ListVpnAccessPoliciesResponse {
     /// The access policies on this page.
     pub access_policies: ::std::vec::Vec<VpnAccessPolicy>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub page_info: ::std::option::Option<PageInfo>,
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Number of access policies over all pages.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i32>,
 }
+crate::encode::encode_struct!(
+    ListVpnAccessPoliciesResponse,
+    always(access_policies, "access_policies"),
+    skip_none(page_info, "page_info"),
+    skip_none(request_id, "request_id"),
+    skip_none(total_count, "total_count"),
+);
 crate::fields::decode_struct!(
     ListVpnAccessPoliciesResponse,
     required(0, access_policies, "access_policies"),
@@ -2330,19 +2487,23 @@ crate::fields::decode_struct!(
 );
 /// Body returned by ListVpnServersByVgw and ListVpnServersByProject (the SDK's
 /// ListVpnServersByVgwResponse and ListVpnServersByProjectResponse, which have the same fields).
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ListVpnServersResponse {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub page_info: ::std::option::Option<PageInfo>,
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Number of VPN servers over all pages.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i32>,
     /// The VPN servers (on this page, for ListVpnServersByProject).
     pub vpn_servers: ::std::vec::Vec<VpnServer>,
 }
+crate::encode::encode_struct!(
+    ListVpnServersResponse,
+    skip_none(page_info, "page_info"),
+    skip_none(request_id, "request_id"),
+    skip_none(total_count, "total_count"),
+    always(vpn_servers, "vpn_servers"),
+);
 crate::fields::decode_struct!(
     ListVpnServersResponse,
     or_default(0, page_info, "page_info"),
@@ -2351,19 +2512,23 @@ crate::fields::decode_struct!(
     required(3, vpn_servers, "vpn_servers"),
 );
 /// Body returned by ListVpnUserGroups.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ListVpnUserGroupsResponse {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub page_info: ::std::option::Option<PageInfo>,
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Number of user groups of the VPN server over all pages.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i32>,
     /// The user groups of this page.
     pub user_groups: ::std::vec::Vec<VpnUserGroup>,
 }
+crate::encode::encode_struct!(
+    ListVpnUserGroupsResponse,
+    skip_none(page_info, "page_info"),
+    skip_none(request_id, "request_id"),
+    skip_none(total_count, "total_count"),
+    always(user_groups, "user_groups"),
+);
 crate::fields::decode_struct!(
     ListVpnUserGroupsResponse,
     or_default(0, page_info, "page_info"),
@@ -2372,19 +2537,23 @@ crate::fields::decode_struct!(
     required(3, user_groups, "user_groups"),
 );
 /// Body returned by ListVpnUsersInGroup.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ListVpnUsersInGroupResponse {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub page_info: ::std::option::Option<PageInfo>,
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Number of users in the group over all pages.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i32>,
     /// The members of this page.
     pub users: ::std::vec::Vec<VpnUserInGroup>,
 }
+crate::encode::encode_struct!(
+    ListVpnUsersInGroupResponse,
+    skip_none(page_info, "page_info"),
+    skip_none(request_id, "request_id"),
+    skip_none(total_count, "total_count"),
+    always(users, "users"),
+);
 crate::fields::decode_struct!(
     ListVpnUsersInGroupResponse,
     or_default(0, page_info, "page_info"),
@@ -2393,19 +2562,23 @@ crate::fields::decode_struct!(
     required(3, users, "users"),
 );
 /// Body returned by ListVpnUsers.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ListVpnUsersResponse {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub page_info: ::std::option::Option<PageInfo>,
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Number of users of the VPN server over all pages.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i32>,
     /// The users of this page.
     pub users: ::std::vec::Vec<VpnUser>,
 }
+crate::encode::encode_struct!(
+    ListVpnUsersResponse,
+    skip_none(page_info, "page_info"),
+    skip_none(request_id, "request_id"),
+    skip_none(total_count, "total_count"),
+    always(users, "users"),
+);
 crate::fields::decode_struct!(
     ListVpnUsersResponse,
     or_default(0, page_info, "page_info"),
@@ -2414,18 +2587,21 @@ crate::fields::decode_struct!(
     required(3, users, "users"),
 );
 /// Content of a Neutron-style error.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct NeutronErrorDetail {
     /// Further detail, often empty.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub detail: ::std::option::Option<::std::string::String>,
     /// Human-readable message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// Exception name, such as IPsecSiteConnectionNotFound.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    NeutronErrorDetail,
+    skip_none(detail, "detail"),
+    skip_none(message, "message"),
+    skip_none(type_, "type"),
+);
 crate::fields::decode_struct!(
     NeutronErrorDetail,
     or_default(0, detail, "detail"),
@@ -2434,80 +2610,86 @@ crate::fields::decode_struct!(
 );
 /// A body with the request id alone (the SDK names it after each operation, such as
 /// UpdateVpnServerResponse or AddVpnUsersToGroupResponse).
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct P2cRequestIdResponse {
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    P2cRequestIdResponse,
+    skip_none(request_id, "request_id"),
+);
 crate::fields::decode_struct!(
     P2cRequestIdResponse,
     or_default(0, request_id, "request_id"),
 );
 /// A P2C VPN gateway as the service reports it (a create or update answers the id alone).
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct P2cVgw {
     /// False while the gateway is frozen.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub admin_state_up: ::std::option::Option<bool>,
     /// When it took effect (UTC).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub applied_at: ::std::option::Option<::std::string::String>,
     /// Its availability zones.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub availability_zone_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// ID of the subnet the gateway uses.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub connect_subnet: ::std::option::Option<::std::string::String>,
     /// Creation time (UTC, `yyyy-MM-ddTHH:mm:ss.SSSZ`).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
     /// Client connections now.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_connection_number: ::std::option::Option<i32>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub eip: ::std::option::Option<P2cVgwEip>,
     /// Enterprise project ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enterprise_project_id: ::std::option::Option<::std::string::String>,
     /// The gateway's specification.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub flavor: ::std::option::Option<::std::string::String>,
     /// 0: not frozen; 1: frozen, can be deleted; 2: frozen, cannot be deleted.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub frozen_effect: ::std::option::Option<i32>,
     /// Gateway ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Most concurrent client connections configured.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub max_connection_number: ::std::option::Option<i32>,
     /// Gateway name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Order ID (yearly/monthly gateways).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub order_id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<P2cVgwStatus>,
     /// Tags of the gateway.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<P2cVgwTag>>,
     /// Last change (UTC).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
     /// Upgrade information.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub upgrade_info: ::std::option::Option<::std::string::String>,
     /// Gateway version.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
     /// ID of the VPC the gateway serves.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vpc_id: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    P2cVgw,
+    skip_none(admin_state_up, "admin_state_up"),
+    skip_none(applied_at, "applied_at"),
+    skip_none(availability_zone_ids, "availability_zone_ids"),
+    skip_none(connect_subnet, "connect_subnet"),
+    skip_none(created_at, "created_at"),
+    skip_none(current_connection_number, "current_connection_number"),
+    skip_none(eip, "eip"),
+    skip_none(enterprise_project_id, "enterprise_project_id"),
+    skip_none(flavor, "flavor"),
+    skip_none(frozen_effect, "frozen_effect"),
+    skip_none(id, "id"),
+    skip_none(max_connection_number, "max_connection_number"),
+    skip_none(name, "name"),
+    skip_none(order_id, "order_id"),
+    skip_none(status, "status"),
+    skip_none(tags, "tags"),
+    skip_none(updated_at, "updated_at"),
+    skip_none(upgrade_info, "upgrade_info"),
+    skip_none(version, "version"),
+    skip_none(vpc_id, "vpc_id"),
+);
 crate::fields::decode_struct!(
     P2cVgw,
     or_default(0, admin_state_up, "admin_state_up"),
@@ -2532,53 +2714,60 @@ crate::fields::decode_struct!(
     or_default(19, vpc_id, "vpc_id"),
 );
 /// Body returned by ListP2cVgwAvailabilityZones.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct P2cVgwAvailabilityZonesResponse {
     /// Names of the zones.
     pub availability_zones: ::std::vec::Vec<::std::string::String>,
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    P2cVgwAvailabilityZonesResponse,
+    always(availability_zones, "availability_zones"),
+    skip_none(request_id, "request_id"),
+);
 crate::fields::decode_struct!(
     P2cVgwAvailabilityZonesResponse,
     required(0, availability_zones, "availability_zones"),
     or_default(1, request_id, "request_id"),
 );
 /// A client's connection to a P2C VPN gateway.
-#[derive(::serde::Serialize, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct P2cVgwConnection {
     /// The client's own public address (personal data; the SDK marks it sensitive).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub client_ip: ::std::option::Option<::std::string::String>,
     /// The user the client authenticated as.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub client_user_name: ::std::option::Option<::std::string::String>,
     /// The address the client got from the VPN server's client CIDR.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub client_virtual_ip: ::std::option::Option<::std::string::String>,
     /// When the connection was established (UTC).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub connection_established_time: ::std::option::Option<::std::string::String>,
     /// Connection ID (DeleteP2cVgwConnection).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub connection_id: ::std::option::Option<::std::string::String>,
     /// Bytes received from the client.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub inbound_bytes: ::std::option::Option<i64>,
     /// Packets received from the client.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub inbound_packets: ::std::option::Option<i64>,
     /// Bytes sent to the client.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub outbound_bytes: ::std::option::Option<i64>,
     /// Packets sent to the client.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub outbound_packets: ::std::option::Option<i64>,
     /// When the counters were read (UTC).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timestamp: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    P2cVgwConnection,
+    skip_none(client_ip, "client_ip"),
+    skip_none(client_user_name, "client_user_name"),
+    skip_none(client_virtual_ip, "client_virtual_ip"),
+    skip_none(connection_established_time, "connection_established_time"),
+    skip_none(connection_id, "connection_id"),
+    skip_none(inbound_bytes, "inbound_bytes"),
+    skip_none(inbound_packets, "inbound_packets"),
+    skip_none(outbound_bytes, "outbound_bytes"),
+    skip_none(outbound_packets, "outbound_packets"),
+    skip_none(timestamp, "timestamp"),
+);
 crate::fields::decode_struct!(
     P2cVgwConnection,
     or_default(0, client_ip, "client_ip"),
@@ -2609,17 +2798,21 @@ impl ::std::fmt::Debug for P2cVgwConnection {
     }
 }
 /// Body returned by ListP2cVgwConnections.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct P2cVgwConnectionsResponse {
     /// The client connections on this page.
     pub connections: ::std::vec::Vec<P2cVgwConnection>,
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Number of connections in all pages.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
 }
+crate::encode::encode_struct!(
+    P2cVgwConnectionsResponse,
+    always(connections, "connections"),
+    skip_none(request_id, "request_id"),
+    skip_none(total_count, "total_count"),
+);
 crate::fields::decode_struct!(
     P2cVgwConnectionsResponse,
     required(0, connections, "connections"),
@@ -2627,42 +2820,45 @@ crate::fields::decode_struct!(
     or_default(2, total_count, "total_count"),
 );
 /// The gateway's EIP as reported.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct P2cVgwEip {
     /// Order information of the bandwidth.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bandwidth_billing_info: ::std::option::Option<::std::string::String>,
     /// Bandwidth ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bandwidth_id: ::std::option::Option<::std::string::String>,
     /// Bandwidth name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bandwidth_name: ::std::option::Option<::std::string::String>,
     /// Bandwidth in Mbit/s.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bandwidth_size: ::std::option::Option<i32>,
     /// `bandwidth` or `traffic`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub charge_mode: ::std::option::Option<::std::string::String>,
     /// EIP ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The public IPv4 address.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ip_address: ::std::option::Option<::std::string::String>,
     /// Order information of a yearly/monthly EIP; empty for pay-per-use.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ip_billing_info: ::std::option::Option<::std::string::String>,
     /// IP version (4).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ip_version: ::std::option::Option<i32>,
     /// `WHOLE` (shared bandwidth) or `PER` (dedicated).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub share_type: ::std::option::Option<::std::string::String>,
     /// EIP type (`5_bgp`, `5_sbgp`).
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    P2cVgwEip,
+    skip_none(bandwidth_billing_info, "bandwidth_billing_info"),
+    skip_none(bandwidth_id, "bandwidth_id"),
+    skip_none(bandwidth_name, "bandwidth_name"),
+    skip_none(bandwidth_size, "bandwidth_size"),
+    skip_none(charge_mode, "charge_mode"),
+    skip_none(id, "id"),
+    skip_none(ip_address, "ip_address"),
+    skip_none(ip_billing_info, "ip_billing_info"),
+    skip_none(ip_version, "ip_version"),
+    skip_none(share_type, "share_type"),
+    skip_none(type_, "type"),
+);
 crate::fields::decode_struct!(
     P2cVgwEip,
     or_default(0, bandwidth_billing_info, "bandwidth_billing_info"),
@@ -2678,37 +2874,40 @@ crate::fields::decode_struct!(
     or_default(10, type_, "type"),
 );
 /// A job of a P2C gateway (an upgrade), with its sub-jobs.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct P2cVgwJob {
     /// Creation time (UTC).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
     /// Why it failed.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_message: ::std::option::Option<::std::string::String>,
     /// Expected remaining time in seconds.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expected_time_seconds: ::std::option::Option<i32>,
     /// When it finished (UTC).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub finished_at: ::std::option::Option<::std::string::String>,
     /// Job ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Kind of job (`upgrade`).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub job_type: ::std::option::Option<::std::string::String>,
     /// ID of the gateway.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_id: ::std::option::Option<::std::string::String>,
     /// Job status (`upgrading`, `pending_upgrade_confirm`, `rolling_back`, `success`,
     /// `rollback_success`, `fail`).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
     /// Its steps.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_jobs: ::std::option::Option<::std::vec::Vec<P2cVgwSubJob>>,
 }
+crate::encode::encode_struct!(
+    P2cVgwJob,
+    skip_none(created_at, "created_at"),
+    skip_none(error_message, "error_message"),
+    skip_none(expected_time_seconds, "expected_time_seconds"),
+    skip_none(finished_at, "finished_at"),
+    skip_none(id, "id"),
+    skip_none(job_type, "job_type"),
+    skip_none(resource_id, "resource_id"),
+    skip_none(status, "status"),
+    skip_none(sub_jobs, "sub_jobs"),
+);
 crate::fields::decode_struct!(
     P2cVgwJob,
     or_default(0, created_at, "created_at"),
@@ -2722,14 +2921,18 @@ crate::fields::decode_struct!(
     or_default(8, sub_jobs, "sub_jobs"),
 );
 /// Body returned by UpgradeP2cVpnGateway.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct P2cVgwJobIdResponse {
     /// ID of the upgrade's job.
     pub job_id: ::std::string::String,
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    P2cVgwJobIdResponse,
+    always(job_id, "job_id"),
+    skip_none(request_id, "request_id"),
+);
 crate::fields::decode_struct!(
     P2cVgwJobIdResponse,
     required(0, job_id, "job_id"),
@@ -2737,9 +2940,9 @@ crate::fields::decode_struct!(
 );
 /// Name of a P2C VPN gateway, 1 to 64 ASCII letters, digits, underscores and hyphens (the reference
 /// page's rule).
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct P2cVgwName(::std::string::String);
+crate::encode::encode_newtype!(P2cVgwName);
 impl ::std::ops::Deref for P2cVgwName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2807,13 +3010,17 @@ impl ::std::convert::From<P2cVgwName> for ::std::string::String {
     }
 }
 /// Body returned by ShowP2cVgw and UpdateP2cVgw.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct P2cVgwResponse {
     pub p2c_vpn_gateway: P2cVgw,
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    P2cVgwResponse,
+    always(p2c_vpn_gateway, "p2c_vpn_gateway"),
+    skip_none(request_id, "request_id"),
+);
 crate::fields::decode_struct!(
     P2cVgwResponse,
     required(0, p2c_vpn_gateway, "p2c_vpn_gateway"),
@@ -2945,30 +3152,33 @@ impl<'de> ::serde::Deserialize<'de> for P2cVgwStatus {
     }
 }
 /// A step of a job.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct P2cVgwSubJob {
     /// Creation time (UTC).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
     /// Why it failed.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_message: ::std::option::Option<::std::string::String>,
     /// Expected remaining time in seconds.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expected_time_seconds: ::std::option::Option<i32>,
     /// When it finished (UTC).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub finished_at: ::std::option::Option<::std::string::String>,
     /// Sub-job ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Kind of step.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub job_type: ::std::option::Option<::std::string::String>,
     /// Step status.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    P2cVgwSubJob,
+    skip_none(created_at, "created_at"),
+    skip_none(error_message, "error_message"),
+    skip_none(expected_time_seconds, "expected_time_seconds"),
+    skip_none(finished_at, "finished_at"),
+    skip_none(id, "id"),
+    skip_none(job_type, "job_type"),
+    skip_none(status, "status"),
+);
 crate::fields::decode_struct!(
     P2cVgwSubJob,
     or_default(0, created_at, "created_at"),
@@ -2980,13 +3190,18 @@ crate::fields::decode_struct!(
     or_default(6, status, "status"),
 );
 /// A tag (lengths as vpn-v5's `Tag`; the SDK gives none).
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct P2cVgwTag {
     /// Tag key.
     pub key: ::std::string::String,
     /// Tag value.
     pub value: ::std::string::String,
 }
+crate::encode::encode_struct!(
+    P2cVgwTag,
+    always(key, "key"),
+    always(value, "value"),
+);
 crate::fields::decode_struct!(
     P2cVgwTag,
     required(0, key, "key"),
@@ -2998,26 +3213,33 @@ impl P2cVgwTag {
     }
 }
 /// Pagination state of a list.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct PageInfo {
     /// Number of items on this page.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_count: ::std::option::Option<i32>,
     /// Marker of the next page. Absent on the last page.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_marker: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    PageInfo,
+    skip_none(current_count, "current_count"),
+    skip_none(next_marker, "next_marker"),
+);
 crate::fields::decode_struct!(
     PageInfo,
     or_default(0, current_count, "current_count"),
     or_default(1, next_marker, "next_marker"),
 );
 /// Body of RemoveVpnUsersFromGroup (the SDK's RemoveVpnUserFromGroupRequestBody).
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct RemoveVpnUsersFromGroupRequest {
     /// The users to remove from the group.
     pub users: ::std::vec::Vec<VpnUserRef>,
 }
+crate::encode::encode_struct!(
+    RemoveVpnUsersFromGroupRequest,
+    always(users, "users"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     RemoveVpnUsersFromGroupRequest,
@@ -3029,7 +3251,7 @@ impl RemoveVpnUsersFromGroupRequest {
     }
 }
 /// Body of ResetVpnUserPassword (the SDK's ResetVpnUserPasswordRequestBody).
-#[derive(::serde::Serialize, Clone)]
+#[derive(Clone)]
 pub struct ResetVpnUserPasswordRequest {
     /**The new password, 8 to 32 characters from at least two of these kinds:
 upper-case letters, lower-case letters, digits, and the special characters
@@ -3038,6 +3260,10 @@ It must not be the user name nor the user name reversed, and must differ from th
 passwords (neither checked here).*/
     pub new_password: ResetVpnUserPasswordRequestNewPassword,
 }
+crate::encode::encode_struct!(
+    ResetVpnUserPasswordRequest,
+    always(new_password, "new_password"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     ResetVpnUserPasswordRequest,
@@ -3060,9 +3286,9 @@ upper-case letters, lower-case letters, digits, and the special characters
 `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . > / ? `` and space.
 It must not be the user name nor the user name reversed, and must differ from the user's last five
 passwords (neither checked here).*/
-#[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct ResetVpnUserPasswordRequestNewPassword(::std::string::String);
+crate::encode::encode_newtype!(ResetVpnUserPasswordRequestNewPassword);
 impl ::std::ops::Deref for ResetVpnUserPasswordRequestNewPassword {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -3167,23 +3393,31 @@ for ::std::string::String {
     }
 }
 /// Body returned by ShowClientCa (the SDK's ShowClientCaResponse).
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ShowClientCaResponse {
     pub client_ca_certificate: ClientCaCertificate,
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    ShowClientCaResponse,
+    always(client_ca_certificate, "client_ca_certificate"),
+    skip_none(request_id, "request_id"),
+);
 crate::fields::decode_struct!(
     ShowClientCaResponse,
     required(0, client_ca_certificate, "client_ca_certificate"),
     or_default(1, request_id, "request_id"),
 );
 /// Body of UpdateClientCa (the SDK's UpdateClientCaCertificateRequestBody).
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct UpdateClientCaRequest {
     pub client_ca_certificate: ClientCaCertificateUpdate,
 }
+crate::encode::encode_struct!(
+    UpdateClientCaRequest,
+    always(client_ca_certificate, "client_ca_certificate"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdateClientCaRequest,
@@ -3195,14 +3429,17 @@ impl UpdateClientCaRequest {
     }
 }
 /// What changes.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UpdateP2cVgw {
     /// ID of an EIP to bind (unbind the current one first).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub eip_id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<P2cVgwName>,
 }
+crate::encode::encode_struct!(
+    UpdateP2cVgw,
+    skip_none(eip_id, "eip_id"),
+    skip_none(name, "name"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdateP2cVgw,
@@ -3215,10 +3452,14 @@ impl UpdateP2cVgw {
     }
 }
 /// Body of UpdateP2cVgw.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct UpdateP2cVgwRequest {
     pub p2c_vpn_gateway: UpdateP2cVgw,
 }
+crate::encode::encode_struct!(
+    UpdateP2cVgwRequest,
+    always(p2c_vpn_gateway, "p2c_vpn_gateway"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdateP2cVgwRequest,
@@ -3231,21 +3472,24 @@ impl UpdateP2cVgwRequest {
 }
 /// What changes on the access policy (the SDK's UpdateVpnAccessPolicyRequestBodyContent); fields
 /// left out keep their values.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UpdateVpnAccessPolicy {
     /// New description of the access policy.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// New destination CIDR blocks (dotted decimal/mask), 1 to 10, replacing the old list.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dest_ip_cidrs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// New name of the access policy.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// ID (a UUID) of the user group the policy applies to from now on.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_group_id: ::std::option::Option<UpdateVpnAccessPolicyUserGroupId>,
 }
+crate::encode::encode_struct!(
+    UpdateVpnAccessPolicy,
+    skip_none(description, "description"),
+    skip_none(dest_ip_cidrs, "dest_ip_cidrs"),
+    skip_none(name, "name"),
+    skip_none(user_group_id, "user_group_id"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdateVpnAccessPolicy,
@@ -3260,10 +3504,14 @@ impl UpdateVpnAccessPolicy {
     }
 }
 /// Body of UpdateVpnAccessPolicy (the SDK's UpdateVpnAccessPolicyRequestBody).
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct UpdateVpnAccessPolicyRequest {
     pub access_policy: UpdateVpnAccessPolicy,
 }
+crate::encode::encode_struct!(
+    UpdateVpnAccessPolicyRequest,
+    always(access_policy, "access_policy"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdateVpnAccessPolicyRequest,
@@ -3275,9 +3523,9 @@ impl UpdateVpnAccessPolicyRequest {
     }
 }
 /// ID (a UUID) of the user group the policy applies to from now on.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct UpdateVpnAccessPolicyUserGroupId(::std::string::String);
+crate::encode::encode_newtype!(UpdateVpnAccessPolicyUserGroupId);
 impl ::std::ops::Deref for UpdateVpnAccessPolicyUserGroupId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -3349,13 +3597,18 @@ impl ::std::convert::From<UpdateVpnAccessPolicyUserGroupId> for ::std::string::S
     }
 }
 /// The LTS log group and stream.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct UpdateVpnConnectionsLogConfig {
     /// LTS log group ID.
     pub log_group_id: UpdateVpnConnectionsLogConfigLogGroupId,
     /// LTS log stream ID.
     pub log_stream_id: UpdateVpnConnectionsLogConfigLogStreamId,
 }
+crate::encode::encode_struct!(
+    UpdateVpnConnectionsLogConfig,
+    always(log_group_id, "log_group_id"),
+    always(log_stream_id, "log_stream_id"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdateVpnConnectionsLogConfig,
@@ -3368,9 +3621,9 @@ impl UpdateVpnConnectionsLogConfig {
     }
 }
 /// LTS log group ID.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct UpdateVpnConnectionsLogConfigLogGroupId(::std::string::String);
+crate::encode::encode_newtype!(UpdateVpnConnectionsLogConfigLogGroupId);
 impl ::std::ops::Deref for UpdateVpnConnectionsLogConfigLogGroupId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -3428,9 +3681,9 @@ for ::std::string::String {
     }
 }
 /// LTS log stream ID.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct UpdateVpnConnectionsLogConfigLogStreamId(::std::string::String);
+crate::encode::encode_newtype!(UpdateVpnConnectionsLogConfigLogStreamId);
 impl ::std::ops::Deref for UpdateVpnConnectionsLogConfigLogStreamId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -3488,10 +3741,14 @@ for ::std::string::String {
     }
 }
 /// Body of UpdateVpnConnectionsLogConfig.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct UpdateVpnConnectionsLogConfigRequest {
     pub log_config: UpdateVpnConnectionsLogConfig,
 }
+crate::encode::encode_struct!(
+    UpdateVpnConnectionsLogConfigRequest,
+    always(log_config, "log_config"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdateVpnConnectionsLogConfigRequest,
@@ -3504,29 +3761,32 @@ impl UpdateVpnConnectionsLogConfigRequest {
 }
 /// What changes on the VPN server (the SDK's UpdateServerRequest); fields left out keep their
 /// values.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UpdateVpnServer {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub client_auth_type: ::std::option::Option<VpnServerClientAuthType>,
     /// New client CIDR block (dotted decimal/mask), with the constraints of CreateVpnServer's
     /// `client_cidr`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub client_cidr: ::std::option::Option<::std::string::String>,
     /// New DNS servers pushed to the clients, at most two.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dns_servers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Name of the identity provider that authenticates the clients.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub idp_name: ::std::option::Option<::std::string::String>,
     /// New list of local CIDR blocks (dotted decimal/mask), replacing the old one; at least one, by
     /// default at most 20, with the constraints of CreateVpnServer's `local_subnets`.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub local_subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub server_certificate: ::std::option::Option<VpnServerCertificateUpdate>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ssl_options: ::std::option::Option<VpnServerSslOptionsUpdate>,
 }
+crate::encode::encode_struct!(
+    UpdateVpnServer,
+    skip_none(client_auth_type, "client_auth_type"),
+    skip_none(client_cidr, "client_cidr"),
+    skip_none(dns_servers, "dns_servers"),
+    skip_none(idp_name, "idp_name"),
+    skip_none(local_subnets, "local_subnets"),
+    skip_none(server_certificate, "server_certificate"),
+    skip_none(ssl_options, "ssl_options"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdateVpnServer,
@@ -3544,10 +3804,14 @@ impl UpdateVpnServer {
     }
 }
 /// Body of UpdateVpnServer (the SDK's UpdateServerRequestBody).
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct UpdateVpnServerRequest {
     pub vpn_server: UpdateVpnServer,
 }
+crate::encode::encode_struct!(
+    UpdateVpnServerRequest,
+    always(vpn_server, "vpn_server"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdateVpnServerRequest,
@@ -3559,22 +3823,25 @@ impl UpdateVpnServerRequest {
     }
 }
 /// What changes on the user (the SDK's UpdateVpnUserRequestBodyContent); every field is optional.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UpdateVpnUser {
     /// New description, 0 to 64 Chinese characters, letters, digits and `_`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<UpdateVpnUserDescription>,
     /**New fixed virtual address of the user's client (dotted decimal IPv4), or
 `disable` for an address assigned at each connection. Same rules as at
 creation: in the client CIDR block, not its gateway address, the first host
 address of a /30 block, not another user's.*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub static_ip: ::std::option::Option<UpdateVpnUserStaticIp>,
     /// ID of the user group to move the user to (a 36-character UUID); the user's current
     /// connections end.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_group_id: ::std::option::Option<UpdateVpnUserUserGroupId>,
 }
+crate::encode::encode_struct!(
+    UpdateVpnUser,
+    skip_none(description, "description"),
+    skip_none(static_ip, "static_ip"),
+    skip_none(user_group_id, "user_group_id"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdateVpnUser,
@@ -3588,9 +3855,9 @@ impl UpdateVpnUser {
     }
 }
 /// New description, 0 to 64 Chinese characters, letters, digits and `_`.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct UpdateVpnUserDescription(::std::string::String);
+crate::encode::encode_newtype!(UpdateVpnUserDescription);
 impl ::std::ops::Deref for UpdateVpnUserDescription {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -3656,19 +3923,22 @@ impl ::std::convert::From<UpdateVpnUserDescription> for ::std::string::String {
 }
 /// What changes on the group (the SDK's UpdateVpnUserGroupRequestBodyContent); every field is
 /// optional.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UpdateVpnUserGroup {
     /**New description, 0 to 64 Chinese characters, letters, digits and the special
 characters `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . > / ? `` (no spaces).*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<UpdateVpnUserGroupDescription>,
     /**New name, 1 to 64 Chinese characters, letters, digits and the special
 characters `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . > / ? ``; unique on the server. (The API
 reference allows more characters here than at creation, where only `_` and
 `-` are allowed besides letters, digits and Chinese characters.)*/
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<UpdateVpnUserGroupName>,
 }
+crate::encode::encode_struct!(
+    UpdateVpnUserGroup,
+    skip_none(description, "description"),
+    skip_none(name, "name"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdateVpnUserGroup,
@@ -3682,9 +3952,9 @@ impl UpdateVpnUserGroup {
 }
 /**New description, 0 to 64 Chinese characters, letters, digits and the special
 characters `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . > / ? `` (no spaces).*/
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct UpdateVpnUserGroupDescription(::std::string::String);
+crate::encode::encode_newtype!(UpdateVpnUserGroupDescription);
 impl ::std::ops::Deref for UpdateVpnUserGroupDescription {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -3755,9 +4025,9 @@ impl ::std::convert::From<UpdateVpnUserGroupDescription> for ::std::string::Stri
 characters `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . > / ? ``; unique on the server. (The API
 reference allows more characters here than at creation, where only `_` and
 `-` are allowed besides letters, digits and Chinese characters.)*/
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct UpdateVpnUserGroupName(::std::string::String);
+crate::encode::encode_newtype!(UpdateVpnUserGroupName);
 impl ::std::ops::Deref for UpdateVpnUserGroupName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -3828,10 +4098,14 @@ impl ::std::convert::From<UpdateVpnUserGroupName> for ::std::string::String {
     }
 }
 /// Body of UpdateVpnUserGroup (the SDK's UpdateVpnUserGroupRequestBody).
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct UpdateVpnUserGroupRequest {
     pub user_group: UpdateVpnUserGroup,
 }
+crate::encode::encode_struct!(
+    UpdateVpnUserGroupRequest,
+    always(user_group, "user_group"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdateVpnUserGroupRequest,
@@ -3843,7 +4117,7 @@ impl UpdateVpnUserGroupRequest {
     }
 }
 /// Body of UpdateVpnUserPassword (the SDK's UpdateVpnUserPasswordRequestBody).
-#[derive(::serde::Serialize, Clone)]
+#[derive(Clone)]
 pub struct UpdateVpnUserPasswordRequest {
     /**The new password, 8 to 32 characters from at least two of these kinds:
 upper-case letters, lower-case letters, digits, and the special characters
@@ -3854,6 +4128,11 @@ passwords (neither checked here).*/
     /// The user's current password.
     pub old_password: ::std::string::String,
 }
+crate::encode::encode_struct!(
+    UpdateVpnUserPasswordRequest,
+    always(new_password, "new_password"),
+    always(old_password, "old_password"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdateVpnUserPasswordRequest,
@@ -3878,9 +4157,9 @@ upper-case letters, lower-case letters, digits, and the special characters
 `` ` ~ ! @ # $ % ^ & * ( ) - _ = + \ | [ { } ] ; : ' " , < . > / ? `` and space.
 It must not be the user name nor the user name reversed, and must differ from the user's last five
 passwords (neither checked here).*/
-#[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct UpdateVpnUserPasswordRequestNewPassword(::std::string::String);
+crate::encode::encode_newtype!(UpdateVpnUserPasswordRequestNewPassword);
 impl ::std::ops::Deref for UpdateVpnUserPasswordRequestNewPassword {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -3985,10 +4264,14 @@ for ::std::string::String {
     }
 }
 /// Body of UpdateVpnUser (the SDK's UpdateVpnUserRequestBody).
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct UpdateVpnUserRequest {
     pub user: UpdateVpnUser,
 }
+crate::encode::encode_struct!(
+    UpdateVpnUserRequest,
+    always(user, "user"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdateVpnUserRequest,
@@ -4003,9 +4286,9 @@ impl UpdateVpnUserRequest {
 `disable` for an address assigned at each connection. Same rules as at
 creation: in the client CIDR block, not its gateway address, the first host
 address of a /30 block, not another user's.*/
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct UpdateVpnUserStaticIp(::std::string::String);
+crate::encode::encode_newtype!(UpdateVpnUserStaticIp);
 impl ::std::ops::Deref for UpdateVpnUserStaticIp {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -4071,9 +4354,9 @@ impl ::std::convert::From<UpdateVpnUserStaticIp> for ::std::string::String {
 }
 /// ID of the user group to move the user to (a 36-character UUID); the user's current connections
 /// end.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct UpdateVpnUserUserGroupId(::std::string::String);
+crate::encode::encode_newtype!(UpdateVpnUserUserGroupId);
 impl ::std::ops::Deref for UpdateVpnUserUserGroupId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -4144,11 +4427,15 @@ impl ::std::convert::From<UpdateVpnUserUserGroupId> for ::std::string::String {
     }
 }
 /// Body of UpgradeP2cVpnGateway.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct UpgradeP2cVgwRequest {
     /// `start` an upgrade, `finish` (confirm) it or `rollback`.
     pub action: UpgradeP2cVgwRequestAction,
 }
+crate::encode::encode_struct!(
+    UpgradeP2cVgwRequest,
+    always(action, "action"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpgradeP2cVgwRequest,
@@ -4160,19 +4447,25 @@ impl UpgradeP2cVgwRequest {
     }
 }
 /// `start` an upgrade, `finish` (confirm) it or `rollback`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub enum UpgradeP2cVgwRequestAction {
     /// `start` on the wire.
-    #[serde(rename = "start")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "start"))]
     Start,
     /// `finish` on the wire.
-    #[serde(rename = "finish")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "finish"))]
     Finish,
     /// `rollback` on the wire.
-    #[serde(rename = "rollback")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "rollback"))]
     Rollback,
 }
+crate::encode::encode_enum!(
+    UpgradeP2cVgwRequestAction,
+    Start => "start",
+    Finish => "finish",
+    Rollback => "rollback",
+);
 impl ::std::fmt::Display for UpgradeP2cVgwRequestAction {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
@@ -4212,36 +4505,39 @@ impl ::std::convert::TryFrom<::std::string::String> for UpgradeP2cVgwRequestActi
     }
 }
 /// An access policy of a VPN server as returned (the SDK's VpnAccessPolicy).
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct VpnAccessPolicy {
     /// When the policy was created (UTC, yyyy-MM-ddTHH:mm:ssZ).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
     /// Description of the access policy.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// Destination CIDR blocks (dotted decimal/mask) the user group may reach.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dest_ip_cidrs: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// ID of the access policy (a UUID).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Name of the access policy.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Type of the access policy. The SDK does not list the values.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
     /// When the policy last changed (UTC, yyyy-MM-ddTHH:mm:ssZ).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
     /// ID of the user group the policy applies to (a UUID).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_group_id: ::std::option::Option<::std::string::String>,
     /// Name of that user group.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_group_name: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    VpnAccessPolicy,
+    skip_none(created_at, "created_at"),
+    skip_none(description, "description"),
+    skip_none(dest_ip_cidrs, "dest_ip_cidrs"),
+    skip_none(id, "id"),
+    skip_none(name, "name"),
+    skip_none(type_, "type"),
+    skip_none(updated_at, "updated_at"),
+    skip_none(user_group_id, "user_group_id"),
+    skip_none(user_group_name, "user_group_name"),
+);
 crate::fields::decode_struct!(
     VpnAccessPolicy,
     or_default(0, created_at, "created_at"),
@@ -4256,53 +4552,67 @@ crate::fields::decode_struct!(
 );
 /// The access policy just created, only its ID (the SDK's
 /// CreateVpnAccessPolicyResponseBodyAccessPolicy).
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct VpnAccessPolicyCreated {
     /// ID of the access policy (a UUID).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    VpnAccessPolicyCreated,
+    skip_none(id, "id"),
+);
 crate::fields::decode_struct!(
     VpnAccessPolicyCreated,
     or_default(0, id, "id"),
 );
 /// Body returned by ShowVpnAccessPolicy and UpdateVpnAccessPolicy (the SDK's
 /// ShowVpnAccessPolicyResponse and UpdateVpnAccessPolicyResponse).
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct VpnAccessPolicyResponse {
     pub access_policy: VpnAccessPolicy,
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    VpnAccessPolicyResponse,
+    always(access_policy, "access_policy"),
+    skip_none(request_id, "request_id"),
+);
 crate::fields::decode_struct!(
     VpnAccessPolicyResponse,
     required(0, access_policy, "access_policy"),
     or_default(1, request_id, "request_id"),
 );
 /// Where client connections are logged (empty when logging is off).
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct VpnConnectionsLogConfig {
     /// LTS log group ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub log_group_id: ::std::option::Option<::std::string::String>,
     /// LTS log stream ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub log_stream_id: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    VpnConnectionsLogConfig,
+    skip_none(log_group_id, "log_group_id"),
+    skip_none(log_stream_id, "log_stream_id"),
+);
 crate::fields::decode_struct!(
     VpnConnectionsLogConfig,
     or_default(0, log_group_id, "log_group_id"),
     or_default(1, log_stream_id, "log_stream_id"),
 );
 /// Body returned by ShowVpnConnectionsLogConfig and UpdateVpnConnectionsLogConfig.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct VpnConnectionsLogConfigResponse {
     pub log_config: VpnConnectionsLogConfig,
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    VpnConnectionsLogConfigResponse,
+    always(log_config, "log_config"),
+    skip_none(request_id, "request_id"),
+);
 crate::fields::decode_struct!(
     VpnConnectionsLogConfigResponse,
     required(0, log_config, "log_config"),
@@ -4310,48 +4620,51 @@ crate::fields::decode_struct!(
 );
 /// A VPN server as the lists return it (the SDK's ShowServerResponse). There is no show-by-id
 /// operation for VPN servers.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct VpnServer {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub client_auth_type: ::std::option::Option<VpnServerClientAuthType>,
     /// The client CA certificates that authenticate client certificates.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub client_ca_certificates: ::std::option::Option<
         ::std::vec::Vec<ClientCaCertificate>,
     >,
     /// Client CIDR block (dotted decimal/mask) the client addresses come from.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub client_cidr: ::std::option::Option<::std::string::String>,
     /// When the server was created (UTC, yyyy-MM-ddTHH:mm:ssZ).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
     /// DNS servers pushed to the clients.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub dns_servers: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// ID of the VPN server (a UUID).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Name of the identity provider that authenticates the clients.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub idp_name: ::std::option::Option<::std::string::String>,
     /// Local CIDR blocks (dotted decimal/mask) clients reach.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub local_subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// ID of the P2C VPN gateway the server belongs to (a UUID).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub p2c_vgw_id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub server_certificate: ::std::option::Option<VpnServerCertificate>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ssl_options: ::std::option::Option<VpnServerSslOptions>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<VpnServerStatus>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tunnel_protocol: ::std::option::Option<VpnServerTunnelProtocol>,
     /// When the server last changed (UTC, yyyy-MM-ddTHH:mm:ssZ).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    VpnServer,
+    skip_none(client_auth_type, "client_auth_type"),
+    skip_none(client_ca_certificates, "client_ca_certificates"),
+    skip_none(client_cidr, "client_cidr"),
+    skip_none(created_at, "created_at"),
+    skip_none(dns_servers, "dns_servers"),
+    skip_none(id, "id"),
+    skip_none(idp_name, "idp_name"),
+    skip_none(local_subnets, "local_subnets"),
+    skip_none(p2c_vgw_id, "p2c_vgw_id"),
+    skip_none(server_certificate, "server_certificate"),
+    skip_none(ssl_options, "ssl_options"),
+    skip_none(status, "status"),
+    skip_none(tunnel_protocol, "tunnel_protocol"),
+    skip_none(updated_at, "updated_at"),
+);
 crate::fields::decode_struct!(
     VpnServer,
     or_default(0, client_auth_type, "client_auth_type"),
@@ -4371,35 +4684,38 @@ crate::fields::decode_struct!(
 );
 /// The server certificate of a VPN server as returned (the SDK's
 /// ShowServerResponseServerCertificate).
-#[derive(::serde::Serialize, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct VpnServerCertificate {
     /// When the certificate expires (UTC).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expiration_time: ::std::option::Option<::std::string::String>,
     /// ID of the certificate in Cloud Certificate Manager (CCM); empty once the certificate has
     /// been deleted from CCM.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Issuer of the certificate. Marked sensitive by the official SDK (its CaCertificate model, as
     /// vpn-v5's gateway certificates), hence a secret wherever this spec shows it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub issuer: ::std::option::Option<::std::string::String>,
     /// Name of the certificate.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Serial number of the certificate.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub serial_number: ::std::option::Option<::std::string::String>,
     /// Signature algorithm of the certificate.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub signature_algorithm: ::std::option::Option<::std::string::String>,
     /// Where the certificate comes from, such as CCM.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
     /// Subject of the certificate.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    VpnServerCertificate,
+    skip_none(expiration_time, "expiration_time"),
+    skip_none(id, "id"),
+    skip_none(issuer, "issuer"),
+    skip_none(name, "name"),
+    skip_none(serial_number, "serial_number"),
+    skip_none(signature_algorithm, "signature_algorithm"),
+    skip_none(source, "source"),
+    skip_none(subject, "subject"),
+);
 crate::fields::decode_struct!(
     VpnServerCertificate,
     or_default(0, expiration_time, "expiration_time"),
@@ -4428,17 +4744,20 @@ impl ::std::fmt::Debug for VpnServerCertificate {
 /// The server certificate of a new VPN server (the SDK's CreateServerRequestServerCertificate).
 /// Required when the tunnel protocol is SSL; a certificate with a strong algorithm (such as
 /// RSA-3072 or RSA-4096) is recommended.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct VpnServerCertificateInput {
     /// ID of the certificate in Cloud Certificate Manager (CCM). Required when the certificate
     /// comes from CCM.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Where the certificate comes from, such as CCM (Cloud Certificate Manager). The SDK does not
     /// list the values.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    VpnServerCertificateInput,
+    skip_none(id, "id"),
+    skip_none(source, "source"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     VpnServerCertificateInput,
@@ -4451,11 +4770,15 @@ impl VpnServerCertificateInput {
     }
 }
 /// Another server certificate for the VPN server (the SDK's UpdateServerRequestServerCertificate).
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct VpnServerCertificateUpdate {
     /// ID of the certificate in Cloud Certificate Manager (CCM).
     pub id: ::std::string::String,
 }
+crate::encode::encode_struct!(
+    VpnServerCertificateUpdate,
+    always(id, "id"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     VpnServerCertificateUpdate,
@@ -4553,12 +4876,15 @@ impl<'de> ::serde::Deserialize<'de> for VpnServerClientAuthType {
     }
 }
 /// The VPN server just created, only its ID (the SDK's CreateServerResponseBodyVpnServer).
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct VpnServerCreated {
     /// ID of the VPN server (a UUID).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    VpnServerCreated,
+    skip_none(id, "id"),
+);
 crate::fields::decode_struct!(
     VpnServerCreated,
     or_default(0, id, "id"),
@@ -4651,22 +4977,25 @@ impl<'de> ::serde::Deserialize<'de> for VpnServerEncryptionAlgorithm {
     }
 }
 /// Options of a VPN server's SSL tunnel as returned (the SDK's ShowServerResponseSslOptions).
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct VpnServerSslOptions {
     /// Authentication (message digest) algorithm of the tunnel.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub authentication_algorithm: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encryption_algorithm: ::std::option::Option<VpnServerEncryptionAlgorithm>,
     /// Whether tunnel traffic is compressed.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_compressed: ::std::option::Option<bool>,
     /// Port the server listens on (443 or 1194).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub port: ::std::option::Option<i32>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub protocol: ::std::option::Option<VpnServerSslProtocol>,
 }
+crate::encode::encode_struct!(
+    VpnServerSslOptions,
+    skip_none(authentication_algorithm, "authentication_algorithm"),
+    skip_none(encryption_algorithm, "encryption_algorithm"),
+    skip_none(is_compressed, "is_compressed"),
+    skip_none(port, "port"),
+    skip_none(protocol, "protocol"),
+);
 crate::fields::decode_struct!(
     VpnServerSslOptions,
     or_default(0, authentication_algorithm, "authentication_algorithm"),
@@ -4677,22 +5006,25 @@ crate::fields::decode_struct!(
 );
 /// Options of the SSL tunnel of a new VPN server (the SDK's CreateServerRequestSslOptions). Left
 /// out, every option takes its default.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct VpnServerSslOptionsInput {
     /// Encryption algorithm of the tunnel.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encryption_algorithm: ::std::option::Option<VpnServerEncryptionAlgorithm>,
     /// Whether tunnel traffic is compressed. Set at creation only; UpdateVpnServer cannot change
     /// it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_compressed: ::std::option::Option<bool>,
     /// Port the server listens on.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub port: ::std::option::Option<VpnServerSslPort>,
     /// Transport protocol of the SSL tunnel.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub protocol: ::std::option::Option<VpnServerSslProtocol>,
 }
+crate::encode::encode_struct!(
+    VpnServerSslOptionsInput,
+    skip_none(encryption_algorithm, "encryption_algorithm"),
+    skip_none(is_compressed, "is_compressed"),
+    skip_none(port, "port"),
+    skip_none(protocol, "protocol"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     VpnServerSslOptionsInput,
@@ -4708,15 +5040,18 @@ impl VpnServerSslOptionsInput {
 }
 /// New options of the SSL tunnel (the SDK's UpdateServerRequestSslOptions); compression cannot be
 /// changed.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct VpnServerSslOptionsUpdate {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encryption_algorithm: ::std::option::Option<VpnServerEncryptionAlgorithm>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub port: ::std::option::Option<VpnServerSslPort>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub protocol: ::std::option::Option<VpnServerSslProtocol>,
 }
+crate::encode::encode_struct!(
+    VpnServerSslOptionsUpdate,
+    skip_none(encryption_algorithm, "encryption_algorithm"),
+    skip_none(port, "port"),
+    skip_none(protocol, "protocol"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     VpnServerSslOptionsUpdate,
@@ -4730,9 +5065,9 @@ impl VpnServerSslOptionsUpdate {
     }
 }
 /// Port of a VPN server's SSL tunnel, 443 or 1194.
-#[derive(::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
+#[derive(Clone, Debug)]
 pub struct VpnServerSslPort(i32);
+crate::encode::encode_newtype!(VpnServerSslPort);
 impl ::std::ops::Deref for VpnServerSslPort {
     type Target = i32;
     fn deref(&self) -> &i32 {
@@ -5021,34 +5356,37 @@ impl<'de> ::serde::Deserialize<'de> for VpnServerTunnelProtocol {
     }
 }
 /// A local user of a VPN server (the SDK's VpnUser). The password is never returned.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct VpnUser {
     /// When the user was created (UTC, `yyyy-MM-ddTHH:mm:ss.SSSZ`).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
     /// Description of the user.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// ID of the user (a 36-character UUID).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// User name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Fixed virtual address of the user's client (dotted decimal IPv4), or `disable` when the
     /// address is assigned at each connection.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub static_ip: ::std::option::Option<::std::string::String>,
     /// When the user was last changed (UTC, `yyyy-MM-ddTHH:mm:ss.SSSZ`).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
     /// ID of the user group the user belongs to.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_group_id: ::std::option::Option<::std::string::String>,
     /// Name of the user group the user belongs to.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_group_name: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    VpnUser,
+    skip_none(created_at, "created_at"),
+    skip_none(description, "description"),
+    skip_none(id, "id"),
+    skip_none(name, "name"),
+    skip_none(static_ip, "static_ip"),
+    skip_none(updated_at, "updated_at"),
+    skip_none(user_group_id, "user_group_id"),
+    skip_none(user_group_name, "user_group_name"),
+);
 crate::fields::decode_struct!(
     VpnUser,
     or_default(0, created_at, "created_at"),
@@ -5062,24 +5400,27 @@ crate::fields::decode_struct!(
 );
 /// A user of a refused batch and why it was refused (the SDK's InvalidVpnUser). The password is not
 /// returned.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct VpnUserCreateFailure {
     /// Why the user is invalid, such as `Duplicate user name.` or `Password length invalid.`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cause: ::std::option::Option<::std::string::String>,
     /// Description as sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// User name as sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Fixed client address as sent (dotted decimal IPv4 or `disable`).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub static_ip: ::std::option::Option<::std::string::String>,
     /// Name of the user group as sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_group_name: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    VpnUserCreateFailure,
+    skip_none(cause, "cause"),
+    skip_none(description, "description"),
+    skip_none(name, "name"),
+    skip_none(static_ip, "static_ip"),
+    skip_none(user_group_name, "user_group_name"),
+);
 crate::fields::decode_struct!(
     VpnUserCreateFailure,
     or_default(0, cause, "cause"),
@@ -5089,40 +5430,46 @@ crate::fields::decode_struct!(
     or_default(4, user_group_name, "user_group_name"),
 );
 /// The VPN user just created, only its ID (the SDK's CreateVpnUserResponseBodyUser).
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct VpnUserCreated {
     /// ID of the VPN user (a 36-character UUID).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    VpnUserCreated,
+    skip_none(id, "id"),
+);
 crate::fields::decode_struct!(
     VpnUserCreated,
     or_default(0, id, "id"),
 );
 /// A user group of a VPN server (the SDK's VpnUserGroup).
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct VpnUserGroup {
     /// When the group was created (UTC, `yyyy-MM-ddTHH:mm:ss.SSSZ`).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
     /// Description of the group.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// ID of the user group (a 36-character UUID).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Name of the group.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<VpnUserGroupType>,
     /// When the group was last changed (UTC, `yyyy-MM-ddTHH:mm:ss.SSSZ`).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
     /// Number of users in the group.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub user_number: ::std::option::Option<i32>,
 }
+crate::encode::encode_struct!(
+    VpnUserGroup,
+    skip_none(created_at, "created_at"),
+    skip_none(description, "description"),
+    skip_none(id, "id"),
+    skip_none(name, "name"),
+    skip_none(type_, "type"),
+    skip_none(updated_at, "updated_at"),
+    skip_none(user_number, "user_number"),
+);
 crate::fields::decode_struct!(
     VpnUserGroup,
     or_default(0, created_at, "created_at"),
@@ -5134,25 +5481,32 @@ crate::fields::decode_struct!(
     or_default(6, user_number, "user_number"),
 );
 /// The user group just created, only its ID (the SDK's CreateVpnUserGroupResponseBodyUserGroup).
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct VpnUserGroupCreated {
     /// ID of the user group (a 36-character UUID).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    VpnUserGroupCreated,
+    skip_none(id, "id"),
+);
 crate::fields::decode_struct!(
     VpnUserGroupCreated,
     or_default(0, id, "id"),
 );
 /// Body returned by ShowVpnUserGroup and UpdateVpnUserGroup (the SDK's ShowVpnUserGroupResponse and
 /// UpdateVpnUserGroupResponse).
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct VpnUserGroupResponse {
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
     pub user_group: VpnUserGroup,
 }
+crate::encode::encode_struct!(
+    VpnUserGroupResponse,
+    skip_none(request_id, "request_id"),
+    always(user_group, "user_group"),
+);
 crate::fields::decode_struct!(
     VpnUserGroupResponse,
     or_default(0, request_id, "request_id"),
@@ -5244,18 +5598,21 @@ impl<'de> ::serde::Deserialize<'de> for VpnUserGroupType {
     }
 }
 /// A member of a user group, in short (the SDK's VpnUserInGroup).
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct VpnUserInGroup {
     /// Description of the user.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
     /// ID of the user (a 36-character UUID).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// User name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    VpnUserInGroup,
+    skip_none(description, "description"),
+    skip_none(id, "id"),
+    skip_none(name, "name"),
+);
 crate::fields::decode_struct!(
     VpnUserInGroup,
     or_default(0, description, "description"),
@@ -5263,11 +5620,15 @@ crate::fields::decode_struct!(
     or_default(2, name, "name"),
 );
 /// A VPN user named by its ID (the SDK's OpVpnUser).
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct VpnUserRef {
     /// ID of the user (a 36-character UUID).
     pub id: VpnUserRefId,
 }
+crate::encode::encode_struct!(
+    VpnUserRef,
+    always(id, "id"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     VpnUserRef,
@@ -5279,9 +5640,9 @@ impl VpnUserRef {
     }
 }
 /// ID of the user (a 36-character UUID).
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct VpnUserRefId(::std::string::String);
+crate::encode::encode_newtype!(VpnUserRefId);
 impl ::std::ops::Deref for VpnUserRefId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -5353,13 +5714,17 @@ impl ::std::convert::From<VpnUserRefId> for ::std::string::String {
 }
 /// Body returned by ShowVpnUser and UpdateVpnUser (the SDK's ShowVpnUserResponse and
 /// UpdateVpnUserResponse).
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct VpnUserResponse {
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
     pub user: VpnUser,
 }
+crate::encode::encode_struct!(
+    VpnUserResponse,
+    skip_none(request_id, "request_id"),
+    always(user, "user"),
+);
 crate::fields::decode_struct!(
     VpnUserResponse,
     or_default(0, request_id, "request_id"),

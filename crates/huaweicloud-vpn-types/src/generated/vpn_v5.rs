@@ -196,27 +196,24 @@ impl<'de> ::serde::Deserialize<'de> for AuthenticationAlgorithm {
 }
 /// Availability zones per gateway flavor. The keys are spelt as the service sends them (lower case,
 /// except the two NonFixedIP flavors).
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AvailabilityZones {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub basic: ::std::option::Option<VpnGatewayAvailabilityZones>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub gm: ::std::option::Option<VpnGatewayAvailabilityZones>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub professional1: ::std::option::Option<VpnGatewayAvailabilityZones>,
-    #[serde(
-        rename = "Professional1-NonFixedIP",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub professional1_non_fixed_ip: ::std::option::Option<VpnGatewayAvailabilityZones>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub professional2: ::std::option::Option<VpnGatewayAvailabilityZones>,
-    #[serde(
-        rename = "Professional2-NonFixedIP",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub professional2_non_fixed_ip: ::std::option::Option<VpnGatewayAvailabilityZones>,
 }
+crate::encode::encode_struct!(
+    AvailabilityZones,
+    skip_none(basic, "basic"),
+    skip_none(gm, "gm"),
+    skip_none(professional1, "professional1"),
+    skip_none(professional1_non_fixed_ip, "Professional1-NonFixedIP"),
+    skip_none(professional2, "professional2"),
+    skip_none(professional2_non_fixed_ip, "Professional2-NonFixedIP"),
+);
 crate::fields::decode_struct!(
     AvailabilityZones,
     or_default(0, basic, "basic"),
@@ -227,24 +224,32 @@ crate::fields::decode_struct!(
     or_default(5, professional2_non_fixed_ip, "Professional2-NonFixedIP"),
 );
 /// Body returned by ListAvailabilityZones.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct AvailabilityZonesResponse {
     pub availability_zones: AvailabilityZones,
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    AvailabilityZonesResponse,
+    always(availability_zones, "availability_zones"),
+    skip_none(request_id, "request_id"),
+);
 crate::fields::decode_struct!(
     AvailabilityZonesResponse,
     required(0, availability_zones, "availability_zones"),
     or_default(1, request_id, "request_id"),
 );
 /// Body of BatchCreateResourceTags.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct BatchCreateResourceTagsRequest {
     /// The tags to add (at most 20).
     pub tags: ::std::vec::Vec<ResourceTag>,
 }
+crate::encode::encode_struct!(
+    BatchCreateResourceTagsRequest,
+    always(tags, "tags"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     BatchCreateResourceTagsRequest,
@@ -256,11 +261,15 @@ impl BatchCreateResourceTagsRequest {
     }
 }
 /// Body of BatchCreateVpnConnection.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct BatchCreateVpnConnectionRequest {
     /// One or two connections, on the same VPN gateway (`vgw_id`).
     pub vpn_connections: ::std::vec::Vec<CreateVpnConnection>,
 }
+crate::encode::encode_struct!(
+    BatchCreateVpnConnectionRequest,
+    always(vpn_connections, "vpn_connections"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     BatchCreateVpnConnectionRequest,
@@ -272,25 +281,33 @@ impl BatchCreateVpnConnectionRequest {
     }
 }
 /// Body returned by BatchCreateVpnConnection.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct BatchCreateVpnConnectionResponse {
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The connections created, in the order of the request.
     pub vpn_connections: ::std::vec::Vec<VpnConnection>,
 }
+crate::encode::encode_struct!(
+    BatchCreateVpnConnectionResponse,
+    skip_none(request_id, "request_id"),
+    always(vpn_connections, "vpn_connections"),
+);
 crate::fields::decode_struct!(
     BatchCreateVpnConnectionResponse,
     or_default(0, request_id, "request_id"),
     required(1, vpn_connections, "vpn_connections"),
 );
 /// Body of BatchDeleteResourceTags.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct BatchDeleteResourceTagsRequest {
     /// The tags to remove (at most 20).
     pub tags: ::std::vec::Vec<ResourceTag>,
 }
+crate::encode::encode_struct!(
+    BatchDeleteResourceTagsRequest,
+    always(tags, "tags"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     BatchDeleteResourceTagsRequest,
@@ -302,30 +319,33 @@ impl BatchDeleteResourceTagsRequest {
     }
 }
 /// State of the BGP session of a BGP connection (show and list only).
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct BgpPeer {
     /// BGP messages received.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub num_message_received: ::std::option::Option<i64>,
     /// BGP messages sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub num_message_sent: ::std::option::Option<i64>,
     /// Routes learnt from the peer.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub num_received_routes: ::std::option::Option<i64>,
     /// Autonomous system number of the peer.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub peer_asn: ::std::option::Option<i64>,
     /// Address of the BGP peer.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub peer_ip_address: ::std::option::Option<::std::string::String>,
     /// BGP session state as reported by the gateway.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state: ::std::option::Option<::std::string::String>,
     /// How long the session has been in this state, as reported by the gateway.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub state_duration: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    BgpPeer,
+    skip_none(num_message_received, "num_message_received"),
+    skip_none(num_message_sent, "num_message_sent"),
+    skip_none(num_received_routes, "num_received_routes"),
+    skip_none(peer_asn, "peer_asn"),
+    skip_none(peer_ip_address, "peer_ip_address"),
+    skip_none(state, "state"),
+    skip_none(state_duration, "state_duration"),
+);
 crate::fields::decode_struct!(
     BgpPeer,
     or_default(0, num_message_received, "num_message_received"),
@@ -338,32 +358,35 @@ crate::fields::decode_struct!(
 );
 /// The CA certificate of a customer gateway as returned by the service (its details, never its
 /// content).
-#[derive(::serde::Serialize, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct CaCertificate {
     /// Expiry time, a UTC timestamp; plain string (no `date-time` format) for the same reason as
     /// `created_at`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expire_time: ::std::option::Option<::std::string::String>,
     /// Certificate ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Whether the certificate content can still be replaced.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub is_updatable: ::std::option::Option<bool>,
     /// Issuer of the certificate (a distinguished name). Marked sensitive in the API definition, so
     /// kept out of Debug output.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub issuer: ::std::option::Option<::std::string::String>,
     /// Serial number of the certificate.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub serial_number: ::std::option::Option<::std::string::String>,
     /// Signature algorithm of the certificate, such as `sha256WithRSAEncryption`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub signature_algorithm: ::std::option::Option<::std::string::String>,
     /// Subject of the certificate (a distinguished name).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub subject: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    CaCertificate,
+    skip_none(expire_time, "expire_time"),
+    skip_none(id, "id"),
+    skip_none(is_updatable, "is_updatable"),
+    skip_none(issuer, "issuer"),
+    skip_none(serial_number, "serial_number"),
+    skip_none(signature_algorithm, "signature_algorithm"),
+    skip_none(subject, "subject"),
+);
 crate::fields::decode_struct!(
     CaCertificate,
     or_default(0, expire_time, "expire_time"),
@@ -389,16 +412,19 @@ impl ::std::fmt::Debug for CaCertificate {
 }
 /// The CA certificate of a customer gateway as sent in requests (the API's CaCertificateRequest),
 /// for certificate authentication; an existing certificate (`id`) or a new one (`content`).
-#[derive(::serde::Serialize, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct CaCertificateRequest {
     /// The certificate in PEM format. Marked sensitive in the API definition, so kept out of Debug
     /// output.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub content: ::std::option::Option<CaCertificateRequestContent>,
     /// ID of an existing certificate to use.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<CaCertificateRequestId>,
 }
+crate::encode::encode_struct!(
+    CaCertificateRequest,
+    skip_none(content, "content"),
+    skip_none(id, "id"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     CaCertificateRequest,
@@ -420,9 +446,9 @@ impl ::std::fmt::Debug for CaCertificateRequest {
 }
 /// The certificate in PEM format. Marked sensitive in the API definition, so kept out of Debug
 /// output.
-#[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CaCertificateRequestContent(::std::string::String);
+crate::encode::encode_newtype!(CaCertificateRequestContent);
 impl ::std::ops::Deref for CaCertificateRequestContent {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -485,9 +511,9 @@ impl ::std::convert::From<CaCertificateRequestContent> for ::std::string::String
     }
 }
 /// ID of an existing certificate to use.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CaCertificateRequestId(::std::string::String);
+crate::encode::encode_newtype!(CaCertificateRequestId);
 impl ::std::ops::Deref for CaCertificateRequestId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -541,16 +567,21 @@ impl ::std::convert::From<CaCertificateRequestId> for ::std::string::String {
 }
 /// How a new EIP's bandwidth is billed, as sent in requests. Responses may also report
 /// `95peak_plus` (see ReportedChargeMode).
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub enum ChargeMode {
     /// `bandwidth` on the wire.
-    #[serde(rename = "bandwidth")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "bandwidth"))]
     Bandwidth,
     /// `traffic` on the wire.
-    #[serde(rename = "traffic")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "traffic"))]
     Traffic,
 }
+crate::encode::encode_enum!(
+    ChargeMode,
+    Bandwidth => "bandwidth",
+    Traffic => "traffic",
+);
 impl ::std::fmt::Display for ChargeMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
@@ -588,14 +619,18 @@ impl ::std::convert::TryFrom<::std::string::String> for ChargeMode {
     }
 }
 /// Body returned by ListConnectionIpsecSa.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ConnectionIpsecSaResponse {
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The connection's negotiated IPsec security associations (empty when it is not up).
     pub sa_infos: ::std::vec::Vec<IpsecSa>,
 }
+crate::encode::encode_struct!(
+    ConnectionIpsecSaResponse,
+    skip_none(request_id, "request_id"),
+    always(sa_infos, "sa_infos"),
+);
 crate::fields::decode_struct!(
     ConnectionIpsecSaResponse,
     or_default(0, request_id, "request_id"),
@@ -603,29 +638,32 @@ crate::fields::decode_struct!(
 );
 /// A connection monitor as returned by the service. Every field is optional (the create response
 /// has no `status`).
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ConnectionMonitor {
     /// Probe destination, an IPv4 address. No `ipv4` format because the documented examples are
     /// masked (`192.***.***.0`).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub destination_ip: ::std::option::Option<::std::string::String>,
     /// Monitor ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub proto_type: ::std::option::Option<ConnectionMonitorProtocol>,
     /// Probe source, an IPv4 address. No `ipv4` format because the documented examples are masked
     /// (`88.***.***.60`).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source_ip: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ConnectionMonitorStatus>,
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<ConnectionMonitorType>,
     /// ID of the monitored VPN connection.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vpn_connection_id: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    ConnectionMonitor,
+    skip_none(destination_ip, "destination_ip"),
+    skip_none(id, "id"),
+    skip_none(proto_type, "proto_type"),
+    skip_none(source_ip, "source_ip"),
+    skip_none(status, "status"),
+    skip_none(type_, "type"),
+    skip_none(vpn_connection_id, "vpn_connection_id"),
+);
 crate::fields::decode_struct!(
     ConnectionMonitor,
     or_default(0, destination_ip, "destination_ip"),
@@ -716,13 +754,17 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionMonitorProtocol {
     }
 }
 /// Body returned by CreateConnectionMonitor and ShowConnectionMonitor.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ConnectionMonitorResponse {
     pub connection_monitor: ConnectionMonitor,
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    ConnectionMonitorResponse,
+    always(connection_monitor, "connection_monitor"),
+    skip_none(request_id, "request_id"),
+);
 crate::fields::decode_struct!(
     ConnectionMonitorResponse,
     required(0, connection_monitor, "connection_monitor"),
@@ -904,19 +946,25 @@ impl<'de> ::serde::Deserialize<'de> for ConnectionMonitorType {
 }
 /// Routing mode as sent in requests, in lower case. The service returns the same modes in upper
 /// case (see ReportedConnectionStyle).
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub enum ConnectionStyle {
     /// `policy` on the wire.
-    #[serde(rename = "policy")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "policy"))]
     Policy,
     /// `static` on the wire.
-    #[serde(rename = "static")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "static"))]
     Static,
     /// `bgp` on the wire.
-    #[serde(rename = "bgp")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "bgp"))]
     Bgp,
 }
+crate::encode::encode_enum!(
+    ConnectionStyle,
+    Policy => "policy",
+    Static => "static",
+    Bgp => "bgp",
+);
 impl ::std::fmt::Display for ConnectionStyle {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
@@ -956,11 +1004,15 @@ impl ::std::convert::TryFrom<::std::string::String> for ConnectionStyle {
     }
 }
 /// The monitor to create.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateConnectionMonitor {
     /// ID of the VPN connection to monitor.
     pub vpn_connection_id: ::std::string::String,
 }
+crate::encode::encode_struct!(
+    CreateConnectionMonitor,
+    always(vpn_connection_id, "vpn_connection_id"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     CreateConnectionMonitor,
@@ -972,10 +1024,14 @@ impl CreateConnectionMonitor {
     }
 }
 /// Body of CreateConnectionMonitor.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateConnectionMonitorRequest {
     pub connection_monitor: CreateConnectionMonitor,
 }
+crate::encode::encode_struct!(
+    CreateConnectionMonitorRequest,
+    always(connection_monitor, "connection_monitor"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     CreateConnectionMonitorRequest,
@@ -987,26 +1043,30 @@ impl CreateConnectionMonitorRequest {
     }
 }
 /// The customer gateway to create.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateCustomerGateway {
     /// BGP autonomous system number of the customer gateway (used by BGP connections).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bgp_asn: ::std::option::Option<crate::Bounded<1, 4294967295>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ca_certificate: ::std::option::Option<CaCertificateRequest>,
     /// Kind of identity in `id_value`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id_type: ::std::option::Option<CustomerGatewayIdType>,
     /// Identity of the customer gateway, an IPv4 address or an FQDN according to `id_type`.
     pub id_value: CreateCustomerGatewayIdValue,
     /// Customer gateway name (letters, digits, Chinese characters, `-`, `_`, `.`). Generated by the
     /// server when left out.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<ResourceName>,
     /// Resource tags.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
 }
+crate::encode::encode_struct!(
+    CreateCustomerGateway,
+    skip_none(bgp_asn, "bgp_asn"),
+    skip_none(ca_certificate, "ca_certificate"),
+    skip_none(id_type, "id_type"),
+    always(id_value, "id_value"),
+    skip_none(name, "name"),
+    skip_none(tags, "tags"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     CreateCustomerGateway,
@@ -1023,9 +1083,9 @@ impl CreateCustomerGateway {
     }
 }
 /// Identity of the customer gateway, an IPv4 address or an FQDN according to `id_type`.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateCustomerGatewayIdValue(::std::string::String);
+crate::encode::encode_newtype!(CreateCustomerGatewayIdValue);
 impl ::std::ops::Deref for CreateCustomerGatewayIdValue {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1081,10 +1141,14 @@ impl ::std::convert::From<CreateCustomerGatewayIdValue> for ::std::string::Strin
     }
 }
 /// Body of CreateCgw.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateCustomerGatewayRequest {
     pub customer_gateway: CreateCustomerGateway,
 }
+crate::encode::encode_struct!(
+    CreateCustomerGatewayRequest,
+    always(customer_gateway, "customer_gateway"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     CreateCustomerGatewayRequest,
@@ -1096,39 +1160,42 @@ impl CreateCustomerGatewayRequest {
     }
 }
 /// IKE (phase 1) policy of a new connection; left-out fields take the defaults shown.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CreateIkePolicy {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub authentication_algorithm: ::std::option::Option<AuthenticationAlgorithm>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub authentication_method: ::std::option::Option<IkeAuthenticationMethod>,
     /// Diffie-Hellman group for phase 1. Known values are group1 to group21 as offered by the
     /// service (group1, group2, group5, group14, group15, group16, group19, group20, group21); the
     /// server picks one when left out.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dh_group: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dpd: ::std::option::Option<Dpd>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encryption_algorithm: ::std::option::Option<EncryptionAlgorithm>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ike_version: ::std::option::Option<IkeVersion>,
     /// Lifetime of the IKE SA in seconds.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lifetime_seconds: ::std::option::Option<crate::Bounded<60, 604800>>,
     /// Local identity (an IP address or FQDN, according to `local_id_type`).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub local_id: ::std::option::Option<IkeIdentity>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub local_id_type: ::std::option::Option<IkeIdType>,
     /// Peer identity (an IP address or FQDN, according to `peer_id_type`).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub peer_id: ::std::option::Option<IkeIdentity>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub peer_id_type: ::std::option::Option<IkeIdType>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phase1_negotiation_mode: ::std::option::Option<Phase1NegotiationMode>,
 }
+crate::encode::encode_struct!(
+    CreateIkePolicy,
+    skip_none(authentication_algorithm, "authentication_algorithm"),
+    skip_none(authentication_method, "authentication_method"),
+    skip_none(dh_group, "dh_group"),
+    skip_none(dpd, "dpd"),
+    skip_none(encryption_algorithm, "encryption_algorithm"),
+    skip_none(ike_version, "ike_version"),
+    skip_none(lifetime_seconds, "lifetime_seconds"),
+    skip_none(local_id, "local_id"),
+    skip_none(local_id_type, "local_id_type"),
+    skip_none(peer_id, "peer_id"),
+    skip_none(peer_id_type, "peer_id_type"),
+    skip_none(phase1_negotiation_mode, "phase1_negotiation_mode"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     CreateIkePolicy,
@@ -1151,25 +1218,28 @@ impl CreateIkePolicy {
     }
 }
 /// IPsec (phase 2) policy of a new connection; left-out fields take the defaults shown.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CreateIpsecPolicy {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub authentication_algorithm: ::std::option::Option<AuthenticationAlgorithm>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encapsulation_mode: ::std::option::Option<EncapsulationMode>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encryption_algorithm: ::std::option::Option<EncryptionAlgorithm>,
     /// Lifetime of the IPsec SA in seconds.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lifetime_seconds: ::std::option::Option<crate::Bounded<30, 604800>>,
     /// Perfect forward secrecy DH group. Known values are group1 to group21 as offered by the
     /// service (group1, group2, group5, group14, group15, group16, group19, group20, group21) and
     /// `disable`; the server picks one when left out.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pfs: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub transform_protocol: ::std::option::Option<TransformProtocol>,
 }
+crate::encode::encode_struct!(
+    CreateIpsecPolicy,
+    skip_none(authentication_algorithm, "authentication_algorithm"),
+    skip_none(encapsulation_mode, "encapsulation_mode"),
+    skip_none(encryption_algorithm, "encryption_algorithm"),
+    skip_none(lifetime_seconds, "lifetime_seconds"),
+    skip_none(pfs, "pfs"),
+    skip_none(transform_protocol, "transform_protocol"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     CreateIpsecPolicy,
@@ -1186,63 +1256,69 @@ impl CreateIpsecPolicy {
     }
 }
 /// The connection to create.
-#[derive(::serde::Serialize, Clone)]
+#[derive(Clone)]
 pub struct CreateVpnConnection {
     /// ID of the customer gateway.
     pub cgw_id: ResourceId,
     /// Whether the health check of the connection is enabled.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enable_health_check: ::std::option::Option<bool>,
     /// Whether branch-to-branch forwarding through this connection is enabled.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enable_hub: ::std::option::Option<bool>,
     /// Whether network quality analysis (a connection monitor) is enabled.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enable_nqa: ::std::option::Option<bool>,
     /// Role of the connection in an active/standby gateway pair.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ha_role: ::std::option::Option<HaRole>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ikepolicy: ::std::option::Option<CreateIkePolicy>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ipsecpolicy: ::std::option::Option<CreateIpsecPolicy>,
     /// Connection name (letters, digits, Chinese characters, `-`, `_`, `.`). Generated by the
     /// server when left out.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<ResourceName>,
     /// Customer-side IPv4 subnets (CIDR) reachable through the connection.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub peer_subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Customer-side IPv6 subnets (CIDR).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub peer_subnets_v6: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// IPv4 policy rules (policy-based connections only).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub policy_rules: ::std::option::Option<::std::vec::Vec<PolicyRule>>,
     /// IPv6 policy rules (policy-based connections only).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub policy_rules_v6: ::std::option::Option<::std::vec::Vec<PolicyRule>>,
     /// Pre-shared key. Secret; never log it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub psk: ::std::option::Option<CreateVpnConnectionPsk>,
     /// Routing mode, sent in lower case.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub style: ::std::option::Option<ConnectionStyle>,
     /// Resource tags.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
     /// Tunnel interface address on the VPN gateway side (CIDR in 169.254.0.0/16), for BGP and
     /// static routing.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tunnel_local_address: ::std::option::Option<::std::string::String>,
     /// Tunnel interface address on the customer gateway side, in the same /30 as the local one.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tunnel_peer_address: ::std::option::Option<::std::string::String>,
     /// ID of the VPN gateway.
     pub vgw_id: CreateVpnConnectionVgwId,
     /// ID of the VPN gateway's EIP (its ID, not the address) that the connection uses.
     pub vgw_ip: CreateVpnConnectionVgwIp,
 }
+crate::encode::encode_struct!(
+    CreateVpnConnection,
+    always(cgw_id, "cgw_id"),
+    skip_none(enable_health_check, "enable_health_check"),
+    skip_none(enable_hub, "enable_hub"),
+    skip_none(enable_nqa, "enable_nqa"),
+    skip_none(ha_role, "ha_role"),
+    skip_none(ikepolicy, "ikepolicy"),
+    skip_none(ipsecpolicy, "ipsecpolicy"),
+    skip_none(name, "name"),
+    skip_none(peer_subnets, "peer_subnets"),
+    skip_none(peer_subnets_v6, "peer_subnets_v6"),
+    skip_none(policy_rules, "policy_rules"),
+    skip_none(policy_rules_v6, "policy_rules_v6"),
+    skip_none(psk, "psk"),
+    skip_none(style, "style"),
+    skip_none(tags, "tags"),
+    skip_none(tunnel_local_address, "tunnel_local_address"),
+    skip_none(tunnel_peer_address, "tunnel_peer_address"),
+    always(vgw_id, "vgw_id"),
+    always(vgw_ip, "vgw_ip"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     CreateVpnConnection,
@@ -1297,9 +1373,9 @@ impl ::std::fmt::Debug for CreateVpnConnection {
     }
 }
 /// Pre-shared key. Secret; never log it.
-#[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateVpnConnectionPsk(::std::string::String);
+crate::encode::encode_newtype!(CreateVpnConnectionPsk);
 impl ::std::ops::Deref for CreateVpnConnectionPsk {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1360,10 +1436,14 @@ impl ::std::convert::From<CreateVpnConnectionPsk> for ::std::string::String {
     }
 }
 /// Body of CreateVpnConnection.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateVpnConnectionRequest {
     pub vpn_connection: CreateVpnConnection,
 }
+crate::encode::encode_struct!(
+    CreateVpnConnectionRequest,
+    always(vpn_connection, "vpn_connection"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     CreateVpnConnectionRequest,
@@ -1375,9 +1455,9 @@ impl CreateVpnConnectionRequest {
     }
 }
 /// ID of the VPN gateway.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateVpnConnectionVgwId(::std::string::String);
+crate::encode::encode_newtype!(CreateVpnConnectionVgwId);
 impl ::std::ops::Deref for CreateVpnConnectionVgwId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1430,9 +1510,9 @@ impl ::std::convert::From<CreateVpnConnectionVgwId> for ::std::string::String {
     }
 }
 /// ID of the VPN gateway's EIP (its ID, not the address) that the connection uses.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateVpnConnectionVgwIp(::std::string::String);
+crate::encode::encode_newtype!(CreateVpnConnectionVgwIp);
 impl ::std::ops::Deref for CreateVpnConnectionVgwIp {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1486,79 +1566,82 @@ impl ::std::convert::From<CreateVpnConnectionVgwIp> for ::std::string::String {
 }
 /// The VPN gateway to create. No field is required by the API definition; a gateway attached to a
 /// VPC needs `vpc_id`, one attached to an enterprise router needs `er_id`.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CreateVpnGateway {
     /// First private address of a `private` gateway, in the access subnet.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub access_private_ip_1: ::std::option::Option<CreateVpnGatewayAccessPrivateIp1>,
     /// Second private address of a `private` gateway, in the access subnet.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub access_private_ip_2: ::std::option::Option<CreateVpnGatewayAccessPrivateIp2>,
     /// ID (a lower-case UUID) of the subnet in the access VPC; defaults to `connect_subnet`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub access_subnet_id: ::std::option::Option<CreateVpnGatewayAccessSubnetId>,
     /// ID (a lower-case UUID) of the access VPC; defaults to `vpc_id`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub access_vpc_id: ::std::option::Option<CreateVpnGatewayAccessVpcId>,
     /// What the gateway is attached to, a VPC or an enterprise router. The default `vpc` is from
     /// the API reference page, not the field list.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attachment_type: ::std::option::Option<AttachmentType>,
     /// Availability zones to deploy the gateway in (see ListAvailabilityZones).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub availability_zone_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// BGP autonomous system number of the gateway.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bgp_asn: ::std::option::Option<crate::Bounded<1, 4294967295>>,
     /// ID of the VPC subnet the gateway uses for its interfaces.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub connect_subnet: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub eip1: ::std::option::Option<CreateVpnGatewayEip>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub eip2: ::std::option::Option<CreateVpnGatewayEip>,
     /// Enterprise project ID (`0` is the default project).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enterprise_project_id: ::std::option::Option<
         CreateVpnGatewayEnterpriseProjectId,
     >,
     /// ID (a UUID) of the enterprise router, for `attachment_type` `er` only.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub er_id: ::std::option::Option<CreateVpnGatewayErId>,
     /// Gateway specification (forwarding bandwidth and connection limits).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub flavor: ::std::option::Option<VpnGatewayFlavor>,
     /// Whether both gateway addresses carry traffic or one stands by.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ha_mode: ::std::option::Option<HaMode>,
     /// IP version of the gateway. The default `ipv4` is from the API reference page, not the field
     /// list.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ip_version: ::std::option::Option<IpVersion>,
     /// Cloud-side IPv4 subnets (CIDR) reachable through the gateway (VPC attachment only).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub local_subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Cloud-side IPv6 subnets (CIDR) reachable through the gateway (VPC attachment only).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub local_subnets_v6: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Gateway name (letters, digits, Chinese characters, `-`, `_`, `.`). Generated by the server
     /// (`vpngw-` and four characters) when left out.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<ResourceName>,
     /// Whether the gateway connects to customer gateways over EIPs (`public`) or over private
     /// addresses in a VPC (`private`).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub network_type: ::std::option::Option<VpnGatewayNetworkType>,
     /// Resource tags.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
     /// ID (a UUID) of the service VPC of a gateway attached to a VPC; for an enterprise-router
     /// gateway, the access VPC (`access_vpc_id` wins when both are set).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vpc_id: ::std::option::Option<CreateVpnGatewayVpcId>,
 }
+crate::encode::encode_struct!(
+    CreateVpnGateway,
+    skip_none(access_private_ip_1, "access_private_ip_1"),
+    skip_none(access_private_ip_2, "access_private_ip_2"),
+    skip_none(access_subnet_id, "access_subnet_id"),
+    skip_none(access_vpc_id, "access_vpc_id"),
+    skip_none(attachment_type, "attachment_type"),
+    skip_none(availability_zone_ids, "availability_zone_ids"),
+    skip_none(bgp_asn, "bgp_asn"),
+    skip_none(connect_subnet, "connect_subnet"),
+    skip_none(eip1, "eip1"),
+    skip_none(eip2, "eip2"),
+    skip_none(enterprise_project_id, "enterprise_project_id"),
+    skip_none(er_id, "er_id"),
+    skip_none(flavor, "flavor"),
+    skip_none(ha_mode, "ha_mode"),
+    skip_none(ip_version, "ip_version"),
+    skip_none(local_subnets, "local_subnets"),
+    skip_none(local_subnets_v6, "local_subnets_v6"),
+    skip_none(name, "name"),
+    skip_none(network_type, "network_type"),
+    skip_none(tags, "tags"),
+    skip_none(vpc_id, "vpc_id"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     CreateVpnGateway,
@@ -1590,9 +1673,9 @@ impl CreateVpnGateway {
     }
 }
 /// First private address of a `private` gateway, in the access subnet.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateVpnGatewayAccessPrivateIp1(::std::string::String);
+crate::encode::encode_newtype!(CreateVpnGatewayAccessPrivateIp1);
 impl ::std::ops::Deref for CreateVpnGatewayAccessPrivateIp1 {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1646,9 +1729,9 @@ impl ::std::convert::From<CreateVpnGatewayAccessPrivateIp1> for ::std::string::S
     }
 }
 /// Second private address of a `private` gateway, in the access subnet.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateVpnGatewayAccessPrivateIp2(::std::string::String);
+crate::encode::encode_newtype!(CreateVpnGatewayAccessPrivateIp2);
 impl ::std::ops::Deref for CreateVpnGatewayAccessPrivateIp2 {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1702,9 +1785,9 @@ impl ::std::convert::From<CreateVpnGatewayAccessPrivateIp2> for ::std::string::S
     }
 }
 /// ID (a lower-case UUID) of the subnet in the access VPC; defaults to `connect_subnet`.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateVpnGatewayAccessSubnetId(::std::string::String);
+crate::encode::encode_newtype!(CreateVpnGatewayAccessSubnetId);
 impl ::std::ops::Deref for CreateVpnGatewayAccessSubnetId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1769,9 +1852,9 @@ impl ::std::convert::From<CreateVpnGatewayAccessSubnetId> for ::std::string::Str
     }
 }
 /// ID (a lower-case UUID) of the access VPC; defaults to `vpc_id`.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateVpnGatewayAccessVpcId(::std::string::String);
+crate::encode::encode_newtype!(CreateVpnGatewayAccessVpcId);
 impl ::std::ops::Deref for CreateVpnGatewayAccessVpcId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1836,7 +1919,7 @@ impl ::std::convert::From<CreateVpnGatewayAccessVpcId> for ::std::string::String
     }
 }
 /// The certificates and keys of a GM gateway.
-#[derive(::serde::Serialize, Clone)]
+#[derive(Clone)]
 pub struct CreateVpnGatewayCertificate {
     /// The signature certificate (PEM), an SM certificate that is not a CA's.
     pub certificate: CreateVpnGatewayCertificateCertificate,
@@ -1846,11 +1929,19 @@ pub struct CreateVpnGatewayCertificate {
     pub enc_certificate: CreateVpnGatewayCertificateEncCertificate,
     /// The encryption certificate's private key (PEM).
     pub enc_private_key: CreateVpnGatewayCertificateEncPrivateKey,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<VpnGatewayCertificateName>,
     /// The signature certificate's private key (PEM).
     pub private_key: CreateVpnGatewayCertificatePrivateKey,
 }
+crate::encode::encode_struct!(
+    CreateVpnGatewayCertificate,
+    always(certificate, "certificate"),
+    always(certificate_chain, "certificate_chain"),
+    always(enc_certificate, "enc_certificate"),
+    always(enc_private_key, "enc_private_key"),
+    skip_none(name, "name"),
+    always(private_key, "private_key"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     CreateVpnGatewayCertificate,
@@ -1879,9 +1970,9 @@ impl ::std::fmt::Debug for CreateVpnGatewayCertificate {
     }
 }
 /// The signature certificate (PEM), an SM certificate that is not a CA's.
-#[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateVpnGatewayCertificateCertificate(::std::string::String);
+crate::encode::encode_newtype!(CreateVpnGatewayCertificateCertificate);
 impl ::std::ops::Deref for CreateVpnGatewayCertificateCertificate {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -1946,9 +2037,9 @@ for ::std::string::String {
     }
 }
 /// The CA certificate (PEM), an SM CA certificate.
-#[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateVpnGatewayCertificateCertificateChain(::std::string::String);
+crate::encode::encode_newtype!(CreateVpnGatewayCertificateCertificateChain);
 impl ::std::ops::Deref for CreateVpnGatewayCertificateCertificateChain {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2013,9 +2104,9 @@ for ::std::string::String {
     }
 }
 /// The encryption certificate (PEM).
-#[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateVpnGatewayCertificateEncCertificate(::std::string::String);
+crate::encode::encode_newtype!(CreateVpnGatewayCertificateEncCertificate);
 impl ::std::ops::Deref for CreateVpnGatewayCertificateEncCertificate {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2080,9 +2171,9 @@ for ::std::string::String {
     }
 }
 /// The encryption certificate's private key (PEM).
-#[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateVpnGatewayCertificateEncPrivateKey(::std::string::String);
+crate::encode::encode_newtype!(CreateVpnGatewayCertificateEncPrivateKey);
 impl ::std::ops::Deref for CreateVpnGatewayCertificateEncPrivateKey {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2147,9 +2238,9 @@ for ::std::string::String {
     }
 }
 /// The signature certificate's private key (PEM).
-#[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateVpnGatewayCertificatePrivateKey(::std::string::String);
+crate::encode::encode_newtype!(CreateVpnGatewayCertificatePrivateKey);
 impl ::std::ops::Deref for CreateVpnGatewayCertificatePrivateKey {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2214,10 +2305,14 @@ for ::std::string::String {
     }
 }
 /// Body of CreateVgwCertificate.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateVpnGatewayCertificateRequest {
     pub certificate: CreateVpnGatewayCertificate,
 }
+crate::encode::encode_struct!(
+    CreateVpnGatewayCertificateRequest,
+    always(certificate, "certificate"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     CreateVpnGatewayCertificateRequest,
@@ -2230,28 +2325,31 @@ impl CreateVpnGatewayCertificateRequest {
 }
 /// An EIP of a new public gateway (`eip1`, `eip2`), either an existing one (`id`) or a new one
 /// described by `type`, `charge_mode` and the bandwidth fields.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CreateVpnGatewayEip {
     /// ID of the bandwidth to use.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bandwidth_id: ::std::option::Option<CreateVpnGatewayEipBandwidthId>,
     /// Name of the bandwidth of a new EIP (letters, digits, Chinese characters, `_`, `.`, `-`).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bandwidth_name: ::std::option::Option<CreateVpnGatewayEipBandwidthName>,
     /// Bandwidth of a new EIP in Mbit/s; the gateway flavor limits it (for example to 300 for
     /// Professional1).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bandwidth_size: ::std::option::Option<i32>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub charge_mode: ::std::option::Option<ChargeMode>,
     /// ID (a UUID) of an existing EIP to use.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<CreateVpnGatewayEipId>,
     /// Type of a new EIP, as offered by the region (for example `5_bgp`, dynamic BGP, or `5_sbgp`,
     /// static BGP). The reference also gives `minLength` 0, which says nothing and is left out.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<CreateVpnGatewayEipType>,
 }
+crate::encode::encode_struct!(
+    CreateVpnGatewayEip,
+    skip_none(bandwidth_id, "bandwidth_id"),
+    skip_none(bandwidth_name, "bandwidth_name"),
+    skip_none(bandwidth_size, "bandwidth_size"),
+    skip_none(charge_mode, "charge_mode"),
+    skip_none(id, "id"),
+    skip_none(type_, "type"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     CreateVpnGatewayEip,
@@ -2268,9 +2366,9 @@ impl CreateVpnGatewayEip {
     }
 }
 /// ID of the bandwidth to use.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateVpnGatewayEipBandwidthId(::std::string::String);
+crate::encode::encode_newtype!(CreateVpnGatewayEipBandwidthId);
 impl ::std::ops::Deref for CreateVpnGatewayEipBandwidthId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2341,9 +2439,9 @@ impl ::std::convert::From<CreateVpnGatewayEipBandwidthId> for ::std::string::Str
     }
 }
 /// Name of the bandwidth of a new EIP (letters, digits, Chinese characters, `_`, `.`, `-`).
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateVpnGatewayEipBandwidthName(::std::string::String);
+crate::encode::encode_newtype!(CreateVpnGatewayEipBandwidthName);
 impl ::std::ops::Deref for CreateVpnGatewayEipBandwidthName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2412,9 +2510,9 @@ impl ::std::convert::From<CreateVpnGatewayEipBandwidthName> for ::std::string::S
     }
 }
 /// ID (a UUID) of an existing EIP to use.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateVpnGatewayEipId(::std::string::String);
+crate::encode::encode_newtype!(CreateVpnGatewayEipId);
 impl ::std::ops::Deref for CreateVpnGatewayEipId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2486,9 +2584,9 @@ impl ::std::convert::From<CreateVpnGatewayEipId> for ::std::string::String {
 }
 /// Type of a new EIP, as offered by the region (for example `5_bgp`, dynamic BGP, or `5_sbgp`,
 /// static BGP). The reference also gives `minLength` 0, which says nothing and is left out.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateVpnGatewayEipType(::std::string::String);
+crate::encode::encode_newtype!(CreateVpnGatewayEipType);
 impl ::std::ops::Deref for CreateVpnGatewayEipType {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2541,9 +2639,9 @@ impl ::std::convert::From<CreateVpnGatewayEipType> for ::std::string::String {
     }
 }
 /// Enterprise project ID (`0` is the default project).
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateVpnGatewayEnterpriseProjectId(::std::string::String);
+crate::encode::encode_newtype!(CreateVpnGatewayEnterpriseProjectId);
 impl ::std::ops::Deref for CreateVpnGatewayEnterpriseProjectId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2601,9 +2699,9 @@ for ::std::string::String {
     }
 }
 /// ID (a UUID) of the enterprise router, for `attachment_type` `er` only.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateVpnGatewayErId(::std::string::String);
+crate::encode::encode_newtype!(CreateVpnGatewayErId);
 impl ::std::ops::Deref for CreateVpnGatewayErId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2668,10 +2766,14 @@ impl ::std::convert::From<CreateVpnGatewayErId> for ::std::string::String {
     }
 }
 /// Body of CreateVgw.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CreateVpnGatewayRequest {
     pub vpn_gateway: CreateVpnGateway,
 }
+crate::encode::encode_struct!(
+    CreateVpnGatewayRequest,
+    always(vpn_gateway, "vpn_gateway"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     CreateVpnGatewayRequest,
@@ -2684,9 +2786,9 @@ impl CreateVpnGatewayRequest {
 }
 /// ID (a UUID) of the service VPC of a gateway attached to a VPC; for an enterprise-router gateway,
 /// the access VPC (`access_vpc_id` wins when both are set).
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct CreateVpnGatewayVpcId(::std::string::String);
+crate::encode::encode_newtype!(CreateVpnGatewayVpcId);
 impl ::std::ops::Deref for CreateVpnGatewayVpcId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -2751,39 +2853,42 @@ impl ::std::convert::From<CreateVpnGatewayVpcId> for ::std::string::String {
     }
 }
 /// A customer gateway as returned by the service. Every field is optional.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct CustomerGateway {
     /// BGP autonomous system number of the customer gateway.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bgp_asn: ::std::option::Option<i64>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ca_certificate: ::std::option::Option<CaCertificate>,
     /// Creation time, a UTC timestamp such as `2022-11-25T08:30:12.512Z`; plain string (no
     /// `date-time` format) because servers vary in how they write timestamps. Also the pagination
     /// marker.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
     /// Customer gateway ID (a UUID; masked in the documentation, e.g.
     /// `5247ae10-demo-a8df-va86-dd36659a7f5d`).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Kind of identity; known values `ip` and `fqdn` (not an enum here, as the reference gives
     /// none for responses).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id_type: ::std::option::Option<::std::string::String>,
     /// Identity of the customer gateway (an IP address or an FQDN; may be masked in documentation).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id_value: ::std::option::Option<::std::string::String>,
     /// Customer gateway name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Resource tags.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
     /// Time of the last change, a UTC timestamp; plain string for the same reason as `created_at`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    CustomerGateway,
+    skip_none(bgp_asn, "bgp_asn"),
+    skip_none(ca_certificate, "ca_certificate"),
+    skip_none(created_at, "created_at"),
+    skip_none(id, "id"),
+    skip_none(id_type, "id_type"),
+    skip_none(id_value, "id_value"),
+    skip_none(name, "name"),
+    skip_none(tags, "tags"),
+    skip_none(updated_at, "updated_at"),
+);
 crate::fields::decode_struct!(
     CustomerGateway,
     or_default(0, bgp_asn, "bgp_asn"),
@@ -2798,16 +2903,21 @@ crate::fields::decode_struct!(
 );
 /// Kind of identity of a customer gateway, as sent in requests. Responses return it as a plain
 /// string.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub enum CustomerGatewayIdType {
     /// `ip` on the wire.
-    #[serde(rename = "ip")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "ip"))]
     Ip,
     /// `fqdn` on the wire.
-    #[serde(rename = "fqdn")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "fqdn"))]
     Fqdn,
 }
+crate::encode::encode_enum!(
+    CustomerGatewayIdType,
+    Ip => "ip",
+    Fqdn => "fqdn",
+);
 impl ::std::fmt::Display for CustomerGatewayIdType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
@@ -2845,30 +2955,37 @@ impl ::std::convert::TryFrom<::std::string::String> for CustomerGatewayIdType {
     }
 }
 /// Body returned by CreateCgw, ShowCgw and UpdateCgw.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct CustomerGatewayResponse {
     pub customer_gateway: CustomerGateway,
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    CustomerGatewayResponse,
+    always(customer_gateway, "customer_gateway"),
+    skip_none(request_id, "request_id"),
+);
 crate::fields::decode_struct!(
     CustomerGatewayResponse,
     required(0, customer_gateway, "customer_gateway"),
     or_default(1, request_id, "request_id"),
 );
 /// Dead peer detection settings (create requests and responses), with the service defaults.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Dpd {
     /// Seconds between DPD probes.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub interval: ::std::option::Option<i64>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msg: ::std::option::Option<DpdMsg>,
     /// Seconds to wait for a DPD answer.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timeout: ::std::option::Option<i64>,
 }
+crate::encode::encode_struct!(
+    Dpd,
+    skip_none(interval, "interval"),
+    skip_none(msg, "msg"),
+    skip_none(timeout, "timeout"),
+);
 crate::fields::decode_struct!(
     Dpd,
     or_default(0, interval, "interval"),
@@ -3175,29 +3292,29 @@ shapes the service and the gateways in front of it send:
 - API gateway: `{"error_code": "APIGW.0301", "error_msg": "...", "request_id": "..."}`
 - Neutron (legacy endpoints): `{"NeutronError": {"type": "...", "message": "...", "detail": "..."}}`
 A proxy may also answer with HTML or an empty body, which this schema does not describe.*/
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ErrorBody {
     /// Error code of the VPN service shape, such as VPN.0001.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// Error code of the API definition and API gateway shapes, such as APIGW.0301.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// Error message of the API definition and API gateway shapes.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_msg: ::std::option::Option<::std::string::String>,
     /// Error message of the VPN service shape.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "NeutronError",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub neutron_error: ::std::option::Option<NeutronErrorDetail>,
     /// ID of the request, when the body carries it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    ErrorBody,
+    skip_none(code, "code"),
+    skip_none(error_code, "error_code"),
+    skip_none(error_msg, "error_msg"),
+    skip_none(message, "message"),
+    skip_none(neutron_error, "NeutronError"),
+    skip_none(request_id, "request_id"),
+);
 crate::fields::decode_struct!(
     ErrorBody,
     or_default(0, code, "code"),
@@ -3210,18 +3327,24 @@ crate::fields::decode_struct!(
 /// Body of ExportVpnConnectionPeerConfiguration: the device, as
 /// ListPeerConfigurationSupportedDevices names it. Not wrapped in an object. The reference page
 /// marks the four fields mandatory.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ExportPeerConfigurationRequest {
     /// Device model.
     pub model: ::std::string::String,
     /// Device series.
-    #[serde(rename = "type")]
     pub type_: ::std::string::String,
     /// Vendor of the device.
     pub vendor: ::std::string::String,
     /// Software version of the device.
     pub version: ::std::string::String,
 }
+crate::encode::encode_struct!(
+    ExportPeerConfigurationRequest,
+    always(model, "model"),
+    always(type_, "type"),
+    always(vendor, "vendor"),
+    always(version, "version"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     ExportPeerConfigurationRequest,
@@ -3237,16 +3360,21 @@ impl ExportPeerConfigurationRequest {
 }
 /// High-availability mode of a VPN gateway, as sent in requests. Responses return it as a plain
 /// string.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub enum HaMode {
     /// `active-active` on the wire.
-    #[serde(rename = "active-active")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "active-active"))]
     ActiveActive,
     /// `active-standby` on the wire.
-    #[serde(rename = "active-standby")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "active-standby"))]
     ActiveStandby,
 }
+crate::encode::encode_enum!(
+    HaMode,
+    ActiveActive => "active-active",
+    ActiveStandby => "active-standby",
+);
 impl ::std::fmt::Display for HaMode {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
@@ -3289,16 +3417,21 @@ impl ::std::convert::TryFrom<::std::string::String> for HaMode {
     }
 }
 /// Role of a connection in an active/standby gateway pair (requests only).
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub enum HaRole {
     /// `master` on the wire.
-    #[serde(rename = "master")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "master"))]
     Master,
     /// `slave` on the wire.
-    #[serde(rename = "slave")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "slave"))]
     Slave,
 }
+crate::encode::encode_enum!(
+    HaRole,
+    Master => "master",
+    Slave => "slave",
+);
 impl ::std::fmt::Display for HaRole {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
@@ -3510,9 +3643,9 @@ impl<'de> ::serde::Deserialize<'de> for IkeIdType {
     }
 }
 /// An IKE identity, an IP address or an FQDN as its type says (up to 255 characters).
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct IkeIdentity(::std::string::String);
+crate::encode::encode_newtype!(IkeIdentity);
 impl ::std::ops::Deref for IkeIdentity {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -3565,37 +3698,40 @@ impl ::std::convert::From<IkeIdentity> for ::std::string::String {
     }
 }
 /// IKE (phase 1) policy as returned by the service.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IkePolicy {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub authentication_algorithm: ::std::option::Option<AuthenticationAlgorithm>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub authentication_method: ::std::option::Option<IkeAuthenticationMethod>,
     /// Diffie-Hellman group for phase 1 (for example group15).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dh_group: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dpd: ::std::option::Option<Dpd>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encryption_algorithm: ::std::option::Option<EncryptionAlgorithm>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ike_version: ::std::option::Option<IkeVersion>,
     /// Lifetime of the IKE SA in seconds.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lifetime_seconds: ::std::option::Option<i64>,
     /// Local identity (may be masked in documentation).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub local_id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub local_id_type: ::std::option::Option<IkeIdType>,
     /// Peer identity (may be masked in documentation).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub peer_id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub peer_id_type: ::std::option::Option<IkeIdType>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phase1_negotiation_mode: ::std::option::Option<Phase1NegotiationMode>,
 }
+crate::encode::encode_struct!(
+    IkePolicy,
+    skip_none(authentication_algorithm, "authentication_algorithm"),
+    skip_none(authentication_method, "authentication_method"),
+    skip_none(dh_group, "dh_group"),
+    skip_none(dpd, "dpd"),
+    skip_none(encryption_algorithm, "encryption_algorithm"),
+    skip_none(ike_version, "ike_version"),
+    skip_none(lifetime_seconds, "lifetime_seconds"),
+    skip_none(local_id, "local_id"),
+    skip_none(local_id_type, "local_id_type"),
+    skip_none(peer_id, "peer_id"),
+    skip_none(peer_id_type, "peer_id_type"),
+    skip_none(phase1_negotiation_mode, "phase1_negotiation_mode"),
+);
 crate::fields::decode_struct!(
     IkePolicy,
     or_default(0, authentication_algorithm, "authentication_algorithm"),
@@ -3780,23 +3916,26 @@ impl<'de> ::serde::Deserialize<'de> for IpVersion {
     }
 }
 /// IPsec (phase 2) policy as returned by the service.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IpsecPolicy {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub authentication_algorithm: ::std::option::Option<AuthenticationAlgorithm>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encapsulation_mode: ::std::option::Option<EncapsulationMode>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encryption_algorithm: ::std::option::Option<EncryptionAlgorithm>,
     /// Lifetime of the IPsec SA in seconds.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lifetime_seconds: ::std::option::Option<i64>,
     /// Perfect forward secrecy DH group (for example group15) or `disable`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pfs: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub transform_protocol: ::std::option::Option<TransformProtocol>,
 }
+crate::encode::encode_struct!(
+    IpsecPolicy,
+    skip_none(authentication_algorithm, "authentication_algorithm"),
+    skip_none(encapsulation_mode, "encapsulation_mode"),
+    skip_none(encryption_algorithm, "encryption_algorithm"),
+    skip_none(lifetime_seconds, "lifetime_seconds"),
+    skip_none(pfs, "pfs"),
+    skip_none(transform_protocol, "transform_protocol"),
+);
 crate::fields::decode_struct!(
     IpsecPolicy,
     or_default(0, authentication_algorithm, "authentication_algorithm"),
@@ -3809,33 +3948,36 @@ crate::fields::decode_struct!(
 /// One negotiated IPsec security association (the API's SaInfo). The counters are integers as the
 /// reference page types them (the official SDK's model says float; a counter of packets or bytes
 /// has no fraction, and an integer keeps large counts exact).
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct IpsecSa {
     /// When the counters were collected (UTC, `yyyy-MM-ddTHH:mm:ss.SSSZ`).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub collected_at: ::std::option::Option<::std::string::String>,
     /// Destination CIDR block (the customer side).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dest_ip_cidr: ::std::option::Option<::std::string::String>,
     /// ID of the negotiation of this pair of CIDR blocks.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Packets received.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub packets_recv: ::std::option::Option<i64>,
     /// Packets sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub packets_sent: ::std::option::Option<i64>,
     /// Source CIDR block (the cloud side).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source_ip_cidr: ::std::option::Option<::std::string::String>,
     /// Bytes received.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub traffic_recv: ::std::option::Option<i64>,
     /// Bytes sent.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub traffic_sent: ::std::option::Option<i64>,
 }
+crate::encode::encode_struct!(
+    IpsecSa,
+    skip_none(collected_at, "collected_at"),
+    skip_none(dest_ip_cidr, "dest_ip_cidr"),
+    skip_none(id, "id"),
+    skip_none(packets_recv, "packets_recv"),
+    skip_none(packets_sent, "packets_sent"),
+    skip_none(source_ip_cidr, "source_ip_cidr"),
+    skip_none(traffic_recv, "traffic_recv"),
+    skip_none(traffic_sent, "traffic_sent"),
+);
 crate::fields::decode_struct!(
     IpsecSa,
     or_default(0, collected_at, "collected_at"),
@@ -3848,35 +3990,41 @@ crate::fields::decode_struct!(
     or_default(7, traffic_sent, "traffic_sent"),
 );
 /// Body returned by ListConnectionMonitors (not paginated).
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ListConnectionMonitorsResponse {
     /// The monitors.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub connection_monitors: ::std::option::Option<::std::vec::Vec<ConnectionMonitor>>,
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    ListConnectionMonitorsResponse,
+    skip_none(connection_monitors, "connection_monitors"),
+    skip_none(request_id, "request_id"),
+);
 crate::fields::decode_struct!(
     ListConnectionMonitorsResponse,
     or_default(0, connection_monitors, "connection_monitors"),
     or_default(1, request_id, "request_id"),
 );
 /// Body returned by ListCgws.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ListCustomerGatewaysResponse {
     /// The customer gateways on this page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub customer_gateways: ::std::option::Option<::std::vec::Vec<CustomerGateway>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub page_info: ::std::option::Option<PageInfo>,
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Number of customer gateways matching the filters, over all pages.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
 }
+crate::encode::encode_struct!(
+    ListCustomerGatewaysResponse,
+    skip_none(customer_gateways, "customer_gateways"),
+    skip_none(page_info, "page_info"),
+    skip_none(request_id, "request_id"),
+    skip_none(total_count, "total_count"),
+);
 crate::fields::decode_struct!(
     ListCustomerGatewaysResponse,
     or_default(0, customer_gateways, "customer_gateways"),
@@ -3885,20 +4033,23 @@ crate::fields::decode_struct!(
     or_default(3, total_count, "total_count"),
 );
 /// Body returned by ListVpnConnections.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ListVpnConnectionsResponse {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub page_info: ::std::option::Option<PageInfo>,
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Number of connections matching the filters, over all pages.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i64>,
     /// The connections on this page.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub vpn_connections: ::std::option::Option<::std::vec::Vec<VpnConnection>>,
 }
+crate::encode::encode_struct!(
+    ListVpnConnectionsResponse,
+    skip_none(page_info, "page_info"),
+    skip_none(request_id, "request_id"),
+    skip_none(total_count, "total_count"),
+    skip_none(vpn_connections, "vpn_connections"),
+);
 crate::fields::decode_struct!(
     ListVpnConnectionsResponse,
     or_default(0, page_info, "page_info"),
@@ -3907,33 +4058,41 @@ crate::fields::decode_struct!(
     or_default(3, vpn_connections, "vpn_connections"),
 );
 /// Body returned by ListVpnGatewayCertificates.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ListVpnGatewayCertificatesResponse {
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The certificates of this page.
     pub vpn_gateway_certificates: ::std::vec::Vec<VpnGatewayCertificate>,
 }
+crate::encode::encode_struct!(
+    ListVpnGatewayCertificatesResponse,
+    skip_none(request_id, "request_id"),
+    always(vpn_gateway_certificates, "vpn_gateway_certificates"),
+);
 crate::fields::decode_struct!(
     ListVpnGatewayCertificatesResponse,
     or_default(0, request_id, "request_id"),
     required(1, vpn_gateway_certificates, "vpn_gateway_certificates"),
 );
 /// Body returned by ListVpnGatewayJobs.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ListVpnGatewayJobsResponse {
     /// The jobs of this page.
     pub jobs: ::std::vec::Vec<VpnGatewayJob>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub page_info: ::std::option::Option<PageInfo>,
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Number of matching jobs over all pages.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i32>,
 }
+crate::encode::encode_struct!(
+    ListVpnGatewayJobsResponse,
+    always(jobs, "jobs"),
+    skip_none(page_info, "page_info"),
+    skip_none(request_id, "request_id"),
+    skip_none(total_count, "total_count"),
+);
 crate::fields::decode_struct!(
     ListVpnGatewayJobsResponse,
     required(0, jobs, "jobs"),
@@ -3942,33 +4101,39 @@ crate::fields::decode_struct!(
     or_default(3, total_count, "total_count"),
 );
 /// Body returned by ListVgws (not paginated).
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ListVpnGatewaysResponse {
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The gateways.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub vpn_gateways: ::std::option::Option<::std::vec::Vec<VpnGateway>>,
 }
+crate::encode::encode_struct!(
+    ListVpnGatewaysResponse,
+    skip_none(request_id, "request_id"),
+    skip_none(vpn_gateways, "vpn_gateways"),
+);
 crate::fields::decode_struct!(
     ListVpnGatewaysResponse,
     or_default(0, request_id, "request_id"),
     or_default(1, vpn_gateways, "vpn_gateways"),
 );
 /// Content of a Neutron-style error.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct NeutronErrorDetail {
     /// Further detail, often empty.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub detail: ::std::option::Option<::std::string::String>,
     /// Human-readable message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// Exception name, such as IPsecSiteConnectionNotFound.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    NeutronErrorDetail,
+    skip_none(detail, "detail"),
+    skip_none(message, "message"),
+    skip_none(type_, "type"),
+);
 crate::fields::decode_struct!(
     NeutronErrorDetail,
     or_default(0, detail, "detail"),
@@ -3976,45 +4141,55 @@ crate::fields::decode_struct!(
     or_default(2, type_, "type"),
 );
 /// The resource a route's next hop is (with `is_include_nexthop_resource=true`).
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct NexthopResource {
     /// ID of the resource.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Kind of resource, such as `vpn_connection`. A plain string.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    NexthopResource,
+    skip_none(id, "id"),
+    skip_none(type_, "type"),
+);
 crate::fields::decode_struct!(
     NexthopResource,
     or_default(0, id, "id"),
     or_default(1, type_, "type"),
 );
 /// Pagination state of a list.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct PageInfo {
     /// Number of items on this page.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub current_count: ::std::option::Option<i32>,
     /// Marker of the next page (the `created_at` of the last item on this page). Absent on the last
     /// page.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub next_marker: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    PageInfo,
+    skip_none(current_count, "current_count"),
+    skip_none(next_marker, "next_marker"),
+);
 crate::fields::decode_struct!(
     PageInfo,
     or_default(0, current_count, "current_count"),
     or_default(1, next_marker, "next_marker"),
 );
 /// Body returned by ExportVpnConnectionPeerConfiguration.
-#[derive(::serde::Serialize, Clone)]
+#[derive(Clone)]
 pub struct PeerConfigurationResponse {
     /// The configuration to apply on the device. It contains the connection's pre-shared key.
     pub peer_config: ::std::string::String,
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    PeerConfigurationResponse,
+    always(peer_config, "peer_config"),
+    skip_none(request_id, "request_id"),
+);
 crate::fields::decode_struct!(
     PeerConfigurationResponse,
     required(0, peer_config, "peer_config"),
@@ -4031,24 +4206,27 @@ impl ::std::fmt::Debug for PeerConfigurationResponse {
 /// An on-premises device (the API's SupportedDevice). The reference page gives `vendor`, `type`,
 /// `model` and `version`; the official SDK's model has `vendor`, `platform` and `version`. All five
 /// are described; each is optional in answers.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct PeerDevice {
     /// Device model.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub model: ::std::option::Option<::std::string::String>,
     /// Device platform (the official SDK's name for the model).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub platform: ::std::option::Option<::std::string::String>,
     /// Device series.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
     /// Vendor of the device.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vendor: ::std::option::Option<::std::string::String>,
     /// Software version of the device.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub version: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    PeerDevice,
+    skip_none(model, "model"),
+    skip_none(platform, "platform"),
+    skip_none(type_, "type"),
+    skip_none(vendor, "vendor"),
+    skip_none(version, "version"),
+);
 crate::fields::decode_struct!(
     PeerDevice,
     or_default(0, model, "model"),
@@ -4142,18 +4320,21 @@ impl<'de> ::serde::Deserialize<'de> for Phase1NegotiationMode {
     }
 }
 /// One policy rule of a policy-based connection.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct PolicyRule {
     /// Destination CIDRs.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub destination: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Position of the rule.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub rule_index: ::std::option::Option<i64>,
     /// Source CIDR.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub source: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    PolicyRule,
+    skip_none(destination, "destination"),
+    skip_none(rule_index, "rule_index"),
+    skip_none(source, "source"),
+);
 crate::fields::decode_struct!(
     PolicyRule,
     or_default(0, destination, "destination"),
@@ -4166,13 +4347,16 @@ impl PolicyRule {
     }
 }
 /// The policy template of a gateway, the IKE and IPsec settings new connections start from.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct PolicyTemplate {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ike_policy: ::std::option::Option<PolicyTemplateIkePolicy>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ipsec_policy: ::std::option::Option<PolicyTemplateIpsecPolicy>,
 }
+crate::encode::encode_struct!(
+    PolicyTemplate,
+    skip_none(ike_policy, "ike_policy"),
+    skip_none(ipsec_policy, "ipsec_policy"),
+);
 crate::fields::decode_struct!(
     PolicyTemplate,
     or_default(0, ike_policy, "ike_policy"),
@@ -4180,19 +4364,25 @@ crate::fields::decode_struct!(
 );
 /// Hash algorithm accepted in a gateway's policy template (requests only; narrower than
 /// AuthenticationAlgorithm).
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub enum PolicyTemplateAuthenticationAlgorithm {
     /// `sha2-256` on the wire.
-    #[serde(rename = "sha2-256")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "sha2-256"))]
     Sha2256,
     /// `sha2-384` on the wire.
-    #[serde(rename = "sha2-384")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "sha2-384"))]
     Sha2384,
     /// `sha2-512` on the wire.
-    #[serde(rename = "sha2-512")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "sha2-512"))]
     Sha2512,
 }
+crate::encode::encode_enum!(
+    PolicyTemplateAuthenticationAlgorithm,
+    Sha2256 => "sha2-256",
+    Sha2384 => "sha2-384",
+    Sha2512 => "sha2-512",
+);
 impl ::std::fmt::Display for PolicyTemplateAuthenticationAlgorithm {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
@@ -4238,28 +4428,37 @@ for PolicyTemplateAuthenticationAlgorithm {
     }
 }
 /// Diffie-Hellman group accepted for IKE in a gateway's policy template (requests only).
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub enum PolicyTemplateDhGroup {
     /// `group14` on the wire.
-    #[serde(rename = "group14")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "group14"))]
     Group14,
     /// `group15` on the wire.
-    #[serde(rename = "group15")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "group15"))]
     Group15,
     /// `group16` on the wire.
-    #[serde(rename = "group16")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "group16"))]
     Group16,
     /// `group19` on the wire.
-    #[serde(rename = "group19")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "group19"))]
     Group19,
     /// `group20` on the wire.
-    #[serde(rename = "group20")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "group20"))]
     Group20,
     /// `group21` on the wire.
-    #[serde(rename = "group21")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "group21"))]
     Group21,
 }
+crate::encode::encode_enum!(
+    PolicyTemplateDhGroup,
+    Group14 => "group14",
+    Group15 => "group15",
+    Group16 => "group16",
+    Group19 => "group19",
+    Group20 => "group20",
+    Group21 => "group21",
+);
 impl ::std::fmt::Display for PolicyTemplateDhGroup {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
@@ -4311,25 +4510,33 @@ impl ::std::convert::TryFrom<::std::string::String> for PolicyTemplateDhGroup {
 }
 /// Cipher accepted in a gateway's policy template (requests only; narrower than
 /// EncryptionAlgorithm).
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub enum PolicyTemplateEncryptionAlgorithm {
     /// `aes-128` on the wire.
-    #[serde(rename = "aes-128")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "aes-128"))]
     Aes128,
     /// `aes-192` on the wire.
-    #[serde(rename = "aes-192")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "aes-192"))]
     Aes192,
     /// `aes-256` on the wire.
-    #[serde(rename = "aes-256")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "aes-256"))]
     Aes256,
     /// `aes-128-gcm-16` on the wire.
-    #[serde(rename = "aes-128-gcm-16")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "aes-128-gcm-16"))]
     Aes128Gcm16,
     /// `aes-256-gcm-16` on the wire.
-    #[serde(rename = "aes-256-gcm-16")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "aes-256-gcm-16"))]
     Aes256Gcm16,
 }
+crate::encode::encode_enum!(
+    PolicyTemplateEncryptionAlgorithm,
+    Aes128 => "aes-128",
+    Aes192 => "aes-192",
+    Aes256 => "aes-256",
+    Aes128Gcm16 => "aes-128-gcm-16",
+    Aes256Gcm16 => "aes-256-gcm-16",
+);
 impl ::std::fmt::Display for PolicyTemplateEncryptionAlgorithm {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
@@ -4380,21 +4587,24 @@ for PolicyTemplateEncryptionAlgorithm {
 }
 /// IKE (phase 1) part of a policy template as returned by the service (plain strings, as the
 /// reference gives them).
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct PolicyTemplateIkePolicy {
     /// Hash algorithm, e.g. `sha2-256` (see PolicyTemplateAuthenticationAlgorithm).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub authentication_algorithm: ::std::option::Option<::std::string::String>,
     /// Diffie-Hellman group, e.g. `group15` (see PolicyTemplateDhGroup).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dh_group: ::std::option::Option<::std::string::String>,
     /// Cipher, e.g. `aes-128` (see PolicyTemplateEncryptionAlgorithm).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encryption_algorithm: ::std::option::Option<::std::string::String>,
     /// Lifetime of the IKE SA in seconds.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lifetime_seconds: ::std::option::Option<i64>,
 }
+crate::encode::encode_struct!(
+    PolicyTemplateIkePolicy,
+    skip_none(authentication_algorithm, "authentication_algorithm"),
+    skip_none(dh_group, "dh_group"),
+    skip_none(encryption_algorithm, "encryption_algorithm"),
+    skip_none(lifetime_seconds, "lifetime_seconds"),
+);
 crate::fields::decode_struct!(
     PolicyTemplateIkePolicy,
     or_default(0, authentication_algorithm, "authentication_algorithm"),
@@ -4404,21 +4614,24 @@ crate::fields::decode_struct!(
 );
 /// IPsec (phase 2) part of a policy template as returned by the service (plain strings, as the
 /// reference gives them).
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct PolicyTemplateIpsecPolicy {
     /// Hash algorithm, e.g. `sha2-256`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub authentication_algorithm: ::std::option::Option<::std::string::String>,
     /// Cipher, e.g. `aes-128`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encryption_algorithm: ::std::option::Option<::std::string::String>,
     /// Lifetime of the IPsec SA in seconds.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lifetime_seconds: ::std::option::Option<i64>,
     /// Perfect forward secrecy DH group, e.g. `group15`, or `disable`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pfs: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    PolicyTemplateIpsecPolicy,
+    skip_none(authentication_algorithm, "authentication_algorithm"),
+    skip_none(encryption_algorithm, "encryption_algorithm"),
+    skip_none(lifetime_seconds, "lifetime_seconds"),
+    skip_none(pfs, "pfs"),
+);
 crate::fields::decode_struct!(
     PolicyTemplateIpsecPolicy,
     or_default(0, authentication_algorithm, "authentication_algorithm"),
@@ -4428,31 +4641,41 @@ crate::fields::decode_struct!(
 );
 /// Perfect forward secrecy group accepted for IPsec in a gateway's policy template, or `disable`
 /// (requests only).
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub enum PolicyTemplatePfs {
     /// `group14` on the wire.
-    #[serde(rename = "group14")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "group14"))]
     Group14,
     /// `group15` on the wire.
-    #[serde(rename = "group15")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "group15"))]
     Group15,
     /// `group16` on the wire.
-    #[serde(rename = "group16")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "group16"))]
     Group16,
     /// `group19` on the wire.
-    #[serde(rename = "group19")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "group19"))]
     Group19,
     /// `group20` on the wire.
-    #[serde(rename = "group20")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "group20"))]
     Group20,
     /// `group21` on the wire.
-    #[serde(rename = "group21")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "group21"))]
     Group21,
     /// `disable` on the wire.
-    #[serde(rename = "disable")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "disable"))]
     Disable,
 }
+crate::encode::encode_enum!(
+    PolicyTemplatePfs,
+    Group14 => "group14",
+    Group15 => "group15",
+    Group16 => "group16",
+    Group19 => "group19",
+    Group20 => "group20",
+    Group21 => "group21",
+    Disable => "disable",
+);
 impl ::std::fmt::Display for PolicyTemplatePfs {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
@@ -4505,14 +4728,18 @@ impl ::std::convert::TryFrom<::std::string::String> for PolicyTemplatePfs {
     }
 }
 /// Body returned by ListProjectTags.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ProjectTagsResponse {
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Every tag key used on resources of the type, with its values.
     pub tags: ::std::vec::Vec<TagKeyValues>,
 }
+crate::encode::encode_struct!(
+    ProjectTagsResponse,
+    skip_none(request_id, "request_id"),
+    always(tags, "tags"),
+);
 crate::fields::decode_struct!(
     ProjectTagsResponse,
     or_default(0, request_id, "request_id"),
@@ -4520,19 +4747,22 @@ crate::fields::decode_struct!(
 );
 /// Body of ListResourcesByTags and CountResourcesByTags. Every condition given must hold; an empty
 /// body selects every resource of the type.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct QueryResourcesRequest {
     /// Searches on the resource's fields.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub matches: ::std::option::Option<::std::vec::Vec<TagMatch>>,
     /// Tag conditions (at most 20): a resource must have every key, each with one of its values.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<TagKeyValues>>,
     /// When true, only resources without any tag are selected and `tags` is ignored. False or
     /// absent: no such condition.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub without_any_tag: ::std::option::Option<bool>,
 }
+crate::encode::encode_struct!(
+    QueryResourcesRequest,
+    skip_none(matches, "matches"),
+    skip_none(tags, "tags"),
+    skip_none(without_any_tag, "without_any_tag"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     QueryResourcesRequest,
@@ -4546,19 +4776,22 @@ impl QueryResourcesRequest {
     }
 }
 /// The quota of one resource type (the API's QuotaInfo).
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct QuotaResource {
     /// Maximum number of resources of this type.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub quota: ::std::option::Option<i64>,
     /// Resource type; known values `vpn_gateway`, `customer_gateway` and `vpn_connection`, and on
     /// some regions `vpngw` and `vpn` (classic VPN). A plain string, as the reference gives it.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
     /// Number of resources of this type in use.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub used: ::std::option::Option<i64>,
 }
+crate::encode::encode_struct!(
+    QuotaResource,
+    skip_none(quota, "quota"),
+    skip_none(type_, "type"),
+    skip_none(used, "used"),
+);
 crate::fields::decode_struct!(
     QuotaResource,
     or_default(0, quota, "quota"),
@@ -4566,24 +4799,31 @@ crate::fields::decode_struct!(
     or_default(2, used, "used"),
 );
 /// The quotas of the project.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct Quotas {
     /// One entry per resource type.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub resources: ::std::option::Option<::std::vec::Vec<QuotaResource>>,
 }
+crate::encode::encode_struct!(
+    Quotas,
+    skip_none(resources, "resources"),
+);
 crate::fields::decode_struct!(
     Quotas,
     or_default(0, resources, "resources"),
 );
 /// Body returned by ShowQuotasInfo.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct QuotasResponse {
     pub quotas: Quotas,
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    QuotasResponse,
+    always(quotas, "quotas"),
+    skip_none(request_id, "request_id"),
+);
 crate::fields::decode_struct!(
     QuotasResponse,
     required(0, quotas, "quotas"),
@@ -4775,34 +5015,41 @@ impl<'de> ::serde::Deserialize<'de> for ReportedConnectionStyle {
     }
 }
 /// Body of an answer that carries nothing but the request's ID (ResetVpnConnection).
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct RequestIdResponse {
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    RequestIdResponse,
+    skip_none(request_id, "request_id"),
+);
 crate::fields::decode_struct!(
     RequestIdResponse,
     or_default(0, request_id, "request_id"),
 );
 /// Body returned by CountResourcesByTags.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ResourceCountResponse {
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// Number of matching resources.
     pub total_count: i32,
 }
+crate::encode::encode_struct!(
+    ResourceCountResponse,
+    skip_none(request_id, "request_id"),
+    always(total_count, "total_count"),
+);
 crate::fields::decode_struct!(
     ResourceCountResponse,
     or_default(0, request_id, "request_id"),
     required(1, total_count, "total_count"),
 );
 /// The ID of a resource that a request names (up to 64 characters).
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct ResourceId(::std::string::String);
+crate::encode::encode_newtype!(ResourceId);
 impl ::std::ops::Deref for ResourceId {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -4856,9 +5103,9 @@ impl ::std::convert::From<ResourceId> for ::std::string::String {
 }
 /// The name of a VPN gateway, customer gateway or VPN connection: 1 to 64 letters, digits, Chinese
 /// characters, `-`, `_` or `.`.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct ResourceName(::std::string::String);
+crate::encode::encode_newtype!(ResourceName);
 impl ::std::ops::Deref for ResourceName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -4927,16 +5174,20 @@ impl ::std::convert::From<ResourceName> for ::std::string::String {
 }
 /// A tag of one resource. In a removal the value may be left out (the tag is removed whatever its
 /// value).
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ResourceTag {
     /// Tag key (1 to 128 characters: Unicode letters, separators, digits and `_.:=+-@`; not
     /// starting with `_sys_`, no leading or trailing blank), as in `Tag`.
     pub key: ::std::string::String,
     /// Tag value (up to 255 characters: Unicode letters, separators, digits and `_.:/=+-@`), as in
     /// `Tag`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub value: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    ResourceTag,
+    always(key, "key"),
+    skip_none(value, "value"),
+);
 crate::fields::decode_struct!(
     ResourceTag,
     required(0, key, "key"),
@@ -4948,31 +5199,39 @@ impl ResourceTag {
     }
 }
 /// Body returned by ShowResourceTags.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ResourceTagsResponse {
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The resource's tags.
     pub tags: ::std::vec::Vec<ResourceTag>,
 }
+crate::encode::encode_struct!(
+    ResourceTagsResponse,
+    skip_none(request_id, "request_id"),
+    always(tags, "tags"),
+);
 crate::fields::decode_struct!(
     ResourceTagsResponse,
     or_default(0, request_id, "request_id"),
     required(1, tags, "tags"),
 );
 /// Body returned by ListResourcesByTags.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ResourcesByTagsResponse {
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The matching resources of this page.
     pub resources: ::std::vec::Vec<TaggedResource>,
     /// Number of matching resources over all pages.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i32>,
 }
+crate::encode::encode_struct!(
+    ResourcesByTagsResponse,
+    skip_none(request_id, "request_id"),
+    always(resources, "resources"),
+    skip_none(total_count, "total_count"),
+);
 crate::fields::decode_struct!(
     ResourcesByTagsResponse,
     or_default(0, request_id, "request_id"),
@@ -4980,21 +5239,25 @@ crate::fields::decode_struct!(
     or_default(2, total_count, "total_count"),
 );
 /// Body returned by ListPeerConfigurationSupportedDevices.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct SupportedDevicesResponse {
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The devices a configuration can be exported for.
     pub supported_devices: ::std::vec::Vec<PeerDevice>,
 }
+crate::encode::encode_struct!(
+    SupportedDevicesResponse,
+    skip_none(request_id, "request_id"),
+    always(supported_devices, "supported_devices"),
+);
 crate::fields::decode_struct!(
     SupportedDevicesResponse,
     or_default(0, request_id, "request_id"),
     required(1, supported_devices, "supported_devices"),
 );
 /// A resource tag.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct Tag {
     /// Tag key (Unicode letters, separators, digits and `_.:=+-@`; not starting with `_sys_`, no
     /// leading or trailing blank). The pattern is the official one; its `\p{...}` classes need a
@@ -5004,6 +5267,11 @@ pub struct Tag {
     /// one (Unicode classes, see `key`).
     pub value: ::std::string::String,
 }
+crate::encode::encode_struct!(
+    Tag,
+    always(key, "key"),
+    always(value, "value"),
+);
 crate::fields::decode_struct!(
     Tag,
     required(0, key, "key"),
@@ -5016,15 +5284,19 @@ impl Tag {
 }
 /// A tag key with a list of values: in a query, resources with this key and any of the values (any
 /// value when the list is empty); in the project tag list, the values the key has.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct TagKeyValues {
     /// Tag key (1 to 128 characters, as in `Tag`).
     pub key: ::std::string::String,
     /// Tag values (each up to 255 characters, as in `Tag`; at most 20 in a query). In a query an
     /// empty list means any value.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub values: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+crate::encode::encode_struct!(
+    TagKeyValues,
+    always(key, "key"),
+    skip_none(values, "values"),
+);
 crate::fields::decode_struct!(
     TagKeyValues,
     required(0, key, "key"),
@@ -5036,12 +5308,17 @@ impl TagKeyValues {
     }
 }
 /// A search on a resource's field: resources whose field contains the value.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct TagMatch {
     pub key: TagMatchKey,
     /// The text to look for (up to 255 characters).
     pub value: TagMatchValue,
 }
+crate::encode::encode_struct!(
+    TagMatch,
+    always(key, "key"),
+    always(value, "value"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     TagMatch,
@@ -5054,13 +5331,17 @@ impl TagMatch {
     }
 }
 /// The field a `matches` entry searches: `resource_name`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub enum TagMatchKey {
     /// `resource_name` on the wire.
-    #[serde(rename = "resource_name")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "resource_name"))]
     ResourceName,
 }
+crate::encode::encode_enum!(
+    TagMatchKey,
+    ResourceName => "resource_name",
+);
 impl ::std::fmt::Display for TagMatchKey {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
@@ -5096,9 +5377,9 @@ impl ::std::convert::TryFrom<::std::string::String> for TagMatchKey {
     }
 }
 /// The text to look for (up to 255 characters).
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct TagMatchValue(::std::string::String);
+crate::encode::encode_newtype!(TagMatchValue);
 impl ::std::ops::Deref for TagMatchValue {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -5153,22 +5434,29 @@ impl ::std::convert::From<TagMatchValue> for ::std::string::String {
 /// The kind of resource the tags belong to, spelt as in the path: `vpn-gateway` (site-to-site VPN
 /// gateway), `customer-gateway`, `vpn-connection`, `p2c-vpn-gateways` (point-to-client VPN gateway;
 /// note the plural, as the API spells it).
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub enum TagResourceType {
     /// `vpn-gateway` on the wire.
-    #[serde(rename = "vpn-gateway")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "vpn-gateway"))]
     VpnGateway,
     /// `customer-gateway` on the wire.
-    #[serde(rename = "customer-gateway")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "customer-gateway"))]
     CustomerGateway,
     /// `vpn-connection` on the wire.
-    #[serde(rename = "vpn-connection")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "vpn-connection"))]
     VpnConnection,
     /// `p2c-vpn-gateways` on the wire.
-    #[serde(rename = "p2c-vpn-gateways")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "p2c-vpn-gateways"))]
     P2cVpnGateways,
 }
+crate::encode::encode_enum!(
+    TagResourceType,
+    VpnGateway => "vpn-gateway",
+    CustomerGateway => "customer-gateway",
+    VpnConnection => "vpn-connection",
+    P2cVpnGateways => "p2c-vpn-gateways",
+);
 impl ::std::fmt::Display for TagResourceType {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
@@ -5215,21 +5503,24 @@ impl ::std::convert::TryFrom<::std::string::String> for TagResourceType {
     }
 }
 /// A resource selected by tags.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct TaggedResource {
     /// Details of the resource (currently empty).
-    #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
     pub resource_detail: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     /// ID of the resource.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_id: ::std::option::Option<::std::string::String>,
     /// Name of the resource.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_name: ::std::option::Option<::std::string::String>,
     /// The resource's tags.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<ResourceTag>>,
 }
+crate::encode::encode_struct!(
+    TaggedResource,
+    skip_empty(resource_detail, "resource_detail"),
+    skip_none(resource_id, "resource_id"),
+    skip_none(resource_name, "resource_name"),
+    skip_none(tags, "tags"),
+);
 crate::fields::decode_struct!(
     TaggedResource,
     or_default(0, resource_detail, "resource_detail"),
@@ -5318,14 +5609,17 @@ impl<'de> ::serde::Deserialize<'de> for TransformProtocol {
 }
 /// The fields to change; fields left out keep their value. The identity and the BGP AS number
 /// cannot be changed.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UpdateCustomerGateway {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ca_certificate: ::std::option::Option<CaCertificateRequest>,
     /// Customer gateway name (letters, digits, Chinese characters, `-`, `_`, `.`).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<ResourceName>,
 }
+crate::encode::encode_struct!(
+    UpdateCustomerGateway,
+    skip_none(ca_certificate, "ca_certificate"),
+    skip_none(name, "name"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdateCustomerGateway,
@@ -5338,10 +5632,14 @@ impl UpdateCustomerGateway {
     }
 }
 /// Body of UpdateCgw.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct UpdateCustomerGatewayRequest {
     pub customer_gateway: UpdateCustomerGateway,
 }
+crate::encode::encode_struct!(
+    UpdateCustomerGatewayRequest,
+    always(customer_gateway, "customer_gateway"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdateCustomerGatewayRequest,
@@ -5353,17 +5651,20 @@ impl UpdateCustomerGatewayRequest {
     }
 }
 /// Dead peer detection changes; no defaults, fields left out are unchanged.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UpdateDpd {
     /// Seconds between DPD probes.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub interval: ::std::option::Option<crate::Bounded<10, 3600>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub msg: ::std::option::Option<DpdMsg>,
     /// Seconds to wait for a DPD answer.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub timeout: ::std::option::Option<crate::Bounded<2, 60>>,
 }
+crate::encode::encode_struct!(
+    UpdateDpd,
+    skip_none(interval, "interval"),
+    skip_none(msg, "msg"),
+    skip_none(timeout, "timeout"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdateDpd,
@@ -5377,36 +5678,39 @@ impl UpdateDpd {
     }
 }
 /// IKE (phase 1) policy changes; no defaults, fields left out are unchanged.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UpdateIkePolicy {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub authentication_algorithm: ::std::option::Option<AuthenticationAlgorithm>,
     /// Diffie-Hellman group for phase 1. Known values are group1 to group21 as offered by the
     /// service (group1, group2, group5, group14, group15, group16, group19, group20, group21).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dh_group: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dpd: ::std::option::Option<UpdateDpd>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encryption_algorithm: ::std::option::Option<EncryptionAlgorithm>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ike_version: ::std::option::Option<IkeVersion>,
     /// Lifetime of the IKE SA in seconds.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lifetime_seconds: ::std::option::Option<crate::Bounded<60, 604800>>,
     /// Local identity.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub local_id: ::std::option::Option<IkeIdentity>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub local_id_type: ::std::option::Option<IkeIdType>,
     /// Peer identity.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub peer_id: ::std::option::Option<IkeIdentity>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub peer_id_type: ::std::option::Option<IkeIdType>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phase1_negotiation_mode: ::std::option::Option<Phase1NegotiationMode>,
 }
+crate::encode::encode_struct!(
+    UpdateIkePolicy,
+    skip_none(authentication_algorithm, "authentication_algorithm"),
+    skip_none(dh_group, "dh_group"),
+    skip_none(dpd, "dpd"),
+    skip_none(encryption_algorithm, "encryption_algorithm"),
+    skip_none(ike_version, "ike_version"),
+    skip_none(lifetime_seconds, "lifetime_seconds"),
+    skip_none(local_id, "local_id"),
+    skip_none(local_id_type, "local_id_type"),
+    skip_none(peer_id, "peer_id"),
+    skip_none(peer_id_type, "peer_id_type"),
+    skip_none(phase1_negotiation_mode, "phase1_negotiation_mode"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdateIkePolicy,
@@ -5428,25 +5732,28 @@ impl UpdateIkePolicy {
     }
 }
 /// IPsec (phase 2) policy changes; no defaults, fields left out are unchanged.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UpdateIpsecPolicy {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub authentication_algorithm: ::std::option::Option<AuthenticationAlgorithm>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encapsulation_mode: ::std::option::Option<EncapsulationMode>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encryption_algorithm: ::std::option::Option<EncryptionAlgorithm>,
     /// Lifetime of the IPsec SA in seconds.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lifetime_seconds: ::std::option::Option<crate::Bounded<30, 604800>>,
     /// Perfect forward secrecy DH group. Known values are group1 to group21 as offered by the
     /// service (group1, group2, group5, group14, group15, group16, group19, group20, group21) and
     /// `disable`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pfs: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub transform_protocol: ::std::option::Option<TransformProtocol>,
 }
+crate::encode::encode_struct!(
+    UpdateIpsecPolicy,
+    skip_none(authentication_algorithm, "authentication_algorithm"),
+    skip_none(encapsulation_mode, "encapsulation_mode"),
+    skip_none(encryption_algorithm, "encryption_algorithm"),
+    skip_none(lifetime_seconds, "lifetime_seconds"),
+    skip_none(pfs, "pfs"),
+    skip_none(transform_protocol, "transform_protocol"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdateIpsecPolicy,
@@ -5464,13 +5771,16 @@ impl UpdateIpsecPolicy {
 }
 /// Changes to the policy template, the IKE and IPsec settings that new connections of the gateway
 /// start from. Narrower algorithm choices than a connection's own policies.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UpdatePolicyTemplate {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ike_policy: ::std::option::Option<UpdatePolicyTemplateIkePolicy>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ipsec_policy: ::std::option::Option<UpdatePolicyTemplateIpsecPolicy>,
 }
+crate::encode::encode_struct!(
+    UpdatePolicyTemplate,
+    skip_none(ike_policy, "ike_policy"),
+    skip_none(ipsec_policy, "ipsec_policy"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdatePolicyTemplate,
@@ -5483,20 +5793,23 @@ impl UpdatePolicyTemplate {
     }
 }
 /// IKE (phase 1) part of the policy template; fields left out are unchanged.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UpdatePolicyTemplateIkePolicy {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub authentication_algorithm: ::std::option::Option<
         PolicyTemplateAuthenticationAlgorithm,
     >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dh_group: ::std::option::Option<PolicyTemplateDhGroup>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encryption_algorithm: ::std::option::Option<PolicyTemplateEncryptionAlgorithm>,
     /// Lifetime of the IKE SA in seconds.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lifetime_seconds: ::std::option::Option<crate::Bounded<60, 604800>>,
 }
+crate::encode::encode_struct!(
+    UpdatePolicyTemplateIkePolicy,
+    skip_none(authentication_algorithm, "authentication_algorithm"),
+    skip_none(dh_group, "dh_group"),
+    skip_none(encryption_algorithm, "encryption_algorithm"),
+    skip_none(lifetime_seconds, "lifetime_seconds"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdatePolicyTemplateIkePolicy,
@@ -5511,20 +5824,23 @@ impl UpdatePolicyTemplateIkePolicy {
     }
 }
 /// IPsec (phase 2) part of the policy template; fields left out are unchanged.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UpdatePolicyTemplateIpsecPolicy {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub authentication_algorithm: ::std::option::Option<
         PolicyTemplateAuthenticationAlgorithm,
     >,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub encryption_algorithm: ::std::option::Option<PolicyTemplateEncryptionAlgorithm>,
     /// Lifetime of the IPsec SA in seconds.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub lifetime_seconds: ::std::option::Option<crate::Bounded<30, 604800>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub pfs: ::std::option::Option<PolicyTemplatePfs>,
 }
+crate::encode::encode_struct!(
+    UpdatePolicyTemplateIpsecPolicy,
+    skip_none(authentication_algorithm, "authentication_algorithm"),
+    skip_none(encryption_algorithm, "encryption_algorithm"),
+    skip_none(lifetime_seconds, "lifetime_seconds"),
+    skip_none(pfs, "pfs"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdatePolicyTemplateIpsecPolicy,
@@ -5539,43 +5855,46 @@ impl UpdatePolicyTemplateIpsecPolicy {
     }
 }
 /// The fields to change; fields left out keep their value.
-#[derive(::serde::Serialize, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct UpdateVpnConnection {
     /// ID of the customer gateway.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cgw_id: ::std::option::Option<ResourceId>,
     /// Whether branch-to-branch forwarding through this connection is enabled.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enable_hub: ::std::option::Option<bool>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ikepolicy: ::std::option::Option<UpdateIkePolicy>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ipsecpolicy: ::std::option::Option<UpdateIpsecPolicy>,
     /// Connection name (letters, digits, Chinese characters, `-`, `_`, `.`).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<ResourceName>,
     /// Customer-side IPv4 subnets (CIDR).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub peer_subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Customer-side IPv6 subnets (CIDR).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub peer_subnets_v6: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// IPv4 policy rules (policy-based connections only).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub policy_rules: ::std::option::Option<::std::vec::Vec<PolicyRule>>,
     /// IPv6 policy rules (policy-based connections only).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub policy_rules_v6: ::std::option::Option<::std::vec::Vec<PolicyRule>>,
     /// New pre-shared key. Secret; never log it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub psk: ::std::option::Option<UpdateVpnConnectionPsk>,
     /// Tunnel interface address on the VPN gateway side.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tunnel_local_address: ::std::option::Option<::std::string::String>,
     /// Tunnel interface address on the customer gateway side.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tunnel_peer_address: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    UpdateVpnConnection,
+    skip_none(cgw_id, "cgw_id"),
+    skip_none(enable_hub, "enable_hub"),
+    skip_none(ikepolicy, "ikepolicy"),
+    skip_none(ipsecpolicy, "ipsecpolicy"),
+    skip_none(name, "name"),
+    skip_none(peer_subnets, "peer_subnets"),
+    skip_none(peer_subnets_v6, "peer_subnets_v6"),
+    skip_none(policy_rules, "policy_rules"),
+    skip_none(policy_rules_v6, "policy_rules_v6"),
+    skip_none(psk, "psk"),
+    skip_none(tunnel_local_address, "tunnel_local_address"),
+    skip_none(tunnel_peer_address, "tunnel_peer_address"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdateVpnConnection,
@@ -5616,9 +5935,9 @@ impl ::std::fmt::Debug for UpdateVpnConnection {
     }
 }
 /// New pre-shared key. Secret; never log it.
-#[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct UpdateVpnConnectionPsk(::std::string::String);
+crate::encode::encode_newtype!(UpdateVpnConnectionPsk);
 impl ::std::ops::Deref for UpdateVpnConnectionPsk {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -5679,10 +5998,14 @@ impl ::std::convert::From<UpdateVpnConnectionPsk> for ::std::string::String {
     }
 }
 /// Body of UpdateVpnConnection.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct UpdateVpnConnectionRequest {
     pub vpn_connection: UpdateVpnConnection,
 }
+crate::encode::encode_struct!(
+    UpdateVpnConnectionRequest,
+    always(vpn_connection, "vpn_connection"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdateVpnConnectionRequest,
@@ -5694,26 +6017,29 @@ impl UpdateVpnConnectionRequest {
     }
 }
 /// The fields to change; fields left out keep their value.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct UpdateVpnGateway {
     /// ID (a UUID) of the EIP to use as the first gateway address.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub eip_id_1: ::std::option::Option<UpdateVpnGatewayEipId1>,
     /// ID (a UUID) of the EIP to use as the second gateway address.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub eip_id_2: ::std::option::Option<UpdateVpnGatewayEipId2>,
     /// The new list of cloud-side IPv4 subnets (CIDR).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub local_subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// The new list of cloud-side IPv6 subnets (CIDR).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub local_subnets_v6: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Gateway name (letters, digits, Chinese characters, `-`, `_`, `.`).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<ResourceName>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub policy_template: ::std::option::Option<UpdatePolicyTemplate>,
 }
+crate::encode::encode_struct!(
+    UpdateVpnGateway,
+    skip_none(eip_id_1, "eip_id_1"),
+    skip_none(eip_id_2, "eip_id_2"),
+    skip_none(local_subnets, "local_subnets"),
+    skip_none(local_subnets_v6, "local_subnets_v6"),
+    skip_none(name, "name"),
+    skip_none(policy_template, "policy_template"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdateVpnGateway,
@@ -5730,30 +6056,33 @@ impl UpdateVpnGateway {
     }
 }
 /// What changes; every field is optional (a new name alone is enough).
-#[derive(::serde::Serialize, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct UpdateVpnGatewayCertificate {
     /// A new signature certificate (PEM).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub certificate: ::std::option::Option<UpdateVpnGatewayCertificateCertificate>,
     /// A new CA certificate (PEM).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub certificate_chain: ::std::option::Option<
         UpdateVpnGatewayCertificateCertificateChain,
     >,
     /// A new encryption certificate (PEM).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enc_certificate: ::std::option::Option<
         UpdateVpnGatewayCertificateEncCertificate,
     >,
     /// A new private key of the encryption certificate (PEM).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enc_private_key: ::std::option::Option<UpdateVpnGatewayCertificateEncPrivateKey>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<VpnGatewayCertificateName>,
     /// A new private key of the signature certificate (PEM).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub private_key: ::std::option::Option<UpdateVpnGatewayCertificatePrivateKey>,
 }
+crate::encode::encode_struct!(
+    UpdateVpnGatewayCertificate,
+    skip_none(certificate, "certificate"),
+    skip_none(certificate_chain, "certificate_chain"),
+    skip_none(enc_certificate, "enc_certificate"),
+    skip_none(enc_private_key, "enc_private_key"),
+    skip_none(name, "name"),
+    skip_none(private_key, "private_key"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdateVpnGatewayCertificate,
@@ -5782,9 +6111,9 @@ impl ::std::fmt::Debug for UpdateVpnGatewayCertificate {
     }
 }
 /// A new signature certificate (PEM).
-#[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct UpdateVpnGatewayCertificateCertificate(::std::string::String);
+crate::encode::encode_newtype!(UpdateVpnGatewayCertificateCertificate);
 impl ::std::ops::Deref for UpdateVpnGatewayCertificateCertificate {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -5849,9 +6178,9 @@ for ::std::string::String {
     }
 }
 /// A new CA certificate (PEM).
-#[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct UpdateVpnGatewayCertificateCertificateChain(::std::string::String);
+crate::encode::encode_newtype!(UpdateVpnGatewayCertificateCertificateChain);
 impl ::std::ops::Deref for UpdateVpnGatewayCertificateCertificateChain {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -5916,9 +6245,9 @@ for ::std::string::String {
     }
 }
 /// A new encryption certificate (PEM).
-#[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct UpdateVpnGatewayCertificateEncCertificate(::std::string::String);
+crate::encode::encode_newtype!(UpdateVpnGatewayCertificateEncCertificate);
 impl ::std::ops::Deref for UpdateVpnGatewayCertificateEncCertificate {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -5983,9 +6312,9 @@ for ::std::string::String {
     }
 }
 /// A new private key of the encryption certificate (PEM).
-#[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct UpdateVpnGatewayCertificateEncPrivateKey(::std::string::String);
+crate::encode::encode_newtype!(UpdateVpnGatewayCertificateEncPrivateKey);
 impl ::std::ops::Deref for UpdateVpnGatewayCertificateEncPrivateKey {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -6050,9 +6379,9 @@ for ::std::string::String {
     }
 }
 /// A new private key of the signature certificate (PEM).
-#[derive(::serde::Serialize, Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct UpdateVpnGatewayCertificatePrivateKey(::std::string::String);
+crate::encode::encode_newtype!(UpdateVpnGatewayCertificatePrivateKey);
 impl ::std::ops::Deref for UpdateVpnGatewayCertificatePrivateKey {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -6117,10 +6446,14 @@ for ::std::string::String {
     }
 }
 /// Body of UpdateVgwCertificate.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct UpdateVpnGatewayCertificateRequest {
     pub certificate: UpdateVpnGatewayCertificate,
 }
+crate::encode::encode_struct!(
+    UpdateVpnGatewayCertificateRequest,
+    always(certificate, "certificate"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdateVpnGatewayCertificateRequest,
@@ -6132,9 +6465,9 @@ impl UpdateVpnGatewayCertificateRequest {
     }
 }
 /// ID (a UUID) of the EIP to use as the first gateway address.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct UpdateVpnGatewayEipId1(::std::string::String);
+crate::encode::encode_newtype!(UpdateVpnGatewayEipId1);
 impl ::std::ops::Deref for UpdateVpnGatewayEipId1 {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -6205,9 +6538,9 @@ impl ::std::convert::From<UpdateVpnGatewayEipId1> for ::std::string::String {
     }
 }
 /// ID (a UUID) of the EIP to use as the second gateway address.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct UpdateVpnGatewayEipId2(::std::string::String);
+crate::encode::encode_newtype!(UpdateVpnGatewayEipId2);
 impl ::std::ops::Deref for UpdateVpnGatewayEipId2 {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -6278,10 +6611,14 @@ impl ::std::convert::From<UpdateVpnGatewayEipId2> for ::std::string::String {
     }
 }
 /// Body of UpdateVgw.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct UpdateVpnGatewayRequest {
     pub vpn_gateway: UpdateVpnGateway,
 }
+crate::encode::encode_struct!(
+    UpdateVpnGatewayRequest,
+    always(vpn_gateway, "vpn_gateway"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdateVpnGatewayRequest,
@@ -6293,11 +6630,15 @@ impl UpdateVpnGatewayRequest {
     }
 }
 /// The new specification.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct UpdateVpnGatewaySpecification {
     /// The new flavor, one of the gateway's `supported_flavors`.
     pub flavor: UpdateVpnGatewaySpecificationFlavor,
 }
+crate::encode::encode_struct!(
+    UpdateVpnGatewaySpecification,
+    always(flavor, "flavor"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdateVpnGatewaySpecification,
@@ -6309,7 +6650,7 @@ impl UpdateVpnGatewaySpecification {
     }
 }
 /// The new flavor, one of the gateway's `supported_flavors`.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub enum UpdateVpnGatewaySpecificationFlavor {
     /// `Basic` on the wire.
@@ -6319,12 +6660,20 @@ pub enum UpdateVpnGatewaySpecificationFlavor {
     /// `Professional2` on the wire.
     Professional2,
     /// `Professional1-NonFixedIP` on the wire.
-    #[serde(rename = "Professional1-NonFixedIP")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Professional1-NonFixedIP"))]
     Professional1NonFixedIp,
     /// `Professional2-NonFixedIP` on the wire.
-    #[serde(rename = "Professional2-NonFixedIP")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Professional2-NonFixedIP"))]
     Professional2NonFixedIp,
 }
+crate::encode::encode_enum!(
+    UpdateVpnGatewaySpecificationFlavor,
+    Basic => "Basic",
+    Professional1 => "Professional1",
+    Professional2 => "Professional2",
+    Professional1NonFixedIp => "Professional1-NonFixedIP",
+    Professional2NonFixedIp => "Professional2-NonFixedIP",
+);
 impl ::std::fmt::Display for UpdateVpnGatewaySpecificationFlavor {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
@@ -6374,10 +6723,14 @@ for UpdateVpnGatewaySpecificationFlavor {
     }
 }
 /// Body of UpdatePostpaidVgwSpecification.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct UpdateVpnGatewaySpecificationRequest {
     pub vpn_gateway: UpdateVpnGatewaySpecification,
 }
+crate::encode::encode_struct!(
+    UpdateVpnGatewaySpecificationRequest,
+    always(vpn_gateway, "vpn_gateway"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpdateVpnGatewaySpecificationRequest,
@@ -6484,11 +6837,15 @@ impl<'de> ::serde::Deserialize<'de> for UpgradeInfo {
     }
 }
 /// Body of UpgradeVpnGateway (not wrapped in an object).
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct UpgradeVpnGatewayRequest {
     /// The step: `start` begins the upgrade, `finish` confirms it, `rollback` undoes it.
     pub action: UpgradeVpnGatewayRequestAction,
 }
+crate::encode::encode_struct!(
+    UpgradeVpnGatewayRequest,
+    always(action, "action"),
+);
 #[cfg(feature = "dynamic")]
 crate::fields::decode_struct!(
     UpgradeVpnGatewayRequest,
@@ -6500,19 +6857,25 @@ impl UpgradeVpnGatewayRequest {
     }
 }
 /// The step: `start` begins the upgrade, `finish` confirms it, `rollback` undoes it.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub enum UpgradeVpnGatewayRequestAction {
     /// `start` on the wire.
-    #[serde(rename = "start")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "start"))]
     Start,
     /// `finish` on the wire.
-    #[serde(rename = "finish")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "finish"))]
     Finish,
     /// `rollback` on the wire.
-    #[serde(rename = "rollback")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "rollback"))]
     Rollback,
 }
+crate::encode::encode_enum!(
+    UpgradeVpnGatewayRequestAction,
+    Start => "start",
+    Finish => "finish",
+    Rollback => "rollback",
+);
 impl ::std::fmt::Display for UpgradeVpnGatewayRequestAction {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
@@ -6554,82 +6917,85 @@ impl ::std::convert::TryFrom<::std::string::String> for UpgradeVpnGatewayRequest
 /**A VPN connection as returned by the service. Every field is optional: the
 create response has no `status`, `connection_monitor_id` or `bgp_peer`, and
 the update response has no `status` or `bgp_peer`.*/
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct VpnConnection {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bgp_peer: ::std::option::Option<BgpPeer>,
     /// ID of the customer gateway.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub cgw_id: ::std::option::Option<::std::string::String>,
     /// ID of the connection monitor of this connection, if any (show, list and update only).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub connection_monitor_id: ::std::option::Option<::std::string::String>,
     /// Creation time, a UTC timestamp such as `2022-11-26T13:41:34.626Z`. Kept a plain string (no
     /// `date-time` format) because servers vary in how they write timestamps. Also the pagination
     /// marker.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
     /// Whether the health check is enabled (returned by create).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enable_health_check: ::std::option::Option<bool>,
     /// Whether branch-to-branch forwarding is enabled.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enable_hub: ::std::option::Option<bool>,
     /// Whether network quality analysis is enabled.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enable_nqa: ::std::option::Option<bool>,
     /// Enterprise project ID (`0` is the default project).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enterprise_project_id: ::std::option::Option<::std::string::String>,
     /// Role in an active/standby gateway pair; known values `master` and `slave` (not an enum here,
     /// as the reference gives none for responses).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ha_role: ::std::option::Option<::std::string::String>,
     /// Connection ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ikepolicy: ::std::option::Option<IkePolicy>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ipsecpolicy: ::std::option::Option<IpsecPolicy>,
     /// Connection name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Customer-side IPv4 subnets (CIDR).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub peer_subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Customer-side IPv6 subnets (CIDR).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub peer_subnets_v6: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// IPv4 policy rules.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub policy_rules: ::std::option::Option<::std::vec::Vec<PolicyRule>>,
     /// IPv6 policy rules.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub policy_rules_v6: ::std::option::Option<::std::vec::Vec<PolicyRule>>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<VpnConnectionStatus>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub style: ::std::option::Option<ReportedConnectionStyle>,
     /// Resource tags.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
     /// Tunnel interface address on the VPN gateway side.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tunnel_local_address: ::std::option::Option<::std::string::String>,
     /// Tunnel interface address on the customer gateway side.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub tunnel_peer_address: ::std::option::Option<::std::string::String>,
     /// Time of the last change, a UTC timestamp; plain string for the same reason as `created_at`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
     /// ID of the VPN gateway.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vgw_id: ::std::option::Option<::std::string::String>,
     /// ID of the VPN gateway's EIP used by the connection.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vgw_ip: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    VpnConnection,
+    skip_none(bgp_peer, "bgp_peer"),
+    skip_none(cgw_id, "cgw_id"),
+    skip_none(connection_monitor_id, "connection_monitor_id"),
+    skip_none(created_at, "created_at"),
+    skip_none(enable_health_check, "enable_health_check"),
+    skip_none(enable_hub, "enable_hub"),
+    skip_none(enable_nqa, "enable_nqa"),
+    skip_none(enterprise_project_id, "enterprise_project_id"),
+    skip_none(ha_role, "ha_role"),
+    skip_none(id, "id"),
+    skip_none(ikepolicy, "ikepolicy"),
+    skip_none(ipsecpolicy, "ipsecpolicy"),
+    skip_none(name, "name"),
+    skip_none(peer_subnets, "peer_subnets"),
+    skip_none(peer_subnets_v6, "peer_subnets_v6"),
+    skip_none(policy_rules, "policy_rules"),
+    skip_none(policy_rules_v6, "policy_rules_v6"),
+    skip_none(status, "status"),
+    skip_none(style, "style"),
+    skip_none(tags, "tags"),
+    skip_none(tunnel_local_address, "tunnel_local_address"),
+    skip_none(tunnel_peer_address, "tunnel_peer_address"),
+    skip_none(updated_at, "updated_at"),
+    skip_none(vgw_id, "vgw_id"),
+    skip_none(vgw_ip, "vgw_ip"),
+);
 crate::fields::decode_struct!(
     VpnConnection,
     or_default(0, bgp_peer, "bgp_peer"),
@@ -6659,44 +7025,55 @@ crate::fields::decode_struct!(
     or_default(24, vgw_ip, "vgw_ip"),
 );
 /// One log line of the gateway about a connection (the API's Log).
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct VpnConnectionLog {
     /// The line as the gateway wrote it: a timestamp (`YYYY-MM-DDTHH:MM:SS.SSSSSS+HH:MM`), the node
     /// (`host-` and its IP address with hyphens for dots), the process (`name[pid]:`), then the
     /// event and its parameters.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub raw_message: ::std::option::Option<::std::string::String>,
     /// When it was logged (Unix time, seconds).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time: ::std::option::Option<i64>,
 }
+crate::encode::encode_struct!(
+    VpnConnectionLog,
+    skip_none(raw_message, "raw_message"),
+    skip_none(time, "time"),
+);
 crate::fields::decode_struct!(
     VpnConnectionLog,
     or_default(0, raw_message, "raw_message"),
     or_default(1, time, "time"),
 );
 /// Body returned by ShowVpnConnectionLog.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct VpnConnectionLogResponse {
     /// The log lines, oldest first.
     pub logs: ::std::vec::Vec<VpnConnectionLog>,
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    VpnConnectionLogResponse,
+    always(logs, "logs"),
+    skip_none(request_id, "request_id"),
+);
 crate::fields::decode_struct!(
     VpnConnectionLogResponse,
     required(0, logs, "logs"),
     or_default(1, request_id, "request_id"),
 );
 /// Body returned by CreateVpnConnection, ShowVpnConnection and UpdateVpnConnection.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct VpnConnectionResponse {
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
     pub vpn_connection: VpnConnection,
 }
+crate::encode::encode_struct!(
+    VpnConnectionResponse,
+    skip_none(request_id, "request_id"),
+    always(vpn_connection, "vpn_connection"),
+);
 crate::fields::decode_struct!(
     VpnConnectionResponse,
     or_default(0, request_id, "request_id"),
@@ -6829,120 +7206,123 @@ create response lacks `status`, `eip1`, `eip2`, `availability_zone_ids`,
 timestamps; the update response lacks `status`, `applied_at`,
 `er_attachment_id`, `public_border_group`, `supported_features`,
 `supported_flavors` and `upgrade_info`. Show and list have them all.*/
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct VpnGateway {
     /// First private address of a `private` gateway.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub access_private_ip_1: ::std::option::Option<::std::string::String>,
     /// Second private address of a `private` gateway.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub access_private_ip_2: ::std::option::Option<::std::string::String>,
     /// ID of the subnet in the access VPC.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub access_subnet_id: ::std::option::Option<::std::string::String>,
     /// ID of the access VPC.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub access_vpc_id: ::std::option::Option<::std::string::String>,
     /// Time the gateway was applied for (show and list only), a UTC timestamp; plain string for the
     /// same reason as `created_at`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub applied_at: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attachment_type: ::std::option::Option<AttachmentType>,
     /// Availability zones the gateway is deployed in.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub availability_zone_ids: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// BGP autonomous system number of the gateway.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bgp_asn: ::std::option::Option<i64>,
     /// ID of the gateway certificate (GM flavor only).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub certificate_id: ::std::option::Option<::std::string::String>,
     /// ID of the VPC subnet the gateway uses.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub connect_subnet: ::std::option::Option<::std::string::String>,
     /// Maximum number of VPN connections the gateway supports.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub connection_number: ::std::option::Option<i32>,
     /// Creation time, a UTC timestamp such as `2022-11-20T09:12:45.301Z`. Kept a plain string (no
     /// `date-time` format) because servers vary in how they write timestamps.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub eip1: ::std::option::Option<VpnGatewayEip>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub eip2: ::std::option::Option<VpnGatewayEip>,
     /// Enterprise project ID (`0` is the default project).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enterprise_project_id: ::std::option::Option<::std::string::String>,
     /// ID of the gateway's attachment on the enterprise router (enterprise-router attachment only;
     /// show and list only).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub er_attachment_id: ::std::option::Option<::std::string::String>,
     /// ID of the enterprise router (enterprise-router attachment only).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub er_id: ::std::option::Option<::std::string::String>,
     /// Gateway specification; known values are those of VpnGatewayFlavor (not an enum here, as the
     /// reference gives none for responses).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub flavor: ::std::option::Option<::std::string::String>,
     /// High-availability mode; known values `active-active` and `active-standby` (not an enum here,
     /// as the reference gives none for responses).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ha_mode: ::std::option::Option<::std::string::String>,
     /// Gateway ID (a UUID; masked in the documentation, e.g.
     /// `b32d91a4-demo-a8df-va86-e907174eb11d`).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ip_version: ::std::option::Option<IpVersion>,
     /// Cloud-side IPv4 subnets (CIDR), VPC attachment only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub local_subnets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Cloud-side IPv6 subnets (CIDR), VPC attachment only.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub local_subnets_v6: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Gateway name.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub network_type: ::std::option::Option<VpnGatewayNetworkType>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub policy_template: ::std::option::Option<PolicyTemplate>,
     /// Whether the gateway is in a central region (`center`) or at an edge site (show and list
     /// only).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub public_border_group: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<VpnGatewayStatus>,
     /// Features the gateway supports (show and list only).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supported_features: ::std::option::Option<
         ::std::vec::Vec<::std::string::String>,
     >,
     /// Flavors the gateway supports (show and list only).
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub supported_flavors: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Resource tags.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub tags: ::std::option::Option<::std::vec::Vec<Tag>>,
     /// Time of the last change, a UTC timestamp; plain string for the same reason as `created_at`.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub upgrade_info: ::std::option::Option<UpgradeInfo>,
     /// Number of connection groups in use.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub used_connection_group: ::std::option::Option<i32>,
     /// Number of VPN connections in use.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub used_connection_number: ::std::option::Option<i32>,
     /// ID of the service VPC (VPC attachment only).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vpc_id: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    VpnGateway,
+    skip_none(access_private_ip_1, "access_private_ip_1"),
+    skip_none(access_private_ip_2, "access_private_ip_2"),
+    skip_none(access_subnet_id, "access_subnet_id"),
+    skip_none(access_vpc_id, "access_vpc_id"),
+    skip_none(applied_at, "applied_at"),
+    skip_none(attachment_type, "attachment_type"),
+    skip_none(availability_zone_ids, "availability_zone_ids"),
+    skip_none(bgp_asn, "bgp_asn"),
+    skip_none(certificate_id, "certificate_id"),
+    skip_none(connect_subnet, "connect_subnet"),
+    skip_none(connection_number, "connection_number"),
+    skip_none(created_at, "created_at"),
+    skip_none(eip1, "eip1"),
+    skip_none(eip2, "eip2"),
+    skip_none(enterprise_project_id, "enterprise_project_id"),
+    skip_none(er_attachment_id, "er_attachment_id"),
+    skip_none(er_id, "er_id"),
+    skip_none(flavor, "flavor"),
+    skip_none(ha_mode, "ha_mode"),
+    skip_none(id, "id"),
+    skip_none(ip_version, "ip_version"),
+    skip_none(local_subnets, "local_subnets"),
+    skip_none(local_subnets_v6, "local_subnets_v6"),
+    skip_none(name, "name"),
+    skip_none(network_type, "network_type"),
+    skip_none(policy_template, "policy_template"),
+    skip_none(public_border_group, "public_border_group"),
+    skip_none(status, "status"),
+    skip_none(supported_features, "supported_features"),
+    skip_none(supported_flavors, "supported_flavors"),
+    skip_none(tags, "tags"),
+    skip_none(updated_at, "updated_at"),
+    skip_none(upgrade_info, "upgrade_info"),
+    skip_none(used_connection_group, "used_connection_group"),
+    skip_none(used_connection_number, "used_connection_number"),
+    skip_none(vpc_id, "vpc_id"),
+);
 crate::fields::decode_struct!(
     VpnGateway,
     or_default(0, access_private_ip_1, "access_private_ip_1"),
@@ -6983,15 +7363,18 @@ crate::fields::decode_struct!(
     or_default(35, vpc_id, "vpc_id"),
 );
 /// The availability zones of one flavor, per attachment type.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct VpnGatewayAvailabilityZones {
     /// Zones where a gateway attached to an enterprise router can be created.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub er: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
     /// Zones where a gateway attached to a VPC can be created.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub vpc: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
 }
+crate::encode::encode_struct!(
+    VpnGatewayAvailabilityZones,
+    skip_none(er, "er"),
+    skip_none(vpc, "vpc"),
+);
 crate::fields::decode_struct!(
     VpnGatewayAvailabilityZones,
     or_default(0, er, "er"),
@@ -7000,63 +7383,66 @@ crate::fields::decode_struct!(
 /// What a GM gateway's certificates say (never the certificates or keys). Create and update answers
 /// leave out `project_id`, `status` and `updated_at` (the SDK's VpnGatewayCertificateConfig); show
 /// and list have them (VpnGatewayCertificate).
-#[derive(::serde::Serialize, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct VpnGatewayCertificate {
     /// When the CA certificate expires.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub certificate_chain_expire_time: ::std::option::Option<::std::string::String>,
     /// Serial number of the CA certificate.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub certificate_chain_serial_number: ::std::option::Option<::std::string::String>,
     /// Subject of the CA certificate.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub certificate_chain_subject: ::std::option::Option<::std::string::String>,
     /// When the signature certificate expires.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub certificate_expire_time: ::std::option::Option<::std::string::String>,
     /// Serial number of the signature certificate.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub certificate_serial_number: ::std::option::Option<::std::string::String>,
     /// Subject of the signature certificate.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub certificate_subject: ::std::option::Option<::std::string::String>,
     /// When the certificate was uploaded (UTC).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
     /// When the encryption certificate expires.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enc_certificate_expire_time: ::std::option::Option<::std::string::String>,
     /// Serial number of the encryption certificate.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enc_certificate_serial_number: ::std::option::Option<::std::string::String>,
     /// Subject of the encryption certificate.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub enc_certificate_subject: ::std::option::Option<::std::string::String>,
     /// ID of the certificate.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// Issuer of the signature certificate (sensitive in the official SDK, as the customer
     /// gateway's CA certificate issuer is here).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub issuer: ::std::option::Option<::std::string::String>,
     /// Name of the certificate.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Project ID.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub project_id: ::std::option::Option<::std::string::String>,
     /// Signature algorithm of the signature certificate.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub signature_algorithm: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<VpnGatewayCertificateStatus>,
     /// When it last changed (UTC).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub updated_at: ::std::option::Option<::std::string::String>,
     /// ID of the VPN gateway.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub vgw_id: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    VpnGatewayCertificate,
+    skip_none(certificate_chain_expire_time, "certificate_chain_expire_time"),
+    skip_none(certificate_chain_serial_number, "certificate_chain_serial_number"),
+    skip_none(certificate_chain_subject, "certificate_chain_subject"),
+    skip_none(certificate_expire_time, "certificate_expire_time"),
+    skip_none(certificate_serial_number, "certificate_serial_number"),
+    skip_none(certificate_subject, "certificate_subject"),
+    skip_none(created_at, "created_at"),
+    skip_none(enc_certificate_expire_time, "enc_certificate_expire_time"),
+    skip_none(enc_certificate_serial_number, "enc_certificate_serial_number"),
+    skip_none(enc_certificate_subject, "enc_certificate_subject"),
+    skip_none(id, "id"),
+    skip_none(issuer, "issuer"),
+    skip_none(name, "name"),
+    skip_none(project_id, "project_id"),
+    skip_none(signature_algorithm, "signature_algorithm"),
+    skip_none(status, "status"),
+    skip_none(updated_at, "updated_at"),
+    skip_none(vgw_id, "vgw_id"),
+);
 crate::fields::decode_struct!(
     VpnGatewayCertificate,
     or_default(0, certificate_chain_expire_time, "certificate_chain_expire_time"),
@@ -7107,9 +7493,9 @@ impl ::std::fmt::Debug for VpnGatewayCertificate {
 }
 /// Certificate name, 3 to 63 letters, digits, Chinese characters, `-`, `_` or `.` (generated as
 /// `cert-xxxx` when left out).
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
+#[derive(Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 pub struct VpnGatewayCertificateName(::std::string::String);
+crate::encode::encode_newtype!(VpnGatewayCertificateName);
 impl ::std::ops::Deref for VpnGatewayCertificateName {
     type Target = ::std::string::String;
     fn deref(&self) -> &::std::string::String {
@@ -7177,13 +7563,17 @@ impl ::std::convert::From<VpnGatewayCertificateName> for ::std::string::String {
     }
 }
 /// Body returned by CreateVgwCertificate, ShowVpnGatewayCertificate and UpdateVgwCertificate.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct VpnGatewayCertificateResponse {
     pub certificate: VpnGatewayCertificate,
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    VpnGatewayCertificateResponse,
+    always(certificate, "certificate"),
+    skip_none(request_id, "request_id"),
+);
 crate::fields::decode_struct!(
     VpnGatewayCertificateResponse,
     required(0, certificate, "certificate"),
@@ -7280,43 +7670,46 @@ impl<'de> ::serde::Deserialize<'de> for VpnGatewayCertificateStatus {
     }
 }
 /// An EIP of a gateway as returned by the service (`eip1`, `eip2`; show, list and update only).
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct VpnGatewayEip {
     /// Billing information of the bandwidth (yearly/monthly orders).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bandwidth_billing_info: ::std::option::Option<::std::string::String>,
     /// ID of the EIP's bandwidth.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bandwidth_id: ::std::option::Option<::std::string::String>,
     /// Name of the bandwidth.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bandwidth_name: ::std::option::Option<::std::string::String>,
     /// Bandwidth in Mbit/s.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub bandwidth_size: ::std::option::Option<i32>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub charge_mode: ::std::option::Option<ReportedChargeMode>,
     /// EIP ID, the value connections use as `vgw_ip`. The reference gives a UUID pattern, left out
     /// here because the published examples mask EIP IDs (`0c464dad-demo-a8df-va86-c22bb0eb0bde` in
     /// seed 003_0229c64885fed61c.txt) and a response value outside a pattern is data anyway.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// The public address (may be masked in documentation).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ip_address: ::std::option::Option<::std::string::String>,
     /// Billing information of the address (yearly/monthly orders).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ip_billing_info: ::std::option::Option<::std::string::String>,
     /// IP version of the address (4 or 6).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ip_version: ::std::option::Option<i32>,
     /// Bandwidth sharing type, such as `PER` (dedicated) or `WHOLE` (shared).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub share_type: ::std::option::Option<::std::string::String>,
     /// EIP type, such as `5_bgp`.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    VpnGatewayEip,
+    skip_none(bandwidth_billing_info, "bandwidth_billing_info"),
+    skip_none(bandwidth_id, "bandwidth_id"),
+    skip_none(bandwidth_name, "bandwidth_name"),
+    skip_none(bandwidth_size, "bandwidth_size"),
+    skip_none(charge_mode, "charge_mode"),
+    skip_none(id, "id"),
+    skip_none(ip_address, "ip_address"),
+    skip_none(ip_billing_info, "ip_billing_info"),
+    skip_none(ip_version, "ip_version"),
+    skip_none(share_type, "share_type"),
+    skip_none(type_, "type"),
+);
 crate::fields::decode_struct!(
     VpnGatewayEip,
     or_default(0, bandwidth_billing_info, "bandwidth_billing_info"),
@@ -7334,7 +7727,7 @@ crate::fields::decode_struct!(
 /// Specification of a VPN gateway, as sent in requests (Basic forwards up to 100 Mbit/s,
 /// Professional1 300 Mbit/s, Professional2 1 Gbit/s; GM uses Chinese national cryptography).
 /// Responses return the flavor as a plain string.
-#[derive(::serde::Serialize, Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[derive(Clone, Copy, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[cfg_attr(feature = "dynamic", derive(::serde::Deserialize))]
 pub enum VpnGatewayFlavor {
     /// `Basic` on the wire.
@@ -7346,18 +7739,29 @@ pub enum VpnGatewayFlavor {
     /// `Professional3` on the wire.
     Professional3,
     /// `Professional1-NonFixedIP` on the wire.
-    #[serde(rename = "Professional1-NonFixedIP")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Professional1-NonFixedIP"))]
     Professional1NonFixedIp,
     /// `Professional2-NonFixedIP` on the wire.
-    #[serde(rename = "Professional2-NonFixedIP")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Professional2-NonFixedIP"))]
     Professional2NonFixedIp,
     /// `Professional3-NonFixedIP` on the wire.
-    #[serde(rename = "Professional3-NonFixedIP")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "Professional3-NonFixedIP"))]
     Professional3NonFixedIp,
     /// `GM` on the wire.
-    #[serde(rename = "GM")]
+    #[cfg_attr(feature = "dynamic", serde(rename = "GM"))]
     Gm,
 }
+crate::encode::encode_enum!(
+    VpnGatewayFlavor,
+    Basic => "Basic",
+    Professional1 => "Professional1",
+    Professional2 => "Professional2",
+    Professional3 => "Professional3",
+    Professional1NonFixedIp => "Professional1-NonFixedIP",
+    Professional2NonFixedIp => "Professional2-NonFixedIP",
+    Professional3NonFixedIp => "Professional3-NonFixedIP",
+    Gm => "GM",
+);
 impl ::std::fmt::Display for VpnGatewayFlavor {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
@@ -7412,34 +7816,37 @@ impl ::std::convert::TryFrom<::std::string::String> for VpnGatewayFlavor {
     }
 }
 /// A job on a VPN gateway (the API's Job).
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct VpnGatewayJob {
     /// When the job was created (UTC, `yyyy-MM-ddTHH:mm:ss.SSSZ`).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
     /// Why the job failed.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_message: ::std::option::Option<::std::string::String>,
     /// Seconds the job is expected to run still.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expected_time_seconds: ::std::option::Option<i64>,
     /// When the job finished (UTC, `yyyy-MM-ddTHH:mm:ss.SSSZ`).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub finished_at: ::std::option::Option<::std::string::String>,
     /// ID of the job.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub job_type: ::std::option::Option<VpnGatewayJobType>,
     /// ID of the VPN gateway.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub resource_id: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<VpnGatewayJobStatus>,
     /// The steps of the job.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub sub_jobs: ::std::option::Option<::std::vec::Vec<VpnGatewaySubJob>>,
 }
+crate::encode::encode_struct!(
+    VpnGatewayJob,
+    skip_none(created_at, "created_at"),
+    skip_none(error_message, "error_message"),
+    skip_none(expected_time_seconds, "expected_time_seconds"),
+    skip_none(finished_at, "finished_at"),
+    skip_none(id, "id"),
+    skip_none(job_type, "job_type"),
+    skip_none(resource_id, "resource_id"),
+    skip_none(status, "status"),
+    skip_none(sub_jobs, "sub_jobs"),
+);
 crate::fields::decode_struct!(
     VpnGatewayJob,
     or_default(0, created_at, "created_at"),
@@ -7453,14 +7860,18 @@ crate::fields::decode_struct!(
     or_default(8, sub_jobs, "sub_jobs"),
 );
 /// Body returned by UpgradeVpnGateway.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct VpnGatewayJobResponse {
     /// ID of the job that carries the step out (see ListVpnGatewayJobs).
     pub job_id: ::std::string::String,
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    VpnGatewayJobResponse,
+    always(job_id, "job_id"),
+    skip_none(request_id, "request_id"),
+);
 crate::fields::decode_struct!(
     VpnGatewayJobResponse,
     required(0, job_id, "job_id"),
@@ -7752,42 +8163,49 @@ impl<'de> ::serde::Deserialize<'de> for VpnGatewayNetworkType {
     }
 }
 /// Body returned by CreateVgw, ShowVgw and UpdateVgw.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct VpnGatewayResponse {
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
     pub vpn_gateway: VpnGateway,
 }
+crate::encode::encode_struct!(
+    VpnGatewayResponse,
+    skip_none(request_id, "request_id"),
+    always(vpn_gateway, "vpn_gateway"),
+);
 crate::fields::decode_struct!(
     VpnGatewayResponse,
     or_default(0, request_id, "request_id"),
     required(1, vpn_gateway, "vpn_gateway"),
 );
 /// One route of a VPN gateway (the API's VpnGatewayRoutingTableEntryVo).
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct VpnGatewayRoute {
     /// AS path of a BGP route.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub as_path: ::std::option::Option<::std::string::String>,
     /// Destination CIDR block.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub destination: ::std::option::Option<::std::string::String>,
     /// MED of a BGP route.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub med: ::std::option::Option<i64>,
     /// Next-hop address.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub nexthop: ::std::option::Option<::std::string::String>,
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub nexthop_resource: ::std::option::Option<NexthopResource>,
     /// Origin attribute of a BGP route.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub origin: ::std::option::Option<::std::string::String>,
     /// Address of the outgoing interface.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub outbound_interface_ip: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    VpnGatewayRoute,
+    skip_none(as_path, "as_path"),
+    skip_none(destination, "destination"),
+    skip_none(med, "med"),
+    skip_none(nexthop, "nexthop"),
+    skip_none(nexthop_resource, "nexthop_resource"),
+    skip_none(origin, "origin"),
+    skip_none(outbound_interface_ip, "outbound_interface_ip"),
+);
 crate::fields::decode_struct!(
     VpnGatewayRoute,
     or_default(0, as_path, "as_path"),
@@ -7799,19 +8217,23 @@ crate::fields::decode_struct!(
     or_default(6, outbound_interface_ip, "outbound_interface_ip"),
 );
 /// Body returned by ShowVpnGatewayRoutingTable.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct VpnGatewayRoutingTableResponse {
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub page_info: ::std::option::Option<PageInfo>,
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
     /// The routes of this page.
     pub routing_table: ::std::vec::Vec<VpnGatewayRoute>,
     /// Number of routes of the gateway.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub total_count: ::std::option::Option<i32>,
 }
+crate::encode::encode_struct!(
+    VpnGatewayRoutingTableResponse,
+    skip_none(page_info, "page_info"),
+    skip_none(request_id, "request_id"),
+    always(routing_table, "routing_table"),
+    skip_none(total_count, "total_count"),
+);
 crate::fields::decode_struct!(
     VpnGatewayRoutingTableResponse,
     or_default(0, page_info, "page_info"),
@@ -7947,32 +8369,35 @@ impl<'de> ::serde::Deserialize<'de> for VpnGatewayStatus {
     }
 }
 /// One step of a gateway job (the API's SubJob).
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct VpnGatewaySubJob {
     /// When the step started (UTC, `yyyy-MM-ddTHH:mm:ss.SSSZ`).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub created_at: ::std::option::Option<::std::string::String>,
     /// Why the step failed.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_message: ::std::option::Option<::std::string::String>,
     /// Seconds the step is expected to run still.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub expected_time_seconds: ::std::option::Option<i64>,
     /// When the step finished (UTC, `yyyy-MM-ddTHH:mm:ss.SSSZ`).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub finished_at: ::std::option::Option<::std::string::String>,
     /// ID of the step.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     /// What the step does; documented values `prepare_resource`, `upgrade_worker_1` and
     /// `upgrade_worker_2`. A plain string.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub job_type: ::std::option::Option<::std::string::String>,
     /// State of the step; documented values `init`, `upgrading`, `success` and `fail`. A plain
     /// string.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    VpnGatewaySubJob,
+    skip_none(created_at, "created_at"),
+    skip_none(error_message, "error_message"),
+    skip_none(expected_time_seconds, "expected_time_seconds"),
+    skip_none(finished_at, "finished_at"),
+    skip_none(id, "id"),
+    skip_none(job_type, "job_type"),
+    skip_none(status, "status"),
+);
 crate::fields::decode_struct!(
     VpnGatewaySubJob,
     or_default(0, created_at, "created_at"),

@@ -5,18 +5,21 @@
 
 #![allow(clippy::all)]
 /// A flavor, attachment type and IP version a gateway can have (the API's AvailableSpec).
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct AvailableGatewaySpec {
     /// `vpc` or `er`. A plain string.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub attachment_type: ::std::option::Option<::std::string::String>,
     /// Gateway flavor, as ListAvailabilityZones and VpnGatewayFlavor spell it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub flavor: ::std::option::Option<::std::string::String>,
     /// `ipv4` or `ipv6`. A plain string.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub ip_version: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    AvailableGatewaySpec,
+    skip_none(attachment_type, "attachment_type"),
+    skip_none(flavor, "flavor"),
+    skip_none(ip_version, "ip_version"),
+);
 crate::fields::decode_struct!(
     AvailableGatewaySpec,
     or_default(0, attachment_type, "attachment_type"),
@@ -30,29 +33,29 @@ shapes the service and the gateways in front of it send:
 - API gateway: `{"error_code": "APIGW.0301", "error_msg": "...", "request_id": "..."}`
 - Neutron (legacy endpoints): `{"NeutronError": {"type": "...", "message": "...", "detail": "..."}}`
 A proxy may also answer with HTML or an empty body, which this schema does not describe.*/
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ErrorBody {
     /// Error code of the VPN service shape, such as VPN.0001.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub code: ::std::option::Option<::std::string::String>,
     /// Error code of the API definition and API gateway shapes, such as APIGW.0301.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_code: ::std::option::Option<::std::string::String>,
     /// Error message of the API definition and API gateway shapes.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub error_msg: ::std::option::Option<::std::string::String>,
     /// Error message of the VPN service shape.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
-    #[serde(
-        rename = "NeutronError",
-        skip_serializing_if = "::std::option::Option::is_none"
-    )]
     pub neutron_error: ::std::option::Option<NeutronErrorDetail>,
     /// ID of the request, when the body carries it.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    ErrorBody,
+    skip_none(code, "code"),
+    skip_none(error_code, "error_code"),
+    skip_none(error_msg, "error_msg"),
+    skip_none(message, "message"),
+    skip_none(neutron_error, "NeutronError"),
+    skip_none(request_id, "request_id"),
+);
 crate::fields::decode_struct!(
     ErrorBody,
     or_default(0, code, "code"),
@@ -63,18 +66,21 @@ crate::fields::decode_struct!(
     or_default(5, request_id, "request_id"),
 );
 /// An availability zone and the gateway specifications it offers.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct ExtendedAvailabilityZone {
     /// The combinations a gateway can be created with in this zone.
-    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     pub available_specs: ::std::option::Option<::std::vec::Vec<AvailableGatewaySpec>>,
     /// Name of the availability zone (use it in `availability_zone_ids`).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
     /// Public border group of the zone (`center` for central zones).
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub public_border_group: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    ExtendedAvailabilityZone,
+    skip_none(available_specs, "available_specs"),
+    skip_none(name, "name"),
+    skip_none(public_border_group, "public_border_group"),
+);
 crate::fields::decode_struct!(
     ExtendedAvailabilityZone,
     or_default(0, available_specs, "available_specs"),
@@ -82,32 +88,39 @@ crate::fields::decode_struct!(
     or_default(2, public_border_group, "public_border_group"),
 );
 /// Body returned by ListExtendedAvailabilityZones.
-#[derive(::serde::Serialize, Clone, Debug)]
+#[derive(Clone, Debug)]
 pub struct ExtendedAvailabilityZonesResponse {
     /// One entry per availability zone.
     pub availability_zones: ::std::vec::Vec<ExtendedAvailabilityZone>,
     /// ID of the request.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub request_id: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    ExtendedAvailabilityZonesResponse,
+    always(availability_zones, "availability_zones"),
+    skip_none(request_id, "request_id"),
+);
 crate::fields::decode_struct!(
     ExtendedAvailabilityZonesResponse,
     required(0, availability_zones, "availability_zones"),
     or_default(1, request_id, "request_id"),
 );
 /// Content of a Neutron-style error.
-#[derive(::serde::Serialize, Clone, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct NeutronErrorDetail {
     /// Further detail, often empty.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub detail: ::std::option::Option<::std::string::String>,
     /// Human-readable message.
-    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub message: ::std::option::Option<::std::string::String>,
     /// Exception name, such as IPsecSiteConnectionNotFound.
-    #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
     pub type_: ::std::option::Option<::std::string::String>,
 }
+crate::encode::encode_struct!(
+    NeutronErrorDetail,
+    skip_none(detail, "detail"),
+    skip_none(message, "message"),
+    skip_none(type_, "type"),
+);
 crate::fields::decode_struct!(
     NeutronErrorDetail,
     or_default(0, detail, "detail"),

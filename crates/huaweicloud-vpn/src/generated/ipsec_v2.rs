@@ -4,9 +4,9 @@
 // (see xtask/src/generate.rs).
 
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use crate::call::{ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use crate::call::{encode_path, ClientHooks, OperationInfo};
 /// Types used as operation parameters and responses.
 #[doc(inline)]
 pub use huaweicloud_vpn_types::ipsec_v2 as types;
@@ -566,8 +566,7 @@ pub mod builder {
     use super::types;
     #[allow(unused_imports)]
     use super::{
-        encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
-        RequestBuilderExt, ResponseValue,
+        encode_path, ClientInfo, ClientHooks, Error, OperationInfo, ResponseValue,
     };
     /**Builder for [`Client::list_endpoint_groups`]
 
@@ -614,7 +613,7 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("fields", &fields))
+                .query(&crate::call::QueryParam::new("fields", &fields))
                 .build()?;
             crate::runtime::respond(client, request, "list_endpoint_groups", 200u16)
                 .await
@@ -934,7 +933,7 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("fields", &fields))
+                .query(&crate::call::QueryParam::new("fields", &fields))
                 .build()?;
             crate::runtime::respond(client, request, "list_ike_policies", 200u16).await
         }
@@ -1300,13 +1299,11 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("fields", &fields))
-                .query(&progenitor_client::QueryParam::new("id", &id))
-                .query(&progenitor_client::QueryParam::new("name", &name))
-                .query(&progenitor_client::QueryParam::new("status", &status))
-                .query(
-                    &progenitor_client::QueryParam::new("vpnservice_id", &vpnservice_id),
-                )
+                .query(&crate::call::QueryParam::new("fields", &fields))
+                .query(&crate::call::QueryParam::new("id", &id))
+                .query(&crate::call::QueryParam::new("name", &name))
+                .query(&crate::call::QueryParam::new("status", &status))
+                .query(&crate::call::QueryParam::new("vpnservice_id", &vpnservice_id))
                 .build()?;
             crate::runtime::respond(
                     client,
@@ -1641,7 +1638,7 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("fields", &fields))
+                .query(&crate::call::QueryParam::new("fields", &fields))
                 .build()?;
             crate::runtime::respond(client, request, "list_ipsec_policies", 200u16).await
         }
@@ -1945,7 +1942,7 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("fields", &fields))
+                .query(&crate::call::QueryParam::new("fields", &fields))
                 .build()?;
             crate::runtime::respond(client, request, "list_vpn_services", 200u16).await
         }

@@ -4,9 +4,9 @@
 // (see xtask/src/generate.rs).
 
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use crate::call::{ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use crate::call::{encode_path, ClientHooks, OperationInfo};
 /// Types used as operation parameters and responses.
 #[doc(inline)]
 pub use huaweicloud_vpn_types::vpn_p2c as types;
@@ -1105,8 +1105,7 @@ pub mod builder {
     use super::types;
     #[allow(unused_imports)]
     use super::{
-        encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
-        RequestBuilderExt, ResponseValue,
+        encode_path, ClientInfo, ClientHooks, Error, OperationInfo, ResponseValue,
     };
     /**Builder for [`Client::list_p2c_vgws`]
 
@@ -1164,8 +1163,8 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("marker", &marker))
+                .query(&crate::call::QueryParam::new("limit", &limit))
+                .query(&crate::call::QueryParam::new("marker", &marker))
                 .build()?;
             crate::runtime::respond(client, request, "list_p2c_vgws", 200u16).await
         }
@@ -1280,7 +1279,7 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("flavor", &flavor))
+                .query(&crate::call::QueryParam::new("flavor", &flavor))
                 .build()?;
             crate::runtime::respond(
                     client,
@@ -1363,9 +1362,9 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("marker", &marker))
-                .query(&progenitor_client::QueryParam::new("resource_id", &resource_id))
+                .query(&crate::call::QueryParam::new("limit", &limit))
+                .query(&crate::call::QueryParam::new("marker", &marker))
+                .query(&crate::call::QueryParam::new("resource_id", &resource_id))
                 .build()?;
             crate::runtime::respond(client, request, "list_p2c_vpn_gateway_jobs", 200u16)
                 .await
@@ -1667,8 +1666,8 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("marker", &marker))
+                .query(&crate::call::QueryParam::new("limit", &limit))
+                .query(&crate::call::QueryParam::new("marker", &marker))
                 .build()?;
             crate::runtime::respond(client, request, "list_vpn_access_policies", 200u16)
                 .await
@@ -2518,8 +2517,8 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("marker", &marker))
+                .query(&crate::call::QueryParam::new("limit", &limit))
+                .query(&crate::call::QueryParam::new("marker", &marker))
                 .build()?;
             crate::runtime::respond(client, request, "list_vpn_user_groups", 200u16)
                 .await
@@ -3173,8 +3172,8 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("marker", &marker))
+                .query(&crate::call::QueryParam::new("limit", &limit))
+                .query(&crate::call::QueryParam::new("marker", &marker))
                 .build()?;
             crate::runtime::respond(client, request, "list_vpn_users_in_group", 200u16)
                 .await
@@ -3257,8 +3256,8 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("marker", &marker))
+                .query(&crate::call::QueryParam::new("limit", &limit))
+                .query(&crate::call::QueryParam::new("marker", &marker))
                 .build()?;
             crate::runtime::respond(client, request, "list_vpn_users", 200u16).await
         }
@@ -4220,8 +4219,8 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .query(&crate::call::QueryParam::new("limit", &limit))
+                .query(&crate::call::QueryParam::new("offset", &offset))
                 .build()?;
             crate::runtime::respond(client, request, "list_p2c_vgw_connections", 200u16)
                 .await
@@ -4782,8 +4781,8 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("marker", &marker))
+                .query(&crate::call::QueryParam::new("limit", &limit))
+                .query(&crate::call::QueryParam::new("marker", &marker))
                 .build()?;
             crate::runtime::respond(
                     client,

@@ -4,9 +4,9 @@
 // (see xtask/src/generate.rs).
 
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use crate::call::{ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use crate::call::{encode_path, ClientHooks, OperationInfo};
 /// Types used as operation parameters and responses.
 #[doc(inline)]
 pub use huaweicloud_vpn_types::vpn_v5 as types;
@@ -948,8 +948,7 @@ pub mod builder {
     use super::types;
     #[allow(unused_imports)]
     use super::{
-        encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
-        RequestBuilderExt, ResponseValue,
+        encode_path, ClientInfo, ClientHooks, Error, OperationInfo, ResponseValue,
     };
     /**Builder for [`Client::list_connection_monitors`]
 
@@ -1017,13 +1016,13 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::call::QueryParam::new(
                         "enterprise_project_id",
                         &enterprise_project_id,
                     ),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::call::QueryParam::new(
                         "vpn_connection_id",
                         &vpn_connection_id,
                     ),
@@ -1290,9 +1289,9 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("cgw_id", &cgw_id))
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("marker", &marker))
+                .query(&crate::call::QueryParam::new("cgw_id", &cgw_id))
+                .query(&crate::call::QueryParam::new("limit", &limit))
+                .query(&crate::call::QueryParam::new("marker", &marker))
                 .build()?;
             crate::runtime::respond(client, request, "list_cgws", 200u16).await
         }
@@ -1752,18 +1751,18 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("eip_id", &eip_id))
+                .query(&crate::call::QueryParam::new("eip_id", &eip_id))
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::call::QueryParam::new(
                         "enterprise_project_id",
                         &enterprise_project_id,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("marker", &marker))
-                .query(&progenitor_client::QueryParam::new("vgw_id", &vgw_id))
-                .query(&progenitor_client::QueryParam::new("vgw_ip", &vgw_ip))
-                .query(&progenitor_client::QueryParam::new("vpn_id", &vpn_id))
+                .query(&crate::call::QueryParam::new("limit", &limit))
+                .query(&crate::call::QueryParam::new("marker", &marker))
+                .query(&crate::call::QueryParam::new("vgw_id", &vgw_id))
+                .query(&crate::call::QueryParam::new("vgw_ip", &vgw_ip))
+                .query(&crate::call::QueryParam::new("vpn_id", &vpn_id))
                 .build()?;
             crate::runtime::respond(client, request, "list_vpn_connections", 200u16)
                 .await
@@ -2442,13 +2441,10 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("marker", &marker))
+                .query(&crate::call::QueryParam::new("limit", &limit))
+                .query(&crate::call::QueryParam::new("marker", &marker))
                 .query(
-                    &progenitor_client::QueryParam::new(
-                        "pre_expire_days",
-                        &pre_expire_days,
-                    ),
+                    &crate::call::QueryParam::new("pre_expire_days", &pre_expire_days),
                 )
                 .build()?;
             crate::runtime::respond(
@@ -2526,12 +2522,12 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::call::QueryParam::new(
                         "enterprise_project_id",
                         &enterprise_project_id,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("vgw_id", &vgw_id))
+                .query(&crate::call::QueryParam::new("vgw_id", &vgw_id))
                 .build()?;
             crate::runtime::respond(client, request, "list_vgws", 200u16).await
         }
@@ -2708,9 +2704,9 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("marker", &marker))
-                .query(&progenitor_client::QueryParam::new("resource_id", &resource_id))
+                .query(&crate::call::QueryParam::new("limit", &limit))
+                .query(&crate::call::QueryParam::new("marker", &marker))
+                .query(&crate::call::QueryParam::new("resource_id", &resource_id))
                 .build()?;
             crate::runtime::respond(client, request, "list_vpn_gateway_jobs", 200u16)
                 .await
@@ -3315,14 +3311,14 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(
-                    &progenitor_client::QueryParam::new(
+                    &crate::call::QueryParam::new(
                         "is_include_nexthop_resource",
                         &is_include_nexthop_resource,
                     ),
                 )
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("marker", &marker))
-                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .query(&crate::call::QueryParam::new("limit", &limit))
+                .query(&crate::call::QueryParam::new("marker", &marker))
+                .query(&crate::call::QueryParam::new("offset", &offset))
                 .build()?;
             crate::runtime::respond(
                     client,
@@ -3729,8 +3725,8 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .query(&progenitor_client::QueryParam::new("offset", &offset))
+                .query(&crate::call::QueryParam::new("limit", &limit))
+                .query(&crate::call::QueryParam::new("offset", &offset))
                 .build()?;
             crate::runtime::respond(client, request, "list_resources_by_tags", 200u16)
                 .await

@@ -4,9 +4,9 @@
 // (see xtask/src/generate.rs).
 
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use crate::call::{ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use crate::call::{encode_path, ClientHooks, OperationInfo};
 /// Types used as operation parameters and responses.
 #[doc(inline)]
 pub use huaweicloud_vpn_types::vpn_v5_1 as types;
@@ -90,8 +90,7 @@ pub mod builder {
     use super::types;
     #[allow(unused_imports)]
     use super::{
-        encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
-        RequestBuilderExt, ResponseValue,
+        encode_path, ClientInfo, ClientHooks, Error, OperationInfo, ResponseValue,
     };
     /**Builder for [`Client::list_extended_availability_zones`]
 
