@@ -20,6 +20,9 @@ use quote::{format_ident, quote};
 use syn::punctuated::Punctuated;
 use syn::{Attribute, Fields, Item, Meta, Token};
 
+use super::request_decoding::take_derive;
+use super::struct_decoders::gated_derive;
+
 /// What serde's derive read from a `#[serde(...)]` attribute on a field or variant.
 #[derive(Default)]
 struct SerdeAttrs {
@@ -43,7 +46,7 @@ pub(crate) fn encoders(
                     at += 1;
                     continue;
                 }
-                let gate = gated_deserialize(&s.attrs);
+                let gate = s.attrs.iter().find_map(gated_derive);
                 let name = s.ident.clone();
                 let call = match &s.fields {
                     Fields::Named(_) => {
@@ -97,7 +100,7 @@ pub(crate) fn encoders(
                         ));
                     }
                 };
-                take_serialize(&mut s.attrs)?;
+                take_derive(&mut s.attrs, "Serialize")?;
                 keep_serde_attrs_for(&mut s.attrs, gate.as_deref());
                 for field in s.fields.iter_mut() {
                     keep_serde_attrs_for(&mut field.attrs, gate.as_deref());
@@ -109,7 +112,7 @@ pub(crate) fn encoders(
                     at += 1;
                     continue;
                 }
-                let gate = gated_deserialize(&e.attrs);
+                let gate = e.attrs.iter().find_map(gated_derive);
                 let name = e.ident.clone();
                 if e.attrs.iter().any(|a| a.path().is_ident("serde")) {
                     return Err(format!(
@@ -126,7 +129,7 @@ pub(crate) fn encoders(
                     let wire = attrs.rename.unwrap_or_else(|| ident.to_string());
                     lines.push(quote!(#ident => #wire));
                 }
-                take_serialize(&mut e.attrs)?;
+                take_derive(&mut e.attrs, "Serialize")?;
                 keep_serde_attrs_for(&mut e.attrs, gate.as_deref());
                 for variant in e.variants.iter_mut() {
                     keep_serde_attrs_for(&mut variant.attrs, gate.as_deref());
@@ -171,69 +174,6 @@ fn derives(attrs: &[Attribute], name: &str) -> bool {
                         .any(|p| p.segments.last().is_some_and(|s| s.ident == name))
                 })
         })
-}
-
-/// The feature of a `#[cfg_attr(feature = "x", derive(...Deserialize))]`, if there is one.
-fn gated_deserialize(attrs: &[Attribute]) -> Option<String> {
-    attrs.iter().find_map(|a| {
-        if !a.path().is_ident("cfg_attr") {
-            return None;
-        }
-        let metas = a
-            .parse_args_with(Punctuated::<Meta, Token![,]>::parse_terminated)
-            .ok()?;
-        let mut metas = metas.iter();
-        let Some(Meta::NameValue(cfg)) = metas.next() else {
-            return None;
-        };
-        let Some(Meta::List(derive)) = metas.next() else {
-            return None;
-        };
-        let derives_it = derive.path.is_ident("derive")
-            && derive
-                .parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
-                .is_ok_and(|paths| {
-                    paths
-                        .iter()
-                        .any(|p| p.segments.last().is_some_and(|s| s.ident == "Deserialize"))
-                });
-        match (&cfg.value, cfg.path.is_ident("feature") && derives_it) {
-            (
-                syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(feature),
-                    ..
-                }),
-                true,
-            ) => Some(feature.value()),
-            _ => None,
-        }
-    })
-}
-
-/// Removes `Serialize` from the item's derive list (the whole attribute if it was alone).
-fn take_serialize(attrs: &mut Vec<Attribute>) -> Result<(), String> {
-    for at in 0..attrs.len() {
-        if !attrs[at].path().is_ident("derive") {
-            continue;
-        }
-        let paths = attrs[at]
-            .parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
-            .map_err(|e| format!("encoders: a derive list does not parse: {e}"))?;
-        let before = paths.len();
-        let kept: Punctuated<syn::Path, Token![,]> = paths
-            .into_iter()
-            .filter(|p| p.segments.last().is_none_or(|s| s.ident != "Serialize"))
-            .collect();
-        if kept.len() != before {
-            if kept.is_empty() {
-                attrs.remove(at);
-            } else {
-                attrs[at] = syn::parse_quote!(#[derive(#kept)]);
-            }
-            return Ok(());
-        }
-    }
-    Err("encoders: no derived Serialize to remove".into())
 }
 
 /// With no derive left to read them, `#[serde(...)]` attributes go; with a `Deserialize`

@@ -57,14 +57,20 @@ pub(crate) fn request_decoding(
 
 /// Removes `Deserialize` from the item's `#[derive(...)]`; whether it was there.
 pub(super) fn take_derived_deserialize(attrs: &mut [Attribute]) -> Result<bool, String> {
+    take_derive(attrs, "Deserialize")
+}
+
+/// Removes the trait `name` (`Deserialize`, `Serialize`) from the item's `#[derive(...)]`;
+/// whether it was there.
+pub(super) fn take_derive(attrs: &mut [Attribute], name: &str) -> Result<bool, String> {
     for attr in attrs.iter_mut().filter(|a| a.path().is_ident("derive")) {
         let paths = attr
             .parse_args_with(Punctuated::<syn::Path, Token![,]>::parse_terminated)
-            .map_err(|e| format!("request decoding: a derive list does not parse: {e}"))?;
+            .map_err(|e| format!("a derive list does not parse: {e}"))?;
         let before = paths.len();
         let kept: Punctuated<syn::Path, Token![,]> = paths
             .into_iter()
-            .filter(|p| p.segments.last().is_none_or(|s| s.ident != "Deserialize"))
+            .filter(|p| p.segments.last().is_none_or(|s| s.ident != name))
             .collect();
         if kept.len() != before {
             *attr = syn::parse_quote!(#[derive(#kept)]);

@@ -102,7 +102,7 @@ fn is_deserialize(path: &syn::Path) -> bool {
 }
 
 /// The feature of `#[cfg_attr(feature = "x", derive(Deserialize))]`.
-fn gated_derive(attr: &Attribute) -> Option<String> {
+pub(super) fn gated_derive(attr: &Attribute) -> Option<String> {
     if !attr.path().is_ident("cfg_attr") {
         return None;
     }
