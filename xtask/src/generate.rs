@@ -60,15 +60,41 @@ impl From<String> for GenerateError {
 
 /// Loads every spec under `openapi/`.
 pub fn load_all(root: &Path) -> Result<Vec<SpecFile>, String> {
-    spec::discover(root)?
-        .iter()
-        .map(|path| spec::load(root, path))
+    let paths = spec::discover(root)?;
+    each_on_its_own_thread(&paths, |path| spec::load(root, path))
+        .into_iter()
+        .zip(&paths)
+        .map(|(loaded, path)| {
+            loaded.unwrap_or_else(|| Err(format!("{}: loading panicked", path.display())))
+        })
         .collect()
 }
 
-/// Lints every spec and returns all findings.
+/// Lints every spec and returns all findings, in the specs' order.
 pub fn lint_all(specs: &[SpecFile]) -> Vec<Finding> {
-    specs.iter().flat_map(lint::lint).collect()
+    each_on_its_own_thread(specs, lint::lint)
+        .into_iter()
+        .zip(specs)
+        .flat_map(|(findings, spec)| {
+            findings.unwrap_or_else(|| panic!("{}: linting panicked", spec.rel_path))
+        })
+        .collect()
+}
+
+/// `f` of every item, each on a thread of its own (the specs are independent, and a larger one
+/// should not wait for a smaller one); `None` where `f` panicked. In the items' order.
+fn each_on_its_own_thread<T: Sync, R: Send>(
+    items: &[T],
+    f: impl Fn(&T) -> R + Sync,
+) -> Vec<Option<R>> {
+    let f = &f;
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = items
+            .iter()
+            .map(|item| scope.spawn(move || f(item)))
+            .collect();
+        workers.into_iter().map(|w| w.join().ok()).collect()
+    })
 }
 
 /// The feature for tools that make calls from JSON (`hcvpn`, the emulator): the operation
@@ -248,23 +274,13 @@ pub fn generate_all(root: &Path) -> Result<BTreeMap<PathBuf, String>, GenerateEr
         "//! The generated type modules, one per spec under `openapi/` (the client crate \
          re-exports each as `<module>::types`).\n\n",
     );
-    // The specs are independent: each is generated on its own thread (the machine has cores to
-    // spare, and a larger spec no longer waits for a smaller one).
-    let texts: Vec<Result<SplitModule, String>> = std::thread::scope(|scope| {
-        let workers: Vec<_> = specs
-            .iter()
-            .map(|spec| scope.spawn(move || generate_split(spec)))
-            .collect();
-        workers
-            .into_iter()
-            .zip(&specs)
-            .map(|(worker, spec)| {
-                worker
-                    .join()
-                    .unwrap_or_else(|_| Err(format!("{}: generation panicked", spec.rel_path)))
-            })
-            .collect()
-    });
+    let texts: Vec<Result<SplitModule, String>> = each_on_its_own_thread(&specs, generate_split)
+        .into_iter()
+        .zip(&specs)
+        .map(|(text, spec)| {
+            text.unwrap_or_else(|| Err(format!("{}: generation panicked", spec.rel_path)))
+        })
+        .collect();
     for (spec, text) in specs.iter().zip(texts) {
         let text = text?;
         let file = format!("{}.rs", spec.module);
