@@ -21,13 +21,12 @@
 //!
 //! [`ServiceError`]: crate::ServiceError
 
-use crate::ResponseValue;
-use crate::call::OperationInfo;
-use crate::path::encode_path;
 use serde_json::Value;
 
-use crate::Error;
+use crate::call::OperationInfo;
 use crate::operation::{Api, Kind, Operation, ParamLocation};
+use crate::path::encode_path;
+use crate::{Error, ResponseValue};
 
 /// Sends `op` with these path parameters, query pairs (a list parameter repeats its name) and
 /// body, and returns the success body as JSON (`Value::Null` when the operation documents

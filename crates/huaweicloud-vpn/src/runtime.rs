@@ -1,9 +1,10 @@
 //! What happens around every call: authentication, retries, timeouts and tracing.
 //!
 //! The generated clients hold a [`Runtime`] and hand every request to it through
-//! [`ClientHooks`](crate::call::ClientHooks): `pre` makes sure credentials are usable (an IAM token is fetched here, so a
-//! failure is an error before anything is sent), and `exec` sends the request, signing or
-//! authorizing each attempt afresh, and retries it as [`crate::retry`] describes.
+//! [`ClientHooks`](crate::call::ClientHooks): `pre` makes sure credentials are usable (an IAM
+//! token is fetched here, so a failure is an error before anything is sent), and `exec` sends
+//! the request, signing or authorizing each attempt afresh, and retries it as [`crate::retry`]
+//! describes.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
